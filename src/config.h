@@ -1,0 +1,73 @@
+/*
+ * config: reads conductd.conf with inih through one declarative option
+ * table.  Every key has a type, a default and a check; the same table
+ * drives the parser, the defaults, `conductd -n` and the test that every
+ * key is documented in conductd.conf.5.
+ *
+ * Errors read "file:line: [section] key: reason"; all of them are
+ * collected and returned together.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+enum tls_mode {
+	TLS_IMPLICIT = 0,	/* "tls": TLS from the first byte */
+	TLS_STARTTLS,		/* "starttls" */
+	TLS_NONE		/* "none": plain text, only when asked for */
+};
+
+struct config {
+	char		*path;
+
+	/* [daemon] */
+	char		*state_dir;
+	char		*key_file;
+	char		*database;	/* derived: state_dir/conductd.db */
+	int		 poll_interval;	/* seconds */
+	int		 log_level;	/* enum log_level */
+
+	/* [imap] */
+	char		*imap_host;
+	int		 imap_port;	/* 0: from the TLS mode */
+	enum tls_mode	 imap_tls;
+	char		*imap_ca_file;
+	char		*imap_user;
+	char		*imap_password_file;
+	char		*imap_password;	/* read from the file */
+	char		*imap_mailbox;
+	char		*imap_processed;
+	size_t		 imap_max_size;	/* bytes kept per message */
+	int		 imap_batch;	/* messages per UID FETCH */
+	int		 imap_timeout;	/* seconds */
+
+	/* [smtp] */
+	char		*smtp_host;
+	int		 smtp_port;
+	enum tls_mode	 smtp_tls;
+	char		*smtp_ca_file;
+	char		*smtp_user;
+	char		*smtp_password_file;
+	char		*smtp_password;
+
+	/* [committee] */
+	char		*committee_name;
+	char		*alias;		/* conduct@example.org */
+	char		 delimiter;	/* sub-address delimiter, '+' */
+	char		*tag;		/* subject tag */
+};
+
+/*
+ * Reads and checks the file, including that the password and key files
+ * exist and are not readable by group or others.  Returns the config, or
+ * NULL with *errstr allocated: one line per error, in file order.
+ */
+struct config *config_load(const char *path, char **errstr);
+void	config_free(struct config *);
+
+/* Walks the option table: section, key, default ("" if none). */
+void	config_foreach_key(void (*cb)(const char *section, const char *key,
+	    const char *def, void *), void *);
+
+#endif

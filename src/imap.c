@@ -1,0 +1,2 @@
+/* imap: placeholder until the module lands. */
+#include "imap.h"

@@ -1,0 +1,99 @@
+/*
+ * imap: one IMAP session to the alias's mailbox, with libetpan.  It
+ * connects (implicit TLS, STARTTLS, or plain text when configured so),
+ * verifies the server certificate, logs in, selects the mailbox, lists and
+ * fetches messages by UID in batches over the one connection, marks them
+ * processed by moving them to another folder, and waits for new mail with
+ * IDLE (or by sleeping when the server has no IDLE).
+ *
+ * Errors: functions return 0 on success or -1 with *errstr allocated (no
+ * content, no addresses).  After -1 the session is unusable: the caller
+ * calls imap_close() and reconnects with backoff.
+ */
+#ifndef IMAP_H
+#define IMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct imap_session;
+
+struct imap_params {
+	const char	*host;
+	int		 port;
+	enum tls_mode	 tls;
+	const char	*ca_file;	/* NULL: the system's trust store */
+	const char	*user;
+	const char	*password;
+	const char	*mailbox;	/* the alias's mailbox, e.g. INBOX */
+	const char	*processed;	/* where processed mail is moved */
+	int		 timeout;	/* seconds for one network operation */
+};
+
+enum imap_state {
+	IMAP_STATE_DISCONNECTED = 0,
+	IMAP_STATE_CONNECTED,	/* TLS up, not logged in */
+	IMAP_STATE_SELECTED,	/* logged in, mailbox selected */
+	IMAP_STATE_IDLE
+};
+const char *imap_strstate(enum imap_state);
+
+/* The params are copied. */
+struct imap_session *imap_new(const struct imap_params *);
+void	imap_free(struct imap_session *);
+
+/*
+ * Connects, verifies TLS, logs in, asks for the capabilities again,
+ * creates the processed folder if it is missing, and selects the mailbox.
+ */
+int	imap_connect(struct imap_session *, char **errstr);
+void	imap_close(struct imap_session *);
+enum imap_state imap_state(const struct imap_session *);
+
+uint32_t imap_uidvalidity(const struct imap_session *);
+int	imap_has_idle(const struct imap_session *);
+int	imap_has_move(const struct imap_session *);
+
+struct imap_msgref {
+	uint32_t	uid;
+	size_t		size;	/* RFC822.SIZE */
+};
+
+/*
+ * Lists the messages in the selected mailbox with UID >= from (UID and
+ * size), in UID order.  *refs is allocated (free it), *n may be 0.
+ */
+int	imap_list(struct imap_session *, uint32_t from,
+	    struct imap_msgref **refs, size_t *n, char **errstr);
+
+/*
+ * Fetches the given messages with one UID FETCH of BODY.PEEK[] (messages
+ * larger than limit: only their first limit bytes, BODY.PEEK[]<0.limit>).
+ * cb is called once per message fetched, in any order, with the bytes
+ * (valid only during the call) and whether they were cut at limit.
+ */
+typedef void (*imap_fetch_cb)(uint32_t uid, const char *data, size_t len,
+	    int truncated, void *arg);
+int	imap_fetch(struct imap_session *, const struct imap_msgref *, size_t n,
+	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
+
+/*
+ * Moves the messages to the processed folder: UID MOVE where the server
+ * has MOVE, otherwise UID COPY, UID STORE +FLAGS (\Deleted) and UID
+ * EXPUNGE (or EXPUNGE where UIDPLUS is missing).
+ */
+int	imap_move_processed(struct imap_session *, const uint32_t *uids,
+	    size_t n, char **errstr);
+
+/*
+ * Waits for new mail for at most timeout seconds: IDLE when the server
+ * has it, otherwise plain waiting.  It returns early when stopfd (if not
+ * -1) becomes readable.  Returns 1 when the server reported new mail, 0
+ * on timeout or stopfd, -1 on error.
+ */
+int	imap_wait(struct imap_session *, int timeout, int stopfd,
+	    char **errstr);
+
+#endif

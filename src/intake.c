@@ -1,0 +1,2 @@
+/* intake: placeholder until the module lands. */
+#include "intake.h"

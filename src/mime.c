@@ -1,0 +1,2 @@
+/* mime: placeholder until the module lands. */
+#include "mime.h"

@@ -1,0 +1,83 @@
+/*
+ * mime: parses one raw message (libetpan) into one normalized message:
+ * headers decoded to UTF-8 (RFC 2047, RFC 2231), the body text decoded to
+ * UTF-8 (text/plain preferred, HTML-only turned into readable text), the
+ * attachments listed, forwarded messages (message/rfc822) made readable.
+ *
+ * Parsing never fails on bad input: malformed mail (broken boundaries, bad
+ * base64, 8-bit headers, NUL bytes, bare CR, no headers, empty) is parsed
+ * as far as it goes, and what went wrong is recorded as warning bits.
+ * Every string in a parsed message is valid UTF-8 without NUL bytes.
+ */
+#ifndef MIME_H
+#define MIME_H
+
+#include <stddef.h>
+
+/* Warning bits: names are for logs and the database, never content. */
+#define MIME_W_NO_HEADERS	0x0001	/* no header block at all */
+#define MIME_W_EMPTY		0x0002	/* zero bytes */
+#define MIME_W_BAD_STRUCTURE	0x0004	/* MIME structure did not parse */
+#define MIME_W_BAD_BOUNDARY	0x0008	/* missing or unterminated boundary */
+#define MIME_W_BAD_ENCODING	0x0010	/* bad base64/quoted-printable */
+#define MIME_W_UNKNOWN_CHARSET	0x0020	/* label unknown: best effort */
+#define MIME_W_BAD_CHARSET	0x0040	/* bytes invalid in their charset */
+#define MIME_W_8BIT_HEADER	0x0080	/* raw 8-bit bytes in headers */
+#define MIME_W_NUL		0x0100	/* NUL bytes removed */
+#define MIME_W_BARE_CR		0x0200	/* bare CR or LF line ends */
+#define MIME_W_TRUNCATED	0x0400	/* caller said the raw is cut short */
+#define MIME_W_TOO_DEEP		0x0800	/* nesting limit reached */
+
+struct mime_header {
+	char	*name;		/* as in the message */
+	char	*value;		/* unfolded, decoded to UTF-8 */
+};
+
+struct mime_attachment {
+	char	*name;		/* decoded file name, or "" */
+	char	*type;		/* "image/png", lower case */
+	size_t	 size;		/* decoded size in bytes */
+};
+
+struct mime_msg {
+	/* Decoded (UTF-8) header values; "" when absent, never NULL. */
+	char			*subject;
+	char			*from;		/* display form, "Name <addr>" */
+	char			*from_addr;	/* bare addr-spec, lower case */
+	char			*reply_to_addr;	/* bare addr-spec or "" */
+	char			*to;
+	char			*cc;
+	char			*date;
+	char			*message_id;	/* without <>, or "" */
+	char			*in_reply_to;	/* without <>, or "" */
+	char			*references;	/* ids without <>, space separated */
+
+	struct mime_header	*headers;	/* every top-level header */
+	size_t			 nheaders;
+
+	char			*text;		/* the readable body, UTF-8 */
+	int			 html_only;	/* text came from HTML */
+
+	struct mime_attachment	*attachments;
+	size_t			 nattachments;
+
+	int			 warnings;	/* MIME_W_* bits */
+};
+
+/*
+ * Parses len bytes of raw mail.  truncated says the caller fetched only
+ * the first bytes of a larger message.  Never returns NULL.
+ */
+struct mime_msg *mime_parse(const char *raw, size_t len, int truncated);
+void	mime_msg_free(struct mime_msg *);
+
+/*
+ * Returns the decoded value of the first top-level header called name
+ * (case-insensitive), or NULL if there is none.
+ */
+const char *mime_header(const struct mime_msg *, const char *name);
+
+/* Writes the warning names ("bad-boundary,nul") into buf (always ends). */
+void	mime_strwarnings(int warnings, char *buf, size_t size);
+
+#endif

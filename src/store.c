@@ -1,0 +1,2 @@
+/* store: placeholder until the module lands. */
+#include "store.h"

@@ -1,0 +1,2 @@
+/* tlsverify: placeholder until the module lands. */
+#include "tlsverify.h"

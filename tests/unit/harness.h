@@ -1,0 +1,67 @@
+/*
+ * harness: the tiny in-tree unit test harness.  CHECK() and friends report
+ * the file and line of a failed assertion and count it; main() ends with
+ * "return harness_done();", which prints the tally and gives automake's
+ * test driver the exit status (0 all passed, 1 something failed).
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int harness_checks;
+static int harness_failures;
+
+#define CHECK(cond) do {						\
+	harness_checks++;						\
+	if (!(cond)) {							\
+		harness_failures++;					\
+		fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__,\
+		    #cond);						\
+	}								\
+} while (0)
+
+#define CHECK_STREQ(a, b) do {						\
+	const char *harness_a = (a), *harness_b = (b);			\
+	harness_checks++;						\
+	if (harness_a == NULL || harness_b == NULL ||			\
+	    strcmp(harness_a, harness_b) != 0) {			\
+		harness_failures++;					\
+		fprintf(stderr, "%s:%d: FAIL: %s == %s\n"		\
+		    "  got:      \"%s\"\n  expected: \"%s\"\n",		\
+		    __FILE__, __LINE__, #a, #b,				\
+		    harness_a ? harness_a : "(null)",			\
+		    harness_b ? harness_b : "(null)");			\
+	}								\
+} while (0)
+
+#define CHECK_STRSTR(hay, needle) do {					\
+	const char *harness_h = (hay), *harness_n = (needle);		\
+	harness_checks++;						\
+	if (harness_h == NULL || strstr(harness_h, harness_n) == NULL) {\
+		harness_failures++;					\
+		fprintf(stderr, "%s:%d: FAIL: \"%s\" not in %s\n"	\
+		    "  got: \"%s\"\n", __FILE__, __LINE__, harness_n,	\
+		    #hay, harness_h ? harness_h : "(null)");		\
+	}								\
+} while (0)
+
+#define CHECK_INTEQ(a, b) do {						\
+	long long harness_x = (long long)(a), harness_y = (long long)(b);\
+	harness_checks++;						\
+	if (harness_x != harness_y) {					\
+		harness_failures++;					\
+		fprintf(stderr, "%s:%d: FAIL: %s == %s (%lld != %lld)\n",\
+		    __FILE__, __LINE__, #a, #b, harness_x, harness_y);	\
+	}								\
+} while (0)
+
+static inline int
+harness_done(void)
+{
+	printf("%d checks, %d failed\n", harness_checks, harness_failures);
+	return harness_failures == 0 && harness_checks > 0 ? 0 : 1;
+}
+
+#endif
