@@ -52,9 +52,10 @@ int	crypto_open(const struct crypto_key *, const void *, size_t,
 /*
  * Keyed hash (a blind index): the same data under the same key and
  * context gives the same CRYPTO_HASHBYTES bytes; nothing about the data
- * can be learned from it without the key.
+ * can be learned from it without the key.  (Not "crypto_hash": libsodium
+ * exports a function of that name.)
  */
-void	crypto_hash(const struct crypto_key *, const char *context,
+void	crypto_keyed_hash(const struct crypto_key *, const char *context,
 	    const void *, size_t, unsigned char *out);
 
 void	crypto_random(void *, size_t);

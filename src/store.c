@@ -1,2 +1,762 @@
-/* store: placeholder until the module lands. */
+/*
+ * store: the SQLite database that holds all of conductd's state, and the
+ * only file that talks to SQLite.  It opens the database in WAL mode with
+ * full syncs, migrates the schema through an ordered list of migrations
+ * (PRAGMA user_version counts how many have run), and offers the few
+ * queries the pipeline needs, all as cached prepared statements.
+ *
+ * Nothing a sender wrote is stored in the clear: raw mail is sealed with
+ * crypto_seal, and the values used for deduplication (Message-ID, raw
+ * bytes) are kept only as keyed hashes.  Log lines carry the SQLite error
+ * and row ids, never data.
+ */
+#include <sys/stat.h>
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "log.h"
 #include "store.h"
+#include "xmalloc.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define STORE_BUSY_TIMEOUT	5000	/* milliseconds */
+#define STORE_AD_MESSAGE	"message"
+
+/*
+ * The associated data of a sealed message binds it to its row's UID, so
+ * sealed content moved to another row fails authentication.
+ */
+static void
+store_message_ad(char *ad, size_t size, uint32_t uidvalidity, uint32_t uid)
+{
+	snprintf(ad, size, STORE_AD_MESSAGE ":%" PRIu32 ":%" PRIu32,
+	    uidvalidity, uid);
+}
+
+/*
+ * Migration i takes the schema from version i to i + 1; each runs in its
+ * own transaction.  To change the schema, append one entry and raise
+ * STORE_SCHEMA_VERSION in store.h.  Never edit an entry once released.
+ */
+static const char *const store_migrations[] = {
+	/* 1: mailboxes and fetched messages. */
+	"CREATE TABLE mailbox ("
+	"	name		TEXT PRIMARY KEY,"
+	"	uidvalidity	INTEGER NOT NULL,"
+	"	last_uid	INTEGER NOT NULL"
+	");"
+	"CREATE TABLE message ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	uidvalidity	INTEGER NOT NULL,"
+	"	uid		INTEGER NOT NULL,"
+	"	msgid_hash	BLOB,"			/* keyed; NULL: none */
+	"	content_hash	BLOB NOT NULL,"		/* keyed, of raw */
+	"	received	INTEGER NOT NULL,"
+	"	size		INTEGER NOT NULL,"	/* on the server */
+	"	stored_size	INTEGER NOT NULL,"	/* plain bytes in raw */
+	"	truncated	INTEGER NOT NULL DEFAULT 0,"
+	"	dup_of		INTEGER REFERENCES message(id),"
+	"	state		TEXT NOT NULL DEFAULT 'stored',"
+	"	warnings	TEXT NOT NULL DEFAULT '',"
+	"	raw		BLOB,"			/* sealed; NULL: dup */
+	"	UNIQUE (uidvalidity, uid)"
+	");"
+	"CREATE INDEX message_msgid_hash ON message(msgid_hash);"
+	"CREATE INDEX message_content_hash ON message(content_hash);",
+};
+
+_Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
+    "one migration per schema version");
+
+enum store_stmt_id {
+	STORE_BEGIN,
+	STORE_COMMIT,
+	STORE_ROLLBACK,
+	STORE_SAVEPOINT,
+	STORE_RELEASE,
+	STORE_ROLLBACK_TO,
+	STORE_USER_VERSION,
+	STORE_MAILBOX_GET,
+	STORE_MAILBOX_SET,
+	STORE_MSG_BY_UID,
+	STORE_MSG_ORIGINAL,
+	STORE_MSG_INSERT,
+	STORE_MSG_PENDING,
+	STORE_MSG_SETSTATE,
+	STORE_MSG_ONE,
+	STORE_STMT_MAX
+};
+
+/* The columns store_info_fill reads, in its order. */
+#define STORE_INFO_COLUMNS						\
+	"id, uidvalidity, uid, received, size, stored_size, "		\
+	"truncated, dup_of, state, warnings"
+#define STORE_INFO_NCOLUMNS	10
+
+static const char *const store_sql[STORE_STMT_MAX] = {
+	[STORE_BEGIN] = "BEGIN IMMEDIATE",
+	[STORE_COMMIT] = "COMMIT",
+	[STORE_ROLLBACK] = "ROLLBACK",
+	[STORE_SAVEPOINT] = "SAVEPOINT store_op",
+	[STORE_RELEASE] = "RELEASE store_op",
+	[STORE_ROLLBACK_TO] = "ROLLBACK TO store_op",
+	[STORE_USER_VERSION] = "PRAGMA user_version",
+	[STORE_MAILBOX_GET] =
+	    "SELECT uidvalidity, last_uid FROM mailbox WHERE name = ?1",
+	[STORE_MAILBOX_SET] =
+	    "INSERT INTO mailbox (name, uidvalidity, last_uid) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET "
+	    "uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
+	[STORE_MSG_BY_UID] =
+	    "SELECT id FROM message WHERE uidvalidity = ?1 AND uid = ?2",
+	[STORE_MSG_ORIGINAL] =
+	    "SELECT id FROM message WHERE dup_of IS NULL AND "
+	    "(msgid_hash = ?1 OR content_hash = ?2) ORDER BY id LIMIT 1",
+	[STORE_MSG_INSERT] =
+	    "INSERT INTO message (uidvalidity, uid, msgid_hash, content_hash, "
+	    "received, size, stored_size, truncated, dup_of, state, warnings, "
+	    "raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[STORE_MSG_PENDING] =
+	    "SELECT uid FROM message WHERE uidvalidity = ?1 AND state = ?2 "
+	    "ORDER BY uid",
+	[STORE_MSG_SETSTATE] =
+	    "UPDATE message SET state = ?1 WHERE uidvalidity = ?2 AND uid = ?3",
+	[STORE_MSG_ONE] =
+	    "SELECT " STORE_INFO_COLUMNS ", raw FROM message WHERE id = ?1",
+};
+
+static const char *const store_states[] = {
+	[STORE_MSG_STORED] = "stored",
+	[STORE_MSG_PROCESSED] = "processed",
+};
+
+struct store {
+	sqlite3			*db;
+	const struct crypto_key	*key;
+	sqlite3_stmt		*stmt[STORE_STMT_MAX];
+};
+
+static void
+store_error(struct store *s, const char *what)
+{
+	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* Returns the cached statement, prepared on first use, or NULL. */
+static sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt_id id)
+{
+	if (s->stmt[id] == NULL && sqlite3_prepare_v3(s->db, store_sql[id], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		s->stmt[id] = NULL;
+	}
+	return s->stmt[id];
+}
+
+/* Readies a cached statement for its next use (and drops bound data). */
+static void
+store_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Runs a statement that returns no rows. */
+static int
+store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		store_error(s, what);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+store_exec(struct store *s, enum store_stmt_id id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = store_stmt(s, id)) == NULL)
+		return -1;
+	return store_step_done(s, st, store_sql[id]);
+}
+
+const char *
+store_strstate(enum store_msg_state state)
+{
+	if ((size_t)state >= nitems(store_states))
+		return "unknown";
+	return store_states[state];
+}
+
+static int
+store_parsestate(const char *text, enum store_msg_state *state)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(store_states); i++) {
+		if (text != NULL && strcmp(text, store_states[i]) == 0) {
+			*state = (enum store_msg_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+store_schema_version(struct store *s)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	if ((st = store_stmt(s, STORE_USER_VERSION)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		store_error(s, "user_version");
+	store_done(st);
+	return v;
+}
+
+static int
+store_migrate_one(struct store *s, int v, char **errstr)
+{
+	char	 sql[64];
+	char	*err = NULL;
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+	if (sqlite3_exec(s->db, store_migrations[v], NULL, NULL, &err) !=
+	    SQLITE_OK || sqlite3_exec(s->db, sql, NULL, NULL, &err) !=
+	    SQLITE_OK) {
+		xasprintf(errstr, "migration to schema version %d: %s", v + 1,
+		    err != NULL ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_version_check(int v, char **errstr)
+{
+	if (v > STORE_SCHEMA_VERSION) {
+		xasprintf(errstr, "database schema version %d is newer than "
+		    "this conductd supports (%d)", v, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (v < 0) {
+		xasprintf(errstr, "bad database schema version %d", v);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Brings the schema to STORE_SCHEMA_VERSION, one migration per
+ * transaction.  The version is read again inside each transaction, so
+ * two processes opening the database at once do not both migrate.
+ */
+static int
+store_migrate(struct store *s, char **errstr)
+{
+	int	v;
+
+	if ((v = store_schema_version(s)) == -1) {
+		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if (store_version_check(v, errstr) == -1)
+		return -1;
+	while (v < STORE_SCHEMA_VERSION) {
+		if (store_begin(s) == -1) {
+			xasprintf(errstr, "begin: %s", sqlite3_errmsg(s->db));
+			return -1;
+		}
+		if ((v = store_schema_version(s)) == -1) {
+			xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
+			store_rollback(s);
+			return -1;
+		}
+		if (store_version_check(v, errstr) == -1 ||
+		    (v < STORE_SCHEMA_VERSION &&
+		    store_migrate_one(s, v, errstr) == -1)) {
+			store_rollback(s);
+			return -1;
+		}
+		if (store_commit(s) == -1) {
+			xasprintf(errstr, "commit: %s", sqlite3_errmsg(s->db));
+			return -1;
+		}
+		if (v < STORE_SCHEMA_VERSION)
+			log_info("store: schema migrated to version %d", ++v);
+	}
+	return 0;
+}
+
+/* Opens the connection and sets it up; called with umask 077. */
+static int
+store_connect(struct store *s, const char *path, char **errstr)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*mode;
+	int		 rc;
+
+	rc = sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		xasprintf(errstr, "%s", s->db != NULL ?
+		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+	/* The first statement creates the file (hence the umask). */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || (strcmp(mode, "wal") != 0 &&
+	    strcmp(mode, "memory") != 0)) {
+		xasprintf(errstr, "cannot use WAL journal mode");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL; "
+	    "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, const struct crypto_key *key, char **errstr)
+{
+	struct store	*s;
+	char		*err = NULL;
+	mode_t		 old;
+	int		 rv;
+
+	s = xcalloc(1, sizeof(*s));
+	s->key = key;
+	/* SQLite gives the -wal and -shm files the database's mode. */
+	old = umask(077);
+	rv = store_connect(s, path, &err);
+	umask(old);
+	if (rv == 0)
+		rv = store_migrate(s, &err);
+	if (rv == -1) {
+		xasprintf(errstr, "%s: %s", path, err);
+		free(err);
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < nitems(s->stmt); i++)
+		sqlite3_finalize(s->stmt[i]);
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
+		store_error(s, "close");
+	free(s);
+}
+
+int
+store_begin(struct store *s)
+{
+	return store_exec(s, STORE_BEGIN);
+}
+
+int
+store_commit(struct store *s)
+{
+	return store_exec(s, STORE_COMMIT);
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		store_exec(s, STORE_ROLLBACK);
+}
+
+/*
+ * A savepoint makes one store call atomic whether or not the caller has
+ * a transaction open.  store_atomic_end releases it, or undoes it when
+ * rv is -1; it returns the final result.
+ */
+static int
+store_atomic_begin(struct store *s, int *outer)
+{
+	*outer = sqlite3_get_autocommit(s->db);
+	return store_exec(s, STORE_SAVEPOINT);
+}
+
+static int
+store_atomic_end(struct store *s, int rv, int outer)
+{
+	if (rv == -1)
+		store_exec(s, STORE_ROLLBACK_TO);
+	if (store_exec(s, STORE_RELEASE) == -1) {
+		/* A failed commit of our own transaction leaves it open. */
+		if (outer)
+			store_rollback(s);
+		rv = -1;
+	}
+	return rv;
+}
+
+int
+store_mailbox_get(struct store *s, const char *mailbox,
+    uint32_t *uidvalidity, uint32_t *last_uid)
+{
+	sqlite3_stmt	*st;
+	int		 rc, rv;
+
+	if ((st = store_stmt(s, STORE_MAILBOX_GET)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*uidvalidity = (uint32_t)sqlite3_column_int64(st, 0);
+		*last_uid = (uint32_t)sqlite3_column_int64(st, 1);
+		rv = 1;
+	} else if (rc == SQLITE_DONE)
+		rv = 0;
+	else {
+		store_error(s, "mailbox get");
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
+}
+
+int
+store_mailbox_set(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t last_uid)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = store_stmt(s, STORE_MAILBOX_SET)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uidvalidity);
+	sqlite3_bind_int64(st, 3, last_uid);
+	return store_step_done(s, st, "mailbox set");
+}
+
+/* Looks up a row by one int64 parameter; 1 found (*id set), 0 not, -1. */
+static int
+store_lookup_id(struct store *s, sqlite3_stmt *st, int64_t *id,
+    const char *what)
+{
+	int	rc, rv;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rv = 1;
+	} else if (rc == SQLITE_DONE)
+		rv = 0;
+	else {
+		store_error(s, what);
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
+}
+
+static int
+store_msg_by_uid(struct store *s, uint32_t uidvalidity, uint32_t uid,
+    int64_t *id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = store_stmt(s, STORE_MSG_BY_UID)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, uidvalidity);
+	sqlite3_bind_int64(st, 2, uid);
+	return store_lookup_id(s, st, id, "message by uid");
+}
+
+/* The stored original with this Message-ID or content hash, if any. */
+static int
+store_msg_original(struct store *s, const unsigned char *msgid_hash,
+    const unsigned char *content_hash, int64_t *id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = store_stmt(s, STORE_MSG_ORIGINAL)) == NULL)
+		return -1;
+	if (msgid_hash != NULL)
+		sqlite3_bind_blob(st, 1, msgid_hash, CRYPTO_HASHBYTES,
+		    SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, content_hash, CRYPTO_HASHBYTES,
+	    SQLITE_STATIC);
+	return store_lookup_id(s, st, id, "message lookup");
+}
+
+struct store_msg_row {
+	const unsigned char	*msgid_hash;	/* NULL: no Message-ID */
+	const unsigned char	*content_hash;
+	int64_t			 dup_of;	/* 0: an original */
+	const void		*blob;		/* sealed raw, originals only */
+	size_t			 bloblen;
+};
+
+static int
+store_msg_insert(struct store *s, const struct store_msg_new *m,
+    const struct store_msg_row *r, int64_t *id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = store_stmt(s, STORE_MSG_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, m->uidvalidity);
+	sqlite3_bind_int64(st, 2, m->uid);
+	if (r->msgid_hash != NULL)
+		sqlite3_bind_blob(st, 3, r->msgid_hash, CRYPTO_HASHBYTES,
+		    SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, r->content_hash, CRYPTO_HASHBYTES,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)m->received);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)m->size);
+	sqlite3_bind_int64(st, 7,
+	    r->dup_of != 0 ? 0 : (sqlite3_int64)m->rawlen);
+	sqlite3_bind_int(st, 8, m->truncated != 0);
+	if (r->dup_of != 0)
+		sqlite3_bind_int64(st, 9, r->dup_of);
+	sqlite3_bind_text(st, 10, store_strstate(STORE_MSG_STORED), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, m->warnings != NULL ? m->warnings : "", -1,
+	    SQLITE_STATIC);
+	if (r->blob != NULL)
+		sqlite3_bind_blob64(st, 12, r->blob, r->bloblen, SQLITE_STATIC);
+	if (store_step_done(s, st, "message insert") == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+store_message_add1(struct store *s, const struct store_msg_new *m,
+    int64_t *id, int64_t *dup_of)
+{
+	struct store_msg_row	 r;
+	unsigned char		 mh[CRYPTO_HASHBYTES], ch[CRYPTO_HASHBYTES];
+	char			 ad[64];
+	void			*blob = NULL;
+	int			 rv;
+
+	if ((rv = store_msg_by_uid(s, m->uidvalidity, m->uid, id)) != 0) {
+		*dup_of = *id;
+		return rv == 1 ? 0 : -1;
+	}
+	memset(&r, 0, sizeof(r));
+	if (m->message_id != NULL && m->message_id[0] != '\0') {
+		crypto_keyed_hash(s->key, "message-id", m->message_id,
+		    strlen(m->message_id), mh);
+		r.msgid_hash = mh;
+	}
+	crypto_keyed_hash(s->key, "content", m->raw, m->rawlen, ch);
+	r.content_hash = ch;
+	if (store_msg_original(s, r.msgid_hash, ch, &r.dup_of) == -1)
+		return -1;
+	if (r.dup_of == 0) {
+		store_message_ad(ad, sizeof(ad), m->uidvalidity, m->uid);
+		blob = crypto_seal(s->key, m->raw, m->rawlen, ad, &r.bloblen);
+		r.blob = blob;
+	}
+	rv = store_msg_insert(s, m, &r, id);
+	free(blob);
+	*dup_of = r.dup_of;
+	return rv;
+}
+
+int
+store_message_add(struct store *s, const struct store_msg_new *m,
+    int64_t *id, int64_t *dup_of)
+{
+	int	outer, rv;
+
+	*id = *dup_of = 0;
+	if (store_atomic_begin(s, &outer) == -1)
+		return -1;
+	rv = store_message_add1(s, m, id, dup_of);
+	return store_atomic_end(s, rv, outer);
+}
+
+int
+store_message_pending(struct store *s, uint32_t uidvalidity,
+    uint32_t **uids, size_t *n)
+{
+	sqlite3_stmt	*st;
+	uint32_t	*v = NULL;
+	size_t		 len = 0, cap = 0;
+	int		 rc;
+
+	*uids = NULL;
+	*n = 0;
+	if ((st = store_stmt(s, STORE_MSG_PENDING)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, uidvalidity);
+	sqlite3_bind_text(st, 2, store_strstate(STORE_MSG_STORED), -1,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[len++] = (uint32_t)sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		store_error(s, "message pending");
+		store_done(st);
+		free(v);
+		return -1;
+	}
+	store_done(st);
+	*uids = v;
+	*n = len;
+	return 0;
+}
+
+int
+store_message_set_processed(struct store *s, uint32_t uidvalidity,
+    const uint32_t *uids, size_t n)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 outer, rv = 0;
+
+	if (store_atomic_begin(s, &outer) == -1)
+		return -1;
+	if ((st = store_stmt(s, STORE_MSG_SETSTATE)) == NULL)
+		rv = -1;
+	for (i = 0; rv == 0 && i < n; i++) {
+		sqlite3_bind_text(st, 1, store_strstate(STORE_MSG_PROCESSED),
+		    -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, uidvalidity);
+		sqlite3_bind_int64(st, 3, uids[i]);
+		rv = store_step_done(s, st, "message set processed");
+	}
+	return store_atomic_end(s, rv, outer);
+}
+
+/* Fills info from the STORE_INFO_COLUMNS of the current row. */
+static int
+store_info_fill(sqlite3_stmt *st, struct store_msg_info *info)
+{
+	const char	*w;
+
+	memset(info, 0, sizeof(*info));
+	info->id = sqlite3_column_int64(st, 0);
+	info->uidvalidity = (uint32_t)sqlite3_column_int64(st, 1);
+	info->uid = (uint32_t)sqlite3_column_int64(st, 2);
+	info->received = (time_t)sqlite3_column_int64(st, 3);
+	info->size = (size_t)sqlite3_column_int64(st, 4);
+	info->stored_size = (size_t)sqlite3_column_int64(st, 5);
+	info->truncated = sqlite3_column_int(st, 6);
+	info->dup_of = sqlite3_column_int64(st, 7);
+	if (store_parsestate((const char *)sqlite3_column_text(st, 8),
+	    &info->state) == -1) {
+		log_warnx("store: message %" PRId64 ": unknown state",
+		    info->id);
+		return -1;
+	}
+	if ((w = (const char *)sqlite3_column_text(st, 9)) != NULL)
+		snprintf(info->warnings, sizeof(info->warnings), "%s", w);
+	return 0;
+}
+
+int
+store_message_foreach(struct store *s,
+    int (*cb)(const struct store_msg_info *, void *), void *arg)
+{
+	struct store_msg_info	 info;
+	sqlite3_stmt		*st;
+	int			 rc = SQLITE_DONE, rv = 0;
+
+	/* Not cached: a callback may run another foreach. */
+	if (sqlite3_prepare_v2(s->db, "SELECT " STORE_INFO_COLUMNS
+	    " FROM message ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		return -1;
+	}
+	while (rv == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (store_info_fill(st, &info) == -1 ||
+		    cb(&info, arg) == -1)
+			rv = -1;
+	}
+	if (rv == 0 && rc != SQLITE_DONE) {
+		store_error(s, "message foreach");
+		rv = -1;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_message_raw(struct store *s, int64_t id, void **raw, size_t *len,
+    struct store_msg_info *info)
+{
+	char			 ad[64];
+	struct store_msg_info	 tmp;
+	sqlite3_stmt		*st;
+	const void		*blob;
+	int			 rc, rv;
+
+	*raw = NULL;
+	*len = 0;
+	if (info == NULL)
+		info = &tmp;
+	if ((st = store_stmt(s, STORE_MSG_ONE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			store_error(s, "message raw");
+		store_done(st);
+		return rc == SQLITE_DONE ? 1 : -1;
+	}
+	if (store_info_fill(st, info) == -1)
+		rv = -1;
+	else if (sqlite3_column_type(st, STORE_INFO_NCOLUMNS) == SQLITE_NULL)
+		rv = 1;
+	else {
+		blob = sqlite3_column_blob(st, STORE_INFO_NCOLUMNS);
+		store_message_ad(ad, sizeof(ad), info->uidvalidity,
+		    info->uid);
+		rv = crypto_open(s->key, blob,
+		    (size_t)sqlite3_column_bytes(st, STORE_INFO_NCOLUMNS),
+		    ad, raw, len);
+		if (rv == -1)
+			log_warnx("store: message %" PRId64 ": sealed content "
+			    "fails authentication", id);
+	}
+	store_done(st);
+	return rv;
+}

@@ -63,17 +63,24 @@ struct store_msg_new {
 };
 
 /*
- * Records a fetched message.  If the same (uidvalidity, uid) is already
- * recorded, nothing changes and *dup_of is that row.  If a message with
- * the same Message-ID or the same raw bytes (keyed hashes) is already
- * stored, a row for the UID is added without content, pointing at the
- * original through *dup_of.  Otherwise the raw bytes are sealed and stored
- * and *dup_of is 0.  *id is the row for this UID.
+ * Records a fetched message, atomically (a savepoint, so it may run inside
+ * or outside store_begin).  *id is always the row for this UID, and:
+ * - if the same (uidvalidity, uid) is already recorded, nothing changes
+ *   and *dup_of == *id (that row's own id: "already seen");
+ * - else if a stored original (a row with content) has the same
+ *   Message-ID or the same raw bytes (compared by keyed hashes), a row is
+ *   added without content and *dup_of is the original's id (!= *id);
+ * - else the raw bytes are sealed and stored and *dup_of is 0.
+ * An empty or NULL message_id matches nothing.  The Message-ID and the
+ * raw bytes are never stored in the clear.
  */
 int	store_message_add(struct store *, const struct store_msg_new *,
 	    int64_t *id, int64_t *dup_of);
 
-/* UIDs of rows in STORE_MSG_STORED for this UIDVALIDITY (caller frees). */
+/*
+ * UIDs of rows in STORE_MSG_STORED for this UIDVALIDITY, ascending
+ * (caller frees; NULL when *n is 0).
+ */
 int	store_message_pending(struct store *, uint32_t uidvalidity,
 	    uint32_t **uids, size_t *n);
 int	store_message_set_processed(struct store *, uint32_t uidvalidity,
@@ -92,7 +99,10 @@ struct store_msg_info {
 	char			 warnings[128];	/* "a,b"; "" when none */
 };
 
-/* Calls cb for every message row in id order; cb returning -1 stops. */
+/*
+ * Calls cb for every message row in id order; cb returning -1 stops.
+ * Returns 0 when every row was visited, -1 on error or when cb stopped.
+ */
 int	store_message_foreach(struct store *,
 	    int (*cb)(const struct store_msg_info *, void *), void *);
 

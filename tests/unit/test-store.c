@@ -1,6 +1,550 @@
+/*
+ * test-store: schema creation and versions, mailbox bookkeeping, message
+ * deduplication (by UID, Message-ID and content, across a UIDVALIDITY
+ * change), states, transactions, and the promises about data at rest: no
+ * clear text in the database or its WAL, and tampered blobs refused.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
 #include "harness.h"
+#include "crypto.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static char	tmpdir[] = "/tmp/test-store.XXXXXX";
+
+#define PHRASE	"The purple giraffe incident at the afterparty"
+#define MSGID	"<8f2c1e.incident@mail.example.org>"
+#define ADDRESS	"alice.reporter@example.org"
+
+static const char raw_a[] =
+    "From: Alice <" ADDRESS ">\r\n"
+    "To: conduct@example.net\r\n"
+    "Message-ID: " MSGID "\r\n"
+    "Subject: Report\r\n"
+    "\r\n"
+    PHRASE ".\r\n";
+/* The same message as delivered again, with an extra trace header. */
+static const char raw_a2[] =
+    "Received: from relay\r\n"
+    "From: Alice <" ADDRESS ">\r\n"
+    "To: conduct@example.net\r\n"
+    "Message-ID: " MSGID "\r\n"
+    "Subject: Report\r\n"
+    "\r\n"
+    PHRASE ".\r\n";
+static const char raw_b[] =
+    "From: bob@example.org\r\n"
+    "Subject: no message-id here\r\n"
+    "\r\n"
+    "Body B\r\n";
+static const char raw_c[] =
+    "From: carol@example.org\r\n"
+    "Subject: also without a message-id\r\n"
+    "\r\n"
+    "Body C\r\n";
+
+static char *
+tmppath(const char *name)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/%s", tmpdir, name);
+	return p;
+}
+
+static void
+rmtree(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		*p;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		xasprintf(&p, "%s/%s", dir, de->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static struct store *
+open_ok(const char *path, const struct crypto_key *key)
+{
+	struct store	*s;
+	char		*err = NULL;
+
+	s = store_open(path, key, &err);
+	CHECK(s != NULL);
+	if (s == NULL) {
+		fprintf(stderr, "store_open: %s\n", err);
+		exit(harness_done());
+	}
+	return s;
+}
+
+static int
+add(struct store *s, uint32_t uidvalidity, uint32_t uid, const char *msgid,
+    const char *raw, int64_t *id, int64_t *dup_of)
+{
+	struct store_msg_new	m;
+
+	memset(&m, 0, sizeof(m));
+	m.uidvalidity = uidvalidity;
+	m.uid = uid;
+	m.message_id = msgid;
+	m.raw = raw;
+	m.rawlen = strlen(raw);
+	m.size = strlen(raw) + 1000;
+	m.truncated = 1;
+	m.received = 1700000000 + uid;
+	m.warnings = "no-date,bad-charset";
+	return store_message_add(s, &m, id, dup_of);
+}
+
+static int
+count_cb(const struct store_msg_info *info, void *arg)
+{
+	int	*c = arg;
+
+	c[0]++;
+	if (info->dup_of != 0)
+		c[1]++;
+	if (info->state == STORE_MSG_PROCESSED)
+		c[2]++;
+	if (info->id <= c[3])
+		c[4]++;		/* out of id order */
+	c[3] = (int)info->id;
+	return 0;
+}
+
+static int
+stop_cb(const struct store_msg_info *info, void *arg)
+{
+	(void)info;
+	(*(int *)arg)++;
+	return -1;
+}
+
+static int
+count_rows(struct store *s)
+{
+	int	c[5] = { 0, 0, 0, 0, 0 };
+
+	if (store_message_foreach(s, count_cb, c) == -1)
+		return -1;
+	return c[0];
+}
+
+/* Reads a whole file; returns NULL (and *len 0) if it does not exist. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*p = NULL;
+	size_t	 cap = 0, n;
+
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	for (;;) {
+		if (*len == cap) {
+			cap = cap == 0 ? 65536 : cap * 2;
+			p = xreallocarray(p, cap, 1);
+		}
+		if ((n = fread(p + *len, 1, cap - *len, f)) == 0)
+			break;
+		*len += n;
+	}
+	fclose(f);
+	return p;
+}
+
+static int
+file_has(const char *path, const char *needle)
+{
+	char	*p;
+	size_t	 len;
+	int	 found;
+
+	if ((p = slurp(path, &len)) == NULL)
+		return 0;
+	found = memmem(p, len, needle, strlen(needle)) != NULL;
+	free(p);
+	return found;
+}
+
+static void
+test_mailbox(struct store *s)
+{
+	uint32_t	uv = 1, last = 1;
+
+	CHECK_INTEQ(store_mailbox_get(s, "INBOX", &uv, &last), 0);
+	CHECK_INTEQ(store_mailbox_set(s, "INBOX", 7, 100), 0);
+	CHECK_INTEQ(store_mailbox_get(s, "INBOX", &uv, &last), 1);
+	CHECK_INTEQ(uv, 7);
+	CHECK_INTEQ(last, 100);
+	CHECK_INTEQ(store_mailbox_set(s, "INBOX", 4000000000U, 4000000001U),
+	    0);
+	CHECK_INTEQ(store_mailbox_get(s, "INBOX", &uv, &last), 1);
+	CHECK_INTEQ(uv, 4000000000U);
+	CHECK_INTEQ(last, 4000000001U);
+	CHECK_INTEQ(store_mailbox_get(s, "Other", &uv, &last), 0);
+	CHECK_INTEQ(store_mailbox_set(s, "INBOX", 7, 100), 0);
+}
+
+static void
+check_raw(struct store *s, int64_t id, const char *want)
+{
+	struct store_msg_info	 info;
+	void			*raw;
+	size_t			 len;
+
+	CHECK_INTEQ(store_message_raw(s, id, &raw, &len, &info), 0);
+	CHECK_INTEQ(len, strlen(want));
+	CHECK(raw != NULL && memcmp(raw, want, len) == 0);
+	CHECK_INTEQ(info.id, id);
+	CHECK_INTEQ(info.dup_of, 0);
+	CHECK_INTEQ(info.stored_size, strlen(want));
+	CHECK_INTEQ(info.size, strlen(want) + 1000);
+	CHECK_INTEQ(info.truncated, 1);
+	CHECK_STREQ(info.warnings, "no-date,bad-charset");
+	if (raw != NULL) {
+		crypto_wipe(raw, len);
+		free(raw);
+	}
+}
+
+/* Returns the id of the first message, for the later tests. */
+static int64_t
+test_messages(struct store *s)
+{
+	struct store_msg_info	 info;
+	int64_t			 a, b, id, dup;
+	void			*raw;
+	size_t			 len;
+	int			 rows;
+
+	CHECK_INTEQ(add(s, 1, 10, MSGID, raw_a, &a, &dup), 0);
+	CHECK(a > 0);
+	CHECK_INTEQ(dup, 0);
+	check_raw(s, a, raw_a);
+	CHECK_INTEQ(store_message_raw(s, a, &raw, &len, NULL), 0);
+	CHECK(raw != NULL && ((char *)raw)[len] == '\0');
+	free(raw);
+	rows = count_rows(s);
+	CHECK_INTEQ(rows, 1);
+
+	/* The same UID again: nothing new, *dup_of is the row itself. */
+	CHECK_INTEQ(add(s, 1, 10, MSGID, raw_a, &id, &dup), 0);
+	CHECK_INTEQ(id, a);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(count_rows(s), 1);
+
+	/* Same Message-ID under a new UID, other bytes: a duplicate. */
+	CHECK_INTEQ(add(s, 1, 11, MSGID, raw_a2, &id, &dup), 0);
+	CHECK(id != a);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(store_message_raw(s, id, &raw, &len, &info), 1);
+	CHECK(raw == NULL);
+	CHECK_INTEQ(info.dup_of, a);
+	CHECK_INTEQ(info.stored_size, 0);
+	CHECK_INTEQ(info.uid, 11);
+
+	/* Same bytes, no Message-ID: a duplicate by content. */
+	CHECK_INTEQ(add(s, 1, 12, NULL, raw_b, &b, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	check_raw(s, b, raw_b);
+	CHECK_INTEQ(add(s, 1, 13, "", raw_b, &id, &dup), 0);
+	CHECK_INTEQ(dup, b);
+	CHECK_INTEQ(store_message_raw(s, id, &raw, &len, NULL), 1);
+
+	/* Other bytes, no Message-ID: new content (empty ids never match). */
+	CHECK_INTEQ(add(s, 1, 14, "", raw_c, &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	check_raw(s, id, raw_c);
+
+	/* UIDVALIDITY changed: the same mail under new UIDs is all dups. */
+	CHECK_INTEQ(add(s, 2, 1, MSGID, raw_a, &id, &dup), 0);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(add(s, 2, 2, MSGID, raw_a2, &id, &dup), 0);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(add(s, 2, 3, NULL, raw_b, &id, &dup), 0);
+	CHECK_INTEQ(dup, b);
+	CHECK_INTEQ(add(s, 2, 4, NULL, raw_b, &id, &dup), 0);
+	CHECK_INTEQ(dup, b);
+
+	/* Missing rows. */
+	CHECK_INTEQ(store_message_raw(s, 9999, &raw, &len, &info), 1);
+	CHECK(raw == NULL);
+	CHECK_INTEQ(count_rows(s), 9);
+	return a;
+}
+
+static void
+check_pending(struct store *s, uint32_t uidvalidity, const uint32_t *want,
+    size_t nwant)
+{
+	uint32_t	*uids;
+	size_t		 n;
+
+	CHECK_INTEQ(store_message_pending(s, uidvalidity, &uids, &n), 0);
+	CHECK_INTEQ(n, nwant);
+	CHECK(n != nwant || n == 0 ||
+	    memcmp(uids, want, n * sizeof(*uids)) == 0);
+	free(uids);
+}
+
+static void
+test_states(struct store *s)
+{
+	static const uint32_t	 all1[] = { 10, 11, 12, 13, 14 };
+	static const uint32_t	 left1[] = { 11, 13 };
+	static const uint32_t	 done1[] = { 10, 12, 14, 999 };
+	static const uint32_t	 all2[] = { 1, 2, 3, 4 };
+	int			 c[5] = { 0, 0, 0, 0, 0 }, stops = 0;
+
+	CHECK_STREQ(store_strstate(STORE_MSG_STORED), "stored");
+	CHECK_STREQ(store_strstate(STORE_MSG_PROCESSED), "processed");
+	check_pending(s, 1, all1, 5);
+	check_pending(s, 2, all2, 4);
+	check_pending(s, 3, NULL, 0);
+	CHECK_INTEQ(store_message_set_processed(s, 1, done1, 4), 0);
+	CHECK_INTEQ(store_message_set_processed(s, 1, NULL, 0), 0);
+	check_pending(s, 1, left1, 2);
+	check_pending(s, 2, all2, 4);
+
+	CHECK_INTEQ(store_message_foreach(s, count_cb, c), 0);
+	CHECK_INTEQ(c[0], 9);	/* rows */
+	CHECK_INTEQ(c[1], 6);	/* duplicates */
+	CHECK_INTEQ(c[2], 3);	/* processed */
+	CHECK_INTEQ(c[4], 0);	/* out of order */
+	CHECK_INTEQ(store_message_foreach(s, stop_cb, &stops), -1);
+	CHECK_INTEQ(stops, 1);
+}
+
+static void
+test_transactions(struct store *s)
+{
+	int64_t	id, dup;
+	int	rows;
+
+	rows = count_rows(s);
+	CHECK_INTEQ(store_begin(s), 0);
+	CHECK_INTEQ(add(s, 5, 1, "<rolled@back>", "rolled back", &id, &dup),
+	    0);
+	CHECK_INTEQ(store_mailbox_set(s, "Rolled", 1, 1), 0);
+	CHECK_INTEQ(count_rows(s), rows + 1);
+	store_rollback(s);
+	CHECK_INTEQ(count_rows(s), rows);
+	store_rollback(s);	/* none open: harmless */
+
+	CHECK_INTEQ(store_begin(s), 0);
+	CHECK_INTEQ(add(s, 5, 1, "<kept@here>", "kept", &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK_INTEQ(store_commit(s), 0);
+	CHECK_INTEQ(count_rows(s), rows + 1);
+}
+
+/* Nothing from a message may appear in the files, WAL included. */
+static void
+test_no_cleartext(const char *db)
+{
+	static const char *const secrets[] = {
+		PHRASE, "purple giraffe", MSGID, "8f2c1e.incident", ADDRESS,
+		"alice.reporter", "Body B", "carol@example.org",
+	};
+	char	*wal;
+	size_t	 i;
+	int	 found;
+
+	xasprintf(&wal, "%s-wal", db);
+	/* The scan does see the files: the mailbox name is in clear. */
+	CHECK(file_has(db, "INBOX") || file_has(wal, "INBOX"));
+	CHECK(file_has(db, "no-date,bad-charset") ||
+	    file_has(wal, "no-date,bad-charset"));
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		found = file_has(db, secrets[i]) || file_has(wal, secrets[i]);
+		CHECK(!found);
+		if (found)
+			fprintf(stderr, "  found \"%s\"\n", secrets[i]);
+	}
+	free(wal);
+}
+
+static void
+test_modes(const char *db)
+{
+	const char	*suffix[] = { "", "-wal", "-shm" };
+	struct stat	 st;
+	char		*p;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		xasprintf(&p, "%s%s", db, suffix[i]);
+		CHECK_INTEQ(stat(p, &st), 0);
+		CHECK_INTEQ(st.st_mode & 077, 0);
+		free(p);
+	}
+}
+
+/* Changes the sealed blob of row id through a second connection. */
+static void
+tamper(const char *db, int64_t id, int truncate)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+	unsigned char	*blob = NULL;
+	int		 len = 0;
+
+	CHECK_INTEQ(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	CHECK_INTEQ(sqlite3_prepare_v2(h,
+	    "SELECT raw FROM message WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	CHECK_INTEQ(sqlite3_step(st), SQLITE_ROW);
+	len = sqlite3_column_bytes(st, 0);
+	CHECK(len > 41);
+	blob = xmemdup(sqlite3_column_blob(st, 0), (size_t)len);
+	sqlite3_finalize(st);
+
+	if (truncate)
+		len -= 1;
+	else
+		blob[len / 2] ^= 0x04;
+	CHECK_INTEQ(sqlite3_prepare_v2(h,
+	    "UPDATE message SET raw = ?1 WHERE id = ?2", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_blob(st, 1, blob, len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	CHECK_INTEQ(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	free(blob);
+}
+
+static void
+test_tamper(struct store *s, const char *db)
+{
+	int64_t	 id, dup;
+	void	*raw;
+	size_t	 len;
+
+	CHECK_INTEQ(add(s, 6, 1, "<t1@x>", "tamper me", &id, &dup), 0);
+	CHECK_INTEQ(store_message_raw(s, id, &raw, &len, NULL), 0);
+	free(raw);
+	tamper(db, id, 0);
+	raw = (void *)1;
+	CHECK_INTEQ(store_message_raw(s, id, &raw, &len, NULL), -1);
+	CHECK(raw == NULL);
+
+	CHECK_INTEQ(add(s, 6, 2, "<t2@x>", "truncate me", &id, &dup), 0);
+	tamper(db, id, 1);
+	CHECK_INTEQ(store_message_raw(s, id, &raw, &len, NULL), -1);
+}
+
+static void
+test_refused(const struct crypto_key *key)
+{
+	sqlite3	*h;
+	FILE	*f;
+	char	*path, *err = NULL;
+
+	path = tmppath("future.db");
+	CHECK_INTEQ(sqlite3_open(path, &h), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(h);
+	CHECK(store_open(path, key, &err) == NULL);
+	CHECK_STRSTR(err, "newer");
+	CHECK_STRSTR(err, "99");
+	CHECK_STRSTR(err, path);
+	free(err);
+	free(path);
+
+	path = tmppath("garbage.db");
+	f = fopen(path, "w");
+	fputs("this is not an SQLite database, not even close to one....\n"
+	    "this is not an SQLite database, not even close to one....\n",
+	    f);
+	fclose(f);
+	err = NULL;
+	CHECK(store_open(path, key, &err) == NULL);
+	CHECK_STRSTR(err, path);
+	free(err);
+	free(path);
+
+	path = tmppath("no/such/dir.db");
+	err = NULL;
+	CHECK(store_open(path, key, &err) == NULL);
+	CHECK_STRSTR(err, path);
+	free(err);
+	free(path);
+}
+
 int
 main(void)
 {
+	struct crypto_key	*key;
+	struct store		*s;
+	uint32_t		 uv, last;
+	int64_t			 a;
+	char			*keypath, *db, *err = NULL;
+
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	keypath = tmppath("key");
+	db = tmppath("conductd.db");
+	if (crypto_key_create(keypath, &err) == -1 ||
+	    (key = crypto_key_load(keypath, &err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+
+	s = open_ok(db, key);
+	CHECK_INTEQ(store_schema_version(s), STORE_SCHEMA_VERSION);
+	test_modes(db);
+	test_mailbox(s);
+	a = test_messages(s);
+	test_states(s);
+	test_transactions(s);
+	test_no_cleartext(db);
+	store_close(s);
+	test_no_cleartext(db);
+
+	/* Reopen: same version, data kept. */
+	s = open_ok(db, key);
+	CHECK_INTEQ(store_schema_version(s), STORE_SCHEMA_VERSION);
+	CHECK_INTEQ(store_mailbox_get(s, "INBOX", &uv, &last), 1);
+	CHECK_INTEQ(uv, 7);
+	CHECK_INTEQ(last, 100);
+	CHECK_INTEQ(count_rows(s), 10);
+	check_raw(s, a, raw_a);
+	test_tamper(s, db);
+	store_close(s);
+
+	test_refused(key);
+	crypto_key_free(key);
+	free(keypath);
+	free(db);
+	rmtree(tmpdir);
 	return harness_done();
 }
