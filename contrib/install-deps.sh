@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs, from Debian 12's packages, everything conductd needs to build,
+# to run its whole test suite and its demo: the -dev libraries, the
+# autotools, and the real mail servers of the test bed (Dovecot, Postfix).
+# Run as root.  Safe to run again.
+set -eu
+
+PACKAGES="build-essential autoconf automake pkg-config dpkg-dev
+libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libsodium-dev libinih-dev
+libgnutls28-dev libxml2-dev
+dovecot-core dovecot-imapd dovecot-lmtpd postfix
+swaks libnet-ssleay-perl libio-socket-ssl-perl curl openssl
+mandoc sqlite3 binutils iproute2 procps"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: run as root (apt-get install)" >&2
+	exit 1
+fi
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+export DEBIAN_FRONTEND=noninteractive
+# Postfix must not write a system configuration: the test bed brings its own.
+echo "postfix postfix/main_mailer_type select No configuration" |
+    debconf-set-selections
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,73 @@
+#!/bin/sh
+# Builds conductd twice, plainly and with AddressSanitizer and
+# UndefinedBehaviorSanitizer, runs the whole suite (unit and end-to-end
+# tests against real Dovecot and Postfix) in each, checks that the
+# distribution tarball builds and passes (make distcheck), and ends with
+# one line: "N passed, N failed".  Run as root on Debian 12.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+if [ "$(id -u)" -eq 0 ]; then
+	contrib/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+fi
+jobs=$(nproc 2>/dev/null || echo 2)
+./autogen.sh >/dev/null 2>&1 || { echo "autogen failed"; echo "0 passed, 1 failed"; exit 1; }
+
+pass=0
+fail=0
+
+# Counts the results automake's test driver left in the .trs files.
+tally() {
+	for trs in $(find "$1" -name '*.trs'); do
+		r=$(sed -n 's/^:test-result: //p' "$trs")
+		name=${trs#"$1"/}
+		case "$r" in
+		PASS|XFAIL) pass=$((pass + 1)) ;;
+		*)
+			# A skip counts as a failure here: CI must run it all.
+			fail=$((fail + 1))
+			echo "$2: $r: ${name%.trs}"
+			;;
+		esac
+	done
+}
+
+for variant in plain asan; do
+	dir="$top/build-ci-$variant"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	flags="--enable-werror"
+	[ "$variant" = asan ] && flags="$flags --enable-asan"
+	echo "== $variant build ($flags)"
+	if ! (cd "$dir" && ../configure $flags >configure.out 2>&1 &&
+	    make -j"$jobs" >make.out 2>&1); then
+		echo "$variant: build FAILED (see $dir/make.out)"
+		tail -30 "$dir/make.out" 2>/dev/null
+		fail=$((fail + 1))
+		continue
+	fi
+	(cd "$dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    make -j"$jobs" check >check.out 2>&1)
+	grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS):' "$dir/check.out"
+	for log in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' \
+	    $(find "$dir" -name '*.trs') 2>/dev/null); do
+		echo "---- ${log%.trs}.log"
+		tail -40 "${log%.trs}.log"
+	done
+	tally "$dir" "$variant"
+done
+
+echo "== make distcheck"
+if (cd "$top/build-ci-plain" && make -j"$jobs" distcheck \
+    >distcheck.out 2>&1); then
+	pass=$((pass + 1))
+	echo "PASS: distcheck"
+else
+	fail=$((fail + 1))
+	echo "FAIL: distcheck (see build-ci-plain/distcheck.out)"
+	tail -30 "$top/build-ci-plain/distcheck.out"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

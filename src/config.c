@@ -1,2 +1,511 @@
-/* config: placeholder until the module lands. */
+/*
+ * config: conductd.conf through one declarative option table.  Each entry
+ * names a section, a key, a type, where the value goes in struct config,
+ * its default and its bounds.  The parser (inih), the defaults, the
+ * checks and the documentation test all walk the same table.  Errors are
+ * collected as "file:line: [section] key: reason" and returned together.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "buf.h"
 #include "config.h"
+#include "crypto.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR	"/var"
+#endif
+
+enum opt_type {
+	OPT_STRING,	/* free text */
+	OPT_PATH,	/* absolute path */
+	OPT_SECRET,	/* path of a file holding a secret: 0600 */
+	OPT_INT,	/* integer within min..max */
+	OPT_SIZE,	/* byte count with optional K, M, G suffix */
+	OPT_TLS,	/* tls, starttls, none */
+	OPT_LOGLEVEL,	/* error, warn, info, debug */
+	OPT_CHAR,	/* one punctuation character */
+	OPT_ADDRESS	/* a bare e-mail address */
+};
+
+#define OPT_REQUIRED	0x01
+
+struct option {
+	const char	*section;
+	const char	*key;
+	enum opt_type	 type;
+	size_t		 offset;
+	const char	*def;		/* NULL: no default */
+	long long	 min;
+	long long	 max;
+	int		 flags;
+};
+
+#define OFF(field)	offsetof(struct config, field)
+
+static const struct option options[] = {
+	{ "daemon", "state_dir", OPT_PATH, OFF(state_dir),
+	    LOCALSTATEDIR "/lib/conductd", 0, 0, 0 },
+	{ "daemon", "key_file", OPT_SECRET, OFF(key_file),
+	    SYSCONFDIR "/conductd/conductd.key", 0, 0, 0 },
+	{ "daemon", "poll_interval", OPT_INT, OFF(poll_interval),
+	    "60", 1, 86400, 0 },
+	{ "daemon", "log_level", OPT_LOGLEVEL, OFF(log_level),
+	    "info", 0, 0, 0 },
+
+	{ "imap", "host", OPT_STRING, OFF(imap_host), NULL, 0, 0,
+	    OPT_REQUIRED },
+	{ "imap", "port", OPT_INT, OFF(imap_port), "0", 0, 65535, 0 },
+	{ "imap", "tls", OPT_TLS, OFF(imap_tls), "tls", 0, 0, 0 },
+	{ "imap", "ca_file", OPT_PATH, OFF(imap_ca_file), NULL, 0, 0, 0 },
+	{ "imap", "user", OPT_STRING, OFF(imap_user), NULL, 0, 0,
+	    OPT_REQUIRED },
+	{ "imap", "password_file", OPT_SECRET, OFF(imap_password_file),
+	    NULL, 0, 0, OPT_REQUIRED },
+	{ "imap", "mailbox", OPT_STRING, OFF(imap_mailbox), "INBOX", 0, 0,
+	    0 },
+	{ "imap", "processed_mailbox", OPT_STRING, OFF(imap_processed),
+	    "Processed", 0, 0, 0 },
+	{ "imap", "max_message_size", OPT_SIZE, OFF(imap_max_size),
+	    "25M", 1024, 1024LL * 1024 * 1024, 0 },
+	{ "imap", "fetch_batch", OPT_INT, OFF(imap_batch), "100", 1, 1000,
+	    0 },
+	{ "imap", "timeout", OPT_INT, OFF(imap_timeout), "60", 1, 3600, 0 },
+
+	{ "smtp", "host", OPT_STRING, OFF(smtp_host), NULL, 0, 0, 0 },
+	{ "smtp", "port", OPT_INT, OFF(smtp_port), "0", 0, 65535, 0 },
+	{ "smtp", "tls", OPT_TLS, OFF(smtp_tls), "tls", 0, 0, 0 },
+	{ "smtp", "ca_file", OPT_PATH, OFF(smtp_ca_file), NULL, 0, 0, 0 },
+	{ "smtp", "user", OPT_STRING, OFF(smtp_user), NULL, 0, 0, 0 },
+	{ "smtp", "password_file", OPT_SECRET, OFF(smtp_password_file),
+	    NULL, 0, 0, 0 },
+
+	{ "committee", "name", OPT_STRING, OFF(committee_name),
+	    "Code of Conduct Committee", 0, 0, 0 },
+	{ "committee", "alias", OPT_ADDRESS, OFF(alias), NULL, 0, 0,
+	    OPT_REQUIRED },
+	{ "committee", "delimiter", OPT_CHAR, OFF(delimiter), "+", 0, 0, 0 },
+	{ "committee", "tag", OPT_STRING, OFF(tag), "CoC", 0, 0, 0 },
+};
+
+#define NOPTIONS	(sizeof(options) / sizeof(options[0]))
+
+struct config_parse {
+	struct config	*conf;
+	const char	*path;
+	FILE		*fp;
+	int		 lineno;
+	int		 seen_line[NOPTIONS];	/* 0: not set in the file */
+	struct buf	 errors;
+	int		 nerrors;
+};
+
+static void
+config_error(struct config_parse *p, int line, const struct option *o,
+    const char *section, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void
+config_error(struct config_parse *p, int line, const struct option *o,
+    const char *section, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 reason[512];
+
+	if (o != NULL) {
+		section = o->section;
+		key = o->key;
+	}
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		buf_printf(&p->errors, "%s:%d: ", p->path, line);
+	else
+		buf_printf(&p->errors, "%s: ", p->path);
+	if (section != NULL)
+		buf_printf(&p->errors, "[%s] ", section);
+	if (key != NULL)
+		buf_printf(&p->errors, "%s: ", key);
+	buf_printf(&p->errors, "%s\n", reason);
+	p->nerrors++;
+}
+
+static const struct option *
+config_find(const char *section, const char *key, int *known_section)
+{
+	size_t	i;
+
+	*known_section = 0;
+	for (i = 0; i < NOPTIONS; i++) {
+		if (strcmp(options[i].section, section) != 0)
+			continue;
+		*known_section = 1;
+		if (strcmp(options[i].key, key) == 0)
+			return &options[i];
+	}
+	return NULL;
+}
+
+static const struct option *
+config_option(const char *section, const char *key)
+{
+	const struct option	*o;
+	int			 known_section;
+
+	if ((o = config_find(section, key, &known_section)) == NULL)
+		fatalx("config: no option [%s] %s", section, key);
+	return o;
+}
+
+/* The line that set [section] key, or 0 if the file did not. */
+static int
+config_line(struct config_parse *p, const char *section, const char *key)
+{
+	return p->seen_line[config_option(section, key) - options];
+}
+
+static int
+config_parse_int(const char *value, long long *out)
+{
+	char	*end;
+
+	errno = 0;
+	*out = strtoll(value, &end, 10);
+	return errno != 0 || end == value || *end != '\0' ? -1 : 0;
+}
+
+static int
+config_parse_size(const char *value, long long *out)
+{
+	char		*end;
+	long long	 v, mult = 1;
+
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (errno != 0 || end == value || v < 0)
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 'k': case 'K': mult = 1024; break;
+		case 'm': case 'M': mult = 1024 * 1024; break;
+		case 'g': case 'G': mult = 1024 * 1024 * 1024; break;
+		default: return -1;
+		}
+		if (end[1] != '\0' && strcasecmp(end + 1, "B") != 0)
+			return -1;
+	}
+	if (v > LLONG_MAX / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+static int
+config_valid_address(const char *s)
+{
+	const char	*at, *p;
+
+	if ((at = strchr(s, '@')) == NULL || at == s || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
+		    *p == '"' || *p == ',' || *p == ';' || *p == '\\' ||
+		    (unsigned char)*p >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Stores one value; returns NULL or the reason it is bad. */
+static const char *
+config_set(struct config *conf, const struct option *o, const char *value)
+{
+	static const char *const tls_names[] = { "tls", "starttls", "none" };
+	char		*field = (char *)conf + o->offset;
+	long long	 v;
+	size_t		 i;
+	int		 level;
+
+	switch (o->type) {
+	case OPT_STRING:
+	case OPT_PATH:
+	case OPT_SECRET:
+		if (*value == '\0' && (o->flags & OPT_REQUIRED))
+			return "must not be empty";
+		if (o->type != OPT_STRING && *value != '\0' && *value != '/')
+			return "must be an absolute path";
+		free(*(char **)field);
+		*(char **)field = *value == '\0' ? NULL : xstrdup(value);
+		return NULL;
+	case OPT_ADDRESS:
+		if (!config_valid_address(value))
+			return "must be a bare address like conduct@example.org";
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return NULL;
+	case OPT_INT:
+		if (config_parse_int(value, &v) == -1)
+			return "must be a whole number";
+		if (v < o->min || v > o->max)
+			return "out of range";
+		*(int *)field = (int)v;
+		return NULL;
+	case OPT_SIZE:
+		if (config_parse_size(value, &v) == -1)
+			return "must be a size like 25M, 512K or 1048576";
+		if (v < o->min || v > o->max)
+			return "out of range (1K to 1G)";
+		*(size_t *)field = (size_t)v;
+		return NULL;
+	case OPT_TLS:
+		for (i = 0; i < 3; i++)
+			if (strcmp(value, tls_names[i]) == 0) {
+				*(enum tls_mode *)field = (enum tls_mode)i;
+				return NULL;
+			}
+		return "must be tls, starttls or none";
+	case OPT_LOGLEVEL:
+		if ((level = log_parselevel(value)) == -1)
+			return "must be error, warn, info or debug";
+		*(int *)field = level;
+		return NULL;
+	case OPT_CHAR:
+		if (strlen(value) != 1 || strchr("+-_=.", value[0]) == NULL)
+			return "must be one of + - _ = .";
+		*field = value[0];
+		return NULL;
+	}
+	return "unknown option type";
+}
+
+static int
+config_handler_cb(void *arg, const char *section, const char *key,
+    const char *value)
+{
+	struct config_parse	*p = arg;
+	const struct option	*o;
+	const char		*reason;
+	int			 known_section;
+	size_t			 idx;
+
+	if ((o = config_find(section, key, &known_section)) == NULL) {
+		if (!known_section)
+			config_error(p, p->lineno, NULL, section, NULL,
+			    "unknown section");
+		else
+			config_error(p, p->lineno, NULL, section, key,
+			    "unknown key");
+		return 1;
+	}
+	idx = (size_t)(o - options);
+	if (p->seen_line[idx] != 0) {
+		config_error(p, p->lineno, o, NULL, NULL,
+		    "set twice (first on line %d)", p->seen_line[idx]);
+		return 1;
+	}
+	p->seen_line[idx] = p->lineno;
+	if ((reason = config_set(p->conf, o, value)) != NULL)
+		config_error(p, p->lineno, o, NULL, NULL, "%s", reason);
+	return 1;
+}
+
+/* inih reads one line per call: counting calls gives the line number. */
+static char *
+config_reader_cb(char *str, int num, void *arg)
+{
+	struct config_parse	*p = arg;
+	char			*s;
+
+	if ((s = fgets(str, num, p->fp)) != NULL)
+		p->lineno++;
+	return s;
+}
+
+/*
+ * Reads the secret in path: refuses a file that group or others may read,
+ * strips one trailing newline.
+ */
+static char *
+config_read_secret(struct config_parse *p, const struct option *o,
+    const char *path, int must_exist)
+{
+	struct stat	 st;
+	FILE		*fp;
+	char		 line[1024];
+	int		 line_no = p->seen_line[o - options];
+
+	if (stat(path, &st) == -1) {
+		if (must_exist || errno != ENOENT)
+			config_error(p, line_no, o, NULL, NULL, "%s: %s", path,
+			    strerror(errno));
+		return NULL;
+	}
+	if ((st.st_mode & 0077) != 0) {
+		config_error(p, line_no, o, NULL, NULL,
+		    "%s: readable by group or others (mode %04o); "
+		    "chmod 600 it", path, (unsigned)(st.st_mode & 07777));
+		return NULL;
+	}
+	if (!must_exist)
+		return NULL;	/* only the permissions are checked here */
+	if ((fp = fopen(path, "r")) == NULL) {
+		config_error(p, line_no, o, NULL, NULL, "%s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '\0') {
+		config_error(p, line_no, o, NULL, NULL, "%s: empty", path);
+		return NULL;
+	}
+	return xstrdup(line);
+}
+
+static void
+config_defaults(struct config *conf)
+{
+	size_t		 i;
+	const char	*reason;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		if (options[i].def == NULL)
+			continue;
+		if ((reason = config_set(conf, &options[i], options[i].def))
+		    != NULL)
+			fatalx("config: default of [%s] %s: %s",
+			    options[i].section, options[i].key, reason);
+	}
+}
+
+static void
+config_check(struct config_parse *p)
+{
+	struct config	*conf = p->conf;
+	const char	*d;
+	size_t		 i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		if ((options[i].flags & OPT_REQUIRED) &&
+		    *(char **)((char *)conf + options[i].offset) == NULL &&
+		    p->seen_line[i] == 0)
+			config_error(p, 0, &options[i], NULL, NULL,
+			    "missing (required)");
+	}
+	if (conf->imap_port == 0)
+		conf->imap_port = conf->imap_tls == TLS_IMPLICIT ? 993 : 143;
+	if (conf->smtp_port == 0)
+		conf->smtp_port = conf->smtp_tls == TLS_IMPLICIT ? 465 : 587;
+	if (conf->smtp_user != NULL && conf->smtp_password_file == NULL)
+		config_error(p, config_line(p, "smtp", "user"), NULL, "smtp",
+		    "password_file", "missing (required when user is set)");
+	if (conf->alias != NULL && (d = strchr(conf->alias,
+	    conf->delimiter)) != NULL && d < strchr(conf->alias, '@'))
+		config_error(p, config_line(p, "committee", "alias"), NULL,
+		    "committee", "alias",
+		    "must not contain the sub-address delimiter");
+	if (conf->imap_password_file != NULL)
+		conf->imap_password = config_read_secret(p,
+		    config_option("imap", "password_file"),
+		    conf->imap_password_file, 1);
+	if (conf->smtp_password_file != NULL)
+		conf->smtp_password = config_read_secret(p,
+		    config_option("smtp", "password_file"),
+		    conf->smtp_password_file, 1);
+	if (conf->key_file != NULL)
+		(void)config_read_secret(p,
+		    config_option("daemon", "key_file"), conf->key_file, 0);
+	xasprintf(&conf->database, "%s/conductd.db", conf->state_dir);
+}
+
+struct config *
+config_load(const char *path, char **errstr)
+{
+	struct config_parse	 p;
+	int			 rc;
+
+	memset(&p, 0, sizeof(p));
+	p.conf = xcalloc(1, sizeof(*p.conf));
+	p.conf->path = xstrdup(path);
+	p.path = path;
+	buf_init(&p.errors);
+	config_defaults(p.conf);
+
+	if ((p.fp = fopen(path, "r")) == NULL) {
+		xasprintf(errstr, "%s: %s", path, strerror(errno));
+		config_free(p.conf);
+		return NULL;
+	}
+	rc = ini_parse_stream(config_reader_cb, &p, config_handler_cb, &p);
+	fclose(p.fp);
+	if (rc > 0)
+		config_error(&p, rc, NULL, NULL, NULL,
+		    "syntax error (expected [section] or key = value)");
+	else if (rc < 0)
+		config_error(&p, 0, NULL, NULL, NULL, "cannot be read");
+	config_check(&p);
+
+	if (p.nerrors > 0) {
+		buf_truncate(&p.errors, p.errors.len - 1);	/* last \n */
+		*errstr = buf_release(&p.errors, NULL);
+		config_free(p.conf);
+		return NULL;
+	}
+	buf_free(&p.errors);
+	return p.conf;
+}
+
+void
+config_free(struct config *conf)
+{
+	size_t	i;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < NOPTIONS; i++) {
+		switch (options[i].type) {
+		case OPT_STRING:
+		case OPT_PATH:
+		case OPT_SECRET:
+		case OPT_ADDRESS:
+			free(*(char **)((char *)conf + options[i].offset));
+			break;
+		default:
+			break;
+		}
+	}
+	crypto_freestr(conf->imap_password);
+	crypto_freestr(conf->smtp_password);
+	free(conf->database);
+	free(conf->path);
+	free(conf);
+}
+
+void
+config_foreach_key(void (*cb)(const char *, const char *, const char *,
+    void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		cb(options[i].section, options[i].key,
+		    options[i].def != NULL ? options[i].def : "", arg);
+}

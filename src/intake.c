@@ -1,2 +1,368 @@
-/* intake: placeholder until the module lands. */
+/*
+ * intake: fetch, store, then mark processed, in that order, in batches.
+ * The order is the reliability contract of DESIGN.md section 3: a message
+ * leaves the alias's mailbox only after the transaction that stored it
+ * has committed.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "config.h"
+#include "crash.h"
+#include "crypto.h"
+#include "imap.h"
 #include "intake.h"
+#include "log.h"
+#include "mime.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Upper bound of bytes fetched in one UID FETCH (besides the count). */
+#define INTAKE_BATCH_BYTES	(32 * 1024 * 1024)
+
+struct intake {
+	const struct config	*conf;
+	struct store		*store;
+	struct imap_session	*imap;
+};
+
+/* One fetched message of the current batch. */
+struct intake_item {
+	uint32_t	 uid;
+	char		*data;
+	size_t		 len;
+	size_t		 size;
+	int		 truncated;
+	int		 fetched;
+};
+
+struct intake_batch {
+	struct intake_item	*items;
+	size_t			 n;
+};
+
+static struct imap_session *
+intake_session(const struct config *conf)
+{
+	struct imap_params	ip;
+
+	memset(&ip, 0, sizeof(ip));
+	ip.host = conf->imap_host;
+	ip.port = conf->imap_port;
+	ip.tls = conf->imap_tls;
+	ip.ca_file = conf->imap_ca_file;
+	ip.user = conf->imap_user;
+	ip.password = conf->imap_password;
+	ip.mailbox = conf->imap_mailbox;
+	ip.processed = conf->imap_processed;
+	ip.timeout = conf->imap_timeout;
+	return imap_new(&ip);
+}
+
+struct intake *
+intake_new(const struct config *conf, struct store *store)
+{
+	struct intake	*in;
+
+	in = xcalloc(1, sizeof(*in));
+	in->conf = conf;
+	in->store = store;
+	in->imap = intake_session(conf);
+	return in;
+}
+
+void
+intake_free(struct intake *in)
+{
+	if (in == NULL)
+		return;
+	imap_free(in->imap);
+	free(in);
+}
+
+void
+intake_set_config(struct intake *in, const struct config *conf)
+{
+	imap_free(in->imap);
+	in->conf = conf;
+	in->imap = intake_session(conf);
+}
+
+static int
+intake_fail(struct intake *in, char *errstr)
+{
+	log_warnx("%s", errstr != NULL ? errstr : "imap: failed");
+	free(errstr);
+	imap_close(in->imap);
+	return -1;
+}
+
+/* Moves rows stored but not yet moved (a crash came between). */
+static int
+intake_finish_pending(struct intake *in, uint32_t uidvalidity)
+{
+	uint32_t	*uids = NULL;
+	size_t		 n = 0;
+	char		*errstr = NULL;
+	int		 rc = -1;
+
+	if (store_message_pending(in->store, uidvalidity, &uids, &n) == -1)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	log_info("intake: moving %zu message(s) stored before a restart",
+	    n);
+	if (imap_move_processed(in->imap, uids, n, &errstr) == -1) {
+		intake_fail(in, errstr);
+		goto out;
+	}
+	rc = store_message_set_processed(in->store, uidvalidity, uids, n);
+ out:
+	free(uids);
+	return rc;
+}
+
+static void
+intake_fetch_cb(uint32_t uid, const char *data, size_t len, int truncated,
+    void *arg)
+{
+	struct intake_batch	*b = arg;
+	size_t			 i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->items[i].uid != uid || b->items[i].fetched)
+			continue;
+		b->items[i].data = xmemdup(data, len);
+		b->items[i].len = len;
+		b->items[i].truncated = truncated;
+		b->items[i].fetched = 1;
+		return;
+	}
+	log_debug("intake: server sent uid %u we did not ask for", uid);
+}
+
+static void
+intake_batch_free(struct intake_batch *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->items[i].data != NULL) {
+			crypto_wipe(b->items[i].data, b->items[i].len);
+			free(b->items[i].data);
+		}
+	}
+	free(b->items);
+	b->items = NULL;
+	b->n = 0;
+}
+
+/* Records one fetched message; returns 1 if new content was stored. */
+static int
+intake_record(struct intake *in, uint32_t uidvalidity,
+    const struct intake_item *it)
+{
+	struct store_msg_new	 m;
+	struct mime_msg		*msg;
+	char			 warnings[128];
+	int64_t			 id, dup_of;
+	int			 rc;
+
+	msg = mime_parse(it->data, it->len, it->truncated);
+	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
+	memset(&m, 0, sizeof(m));
+	m.uidvalidity = uidvalidity;
+	m.uid = it->uid;
+	m.message_id = msg->message_id[0] != '\0' ? msg->message_id : NULL;
+	m.raw = it->data;
+	m.rawlen = it->len;
+	m.size = it->size > it->len ? it->size : it->len;
+	m.truncated = it->truncated;
+	m.received = clock_now();
+	m.warnings = warnings;
+	rc = store_message_add(in->store, &m, &id, &dup_of);
+	mime_msg_free(msg);
+	if (rc == -1)
+		return -1;
+	if (dup_of == id) {
+		log_info("intake: uid %u is already recorded as message %lld",
+		    it->uid, (long long)id);
+		return 0;
+	}
+	if (dup_of != 0) {
+		log_info("intake: uid %u is a copy of message %lld, not "
+		    "stored again", it->uid, (long long)dup_of);
+		return 0;
+	}
+	log_info("intake: stored message %lld (uid %u, %zu bytes%s)",
+	    (long long)id, it->uid, m.size,
+	    it->truncated ? ", cut at max_message_size" : "");
+	if (warnings[0] != '\0')
+		log_warnx("intake: message %lld parsed with warnings: %s; "
+		    "raw bytes kept", (long long)id, warnings);
+	return 1;
+}
+
+/*
+ * Stores the fetched part of a batch in one transaction and advances the
+ * mailbox's last UID past every message that is now recorded.
+ */
+static int
+intake_store_batch(struct intake *in, uint32_t uidvalidity,
+    struct intake_batch *b, uint32_t *last_uid, uint32_t *done,
+    size_t *ndone)
+{
+	size_t	i;
+	int	rc, stored = 0, gap = 0;
+
+	*ndone = 0;
+	if (store_begin(in->store) == -1)
+		return -1;
+	for (i = 0; i < b->n; i++) {
+		if (!b->items[i].fetched) {
+			log_warnx("intake: uid %u vanished before it could "
+			    "be fetched", b->items[i].uid);
+			gap = 1;
+			continue;
+		}
+		if ((rc = intake_record(in, uidvalidity, &b->items[i])) == -1)
+			goto fail;
+		stored += rc;
+		done[(*ndone)++] = b->items[i].uid;
+		if (!gap)
+			*last_uid = b->items[i].uid;
+	}
+	if (store_mailbox_set(in->store, in->conf->imap_mailbox, uidvalidity,
+	    *last_uid) == -1 || store_commit(in->store) == -1)
+		goto fail;
+	return stored;
+ fail:
+	store_rollback(in->store);
+	return -1;
+}
+
+/* Fetches, stores and moves one batch. */
+static int
+intake_batch(struct intake *in, uint32_t uidvalidity,
+    const struct imap_msgref *refs, size_t n, uint32_t *last_uid)
+{
+	struct intake_batch	 b;
+	uint32_t		*done;
+	size_t			 i, ndone;
+	char			*errstr = NULL;
+	int			 stored;
+
+	b.items = xcalloc(n, sizeof(*b.items));
+	b.n = n;
+	for (i = 0; i < n; i++) {
+		b.items[i].uid = refs[i].uid;
+		b.items[i].size = refs[i].size;
+	}
+	if (imap_fetch(in->imap, refs, n, in->conf->imap_max_size,
+	    intake_fetch_cb, &b, &errstr) == -1) {
+		intake_batch_free(&b);
+		return intake_fail(in, errstr);
+	}
+	done = xcalloc(n, sizeof(*done));
+	stored = intake_store_batch(in, uidvalidity, &b, last_uid, done,
+	    &ndone);
+	intake_batch_free(&b);
+	if (stored == -1)
+		goto out;
+	crash_point("after-store");
+	if (ndone > 0 && imap_move_processed(in->imap, done, ndone,
+	    &errstr) == -1) {
+		stored = intake_fail(in, errstr);
+		goto out;
+	}
+	crash_point("after-move");
+	if (store_message_set_processed(in->store, uidvalidity, done,
+	    ndone) == -1)
+		stored = -1;
+ out:
+	free(done);
+	return stored;
+}
+
+/* Where to start listing: after the last UID, or 1 after a change. */
+static int
+intake_start_uid(struct intake *in, uint32_t uidvalidity, uint32_t *from,
+    uint32_t *last_uid)
+{
+	uint32_t	known_uv, known_last;
+	int		rc;
+
+	rc = store_mailbox_get(in->store, in->conf->imap_mailbox, &known_uv,
+	    &known_last);
+	if (rc == -1)
+		return -1;
+	if (rc == 1 && known_uv == uidvalidity) {
+		*last_uid = known_last;
+		*from = known_last + 1;
+		return 0;
+	}
+	if (rc == 1)
+		log_warnx("intake: UIDVALIDITY changed from %u to %u: "
+		    "re-scanning the mailbox, duplicates are skipped",
+		    known_uv, uidvalidity);
+	*last_uid = 0;
+	*from = 1;
+	return 0;
+}
+
+int
+intake_pass(struct intake *in, volatile sig_atomic_t *stop)
+{
+	struct imap_msgref	*refs = NULL;
+	size_t			 n = 0, i, j, bytes, limit;
+	uint32_t		 uidvalidity, from, last_uid;
+	char			*errstr = NULL;
+	int			 rc, total = 0;
+
+	if (imap_state(in->imap) == IMAP_STATE_DISCONNECTED &&
+	    imap_connect(in->imap, &errstr) == -1)
+		return intake_fail(in, errstr);
+	uidvalidity = imap_uidvalidity(in->imap);
+	if (intake_finish_pending(in, uidvalidity) == -1 ||
+	    intake_start_uid(in, uidvalidity, &from, &last_uid) == -1)
+		return -1;
+	if (imap_list(in->imap, from, &refs, &n, &errstr) == -1)
+		return intake_fail(in, errstr);
+	if (n > 0)
+		log_debug("intake: %zu new message(s)", n);
+	limit = in->conf->imap_max_size;
+	for (i = 0; i < n && !*stop; i = j) {
+		bytes = 0;
+		for (j = i; j < n && j - i < (size_t)in->conf->imap_batch;
+		    j++) {
+			bytes += refs[j].size < limit ? refs[j].size : limit;
+			if (bytes > INTAKE_BATCH_BYTES && j > i)
+				break;
+		}
+		if ((rc = intake_batch(in, uidvalidity, refs + i, j - i,
+		    &last_uid)) == -1) {
+			free(refs);
+			return -1;
+		}
+		total += rc;
+	}
+	free(refs);
+	return total;
+}
+
+int
+intake_wait(struct intake *in, int timeout, int stopfd)
+{
+	char	*errstr = NULL;
+	int	 rc;
+
+	if (imap_state(in->imap) == IMAP_STATE_DISCONNECTED)
+		return 0;
+	if ((rc = imap_wait(in->imap, timeout, stopfd, &errstr)) == -1)
+		return intake_fail(in, errstr);
+	return rc;
+}

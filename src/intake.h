@@ -1,0 +1,43 @@
+/*
+ * intake: the first stage of the pipeline.  One pass fetches every new
+ * message of the alias's mailbox by UID, in batches over one IMAP
+ * connection, stores each (sealed) in one transaction per batch, and only
+ * after that transaction committed moves the batch to the processed
+ * folder.  A crash at any step loses nothing and doubles nothing: rows
+ * stored but not yet moved are moved on the next pass, and UIDVALIDITY
+ * changes re-scan with duplicates caught by Message-ID and content hash.
+ */
+#ifndef INTAKE_H
+#define INTAKE_H
+
+#include <signal.h>
+
+struct config;
+struct intake;
+struct store;
+
+/* Both are borrowed and must outlive the intake. */
+struct intake *intake_new(const struct config *, struct store *);
+void	intake_free(struct intake *);
+
+/*
+ * One pass: connects if needed, finishes moves left over from a crash,
+ * then fetches, stores and moves everything new.  It stops between
+ * batches when *stop becomes non-zero.  Returns the number of messages
+ * stored, or -1 after a connection or store failure (already logged; the
+ * connection is closed and the caller retries with backoff).
+ */
+int	intake_pass(struct intake *, volatile sig_atomic_t *stop);
+
+/*
+ * Waits up to timeout seconds for new mail (IMAP IDLE, or plain waiting
+ * where the server has no IDLE), returning early when stopfd is readable.
+ * Returns 1 when new mail was announced, 0 otherwise, -1 on a connection
+ * failure (logged; the connection is closed).
+ */
+int	intake_wait(struct intake *, int timeout, int stopfd);
+
+/* Swaps in a new configuration (after a reload); reconnects lazily. */
+void	intake_set_config(struct intake *, const struct config *);
+
+#endif

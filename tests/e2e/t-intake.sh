@@ -1,3 +1,105 @@
-#!/bin/sh
-# placeholder
-exit 77
+#!/bin/bash
+# Intake end to end: reports sent through Postfix are fetched over IMAP,
+# stored sealed, and moved to the processed folder; a second pass fetches
+# nothing; the size limit keeps the start of a huge mail; the COPY/EXPUNGE
+# fallback works; a UIDVALIDITY change re-scans without doubling; and the
+# database file holds none of a report's words in the clear.
+set -eu
+. "$top_srcdir/tests/e2e/cdlib.sh"
+data="$top_srcdir/tests/data/reports"
+
+cd_setup starttls
+
+tb_send_file reporter1@example.test conduct@example.test "$data/english.eml"
+tb_send_file reporter2@example.test conduct@example.test "$data/korean.eml"
+tb_send reporter1@example.test conduct+anything@example.test \
+    --header "Subject: third" --body "a third report, plus-addressed" \
+    --attach-type image/png --attach-name shot.png --attach @/dev/null
+tb_imap_wait_count conduct INBOX 3 20
+
+cd_once || tb_fail "first pass failed"
+cd_expect_eq "stored after the first pass" "$(cd_count)" 3
+cd_expect_eq "left in INBOX" "$(tb_imap_count conduct INBOX)" 0
+cd_expect_eq "in Processed" "$(tb_imap_count conduct Processed)" 3
+
+cd_once || tb_fail "second pass failed"
+cd_expect_eq "stored after a second pass" "$(cd_rows)" 3
+
+# The Korean report decodes to UTF-8 text.
+id=$(cd_ctl messages | awk 'NR > 1 { print $1 }' | sed -n 2p)
+cd_ctl show-message "$id" >"$TB/show.out"
+grep -q '행동강령 위반 신고' "$TB/show.out" || tb_fail "Korean subject not decoded"
+grep -q '보라색 우산 고양이' "$TB/show.out" || tb_fail "Korean body not decoded"
+grep -q '김신고' "$TB/show.out" || tb_fail "Korean sender name not decoded"
+tb_pass "show-message decodes the Korean report"
+
+# Nothing of the reports is in the database files in the clear.
+for f in "$TB"/state/conductd.db*; do
+	for needle in "periwinkle lantern" "rooftop bar" reporter1@example.test \
+	    report-en-1@example.test '보라색 우산' '김신고' "plus-addressed"; do
+		if grep -a -q -F -- "$needle" "$f"; then
+			tb_fail "$(basename "$f") holds '$needle' in the clear"
+		fi
+	done
+done
+tb_pass "no report text, name, address or Message-ID in the database"
+
+# A mail over max_message_size is kept cut, never dropped.
+tb_ini_set "$CONF" imap max_message_size 64K
+big="$TB/big.eml"
+{
+	printf 'From: reporter1@example.test\nTo: conduct@example.test\n'
+	printf 'Subject: huge\nMessage-ID: <huge-1@example.test>\n\n'
+	for i in $(seq 1 6000); do
+		printf 'line %05d of a very long report, padded out to be long\n' "$i"
+	done
+} >"$big"
+tb_send_file reporter1@example.test conduct@example.test "$big"
+tb_imap_wait_count conduct INBOX 1 20
+cd_once || tb_fail "pass with a huge mail failed"
+cd_expect_eq "stored with the huge mail" "$(cd_count)" 4
+cd_ctl messages | awk 'NR > 1' | tail -1 | grep -q ' cut ' ||
+    tb_fail "the huge mail is not marked as cut"
+id=$(cd_ctl messages | awk 'NR > 1 { print $1 }' | tail -1)
+cd_ctl show-message "$id" | grep -q 'only the first 65536 bytes were kept' ||
+    tb_fail "show-message does not say the mail was cut"
+cd_ctl show-message "$id" | grep -q 'Subject: huge' ||
+    tb_fail "the cut mail's headers were not kept"
+tb_pass "a mail over max_message_size is kept cut, with its headers"
+cd_expect_eq "in Processed" "$(tb_imap_count conduct Processed)" 4
+
+# Without MOVE: UID COPY, \Deleted, UID EXPUNGE.
+tb_send reporter2@example.test conduct@example.test --header "Subject: nomove" \
+    --body "moved the long way"
+tb_imap_wait_count conduct INBOX 1 20
+CONDUCTD_IMAP_NO_MOVE=1 cd_once || tb_fail "pass without MOVE failed"
+cd_expect_eq "stored without MOVE" "$(cd_count)" 5
+cd_expect_eq "left in INBOX without MOVE" "$(tb_imap_count conduct INBOX)" 0
+cd_expect_eq "in Processed without MOVE" "$(tb_imap_count conduct Processed)" 5
+
+# UIDVALIDITY change: the server hands back old mail under new UIDs.
+for uid in $(tb_imap_uids conduct Processed | head -2); do
+	tb_imap_fetch conduct Processed "$uid" >"$TB/again-$uid.eml"
+	curl -s --url "imap://127.0.0.1:$TB_IMAP_PORT/INBOX" \
+	    --user "conduct:$(tb_password conduct)" -T "$TB/again-$uid.eml" ||
+	    tb_fail "APPEND failed"
+done
+tb_send reporter1@example.test conduct@example.test --header "Subject: fresh" \
+    --body "a new report after the server was rebuilt"
+tb_imap_wait_count conduct INBOX 3 20
+doveadm -c "$TB/dovecot.conf" mailbox update -u conduct --uid-validity 4242 INBOX ||
+    tb_fail "doveadm could not change UIDVALIDITY"
+cd_once || tb_fail "pass after a UIDVALIDITY change failed"
+grep -q 'UIDVALIDITY changed' "$TB/conductd.log" || tb_fail "no UIDVALIDITY log line"
+cd_expect_eq "stored after the UIDVALIDITY change" "$(cd_count)" 6
+cd_expect_eq "rows after the UIDVALIDITY change" "$(cd_rows)" 8
+cd_expect_eq "left in INBOX" "$(tb_imap_count conduct INBOX)" 0
+
+# Logs carry ids, never addresses or words of a report.
+for needle in reporter1@example.test reporter2@example.test periwinkle \
+    '보라색' 'Report: harassment'; do
+	if grep -q -F -- "$needle" "$TB/conductd.log"; then
+		tb_fail "the log holds '$needle'"
+	fi
+done
+tb_pass "the log holds no address or report text"

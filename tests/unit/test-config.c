@@ -1,6 +1,295 @@
+/*
+ * test-config: the option table, defaults, and every kind of error, each
+ * with its file and line, reported together.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "harness.h"
+#include "config.h"
+#include "log.h"
+
+static char	dir[] = "/tmp/test-config.XXXXXX";
+static char	pass[512], key[512], conf_path[512];
+
+static void
+write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE	*fp;
+
+	unlink(path);
+	if ((fp = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, fp);
+	fclose(fp);
+	chmod(path, mode);
+}
+
+/* A valid config with the password file path filled in, plus extra. */
+static void
+write_conf(const char *daemon_extra, const char *imap_extra)
+{
+	char	text[4096];
+
+	snprintf(text, sizeof(text),
+	    "# sample\n"
+	    "[daemon]\n"
+	    "state_dir = %s\n"
+	    "key_file = %s\n"
+	    "%s"
+	    "[imap]\n"
+	    "host = 127.0.0.1\n"
+	    "user = conduct\n"
+	    "password_file = %s\n"
+	    "%s"
+	    "[committee]\n"
+	    "alias = conduct@example.test\n",
+	    dir, key, daemon_extra, pass, imap_extra);
+	write_file(conf_path, text, 0644);
+}
+
+static struct config *
+load(char **errstr)
+{
+	*errstr = NULL;
+	return config_load(conf_path, errstr);
+}
+
+static void
+test_valid(void)
+{
+	struct config	*c;
+	char		*err;
+
+	write_conf("", "");
+	c = load(&err);
+	CHECK(c != NULL);
+	if (err != NULL)
+		fprintf(stderr, "unexpected: %s\n", err);
+	if (c == NULL)
+		return;
+	CHECK_INTEQ(c->poll_interval, 60);
+	CHECK_INTEQ(c->imap_port, 993);
+	CHECK_INTEQ(c->imap_tls, TLS_IMPLICIT);
+	CHECK_STREQ(c->imap_mailbox, "INBOX");
+	CHECK_STREQ(c->imap_processed, "Processed");
+	CHECK_STREQ(c->imap_password, "secret");
+	CHECK_INTEQ(c->imap_max_size, 25 * 1024 * 1024);
+	CHECK_INTEQ(c->delimiter, '+');
+	CHECK_INTEQ(c->log_level, LOG_LEVEL_INFO);
+	CHECK_STRSTR(c->database, "/conductd.db");
+	config_free(c);
+
+	write_conf("log_level = debug\npoll_interval = 5\n",
+	    "tls = starttls\nmax_message_size = 512K\n");
+	c = load(&err);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_INTEQ(c->imap_port, 143);
+	CHECK_INTEQ(c->imap_tls, TLS_STARTTLS);
+	CHECK_INTEQ(c->imap_max_size, 512 * 1024);
+	CHECK_INTEQ(c->poll_interval, 5);
+	CHECK_INTEQ(c->log_level, LOG_LEVEL_DEBUG);
+	config_free(c);
+}
+
+/* Each case: extra lines for [daemon] and [imap], expected error parts. */
+static const struct {
+	const char	*daemon_extra;
+	const char	*imap_extra;
+	const char	*expect;
+} error_cases[] = {
+	{ "", "hots = x\n", ":9: [imap] hots: unknown key" },
+	{ "", "tls = maybe\n", ":9: [imap] tls: must be tls, starttls or none" },
+	{ "poll_interval = 0\n", "", ":5: [daemon] poll_interval: out of range" },
+	{ "poll_interval = ten\n", "", ":5: [daemon] poll_interval: must be a whole number" },
+	{ "log_level = loud\n", "", ":5: [daemon] log_level: must be" },
+	{ "", "max_message_size = 12Q\n", ":9: [imap] max_message_size: must be a size" },
+	{ "", "port = 70000\n", ":9: [imap] port: out of range" },
+	{ "", "host = again\n", ":9: [imap] host: set twice (first on line 6)" },
+	{ "state_dir = relative/path\n", "", ":5: [daemon] state_dir: must be an absolute path" },
+	{ "", "[nonsense]\nfoo = bar\n", ":10: [nonsense] unknown section" },
+	{ "", "this line is not ini\n", ":9: syntax error" },
+};
+
+static void
+test_errors(void)
+{
+	struct config	*c;
+	char		*err;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(error_cases) / sizeof(error_cases[0]); i++) {
+		write_conf(error_cases[i].daemon_extra,
+		    error_cases[i].imap_extra);
+		c = load(&err);
+		CHECK(c == NULL);
+		CHECK_STRSTR(err, conf_path);
+		CHECK_STRSTR(err, error_cases[i].expect);
+		free(err);
+		config_free(c);
+	}
+}
+
+static void
+test_all_errors_together(void)
+{
+	struct config	*c;
+	char		*err, *p;
+	int		 lines = 1;
+
+	write_conf("poll_interval = -3\nbogus = 1\n", "tls = nope\n");
+	c = load(&err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, ":5: [daemon] poll_interval");
+	CHECK_STRSTR(err, ":6: [daemon] bogus: unknown key");
+	CHECK_STRSTR(err, ":11: [imap] tls");
+	for (p = err; p != NULL && *p != '\0'; p++)
+		if (*p == '\n')
+			lines++;
+	CHECK_INTEQ(lines, 3);
+	free(err);
+	config_free(c);
+}
+
+static void
+test_missing_required(void)
+{
+	struct config	*c;
+	char		*err;
+
+	write_file(conf_path, "[daemon]\npoll_interval = 10\n", 0644);
+	c = load(&err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, "[imap] host: missing (required)");
+	CHECK_STRSTR(err, "[imap] user: missing (required)");
+	CHECK_STRSTR(err, "[imap] password_file: missing (required)");
+	CHECK_STRSTR(err, "[committee] alias: missing (required)");
+	free(err);
+	config_free(c);
+}
+
+static void
+test_secret_files(void)
+{
+	struct config	*c;
+	char		*err;
+
+	write_conf("", "");
+	chmod(pass, 0644);
+	c = load(&err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, "[imap] password_file: ");
+	CHECK_STRSTR(err, "readable by group or others (mode 0644)");
+	free(err);
+	config_free(c);
+	chmod(pass, 0600);
+
+	write_file(key, "x\n", 0640);
+	c = load(&err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, ":4: [daemon] key_file: ");
+	CHECK_STRSTR(err, "(mode 0640)");
+	free(err);
+	config_free(c);
+	unlink(key);
+
+	write_conf("", "");
+	unlink(pass);
+	c = load(&err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, "[imap] password_file: ");
+	CHECK_STRSTR(err, "No such file");
+	free(err);
+	config_free(c);
+	write_file(pass, "secret\n", 0600);
+}
+
+static void
+test_bad_alias(void)
+{
+	struct config	*c;
+	char		*err;
+	char		 text[2048];
+
+	snprintf(text, sizeof(text),
+	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n"
+	    "[committee]\nalias = conduct+x@example.test\n", pass);
+	write_file(conf_path, text, 0644);
+	c = load(&err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, ":6: [committee] alias: must not contain");
+	free(err);
+	config_free(c);
+
+	snprintf(text, sizeof(text),
+	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n"
+	    "[committee]\nalias = Conduct <conduct@example.test>\n", pass);
+	write_file(conf_path, text, 0644);
+	c = load(&err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, ":6: [committee] alias: must be a bare address");
+	free(err);
+	config_free(c);
+}
+
+struct keycount {
+	int	n;
+	int	saw_host;
+};
+
+static void
+key_cb(const char *section, const char *k, const char *def, void *arg)
+{
+	struct keycount	*kc = arg;
+
+	kc->n++;
+	if (strcmp(section, "imap") == 0 && strcmp(k, "host") == 0 &&
+	    strcmp(def, "") == 0)
+		kc->saw_host = 1;
+}
+
+static void
+test_foreach(void)
+{
+	struct keycount	kc = { 0, 0 };
+
+	config_foreach_key(key_cb, &kc);
+	CHECK(kc.n > 15);
+	CHECK(kc.saw_host);
+}
+
 int
 main(void)
 {
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(pass, sizeof(pass), "%s/imap.pass", dir);
+	snprintf(key, sizeof(key), "%s/conductd.key", dir);
+	snprintf(conf_path, sizeof(conf_path), "%s/conductd.conf", dir);
+	write_file(pass, "secret\n", 0600);
+	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-config");
+
+	test_valid();
+	test_errors();
+	test_all_errors_together();
+	test_missing_required();
+	test_secret_files();
+	test_bad_alias();
+	test_foreach();
+
+	unlink(pass);
+	unlink(key);
+	unlink(conf_path);
+	rmdir(dir);
 	return harness_done();
 }
