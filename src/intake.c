@@ -362,6 +362,8 @@ intake_wait(struct intake *in, int timeout, int stopfd)
 
 	if (imap_state(in->imap) == IMAP_STATE_DISCONNECTED)
 		return 0;
+	log_debug("intake: waiting for new mail (%s, up to %d s)",
+	    imap_has_idle(in->imap) ? "IDLE" : "polling", timeout);
 	if ((rc = imap_wait(in->imap, timeout, stopfd, &errstr)) == -1)
 		return intake_fail(in, errstr);
 	return rc;

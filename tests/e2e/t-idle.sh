@@ -1,3 +1,27 @@
-#!/bin/sh
-# placeholder
-exit 77
+#!/bin/bash
+# IDLE: a report delivered while the daemon waits is fetched at once, not
+# after the poll interval (an hour here); SIGTERM ends the daemon cleanly.
+set -eu
+. "$top_srcdir/tests/e2e/cdlib.sh"
+
+cd_setup tls
+tb_ini_set "$CONF" daemon poll_interval 3600
+cd_start_daemon
+cd_wait_log "waiting for new mail (IDLE"
+
+for n in 1 2 3; do
+	t0=$(date +%s.%N)
+	tb_send "reporter$(( (n % 2) + 1 ))@example.test" conduct@example.test \
+	    --header "Subject: idle $n" --body "report number $n"
+	cd_wait_count "$n"
+	t1=$(date +%s.%N)
+	echo "figure: delivery to stored record under IDLE: $(echo "$t1 - $t0" | bc 2>/dev/null || awk "BEGIN { print $t1 - $t0 }") s"
+done
+tb_pass "three reports fetched while waiting in IDLE (poll interval 3600 s)"
+cd_expect_eq "in Processed" "$(tb_imap_count conduct Processed)" 3
+
+st=0
+cd_stop_daemon TERM || st=$?
+cd_expect_eq "exit status after SIGTERM" "$st" 0
+grep -q 'stopping on signal' "$TB/conductd.log" || tb_fail "no clean stop logged"
+tb_pass "SIGTERM stops the daemon cleanly"

@@ -266,6 +266,53 @@ test_foreach(void)
 	CHECK(kc.saw_host);
 }
 
+static char	*manpage;
+
+/* Every key of the option table is an item of its section's list. */
+static void
+doc_cb(const char *section, const char *k, const char *def, void *arg)
+{
+	char		 head[128], item[128];
+	const char	*start, *end;
+
+	(void)def;
+	(void)arg;
+	snprintf(head, sizeof(head), "\n.Ss The \\&[%s] section\n", section);
+	snprintf(item, sizeof(item), "\n.It Ic %s\n", k);
+	harness_checks++;
+	if ((start = strstr(manpage, head)) == NULL ||
+	    ((end = strstr(start + 1, "\n.Ss ")) == NULL &&
+	    (end = strstr(start + 1, "\n.Sh ")) == NULL) ||
+	    strstr(start, item) == NULL || strstr(start, item) > end) {
+		harness_failures++;
+		fprintf(stderr, "FAIL: [%s] %s is not documented in "
+		    "conductd.conf.5\n", section, k);
+	}
+}
+
+static void
+test_documented(void)
+{
+	const char	*top = getenv("top_srcdir");
+	char		 path[1024];
+	FILE		*fp;
+	long		 len;
+
+	snprintf(path, sizeof(path), "%s/man/conductd.conf.5",
+	    top != NULL ? top : "..");
+	CHECK((fp = fopen(path, "r")) != NULL);
+	if (fp == NULL)
+		return;
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	manpage = calloc(1, (size_t)len + 1);
+	CHECK(fread(manpage, 1, (size_t)len, fp) == (size_t)len);
+	fclose(fp);
+	config_foreach_key(doc_cb, NULL);
+	free(manpage);
+}
+
 int
 main(void)
 {
@@ -286,6 +333,7 @@ main(void)
 	test_secret_files();
 	test_bad_alias();
 	test_foreach();
+	test_documented();
 
 	unlink(pass);
 	unlink(key);
