@@ -1,0 +1,57 @@
+#!/bin/bash
+# Benchmark (prints figures, never fails on timing): fetch-and-store rate
+# for N messages of about 3 KB in one `conductd --once` pass, and the time
+# from SMTP delivery to stored record while conductd waits in IDLE.
+# Usage: top_builddir=BUILD bash tests/bench/bench-intake.sh [N] [IDLE_ROUNDS]
+set -eu
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+export top_srcdir
+. "$top_srcdir/tests/e2e/cdlib.sh"
+n=${1:-1000}
+rounds=${2:-10}
+
+cd_setup tls
+tb_ini_set "$CONF" daemon log_level warn
+pad=$(head -c 2200 /dev/zero | tr '\0' 'x' | fold -w 72)
+for i in $(seq 1 "$n"); do
+	printf 'From: reporter1@example.test\nTo: conduct@example.test\nSubject: bench %s\nMessage-ID: <bench-%s@example.test>\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n\nreport %s\n%s\n' \
+	    "$i" "$i" "$i" "$pad"
+done >"$TB/seed.mbox.tmp"
+# one mbox, imported in one go (fast seeding); mbox needs From_ lines
+awk 'BEGIN { n = 0 } /^From: reporter1/ { print "From bench@example.test Sun Nov 22 10:00:00 2026" } { print }' \
+    "$TB/seed.mbox.tmp" >"$TB/seed.mbox"
+doveadm -c "$TB/dovecot.conf" import -u conduct -s "mbox:$TB/seedbox:INBOX=$TB/seed.mbox" "" all 2>/dev/null ||
+{
+	# fall back to one save per message
+	split -l 36 "$TB/seed.mbox.tmp" "$TB/msg." 
+	for f in "$TB"/msg.*; do
+		doveadm -c "$TB/dovecot.conf" save -u conduct -m INBOX <"$f"
+	done
+}
+have=$(tb_imap_count conduct INBOX)
+echo "seeded $have messages"
+t0=$(date +%s.%N)
+cd_once
+t1=$(date +%s.%N)
+stored=$(cd_count)
+awk -v a="$t0" -v b="$t1" -v n="$stored" 'BEGIN {
+	printf "figure: fetch+store+move of %d messages: %.2f s, %.0f messages/s\n", n, b - a, n / (b - a) }'
+
+tb_ini_set "$CONF" daemon poll_interval 3600
+tb_ini_set "$CONF" daemon log_level debug
+cd_start_daemon
+cd_wait_log "waiting for new mail (IDLE"
+total=0
+base=$(cd_count)
+for r in $(seq 1 "$rounds"); do
+	t0=$(date +%s.%N)
+	tb_send reporter2@example.test conduct@example.test \
+	    --header "Subject: idle $r" --body "idle round $r"
+	cd_wait_count $((base + r))
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v b="$t1" -v r="$r" 'BEGIN { printf "idle round %d: %.3f s\n", r, b - a }'
+	total=$(awk -v t="$total" -v a="$t0" -v b="$t1" 'BEGIN { print t + b - a }')
+done
+awk -v t="$total" -v r="$rounds" 'BEGIN {
+	printf "figure: SMTP delivery to stored record under IDLE: %.3f s on average over %d rounds (includes swaks and Postfix->LMTP, and Dovecot'"'"'s ~0.5 s notify delay)\n", t / r, r }'
+cd_stop_daemon TERM
