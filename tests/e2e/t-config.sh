@@ -5,6 +5,7 @@
 set -eu
 . "$top_srcdir/tests/e2e/lib.sh"
 tb_init
+tb_start	# for the ports in the config; the servers are not used
 CONDUCTD="$top_builddir/conductd"
 CONF="$TB/conductd.conf"
 tb_conductd_conf "$CONF" tls

@@ -15,7 +15,7 @@ for n in 1 2 3; do
 	    --header "Subject: idle $n" --body "report number $n"
 	cd_wait_count "$n"
 	t1=$(date +%s.%N)
-	echo "figure: delivery to stored record under IDLE: $(echo "$t1 - $t0" | bc 2>/dev/null || awk "BEGIN { print $t1 - $t0 }") s"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "figure: delivery to stored record under IDLE: %.3f s\n", b - a }'
 done
 tb_pass "three reports fetched while waiting in IDLE (poll interval 3600 s)"
 cd_expect_eq "in Processed" "$(tb_imap_count conduct Processed)" 3

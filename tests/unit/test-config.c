@@ -114,7 +114,7 @@ static const struct {
 	{ "", "max_message_size = 12Q\n", ":9: [imap] max_message_size: must be a size" },
 	{ "", "port = 70000\n", ":9: [imap] port: out of range" },
 	{ "", "host = again\n", ":9: [imap] host: set twice (first on line 6)" },
-	{ "state_dir = relative/path\n", "", ":5: [daemon] state_dir: must be an absolute path" },
+	{ "", "ca_file = relative/ca.pem\n", ":9: [imap] ca_file: must be an absolute path" },
 	{ "", "[nonsense]\nfoo = bar\n", ":10: [nonsense] unknown section" },
 	{ "", "this line is not ini\n", ":9: syntax error" },
 };
