@@ -1,0 +1,280 @@
+/*
+ * classify: sorts an incoming message, from its top-level headers only,
+ * into mail a person wrote and mail that must never be acknowledged:
+ * our own mail come back, bounces, auto-replies, list mail and spam.
+ *
+ * The rules form one table, tried in order; the first rule that matches
+ * decides.  A wrong "automatic" costs a report its case, while a wrong
+ * "person" costs at most one acknowledgement a day to a robot, so where
+ * a header is ambiguous (empty, unknown value) the rules lean to person.
+ *
+ * Microsoft's forms: X-MS-Exchange-Inbox-Rules-Loop and
+ * X-MS-Exchange-Generated-Message-Source are only put on mail an
+ * Exchange rule or agent generated, so their presence is enough.
+ * X-Auto-Response-Suppress is a request to others, and Outlook sets it
+ * on some mail a person sent (recalls, meeting mail), so it counts only
+ * with a value that suppresses everything or out-of-office replies:
+ * "All", "OOF" or "AutoReply" in its comma-separated list ("DR, RN" or
+ * "None" alone mean person).  Nothing here logs.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+#include "classify.h"
+#include "mime.h"
+
+#define CLASSIFY_SEPS	" \t;,("	/* end a header's first word */
+
+#define CLASSIFY_F_FIRST	0x01	/* only the first such header counts */
+
+struct classify_rule {
+	const char		*header;
+	int			(*match)(const char *, size_t, const char *);
+	const char		*arg;	/* words, '|'-separated */
+	enum classify_kind	 kind;
+	int			 flags;
+};
+
+static int	classify_present(const char *, size_t, const char *);
+static int	classify_first_in(const char *, size_t, const char *);
+static int	classify_first_not(const char *, size_t, const char *);
+static int	classify_any_in(const char *, size_t, const char *);
+static int	classify_null_path(const char *, size_t, const char *);
+static int	classify_local_in(const char *, size_t, const char *);
+
+static const struct classify_rule classify_rules[] = {
+	/* Bounces: the delivering server's Return-Path is the top one. */
+	{ "Return-Path", classify_null_path, NULL, CLASSIFY_BOUNCE,
+	    CLASSIFY_F_FIRST },
+	{ "From", classify_local_in, "mailer-daemon|postmaster",
+	    CLASSIFY_BOUNCE, CLASSIFY_F_FIRST },
+	{ "Content-Type", classify_first_in, "multipart/report",
+	    CLASSIFY_BOUNCE, CLASSIFY_F_FIRST },
+	{ "X-Failed-Recipients", classify_present, NULL, CLASSIFY_BOUNCE, 0 },
+
+	/* Auto-replies: RFC 3834, the common X- forms, Microsoft's. */
+	{ "Auto-Submitted", classify_first_not, "no", CLASSIFY_AUTO_REPLY,
+	    0 },
+	{ "X-Autoreply", classify_present, NULL, CLASSIFY_AUTO_REPLY, 0 },
+	{ "X-Autorespond", classify_present, NULL, CLASSIFY_AUTO_REPLY, 0 },
+	{ "Precedence", classify_first_in, "auto_reply|auto-reply",
+	    CLASSIFY_AUTO_REPLY, 0 },
+	{ "X-MS-Exchange-Inbox-Rules-Loop", classify_present, NULL,
+	    CLASSIFY_AUTO_REPLY, 0 },
+	{ "X-MS-Exchange-Generated-Message-Source", classify_present, NULL,
+	    CLASSIFY_AUTO_REPLY, 0 },
+	{ "X-Auto-Response-Suppress", classify_any_in, "all|oof|autoreply",
+	    CLASSIFY_AUTO_REPLY, 0 },
+
+	/* List mail, and the bulk mail that behaves like it. */
+	{ "List-Id", classify_present, NULL, CLASSIFY_LIST, 0 },
+	{ "List-Unsubscribe", classify_present, NULL, CLASSIFY_LIST, 0 },
+	{ "List-Post", classify_present, NULL, CLASSIFY_LIST, 0 },
+	{ "Precedence", classify_first_in, "list|bulk|junk", CLASSIFY_LIST,
+	    0 },
+
+	/* What the receiving server flagged as spam. */
+	{ "X-Spam-Flag", classify_first_in, "yes", CLASSIFY_SPAM, 0 },
+	{ "X-Spam-Status", classify_first_in, "yes", CLASSIFY_SPAM, 0 }
+};
+
+static const char *classify_kinds[] = {
+	[CLASSIFY_PERSON] = "person",
+	[CLASSIFY_AUTO_REPLY] = "auto-reply",
+	[CLASSIFY_BOUNCE] = "bounce",
+	[CLASSIFY_LIST] = "list",
+	[CLASSIFY_SPAM] = "spam",
+	[CLASSIFY_OWN] = "own"
+};
+
+/* 1 if the len bytes at w are one of the '|'-separated words in alts. */
+static int
+classify_word_in(const char *w, size_t len, const char *alts)
+{
+	size_t	n;
+
+	while (*alts != '\0') {
+		n = strcspn(alts, "|");
+		if (n == len && len > 0 && strncasecmp(w, alts, n) == 0)
+			return 1;
+		alts += n;
+		if (*alts == '|')
+			alts++;
+	}
+	return 0;
+}
+
+/* Skips blanks; sets *len to the length of the word there. */
+static const char *
+classify_word(const char *v, size_t *len)
+{
+	v += strspn(v, " \t\r\n");
+	*len = strcspn(v, CLASSIFY_SEPS "\r\n");
+	return v;
+}
+
+static int
+classify_present(const char *v, size_t len, const char *arg)
+{
+	(void)v;
+	(void)len;
+	(void)arg;
+	return 1;
+}
+
+/* The first word is one of arg ("Precedence:  BULK (x)"). */
+static int
+classify_first_in(const char *v, size_t len, const char *arg)
+{
+	const char	*w;
+
+	(void)len;
+	w = classify_word(v, &len);
+	return classify_word_in(w, len, arg);
+}
+
+/* There is a first word and it is none of arg ("Auto-Submitted: no"). */
+static int
+classify_first_not(const char *v, size_t len, const char *arg)
+{
+	const char	*w;
+
+	(void)len;
+	w = classify_word(v, &len);
+	return len > 0 && !classify_word_in(w, len, arg);
+}
+
+/* Any word of a comma- or blank-separated list is one of arg. */
+static int
+classify_any_in(const char *v, size_t len, const char *arg)
+{
+	const char	*end = v + len, *w;
+	size_t		 n;
+
+	while (v < end) {
+		w = classify_word(v, &n);
+		if (classify_word_in(w, n, arg))
+			return 1;
+		v = w + n;
+		if (*v != '\0')
+			v++;
+	}
+	return 0;
+}
+
+/* "<>", blanks allowed: a null envelope sender. */
+static int
+classify_null_path(const char *v, size_t len, const char *arg)
+{
+	const char	*end = v + len;
+
+	(void)arg;
+	v += strspn(v, " \t");
+	if (v == end || *v++ != '<')
+		return 0;
+	v += strspn(v, " \t");
+	if (v == end || *v++ != '>')
+		return 0;
+	v += strspn(v, " \t");
+	return v == end;
+}
+
+/*
+ * The local part of the From address is one of arg.  The address is the
+ * one in <>, else the first word; "MAILER-DAEMON" alone has no domain.
+ */
+static int
+classify_local_in(const char *v, size_t len, const char *arg)
+{
+	const char	*lt, *gt, *w;
+	size_t		 n, local;
+
+	(void)len;
+	if ((lt = strrchr(v, '<')) != NULL && (gt = strchr(lt, '>')) != NULL) {
+		w = lt + 1 + strspn(lt + 1, " \t");
+		n = (size_t)(gt - w);
+	} else
+		w = classify_word(v, &n);
+	if ((local = strcspn(w, "@> \t")) < n)
+		n = local;
+	return classify_word_in(w, n, arg);
+}
+
+/* Trims the value's blanks, then asks the rule. */
+static int
+classify_value(const struct classify_rule *r, const char *v)
+{
+	size_t	len;
+
+	v += strspn(v, " \t\r\n");
+	len = strlen(v);
+	while (len > 0 && strchr(" \t\r\n", v[len - 1]) != NULL)
+		len--;
+	return r->match(v, len, r->arg);
+}
+
+static int
+classify_rule_matches(const struct mime_msg *msg,
+    const struct classify_rule *r)
+{
+	size_t	i;
+
+	for (i = 0; i < msg->nheaders; i++) {
+		if (strcasecmp(msg->headers[i].name, r->header) != 0)
+			continue;
+		if (classify_value(r, msg->headers[i].value))
+			return 1;
+		if (r->flags & CLASSIFY_F_FIRST)
+			return 0;
+	}
+	return 0;
+}
+
+/* The whole value is arg, both trimmed, in any case. */
+static int
+classify_equal(const char *v, size_t len, const char *arg)
+{
+	size_t	n;
+
+	arg += strspn(arg, " \t\r\n");
+	n = strlen(arg);
+	while (n > 0 && strchr(" \t\r\n", arg[n - 1]) != NULL)
+		n--;
+	return n > 0 && n == len && strncasecmp(v, arg, n) == 0;
+}
+
+/* Any loop-guard header whose value is our alias. */
+static int
+classify_own(const struct mime_msg *msg, const char *alias)
+{
+	struct classify_rule	r = { CLASSIFY_LOOP_HEADER, classify_equal,
+				    NULL, CLASSIFY_OWN, 0 };
+
+	if (alias == NULL)
+		return 0;
+	r.arg = alias;
+	return classify_rule_matches(msg, &r);
+}
+
+enum classify_kind
+classify_message(const struct mime_msg *msg, const char *alias)
+{
+	size_t	i;
+
+	if (classify_own(msg, alias))
+		return CLASSIFY_OWN;
+	for (i = 0; i < sizeof(classify_rules) / sizeof(classify_rules[0]);
+	    i++)
+		if (classify_rule_matches(msg, &classify_rules[i]))
+			return classify_rules[i].kind;
+	return CLASSIFY_PERSON;
+}
+
+const char *
+classify_strkind(enum classify_kind kind)
+{
+	if ((size_t)kind >= sizeof(classify_kinds) / sizeof(classify_kinds[0]))
+		return "unknown";
+	return classify_kinds[kind];
+}

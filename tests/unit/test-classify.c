@@ -1,0 +1,199 @@
+/*
+ * test-classify: one table of header shapes, each parsed into a message
+ * as it would arrive and classified; positives and near misses side by
+ * side, so that a loosened rule shows up as a wrong kind.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "classify.h"
+#include "mime.h"
+
+#define ALIAS	"conduct@example.org"
+
+struct tcase {
+	const char		*headers;	/* extra headers, CRLF each */
+	enum classify_kind	 want;
+};
+
+static const struct tcase tcases[] = {
+	/* Nothing special: a person. */
+	{ "", CLASSIFY_PERSON },
+	{ "Precedence: first-class\r\n", CLASSIFY_PERSON },
+	{ "Auto-Submitted: no\r\n", CLASSIFY_PERSON },
+	{ "Auto-Submitted:   No  \r\n", CLASSIFY_PERSON },
+	{ "Auto-Submitted: no (a person wrote this)\r\n", CLASSIFY_PERSON },
+	{ "Auto-Submitted:\r\n", CLASSIFY_PERSON },
+	{ "X-Spam-Flag: NO\r\n", CLASSIFY_PERSON },
+	{ "X-Spam-Status: No, score=-1.0 required=5.0\r\n", CLASSIFY_PERSON },
+	{ "X-Spam-Flag: YESTERDAY\r\n", CLASSIFY_PERSON },
+	{ "Return-Path: <alice@example.net>\r\n", CLASSIFY_PERSON },
+	{ "Content-Type: multipart/mixed; boundary=x\r\n", CLASSIFY_PERSON },
+	{ "X-Auto-Response-Suppress: DR, RN, NRN\r\n", CLASSIFY_PERSON },
+	{ "X-Auto-Response-Suppress: None\r\n", CLASSIFY_PERSON },
+	{ "X-Conductd-Loop: other@example.org\r\n", CLASSIFY_PERSON },
+	{ "X-Conductd-Loop: conduct@example.org.evil\r\n", CLASSIFY_PERSON },
+	{ "Reply-To: postmaster@example.net\r\n", CLASSIFY_PERSON },
+	{ "Subject: Mailer-Daemon ate my report\r\n", CLASSIFY_PERSON },
+	{ "X-List-Idea: none\r\n", CLASSIFY_PERSON },
+
+	/* Our own mail come back, whatever else it carries. */
+	{ "X-Conductd-Loop: conduct@example.org\r\n", CLASSIFY_OWN },
+	{ "X-CONDUCTD-LOOP:   Conduct@Example.ORG  \r\n", CLASSIFY_OWN },
+	{ "X-Conductd-Loop: conduct@example.org\r\nList-Id: <x>\r\n",
+	    CLASSIFY_OWN },
+	{ "X-Conductd-Loop: a@b\r\nX-Conductd-Loop: conduct@example.org\r\n",
+	    CLASSIFY_OWN },
+
+	/* Bounces. */
+	{ "Return-Path: <>\r\n", CLASSIFY_BOUNCE },
+	{ "Return-Path:  < >  \r\n", CLASSIFY_BOUNCE },
+	{ "Return-Path: <a@b>\r\nReturn-Path: <>\r\n", CLASSIFY_PERSON },
+	{ "X-Failed-Recipients: bob@example.net\r\n", CLASSIFY_BOUNCE },
+	{ "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=x\r\n", CLASSIFY_BOUNCE },
+	{ "Content-Type: Multipart/Report;report-type=disposition-"
+	    "notification; boundary=x\r\n", CLASSIFY_BOUNCE },
+	{ "Auto-Submitted: auto-replied\r\nReturn-Path: <>\r\n",
+	    CLASSIFY_BOUNCE },
+
+	/* Auto-replies. */
+	{ "Auto-Submitted: auto-replied\r\n", CLASSIFY_AUTO_REPLY },
+	{ "Auto-Submitted: Auto-Generated\r\n", CLASSIFY_AUTO_REPLY },
+	{ "auto-submitted:   auto-notified; owner-email=x@y\r\n",
+	    CLASSIFY_AUTO_REPLY },
+	{ "Auto-Submitted: auto-replied (vacation)\r\n", CLASSIFY_AUTO_REPLY },
+	{ "Auto-Submitted: auto-generated\r\nList-Id: <l.example.org>\r\n",
+	    CLASSIFY_AUTO_REPLY },
+	{ "X-Autoreply: yes\r\n", CLASSIFY_AUTO_REPLY },
+	{ "X-Autorespond: Out of office\r\n", CLASSIFY_AUTO_REPLY },
+	{ "Precedence: auto_reply\r\n", CLASSIFY_AUTO_REPLY },
+	{ "Precedence:  AUTO_REPLY \r\n", CLASSIFY_AUTO_REPLY },
+	{ "X-MS-Exchange-Inbox-Rules-Loop: bob@example.net\r\n",
+	    CLASSIFY_AUTO_REPLY },
+	{ "X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent\r\n",
+	    CLASSIFY_AUTO_REPLY },
+	{ "X-Auto-Response-Suppress: All\r\n", CLASSIFY_AUTO_REPLY },
+	{ "X-Auto-Response-Suppress: DR, OOF, AutoReply\r\n",
+	    CLASSIFY_AUTO_REPLY },
+	{ "X-Auto-Response-Suppress:oof\r\n", CLASSIFY_AUTO_REPLY },
+
+	/* List mail. */
+	{ "List-Id: Friends <friends.lists.example.org>\r\n", CLASSIFY_LIST },
+	{ "List-Unsubscribe: <mailto:u@example.org>\r\n", CLASSIFY_LIST },
+	{ "LIST-POST: <mailto:l@example.org>\r\n", CLASSIFY_LIST },
+	{ "Precedence: bulk\r\n", CLASSIFY_LIST },
+	{ "Precedence: Junk\r\n", CLASSIFY_LIST },
+	{ "Precedence:   list  \r\n", CLASSIFY_LIST },
+	{ "List-Id: <x>\r\nX-Spam-Flag: YES\r\n", CLASSIFY_LIST },
+
+	/* Spam. */
+	{ "X-Spam-Flag: YES\r\n", CLASSIFY_SPAM },
+	{ "X-Spam-Flag:   yes   \r\n", CLASSIFY_SPAM },
+	{ "X-Spam-Status: Yes, score=9.1 required=5.0\r\n", CLASSIFY_SPAM },
+	{ "x-spam-status: YES\r\n", CLASSIFY_SPAM },
+};
+
+/* Headers with an ordinary From, then the case's, then a body. */
+static enum classify_kind
+classify_raw(const char *from, const char *extra, const char *alias)
+{
+	struct mime_msg		*msg;
+	enum classify_kind	 kind;
+	char			 raw[1024];
+	int			 n;
+
+	n = snprintf(raw, sizeof(raw), "%s\r\nTo: " ALIAS "\r\n"
+	    "Subject: hello\r\n%s\r\nSomething happened.\r\n", from, extra);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return (enum classify_kind)-1;
+	msg = mime_parse(raw, (size_t)n, 0);
+	kind = classify_message(msg, alias);
+	mime_msg_free(msg);
+	return kind;
+}
+
+static void
+test_table(void)
+{
+	enum classify_kind	kind;
+	size_t			i;
+
+	for (i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++) {
+		kind = classify_raw("From: Alice <alice@example.net>",
+		    tcases[i].headers, ALIAS);
+		if (kind != tcases[i].want)
+			fprintf(stderr, "case %zu: %s", i, tcases[i].headers);
+		CHECK_STREQ(classify_strkind(kind),
+		    classify_strkind(tcases[i].want));
+	}
+}
+
+/* The From forms of bounces, and people whose names only look alike. */
+static void
+test_from(void)
+{
+	static const struct {
+		const char		*from;
+		enum classify_kind	 want;
+	} froms[] = {
+		{ "From: MAILER-DAEMON@mx.example.org",
+		    CLASSIFY_BOUNCE },
+		{ "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
+		    CLASSIFY_BOUNCE },
+		{ "From: mailer-daemon (Mail Delivery Subsystem)",
+		    CLASSIFY_BOUNCE },
+		{ "From: <Postmaster@example.net>", CLASSIFY_BOUNCE },
+		{ "From: \"Postmaster\" <alice@example.net>",
+		    CLASSIFY_PERSON },
+		{ "From: postmasters@example.net", CLASSIFY_PERSON },
+		{ "From: alice.mailer-daemon@example.net", CLASSIFY_PERSON },
+		{ "From: ", CLASSIFY_PERSON },
+	};
+	enum classify_kind	kind;
+	size_t			i;
+
+	for (i = 0; i < sizeof(froms) / sizeof(froms[0]); i++) {
+		kind = classify_raw(froms[i].from, "", ALIAS);
+		if (kind != froms[i].want)
+			fprintf(stderr, "from %zu: %s\n", i, froms[i].from);
+		CHECK_STREQ(classify_strkind(kind),
+		    classify_strkind(froms[i].want));
+	}
+}
+
+static void
+test_edges(void)
+{
+	struct mime_msg	*msg;
+
+	/* No alias, or an empty one, never makes mail our own. */
+	CHECK_INTEQ(classify_raw("From: a@b", "X-Conductd-Loop: \r\n", ""),
+	    CLASSIFY_PERSON);
+	CHECK_INTEQ(classify_raw("From: a@b",
+	    "X-Conductd-Loop: " ALIAS "\r\n", NULL), CLASSIFY_PERSON);
+	/* Mail with no headers at all, or nothing. */
+	msg = mime_parse("just text\r\n", 11, 0);
+	CHECK_INTEQ(classify_message(msg, ALIAS), CLASSIFY_PERSON);
+	mime_msg_free(msg);
+	msg = mime_parse("", 0, 0);
+	CHECK_INTEQ(classify_message(msg, ALIAS), CLASSIFY_PERSON);
+	mime_msg_free(msg);
+
+	CHECK_STREQ(classify_strkind(CLASSIFY_PERSON), "person");
+	CHECK_STREQ(classify_strkind(CLASSIFY_AUTO_REPLY), "auto-reply");
+	CHECK_STREQ(classify_strkind(CLASSIFY_BOUNCE), "bounce");
+	CHECK_STREQ(classify_strkind(CLASSIFY_LIST), "list");
+	CHECK_STREQ(classify_strkind(CLASSIFY_SPAM), "spam");
+	CHECK_STREQ(classify_strkind(CLASSIFY_OWN), "own");
+}
+
+int
+main(void)
+{
+	test_table();
+	test_from();
+	test_edges();
+	return harness_done();
+}
