@@ -1,0 +1,54 @@
+/*
+ * compose: writes outgoing mail with libetpan's MIME writer: RFC 5322
+ * headers (Date, Message-ID), RFC 2047 encoded words for non-ASCII text,
+ * a UTF-8 text body (quoted-printable or base64 as needed) and optional
+ * attachments.  Nothing taken from incoming mail reaches a header
+ * unencoded: CR, LF and other control characters in any value are
+ * removed before encoding, so no value can start a header of its own.
+ */
+#ifndef COMPOSE_H
+#define COMPOSE_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct compose_attachment {
+	const char	*name;		/* UTF-8 file name (RFC 2231) */
+	const char	*type;		/* "image/png"; NULL: octet-stream */
+	const void	*data;
+	size_t		 len;
+};
+
+struct compose_mail {
+	const char	*from_name;	/* UTF-8 display name, or NULL */
+	const char	*from_addr;	/* bare addr-spec */
+	const char	*to_name;	/* or NULL */
+	const char	*to_addr;
+	const char	*reply_to_addr;	/* or NULL */
+	const char	*subject;	/* UTF-8 */
+	const char	*message_id;	/* without <> */
+	const char	*in_reply_to;	/* without <>, or NULL */
+	const char	*references;	/* ids without <>, space separated */
+	time_t		 date;
+	const char	*auto_submitted; /* "auto-replied", ... or NULL */
+	const char	*loop_guard;	/* X-Conductd-Loop value, or NULL */
+	const char	*text;		/* UTF-8 body */
+	const struct compose_attachment *attachments;
+	size_t		 nattachments;
+};
+
+/*
+ * Returns the whole message with CRLF line ends (allocated, *len set), or
+ * NULL with *errstr allocated when an address is not a plain addr-spec or
+ * a required field is missing.
+ */
+char	*compose_message(const struct compose_mail *, size_t *len,
+	    char **errstr);
+
+/* A new unique Message-ID (without <>) in domain, into buf. */
+void	compose_message_id(const char *domain, char *buf, size_t size);
+
+/* 1 if s is a plain addr-spec we are willing to put in a header. */
+int	compose_valid_address(const char *s);
+
+#endif
