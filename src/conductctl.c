@@ -15,11 +15,13 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "cases.h"
 #include "clock.h"
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
 #include "mime.h"
+#include "report.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -44,13 +46,17 @@ struct verb {
 	const char	*usage;
 };
 
+static int	verb_cases(struct ctl *, int, char **);
 static int	verb_init(struct ctl *, int, char **);
 static int	verb_messages(struct ctl *, int, char **);
+static int	verb_show(struct ctl *, int, char **);
 static int	verb_show_message(struct ctl *, int, char **);
 
 static const struct verb verbs[] = {
+	{ "cases", verb_cases, VERB_STORE, "cases [--csv]" },
 	{ "init", verb_init, 0, "init" },
 	{ "messages", verb_messages, VERB_STORE, "messages" },
+	{ "show", verb_show, VERB_STORE, "show CODE-NAME" },
 	{ "show-message", verb_show_message, VERB_STORE, "show-message ID" },
 };
 
@@ -112,12 +118,13 @@ messages_cb(const struct store_msg_info *m, void *arg)
 	(void)arg;
 	clock_format(m->received, when, sizeof(when));
 	if (m->dup_of != 0)
-		snprintf(state, sizeof(state), "copy of %lld",
+		snprintf(state, sizeof(state), "copy:%lld",
 		    (long long)m->dup_of);
 	else
 		snprintf(state, sizeof(state), "%s", store_strstate(m->state));
-	printf("%-6lld %-20s %10zu %-10s %-16s %s\n", (long long)m->id,
+	printf("%-6lld %-20s %10zu %-6s %-16s %-10s %s\n", (long long)m->id,
 	    when, m->size, m->truncated ? "cut" : "whole", state,
+	    m->kind[0] != '\0' ? m->kind : "-",
 	    m->warnings[0] != '\0' ? m->warnings : "-");
 	return 0;
 }
@@ -128,8 +135,8 @@ verb_messages(struct ctl *ctl, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		usage();
-	printf("%-6s %-20s %10s %-10s %-16s %s\n", "ID", "RECEIVED", "SIZE",
-	    "KEPT", "STATE", "PARSE WARNINGS");
+	printf("%-6s %-20s %10s %-6s %-16s %-10s %s\n", "ID", "RECEIVED",
+	    "SIZE", "KEPT", "STATE", "KIND", "PARSE WARNINGS");
 	if (store_message_foreach(ctl->store, messages_cb, NULL) == -1)
 		errx(EX_SOFTWARE, "cannot list messages");
 	return EX_OK;
@@ -154,22 +161,17 @@ print_safe(const char *label, const char *s)
 		putchar('\n');
 }
 
-static int
-verb_show_message(struct ctl *ctl, int argc, char **argv)
+/* Decrypts and prints one message: headers, text, attachments. */
+static void
+print_message(struct ctl *ctl, long long id)
 {
 	struct store_msg_info	 info;
 	struct mime_msg		*msg;
 	void			*raw;
 	size_t			 len, i;
-	char			*end, when[32], warnings[128];
-	long long		 id;
+	char			 when[32], warnings[128];
 	int			 rc;
 
-	if (argc != 2)
-		usage();
-	id = strtoll(argv[1], &end, 10);
-	if (*end != '\0' || id <= 0)
-		errx(EX_USAGE, "%s: not a message id", argv[1]);
 	rc = store_message_raw(ctl->store, id, &raw, &len, &info);
 	if (rc == 1)
 		errx(EX_NOINPUT, "message %lld: no such message, or a copy "
@@ -212,6 +214,171 @@ verb_show_message(struct ctl *ctl, int argc, char **argv)
 	mime_msg_free(msg);
 	crypto_wipe(raw, len);
 	free(raw);
+}
+
+static int
+verb_show_message(struct ctl *ctl, int argc, char **argv)
+{
+	char		*end;
+	long long	 id;
+
+	if (argc != 2)
+		usage();
+	id = strtoll(argv[1], &end, 10);
+	if (*end != '\0' || id <= 0)
+		errx(EX_USAGE, "%s: not a message id", argv[1]);
+	print_message(ctl, id);
+	return EX_OK;
+}
+
+static void
+format_time(time_t t, char *buf, size_t size)
+{
+	if (t == 0)
+		snprintf(buf, size, "-");
+	else
+		clock_format(t, buf, size);
+}
+
+static int
+cases_cb(const struct store_case *c, void *arg)
+{
+	const int	*csv = arg;
+	char		 received[32], ack[32];
+
+	format_time(c->received, received, sizeof(received));
+	format_time(c->ack_sent, ack, sizeof(ack));
+	if (c->ack_sent == 0 && c->ack_note[0] != '\0')
+		snprintf(ack, sizeof(ack), "(%s)", c->ack_note);
+	else if (c->ack_sent == 0 && c->ack_outbox != 0)
+		snprintf(ack, sizeof(ack), "(queued)");
+	if (*csv)
+		printf("%s,%s,%s,%s,%s\n", c->code_name, received, c->status,
+		    c->urgent ? "yes" : "no", ack);
+	else
+		printf("%-24s %-20s %-14s %-6s %s\n", c->code_name, received,
+		    c->status, c->urgent ? "yes" : "no", ack);
+	return 0;
+}
+
+static int
+verb_cases(struct ctl *ctl, int argc, char **argv)
+{
+	int	csv = 0;
+
+	if (argc == 2 && strcmp(argv[1], "--csv") == 0)
+		csv = 1;
+	else if (argc != 1)
+		usage();
+	if (csv)
+		printf("code_name,received,status,urgent,ack_sent\n");
+	else
+		printf("%-24s %-20s %-14s %-6s %s\n", "CODE NAME", "RECEIVED",
+		    "STATUS", "URGENT", "ACK SENT");
+	if (store_case_foreach(ctl->store, cases_cb, &csv) == -1)
+		errx(EX_SOFTWARE, "cannot list cases");
+	return EX_OK;
+}
+
+struct show_ctx {
+	struct ctl	*ctl;
+	int64_t		 case_id;
+};
+
+static int
+show_message_cb(const struct store_msg_info *m, void *arg)
+{
+	struct show_ctx	*sc = arg;
+	char		 when[32];
+
+	if (m->case_id != sc->case_id)
+		return 0;
+	clock_format(m->received, when, sizeof(when));
+	printf("  message %-6lld %-20s %-10s %zu bytes\n", (long long)m->id,
+	    when, m->kind, m->size);
+	return 0;
+}
+
+static int
+show_outbox_cb(const struct store_outbox_row *r, void *arg)
+{
+	char	created[32], sent[32];
+
+	(void)arg;
+	format_time(r->created, created, sizeof(created));
+	format_time(r->sent_at, sent, sizeof(sent));
+	printf("  outbox %-6lld %-8s %-7s queued %s, sent %s, attempts %d",
+	    (long long)r->id, r->kind, store_outbox_strstate(r->state),
+	    created, sent, r->attempts);
+	if (r->last_code != 0 || r->last_error[0] != '\0')
+		printf(", last %d %s", r->last_code, r->last_error);
+	printf("\n");
+	return 0;
+}
+
+static void
+show_fields(struct ctl *ctl, int64_t case_id)
+{
+	void	*fields;
+	char	*v;
+	size_t	 len;
+	int	 i;
+
+	if (store_case_fields(ctl->store, case_id, &fields, &len) == -1)
+		errx(EX_DATAERR, "report data cannot be decrypted");
+	printf("\nReport data:\n");
+	for (i = 0; i < REPORT_NFIELDS; i++) {
+		v = cases_fields_get(fields, len,
+		    report_field_name((enum report_field)i));
+		printf("  %-40s ", report_field_label((enum report_field)i));
+		print_safe(NULL, v != NULL ? v : "(not given)");
+		printf("\n");
+		crypto_freestr(v);
+	}
+	crypto_wipe(fields, len);
+	free(fields);
+}
+
+static int
+verb_show(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_case	 c;
+	struct show_ctx		 sc;
+	char			 received[32], ack[32], *reporter = NULL;
+	int			 rc;
+
+	if (argc != 2)
+		usage();
+	if ((rc = store_case_by_code(ctl->store, argv[1], &c)) == 0)
+		errx(EX_NOINPUT, "%s: no such case", argv[1]);
+	if (rc == -1)
+		errx(EX_SOFTWARE, "cannot read the case");
+	format_time(c.received, received, sizeof(received));
+	format_time(c.ack_sent, ack, sizeof(ack));
+	printf("Case %s: %s%s, received %s\n", c.code_name, c.status,
+	    c.urgent ? ", URGENT (ongoing)" : "", received);
+	if (store_case_reporter(ctl->store, c.id, &reporter) == 0 &&
+	    reporter != NULL)
+		print_safe("Reporter", reporter);
+	crypto_freestr(reporter);
+	printf("Acknowledgment: %s%s%s%s\n", c.ack_sent != 0 ? "accepted " :
+	    "", c.ack_sent != 0 ? ack : (c.ack_outbox != 0 ? "queued" : ""),
+	    c.ack_note[0] != '\0' ? "not sent: " : "", c.ack_note);
+	if (c.repeat_sender)
+		printf("Note: the same sender reported less than 24 h "
+		    "earlier\n");
+	show_fields(ctl, c.id);
+	printf("\nMessages:\n");
+	sc.ctl = ctl;
+	sc.case_id = c.id;
+	store_message_foreach(ctl->store, show_message_cb, &sc);
+	printf("\nOutgoing mail:\n");
+	store_outbox_foreach(ctl->store, c.id, show_outbox_cb, NULL);
+	if (c.report_message != 0) {
+		printf("\n---- the report (message %lld) ----\n",
+		    (long long)c.report_message);
+		print_message(ctl, c.report_message);
+	}
 	return EX_OK;
 }
 

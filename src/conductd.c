@@ -2,8 +2,11 @@
  * conductd: the daemon.  It reads the configuration, opens the key and the
  * database, and runs one loop: an intake pass, then waiting for new mail
  * (IMAP IDLE or polling), reconnecting with backoff after any failure.
+ * After each intake pass the new messages become cases and the outbox is
+ * drained; the outbox also wakes the loop when a retry falls due.
  * SIGTERM and SIGINT finish the current step and exit; SIGHUP re-reads
- * the configuration.  --once does a single pass and exits (tests, cron).
+ * the configuration.  --once does a single pass (fetch, cases, outbox)
+ * and exits (tests, cron).
  */
 #include <sys/types.h>
 
@@ -17,10 +20,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cases.h"
 #include "config.h"
 #include "crypto.h"
 #include "intake.h"
 #include "log.h"
+#include "outbox.h"
+#include "smtp.h"
 #include "store.h"
 
 #ifndef SYSCONFDIR
@@ -114,58 +120,118 @@ load_config(const char *path)
 	return conf;
 }
 
+/* Everything the loop works with. */
+struct daemon {
+	struct config	*conf;
+	struct store	*store;
+	struct intake	*intake;
+	struct cases	*cases;
+};
+
+static struct smtp_session *
+smtp_session(const struct config *conf)
+{
+	struct smtp_params	sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.host = conf->smtp_host;
+	sp.port = conf->smtp_port;
+	sp.tls = conf->smtp_tls;
+	sp.ca_file = conf->smtp_ca_file;
+	sp.user = conf->smtp_user;
+	sp.password = conf->smtp_password;
+	sp.timeout = conf->imap_timeout;
+	return smtp_new(&sp);
+}
+
+static enum smtp_status
+send_cb(const char *from, const char *rcpt, const char *data, size_t len,
+    int *code, char **errstr, void *arg)
+{
+	return smtp_send(arg, from, rcpt, data, len, code, errstr);
+}
+
+/* Drains the outbox over one SMTP connection. */
+static int
+drain_outbox(struct daemon *d)
+{
+	struct smtp_session	*smtp;
+	int			 rc;
+
+	if (d->conf->smtp_host == NULL) {
+		if (outbox_next_due(d->store) == 0)
+			log_warnx("conductd: mail is queued but [smtp] host "
+			    "is not set");
+		return 0;
+	}
+	smtp = smtp_session(d->conf);
+	rc = outbox_run(d->store, send_cb, smtp, NULL);
+	smtp_free(smtp);
+	return rc;
+}
+
 /* Re-reads the configuration; a bad new one keeps the running one. */
-static struct config *
-do_reload(struct config *conf, struct intake *in)
+static void
+do_reload(struct daemon *d)
 {
 	struct config	*fresh;
 	char		*errstr = NULL;
 
 	reload = 0;
-	if ((fresh = config_load(conf->path, &errstr)) == NULL) {
+	if ((fresh = config_load(d->conf->path, &errstr)) == NULL) {
 		log_warnx("conductd: reload refused, keeping the running "
 		    "configuration:\n%s", errstr);
 		free(errstr);
-		return conf;
+		return;
 	}
 	log_setlevel(fresh->log_level);
-	intake_set_config(in, fresh);
-	config_free(conf);
+	intake_set_config(d->intake, fresh);
+	cases_set_config(d->cases, fresh);
+	config_free(d->conf);
+	d->conf = fresh;
 	log_info("conductd: configuration reloaded");
-	return fresh;
+}
+
+/* Seconds to wait: the poll interval, or sooner for a due retry. */
+static int
+wait_time(struct daemon *d, int limit)
+{
+	long	due;
+
+	if ((due = outbox_next_due(d->store)) >= 0 && due < limit)
+		return due < 1 ? 1 : (int)due;
+	return limit;
 }
 
 static int
-run(struct config *conf, struct store *store, int once)
+run(struct daemon *d, int once)
 {
-	struct intake	*in;
-	int		 backoff = BACKOFF_MIN, rc, status = 0;
+	int	backoff = BACKOFF_MIN, rc, status = 0;
 
-	in = intake_new(conf, store);
 	while (!quit) {
 		if (reload)
-			conf = do_reload(conf, in);
-		if ((rc = intake_pass(in, &quit)) == -1) {
-			status = 75;	/* EX_TEMPFAIL */
-			if (once)
-				break;
+			do_reload(d);
+		rc = intake_pass(d->intake, &quit);
+		if (cases_run(d->cases) == -1 || drain_outbox(d) == -1)
+			status = 70;	/* EX_SOFTWARE: the database */
+		else
+			status = rc == -1 ? 75 : 0;	/* EX_TEMPFAIL */
+		if (once || quit)
+			break;
+		if (rc == -1) {
 			log_info("conductd: retrying in %d s", backoff);
-			sleep_interruptible(backoff);
+			sleep_interruptible(wait_time(d, backoff));
 			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
 			    backoff * 2;
 			continue;
 		}
-		status = 0;
 		backoff = BACKOFF_MIN;
-		if (once || quit)
-			break;
-		if (intake_wait(in, conf->poll_interval, sigpipe[0]) == 0)
+		if (intake_wait(d->intake, wait_time(d, d->conf->poll_interval),
+		    sigpipe[0]) == 0)
 			signal_drain();
 	}
-	intake_free(in);
 	if (quit)
 		log_info("conductd: stopping on signal");
-	config_free(conf);
 	return status;
 }
 
@@ -176,6 +242,7 @@ main(int argc, char *argv[])
 		{ "once", no_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct daemon		 d;
 	struct config		*conf;
 	struct crypto_key	*key;
 	struct store		*store;
@@ -240,7 +307,14 @@ main(int argc, char *argv[])
 	}
 	signal_setup();
 	log_info("conductd: started%s", once ? " for one pass" : "");
-	status = run(conf, store, once);
+	d.conf = conf;
+	d.store = store;
+	d.intake = intake_new(conf, store);
+	d.cases = cases_new(conf, store, key);
+	status = run(&d, once);
+	cases_free(d.cases);
+	intake_free(d.intake);
+	config_free(d.conf);
 	store_close(store);
 	crypto_key_free(key);
 	return status;

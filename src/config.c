@@ -101,6 +101,7 @@ static const struct option options[] = {
 	    OPT_REQUIRED },
 	{ "committee", "delimiter", OPT_CHAR, OFF(delimiter), "+", 0, 0, 0 },
 	{ "committee", "tag", OPT_STRING, OFF(tag), "CoC", 0, 0, 0 },
+	{ "committee", "templates", OPT_PATH, OFF(templates), NULL, 0, 0, 0 },
 };
 
 #define NOPTIONS	(sizeof(options) / sizeof(options[0]))

@@ -56,6 +56,7 @@ struct config {
 	char		*alias;		/* conduct@example.org */
 	char		 delimiter;	/* sub-address delimiter, '+' */
 	char		*tag;		/* subject tag */
+	char		*templates;	/* the admin's template folder */
 };
 
 /*

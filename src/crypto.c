@@ -324,3 +324,26 @@ crypto_freestr(char *s)
 	sodium_memzero(s, strlen(s));
 	free(s);
 }
+
+void
+crypto_token(const struct crypto_key *key, const char *context,
+    const char *data, char *out, size_t hexlen)
+{
+	unsigned char	h[CRYPTO_HASHBYTES];
+	char		hex[2 * CRYPTO_HASHBYTES + 1];
+
+	if (hexlen > 2 * CRYPTO_HASHBYTES)
+		hexlen = 2 * CRYPTO_HASHBYTES;
+	crypto_keyed_hash(key, context, data, strlen(data), h);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	memcpy(out, hex, hexlen);
+	out[hexlen] = '\0';
+}
+
+int
+crypto_token_eq(const char *a, const char *b)
+{
+	size_t	len = strlen(a);
+
+	return len == strlen(b) && sodium_memcmp(a, b, len) == 0;
+}

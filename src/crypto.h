@@ -58,6 +58,16 @@ int	crypto_open(const struct crypto_key *, const void *, size_t,
 void	crypto_keyed_hash(const struct crypto_key *, const char *context,
 	    const void *, size_t, unsigned char *out);
 
+/*
+ * A short token for an address (a MAC): the first hexlen hex digits of
+ * the keyed hash of data under context, into out (hexlen + 1 bytes).
+ * hexlen is at most 2 * CRYPTO_HASHBYTES.  Compare with crypto_token_eq.
+ */
+void	crypto_token(const struct crypto_key *, const char *context,
+	    const char *data, char *out, size_t hexlen);
+/* Constant-time comparison of two tokens; 1 if equal. */
+int	crypto_token_eq(const char *, const char *);
+
 void	crypto_random(void *, size_t);
 /* A uniform random number in [0, upper). */
 uint32_t crypto_random_uniform(uint32_t upper);

@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "store.h"
+#include "store_priv.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -71,6 +72,47 @@ static const char *const store_migrations[] = {
 	");"
 	"CREATE INDEX message_msgid_hash ON message(msgid_hash);"
 	"CREATE INDEX message_content_hash ON message(content_hash);",
+
+	/* 2: cases, their messages, and the outbox. */
+	"CREATE TABLE cases ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	code_name	TEXT NOT NULL UNIQUE,"
+	"	status		TEXT NOT NULL DEFAULT 'new',"
+	"	received	INTEGER NOT NULL,"
+	"	urgent		INTEGER NOT NULL DEFAULT 0,"
+	"	repeat_sender	INTEGER NOT NULL DEFAULT 0,"
+	"	reporter_hash	BLOB,"			/* keyed; NULL: none */
+	"	reporter	BLOB,"			/* sealed address */
+	"	fields		BLOB,"			/* sealed report data */
+	"	report_message	INTEGER REFERENCES message(id),"
+	"	ack_outbox	INTEGER,"
+	"	ack_note	TEXT NOT NULL DEFAULT '',"
+	"	ack_sent	INTEGER"
+	");"
+	"CREATE INDEX cases_reporter_hash ON cases(reporter_hash);"
+	"ALTER TABLE message ADD COLUMN kind TEXT;"	/* NULL: not handled */
+	"ALTER TABLE message ADD COLUMN case_id INTEGER REFERENCES cases(id);"
+	"CREATE INDEX message_case ON message(case_id);"
+	"CREATE INDEX message_kind ON message(kind);"
+	"CREATE TABLE outbox ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	case_id		INTEGER REFERENCES cases(id),"
+	"	kind		TEXT NOT NULL,"
+	"	rcpt_hash	BLOB NOT NULL,"		/* keyed */
+	"	envelope	BLOB NOT NULL,"		/* sealed from, to */
+	"	data		BLOB NOT NULL,"		/* sealed message */
+	"	msgid_hash	BLOB,"			/* keyed, our id */
+	"	state		TEXT NOT NULL DEFAULT 'queued',"
+	"	created		INTEGER NOT NULL,"
+	"	attempts	INTEGER NOT NULL DEFAULT 0,"
+	"	next_attempt	INTEGER NOT NULL,"
+	"	sent_at		INTEGER,"
+	"	last_code	INTEGER NOT NULL DEFAULT 0,"
+	"	last_error	TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt);"
+	"CREATE INDEX outbox_msgid ON outbox(msgid_hash);"
+	"CREATE INDEX outbox_rcpt ON outbox(kind, rcpt_hash, created);",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -95,11 +137,13 @@ enum store_stmt_id {
 	STORE_STMT_MAX
 };
 
+_Static_assert(STORE_STMT_MAX <= 16, "room in struct store for the cache");
+
 /* The columns store_info_fill reads, in its order. */
 #define STORE_INFO_COLUMNS						\
 	"id, uidvalidity, uid, received, size, stored_size, "		\
-	"truncated, dup_of, state, warnings"
-#define STORE_INFO_NCOLUMNS	10
+	"truncated, dup_of, state, warnings, kind, case_id"
+#define STORE_INFO_NCOLUMNS	12
 
 static const char *const store_sql[STORE_STMT_MAX] = {
 	[STORE_BEGIN] = "BEGIN IMMEDIATE",
@@ -138,13 +182,18 @@ static const char *const store_states[] = {
 	[STORE_MSG_PROCESSED] = "processed",
 };
 
-struct store {
-	sqlite3			*db;
-	const struct crypto_key	*key;
-	sqlite3_stmt		*stmt[STORE_STMT_MAX];
-};
+sqlite3_stmt *
+store_cached(struct store *s, sqlite3_stmt **slot, const char *sql)
+{
+	if (*slot == NULL && sqlite3_prepare_v3(s->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		*slot = NULL;
+	}
+	return *slot;
+}
 
-static void
+void
 store_error(struct store *s, const char *what)
 {
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
@@ -154,16 +203,11 @@ store_error(struct store *s, const char *what)
 static sqlite3_stmt *
 store_stmt(struct store *s, enum store_stmt_id id)
 {
-	if (s->stmt[id] == NULL && sqlite3_prepare_v3(s->db, store_sql[id], -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL) != SQLITE_OK) {
-		store_error(s, "prepare");
-		s->stmt[id] = NULL;
-	}
-	return s->stmt[id];
+	return store_cached(s, &s->stmt[id], store_sql[id]);
 }
 
 /* Readies a cached statement for its next use (and drops bound data). */
-static void
+void
 store_done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
@@ -171,7 +215,7 @@ store_done(sqlite3_stmt *st)
 }
 
 /* Runs a statement that returns no rows. */
-static int
+int
 store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
 {
 	int	rc;
@@ -379,6 +423,8 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < nitems(s->stmt); i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < nitems(s->xstmt); i++)
+		sqlite3_finalize(s->xstmt[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		store_error(s, "close");
 	free(s);
@@ -408,14 +454,14 @@ store_rollback(struct store *s)
  * a transaction open.  store_atomic_end releases it, or undoes it when
  * rv is -1; it returns the final result.
  */
-static int
+int
 store_atomic_begin(struct store *s, int *outer)
 {
 	*outer = sqlite3_get_autocommit(s->db);
 	return store_exec(s, STORE_SAVEPOINT);
 }
 
-static int
+int
 store_atomic_end(struct store *s, int rv, int outer)
 {
 	if (rv == -1)
@@ -469,7 +515,7 @@ store_mailbox_set(struct store *s, const char *mailbox,
 }
 
 /* Looks up a row by one int64 parameter; 1 found (*id set), 0 not, -1. */
-static int
+int
 store_lookup_id(struct store *s, sqlite3_stmt *st, int64_t *id,
     const char *what)
 {
@@ -689,6 +735,9 @@ store_info_fill(sqlite3_stmt *st, struct store_msg_info *info)
 	}
 	if ((w = (const char *)sqlite3_column_text(st, 9)) != NULL)
 		snprintf(info->warnings, sizeof(info->warnings), "%s", w);
+	if ((w = (const char *)sqlite3_column_text(st, 10)) != NULL)
+		snprintf(info->kind, sizeof(info->kind), "%s", w);
+	info->case_id = sqlite3_column_int64(st, 11);
 	return 0;
 }
 

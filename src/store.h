@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -97,6 +97,8 @@ struct store_msg_info {
 	int64_t			 dup_of;
 	enum store_msg_state	 state;
 	char			 warnings[128];	/* "a,b"; "" when none */
+	char			 kind[16];	/* "" until handled */
+	int64_t			 case_id;	/* 0: none */
 };
 
 /*
@@ -114,5 +116,116 @@ int	store_message_foreach(struct store *,
  */
 int	store_message_raw(struct store *, int64_t id, void **raw, size_t *len,
 	    struct store_msg_info *info);
+
+/* Handling of fetched messages (store_case.c). */
+
+/* Ids of content rows not handled yet (kind NULL), in id order. */
+int	store_message_unhandled(struct store *, int64_t **ids, size_t *n);
+/* Records how a message was handled; case_id 0: no case. */
+int	store_message_set_kind(struct store *, int64_t id, const char *kind,
+	    int64_t case_id);
+/* Marks copies (rows without content of their own) as handled. */
+int	store_message_settle_copies(struct store *);
+
+/* Cases. */
+struct store_case {
+	int64_t		 id;
+	char		 code_name[48];
+	char		 status[24];
+	time_t		 received;
+	int		 urgent;
+	int		 repeat_sender;	/* the sender reported before, < 24 h */
+	int64_t		 report_message;
+	int64_t		 ack_outbox;	/* 0: no acknowledgment queued */
+	char		 ack_note[24];	/* why not: "rate-limited", ... */
+	time_t		 ack_sent;	/* accepted by the MTA; 0: not yet */
+};
+
+struct store_case_new {
+	const char	*code_name;
+	time_t		 received;
+	int		 urgent;
+	int		 repeat_sender;
+	int64_t		 report_message;
+	const char	*reporter;	/* address, or NULL (sealed here) */
+	const void	*fields;	/* serialized report data (sealed) */
+	size_t		 fieldslen;
+};
+
+/* 1 if a case has this code name, 0 if not, -1 on error. */
+int	store_case_code_taken(struct store *, const char *);
+int	store_case_add(struct store *, const struct store_case_new *,
+	    int64_t *id);
+/* 1 and *c filled when found, 0 when not, -1 on error. */
+int	store_case_get(struct store *, int64_t id, struct store_case *);
+int	store_case_by_code(struct store *, const char *,
+	    struct store_case *);
+int	store_case_foreach(struct store *,
+	    int (*cb)(const struct store_case *, void *), void *);
+/* Decrypted reporter address (*addr NULL when none); caller frees. */
+int	store_case_reporter(struct store *, int64_t id, char **addr);
+/* Decrypted report data; caller wipes and frees. */
+int	store_case_fields(struct store *, int64_t id, void **fields,
+	    size_t *len);
+int	store_case_set_ack(struct store *, int64_t id, int64_t outbox_id,
+	    const char *note);
+int	store_case_set_ack_sent(struct store *, int64_t id, time_t when);
+
+/* The outbox.  Its lifecycle is outbox.c's; the store only keeps it. */
+enum store_outbox_state {
+	STORE_OUTBOX_QUEUED = 0,
+	STORE_OUTBOX_SENT,
+	STORE_OUTBOX_FAILED
+};
+const char *store_outbox_strstate(enum store_outbox_state);
+
+struct store_outbox_new {
+	int64_t		 case_id;	/* 0: none */
+	const char	*kind;		/* "ack", ... */
+	const char	*mail_from;	/* envelope sender */
+	const char	*rcpt;		/* envelope recipient */
+	const char	*data;		/* the whole message */
+	size_t		 len;
+	const char	*message_id;	/* ours, without <> */
+	time_t		 now;
+};
+
+struct store_outbox_row {
+	int64_t			 id;
+	int64_t			 case_id;
+	char			 kind[16];
+	enum store_outbox_state	 state;
+	int			 attempts;
+	time_t			 created;
+	time_t			 next_attempt;
+	time_t			 sent_at;	/* 0: not sent */
+	int			 last_code;
+	char			 last_error[160];
+};
+
+int	store_outbox_add(struct store *, const struct store_outbox_new *,
+	    int64_t *id);
+/* 1 if a row of this kind to rcpt was created at or after since. */
+int	store_outbox_sent_to_since(struct store *, const char *kind,
+	    const char *rcpt, time_t since);
+/* Ids of queued rows due at now, oldest first, at most max. */
+int	store_outbox_due(struct store *, time_t now, size_t max,
+	    int64_t **ids, size_t *n);
+/*
+ * Reads a row; with from/rcpt/data non-NULL also decrypts the envelope
+ * and the message (caller wipes and frees).  1 found, 0 not, -1 error.
+ */
+int	store_outbox_get(struct store *, int64_t id, struct store_outbox_row *,
+	    char **from, char **rcpt, char **data, size_t *len);
+/* The earliest next attempt of a queued row: 1 (*when set), 0 none, -1. */
+int	store_outbox_next_attempt(struct store *, time_t *when);
+/* Writes back state, attempts, next_attempt, sent_at and the error. */
+int	store_outbox_update(struct store *, const struct store_outbox_row *);
+/* Rows of one case (case_id 0: all), in id order. */
+int	store_outbox_foreach(struct store *, int64_t case_id,
+	    int (*cb)(const struct store_outbox_row *, void *), void *);
+/* The case of the mail we sent with this Message-ID: 1, 0 none, -1. */
+int	store_outbox_case_by_msgid(struct store *, const char *message_id,
+	    int64_t *case_id);
 
 #endif

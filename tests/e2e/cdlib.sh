@@ -27,6 +27,7 @@ cd_setup() {
 	tb_start
 	CONF="$TB/conductd.conf"
 	tb_conductd_conf "$CONF" "${1:-starttls}"
+	tb_ini_set "$CONF" committee templates "$top_srcdir/conf/templates"
 	"$CONDUCTCTL" -f "$CONF" init >"$TB/init.out" 2>&1 ||
 	    { cat "$TB/init.out" >&2; tb_fail "conductctl init"; }
 }
@@ -62,7 +63,7 @@ cd_stop_daemon() {
 
 # cd_count: messages stored with content of their own.
 cd_count() {
-	cd_ctl messages | tail -n +2 | grep -vc 'copy of' || true
+	cd_ctl messages | tail -n +2 | grep -vc ' copy:' || true
 }
 
 # cd_rows: all message rows, copies included.
@@ -89,6 +90,25 @@ cd_wait_log() {
 		    tb_fail "timed out waiting for log line: $1"
 		sleep 0.1
 	done
+}
+
+# cd_cases: the number of cases.
+cd_cases() {
+	cd_ctl cases | tail -n +2 | wc -l
+}
+
+# cd_code N: the code name of the Nth case.
+cd_code() {
+	cd_ctl cases | awk -v n="$1" 'NR == n + 1 { print $1 }'
+}
+
+# cd_header FILE NAME: the (unfolded) value of header NAME in FILE.
+cd_header() {
+	awk -v h="$2" '{ sub(/\r$/, "") }
+	    /^$/ { exit }
+	    /^[ \t]/ { if (on) { sub(/^[ \t]+/, " "); v = v $0 }; next }
+	    { if (on) exit; if (tolower(substr($0, 1, length(h) + 1)) == tolower(h) ":") { on = 1; v = substr($0, length(h) + 2) } }
+	    END { sub(/^[ \t]+/, "", v); sub(/\r$/, "", v); print v }' "$1"
 }
 
 # cd_expect_eq WHAT GOT WANT

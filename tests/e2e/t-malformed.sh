@@ -32,7 +32,7 @@ rows=$(cd_rows)
 tb_pass "all $count malformed or odd messages recorded"
 cd_expect_eq "left in INBOX" "$(tb_imap_count conduct INBOX)" 0
 grep -q 'parsed with warnings' "$TB/conductd.log" || tb_fail "no warning log line"
-for id in $(cd_ctl messages | awk 'NR > 1 && !/copy of/ { print $1 }'); do
+for id in $(cd_ctl messages | awk 'NR > 1 && !/ copy:/ { print $1 }'); do
 	cd_ctl show-message "$id" >"$TB/show-$id.out" ||
 	    tb_fail "show-message $id failed"
 done

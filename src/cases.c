@@ -1,0 +1,570 @@
+/*
+ * cases: the step after intake.  Every stored message is handled once,
+ * in its own transaction: classified, joined to a case or made into a
+ * new one, and, for a new report, acknowledged through an outbox row
+ * written in that same transaction.  A crash between two messages leaves
+ * the next one unhandled, never half-handled.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "cases.h"
+#include "classify.h"
+#include "clock.h"
+#include "codename.h"
+#include "compose.h"
+#include "config.h"
+#include "crash.h"
+#include "crypto.h"
+#include "log.h"
+#include "mime.h"
+#include "report.h"
+#include "store.h"
+#include "template.h"
+#include "xmalloc.h"
+
+#define CASES_TOKEN_LEN		12	/* hex digits of the address MAC */
+#define CASES_ACK_WINDOW	(24 * 60 * 60)
+#define CASES_FOLLOWUP_DAYS	7
+#define CASES_ADDR_MAX		320
+
+struct cases {
+	const struct config	*conf;
+	struct store		*store;
+	const struct crypto_key	*key;
+};
+
+static const char *const case_statuses[] = {
+	[CASE_NEW] = "new",
+	[CASE_INVESTIGATING] = "investigating",
+	[CASE_WAITING] = "waiting",
+	[CASE_RESOLVED] = "resolved",
+	[CASE_CLOSED] = "closed",
+};
+
+const char *
+cases_strstatus(enum case_status st)
+{
+	if ((size_t)st >= sizeof(case_statuses) / sizeof(case_statuses[0]))
+		return "unknown";
+	return case_statuses[st];
+}
+
+struct cases *
+cases_new(const struct config *conf, struct store *store,
+    const struct crypto_key *key)
+{
+	struct cases	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->conf = conf;
+	c->store = store;
+	c->key = key;
+	return c;
+}
+
+void
+cases_free(struct cases *c)
+{
+	free(c);
+}
+
+void
+cases_set_config(struct cases *c, const struct config *conf)
+{
+	c->conf = conf;
+}
+
+/* The alias's local part (without domain) and domain. */
+static void
+cases_alias_parts(const struct cases *c, char *local, size_t lsize,
+    const char **domain)
+{
+	const char	*at = strrchr(c->conf->alias, '@');
+
+	snprintf(local, lsize, "%.*s", (int)(at - c->conf->alias),
+	    c->conf->alias);
+	*domain = at + 1;
+}
+
+void
+cases_reporter_address(const struct cases *c, const char *code, char *buf,
+    size_t size)
+{
+	char		 local[CASES_ADDR_MAX], token[CASES_TOKEN_LEN + 1];
+	const char	*domain;
+
+	cases_alias_parts(c, local, sizeof(local), &domain);
+	crypto_token(c->key, "reporter-address", code, token,
+	    CASES_TOKEN_LEN);
+	snprintf(buf, size, "%s%c%s-%s@%s", local, c->conf->delimiter, code,
+	    token, domain);
+}
+
+int
+cases_parse_address(const struct cases *c, const char *addr, char *code,
+    size_t size)
+{
+	char		 local[CASES_ADDR_MAX], token[CASES_TOKEN_LEN + 1];
+	char		 detail[CASES_ADDR_MAX];
+	const char	*domain, *at, *rest;
+	char		*dash;
+	size_t		 llen;
+
+	cases_alias_parts(c, local, sizeof(local), &domain);
+	llen = strlen(local);
+	if ((at = strrchr(addr, '@')) == NULL ||
+	    strcasecmp(at + 1, domain) != 0 ||
+	    strncasecmp(addr, local, llen) != 0 ||
+	    addr[llen] != c->conf->delimiter)
+		return 0;
+	rest = addr + llen + 1;
+	if ((size_t)(at - rest) >= sizeof(detail))
+		return 0;
+	snprintf(detail, sizeof(detail), "%.*s", (int)(at - rest), rest);
+	for (dash = detail; *dash != '\0'; dash++)
+		if (*dash >= 'A' && *dash <= 'Z')
+			*dash = (char)(*dash - 'A' + 'a');
+	if ((dash = strrchr(detail, '-')) == NULL)
+		return 0;
+	*dash = '\0';
+	if (!codename_valid(detail))
+		return 0;
+	crypto_token(c->key, "reporter-address", detail, token,
+	    CASES_TOKEN_LEN);
+	if (!crypto_token_eq(token, dash + 1))
+		return 0;
+	snprintf(code, size, "%s", detail);
+	return 1;
+}
+
+/* Calls cb for each address in a header value ("A <a@b>, c@d"). */
+static int
+cases_each_address(const char *value, int (*cb)(const char *, void *),
+    void *arg)
+{
+	char	*copy, *part, *save = NULL, *lt, *gt, *p;
+	int	 found = 0;
+
+	copy = xstrdup(value);
+	for (part = strtok_r(copy, ",", &save); part != NULL && !found;
+	    part = strtok_r(NULL, ",", &save)) {
+		if ((lt = strchr(part, '<')) != NULL &&
+		    (gt = strchr(lt, '>')) != NULL) {
+			*gt = '\0';
+			part = lt + 1;
+		}
+		while (*part == ' ' || *part == '\t')
+			part++;
+		for (p = part + strlen(part); p > part &&
+		    (p[-1] == ' ' || p[-1] == '\t'); p--)
+			p[-1] = '\0';
+		if (strchr(part, '@') != NULL)
+			found = cb(part, arg);
+	}
+	free(copy);
+	return found;
+}
+
+struct cases_find {
+	struct cases	*c;
+	char		 code[CODENAME_MAX];
+};
+
+static int
+cases_find_address_cb(const char *addr, void *arg)
+{
+	struct cases_find	*f = arg;
+
+	return cases_parse_address(f->c, addr, f->code, sizeof(f->code));
+}
+
+/* Each id of "a b c" (References) in turn; 1 stops at a match. */
+static int
+cases_find_by_ids(struct cases *c, const char *ids, int64_t *case_id)
+{
+	char	*copy, *id, *save = NULL;
+	int	 rv = 0;
+
+	copy = xstrdup(ids);
+	for (id = strtok_r(copy, " \t", &save); id != NULL && rv == 0;
+	    id = strtok_r(NULL, " \t", &save))
+		rv = store_outbox_case_by_msgid(c->store, id, case_id);
+	free(copy);
+	return rv;
+}
+
+/*
+ * The case a message belongs to: one of our reporter addresses among its
+ * recipients, or a reference to mail we sent.  1 found, 0 not, -1 error.
+ */
+static int
+cases_find(struct cases *c, const struct mime_msg *msg, int64_t *case_id)
+{
+	static const char *const rcpt_headers[] = {
+	    "Delivered-To", "X-Original-To", "To", "Cc" };
+	struct cases_find	 f;
+	struct store_case	 sc;
+	const char		*v;
+	size_t			 i;
+	int			 rv;
+
+	memset(&f, 0, sizeof(f));
+	f.c = c;
+	for (i = 0; i < sizeof(rcpt_headers) / sizeof(rcpt_headers[0]); i++) {
+		if ((v = mime_header(msg, rcpt_headers[i])) == NULL ||
+		    !cases_each_address(v, cases_find_address_cb, &f))
+			continue;
+		if ((rv = store_case_by_code(c->store, f.code, &sc)) != 0) {
+			*case_id = sc.id;
+			return rv;
+		}
+	}
+	if ((rv = cases_find_by_ids(c, msg->in_reply_to, case_id)) != 0)
+		return rv;
+	return cases_find_by_ids(c, msg->references, case_id);
+}
+
+static void
+cases_fields_put(struct buf *b, const struct report *r)
+{
+	int	i;
+
+	for (i = 0; i < REPORT_NFIELDS; i++) {
+		if (r->field[i] == NULL)
+			continue;
+		buf_addstr(b, report_field_name((enum report_field)i));
+		buf_addch(b, '\0');
+		buf_addstr(b, r->field[i]);
+		buf_addch(b, '\0');
+	}
+}
+
+char *
+cases_fields_get(const void *fields, size_t len, const char *name)
+{
+	const char	*p = fields, *end = p + len, *value;
+
+	while (p < end) {
+		if ((value = memchr(p, '\0', (size_t)(end - p))) == NULL)
+			break;
+		value++;
+		if (memchr(value, '\0', (size_t)(end - value)) == NULL)
+			break;
+		if (strcmp(p, name) == 0)
+			return xstrdup(value);
+		p = value + strlen(value) + 1;
+	}
+	return NULL;
+}
+
+/* The paragraph asking for the Report Data that seems to be missing. */
+static char *
+cases_missing_paragraph(const struct report *r, int have_text)
+{
+	static const enum report_field asked[] = {
+	    REPORT_WHEN, REPORT_LOCATION, REPORT_ONGOING, REPORT_DESCRIPTION,
+	    REPORT_REPORTED, REPORT_WITNESSES };
+	struct buf	b;
+	size_t		i, n = 0;
+
+	buf_init(&b);
+	for (i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+		if (r->field[asked[i]] != NULL ||
+		    (asked[i] == REPORT_DESCRIPTION && have_text))
+			continue;
+		if (n++ == 0)
+			buf_addstr(&b, "If you can, it would help us to know "
+			    "a little more. Reply to this message with any "
+			    "of these you are able to share:\n\n");
+		buf_printf(&b, "  - %s\n",
+		    report_field_label(asked[i]));
+	}
+	if (n > 0)
+		buf_addstr(&b, "\n");
+	return buf_release(&b, NULL);
+}
+
+static char *
+cases_ack_subject(const struct cases *c, const char *code,
+    const struct mime_msg *msg)
+{
+	char	*s;
+
+	if (msg->subject[0] == '\0')
+		xasprintf(&s, "[%s %s] Your report", c->conf->tag, code);
+	else if (strncasecmp(msg->subject, "re:", 3) == 0)
+		xasprintf(&s, "[%s %s] %s", c->conf->tag, code, msg->subject);
+	else
+		xasprintf(&s, "[%s %s] Re: %s", c->conf->tag, code,
+		    msg->subject);
+	return s;
+}
+
+static char *
+cases_ack_body(struct cases *c, const char *code, const struct report *r,
+    const struct mime_msg *msg, char **errstr)
+{
+	struct template_var	 vars[5];
+	char			 days[16], *missing, *text;
+
+	snprintf(days, sizeof(days), "%d", CASES_FOLLOWUP_DAYS);
+	missing = cases_missing_paragraph(r, msg->text[0] != '\0');
+	vars[0].name = "committee";
+	vars[0].value = c->conf->committee_name;
+	vars[1].name = "code_name";
+	vars[1].value = code;
+	vars[2].name = "followup_days";
+	vars[2].value = days;
+	vars[3].name = "missing_fields";
+	vars[3].value = missing;
+	vars[4].name = "alias";
+	vars[4].value = c->conf->alias;
+	text = template_render(c->conf->templates, "ack", vars, 5, errstr);
+	free(missing);
+	return text;
+}
+
+/* The References of our answer: theirs, then their Message-ID. */
+static char *
+cases_references(const struct mime_msg *msg)
+{
+	char	*refs;
+
+	if (msg->references[0] != '\0' && msg->message_id[0] != '\0')
+		xasprintf(&refs, "%s %s", msg->references, msg->message_id);
+	else
+		refs = xstrdup(msg->references[0] != '\0' ? msg->references :
+		    msg->message_id);
+	return refs;
+}
+
+/* Composes the acknowledgment and queues it; *outbox_id is its row. */
+static int
+cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
+    const char *rcpt, const struct report *r, const struct mime_msg *msg,
+    int64_t *outbox_id)
+{
+	struct compose_mail	 m;
+	struct store_outbox_new	 o;
+	char			 reply_to[CASES_ADDR_MAX], msgid[256];
+	char			*subject, *body, *refs, *data, *errstr = NULL;
+	size_t			 len;
+	int			 rv;
+
+	if ((body = cases_ack_body(c, code, r, msg, &errstr)) == NULL) {
+		log_warnx("cases: case %s: acknowledgment not composed: %s",
+		    code, errstr);
+		free(errstr);
+		return -1;
+	}
+	cases_reporter_address(c, code, reply_to, sizeof(reply_to));
+	compose_message_id(strrchr(c->conf->alias, '@') + 1, msgid,
+	    sizeof(msgid));
+	subject = cases_ack_subject(c, code, msg);
+	refs = cases_references(msg);
+	memset(&m, 0, sizeof(m));
+	m.from_name = c->conf->committee_name;
+	m.from_addr = c->conf->alias;
+	m.to_addr = rcpt;
+	m.reply_to_addr = reply_to;
+	m.subject = subject;
+	m.message_id = msgid;
+	m.in_reply_to = msg->message_id[0] != '\0' ? msg->message_id : NULL;
+	m.references = refs[0] != '\0' ? refs : NULL;
+	m.date = clock_now();
+	m.auto_submitted = "auto-replied";
+	m.loop_guard = c->conf->alias;
+	m.text = body;
+	data = compose_message(&m, &len, &errstr);
+	free(subject);
+	free(refs);
+	free(body);
+	if (data == NULL) {
+		log_warnx("cases: case %s: acknowledgment not composed: %s",
+		    code, errstr);
+		free(errstr);
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.kind = "ack";
+	o.mail_from = c->conf->alias;
+	o.rcpt = rcpt;
+	o.data = data;
+	o.len = len;
+	o.message_id = msgid;
+	o.now = clock_now();
+	rv = store_outbox_add(c->store, &o, outbox_id);
+	crypto_wipe(data, len);
+	free(data);
+	return rv;
+}
+
+/* A code name no case has yet. */
+static int
+cases_fresh_code(struct cases *c, char *code, size_t size)
+{
+	int	i, rc;
+
+	for (i = 0; i < 1000; i++) {
+		codename_new(code, size);
+		if ((rc = store_case_code_taken(c->store, code)) != 1)
+			return rc;
+	}
+	log_warnx("cases: no free code name after 1000 draws");
+	return -1;
+}
+
+/* The address to answer: Reply-To where usable, else From. */
+static const char *
+cases_reporter_of(const struct mime_msg *msg)
+{
+	if (msg->reply_to_addr[0] != '\0' &&
+	    compose_valid_address(msg->reply_to_addr))
+		return msg->reply_to_addr;
+	if (msg->from_addr[0] != '\0' && compose_valid_address(msg->from_addr))
+		return msg->from_addr;
+	return NULL;
+}
+
+/* Decides on the acknowledgment of a new case and queues it. */
+static int
+cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
+    const char *rcpt, const struct report *r, const struct mime_msg *msg)
+{
+	int64_t	outbox_id = 0;
+	int	rc;
+
+	if (rcpt == NULL) {
+		log_warnx("cases: case %s: no usable sender address, no "
+		    "acknowledgment", code);
+		return store_case_set_ack(c->store, case_id, 0, "no-sender");
+	}
+	rc = store_outbox_sent_to_since(c->store, "ack", rcpt,
+	    clock_now() - CASES_ACK_WINDOW);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
+		log_info("cases: case %s: the sender was acknowledged less "
+		    "than 24 h ago; no second acknowledgment", code);
+		return store_case_set_ack(c->store, case_id, 0,
+		    "rate-limited");
+	}
+	if (cases_queue_ack(c, case_id, code, rcpt, r, msg, &outbox_id) == -1)
+		return store_case_set_ack(c->store, case_id, 0,
+		    "not-composed");
+	return store_case_set_ack(c->store, case_id, outbox_id, "");
+}
+
+static int
+cases_open(struct cases *c, int64_t msg_id, time_t received,
+    const struct mime_msg *msg)
+{
+	struct store_case_new	 n;
+	struct report		*r;
+	struct buf		 fields;
+	char			 code[CODENAME_MAX];
+	const char		*rcpt;
+	int64_t			 case_id;
+	int			 rv = -1;
+
+	if (cases_fresh_code(c, code, sizeof(code)) == -1)
+		return -1;
+	r = report_extract(msg->text);
+	rcpt = cases_reporter_of(msg);
+	buf_init(&fields);
+	cases_fields_put(&fields, r);
+	memset(&n, 0, sizeof(n));
+	n.code_name = code;
+	n.received = received;
+	n.urgent = r->urgent;
+	n.report_message = msg_id;
+	n.reporter = rcpt;
+	n.fields = fields.data;
+	n.fieldslen = fields.len;
+	n.repeat_sender = rcpt != NULL && store_outbox_sent_to_since(c->store,
+	    "ack", rcpt, clock_now() - CASES_ACK_WINDOW) == 1;
+	if (store_case_add(c->store, &n, &case_id) == 0 &&
+	    store_message_set_kind(c->store, msg_id, "report", case_id) == 0 &&
+	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0) {
+		log_info("cases: message %lld opened case %s%s",
+		    (long long)msg_id, code, r->urgent ? " (urgent)" : "");
+		rv = 0;
+	}
+	buf_free(&fields);
+	report_free(r);
+	return rv;
+}
+
+static int
+cases_handle(struct cases *c, int64_t id)
+{
+	struct store_msg_info	 info;
+	struct mime_msg		*msg;
+	enum classify_kind	 kind;
+	void			*raw;
+	size_t			 len;
+	int64_t			 case_id = 0;
+	int			 rv, rc;
+
+	if ((rc = store_message_raw(c->store, id, &raw, &len, &info)) != 0)
+		return rc == 1 ? store_message_set_kind(c->store, id, "empty",
+		    0) : -1;
+	msg = mime_parse(raw, len, info.truncated);
+	crypto_wipe(raw, len);
+	free(raw);
+	kind = classify_message(msg, c->conf->alias);
+	if ((rc = cases_find(c, msg, &case_id)) == -1) {
+		mime_msg_free(msg);
+		return -1;
+	}
+	if (kind != CLASSIFY_PERSON) {
+		log_info("cases: message %lld is %s mail: recorded, not "
+		    "answered", (long long)id, classify_strkind(kind));
+		rv = store_message_set_kind(c->store, id,
+		    classify_strkind(kind), case_id);
+	} else if (rc == 1) {
+		log_info("cases: message %lld joins case %lld", (long long)id,
+		    (long long)case_id);
+		rv = store_message_set_kind(c->store, id, "reply", case_id);
+	} else
+		rv = cases_open(c, id, info.received, msg);
+	mime_msg_free(msg);
+	return rv;
+}
+
+int
+cases_run(struct cases *c)
+{
+	int64_t	*ids = NULL;
+	size_t	 n = 0, i;
+	int	 done = 0;
+
+	if (store_message_unhandled(c->store, &ids, &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (store_begin(c->store) == -1)
+			goto fail;
+		if (cases_handle(c, ids[i]) == -1 ||
+		    store_commit(c->store) == -1) {
+			store_rollback(c->store);
+			goto fail;
+		}
+		crash_point("after-decide");
+		done++;
+	}
+	free(ids);
+	if (store_message_settle_copies(c->store) == -1)
+		return -1;
+	return done;
+ fail:
+	log_warnx("cases: message %lld could not be handled; will retry",
+	    (long long)ids[i]);
+	free(ids);
+	return -1;
+}

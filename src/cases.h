@@ -1,0 +1,59 @@
+/*
+ * cases: turns stored messages into cases.  Each message not yet handled
+ * is classified: automatic mail and our own mail are recorded and never
+ * answered; a reply to a case's reporter address or to mail we sent
+ * joins that case; anything else is a new report and opens a case with a
+ * fresh code name, its Report Data sealed, and an acknowledgment queued
+ * in the outbox in the same transaction (at most one per sender a day).
+ */
+#ifndef CASES_H
+#define CASES_H
+
+#include <stddef.h>
+
+struct config;
+struct crypto_key;
+struct store;
+struct cases;
+
+/* All three are borrowed. */
+struct cases *cases_new(const struct config *, struct store *,
+	    const struct crypto_key *);
+void	cases_free(struct cases *);
+void	cases_set_config(struct cases *, const struct config *);
+
+/*
+ * Handles every stored message not handled yet, each in its own
+ * transaction.  Returns the number handled, or -1 on a database error
+ * (logged; what was committed stays).
+ */
+int	cases_run(struct cases *);
+
+/*
+ * The reporter address of a case: alias local part, delimiter, code
+ * name, '-', a MAC token, '@', alias domain.  Into buf.
+ */
+void	cases_reporter_address(const struct cases *, const char *code_name,
+	    char *buf, size_t size);
+
+/*
+ * If addr is a reporter address of ours with a valid token, writes its
+ * code name into code (CODENAME_MAX bytes) and returns 1; else 0.
+ */
+int	cases_parse_address(const struct cases *, const char *addr,
+	    char *code, size_t size);
+
+/* Case lifecycle states, as stored and shown. */
+enum case_status {
+	CASE_NEW = 0,
+	CASE_INVESTIGATING,
+	CASE_WAITING,
+	CASE_RESOLVED,
+	CASE_CLOSED
+};
+const char *cases_strstatus(enum case_status);
+
+/* Serialized Report Data: "name\0value\0..." (see report.h names). */
+char	*cases_fields_get(const void *fields, size_t len, const char *name);
+
+#endif

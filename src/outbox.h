@@ -1,0 +1,46 @@
+/*
+ * outbox: drains the queue of outgoing mail.  Every row was written in
+ * the transaction of the decision that caused it; this sends the rows
+ * that are due, oldest first, over one SMTP connection.  A row's
+ * lifecycle: queued -> sent, or queued -> failed on a permanent (5xx)
+ * refusal; a temporary failure leaves it queued with its next attempt
+ * pushed back exponentially.  An SMTP outage delays mail, never drops it.
+ */
+#ifndef OUTBOX_H
+#define OUTBOX_H
+
+#include <time.h>
+
+#include "smtp.h"
+
+struct store;
+
+/* Sends one message; the daemon wraps smtp_send, tests fake it. */
+typedef enum smtp_status (*outbox_send_fn)(const char *from,
+	    const char *rcpt, const char *data, size_t len, int *code,
+	    char **errstr, void *arg);
+
+struct outbox_result {
+	int	sent;
+	int	deferred;
+	int	failed;
+};
+
+/* Seconds to wait after the given number of failed attempts (>= 1). */
+time_t	outbox_backoff(int attempts);
+
+/*
+ * Sends every due row through send.  A temporary failure without a reply
+ * code (the server is unreachable) ends the pass early.  Returns 0, or
+ * -1 on a database error.  res may be NULL.
+ */
+int	outbox_run(struct store *, outbox_send_fn, void *arg,
+	    struct outbox_result *res);
+
+/*
+ * Seconds until the next queued row is due (0 if one is due now), or -1
+ * when nothing is queued.
+ */
+long	outbox_next_due(struct store *);
+
+#endif

@@ -1,0 +1,658 @@
+/*
+ * store_case: persistence of cases, of how each fetched message was
+ * handled, and of the outbox.  Addresses, report data and outgoing mail
+ * are sealed; lookups on addresses and Message-IDs go through keyed
+ * hashes, so the database holds no name, address or report text in the
+ * clear.  The rules (what a case is, when mail is retried) live in
+ * cases.c and outbox.c; this file only keeps their rows.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "store_priv.h"
+#include "xmalloc.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum store_case_stmt {
+	SC_MSG_UNHANDLED,
+	SC_MSG_SETKIND,
+	SC_MSG_SETTLE,
+	SC_CODE_TAKEN,
+	SC_CASE_ADD,
+	SC_CASE_GET,
+	SC_CASE_BY_CODE,
+	SC_CASE_REPORTER,
+	SC_CASE_FIELDS,
+	SC_CASE_SETACK,
+	SC_CASE_ACKSENT,
+	SC_OUT_ADD,
+	SC_OUT_SINCE,
+	SC_OUT_DUE,
+	SC_OUT_GET,
+	SC_OUT_UPDATE,
+	SC_OUT_BY_MSGID,
+	SC_OUT_NEXT,
+	SC_MAX
+};
+
+#define SC_CASE_COLUMNS							\
+	"id, code_name, status, received, urgent, repeat_sender, "	\
+	"report_message, ack_outbox, ack_note, ack_sent"
+#define SC_OUT_COLUMNS							\
+	"id, case_id, kind, state, attempts, created, next_attempt, "	\
+	"sent_at, last_code, last_error"
+#define SC_OUT_NCOLUMNS	10
+
+static const char *const sc_sql[SC_MAX] = {
+	[SC_MSG_UNHANDLED] =
+	    "SELECT id FROM message WHERE kind IS NULL AND dup_of IS NULL "
+	    "ORDER BY id",
+	[SC_MSG_SETKIND] =
+	    "UPDATE message SET kind = ?2, case_id = ?3 WHERE id = ?1",
+	[SC_MSG_SETTLE] =
+	    "UPDATE message SET kind = 'copy', case_id = (SELECT case_id "
+	    "FROM message AS o WHERE o.id = message.dup_of) "
+	    "WHERE kind IS NULL AND dup_of IS NOT NULL AND (SELECT kind "
+	    "FROM message AS o WHERE o.id = message.dup_of) IS NOT NULL",
+	[SC_CODE_TAKEN] = "SELECT id FROM cases WHERE code_name = ?1",
+	[SC_CASE_ADD] =
+	    "INSERT INTO cases (code_name, received, urgent, repeat_sender, "
+	    "reporter_hash, reporter, fields, report_message) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[SC_CASE_GET] = "SELECT " SC_CASE_COLUMNS " FROM cases WHERE id = ?1",
+	[SC_CASE_BY_CODE] =
+	    "SELECT " SC_CASE_COLUMNS " FROM cases WHERE code_name = ?1",
+	[SC_CASE_REPORTER] = "SELECT reporter FROM cases WHERE id = ?1",
+	[SC_CASE_FIELDS] = "SELECT fields FROM cases WHERE id = ?1",
+	[SC_CASE_SETACK] =
+	    "UPDATE cases SET ack_outbox = ?2, ack_note = ?3 WHERE id = ?1",
+	[SC_CASE_ACKSENT] = "UPDATE cases SET ack_sent = ?2 WHERE id = ?1",
+	[SC_OUT_ADD] =
+	    "INSERT INTO outbox (case_id, kind, rcpt_hash, envelope, data, "
+	    "msgid_hash, created, next_attempt) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+	[SC_OUT_SINCE] =
+	    "SELECT id FROM outbox WHERE kind = ?1 AND rcpt_hash = ?2 AND "
+	    "created >= ?3 LIMIT 1",
+	[SC_OUT_DUE] =
+	    "SELECT id FROM outbox WHERE state = 'queued' AND "
+	    "next_attempt <= ?1 ORDER BY id LIMIT ?2",
+	[SC_OUT_GET] =
+	    "SELECT " SC_OUT_COLUMNS ", envelope, data FROM outbox "
+	    "WHERE id = ?1",
+	[SC_OUT_UPDATE] =
+	    "UPDATE outbox SET state = ?2, attempts = ?3, next_attempt = ?4, "
+	    "sent_at = ?5, last_code = ?6, last_error = ?7 WHERE id = ?1",
+	[SC_OUT_BY_MSGID] =
+	    "SELECT case_id FROM outbox WHERE msgid_hash = ?1 AND "
+	    "case_id IS NOT NULL LIMIT 1",
+	[SC_OUT_NEXT] =
+	    "SELECT min(next_attempt) FROM outbox WHERE state = 'queued'",
+};
+
+_Static_assert(SC_MAX <= STORE_XSTMT_MAX, "room for the statements");
+
+static const char *const sc_outbox_states[] = {
+	[STORE_OUTBOX_QUEUED] = "queued",
+	[STORE_OUTBOX_SENT] = "sent",
+	[STORE_OUTBOX_FAILED] = "failed",
+};
+
+static sqlite3_stmt *
+sc_stmt(struct store *s, enum store_case_stmt id)
+{
+	return store_cached(s, &s->xstmt[id], sc_sql[id]);
+}
+
+/* Keyed hash of an address, case-folded: the same person, one hash. */
+static void
+sc_addr_hash(struct store *s, const char *addr, unsigned char *out)
+{
+	char	*lower, *p;
+
+	lower = xstrdup(addr);
+	for (p = lower; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	crypto_keyed_hash(s->key, "address", lower, strlen(lower), out);
+	crypto_freestr(lower);
+}
+
+static void
+sc_bind_text(sqlite3_stmt *st, int col, const char *text)
+{
+	sqlite3_bind_text(st, col, text, -1, SQLITE_STATIC);
+}
+
+static void
+sc_copy_text(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	const char	*t;
+
+	t = (const char *)sqlite3_column_text(st, col);
+	snprintf(dst, size, "%s", t != NULL ? t : "");
+}
+
+int
+store_message_unhandled(struct store *s, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt	*st;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((st = sc_stmt(s, SC_MSG_UNHANDLED)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			*ids = xreallocarray(*ids, cap, sizeof(**ids));
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	store_done(st);
+	if (rc != SQLITE_DONE) {
+		store_error(s, "unhandled messages");
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_message_set_kind(struct store *s, int64_t id, const char *kind,
+    int64_t case_id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_MSG_SETKIND)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sc_bind_text(st, 2, kind);
+	if (case_id != 0)
+		sqlite3_bind_int64(st, 3, case_id);
+	return store_step_done(s, st, "message kind");
+}
+
+int
+store_message_settle_copies(struct store *s)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_MSG_SETTLE)) == NULL)
+		return -1;
+	return store_step_done(s, st, "settle copies");
+}
+
+int
+store_case_code_taken(struct store *s, const char *code)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id;
+
+	if ((st = sc_stmt(s, SC_CODE_TAKEN)) == NULL)
+		return -1;
+	sc_bind_text(st, 1, code);
+	return store_lookup_id(s, st, &id, "code name");
+}
+
+int
+store_case_add(struct store *s, const struct store_case_new *c, int64_t *id)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[CRYPTO_HASHBYTES];
+	void		*rep = NULL, *fields = NULL;
+	size_t		 replen = 0, fieldslen = 0;
+	int		 rv;
+
+	if ((st = sc_stmt(s, SC_CASE_ADD)) == NULL)
+		return -1;
+	sc_bind_text(st, 1, c->code_name);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)c->received);
+	sqlite3_bind_int(st, 3, c->urgent != 0);
+	sqlite3_bind_int(st, 4, c->repeat_sender != 0);
+	if (c->reporter != NULL && c->reporter[0] != '\0') {
+		sc_addr_hash(s, c->reporter, h);
+		sqlite3_bind_blob(st, 5, h, sizeof(h), SQLITE_STATIC);
+		rep = crypto_seal(s->key, c->reporter, strlen(c->reporter),
+		    "case-reporter", &replen);
+		sqlite3_bind_blob(st, 6, rep, (int)replen, SQLITE_STATIC);
+	}
+	fields = crypto_seal(s->key, c->fields, c->fieldslen, "case-fields",
+	    &fieldslen);
+	sqlite3_bind_blob64(st, 7, fields, fieldslen, SQLITE_STATIC);
+	if (c->report_message != 0)
+		sqlite3_bind_int64(st, 8, c->report_message);
+	rv = store_step_done(s, st, "case insert");
+	free(rep);
+	free(fields);
+	if (rv == 0)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rv;
+}
+
+static int
+sc_case_row(struct store *s, sqlite3_stmt *st, struct store_case *c)
+{
+	int	rc;
+
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			store_error(s, "case");
+		store_done(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	sc_copy_text(st, 1, c->code_name, sizeof(c->code_name));
+	sc_copy_text(st, 2, c->status, sizeof(c->status));
+	c->received = (time_t)sqlite3_column_int64(st, 3);
+	c->urgent = sqlite3_column_int(st, 4);
+	c->repeat_sender = sqlite3_column_int(st, 5);
+	c->report_message = sqlite3_column_int64(st, 6);
+	c->ack_outbox = sqlite3_column_int64(st, 7);
+	sc_copy_text(st, 8, c->ack_note, sizeof(c->ack_note));
+	c->ack_sent = (time_t)sqlite3_column_int64(st, 9);
+	store_done(st);
+	return 1;
+}
+
+int
+store_case_get(struct store *s, int64_t id, struct store_case *c)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_CASE_GET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return sc_case_row(s, st, c);
+}
+
+int
+store_case_by_code(struct store *s, const char *code, struct store_case *c)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_CASE_BY_CODE)) == NULL)
+		return -1;
+	sc_bind_text(st, 1, code);
+	return sc_case_row(s, st, c);
+}
+
+int
+store_case_foreach(struct store *s,
+    int (*cb)(const struct store_case *, void *), void *arg)
+{
+	struct store_case	 c;
+	sqlite3_stmt		*st;
+	int64_t			*ids = NULL;
+	size_t			 n = 0, cap = 0, i;
+	int			 rc, rv = 0;
+
+	/* Collect the ids first: a callback may use the store. */
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM cases ORDER BY id", -1,
+	    &st, NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		store_error(s, "case foreach");
+		rv = -1;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; rv == 0 && i < n; i++)
+		if (store_case_get(s, ids[i], &c) != 1 || cb(&c, arg) == -1)
+			rv = -1;
+	free(ids);
+	return rv;
+}
+
+/* Decrypts the sealed column 0 of a one-row query on id. */
+static int
+sc_open_blob(struct store *s, enum store_case_stmt which, int64_t id,
+    const char *ad, void **out, size_t *len)
+{
+	sqlite3_stmt	*st;
+	int		 rc, rv = 0;
+
+	*out = NULL;
+	*len = 0;
+	if ((st = sc_stmt(s, which)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		    crypto_open(s->key, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), ad, out, len) == -1) {
+			log_warnx("store: case %" PRId64 ": sealed %s fails "
+			    "authentication", id, ad);
+			rv = -1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		store_error(s, ad);
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
+}
+
+int
+store_case_reporter(struct store *s, int64_t id, char **addr)
+{
+	size_t	len;
+
+	return sc_open_blob(s, SC_CASE_REPORTER, id, "case-reporter",
+	    (void **)addr, &len);
+}
+
+int
+store_case_fields(struct store *s, int64_t id, void **fields, size_t *len)
+{
+	return sc_open_blob(s, SC_CASE_FIELDS, id, "case-fields", fields, len);
+}
+
+int
+store_case_set_ack(struct store *s, int64_t id, int64_t outbox_id,
+    const char *note)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_CASE_SETACK)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (outbox_id != 0)
+		sqlite3_bind_int64(st, 2, outbox_id);
+	sc_bind_text(st, 3, note != NULL ? note : "");
+	return store_step_done(s, st, "case ack");
+}
+
+int
+store_case_set_ack_sent(struct store *s, int64_t id, time_t when)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_CASE_ACKSENT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)when);
+	return store_step_done(s, st, "case ack sent");
+}
+
+const char *
+store_outbox_strstate(enum store_outbox_state state)
+{
+	if ((size_t)state >= nitems(sc_outbox_states))
+		return "unknown";
+	return sc_outbox_states[state];
+}
+
+static int
+sc_outbox_parsestate(const char *text, enum store_outbox_state *state)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(sc_outbox_states); i++)
+		if (text != NULL && strcmp(text, sc_outbox_states[i]) == 0) {
+			*state = (enum store_outbox_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+store_outbox_add(struct store *s, const struct store_outbox_new *o,
+    int64_t *id)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 rh[CRYPTO_HASHBYTES], mh[CRYPTO_HASHBYTES];
+	char		*env;
+	void		*envblob, *datablob;
+	size_t		 envlen, envbloblen, databloblen;
+	int		 rv;
+
+	if ((st = sc_stmt(s, SC_OUT_ADD)) == NULL)
+		return -1;
+	envlen = strlen(o->mail_from) + 1 + strlen(o->rcpt);
+	env = xmalloc(envlen + 1);
+	snprintf(env, envlen + 1, "%s%c%s", o->mail_from, '\n', o->rcpt);
+	envblob = crypto_seal(s->key, env, envlen, "outbox-envelope",
+	    &envbloblen);
+	crypto_freestr(env);
+	datablob = crypto_seal(s->key, o->data, o->len, "outbox-data",
+	    &databloblen);
+	sc_addr_hash(s, o->rcpt, rh);
+	if (o->case_id != 0)
+		sqlite3_bind_int64(st, 1, o->case_id);
+	sc_bind_text(st, 2, o->kind);
+	sqlite3_bind_blob(st, 3, rh, sizeof(rh), SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 4, envblob, envbloblen, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 5, datablob, databloblen, SQLITE_STATIC);
+	if (o->message_id != NULL) {
+		crypto_keyed_hash(s->key, "our-message-id", o->message_id,
+		    strlen(o->message_id), mh);
+		sqlite3_bind_blob(st, 6, mh, sizeof(mh), SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)o->now);
+	rv = store_step_done(s, st, "outbox insert");
+	free(envblob);
+	free(datablob);
+	if (rv == 0)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rv;
+}
+
+int
+store_outbox_sent_to_since(struct store *s, const char *kind,
+    const char *rcpt, time_t since)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[CRYPTO_HASHBYTES];
+	int64_t		 id;
+
+	if ((st = sc_stmt(s, SC_OUT_SINCE)) == NULL)
+		return -1;
+	sc_addr_hash(s, rcpt, h);
+	sc_bind_text(st, 1, kind);
+	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)since);
+	return store_lookup_id(s, st, &id, "outbox recipient");
+}
+
+int
+store_outbox_due(struct store *s, time_t now, size_t max, int64_t **ids,
+    size_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*n = 0;
+	*ids = xcalloc(max, sizeof(**ids));
+	if ((st = sc_stmt(s, SC_OUT_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	store_done(st);
+	if (*n < max && rc != SQLITE_DONE) {
+		store_error(s, "outbox due");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sc_outbox_fill(sqlite3_stmt *st, struct store_outbox_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->case_id = sqlite3_column_int64(st, 1);
+	sc_copy_text(st, 2, r->kind, sizeof(r->kind));
+	if (sc_outbox_parsestate((const char *)sqlite3_column_text(st, 3),
+	    &r->state) == -1) {
+		log_warnx("store: outbox %" PRId64 ": unknown state", r->id);
+		return -1;
+	}
+	r->attempts = sqlite3_column_int(st, 4);
+	r->created = (time_t)sqlite3_column_int64(st, 5);
+	r->next_attempt = (time_t)sqlite3_column_int64(st, 6);
+	r->sent_at = (time_t)sqlite3_column_int64(st, 7);
+	r->last_code = sqlite3_column_int(st, 8);
+	sc_copy_text(st, 9, r->last_error, sizeof(r->last_error));
+	return 0;
+}
+
+/* Splits the decrypted envelope "from\nrcpt" into two strings. */
+static int
+sc_outbox_envelope(struct store *s, sqlite3_stmt *st, int64_t id,
+    char **from, char **rcpt)
+{
+	char	*env, *nl;
+	size_t	 len;
+
+	if (crypto_open(s->key, sqlite3_column_blob(st, SC_OUT_NCOLUMNS),
+	    (size_t)sqlite3_column_bytes(st, SC_OUT_NCOLUMNS),
+	    "outbox-envelope", (void **)&env, &len) == -1 ||
+	    (nl = memchr(env, '\n', len)) == NULL) {
+		log_warnx("store: outbox %" PRId64 ": sealed envelope fails "
+		    "authentication", id);
+		return -1;
+	}
+	*nl = '\0';
+	*from = xstrdup(env);
+	*rcpt = xstrdup(nl + 1);
+	crypto_wipe(env, len);
+	free(env);
+	return 0;
+}
+
+int
+store_outbox_get(struct store *s, int64_t id, struct store_outbox_row *r,
+    char **from, char **rcpt, char **data, size_t *len)
+{
+	sqlite3_stmt	*st;
+	int		 rc, rv = 1;
+
+	if ((st = sc_stmt(s, SC_OUT_GET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			store_error(s, "outbox get");
+		store_done(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	if (sc_outbox_fill(st, r) == -1)
+		rv = -1;
+	else if (from != NULL && sc_outbox_envelope(s, st, id, from, rcpt)
+	    == -1)
+		rv = -1;
+	else if (data != NULL && crypto_open(s->key,
+	    sqlite3_column_blob(st, SC_OUT_NCOLUMNS + 1),
+	    (size_t)sqlite3_column_bytes(st, SC_OUT_NCOLUMNS + 1),
+	    "outbox-data", (void **)data, len) == -1) {
+		log_warnx("store: outbox %" PRId64 ": sealed message fails "
+		    "authentication", id);
+		if (from != NULL) {
+			free(*from);
+			free(*rcpt);
+		}
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
+}
+
+int
+store_outbox_update(struct store *s, const struct store_outbox_row *r)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_OUT_UPDATE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->id);
+	sc_bind_text(st, 2, store_outbox_strstate(r->state));
+	sqlite3_bind_int(st, 3, r->attempts);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->next_attempt);
+	if (r->sent_at != 0)
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)r->sent_at);
+	sqlite3_bind_int(st, 6, r->last_code);
+	sc_bind_text(st, 7, r->last_error);
+	return store_step_done(s, st, "outbox update");
+}
+
+int
+store_outbox_foreach(struct store *s, int64_t case_id,
+    int (*cb)(const struct store_outbox_row *, void *), void *arg)
+{
+	struct store_outbox_row	 r;
+	sqlite3_stmt		*st;
+	int			 rc = SQLITE_DONE, rv = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT " SC_OUT_COLUMNS " FROM outbox "
+	    "WHERE ?1 = 0 OR case_id = ?1 ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		store_error(s, "prepare");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, case_id);
+	while (rv == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sc_outbox_fill(st, &r) == -1 || cb(&r, arg) == -1)
+			rv = -1;
+	if (rv == 0 && rc != SQLITE_DONE) {
+		store_error(s, "outbox foreach");
+		rv = -1;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_outbox_case_by_msgid(struct store *s, const char *message_id,
+    int64_t *case_id)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[CRYPTO_HASHBYTES];
+
+	if ((st = sc_stmt(s, SC_OUT_BY_MSGID)) == NULL)
+		return -1;
+	crypto_keyed_hash(s->key, "our-message-id", message_id,
+	    strlen(message_id), h);
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+	return store_lookup_id(s, st, case_id, "outbox by message-id");
+}
+
+int
+store_outbox_next_attempt(struct store *s, time_t *when)
+{
+	sqlite3_stmt	*st;
+	int		 rc, rv;
+
+	if ((st = sc_stmt(s, SC_OUT_NEXT)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rv = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*when = (time_t)sqlite3_column_int64(st, 0);
+	} else {
+		store_error(s, "outbox next");
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
+}

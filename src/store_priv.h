@@ -1,0 +1,34 @@
+/*
+ * store_priv.h: what the store's sibling files (store_case.c) share with
+ * store.c.  Nothing outside store*.c includes it: it names SQLite types.
+ */
+#ifndef STORE_PRIV_H
+#define STORE_PRIV_H
+
+#include <sqlite3.h>
+
+#define STORE_XSTMT_MAX	32	/* cached statements of the siblings */
+
+struct store {
+	sqlite3			*db;
+	const struct crypto_key	*key;
+	sqlite3_stmt		*stmt[16];
+	sqlite3_stmt		*xstmt[STORE_XSTMT_MAX];
+};
+
+void	 store_error(struct store *, const char *what);
+/* The statement in *slot, prepared from sql on first use; NULL on error. */
+sqlite3_stmt *store_cached(struct store *, sqlite3_stmt **slot,
+	    const char *sql);
+/* Resets a cached statement and drops its bindings. */
+void	 store_done(sqlite3_stmt *);
+/* Runs a statement that returns no rows, then resets it. */
+int	 store_step_done(struct store *, sqlite3_stmt *, const char *what);
+/* Runs a one-column lookup: 1 found (*id set), 0 not, -1 error. */
+int	 store_lookup_id(struct store *, sqlite3_stmt *, int64_t *id,
+	    const char *what);
+/* Makes one store call atomic inside or outside a transaction. */
+int	 store_atomic_begin(struct store *, int *outer);
+int	 store_atomic_end(struct store *, int rv, int outer);
+
+#endif

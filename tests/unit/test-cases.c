@@ -1,0 +1,219 @@
+/*
+ * test-cases: reporter addresses (MAC tokens), and cases_run over a store
+ * of synthetic messages: a report opens a case with an acknowledgment in
+ * the outbox; automatic mail opens nothing; a reply to the reporter
+ * address or to our Message-ID joins the case; a second report from the
+ * same sender within 24 h is a case without a second acknowledgment; a
+ * report without a usable sender is a case without one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "cases.h"
+#include "codename.h"
+#include "config.h"
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+
+static char		 dir[] = "/tmp/test-cases.XXXXXX";
+static struct store	*st;
+static uint32_t		 next_uid = 1;
+
+static void
+add_message(const char *raw)
+{
+	struct store_msg_new	m;
+	int64_t			id, dup;
+
+	memset(&m, 0, sizeof(m));
+	m.uidvalidity = 1;
+	m.uid = next_uid++;
+	m.raw = raw;
+	m.rawlen = strlen(raw);
+	m.size = m.rawlen;
+	m.received = 1790000000;
+	m.warnings = "";
+	CHECK(store_message_add(st, &m, &id, &dup) == 0);
+}
+
+static int
+count_cb(const struct store_case *c, void *arg)
+{
+	(void)c;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+ncases(void)
+{
+	int	n = 0;
+
+	store_case_foreach(st, count_cb, &n);
+	return n;
+}
+
+static int
+outbox_cb(const struct store_outbox_row *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+noutbox(void)
+{
+	int	n = 0;
+
+	store_outbox_foreach(st, 0, outbox_cb, &n);
+	return n;
+}
+
+static void
+test_addresses(struct cases *c)
+{
+	char	addr[256], code[CODENAME_MAX], bad[256];
+	size_t	len;
+
+	cases_reporter_address(c, "amber-heron", addr, sizeof(addr));
+	CHECK_STRSTR(addr, "conduct+amber-heron-");
+	CHECK_STRSTR(addr, "@example.test");
+	CHECK(cases_parse_address(c, addr, code, sizeof(code)) == 1);
+	CHECK_STREQ(code, "amber-heron");
+	snprintf(bad, sizeof(bad), "%s", addr);
+	len = strlen("conduct+amber-heron-");
+	bad[len] = bad[len] == '0' ? '1' : '0';		/* one token digit */
+	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
+	CHECK(cases_parse_address(c, "conduct@example.test", code,
+	    sizeof(code)) == 0);
+	CHECK(cases_parse_address(c, "conduct+amber-heron@example.test", code,
+	    sizeof(code)) == 0);
+	snprintf(bad, sizeof(bad), "%s", addr);
+	memcpy(strchr(bad, '@'), "@example.org", 13);
+	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
+	snprintf(bad, sizeof(bad), "other%s", strchr(addr, '+'));
+	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
+}
+
+static void
+test_fields(void)
+{
+	static const char f[] = "location\0the bar\0when\0Saturday\0";
+	char	*v;
+
+	v = cases_fields_get(f, sizeof(f) - 1, "when");
+	CHECK_STREQ(v, "Saturday");
+	free(v);
+	CHECK(cases_fields_get(f, sizeof(f) - 1, "witnesses") == NULL);
+	CHECK(cases_fields_get(f, 5, "location") == NULL);	/* cut */
+}
+
+static void
+test_run(struct cases *c)
+{
+	struct store_case	 sc;
+	char			 addr[256], raw[1024];
+
+	add_message("From: Robin <robin@example.test>\r\n"
+	    "To: conduct@example.test\r\nSubject: report\r\n"
+	    "Message-ID: <r1@example.test>\r\n\r\n"
+	    "Location: the bar\r\nOngoing: yes, he is still here\r\n");
+	add_message("From: robot@example.test\r\n"
+	    "Auto-Submitted: auto-replied\r\nSubject: away\r\n\r\naway\r\n");
+	add_message("From: list@example.test\r\nList-Id: <l.example.test>\r\n"
+	    "Subject: digest\r\n\r\nnews\r\n");
+	CHECK_INTEQ(cases_run(c), 3);
+	CHECK_INTEQ(ncases(), 1);
+	CHECK_INTEQ(noutbox(), 1);
+	CHECK(store_case_get(st, 1, &sc) == 1);
+	CHECK(sc.urgent);
+	CHECK_STREQ(sc.status, "new");
+	CHECK(sc.ack_outbox != 0);
+	CHECK(codename_valid(sc.code_name));
+
+	/* A reply to the reporter address joins the case. */
+	cases_reporter_address(c, sc.code_name, addr, sizeof(addr));
+	snprintf(raw, sizeof(raw), "From: robin@example.test\r\nTo: <%s>\r\n"
+	    "Subject: more\r\n\r\nmore details\r\n", addr);
+	add_message(raw);
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 1);
+	CHECK_INTEQ(noutbox(), 1);
+
+	/* The same sender again within 24 h: a case, no second ack. */
+	add_message("From: ROBIN@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: another\r\nMessage-ID: <r2@example.test>\r\n\r\n"
+	    "Something else happened.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 2);
+	CHECK_INTEQ(noutbox(), 1);
+	CHECK(store_case_get(st, 2, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "rate-limited");
+	CHECK(sc.repeat_sender);
+
+	/* No usable sender: a case, no ack. */
+	add_message("Subject: anonymous\r\n\r\nno sender at all\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 3);
+	CHECK(store_case_get(st, 3, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "no-sender");
+
+	/* A header injection attempt in the subject still gets a case. */
+	add_message("From: kim@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: =?utf-8?Q?hi=0D=0ABcc:_evil@example.test?=\r\n\r\n"
+	    "text\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 4);
+	CHECK_INTEQ(noutbox(), 2);
+
+	/* Nothing is handled twice. */
+	CHECK_INTEQ(cases_run(c), 0);
+}
+
+int
+main(void)
+{
+	struct config		 conf;
+	struct crypto_key	*key;
+	struct cases		*c;
+	const char		*top = getenv("top_srcdir");
+	char			 path[512], templates[512], *err = NULL;
+
+	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-cases");
+	crypto_init();
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/key", dir);
+	CHECK(crypto_key_create(path, &err) == 0);
+	key = crypto_key_load(path, &err);
+	snprintf(path, sizeof(path), "%s/db", dir);
+	st = store_open(path, key, &err);
+	CHECK(st != NULL);
+	if (st == NULL)
+		return harness_done();
+	snprintf(templates, sizeof(templates), "%s/conf/templates",
+	    top != NULL ? top : "..");
+	memset(&conf, 0, sizeof(conf));
+	conf.alias = "conduct@example.test";
+	conf.delimiter = '+';
+	conf.tag = "CoC";
+	conf.committee_name = "Example Committee";
+	conf.templates = templates;
+	c = cases_new(&conf, st, key);
+
+	test_addresses(c);
+	test_fields();
+	test_run(c);
+
+	cases_free(c);
+	store_close(st);
+	crypto_key_free(key);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		return 1;
+	return harness_done();
+}

@@ -1,0 +1,224 @@
+/*
+ * test-outbox: the outbox state machine with a scripted sender: sent,
+ * deferred with exponential backoff (on a moved clock), refused for good,
+ * an unreachable server ending the pass, and the acknowledgment's time
+ * recorded on its case.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "crypto.h"
+#include "log.h"
+#include "outbox.h"
+#include "store.h"
+
+static char	dir[] = "/tmp/test-outbox.XXXXXX";
+static int	calls;
+static int	server_down;
+static char	last_data[256];
+
+/* The recipient's local part says what the fake server answers. */
+static enum smtp_status
+fake_send(const char *from, const char *rcpt, const char *data, size_t len,
+    int *code, char **errstr, void *arg)
+{
+	(void)arg;
+	calls++;
+	snprintf(last_data, sizeof(last_data), "%.*s", (int)len, data);
+	CHECK_STREQ(from, "conduct@example.test");
+	*errstr = NULL;
+	if (server_down) {
+		*code = 0;
+		*errstr = strdup("connection refused");
+		return SMTP_TEMPFAIL;
+	}
+	if (strncmp(rcpt, "ok", 2) == 0) {
+		*code = 250;
+		return SMTP_OK;
+	}
+	if (strncmp(rcpt, "temp", 4) == 0) {
+		*code = 451;
+		*errstr = strdup("451 try later");
+		return SMTP_TEMPFAIL;
+	}
+	if (strncmp(rcpt, "perm", 4) == 0) {
+		*code = 550;
+		*errstr = strdup("550 no such user");
+		return SMTP_PERMFAIL;
+	}
+	*code = 421;
+	*errstr = strdup("421 unexpected recipient");
+	return SMTP_TEMPFAIL;
+}
+
+static void
+set_clock(long long t)
+{
+	char	buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", t);
+	setenv("CONDUCTD_CLOCK", buf, 1);
+}
+
+static int64_t
+queue(struct store *s, int64_t case_id, const char *rcpt, const char *data,
+    time_t now)
+{
+	struct store_outbox_new	o;
+	int64_t			id = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.kind = "ack";
+	o.mail_from = "conduct@example.test";
+	o.rcpt = rcpt;
+	o.data = data;
+	o.len = strlen(data);
+	o.message_id = "cd.test@example.test";
+	o.now = now;
+	CHECK(store_outbox_add(s, &o, &id) == 0);
+	return id;
+}
+
+static struct store_outbox_row
+row(struct store *s, int64_t id)
+{
+	struct store_outbox_row	r;
+
+	memset(&r, 0, sizeof(r));
+	CHECK(store_outbox_get(s, id, &r, NULL, NULL, NULL, NULL) == 1);
+	return r;
+}
+
+static void
+test_backoff(void)
+{
+	CHECK_INTEQ(outbox_backoff(1), 60);
+	CHECK_INTEQ(outbox_backoff(2), 120);
+	CHECK_INTEQ(outbox_backoff(3), 240);
+	CHECK_INTEQ(outbox_backoff(7), 3600);
+	CHECK_INTEQ(outbox_backoff(50), 3600);
+}
+
+static void
+test_states(struct store *s)
+{
+	struct store_case_new	 cn;
+	struct store_case	 c;
+	struct outbox_result	 res;
+	int64_t			 case_id, ok, temp, perm;
+	const time_t		 t0 = 1790000000;
+
+	set_clock(t0);
+	memset(&cn, 0, sizeof(cn));
+	cn.code_name = "amber-heron";
+	cn.received = t0;
+	cn.fields = "";
+	CHECK(store_case_add(s, &cn, &case_id) == 0);
+	ok = queue(s, case_id, "ok@example.test", "the ack", t0);
+	temp = queue(s, 0, "temp@example.test", "deferred", t0);
+	perm = queue(s, 0, "perm@example.test", "refused", t0);
+	CHECK_INTEQ(outbox_next_due(s), 0);
+
+	calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(calls, 3);
+	CHECK_INTEQ(res.sent, 1);
+	CHECK_INTEQ(res.deferred, 1);
+	CHECK_INTEQ(res.failed, 1);
+	CHECK_INTEQ(row(s, ok).state, STORE_OUTBOX_SENT);
+	CHECK_INTEQ(row(s, ok).sent_at, t0);
+	CHECK_INTEQ(row(s, temp).state, STORE_OUTBOX_QUEUED);
+	CHECK_INTEQ(row(s, temp).attempts, 1);
+	CHECK_INTEQ(row(s, temp).next_attempt, t0 + 60);
+	CHECK_INTEQ(row(s, temp).last_code, 451);
+	CHECK_INTEQ(row(s, perm).state, STORE_OUTBOX_FAILED);
+	CHECK_INTEQ(row(s, perm).last_code, 550);
+	CHECK_STRSTR(row(s, perm).last_error, "no such user");
+	CHECK(store_case_get(s, case_id, &c) == 1);
+	CHECK_INTEQ(c.ack_sent, t0);
+	CHECK_INTEQ(outbox_next_due(s), 60);
+
+	/* Not due yet: nothing is sent again. */
+	calls = 0;
+	set_clock(t0 + 59);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(calls, 0);
+
+	/* Due: the second failure doubles the wait. */
+	set_clock(t0 + 60);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(calls, 1);
+	CHECK_STREQ(last_data, "deferred");
+	CHECK_INTEQ(row(s, temp).attempts, 2);
+	CHECK_INTEQ(row(s, temp).next_attempt, t0 + 60 + 120);
+	CHECK_INTEQ(row(s, ok).state, STORE_OUTBOX_SENT);
+	CHECK_INTEQ(row(s, perm).state, STORE_OUTBOX_FAILED);
+}
+
+static void
+test_unreachable(struct store *s)
+{
+	struct outbox_result	res;
+	int64_t			a, b;
+	const time_t		t1 = 1800000000;
+
+	set_clock(t1);
+	a = queue(s, 0, "ok-a@example.test", "during the outage a", t1);
+	b = queue(s, 0, "ok-b@example.test", "during the outage b", t1);
+	server_down = 1;
+	calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	/* The first due row (the deferred one) finds the server down and
+	 * the pass ends there: nothing else is tried, nothing is lost. */
+	CHECK_INTEQ(calls, 1);
+	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_QUEUED);
+	CHECK_INTEQ(row(s, a).attempts, 0);
+	CHECK_INTEQ(row(s, b).attempts, 0);
+
+	server_down = 0;
+	set_clock(t1 + 3600);
+	calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(calls, 3);
+	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_SENT);
+	CHECK_INTEQ(row(s, b).state, STORE_OUTBOX_SENT);
+	CHECK_INTEQ(res.sent, 2);
+	CHECK_INTEQ(res.deferred, 1);
+}
+
+int
+main(void)
+{
+	struct crypto_key	*key;
+	struct store		*s;
+	char			 path[512], *err = NULL;
+
+	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-outbox");
+	crypto_init();
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/key", dir);
+	CHECK(crypto_key_create(path, &err) == 0);
+	key = crypto_key_load(path, &err);
+	CHECK(key != NULL);
+	snprintf(path, sizeof(path), "%s/db", dir);
+	s = store_open(path, key, &err);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return harness_done();
+
+	test_backoff();
+	test_states(s);
+	test_unreachable(s);
+
+	store_close(s);
+	crypto_key_free(key);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		return 1;
+	return harness_done();
+}
