@@ -3,7 +3,9 @@
 # conductd, starts a throwaway Dovecot and Postfix on loopback (from a
 # temporary folder; nothing in /etc is touched), runs conductd against
 # them, sends two sample reports (one English, one Korean), shows what was
-# filed, and stops everything it started.  Run as root on Debian 12.
+# filed (messages, cases) and the acknowledgment that reached the
+# reporter's own mailbox, and stops everything it started.  Run as root
+# on Debian 12.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -37,6 +39,8 @@ tb_send_file reporter2@example.test conduct@example.test \
     "$top/tests/data/reports/korean.eml"
 cd_wait_count 2
 tb_imap_wait_count conduct Processed 2 20
+tb_imap_wait_count reporter1 INBOX 1 20
+tb_imap_wait_count reporter2 INBOX 1 20
 
 echo
 echo "== conductctl messages"
@@ -45,6 +49,21 @@ echo
 id=$(cd_ctl messages | awk 'NR > 1 { print $1 }' | tail -1)
 echo "== conductctl show-message $id"
 cd_ctl show-message "$id"
+echo
+echo "== conductctl cases (the status sheet)"
+cd_ctl cases
+echo
+code=$(cd_code 1)
+echo "== conductctl show $code (first part)"
+cd_ctl show "$code" | sed -n '1,/^---- the report/p'
+echo
+echo "== the acknowledgment in reporter1's own mailbox, read over IMAP"
+uid=$(tb_imap_uids reporter1 INBOX | head -1)
+tb_imap_fetch reporter1 INBOX "$uid" | tr -d '\r' >"$TB/ack.eml"
+sed -n '/^Date:/,/^$/p' "$TB/ack.eml"
+# the body is quoted-printable on the wire; decoded here for reading
+sed '1,/^$/d' "$TB/ack.eml" |
+    perl -MMIME::QuotedPrint -0777 -ne 'print decode_qp($_)'
 echo
 echo "== the alias's mailbox over IMAP: INBOX $(tb_imap_count conduct INBOX)," \
     "Processed $(tb_imap_count conduct Processed)"

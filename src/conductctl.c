@@ -316,6 +316,27 @@ show_outbox_cb(const struct store_outbox_row *r, void *arg)
 	return 0;
 }
 
+/* Prints text safely, its later lines indented by indent columns. */
+static void
+print_indented(const char *text, int indent)
+{
+	char	*copy, *line, *save = NULL;
+	int	 first = 1;
+
+	copy = xstrdup(text);
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (!first)
+			printf("%*s", indent, "");
+		print_safe(NULL, line);
+		printf("\n");
+		first = 0;
+	}
+	if (first)
+		printf("\n");
+	crypto_freestr(copy);
+}
+
 static void
 show_fields(struct ctl *ctl, int64_t case_id)
 {
@@ -331,8 +352,7 @@ show_fields(struct ctl *ctl, int64_t case_id)
 		v = cases_fields_get(fields, len,
 		    report_field_name((enum report_field)i));
 		printf("  %-40s ", report_field_label((enum report_field)i));
-		print_safe(NULL, v != NULL ? v : "(not given)");
-		printf("\n");
+		print_indented(v != NULL ? v : "(not given)", 43);
 		crypto_freestr(v);
 	}
 	crypto_wipe(fields, len);
