@@ -40,7 +40,8 @@ enum opt_type {
 	OPT_TLS,	/* tls, starttls, none */
 	OPT_LOGLEVEL,	/* error, warn, info, debug */
 	OPT_CHAR,	/* one punctuation character */
-	OPT_ADDRESS	/* a bare e-mail address */
+	OPT_ADDRESS,	/* a bare e-mail address */
+	OPT_FRACTION	/* "2/3": a fraction in (0, 1] */
 };
 
 #define OPT_REQUIRED	0x01
@@ -102,6 +103,14 @@ static const struct option options[] = {
 	{ "committee", "delimiter", OPT_CHAR, OFF(delimiter), "+", 0, 0, 0 },
 	{ "committee", "tag", OPT_STRING, OFF(tag), "CoC", 0, 0, 0 },
 	{ "committee", "templates", OPT_PATH, OFF(templates), NULL, 0, 0, 0 },
+	{ "committee", "min_free_leads", OPT_INT, OFF(min_free_leads), "1",
+	    0, 100, 0 },
+	{ "committee", "max_recused_leads", OPT_INT, OFF(max_recused_leads),
+	    "2", 0, 100, 0 },
+	{ "committee", "vote_threshold", OPT_FRACTION, OFF(vote_num), "2/3",
+	    0, 0, 0 },
+	{ "committee", "authserv_id", OPT_STRING, OFF(authserv_id), NULL, 0, 0,
+	    0 },
 };
 
 #define NOPTIONS	(sizeof(options) / sizeof(options[0]))
@@ -233,6 +242,19 @@ config_valid_address(const char *s)
 	return 1;
 }
 
+static const char *
+config_set_fraction(struct config *conf, const char *value)
+{
+	int	num, den, n;
+
+	if (sscanf(value, "%d/%d%n", &num, &den, &n) != 2 ||
+	    value[n] != '\0' || num <= 0 || den <= 0 || num > den)
+		return "must be a fraction like 2/3 (at most 1)";
+	conf->vote_num = num;
+	conf->vote_den = den;
+	return NULL;
+}
+
 /* Stores one value; returns NULL or the reason it is bad. */
 static const char *
 config_set(struct config *conf, const struct option *o, const char *value)
@@ -286,6 +308,8 @@ config_set(struct config *conf, const struct option *o, const char *value)
 			return "must be error, warn, info or debug";
 		*(int *)field = level;
 		return NULL;
+	case OPT_FRACTION:
+		return config_set_fraction(conf, value);
 	case OPT_CHAR:
 		if (strlen(value) != 1 || strchr("+-_=.", value[0]) == NULL)
 			return "must be one of + - _ = .";
@@ -293,6 +317,107 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		return NULL;
 	}
 	return "unknown option type";
+}
+
+static const char *const role_names[] = {
+	[ROLE_LEAD] = "lead",
+	[ROLE_MEMBER] = "member",
+	[ROLE_BACKUP] = "backup",
+};
+
+const char *
+config_strrole(enum member_role role)
+{
+	return (size_t)role < 3 ? role_names[role] : "unknown";
+}
+
+static struct member *
+config_member_section(struct config_parse *p, const char *name)
+{
+	struct config	*conf = p->conf;
+	size_t		 i;
+
+	for (i = 0; i < conf->nmembers; i++)
+		if (strcmp(conf->members[i].name, name) == 0)
+			return &conf->members[i];
+	conf->members = xreallocarray(conf->members, conf->nmembers + 1,
+	    sizeof(*conf->members));
+	memset(&conf->members[conf->nmembers], 0, sizeof(*conf->members));
+	conf->members[conf->nmembers].name = xstrdup(name);
+	conf->members[conf->nmembers].role = ROLE_MEMBER;
+	conf->members[conf->nmembers].line = p->lineno;
+	return &conf->members[conf->nmembers++];
+}
+
+/* "a@x, b@y": every address valid; stored lower case. */
+static const char *
+config_member_emails(struct member *m, const char *value)
+{
+	char	*copy, *tok, *save = NULL, *q;
+
+	copy = xstrdup(value);
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		if (!config_valid_address(tok)) {
+			free(copy);
+			return "must be addresses like alice@example.org, "
+			    "separated by commas";
+		}
+		for (q = tok; *q != '\0'; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q - 'A' + 'a');
+		m->emails = xreallocarray(m->emails, m->nemails + 1,
+		    sizeof(*m->emails));
+		m->emails[m->nemails++] = xstrdup(tok);
+	}
+	free(copy);
+	return m->nemails == 0 ? "must name at least one address" : NULL;
+}
+
+static void
+config_member_key(struct config_parse *p, const char *section,
+    const char *key, const char *value)
+{
+	struct member	*m;
+	const char	*name = section + strlen("member "), *reason = NULL;
+	int		*seen;
+	size_t		 i;
+
+	while (*name == ' ')
+		name++;
+	if (*name == '\0') {
+		config_error(p, p->lineno, NULL, section, NULL,
+		    "a member section needs a name: [member NAME]");
+		return;
+	}
+	m = config_member_section(p, name);
+	if (strcmp(key, "email") == 0)
+		seen = &m->seen_email;
+	else if (strcmp(key, "role") == 0)
+		seen = &m->seen_role;
+	else {
+		config_error(p, p->lineno, NULL, section, key, "unknown key");
+		return;
+	}
+	if (*seen != 0) {
+		config_error(p, p->lineno, NULL, section, key,
+		    "set twice (first on line %d)", *seen);
+		return;
+	}
+	*seen = p->lineno;
+	if (seen == &m->seen_email)
+		reason = config_member_emails(m, value);
+	else {
+		for (i = 0; i < 3; i++)
+			if (strcmp(value, role_names[i]) == 0)
+				break;
+		if (i == 3)
+			reason = "must be lead, member or backup";
+		else
+			m->role = (enum member_role)i;
+	}
+	if (reason != NULL)
+		config_error(p, p->lineno, NULL, section, key, "%s", reason);
 }
 
 static int
@@ -304,6 +429,12 @@ config_handler_cb(void *arg, const char *section, const char *key,
 	const char		*reason;
 	int			 known_section;
 	size_t			 idx;
+
+	if (strncmp(section, "member ", 7) == 0 ||
+	    strcmp(section, "member") == 0) {
+		config_member_key(p, section, key, value);
+		return 1;
+	}
 
 	if ((o = config_find(section, key, &known_section)) == NULL) {
 		if (!known_section)
@@ -398,6 +529,57 @@ config_defaults(struct config *conf)
 }
 
 static void
+config_check_members(struct config_parse *p)
+{
+	struct config		*conf = p->conf;
+	const struct member	*m, *other;
+	size_t			 i, j;
+	char			 section[300];
+
+	for (i = 0; i < conf->nmembers; i++) {
+		m = &conf->members[i];
+		snprintf(section, sizeof(section), "member %s", m->name);
+		if (m->nemails == 0 && m->seen_email == 0)
+			config_error(p, m->line, NULL, section, "email",
+			    "missing (required)");
+		for (j = 0; j < m->nemails; j++) {
+			if (conf->alias != NULL &&
+			    strcasecmp(m->emails[j], conf->alias) == 0)
+				config_error(p, m->seen_email, NULL, section,
+				    "email", "must not be the alias");
+			other = config_member_by_address(conf, m->emails[j]);
+			if (other != NULL && other != m)
+				config_error(p, m->seen_email, NULL, section,
+				    "email", "also belongs to [member %s]",
+				    other->name);
+		}
+	}
+}
+
+const struct member *
+config_member_by_address(const struct config *conf, const char *addr)
+{
+	size_t	i, j;
+
+	for (i = 0; i < conf->nmembers; i++)
+		for (j = 0; j < conf->members[i].nemails; j++)
+			if (strcasecmp(conf->members[i].emails[j], addr) == 0)
+				return &conf->members[i];
+	return NULL;
+}
+
+const struct member *
+config_member_by_name(const struct config *conf, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nmembers; i++)
+		if (strcmp(conf->members[i].name, name) == 0)
+			return &conf->members[i];
+	return NULL;
+}
+
+static void
 config_check(struct config_parse *p)
 {
 	struct config	*conf = p->conf;
@@ -434,6 +616,7 @@ config_check(struct config_parse *p)
 	if (conf->key_file != NULL)
 		(void)config_read_secret(p,
 		    config_option("daemon", "key_file"), conf->key_file, 0);
+	config_check_members(p);
 	xasprintf(&conf->database, "%s/conductd.db", conf->state_dir);
 }
 
@@ -477,7 +660,7 @@ config_load(const char *path, char **errstr)
 void
 config_free(struct config *conf)
 {
-	size_t	i;
+	size_t	i, j;
 
 	if (conf == NULL)
 		return;
@@ -493,6 +676,13 @@ config_free(struct config *conf)
 			break;
 		}
 	}
+	for (i = 0; i < conf->nmembers; i++) {
+		for (j = 0; j < conf->members[i].nemails; j++)
+			free(conf->members[i].emails[j]);
+		free(conf->members[i].emails);
+		free(conf->members[i].name);
+	}
+	free(conf->members);
 	crypto_freestr(conf->imap_password);
 	crypto_freestr(conf->smtp_password);
 	free(conf->database);
@@ -509,4 +699,6 @@ config_foreach_key(void (*cb)(const char *, const char *, const char *,
 	for (i = 0; i < NOPTIONS; i++)
 		cb(options[i].section, options[i].key,
 		    options[i].def != NULL ? options[i].def : "", arg);
+	cb("member NAME", "email", "", arg);
+	cb("member NAME", "role", "member", arg);
 }

@@ -18,6 +18,23 @@ enum tls_mode {
 	TLS_NONE		/* "none": plain text, only when asked for */
 };
 
+enum member_role {
+	ROLE_LEAD = 0,
+	ROLE_MEMBER,
+	ROLE_BACKUP
+};
+
+/* One [member NAME] section. */
+struct member {
+	char		 *name;
+	char		**emails;	/* lower case; emails[0] gets the mail */
+	size_t		  nemails;
+	enum member_role  role;
+	int		  line;		/* where the section starts */
+	int		  seen_email;	/* line of the key, 0: unset */
+	int		  seen_role;
+};
+
 struct config {
 	char		*path;
 
@@ -57,7 +74,22 @@ struct config {
 	char		 delimiter;	/* sub-address delimiter, '+' */
 	char		*tag;		/* subject tag */
 	char		*templates;	/* the admin's template folder */
+	int		 min_free_leads;	/* else backups are asked */
+	int		 max_recused_leads;
+	int		 vote_num;		/* a vote carries at num/den */
+	int		 vote_den;
+	char		*authserv_id;	/* trusted Authentication-Results */
+
+	struct member	*members;
+	size_t		 nmembers;
 };
+
+const char *config_strrole(enum member_role);
+/* The member with this address (any of theirs), or NULL. */
+const struct member *config_member_by_address(const struct config *,
+	    const char *addr);
+const struct member *config_member_by_name(const struct config *,
+	    const char *name);
 
 /*
  * Reads and checks the file, including that the password and key files

@@ -32,6 +32,7 @@
 #include <libxml/tree.h>
 
 #include "buf.h"
+#include "crypto.h"
 #include "mime.h"
 #include "xmalloc.h"
 
@@ -1507,8 +1508,10 @@ mime_text_part(struct mime_ctx *ctx, const struct mime_ctype *ct,
  * The entity tree.
  */
 
+/* Lists an attachment; takes ownership of name and data (size bytes). */
 static void
-mime_attach(struct mime_ctx *ctx, char *name, const char *type, size_t size)
+mime_attach(struct mime_ctx *ctx, char *name, const char *type, char *data,
+    size_t size)
 {
 	struct mime_msg		*msg = ctx->msg;
 	struct mime_attachment	*a;
@@ -1522,6 +1525,7 @@ mime_attach(struct mime_ctx *ctx, char *name, const char *type, size_t size)
 	a->name = name != NULL ? name : xstrdup("");
 	a->type = xstrdup(type[0] != '\0' ? type : "application/octet-stream");
 	a->size = size;
+	a->data = data;
 }
 
 static void
@@ -1544,10 +1548,11 @@ mime_leaf(struct mime_ctx *ctx, const struct mime_fields *fs,
 	cte = mime_field_lower(fs, "Content-Transfer-Encoding");
 	data = mime_cte_decode(ctx, cte, body.p, body.len, &len);
 	if (attach)
-		mime_attach(ctx, name, ct->type, len);
-	else
+		mime_attach(ctx, name, ct->type, data, len);
+	else {
 		mime_text_part(ctx, ct, data, len);
-	free(data);
+		free(data);
+	}
 	free(cte);
 }
 
@@ -1748,7 +1753,8 @@ mime_message(struct mime_ctx *ctx, const struct mime_fields *fs,
 		 */
 		ctx->msg->warnings |= MIME_W_BAD_ENCODING;
 		if (ctx->decoded) {
-			mime_attach(ctx, NULL, "message/rfc822", body.len);
+			mime_attach(ctx, NULL, "message/rfc822",
+			    xmemdup(body.p, body.len), body.len);
 			free(cte);
 			return;
 		}
@@ -1949,6 +1955,11 @@ mime_msg_free(struct mime_msg *msg)
 	for (i = 0; i < msg->nattachments; i++) {
 		free(msg->attachments[i].name);
 		free(msg->attachments[i].type);
+		if (msg->attachments[i].data != NULL) {
+			crypto_wipe(msg->attachments[i].data,
+			    msg->attachments[i].size);
+			free(msg->attachments[i].data);
+		}
 	}
 	free(msg->attachments);
 	free(msg);

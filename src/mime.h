@@ -37,6 +37,7 @@ struct mime_attachment {
 	char	*name;		/* decoded file name, or "" */
 	char	*type;		/* "image/png", lower case */
 	size_t	 size;		/* decoded size in bytes */
+	char	*data;		/* the decoded bytes (size of them) */
 };
 
 struct mime_msg {
