@@ -11,11 +11,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "address.h"
 #include "buf.h"
 #include "cases.h"
 #include "classify.h"
 #include "clock.h"
 #include "codename.h"
+#include "committee.h"
 #include "compose.h"
 #include "config.h"
 #include "crash.h"
@@ -27,15 +29,15 @@
 #include "template.h"
 #include "xmalloc.h"
 
-#define CASES_TOKEN_LEN		12	/* hex digits of the address MAC */
 #define CASES_ACK_WINDOW	(24 * 60 * 60)
 #define CASES_FOLLOWUP_DAYS	7
-#define CASES_ADDR_MAX		320
+#define CASES_ADDR_MAX		ADDRESS_MAX
 
 struct cases {
 	const struct config	*conf;
 	struct store		*store;
 	const struct crypto_key	*key;
+	struct committee	*committee;
 };
 
 static const char *const case_statuses[] = {
@@ -64,12 +66,16 @@ cases_new(const struct config *conf, struct store *store,
 	c->conf = conf;
 	c->store = store;
 	c->key = key;
+	c->committee = committee_new(conf, store, key);
 	return c;
 }
 
 void
 cases_free(struct cases *c)
 {
+	if (c == NULL)
+		return;
+	committee_free(c->committee);
 	free(c);
 }
 
@@ -77,110 +83,49 @@ void
 cases_set_config(struct cases *c, const struct config *conf)
 {
 	c->conf = conf;
-}
-
-/* The alias's local part (without domain) and domain. */
-static void
-cases_alias_parts(const struct cases *c, char *local, size_t lsize,
-    const char **domain)
-{
-	const char	*at = strrchr(c->conf->alias, '@');
-
-	snprintf(local, lsize, "%.*s", (int)(at - c->conf->alias),
-	    c->conf->alias);
-	*domain = at + 1;
+	committee_set_config(c->committee, conf);
 }
 
 void
 cases_reporter_address(const struct cases *c, const char *code, char *buf,
     size_t size)
 {
-	char		 local[CASES_ADDR_MAX], token[CASES_TOKEN_LEN + 1];
-	const char	*domain;
-
-	cases_alias_parts(c, local, sizeof(local), &domain);
-	crypto_token(c->key, "reporter-address", code, token,
-	    CASES_TOKEN_LEN);
-	snprintf(buf, size, "%s%c%s-%s@%s", local, c->conf->delimiter, code,
-	    token, domain);
+	address_reporter(c->conf, c->key, code, buf, size);
 }
 
 int
 cases_parse_address(const struct cases *c, const char *addr, char *code,
     size_t size)
 {
-	char		 local[CASES_ADDR_MAX], token[CASES_TOKEN_LEN + 1];
-	char		 detail[CASES_ADDR_MAX];
-	const char	*domain, *at, *rest;
-	char		*dash;
-	size_t		 llen;
+	const struct member	*m;
 
-	cases_alias_parts(c, local, sizeof(local), &domain);
-	llen = strlen(local);
-	if ((at = strrchr(addr, '@')) == NULL ||
-	    strcasecmp(at + 1, domain) != 0 ||
-	    strncasecmp(addr, local, llen) != 0 ||
-	    addr[llen] != c->conf->delimiter)
-		return 0;
-	rest = addr + llen + 1;
-	if ((size_t)(at - rest) >= sizeof(detail))
-		return 0;
-	snprintf(detail, sizeof(detail), "%.*s", (int)(at - rest), rest);
-	for (dash = detail; *dash != '\0'; dash++)
-		if (*dash >= 'A' && *dash <= 'Z')
-			*dash = (char)(*dash - 'A' + 'a');
-	if ((dash = strrchr(detail, '-')) == NULL)
-		return 0;
-	*dash = '\0';
-	if (!codename_valid(detail))
-		return 0;
-	crypto_token(c->key, "reporter-address", detail, token,
-	    CASES_TOKEN_LEN);
-	if (!crypto_token_eq(token, dash + 1))
-		return 0;
-	snprintf(code, size, "%s", detail);
-	return 1;
+	return address_parse(c->conf, c->key, addr, code, size, &m) ==
+	    ADDRESS_REPORTER;
 }
 
-/* Calls cb for each address in a header value ("A <a@b>, c@d"). */
-static int
-cases_each_address(const char *value, int (*cb)(const char *, void *),
-    void *arg)
-{
-	char	*copy, *part, *save = NULL, *lt, *gt, *p;
-	int	 found = 0;
-
-	copy = xstrdup(value);
-	for (part = strtok_r(copy, ",", &save); part != NULL && !found;
-	    part = strtok_r(NULL, ",", &save)) {
-		if ((lt = strchr(part, '<')) != NULL &&
-		    (gt = strchr(lt, '>')) != NULL) {
-			*gt = '\0';
-			part = lt + 1;
-		}
-		while (*part == ' ' || *part == '\t')
-			part++;
-		for (p = part + strlen(part); p > part &&
-		    (p[-1] == ' ' || p[-1] == '\t'); p--)
-			p[-1] = '\0';
-		if (strchr(part, '@') != NULL)
-			found = cb(part, arg);
-	}
-	free(copy);
-	return found;
-}
-
-struct cases_find {
-	struct cases	*c;
-	char		 code[CODENAME_MAX];
+/* Where a message is addressed among our own addresses. */
+struct cases_target {
+	struct cases		*c;
+	enum address_kind	 kind;
+	char			 code[CODENAME_MAX];
+	const struct member	*member;
 };
 
 static int
-cases_find_address_cb(const char *addr, void *arg)
+cases_target_cb(const char *addr, void *arg)
 {
-	struct cases_find	*f = arg;
+	struct cases_target	*t = arg;
+	enum address_kind	 k;
+	char			 code[CODENAME_MAX];
+	const struct member	*m;
 
-	return cases_parse_address(f->c, addr, f->code, sizeof(f->code));
+	k = address_parse(t->c->conf, t->c->key, addr, code, sizeof(code), &m);
+	if (k == ADDRESS_OTHER || k <= t->kind)
+		return 0;
+	t->kind = k;
+	t->member = m;
+	snprintf(t->code, sizeof(t->code), "%s", code);
+	return k == ADDRESS_MEMBER;	/* the strongest: stop there */
 }
 
 /* Each id of "a b c" (References) in turn; 1 stops at a match. */
@@ -199,67 +144,38 @@ cases_find_by_ids(struct cases *c, const char *ids, int64_t *case_id)
 }
 
 /*
- * The case a message belongs to: one of our reporter addresses among its
- * recipients, or a reference to mail we sent.  1 found, 0 not, -1 error.
+ * Where a message belongs: a member's or the reporter's case address
+ * among its recipients, a forged case address, or a reference to mail we
+ * sent.  Fills t and *sc; returns 1 when a case was found, 0 if not, -1
+ * on error.
  */
 static int
-cases_find(struct cases *c, const struct mime_msg *msg, int64_t *case_id)
+cases_find(struct cases *c, const struct mime_msg *msg,
+    struct cases_target *t, struct store_case *sc)
 {
 	static const char *const rcpt_headers[] = {
 	    "Delivered-To", "X-Original-To", "To", "Cc" };
-	struct cases_find	 f;
-	struct store_case	 sc;
-	const char		*v;
-	size_t			 i;
-	int			 rv;
+	const char	*v;
+	int64_t		 case_id;
+	size_t		 i;
+	int		 rv;
 
-	memset(&f, 0, sizeof(f));
-	f.c = c;
-	for (i = 0; i < sizeof(rcpt_headers) / sizeof(rcpt_headers[0]); i++) {
-		if ((v = mime_header(msg, rcpt_headers[i])) == NULL ||
-		    !cases_each_address(v, cases_find_address_cb, &f))
-			continue;
-		if ((rv = store_case_by_code(c->store, f.code, &sc)) != 0) {
-			*case_id = sc.id;
-			return rv;
-		}
-	}
-	if ((rv = cases_find_by_ids(c, msg->in_reply_to, case_id)) != 0)
+	memset(t, 0, sizeof(*t));
+	t->c = c;
+	for (i = 0; i < sizeof(rcpt_headers) / sizeof(rcpt_headers[0]); i++)
+		if ((v = mime_header(msg, rcpt_headers[i])) != NULL &&
+		    address_each(v, cases_target_cb, t))
+			break;
+	if (t->kind == ADDRESS_REPORTER || t->kind == ADDRESS_MEMBER)
+		return store_case_by_code(c->store, t->code, sc);
+	if (t->kind == ADDRESS_FORGED)
+		return 0;
+	if ((rv = cases_find_by_ids(c, msg->in_reply_to, &case_id)) == 0)
+		rv = cases_find_by_ids(c, msg->references, &case_id);
+	if (rv != 1)
 		return rv;
-	return cases_find_by_ids(c, msg->references, case_id);
-}
-
-static void
-cases_fields_put(struct buf *b, const struct report *r)
-{
-	int	i;
-
-	for (i = 0; i < REPORT_NFIELDS; i++) {
-		if (r->field[i] == NULL)
-			continue;
-		buf_addstr(b, report_field_name((enum report_field)i));
-		buf_addch(b, '\0');
-		buf_addstr(b, r->field[i]);
-		buf_addch(b, '\0');
-	}
-}
-
-char *
-cases_fields_get(const void *fields, size_t len, const char *name)
-{
-	const char	*p = fields, *end = p + len, *value;
-
-	while (p < end) {
-		if ((value = memchr(p, '\0', (size_t)(end - p))) == NULL)
-			break;
-		value++;
-		if (memchr(value, '\0', (size_t)(end - value)) == NULL)
-			break;
-		if (strcmp(p, name) == 0)
-			return xstrdup(value);
-		p = value + strlen(value) + 1;
-	}
-	return NULL;
+	t->kind = ADDRESS_REPORTER;
+	return store_case_get(c->store, case_id, sc);
 }
 
 /* The paragraph asking for the Report Data that seems to be missing. */
@@ -466,6 +382,7 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
     const struct mime_msg *msg)
 {
 	struct store_case_new	 n;
+	struct store_case	 sc;
 	struct report		*r;
 	struct buf		 fields;
 	char			 code[CODENAME_MAX];
@@ -478,7 +395,7 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	r = report_extract(msg->text);
 	rcpt = cases_reporter_of(msg);
 	buf_init(&fields);
-	cases_fields_put(&fields, r);
+	report_serialize(r, &fields);
 	memset(&n, 0, sizeof(n));
 	n.code_name = code;
 	n.received = received;
@@ -491,7 +408,10 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	    "ack", rcpt, clock_now() - CASES_ACK_WINDOW) == 1;
 	if (store_case_add(c->store, &n, &case_id) == 0 &&
 	    store_message_set_kind(c->store, msg_id, "report", case_id) == 0 &&
-	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0) {
+	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0 &&
+	    store_case_get(c->store, case_id, &sc) == 1 &&
+	    committee_case_opened(c->committee, &sc, rcpt,
+	    r->field[REPORT_REPORTED], msg->text) == 0) {
 		log_info("cases: message %lld opened case %s%s",
 		    (long long)msg_id, code, r->urgent ? " (urgent)" : "");
 		rv = 0;
@@ -501,15 +421,58 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	return rv;
 }
 
+/* Records a message that opens nothing and answers nobody. */
+static int
+cases_record(struct cases *c, int64_t id, const char *kind, int64_t case_id,
+    const char *why)
+{
+	log_info("cases: message %lld %s: recorded, not answered",
+	    (long long)id, why);
+	return store_message_set_kind(c->store, id, kind, case_id);
+}
+
+static int
+cases_dispatch(struct cases *c, int64_t id, time_t received,
+    const struct mime_msg *msg)
+{
+	struct cases_target	 t;
+	struct store_case	 sc;
+	enum classify_kind	 kind;
+	const char		*how = "member";
+	int			 rc;
+
+	kind = classify_message(msg, c->conf->alias);
+	if ((rc = cases_find(c, msg, &t, &sc)) == -1)
+		return -1;
+	if (kind != CLASSIFY_PERSON)
+		return cases_record(c, id, classify_strkind(kind),
+		    rc == 1 ? sc.id : 0, classify_strkind(kind));
+	if (t.kind == ADDRESS_FORGED || (rc == 0 && t.kind != ADDRESS_OTHER))
+		return cases_record(c, id, "refused", 0,
+		    "is addressed to a case address with a bad token");
+	if (rc == 1 && t.kind == ADDRESS_MEMBER) {
+		if (committee_member_mail(c->committee, id, msg, &sc, t.member,
+		    &how) == -1)
+			return -1;
+		return store_message_set_kind(c->store, id, how, sc.id);
+	}
+	if (rc == 1) {
+		log_info("cases: message %lld joins case %s", (long long)id,
+		    sc.code_name);
+		if (committee_reporter_mail(c->committee, id, msg, &sc) == -1)
+			return -1;
+		return store_message_set_kind(c->store, id, "reply", sc.id);
+	}
+	return cases_open(c, id, received, msg);
+}
+
 static int
 cases_handle(struct cases *c, int64_t id)
 {
 	struct store_msg_info	 info;
 	struct mime_msg		*msg;
-	enum classify_kind	 kind;
 	void			*raw;
 	size_t			 len;
-	int64_t			 case_id = 0;
 	int			 rv, rc;
 
 	if ((rc = store_message_raw(c->store, id, &raw, &len, &info)) != 0)
@@ -518,22 +481,7 @@ cases_handle(struct cases *c, int64_t id)
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
-	kind = classify_message(msg, c->conf->alias);
-	if ((rc = cases_find(c, msg, &case_id)) == -1) {
-		mime_msg_free(msg);
-		return -1;
-	}
-	if (kind != CLASSIFY_PERSON) {
-		log_info("cases: message %lld is %s mail: recorded, not "
-		    "answered", (long long)id, classify_strkind(kind));
-		rv = store_message_set_kind(c->store, id,
-		    classify_strkind(kind), case_id);
-	} else if (rc == 1) {
-		log_info("cases: message %lld joins case %lld", (long long)id,
-		    (long long)case_id);
-		rv = store_message_set_kind(c->store, id, "reply", case_id);
-	} else
-		rv = cases_open(c, id, info.received, msg);
+	rv = cases_dispatch(c, id, info.received, msg);
 	mime_msg_free(msg);
 	return rv;
 }

@@ -53,7 +53,4 @@ enum case_status {
 };
 const char *cases_strstatus(enum case_status);
 
-/* Serialized Report Data: "name\0value\0..." (see report.h names). */
-char	*cases_fields_get(const void *fields, size_t len, const char *name);
-
 #endif

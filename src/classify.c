@@ -278,3 +278,254 @@ classify_strkind(enum classify_kind kind)
 		return "unknown";
 	return classify_kinds[kind];
 }
+
+/*
+ * Authentication-Results (RFC 8601) from the admin's own server.  The
+ * value is read as: the authserv-id, an optional version, then ';'-
+ * separated resinfo items "method[/version]=result" followed by
+ * properties "ptype.property=value"; comments and quoted strings are
+ * skipped where they may appear.  A malformed item is skipped, never
+ * trusted.  fail, softfail, permerror, policy and hardfail fail;
+ * pass passes; none, neutral, temperror and anything unknown do
+ * neither, so they never make mail count on their own.  A pass whose
+ * identity is not the From domain, a parent or a child of it (a
+ * mailing list's or a sending service's signature) counts neither way.
+ */
+#define CLASSIFY_AR		"Authentication-Results"
+#define CLASSIFY_AR_FAIL	"fail|softfail|permerror|policy|hardfail"
+#define CLASSIFY_AR_STOPS	" \t\r\n;()=/\""
+#define CLASSIFY_AR_IDS		2	/* identities a method may name */
+
+struct classify_method {
+	const char	*name;
+	const char	*ids[CLASSIFY_AR_IDS];	/* most telling first */
+};
+
+static const struct classify_method classify_methods[] = {
+	{ "dkim", { "header.d", "header.i" } },
+	{ "spf", { "smtp.mailfrom", "smtp.helo" } },
+	{ "dmarc", { "header.from", NULL } }
+};
+
+struct classify_lex {
+	const char	*p;
+	const char	*end;
+};
+
+struct classify_auth {
+	const char	*domain;	/* of From, or "" */
+	int		 seen;		/* a header of the server */
+	int		 pass;
+	int		 fail;
+};
+
+static int
+classify_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Skips blanks and (nested) comments. */
+static void
+classify_cfws(struct classify_lex *lx)
+{
+	int	depth = 0;
+
+	for (; lx->p < lx->end; lx->p++) {
+		if (*lx->p == '(')
+			depth++;
+		else if (depth > 0 && *lx->p == ')')
+			depth--;
+		else if (depth > 0 && *lx->p == '\\' && lx->p + 1 < lx->end)
+			lx->p++;
+		else if (depth == 0 && !classify_blank(*lx->p))
+			break;
+	}
+}
+
+/* Reads a token, or the inside of a quoted string; returns its length. */
+static size_t
+classify_token(struct classify_lex *lx, const char **tok)
+{
+	size_t	n;
+
+	classify_cfws(lx);
+	if (lx->p < lx->end && *lx->p == '"') {
+		*tok = ++lx->p;
+		while (lx->p < lx->end && *lx->p != '"')
+			lx->p += *lx->p == '\\' && lx->p + 1 < lx->end ? 2 : 1;
+		n = (size_t)(lx->p - *tok);
+		if (lx->p < lx->end)
+			lx->p++;
+		return n;
+	}
+	*tok = lx->p;
+	while (lx->p < lx->end && strchr(CLASSIFY_AR_STOPS, *lx->p) == NULL)
+		lx->p++;
+	return (size_t)(lx->p - *tok);
+}
+
+/* 1 if, after blanks, c is next; it is then consumed. */
+static int
+classify_expect(struct classify_lex *lx, char c)
+{
+	classify_cfws(lx);
+	if (lx->p == lx->end || *lx->p != c)
+		return 0;
+	lx->p++;
+	return 1;
+}
+
+/* Where the item starting at p ends: its ';' outside quotes, or end. */
+static const char *
+classify_item_end(const char *p, const char *end)
+{
+	int	depth = 0, quoted = 0;
+
+	for (; p < end; p++) {
+		if ((quoted || depth > 0) && *p == '\\' && p + 1 < end)
+			p++;
+		else if (quoted)
+			quoted = *p != '"';
+		else if (*p == '(')
+			depth++;
+		else if (depth > 0)
+			depth -= *p == ')';
+		else if (*p == '"')
+			quoted = 1;
+		else if (*p == ';')
+			break;
+	}
+	return p;
+}
+
+/* The domains a and b (of alen, blen bytes) are one or nest. */
+static int
+classify_aligned(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen == 0 || blen == 0)
+		return 0;
+	if (alen < blen)
+		return classify_aligned(b, blen, a, alen);
+	if (strncasecmp(a + alen - blen, b, blen) != 0)
+		return 0;
+	return alen == blen || a[alen - blen - 1] == '.';
+}
+
+/* The identity v (a domain, or an address) aligns with From. */
+static int
+classify_identity_ok(const char *v, size_t len, const char *domain)
+{
+	const char	*at;
+
+	while ((at = memchr(v, '@', len)) != NULL) {
+		len -= (size_t)(at + 1 - v);
+		v = at + 1;
+	}
+	return classify_aligned(v, len, domain, strlen(domain));
+}
+
+/*
+ * Reads the properties after a result; returns whether the method's
+ * most telling identity that is present aligns (1 when none is).
+ */
+static int
+classify_props(struct classify_lex *lx, const struct classify_method *m,
+    const char *domain)
+{
+	const char	*name, *v, *idv[CLASSIFY_AR_IDS] = { NULL };
+	size_t		 n, vlen, i, idlen[CLASSIFY_AR_IDS] = { 0 };
+
+	while ((n = classify_token(lx, &name)) > 0) {
+		if (!classify_expect(lx, '='))
+			continue;
+		vlen = classify_token(lx, &v);
+		for (i = 0; i < CLASSIFY_AR_IDS; i++)
+			if (m->ids[i] != NULL && idv[i] == NULL &&
+			    strlen(m->ids[i]) == n &&
+			    strncasecmp(name, m->ids[i], n) == 0) {
+				idv[i] = v;
+				idlen[i] = vlen;
+			}
+	}
+	for (i = 0; i < CLASSIFY_AR_IDS; i++)
+		if (idv[i] != NULL)
+			return classify_identity_ok(idv[i], idlen[i], domain);
+	return 1;
+}
+
+static const struct classify_method *
+classify_method(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(classify_methods) /
+	    sizeof(classify_methods[0]); i++)
+		if (strlen(classify_methods[i].name) == len &&
+		    strncasecmp(classify_methods[i].name, name, len) == 0)
+			return &classify_methods[i];
+	return NULL;
+}
+
+/* One resinfo item, "dkim=pass header.d=example.org". */
+static void
+classify_resinfo(struct classify_lex *lx, struct classify_auth *st)
+{
+	const struct classify_method	*m;
+	const char			*w;
+	size_t				 n;
+
+	n = classify_token(lx, &w);
+	if ((m = classify_method(w, n)) == NULL)
+		return;
+	if (classify_expect(lx, '/'))
+		(void)classify_token(lx, &w);
+	if (!classify_expect(lx, '='))
+		return;
+	n = classify_token(lx, &w);
+	if (classify_word_in(w, n, CLASSIFY_AR_FAIL))
+		st->fail = 1;
+	else if (classify_word_in(w, n, "pass") &&
+	    classify_props(lx, m, st->domain))
+		st->pass = 1;
+}
+
+/* One header's value: ignored unless it comes from authserv_id. */
+static void
+classify_ar_value(const char *v, const char *authserv_id,
+    struct classify_auth *st)
+{
+	struct classify_lex	 lx = { v, v + strlen(v) };
+	const char		*w, *end;
+	size_t			 n;
+
+	n = classify_token(&lx, &w);
+	if (n != strlen(authserv_id) || strncasecmp(w, authserv_id, n) != 0)
+		return;
+	st->seen = 1;
+	while ((end = classify_item_end(lx.p, lx.end)) < lx.end) {
+		lx.p = end + 1;
+		end = classify_item_end(lx.p, lx.end);
+		classify_resinfo(&(struct classify_lex){ lx.p, end }, st);
+		lx.p = end;
+	}
+}
+
+int
+classify_authenticated(const struct mime_msg *msg, const char *authserv_id)
+{
+	struct classify_auth	 st;
+	const char		*at;
+	size_t			 i;
+
+	if (authserv_id == NULL || *authserv_id == '\0')
+		return 1;
+	memset(&st, 0, sizeof(st));
+	at = strrchr(msg->from_addr, '@');
+	st.domain = at != NULL ? at + 1 : "";
+	for (i = 0; i < msg->nheaders; i++)
+		if (strcasecmp(msg->headers[i].name, CLASSIFY_AR) == 0)
+			classify_ar_value(msg->headers[i].value, authserv_id,
+			    &st);
+	return st.seen && st.pass && !st.fail;
+}

@@ -27,4 +27,19 @@ enum classify_kind classify_message(const struct mime_msg *,
 /* "person", "auto-reply", "bounce", "list", "spam", "own". */
 const char *classify_strkind(enum classify_kind);
 
+/*
+ * Whether the admin's own receiving server vouched for the message
+ * (DESIGN.md section 6): among the Authentication-Results headers whose
+ * authserv-id is authserv_id (any case; headers of other ids are
+ * ignored), no dkim, spf or dmarc result is fail, softfail, permerror,
+ * policy or hardfail, and at least one is pass whose identity (header.d
+ * or header.i, smtp.mailfrom or smtp.helo, header.from), when the
+ * header names one, is the From domain or a parent or child of it.
+ * Returns 1 when it did, 0 when not (no header from that server, a
+ * failure, no aligned pass).  authserv_id NULL or "" returns 1.  It
+ * trusts the server to remove forged headers that carry its own id.
+ */
+int	classify_authenticated(const struct mime_msg *,
+	    const char *authserv_id);
+
 #endif

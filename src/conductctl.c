@@ -17,6 +17,7 @@
 
 #include "cases.h"
 #include "clock.h"
+#include "committee.h"
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
@@ -48,14 +49,18 @@ struct verb {
 
 static int	verb_cases(struct ctl *, int, char **);
 static int	verb_init(struct ctl *, int, char **);
+static int	verb_members(struct ctl *, int, char **);
 static int	verb_messages(struct ctl *, int, char **);
+static int	verb_onboard(struct ctl *, int, char **);
 static int	verb_show(struct ctl *, int, char **);
 static int	verb_show_message(struct ctl *, int, char **);
 
 static const struct verb verbs[] = {
 	{ "cases", verb_cases, VERB_STORE, "cases [--csv]" },
 	{ "init", verb_init, 0, "init" },
+	{ "members", verb_members, 0, "members" },
 	{ "messages", verb_messages, VERB_STORE, "messages" },
+	{ "onboard", verb_onboard, VERB_STORE, "onboard NAME" },
 	{ "show", verb_show, VERB_STORE, "show CODE-NAME" },
 	{ "show-message", verb_show_message, VERB_STORE, "show-message ID" },
 };
@@ -299,17 +304,40 @@ show_message_cb(const struct store_msg_info *m, void *arg)
 	return 0;
 }
 
+/* The member a delivery-log key stands for, or "-". */
+static const char *
+member_of_key(struct ctl *ctl, const char *key)
+{
+	struct committee	*c;
+	char			 k[COMMITTEE_KEYLEN + 1];
+	const char		*name = "-";
+	size_t			 i;
+
+	if (key[0] == '\0')
+		return "-";
+	c = committee_new(ctl->conf, ctl->store, ctl->key);
+	for (i = 0; i < ctl->conf->nmembers; i++) {
+		committee_member_key(c, &ctl->conf->members[i], k, sizeof(k));
+		if (strcmp(k, key) == 0)
+			name = ctl->conf->members[i].name;
+	}
+	committee_free(c);
+	return name;
+}
+
 static int
 show_outbox_cb(const struct store_outbox_row *r, void *arg)
 {
-	char	created[32], sent[32];
+	struct show_ctx	*sc = arg;
+	char		 created[32], sent[32];
 
-	(void)arg;
 	format_time(r->created, created, sizeof(created));
 	format_time(r->sent_at, sent, sizeof(sent));
-	printf("  outbox %-6lld %-8s %-7s queued %s, sent %s, attempts %d",
-	    (long long)r->id, r->kind, store_outbox_strstate(r->state),
-	    created, sent, r->attempts);
+	printf("  %-6lld %-14s to %-12s %-7s queued %s, sent %s, attempts %d",
+	    (long long)r->id, r->kind, r->member[0] != '\0' ?
+	    member_of_key(sc->ctl, r->member) : (strcmp(r->kind, "ack") == 0 ||
+	    strcmp(r->kind, "to-reporter") == 0 ? "reporter" : "-"),
+	    store_outbox_strstate(r->state), created, sent, r->attempts);
 	if (r->last_code != 0 || r->last_error[0] != '\0')
 		printf(", last %d %s", r->last_code, r->last_error);
 	printf("\n");
@@ -349,7 +377,7 @@ show_fields(struct ctl *ctl, int64_t case_id)
 		errx(EX_DATAERR, "report data cannot be decrypted");
 	printf("\nReport data:\n");
 	for (i = 0; i < REPORT_NFIELDS; i++) {
-		v = cases_fields_get(fields, len,
+		v = report_lookup(fields, len,
 		    report_field_name((enum report_field)i));
 		printf("  %-40s ", report_field_label((enum report_field)i));
 		print_indented(v != NULL ? v : "(not given)", 43);
@@ -357,6 +385,82 @@ show_fields(struct ctl *ctl, int64_t case_id)
 	}
 	crypto_wipe(fields, len);
 	free(fields);
+}
+
+static void
+show_sealed(struct ctl *ctl, int64_t id, enum store_case_field f,
+    const char *label)
+{
+	char	*v = NULL;
+
+	if (store_case_get_sealed(ctl->store, id, f, &v) == 0 && v != NULL)
+		print_safe(label, v);
+	crypto_freestr(v);
+}
+
+/* Each member's standing on the case (no reasons: none are kept). */
+static void
+show_members(struct ctl *ctl, int64_t case_id)
+{
+	struct committee	*c;
+	char			 key[COMMITTEE_KEYLEN + 1], state[24];
+	size_t			 i;
+
+	if (ctl->conf->nmembers == 0)
+		return;
+	printf("\nCommittee:\n");
+	c = committee_new(ctl->conf, ctl->store, ctl->key);
+	for (i = 0; i < ctl->conf->nmembers; i++) {
+		committee_member_key(c, &ctl->conf->members[i], key,
+		    sizeof(key));
+		if (store_member_get(ctl->store, case_id, key, state,
+		    sizeof(state)) != 1)
+			snprintf(state, sizeof(state), "not asked");
+		printf("  %-20s %-7s %s\n", ctl->conf->members[i].name,
+		    config_strrole(ctl->conf->members[i].role), state);
+	}
+	committee_free(c);
+}
+
+static int
+verb_members(struct ctl *ctl, int argc, char **argv)
+{
+	const struct member	*m;
+	size_t			 i, j;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	printf("%-20s %-7s %s\n", "NAME", "ROLE", "ADDRESSES");
+	for (i = 0; i < ctl->conf->nmembers; i++) {
+		m = &ctl->conf->members[i];
+		printf("%-20s %-7s ", m->name, config_strrole(m->role));
+		for (j = 0; j < m->nemails; j++)
+			printf("%s%s", j > 0 ? ", " : "", m->emails[j]);
+		printf("\n");
+	}
+	return EX_OK;
+}
+
+static int
+verb_onboard(struct ctl *ctl, int argc, char **argv)
+{
+	struct committee	*c;
+	const struct member	*m;
+	int			 n = 0;
+
+	if (argc != 2)
+		usage();
+	if ((m = config_member_by_name(ctl->conf, argv[1])) == NULL)
+		errx(EX_DATAERR, "%s: no [member %s] in %s", argv[1], argv[1],
+		    ctl->conf->path);
+	c = committee_new(ctl->conf, ctl->store, ctl->key);
+	if (committee_onboard(c, m, &n) == -1)
+		errx(EX_SOFTWARE, "onboarding failed (see the log above)");
+	committee_free(c);
+	printf("%s: conflict checks queued for %d open case(s); conductd "
+	    "sends them on its next pass\n", m->name, n);
+	return EX_OK;
 }
 
 static int
@@ -377,6 +481,12 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	format_time(c.ack_sent, ack, sizeof(ack));
 	printf("Case %s: %s%s, received %s\n", c.code_name, c.status,
 	    c.urgent ? ", URGENT (ongoing)" : "", received);
+	printf("Safety risk: %s, repeat risk: %s%s\n", c.safety,
+	    c.repeat_risk, c.triage ? "; reported person not identified" :
+	    "");
+	show_sealed(ctl, c.id, STORE_CASE_REPORTED, "Reported person");
+	show_sealed(ctl, c.id, STORE_CASE_ACTIONS, "Actions needed");
+	show_sealed(ctl, c.id, STORE_CASE_RESOLUTION, "Resolution");
 	if (store_case_reporter(ctl->store, c.id, &reporter) == 0 &&
 	    reporter != NULL)
 		print_safe("Reporter", reporter);
@@ -392,8 +502,9 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	sc.ctl = ctl;
 	sc.case_id = c.id;
 	store_message_foreach(ctl->store, show_message_cb, &sc);
-	printf("\nOutgoing mail:\n");
-	store_outbox_foreach(ctl->store, c.id, show_outbox_cb, NULL);
+	show_members(ctl, c.id);
+	printf("\nDelivery log (who was sent what, when):\n");
+	store_outbox_foreach(ctl->store, c.id, show_outbox_cb, &sc);
 	if (c.report_message != 0) {
 		printf("\n---- the report (message %lld) ----\n",
 		    (long long)c.report_message);

@@ -996,3 +996,36 @@ report_field_label(enum report_field f)
 		return "Unknown";
 	return report_fields[f].label;
 }
+
+void
+report_serialize(const struct report *r, struct buf *b)
+{
+	int	i;
+
+	for (i = 0; i < REPORT_NFIELDS; i++) {
+		if (r->field[i] == NULL)
+			continue;
+		buf_addstr(b, report_field_name((enum report_field)i));
+		buf_addch(b, '\0');
+		buf_addstr(b, r->field[i]);
+		buf_addch(b, '\0');
+	}
+}
+
+char *
+report_lookup(const void *data, size_t len, const char *name)
+{
+	const char	*p = data, *end = p + len, *value;
+
+	while (p < end) {
+		if ((value = memchr(p, '\0', (size_t)(end - p))) == NULL)
+			break;
+		value++;
+		if (memchr(value, '\0', (size_t)(end - value)) == NULL)
+			break;
+		if (strcmp(p, name) == 0)
+			return xstrdup(value);
+		p = value + strlen(value) + 1;
+	}
+	return NULL;
+}

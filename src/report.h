@@ -70,4 +70,13 @@ const char *report_field_name(enum report_field);
 /* "Location", "What happened": for mail to the reporter. */
 const char *report_field_label(enum report_field);
 
+/*
+ * The fields given, serialized for sealing as "name\0value\0..." (names
+ * from report_field_name), appended to b.
+ */
+struct buf;
+void	report_serialize(const struct report *, struct buf *b);
+/* The value of one field in serialized data (allocated), or NULL. */
+char	*report_lookup(const void *data, size_t len, const char *name);
+
 #endif

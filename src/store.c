@@ -113,6 +113,40 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX outbox_due ON outbox(state, next_attempt);"
 	"CREATE INDEX outbox_msgid ON outbox(msgid_hash);"
 	"CREATE INDEX outbox_rcpt ON outbox(kind, rcpt_hash, created);",
+
+	/* 3: the committee: members per case, case sheet fields, votes. */
+	"CREATE TABLE case_member ("
+	"	case_id		INTEGER NOT NULL REFERENCES cases(id),"
+	"	member		TEXT NOT NULL,"		/* keyed hash of name */
+	"	state		TEXT NOT NULL,"
+	"	reason		TEXT NOT NULL DEFAULT '',"
+	"	since		INTEGER NOT NULL,"
+	"	PRIMARY KEY (case_id, member)"
+	");"
+	"ALTER TABLE cases ADD COLUMN reported BLOB;"		/* sealed */
+	"ALTER TABLE cases ADD COLUMN triage INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN safety TEXT NOT NULL DEFAULT 'unknown';"
+	"ALTER TABLE cases ADD COLUMN repeat_risk TEXT NOT NULL "
+	"    DEFAULT 'unknown';"
+	"ALTER TABLE cases ADD COLUMN actions BLOB;"		/* sealed */
+	"ALTER TABLE cases ADD COLUMN resolution BLOB;"		/* sealed */
+	"ALTER TABLE cases ADD COLUMN followup_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN backups_asked INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"CREATE TABLE proposal ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	case_id		INTEGER NOT NULL REFERENCES cases(id),"
+	"	text		BLOB NOT NULL,"			/* sealed */
+	"	state		TEXT NOT NULL DEFAULT 'open',"
+	"	opened		INTEGER NOT NULL"
+	");"
+	"CREATE TABLE vote ("
+	"	proposal_id	INTEGER NOT NULL REFERENCES proposal(id),"
+	"	member		TEXT NOT NULL,"
+	"	vote		TEXT NOT NULL,"
+	"	PRIMARY KEY (proposal_id, member)"
+	");"
+	"ALTER TABLE outbox ADD COLUMN member TEXT;",	/* keyed hash */
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -124,6 +124,8 @@ int	store_message_unhandled(struct store *, int64_t **ids, size_t *n);
 /* Records how a message was handled; case_id 0: no case. */
 int	store_message_set_kind(struct store *, int64_t id, const char *kind,
 	    int64_t case_id);
+/* Drops a message's content (a #conflict answer keeps no reason). */
+int	store_message_drop_content(struct store *, int64_t id);
 /* Marks copies (rows without content of their own) as handled. */
 int	store_message_settle_copies(struct store *);
 
@@ -139,6 +141,11 @@ struct store_case {
 	int64_t		 ack_outbox;	/* 0: no acknowledgment queued */
 	char		 ack_note[24];	/* why not: "rate-limited", ... */
 	time_t		 ack_sent;	/* accepted by the MTA; 0: not yet */
+	int		 triage;	/* the reported person is not known */
+	char		 safety[16];	/* yes, no, unknown */
+	char		 repeat_risk[16]; /* yes, no, maybe, unknown */
+	time_t		 followup_at;	/* last follow-up; 0: none yet */
+	int		 backups_asked;
 };
 
 struct store_case_new {
@@ -171,6 +178,52 @@ int	store_case_set_ack(struct store *, int64_t id, int64_t outbox_id,
 	    const char *note);
 int	store_case_set_ack_sent(struct store *, int64_t id, time_t when);
 
+/* Text fields of a case; the sealed ones are encrypted here. */
+enum store_case_field {
+	STORE_CASE_STATUS = 0,
+	STORE_CASE_SAFETY,
+	STORE_CASE_REPEAT,
+	STORE_CASE_REPORTED,	/* sealed */
+	STORE_CASE_ACTIONS,	/* sealed */
+	STORE_CASE_RESOLUTION	/* sealed */
+};
+int	store_case_set_text(struct store *, int64_t id, enum store_case_field,
+	    const char *value);
+/* The decrypted value of a sealed field (*value NULL when unset). */
+int	store_case_get_sealed(struct store *, int64_t id,
+	    enum store_case_field, char **value);
+enum store_case_number {
+	STORE_CASE_TRIAGE = 0,
+	STORE_CASE_BACKUPS_ASKED,
+	STORE_CASE_FOLLOWUP_AT
+};
+int	store_case_set_number(struct store *, int64_t id,
+	    enum store_case_number, int64_t value);
+
+/*
+ * A member's standing on a case, keyed by the member's keyed id (no names
+ * are stored).  store_member_get returns 1 and fills state (and reason)
+ * when known, 0 when the member has nothing on the case, -1 on error.
+ */
+int	store_member_get(struct store *, int64_t case_id, const char *member,
+	    char *state, size_t size);
+int	store_member_set(struct store *, int64_t case_id, const char *member,
+	    const char *state, const char *reason, time_t since);
+
+/* Proposals and votes. */
+int	store_proposal_open(struct store *, int64_t case_id, const char *text,
+	    time_t now, int64_t *id);
+/* The open proposal of a case: 1 (*id, *text set; free text), 0, -1. */
+int	store_proposal_current(struct store *, int64_t case_id, int64_t *id,
+	    char **text);
+int	store_proposal_close(struct store *, int64_t id, const char *state);
+int	store_vote_set(struct store *, int64_t proposal_id, const char *member,
+	    const char *vote);
+/* Counts votes by kind among the given members only. */
+int	store_vote_count(struct store *, int64_t proposal_id,
+	    const char *const *members, size_t n, int *yes, int *no,
+	    int *abstain);
+
 /* The outbox.  Its lifecycle is outbox.c's; the store only keeps it. */
 enum store_outbox_state {
 	STORE_OUTBOX_QUEUED = 0,
@@ -187,6 +240,7 @@ struct store_outbox_new {
 	const char	*data;		/* the whole message */
 	size_t		 len;
 	const char	*message_id;	/* ours, without <> */
+	const char	*member;	/* keyed member id, or NULL */
 	time_t		 now;
 };
 
@@ -201,6 +255,7 @@ struct store_outbox_row {
 	time_t			 sent_at;	/* 0: not sent */
 	int			 last_code;
 	char			 last_error[160];
+	char			 member[40];	/* keyed member id, or "" */
 };
 
 int	store_outbox_add(struct store *, const struct store_outbox_new *,

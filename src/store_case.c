@@ -23,6 +23,7 @@ enum store_case_stmt {
 	SC_MSG_UNHANDLED,
 	SC_MSG_SETKIND,
 	SC_MSG_SETTLE,
+	SC_MSG_DROP,
 	SC_CODE_TAKEN,
 	SC_CASE_ADD,
 	SC_CASE_GET,
@@ -38,16 +39,36 @@ enum store_case_stmt {
 	SC_OUT_UPDATE,
 	SC_OUT_BY_MSGID,
 	SC_OUT_NEXT,
+	SC_SET_STATUS,
+	SC_SET_SAFETY,
+	SC_SET_REPEAT,
+	SC_SET_REPORTED,
+	SC_SET_ACTIONS,
+	SC_SET_RESOLUTION,
+	SC_GET_REPORTED,
+	SC_GET_ACTIONS,
+	SC_GET_RESOLUTION,
+	SC_SET_TRIAGE,
+	SC_SET_BACKUPS,
+	SC_SET_FOLLOWUP,
+	SC_MEMBER_GET,
+	SC_MEMBER_SET,
+	SC_PROP_OPEN,
+	SC_PROP_CURRENT,
+	SC_PROP_CLOSE,
+	SC_VOTE_SET,
+	SC_VOTE_GET,
 	SC_MAX
 };
 
 #define SC_CASE_COLUMNS							\
 	"id, code_name, status, received, urgent, repeat_sender, "	\
-	"report_message, ack_outbox, ack_note, ack_sent"
+	"report_message, ack_outbox, ack_note, ack_sent, triage, "	\
+	"safety, repeat_risk, followup_at, backups_asked"
 #define SC_OUT_COLUMNS							\
 	"id, case_id, kind, state, attempts, created, next_attempt, "	\
-	"sent_at, last_code, last_error"
-#define SC_OUT_NCOLUMNS	10
+	"sent_at, last_code, last_error, member"
+#define SC_OUT_NCOLUMNS	11
 
 static const char *const sc_sql[SC_MAX] = {
 	[SC_MSG_UNHANDLED] =
@@ -60,6 +81,8 @@ static const char *const sc_sql[SC_MAX] = {
 	    "FROM message AS o WHERE o.id = message.dup_of) "
 	    "WHERE kind IS NULL AND dup_of IS NOT NULL AND (SELECT kind "
 	    "FROM message AS o WHERE o.id = message.dup_of) IS NOT NULL",
+	[SC_MSG_DROP] =
+	    "UPDATE message SET raw = NULL, stored_size = 0 WHERE id = ?1",
 	[SC_CODE_TAKEN] = "SELECT id FROM cases WHERE code_name = ?1",
 	[SC_CASE_ADD] =
 	    "INSERT INTO cases (code_name, received, urgent, repeat_sender, "
@@ -75,8 +98,8 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_CASE_ACKSENT] = "UPDATE cases SET ack_sent = ?2 WHERE id = ?1",
 	[SC_OUT_ADD] =
 	    "INSERT INTO outbox (case_id, kind, rcpt_hash, envelope, data, "
-	    "msgid_hash, created, next_attempt) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+	    "msgid_hash, created, next_attempt, member) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
 	[SC_OUT_SINCE] =
 	    "SELECT id FROM outbox WHERE kind = ?1 AND rcpt_hash = ?2 AND "
 	    "created >= ?3 LIMIT 1",
@@ -94,6 +117,38 @@ static const char *const sc_sql[SC_MAX] = {
 	    "case_id IS NOT NULL LIMIT 1",
 	[SC_OUT_NEXT] =
 	    "SELECT min(next_attempt) FROM outbox WHERE state = 'queued'",
+	[SC_SET_STATUS] = "UPDATE cases SET status = ?2 WHERE id = ?1",
+	[SC_SET_SAFETY] = "UPDATE cases SET safety = ?2 WHERE id = ?1",
+	[SC_SET_REPEAT] = "UPDATE cases SET repeat_risk = ?2 WHERE id = ?1",
+	[SC_SET_REPORTED] = "UPDATE cases SET reported = ?2 WHERE id = ?1",
+	[SC_SET_ACTIONS] = "UPDATE cases SET actions = ?2 WHERE id = ?1",
+	[SC_SET_RESOLUTION] =
+	    "UPDATE cases SET resolution = ?2 WHERE id = ?1",
+	[SC_GET_REPORTED] = "SELECT reported FROM cases WHERE id = ?1",
+	[SC_GET_ACTIONS] = "SELECT actions FROM cases WHERE id = ?1",
+	[SC_GET_RESOLUTION] = "SELECT resolution FROM cases WHERE id = ?1",
+	[SC_SET_TRIAGE] = "UPDATE cases SET triage = ?2 WHERE id = ?1",
+	[SC_SET_BACKUPS] = "UPDATE cases SET backups_asked = ?2 WHERE id = ?1",
+	[SC_SET_FOLLOWUP] = "UPDATE cases SET followup_at = ?2 WHERE id = ?1",
+	[SC_MEMBER_GET] =
+	    "SELECT state FROM case_member WHERE case_id = ?1 AND member = ?2",
+	[SC_MEMBER_SET] =
+	    "INSERT INTO case_member (case_id, member, state, reason, since) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (case_id, member) DO "
+	    "UPDATE SET state = excluded.state, reason = excluded.reason, "
+	    "since = excluded.since",
+	[SC_PROP_OPEN] =
+	    "INSERT INTO proposal (case_id, text, opened) VALUES (?1, ?2, ?3)",
+	[SC_PROP_CURRENT] =
+	    "SELECT id, text FROM proposal WHERE case_id = ?1 AND "
+	    "state = 'open' ORDER BY id DESC LIMIT 1",
+	[SC_PROP_CLOSE] = "UPDATE proposal SET state = ?2 WHERE id = ?1",
+	[SC_VOTE_SET] =
+	    "INSERT INTO vote (proposal_id, member, vote) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (proposal_id, member) DO UPDATE SET "
+	    "vote = excluded.vote",
+	[SC_VOTE_GET] =
+	    "SELECT vote FROM vote WHERE proposal_id = ?1 AND member = ?2",
 };
 
 _Static_assert(SC_MAX <= STORE_XSTMT_MAX, "room for the statements");
@@ -194,6 +249,17 @@ store_message_settle_copies(struct store *s)
 }
 
 int
+store_message_drop_content(struct store *s, int64_t id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_MSG_DROP)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return store_step_done(s, st, "message drop");
+}
+
+int
 store_case_code_taken(struct store *s, const char *code)
 {
 	sqlite3_stmt	*st;
@@ -262,6 +328,11 @@ sc_case_row(struct store *s, sqlite3_stmt *st, struct store_case *c)
 	c->ack_outbox = sqlite3_column_int64(st, 7);
 	sc_copy_text(st, 8, c->ack_note, sizeof(c->ack_note));
 	c->ack_sent = (time_t)sqlite3_column_int64(st, 9);
+	c->triage = sqlite3_column_int(st, 10);
+	sc_copy_text(st, 11, c->safety, sizeof(c->safety));
+	sc_copy_text(st, 12, c->repeat_risk, sizeof(c->repeat_risk));
+	c->followup_at = (time_t)sqlite3_column_int64(st, 13);
+	c->backups_asked = sqlite3_column_int(st, 14);
 	store_done(st);
 	return 1;
 }
@@ -449,6 +520,8 @@ store_outbox_add(struct store *s, const struct store_outbox_new *o,
 		sqlite3_bind_blob(st, 6, mh, sizeof(mh), SQLITE_STATIC);
 	}
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)o->now);
+	if (o->member != NULL)
+		sc_bind_text(st, 8, o->member);
 	rv = store_step_done(s, st, "outbox insert");
 	free(envblob);
 	free(datablob);
@@ -515,6 +588,7 @@ sc_outbox_fill(sqlite3_stmt *st, struct store_outbox_row *r)
 	r->sent_at = (time_t)sqlite3_column_int64(st, 7);
 	r->last_code = sqlite3_column_int(st, 8);
 	sc_copy_text(st, 9, r->last_error, sizeof(r->last_error));
+	sc_copy_text(st, 10, r->member, sizeof(r->member));
 	return 0;
 }
 
@@ -655,4 +729,218 @@ store_outbox_next_attempt(struct store *s, time_t *when)
 	}
 	store_done(st);
 	return rv;
+}
+
+/* The statement that sets, and the one that reads, a case field. */
+static const struct {
+	enum store_case_stmt	set;
+	enum store_case_stmt	get;	/* SC_MAX: not sealed */
+	const char		*ad;
+} sc_fields[] = {
+	[STORE_CASE_STATUS] = { SC_SET_STATUS, SC_MAX, NULL },
+	[STORE_CASE_SAFETY] = { SC_SET_SAFETY, SC_MAX, NULL },
+	[STORE_CASE_REPEAT] = { SC_SET_REPEAT, SC_MAX, NULL },
+	[STORE_CASE_REPORTED] = { SC_SET_REPORTED, SC_GET_REPORTED,
+	    "case-reported" },
+	[STORE_CASE_ACTIONS] = { SC_SET_ACTIONS, SC_GET_ACTIONS,
+	    "case-actions" },
+	[STORE_CASE_RESOLUTION] = { SC_SET_RESOLUTION, SC_GET_RESOLUTION,
+	    "case-resolution" },
+};
+
+int
+store_case_set_text(struct store *s, int64_t id, enum store_case_field f,
+    const char *value)
+{
+	sqlite3_stmt	*st;
+	void		*blob = NULL;
+	size_t		 len;
+	int		 rv;
+
+	if ((st = sc_stmt(s, sc_fields[f].set)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sc_fields[f].ad == NULL)
+		sc_bind_text(st, 2, value);
+	else {
+		blob = crypto_seal(s->key, value, strlen(value),
+		    sc_fields[f].ad, &len);
+		sqlite3_bind_blob64(st, 2, blob, len, SQLITE_STATIC);
+	}
+	rv = store_step_done(s, st, "case field");
+	free(blob);
+	return rv;
+}
+
+int
+store_case_get_sealed(struct store *s, int64_t id, enum store_case_field f,
+    char **value)
+{
+	size_t	len;
+
+	*value = NULL;
+	if (sc_fields[f].ad == NULL)
+		return -1;
+	return sc_open_blob(s, sc_fields[f].get, id, sc_fields[f].ad,
+	    (void **)value, &len);
+}
+
+int
+store_case_set_number(struct store *s, int64_t id, enum store_case_number n,
+    int64_t value)
+{
+	static const enum store_case_stmt which[] = {
+		[STORE_CASE_TRIAGE] = SC_SET_TRIAGE,
+		[STORE_CASE_BACKUPS_ASKED] = SC_SET_BACKUPS,
+		[STORE_CASE_FOLLOWUP_AT] = SC_SET_FOLLOWUP,
+	};
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, which[n])) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, value);
+	return store_step_done(s, st, "case number");
+}
+
+int
+store_member_get(struct store *s, int64_t case_id, const char *member,
+    char *state, size_t size)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = sc_stmt(s, SC_MEMBER_GET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, case_id);
+	sc_bind_text(st, 2, member);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sc_copy_text(st, 0, state, size);
+	else if (rc != SQLITE_DONE)
+		store_error(s, "member get");
+	store_done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_member_set(struct store *s, int64_t case_id, const char *member,
+    const char *state, const char *reason, time_t since)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_MEMBER_SET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, case_id);
+	sc_bind_text(st, 2, member);
+	sc_bind_text(st, 3, state);
+	sc_bind_text(st, 4, reason != NULL ? reason : "");
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)since);
+	return store_step_done(s, st, "member set");
+}
+
+int
+store_proposal_open(struct store *s, int64_t case_id, const char *text,
+    time_t now, int64_t *id)
+{
+	sqlite3_stmt	*st;
+	void		*blob;
+	size_t		 len;
+	int		 rv;
+
+	if ((st = sc_stmt(s, SC_PROP_OPEN)) == NULL)
+		return -1;
+	blob = crypto_seal(s->key, text, strlen(text), "proposal", &len);
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_blob64(st, 2, blob, len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	rv = store_step_done(s, st, "proposal open");
+	free(blob);
+	if (rv == 0)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rv;
+}
+
+int
+store_proposal_current(struct store *s, int64_t case_id, int64_t *id,
+    char **text)
+{
+	sqlite3_stmt	*st;
+	size_t		 len;
+	int		 rc, rv = 0;
+
+	*text = NULL;
+	if ((st = sc_stmt(s, SC_PROP_CURRENT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, case_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rv = crypto_open(s->key, sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1), "proposal",
+		    (void **)text, &len) == 0 ? 1 : -1;
+	} else if (rc != SQLITE_DONE) {
+		store_error(s, "proposal");
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
+}
+
+int
+store_proposal_close(struct store *s, int64_t id, const char *state)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_PROP_CLOSE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sc_bind_text(st, 2, state);
+	return store_step_done(s, st, "proposal close");
+}
+
+int
+store_vote_set(struct store *s, int64_t proposal_id, const char *member,
+    const char *vote)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_VOTE_SET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, proposal_id);
+	sc_bind_text(st, 2, member);
+	sc_bind_text(st, 3, vote);
+	return store_step_done(s, st, "vote");
+}
+
+int
+store_vote_count(struct store *s, int64_t proposal_id,
+    const char *const *members, size_t n, int *yes, int *no, int *abstain)
+{
+	sqlite3_stmt	*st;
+	const char	*v;
+	size_t		 i;
+	int		 rc;
+
+	*yes = *no = *abstain = 0;
+	if ((st = sc_stmt(s, SC_VOTE_GET)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, proposal_id);
+		sc_bind_text(st, 2, members[i]);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW &&
+		    (v = (const char *)sqlite3_column_text(st, 0)) != NULL) {
+			if (strcmp(v, "yes") == 0)
+				(*yes)++;
+			else if (strcmp(v, "no") == 0)
+				(*no)++;
+			else
+				(*abstain)++;
+		} else if (rc != SQLITE_DONE) {
+			store_error(s, "vote count");
+			store_done(st);
+			return -1;
+		}
+		store_done(st);
+	}
+	return 0;
 }

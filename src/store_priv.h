@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_XSTMT_MAX	32	/* cached statements of the siblings */
+#define STORE_XSTMT_MAX	64	/* cached statements of the siblings */
 
 struct store {
 	sqlite3			*db;

@@ -116,3 +116,125 @@ cd_expect_eq() {
 	[ "$2" = "$3" ] || tb_fail "$1: got '$2', expected '$3'"
 	tb_pass "$1 = $3"
 }
+
+# ------------------------------------------------ members' mailboxes
+# (t-committee.sh) Messages are fetched once over IMAP into
+# $TB/fetched/USER/UID.eml, with UID.txt beside it: the headers (RFC 2047
+# decoded, unfolded) and every part decoded (text as UTF-8, any other
+# part as "[part FILENAME base64 B64]" on one line).
+
+# cd_decode: a raw message on stdin, its decoded text on stdout.
+cd_decode() {
+	perl -e '
+	use strict; use warnings;
+	use MIME::Base64; use MIME::QuotedPrint; use Encode;
+	local $/; my $raw = <STDIN>; $raw =~ s/\r\n/\n/g;
+	sub part {
+		my ($ent, $depth) = @_;
+		return if $depth > 10;
+		my ($h, $b) = split /\n\n/, $ent, 2;
+		$h //= ""; $b //= "";
+		$h =~ s/\n[ \t]+/ /g;
+		my $dh = eval { decode("MIME-Header", $h) } // $h;
+		print encode("UTF-8", $dh), "\n\n";
+		my ($ct) = $h =~ /^content-type:\s*(.*)$/mi;
+		$ct //= "text/plain";
+		my ($cte) = $h =~ /^content-transfer-encoding:\s*(\S+)/mi;
+		$cte = lc($cte // "");
+		if ($ct =~ m{^\s*multipart/}i &&
+		    $ct =~ /boundary\s*=\s*"?([^";]+)"?/i) {
+			my @chunks = split /^--\Q$1\E/m, $b;
+			shift @chunks;
+			for my $c (@chunks) {
+				last if $c =~ /^--/;
+				$c =~ s/^[ \t]*\n//;
+				part($c, $depth + 1);
+			}
+			return;
+		}
+		if ($ct =~ m{^\s*message/rfc822}i) {
+			part($b, $depth + 1);
+			return;
+		}
+		$b = decode_base64($b) if $cte eq "base64";
+		$b = decode_qp($b) if $cte eq "quoted-printable";
+		if ($ct =~ m{^\s*text/}i) {
+			my ($cs) = $ct =~ /charset\s*=\s*"?([^";\s]+)/i;
+			my $t = eval { decode($cs // "us-ascii", $b) } // $b;
+			print encode("UTF-8", $t), "\n";
+		} else {
+			my ($fn) = $dh =~ /filename\*?\s*=\s*"?([^";\n]+)"?/i;
+			($fn) = $dh =~ /name\s*=\s*"?([^";\n]+)"?/i
+			    unless defined $fn;
+			printf "[part %s base64 %s]\n", $fn // "-",
+			    encode_base64($b, "");
+		}
+	}
+	part($raw, 0);'
+}
+
+# cd_sync USER: fetches USER's INBOX messages not fetched yet.
+cd_sync() {
+	local user=$1 dir="$TB/fetched/$1" uid
+	mkdir -p "$dir"
+	# A user who never got mail may have no INBOX to ask about yet.
+	if [ "$(tb__imap_count "$user" INBOX 2>/dev/null || echo 0)" = 0 ]; then
+		: >"$dir/uids.new"
+	else
+		tb_imap_uids "$user" INBOX >"$dir/uids.new"
+	fi
+	for uid in $(cat "$dir/uids.new"); do
+		[ -s "$dir/$uid.txt" ] && continue
+		tb_imap_fetch "$user" INBOX "$uid" >"$dir/$uid.tmp"
+		[ -s "$dir/$uid.tmp" ] || tb_fail "cd_sync: empty message $user/$uid"
+		mv "$dir/$uid.tmp" "$dir/$uid.eml"
+		cd_decode <"$dir/$uid.eml" >"$dir/$uid.txt"
+	done
+	mv "$dir/uids.new" "$dir/uids"
+}
+
+# cd_grep USER STRING...: the .eml paths (oldest first) of USER's
+# messages whose raw or decoded text holds every STRING (fixed strings,
+# case-sensitive).
+cd_grep() {
+	local user=$1 uid f s ok
+	shift
+	cd_sync "$user"
+	for uid in $(cat "$TB/fetched/$user/uids"); do
+		f=$TB/fetched/$user/$uid.eml
+		ok=1
+		for s in "$@"; do
+			grep -a -q -F -- "$s" "$f" "${f%.eml}.txt" || { ok=0; break; }
+		done
+		[ "$ok" = 1 ] && echo "$f"
+	done
+	return 0
+}
+
+# cd_ngrep USER STRING...: how many of USER's messages cd_grep finds.
+cd_ngrep() {
+	cd_grep "$@" | wc -l
+}
+
+# cd_wait_grep USER N STRING...: waits (bounded by TB_TIMEOUT) until N of
+# USER's messages hold every STRING; prints the path of the last one.
+cd_wait_grep() {
+	local user=$1 want=$2 end n
+	shift 2
+	end=$(( $(date +%s) + ${TB_TIMEOUT:-20} ))
+	while :; do
+		n=$(cd_ngrep "$user" "$@")
+		if [ "$n" -ge "$want" ]; then
+			cd_grep "$user" "$@" | tail -1
+			return 0
+		fi
+		[ "$(date +%s)" -lt "$end" ] ||
+		    tb_fail "$user has $n message(s) holding [$*], not $want"
+		sleep 0.2
+	done
+}
+
+# cd_status CODE: the case's status column in conductctl cases.
+cd_status() {
+	cd_ctl cases --csv | awk -F, -v c="$1" '$1 == c { print $3 }'
+}

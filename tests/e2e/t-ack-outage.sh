@@ -15,7 +15,7 @@ tb_stop_postfix
 cd_once || tb_fail "a pass with Postfix down failed"
 cd_expect_eq "cases with Postfix down" "$(cd_cases)" 1
 code=$(cd_code 1)
-cd_ctl show "$code" | grep -q 'outbox .* ack .*queued.*attempts 1' ||
+cd_ctl show "$code" | grep -q ' ack .* reporter .*queued .*attempts 1' ||
     tb_fail "the ack is not queued with one failed attempt"
 tb_start_postfix
 cd_once || tb_fail "pass failed"

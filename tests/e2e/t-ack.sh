@@ -58,12 +58,15 @@ cd_once || tb_fail "pass failed"
 cd_expect_eq "cases after a reply by reference" "$(cd_cases)" 1
 cd_expect_eq "acks after the replies" "$(tb_imap_count reporter1 INBOX)" 1
 
-# A forged reporter address (wrong token) does not join a case.
+# A forged reporter address (wrong token) joins no case, opens none.
 tb_send reporter2@example.test "conduct+$code-000000000000@example.test" \
     --header "Subject: forged" --body "guessing the address"
 tb_imap_wait_count conduct INBOX 1 20
 cd_once || tb_fail "pass failed"
-cd_expect_eq "cases after a forged address" "$(cd_cases)" 2
+cd_expect_eq "cases after a forged address" "$(cd_cases)" 1
+cd_ctl messages | awk '$6 == "refused"' | grep -q . ||
+    tb_fail "the forged mail is not recorded as refused"
+cd_expect_eq "acks to the forger" "$(tb_imap_count reporter2 INBOX)" 0
 
 # Automatic mail: recorded, never acknowledged.
 before=$(cd_cases)

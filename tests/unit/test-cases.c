@@ -16,6 +16,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
+#include "report.h"
 #include "store.h"
 
 static char		 dir[] = "/tmp/test-cases.XXXXXX";
@@ -105,11 +106,11 @@ test_fields(void)
 	static const char f[] = "location\0the bar\0when\0Saturday\0";
 	char	*v;
 
-	v = cases_fields_get(f, sizeof(f) - 1, "when");
+	v = report_lookup(f, sizeof(f) - 1, "when");
 	CHECK_STREQ(v, "Saturday");
 	free(v);
-	CHECK(cases_fields_get(f, sizeof(f) - 1, "witnesses") == NULL);
-	CHECK(cases_fields_get(f, 5, "location") == NULL);	/* cut */
+	CHECK(report_lookup(f, sizeof(f) - 1, "witnesses") == NULL);
+	CHECK(report_lookup(f, 5, "location") == NULL);	/* cut */
 }
 
 static void

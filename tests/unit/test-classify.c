@@ -11,6 +11,8 @@
 #include "mime.h"
 
 #define ALIAS	"conduct@example.org"
+#define SERVER	"mx.example.org"
+#define AR	"Authentication-Results: "
 
 struct tcase {
 	const char		*headers;	/* extra headers, CRLF each */
@@ -189,11 +191,140 @@ test_edges(void)
 	CHECK_STREQ(classify_strkind(CLASSIFY_OWN), "own");
 }
 
+/*
+ * Authentication-Results shapes, from Alice <alice@example.net>, with
+ * our server's id SERVER: what counts, what is ignored, what rejects.
+ */
+struct acase {
+	const char	*headers;	/* CRLF each */
+	int		 want;
+};
+
+static const struct acase acases[] = {
+	/* Nothing from our server. */
+	{ "", 0 },
+	{ AR "\r\n", 0 },
+	{ AR SERVER "; none\r\n", 0 },
+	{ AR SERVER " 1; none\r\n", 0 },
+	{ AR "evil.example; dkim=pass header.d=example.net\r\n", 0 },
+	{ AR SERVER ".evil.example; dkim=pass header.d=example.net\r\n", 0 },
+	{ AR "mx.example; dkim=pass header.d=example.net\r\n", 0 },
+	{ "X-" AR SERVER "; dkim=pass header.d=example.net\r\n", 0 },
+
+	/* One pass, aligned or naming nothing. */
+	{ AR SERVER "; dkim=pass header.d=example.net\r\n", 1 },
+	{ AR SERVER "; spf=pass smtp.mailfrom=alice@example.net\r\n", 1 },
+	{ AR SERVER "; dmarc=pass (p=none) header.from=example.net\r\n", 1 },
+	{ AR SERVER "; dmarc=pass\r\n", 1 },
+	{ AR "MX.Example.ORG; DKIM=Pass header.d=EXAMPLE.net\r\n", 1 },
+	{ "authentication-results: " SERVER "; spf=pass\r\n", 1 },
+	{ AR SERVER " 1; spf=pass smtp.mailfrom=example.net\r\n", 1 },
+	{ AR "\"" SERVER "\"; dkim=pass header.d=example.net\r\n", 1 },
+	{ AR SERVER "; dkim/1=pass header.d=example.net\r\n", 1 },
+	{ AR SERVER "; dkim=pass header.i=@example.net\r\n", 1 },
+	{ AR SERVER "; dkim=pass header.d=mail.example.net\r\n", 1 },
+	{ AR SERVER " (Postfix); dkim=pass (2048-bit key; unprotected) "
+	    "header.d=example.net header.s=s1 header.b=\"ab;cd\"\r\n", 1 },
+	{ AR SERVER ";\r\n\tdkim=pass header.i=@example.net header.s=2023 "
+	    "header.b=AbC;\r\n\tspf=pass (domain of alice@example.net "
+	    "designates 192.0.2.1 as permitted sender) smtp.mailfrom="
+	    "alice@example.net;\r\n\tdmarc=pass (p=NONE sp=NONE dis=NONE) "
+	    "header.from=example.net\r\n", 1 },
+	{ AR SERVER "; spf=pass reason=\"not a fail; dkim=fail\" "
+	    "smtp.mailfrom=example.net\r\n", 1 },
+	{ AR SERVER "; spf=pass smtp.mailfrom=alice@example.net "
+	    "smtp.helo=mx.example.com\r\n", 1 },
+
+	/* A pass for someone else's domain counts for nothing. */
+	{ AR SERVER "; dkim=pass header.d=evil.example\r\n", 0 },
+	{ AR SERVER "; dkim=pass header.d=notexample.net\r\n", 0 },
+	{ AR SERVER "; spf=pass smtp.helo=mx.evil.example\r\n", 0 },
+	{ AR SERVER "; dmarc=pass header.from=evil.example\r\n", 0 },
+	{ AR SERVER "; dkim=pass header.d=example.net; dkim=pass "
+	    "header.d=mailer.example.com\r\n", 1 },
+
+	/* Neither way: none, neutral, temperror, unknown, other methods. */
+	{ AR SERVER "; dkim=none; spf=neutral; dmarc=none\r\n", 0 },
+	{ AR SERVER "; dkim=temperror; spf=temperror\r\n", 0 },
+	{ AR SERVER "; dkim=temperror; spf=pass smtp.mailfrom=example.net\r\n",
+	    1 },
+	{ AR SERVER "; arc=fail; dkim=pass header.d=example.net\r\n", 1 },
+	{ AR SERVER "; iprev=pass\r\n", 0 },
+	{ AR SERVER "; dkim=passed header.d=example.net\r\n", 0 },
+	{ AR SERVER "; dkim pass\r\n", 0 },
+
+	/* Any failure rejects. */
+	{ AR SERVER "; dkim=fail header.d=example.net; spf=pass\r\n", 0 },
+	{ AR SERVER "; spf=softfail; dkim=pass header.d=example.net\r\n", 0 },
+	{ AR SERVER "; spf=permerror; dmarc=pass\r\n", 0 },
+	{ AR SERVER "; dkim=policy header.d=example.net; spf=pass\r\n", 0 },
+	{ AR SERVER "; dmarc=FAIL (p=reject); dkim=pass\r\n", 0 },
+	{ AR SERVER "; dkim=pass header.d=example.net; dkim=fail "
+	    "header.d=other.example\r\n", 0 },
+
+	/* Several headers: ours all count, others never. */
+	{ AR SERVER "; dkim=pass header.d=example.net\r\n"
+	    AR SERVER "; spf=fail\r\n", 0 },
+	{ AR SERVER "; spf=fail\r\n"
+	    AR SERVER "; dkim=pass header.d=example.net\r\n", 0 },
+	{ AR SERVER "; dkim=none\r\n"
+	    AR SERVER "; dmarc=pass header.from=example.net\r\n", 1 },
+	{ AR "evil.example; dkim=fail\r\n"
+	    AR SERVER "; dkim=pass header.d=example.net\r\n", 1 },
+	{ AR SERVER "; dkim=none\r\n"
+	    AR "evil.example; dkim=pass header.d=example.net\r\n", 0 },
+};
+
+static int
+auth_raw(const char *extra, const char *server)
+{
+	struct mime_msg	*msg;
+	char		 raw[2048];
+	int		 n, ok;
+
+	n = snprintf(raw, sizeof(raw), "From: Alice <alice@example.net>\r\n"
+	    "To: " ALIAS "\r\nSubject: hello\r\n%s\r\nSomething happened."
+	    "\r\n", extra);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return -1;
+	msg = mime_parse(raw, (size_t)n, 0);
+	ok = classify_authenticated(msg, server);
+	mime_msg_free(msg);
+	return ok;
+}
+
+static void
+test_authenticated(void)
+{
+	const char	*nofrom = AR SERVER "; dkim=pass header.d=example.net"
+			    "\r\n\r\nx\r\n";
+	struct mime_msg	*msg;
+	size_t		 i;
+	int		 ok;
+
+	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
+		ok = auth_raw(acases[i].headers, SERVER);
+		if (ok != acases[i].want)
+			fprintf(stderr, "auth case %zu: %s", i,
+			    acases[i].headers);
+		CHECK_INTEQ(ok, acases[i].want);
+	}
+	/* No server configured: everything counts. */
+	CHECK_INTEQ(auth_raw("", NULL), 1);
+	CHECK_INTEQ(auth_raw("", ""), 1);
+	CHECK_INTEQ(auth_raw(AR SERVER "; dkim=fail\r\n", NULL), 1);
+	/* Without a From, a pass naming a domain aligns with nothing. */
+	msg = mime_parse(nofrom, strlen(nofrom), 0);
+	CHECK_INTEQ(classify_authenticated(msg, SERVER), 0);
+	mime_msg_free(msg);
+}
+
 int
 main(void)
 {
 	test_table();
 	test_from();
 	test_edges();
+	test_authenticated();
 	return harness_done();
 }

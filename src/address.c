@@ -1,0 +1,166 @@
+/*
+ * address: builds and checks the alias's per-case sub-addresses.  The
+ * detail part is "CODE-TOKEN" for the reporter and "CODE-mTOKEN" for a
+ * member; tokens are the first hex digits of a keyed hash, compared in
+ * constant time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "address.h"
+#include "codename.h"
+#include "config.h"
+#include "crypto.h"
+#include "xmalloc.h"
+
+#define ADDRESS_TOKEN_LEN	12
+
+static void
+address_alias_parts(const struct config *conf, char *local, size_t size,
+    const char **domain)
+{
+	const char	*at = strrchr(conf->alias, '@');
+
+	snprintf(local, size, "%.*s", (int)(at - conf->alias), conf->alias);
+	*domain = at + 1;
+}
+
+static void
+address_build(const struct config *conf, const char *code,
+    const char *prefix, const char *token, char *buf, size_t size)
+{
+	char		 local[ADDRESS_MAX];
+	const char	*domain;
+
+	address_alias_parts(conf, local, sizeof(local), &domain);
+	snprintf(buf, size, "%s%c%s-%s%s@%s", local, conf->delimiter, code,
+	    prefix, token, domain);
+}
+
+static void
+address_member_token(const struct crypto_key *key, const char *code,
+    const struct member *m, char *token)
+{
+	char	*data;
+
+	xasprintf(&data, "%s\n%s", code, m->name);
+	crypto_token(key, "member-address", data, token, ADDRESS_TOKEN_LEN);
+	free(data);
+}
+
+void
+address_reporter(const struct config *conf, const struct crypto_key *key,
+    const char *code, char *buf, size_t size)
+{
+	char	token[ADDRESS_TOKEN_LEN + 1];
+
+	crypto_token(key, "reporter-address", code, token, ADDRESS_TOKEN_LEN);
+	address_build(conf, code, "", token, buf, size);
+}
+
+void
+address_member(const struct config *conf, const struct crypto_key *key,
+    const char *code, const struct member *m, char *buf, size_t size)
+{
+	char	token[ADDRESS_TOKEN_LEN + 1];
+
+	address_member_token(key, code, m, token);
+	address_build(conf, code, "m", token, buf, size);
+}
+
+/* The detail after "local+" if addr is a sub-address of the alias. */
+static int
+address_detail(const struct config *conf, const char *addr, char *detail,
+    size_t size)
+{
+	char		 local[ADDRESS_MAX], *p;
+	const char	*domain, *at, *rest;
+	size_t		 llen;
+
+	address_alias_parts(conf, local, sizeof(local), &domain);
+	llen = strlen(local);
+	if ((at = strrchr(addr, '@')) == NULL ||
+	    strcasecmp(at + 1, domain) != 0 ||
+	    strncasecmp(addr, local, llen) != 0 ||
+	    addr[llen] != conf->delimiter)
+		return 0;
+	rest = addr + llen + 1;
+	if ((size_t)(at - rest) >= size)
+		return 0;
+	snprintf(detail, size, "%.*s", (int)(at - rest), rest);
+	for (p = detail; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return 1;
+}
+
+int
+address_is_ours(const struct config *conf, const char *addr)
+{
+	char	detail[ADDRESS_MAX];
+
+	return strcasecmp(addr, conf->alias) == 0 ||
+	    address_detail(conf, addr, detail, sizeof(detail));
+}
+
+enum address_kind
+address_parse(const struct config *conf, const struct crypto_key *key,
+    const char *addr, char *code, size_t size, const struct member **member)
+{
+	char	detail[ADDRESS_MAX], token[ADDRESS_TOKEN_LEN + 1], *dash;
+	size_t	i;
+
+	*member = NULL;
+	if (!address_detail(conf, addr, detail, sizeof(detail)) ||
+	    (dash = strrchr(detail, '-')) == NULL)
+		return ADDRESS_OTHER;
+	*dash++ = '\0';
+	if (!codename_valid(detail))
+		return ADDRESS_OTHER;
+	if (*dash == 'm') {
+		for (i = 0; i < conf->nmembers; i++) {
+			address_member_token(key, detail, &conf->members[i],
+			    token);
+			if (crypto_token_eq(token, dash + 1)) {
+				*member = &conf->members[i];
+				snprintf(code, size, "%s", detail);
+				return ADDRESS_MEMBER;
+			}
+		}
+		return ADDRESS_FORGED;
+	}
+	crypto_token(key, "reporter-address", detail, token,
+	    ADDRESS_TOKEN_LEN);
+	if (!crypto_token_eq(token, dash))
+		return ADDRESS_FORGED;
+	snprintf(code, size, "%s", detail);
+	return ADDRESS_REPORTER;
+}
+
+int
+address_each(const char *value, int (*cb)(const char *, void *), void *arg)
+{
+	char	*copy, *part, *save = NULL, *lt, *gt, *p;
+	int	 found = 0;
+
+	copy = xstrdup(value);
+	for (part = strtok_r(copy, ",", &save); part != NULL && !found;
+	    part = strtok_r(NULL, ",", &save)) {
+		if ((lt = strchr(part, '<')) != NULL &&
+		    (gt = strchr(lt, '>')) != NULL) {
+			*gt = '\0';
+			part = lt + 1;
+		}
+		while (*part == ' ' || *part == '\t')
+			part++;
+		for (p = part + strlen(part); p > part &&
+		    (p[-1] == ' ' || p[-1] == '\t'); p--)
+			p[-1] = '\0';
+		if (strchr(part, '@') != NULL)
+			found = cb(part, arg);
+	}
+	free(copy);
+	return found;
+}

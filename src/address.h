@@ -1,0 +1,47 @@
+/*
+ * address: the alias's sub-addresses.  A case has a reporter address,
+ * conduct+CODE-TOKEN@domain, and one address per committee member,
+ * conduct+CODE-mTOKEN@domain; each token is a MAC under the daemon's
+ * key, so nobody can write into a case without having been sent its
+ * address.
+ */
+#ifndef ADDRESS_H
+#define ADDRESS_H
+
+#include <stddef.h>
+
+struct config;
+struct crypto_key;
+struct member;
+
+#define ADDRESS_MAX	320
+
+void	address_reporter(const struct config *, const struct crypto_key *,
+	    const char *code, char *buf, size_t size);
+void	address_member(const struct config *, const struct crypto_key *,
+	    const char *code, const struct member *, char *buf, size_t size);
+
+enum address_kind {
+	ADDRESS_OTHER = 0,	/* not a sub-address of ours */
+	ADDRESS_FORGED,		/* looks like a case address, bad token */
+	ADDRESS_REPORTER,
+	ADDRESS_MEMBER
+};
+
+/*
+ * Tells what addr is.  For ADDRESS_REPORTER and ADDRESS_MEMBER the code
+ * name is written into code (and *member set for a member address).
+ */
+enum address_kind address_parse(const struct config *,
+	    const struct crypto_key *, const char *addr, char *code,
+	    size_t size, const struct member **member);
+
+/* 1 if addr is the alias or any sub-address of it. */
+int	address_is_ours(const struct config *, const char *addr);
+
+/* Calls cb for each address in a header value ("A <a@b>, c@d"); cb
+ * returning non-zero stops and is returned. */
+int	address_each(const char *value, int (*cb)(const char *, void *),
+	    void *arg);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * commands: the mail commands of DESIGN.md section 5.  Command lines sit
+ * at the top of a member's mail, each starting with '#'; the first line
+ * that is not a command ends them and the rest is the message.  This file
+ * parses and checks them through one table; committee.c carries them out.
+ */
+#ifndef COMMANDS_H
+#define COMMANDS_H
+
+#include <stddef.h>
+
+enum command_id {
+	CMD_NOCONFLICT = 0,
+	CMD_CONFLICT,
+	CMD_RECUSE,
+	CMD_REPORTED,
+	CMD_STATUS,
+	CMD_SAFETY,
+	CMD_REPEAT,
+	CMD_ACTIONS,
+	CMD_RESOLUTION,
+	CMD_TO_REPORTER,
+	CMD_FOLLOWUP_DONE,
+	CMD_PROPOSE,
+	CMD_VOTE,
+	CMD_HELP,
+	CMD_MAX
+};
+
+/* Who may give a command (committee.c checks). */
+#define CMD_F_CHECKED		0x01	/* a member asked about a conflict */
+#define CMD_F_PARTICIPANT	0x02	/* a participant of the case */
+#define CMD_F_ANYONE		0x04	/* any member writing to the case */
+
+#define COMMANDS_MAX	16	/* command lines read from one mail */
+
+struct command {
+	enum command_id	 id;
+	char		*arg;		/* trimmed UTF-8, "" when none */
+};
+
+struct command_list {
+	struct command	 cmd[COMMANDS_MAX];
+	size_t		 n;
+	char		*rest;		/* the message after the commands,
+					   quoted replies and signature cut */
+	char		*error;		/* NULL, or why the commands were
+					   refused (first problem found) */
+};
+
+/*
+ * Parses the command lines at the top of text (leading blank lines are
+ * skipped).  On a line that starts with '#' but is not a valid command
+ * (unknown name, missing or bad argument), out->error is set and the
+ * list must not be executed.  Never fails otherwise; free with
+ * commands_free.
+ */
+void	commands_parse(const char *text, struct command_list *out);
+void	commands_free(struct command_list *);
+
+const char *commands_name(enum command_id);	/* "noconflict" */
+int	commands_flags(enum command_id);
+/* The #help text: every command with an example. */
+const char *commands_help(void);
+
+/*
+ * Removes what must not travel on: quoted earlier mail ("> " lines, an
+ * "On ... wrote:" line and what follows, "-----Original Message-----"
+ * and what follows) and the signature ("-- " and what follows).
+ * Returns an allocated copy.
+ */
+char	*commands_strip_quotes(const char *text);
+
+#endif

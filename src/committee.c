@@ -1,0 +1,1273 @@
+/*
+ * committee: conflict checks, participants, the case thread and the mail
+ * commands.  A member's standing on a case is a small state machine kept
+ * in the store under the member's keyed id:
+ *
+ *	(none) -> recused		auto-recusal when the case opens
+ *	(none) -> checked		the conflict check was sent
+ *	checked -> participant		#noconflict
+ *	checked -> conflict		#conflict (no reason, none stored)
+ *	checked, participant -> withdrawn	#recuse (or #conflict later)
+ *
+ * Every mail that carries case content (the report, relays, echoes of
+ * commands) goes through committee_queue, which refuses any recipient
+ * who is not a participant at that moment.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "address.h"
+#include "buf.h"
+#include "classify.h"
+#include "clock.h"
+#include "codename.h"
+#include "commands.h"
+#include "committee.h"
+#include "compose.h"
+#include "config.h"
+#include "crypto.h"
+#include "log.h"
+#include "mime.h"
+#include "recusal.h"
+#include "report.h"
+#include "store.h"
+#include "template.h"
+#include "xmalloc.h"
+
+#define ST_RECUSED	"recused"
+#define ST_CHECKED	"checked"
+#define ST_PARTICIPANT	"participant"
+#define ST_CONFLICT	"conflict"
+#define ST_WITHDRAWN	"withdrawn"
+
+struct committee {
+	const struct config	*conf;
+	struct store		*store;
+	const struct crypto_key	*key;
+};
+
+/* What one incoming member mail is being handled as. */
+struct cmail {
+	struct committee	*c;
+	struct store_case	 sc;
+	const struct member	*from;	/* the member writing */
+	const struct mime_msg	*msg;
+	char			 state[24];
+	struct buf		 echo;	/* lines echoed to the participants */
+};
+
+struct committee *
+committee_new(const struct config *conf, struct store *store,
+    const struct crypto_key *key)
+{
+	struct committee	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->conf = conf;
+	c->store = store;
+	c->key = key;
+	return c;
+}
+
+void
+committee_free(struct committee *c)
+{
+	free(c);
+}
+
+void
+committee_set_config(struct committee *c, const struct config *conf)
+{
+	c->conf = conf;
+}
+
+void
+committee_member_key(const struct committee *c, const struct member *m,
+    char *buf, size_t size)
+{
+	char	key[COMMITTEE_KEYLEN + 1];
+
+	crypto_token(c->key, "member-id", m->name, key, COMMITTEE_KEYLEN);
+	snprintf(buf, size, "%s", key);
+}
+
+void
+committee_member_address(const struct committee *c, const char *code,
+    const struct member *m, char *buf, size_t size)
+{
+	address_member(c->conf, c->key, code, m, buf, size);
+}
+
+const struct member *
+committee_parse_address(const struct committee *c, const char *addr,
+    char *code, size_t size)
+{
+	const struct member	*m;
+
+	if (address_parse(c->conf, c->key, addr, code, size, &m) !=
+	    ADDRESS_MEMBER)
+		return NULL;
+	return m;
+}
+
+/* The member's state on a case into buf ("" when none); -1 on error. */
+static int
+committee_state(struct committee *c, int64_t case_id, const struct member *m,
+    char *buf, size_t size)
+{
+	char	key[COMMITTEE_KEYLEN + 1];
+	int	rc;
+
+	committee_member_key(c, m, key, sizeof(key));
+	if ((rc = store_member_get(c->store, case_id, key, buf, size)) == 0)
+		buf[0] = '\0';
+	return rc == -1 ? -1 : 0;
+}
+
+static int
+committee_set_state(struct committee *c, int64_t case_id,
+    const struct member *m, const char *state, const char *reason)
+{
+	char	key[COMMITTEE_KEYLEN + 1];
+
+	committee_member_key(c, m, key, sizeof(key));
+	log_debug("committee: case %" PRId64 ": member %.8s -> %s", case_id,
+	    key, state);
+	return store_member_set(c->store, case_id, key, state, reason,
+	    clock_now());
+}
+
+static int
+committee_is(struct committee *c, int64_t case_id, const struct member *m,
+    const char *state)
+{
+	char	buf[24];
+
+	return committee_state(c, case_id, m, buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, state) == 0;
+}
+
+/* Kinds of mail that carry case content: participants only. */
+static int
+committee_content_kind(const char *kind)
+{
+	return strcmp(kind, "report") == 0 || strcmp(kind, "relay") == 0 ||
+	    strcmp(kind, "echo") == 0;
+}
+
+/* "[CoC code] subject", unless the subject carries the tag already. */
+static char *
+committee_subject(struct committee *c, const char *code, const char *subject)
+{
+	char	*tag, *s;
+
+	xasprintf(&tag, "[%s %s]", c->conf->tag, code);
+	if (strstr(subject, tag) != NULL)
+		s = xstrdup(subject);
+	else
+		xasprintf(&s, "%s %s", tag, subject);
+	free(tag);
+	return s;
+}
+
+struct committee_out {
+	const char			*kind;
+	const char			*from_name;
+	const char			*subject;
+	const char			*text;
+	const struct mime_msg		*attach;	/* or NULL */
+};
+
+/* The attachments of msg for compose (borrowed data). */
+static struct compose_attachment *
+committee_attachments(const struct mime_msg *msg, size_t *n)
+{
+	struct compose_attachment	*a;
+	size_t				 i;
+
+	*n = 0;
+	if (msg == NULL || msg->nattachments == 0)
+		return NULL;
+	a = xcalloc(msg->nattachments, sizeof(*a));
+	for (i = 0; i < msg->nattachments; i++) {
+		if (msg->attachments[i].data == NULL)
+			continue;
+		a[*n].name = msg->attachments[i].name;
+		a[*n].type = msg->attachments[i].type;
+		a[*n].data = msg->attachments[i].data;
+		a[*n].len = msg->attachments[i].size;
+		(*n)++;
+	}
+	return a;
+}
+
+/*
+ * Queues one mail to one member, from and replying to the member's own
+ * case address.  Case content goes to participants only: anyone else is
+ * refused here, whatever the caller decided.
+ */
+static int
+committee_queue(struct committee *c, const struct store_case *sc,
+    const struct member *to, const struct committee_out *out)
+{
+	struct compose_mail	 m;
+	struct store_outbox_new	 o;
+	char			 addr[ADDRESS_MAX], msgid[256], thread[256];
+	char			 key[COMMITTEE_KEYLEN + 1], *subject, *data;
+	char			*errstr = NULL;
+	size_t			 len;
+	int64_t			 id;
+	int			 rv;
+	const char		*domain = strrchr(c->conf->alias, '@') + 1;
+
+	if (committee_content_kind(out->kind) &&
+	    !committee_is(c, sc->id, to, ST_PARTICIPANT)) {
+		log_warnx("committee: case %s: %s mail to a non-participant "
+		    "refused", sc->code_name, out->kind);
+		return 0;
+	}
+	committee_member_address(c, sc->code_name, to, addr, sizeof(addr));
+	compose_message_id(domain, msgid, sizeof(msgid));
+	snprintf(thread, sizeof(thread), "case.%s@%s", sc->code_name, domain);
+	subject = committee_subject(c, sc->code_name, out->subject);
+	memset(&m, 0, sizeof(m));
+	m.from_name = out->from_name;
+	m.from_addr = addr;
+	m.to_name = to->name;
+	m.to_addr = to->emails[0];
+	m.reply_to_addr = addr;
+	m.subject = subject;
+	m.message_id = msgid;
+	m.references = thread;
+	m.date = clock_now();
+	if (strcmp(out->kind, "relay") != 0)
+		m.auto_submitted = "auto-generated";
+	m.loop_guard = c->conf->alias;
+	m.text = out->text;
+	m.attachments = committee_attachments(out->attach, &m.nattachments);
+	data = compose_message(&m, &len, &errstr);
+	free((void *)m.attachments);
+	free(subject);
+	if (data == NULL) {
+		log_warnx("committee: case %s: %s mail not composed: %s",
+		    sc->code_name, out->kind, errstr);
+		free(errstr);
+		return 0;
+	}
+	committee_member_key(c, to, key, sizeof(key));
+	memset(&o, 0, sizeof(o));
+	o.case_id = sc->id;
+	o.kind = out->kind;
+	o.mail_from = c->conf->alias;
+	o.rcpt = to->emails[0];
+	o.data = data;
+	o.len = len;
+	o.message_id = msgid;
+	o.member = key;
+	o.now = clock_now();
+	rv = store_outbox_add(c->store, &o, &id);
+	crypto_wipe(data, len);
+	free(data);
+	return rv;
+}
+
+/* Sends out to every participant but skip (which may be NULL). */
+static int
+committee_to_participants(struct committee *c, const struct store_case *sc,
+    const struct member *skip, const struct committee_out *out)
+{
+	size_t	i;
+
+	for (i = 0; i < c->conf->nmembers; i++) {
+		if (&c->conf->members[i] == skip ||
+		    !committee_is(c, sc->id, &c->conf->members[i],
+		    ST_PARTICIPANT))
+			continue;
+		if (committee_queue(c, sc, &c->conf->members[i], out) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The committee's name as sender: "Alice via Example Committee". */
+static char *
+committee_via(struct committee *c, const char *who)
+{
+	char	*s;
+
+	xasprintf(&s, "%s via %s", who, c->conf->committee_name);
+	return s;
+}
+
+static int
+committee_notice(struct committee *c, const struct store_case *sc,
+    const struct member *to, const char *subject, const char *text)
+{
+	struct committee_out	out;
+
+	memset(&out, 0, sizeof(out));
+	out.kind = "notice";
+	out.from_name = c->conf->committee_name;
+	out.subject = subject;
+	out.text = text;
+	return committee_queue(c, sc, to, &out);
+}
+
+/* Sends the conflict check to one member and records it. */
+static int
+committee_check(struct committee *c, const struct store_case *sc,
+    const struct member *m, const char *reported)
+{
+	struct template_var	 vars[3];
+	struct committee_out	 out;
+	char			*text, *errstr = NULL;
+	int			 rv;
+
+	vars[0].name = "committee";
+	vars[0].value = c->conf->committee_name;
+	vars[1].name = "code_name";
+	vars[1].value = sc->code_name;
+	vars[2].name = "reported";
+	vars[2].value = reported;
+	text = template_render(c->conf->templates, reported != NULL ?
+	    "conflict-check" : "conflict-check-triage", vars, 3, &errstr);
+	if (text == NULL) {
+		log_warnx("committee: case %s: conflict check not composed: "
+		    "%s", sc->code_name, errstr);
+		free(errstr);
+		return -1;
+	}
+	memset(&out, 0, sizeof(out));
+	out.kind = "conflict-check";
+	out.from_name = c->conf->committee_name;
+	out.subject = reported != NULL ? "Conflict check" :
+	    "Conflict check: reported person not identified";
+	out.text = text;
+	rv = committee_queue(c, sc, m, &out);
+	free(text);
+	if (rv == 0)
+		rv = committee_set_state(c, sc->id, m, ST_CHECKED, NULL);
+	return rv;
+}
+
+/* Leads that are free (not recused, no conflict) and those that are not. */
+static int
+committee_leads(struct committee *c, int64_t case_id, int *free_leads,
+    int *gone_leads)
+{
+	char	state[24];
+	size_t	i;
+
+	*free_leads = *gone_leads = 0;
+	for (i = 0; i < c->conf->nmembers; i++) {
+		if (c->conf->members[i].role != ROLE_LEAD)
+			continue;
+		if (committee_state(c, case_id, &c->conf->members[i], state,
+		    sizeof(state)) == -1)
+			return -1;
+		if (strcmp(state, ST_RECUSED) == 0 ||
+		    strcmp(state, ST_CONFLICT) == 0 ||
+		    strcmp(state, ST_WITHDRAWN) == 0)
+			(*gone_leads)++;
+		else
+			(*free_leads)++;
+	}
+	return 0;
+}
+
+/* 1 if the member is asked about this case now. */
+static int
+committee_eligible(const struct member *m, int triage, int backups)
+{
+	if (m->role == ROLE_BACKUP)
+		return backups;
+	return !triage || m->role == ROLE_LEAD;
+}
+
+/*
+ * Sends the conflict check to every member who is eligible and has not
+ * been asked, bringing in the backups when too few leads are free.
+ */
+static int
+committee_ask(struct committee *c, struct store_case *sc, const char *reported)
+{
+	char	state[24];
+	size_t	i;
+	int	free_leads, gone_leads, backups;
+
+	if (committee_leads(c, sc->id, &free_leads, &gone_leads) == -1)
+		return -1;
+	backups = sc->backups_asked || free_leads < c->conf->min_free_leads ||
+	    gone_leads > c->conf->max_recused_leads;
+	if (backups && !sc->backups_asked) {
+		log_info("committee: case %s: too few free leads; asking the "
+		    "backups", sc->code_name);
+		sc->backups_asked = 1;
+		if (store_case_set_number(c->store, sc->id,
+		    STORE_CASE_BACKUPS_ASKED, 1) == -1)
+			return -1;
+	}
+	for (i = 0; i < c->conf->nmembers; i++) {
+		if (!committee_eligible(&c->conf->members[i], sc->triage,
+		    backups))
+			continue;
+		if (committee_state(c, sc->id, &c->conf->members[i], state,
+		    sizeof(state)) == -1)
+			return -1;
+		if (state[0] == '\0' && committee_check(c, sc,
+		    &c->conf->members[i], reported) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Recuses the members the report rules out (new ones only). */
+static int
+committee_recuse_auto(struct committee *c, const struct store_case *sc,
+    const char *reporter, const char *reported, const char *text)
+{
+	enum recusal_reason	*reasons;
+	char			 state[24];
+	size_t			 i;
+	int			 rv = 0;
+
+	reasons = xcalloc(c->conf->nmembers + 1, sizeof(*reasons));
+	recusal_check(c->conf->members, c->conf->nmembers, reporter, reported,
+	    text, reasons);
+	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
+		if (reasons[i] == RECUSAL_NONE ||
+		    committee_state(c, sc->id, &c->conf->members[i], state,
+		    sizeof(state)) == -1 || strcmp(state, ST_RECUSED) == 0)
+			continue;
+		log_info("committee: case %s: a member is recused (%s)",
+		    sc->code_name, recusal_strreason(reasons[i]));
+		rv = committee_set_state(c, sc->id, &c->conf->members[i],
+		    ST_RECUSED, recusal_strreason(reasons[i]));
+	}
+	free(reasons);
+	return rv;
+}
+
+int
+committee_case_opened(struct committee *c, const struct store_case *sc0,
+    const char *reporter, const char *reported, const char *text)
+{
+	struct store_case	sc = *sc0;
+
+	if (committee_recuse_auto(c, &sc, reporter, reported, text) == -1)
+		return -1;
+	if (reported != NULL) {
+		if (store_case_set_text(c->store, sc.id, STORE_CASE_REPORTED,
+		    reported) == -1)
+			return -1;
+	} else {
+		sc.triage = 1;
+		if (store_case_set_number(c->store, sc.id, STORE_CASE_TRIAGE,
+		    1) == -1)
+			return -1;
+	}
+	return committee_ask(c, &sc, reported);
+}
+
+/* The report as its participants get it: data, headers, text. */
+static char *
+committee_report_text(struct committee *c, const struct store_case *sc,
+    const struct mime_msg *msg)
+{
+	struct buf	 b;
+	void		*fields = NULL;
+	char		*v, when[32];
+	size_t		 len = 0;
+	int		 i;
+
+	buf_init(&b);
+	clock_format(sc->received, when, sizeof(when));
+	buf_printf(&b, "This is the report of case %s, received %s.\n"
+	    "You receive it because you answered #noconflict. Replies to "
+	    "this\naddress reach the case's other participants; #help lists "
+	    "the commands.\n\n", sc->code_name, when);
+	if (store_case_fields(c->store, sc->id, &fields, &len) == 0) {
+		for (i = 0; i < REPORT_NFIELDS; i++) {
+			v = report_lookup(fields, len,
+			    report_field_name((enum report_field)i));
+			if (v != NULL)
+				buf_printf(&b, "%s: %s\n",
+				    report_field_label((enum report_field)i),
+				    v);
+			crypto_freestr(v);
+		}
+		crypto_wipe(fields, len);
+		free(fields);
+	}
+	buf_printf(&b, "\n----- the report -----\nFrom: %s\nDate: %s\n"
+	    "Subject: %s\n\n%s\n", msg->from, msg->date, msg->subject,
+	    msg->text);
+	return buf_release(&b, NULL);
+}
+
+/* Sends a new participant the report, with its attachments. */
+static int
+committee_send_report(struct committee *c, const struct store_case *sc,
+    const struct member *m)
+{
+	struct committee_out	 out;
+	struct store_msg_info	 info;
+	struct mime_msg		*msg;
+	void			*raw;
+	size_t			 len;
+	char			*text, *subject;
+	int			 rv;
+
+	if (store_message_raw(c->store, sc->report_message, &raw, &len,
+	    &info) != 0)
+		return -1;
+	msg = mime_parse(raw, len, info.truncated);
+	crypto_wipe(raw, len);
+	free(raw);
+	text = committee_report_text(c, sc, msg);
+	xasprintf(&subject, "Report: %s", msg->subject[0] != '\0' ?
+	    msg->subject : "(no subject)");
+	memset(&out, 0, sizeof(out));
+	out.kind = "report";
+	out.from_name = c->conf->committee_name;
+	out.subject = subject;
+	out.text = text;
+	out.attach = msg;
+	rv = committee_queue(c, sc, m, &out);
+	crypto_freestr(text);
+	free(subject);
+	mime_msg_free(msg);
+	return rv;
+}
+
+/* Echoes the accepted commands to every participant. */
+static int
+committee_echo(struct cmail *cm)
+{
+	struct committee_out	out;
+	char			*subject, *nl;
+	int			rv;
+
+	if (cm->echo.len == 0)
+		return 0;
+	subject = xstrdup(cm->echo.data);
+	if ((nl = strchr(subject, '\n')) != NULL)
+		*nl = '\0';
+	memset(&out, 0, sizeof(out));
+	out.kind = "echo";
+	out.from_name = cm->c->conf->committee_name;
+	out.subject = subject;
+	out.text = cm->echo.data;
+	rv = committee_to_participants(cm->c, &cm->sc, NULL, &out);
+	free(subject);
+	return rv;
+}
+
+/* The commands' handlers.  They return 0, or -1 on a database error. */
+typedef int (*cmd_handler)(struct cmail *, const char *arg, const char *rest);
+
+static int
+cmd_noconflict(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)arg;
+	(void)rest;
+	if (strcmp(cm->state, ST_PARTICIPANT) == 0)
+		return 0;
+	if (committee_set_state(cm->c, cm->sc.id, cm->from, ST_PARTICIPANT,
+	    NULL) == -1 || committee_send_report(cm->c, &cm->sc, cm->from)
+	    == -1)
+		return -1;
+	snprintf(cm->state, sizeof(cm->state), "%s", ST_PARTICIPANT);
+	buf_printf(&cm->echo, "%s has no conflict and joined the case\n",
+	    cm->from->name);
+	return 0;
+}
+
+/* After a member left: the backups may be needed now. */
+static int
+committee_left(struct cmail *cm)
+{
+	char	*reported = NULL;
+	int	 rv;
+
+	if (store_case_get_sealed(cm->c->store, cm->sc.id, STORE_CASE_REPORTED,
+	    &reported) == -1)
+		return -1;
+	rv = committee_ask(cm->c, &cm->sc, reported);
+	crypto_freestr(reported);
+	return rv;
+}
+
+static int
+cmd_conflict(struct cmail *cm, const char *arg, const char *rest)
+{
+	const char	*to;
+
+	(void)arg;
+	(void)rest;
+	to = strcmp(cm->state, ST_PARTICIPANT) == 0 ? ST_WITHDRAWN :
+	    ST_CONFLICT;
+	if (strcmp(to, ST_WITHDRAWN) == 0)
+		buf_printf(&cm->echo, "%s recused from the case\n",
+		    cm->from->name);
+	if (committee_set_state(cm->c, cm->sc.id, cm->from, to, NULL) == -1)
+		return -1;
+	snprintf(cm->state, sizeof(cm->state), "%s", to);
+	return committee_left(cm);
+}
+
+static int
+cmd_recuse(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)arg;
+	(void)rest;
+	buf_printf(&cm->echo, "%s recused from the case\n", cm->from->name);
+	if (committee_set_state(cm->c, cm->sc.id, cm->from, ST_WITHDRAWN,
+	    NULL) == -1)
+		return -1;
+	snprintf(cm->state, sizeof(cm->state), "%s", ST_WITHDRAWN);
+	return committee_left(cm);
+}
+
+static int
+cmd_reported(struct cmail *cm, const char *arg, const char *rest)
+{
+	struct store_msg_info	 info;
+	struct mime_msg		*msg;
+	char			*reporter = NULL;
+	void			*raw;
+	size_t			 len;
+	int			 rv = -1;
+
+	(void)rest;
+	if (store_case_set_text(cm->c->store, cm->sc.id, STORE_CASE_REPORTED,
+	    arg) == -1 || store_case_set_number(cm->c->store, cm->sc.id,
+	    STORE_CASE_TRIAGE, 0) == -1 ||
+	    store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1 ||
+	    store_message_raw(cm->c->store, cm->sc.report_message, &raw,
+	    &len, &info) != 0) {
+		crypto_freestr(reporter);
+		return -1;
+	}
+	msg = mime_parse(raw, len, info.truncated);
+	crypto_wipe(raw, len);
+	free(raw);
+	cm->sc.triage = 0;
+	buf_printf(&cm->echo, "%s named the reported person: %s\n",
+	    cm->from->name, arg);
+	if (committee_recuse_auto(cm->c, &cm->sc, reporter, arg,
+	    msg->text) == 0 && committee_ask(cm->c, &cm->sc, arg) == 0)
+		rv = 0;
+	mime_msg_free(msg);
+	crypto_freestr(reporter);
+	/* The sender may have named themselves. */
+	if (rv == 0 && committee_state(cm->c, cm->sc.id, cm->from, cm->state,
+	    sizeof(cm->state)) == -1)
+		rv = -1;
+	return rv;
+}
+
+static int
+cmd_set(struct cmail *cm, enum store_case_field f, const char *what,
+    const char *arg)
+{
+	if (store_case_set_text(cm->c->store, cm->sc.id, f, arg) == -1)
+		return -1;
+	buf_printf(&cm->echo, "%s set %s to %s\n", cm->from->name, what, arg);
+	return 0;
+}
+
+static int
+cmd_status(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)rest;
+	snprintf(cm->sc.status, sizeof(cm->sc.status), "%s", arg);
+	return cmd_set(cm, STORE_CASE_STATUS, "status", arg);
+}
+
+static int
+cmd_safety(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)rest;
+	return cmd_set(cm, STORE_CASE_SAFETY, "safety risk", arg);
+}
+
+static int
+cmd_repeat(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)rest;
+	return cmd_set(cm, STORE_CASE_REPEAT, "repeat risk", arg);
+}
+
+static int
+cmd_actions(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)rest;
+	return cmd_set(cm, STORE_CASE_ACTIONS, "actions needed", arg);
+}
+
+static int
+cmd_resolution(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)rest;
+	return cmd_set(cm, STORE_CASE_RESOLUTION, "resolution", arg);
+}
+
+static int
+committee_followed_up(struct cmail *cm)
+{
+	return store_case_set_number(cm->c->store, cm->sc.id,
+	    STORE_CASE_FOLLOWUP_AT, (int64_t)clock_now());
+}
+
+/* Writes to the reporter from the alias, signed by the committee. */
+static int
+cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
+{
+	struct compose_mail	 m;
+	struct store_outbox_new	 o;
+	char			 reply_to[ADDRESS_MAX], msgid[256];
+	char			*reporter = NULL, *text, *subject, *data;
+	char			*errstr = NULL;
+	size_t			 len;
+	int64_t			 id;
+	int			 rv;
+
+	(void)arg;
+	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1)
+		return -1;
+	address_reporter(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,
+	    sizeof(reply_to));
+	compose_message_id(strrchr(cm->c->conf->alias, '@') + 1, msgid,
+	    sizeof(msgid));
+	xasprintf(&text, "%s\n\n-- \n%s\n", rest, cm->c->conf->committee_name);
+	xasprintf(&subject, "[%s %s] About your report", cm->c->conf->tag,
+	    cm->sc.code_name);
+	memset(&m, 0, sizeof(m));
+	m.from_name = cm->c->conf->committee_name;
+	m.from_addr = cm->c->conf->alias;
+	m.to_addr = reporter;
+	m.reply_to_addr = reply_to;
+	m.subject = subject;
+	m.message_id = msgid;
+	m.date = clock_now();
+	m.loop_guard = cm->c->conf->alias;
+	m.text = text;
+	data = compose_message(&m, &len, &errstr);
+	free(subject);
+	crypto_freestr(text);
+	if (data == NULL) {
+		log_warnx("committee: case %s: mail to the reporter not "
+		    "composed: %s", cm->sc.code_name, errstr);
+		free(errstr);
+		crypto_freestr(reporter);
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.case_id = cm->sc.id;
+	o.kind = "to-reporter";
+	o.mail_from = cm->c->conf->alias;
+	o.rcpt = reporter;
+	o.data = data;
+	o.len = len;
+	o.message_id = msgid;
+	o.now = clock_now();
+	rv = store_outbox_add(cm->c->store, &o, &id);
+	crypto_wipe(data, len);
+	free(data);
+	crypto_freestr(reporter);
+	if (rv == 0)
+		rv = committee_followed_up(cm);
+	buf_printf(&cm->echo, "%s wrote to the reporter (this counts as the "
+	    "follow-up):\n\n%s\n", cm->from->name, rest);
+	return rv;
+}
+
+static int
+cmd_followup_done(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)arg;
+	(void)rest;
+	buf_printf(&cm->echo, "%s marked the follow-up with the reporter as "
+	    "done\n", cm->from->name);
+	return committee_followed_up(cm);
+}
+
+/* The participants' keys, for counting votes. */
+static size_t
+committee_participants(struct committee *c, int64_t case_id, char ***keys)
+{
+	size_t	i, n = 0;
+	char	key[COMMITTEE_KEYLEN + 1];
+
+	*keys = xcalloc(c->conf->nmembers + 1, sizeof(**keys));
+	for (i = 0; i < c->conf->nmembers; i++) {
+		if (!committee_is(c, case_id, &c->conf->members[i],
+		    ST_PARTICIPANT))
+			continue;
+		committee_member_key(c, &c->conf->members[i], key, sizeof(key));
+		(*keys)[n++] = xstrdup(key);
+	}
+	return n;
+}
+
+static void
+committee_free_keys(char **keys, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+/* Yes votes needed among n participants: num/den of them, rounded up. */
+static int
+committee_needed(struct committee *c, size_t n)
+{
+	return (int)(((long long)n * c->conf->vote_num + c->conf->vote_den -
+	    1) / c->conf->vote_den);
+}
+
+static int
+cmd_propose(struct cmail *cm, const char *arg, const char *rest)
+{
+	char	**keys;
+	size_t	  n;
+	int64_t	  id;
+
+	(void)rest;
+	if (store_proposal_open(cm->c->store, cm->sc.id, arg, clock_now(),
+	    &id) == -1)
+		return -1;
+	n = committee_participants(cm->c, cm->sc.id, &keys);
+	committee_free_keys(keys, n);
+	buf_printf(&cm->echo, "%s proposed: %s\nVote with #vote yes, #vote no "
+	    "or #vote abstain; it carries with %d yes of %zu participants.\n",
+	    cm->from->name, arg, committee_needed(cm->c, n), n);
+	return 0;
+}
+
+static int
+cmd_vote(struct cmail *cm, const char *arg, const char *rest)
+{
+	char	  key[COMMITTEE_KEYLEN + 1], *text = NULL, **keys;
+	size_t	  n;
+	int64_t	  id = 0;
+	int	  yes, no, abstain, needed, rc;
+
+	(void)rest;
+	if ((rc = store_proposal_current(cm->c->store, cm->sc.id, &id,
+	    &text)) != 1)
+		return rc == 0 ? 1 : -1;
+	committee_member_key(cm->c, cm->from, key, sizeof(key));
+	if (store_vote_set(cm->c->store, id, key, arg) == -1) {
+		crypto_freestr(text);
+		return -1;
+	}
+	n = committee_participants(cm->c, cm->sc.id, &keys);
+	rc = store_vote_count(cm->c->store, id, (const char *const *)keys, n,
+	    &yes, &no, &abstain);
+	committee_free_keys(keys, n);
+	needed = committee_needed(cm->c, n);
+	buf_printf(&cm->echo, "%s voted %s (yes %d of %d needed, no %d, "
+	    "abstain %d)\n", cm->from->name, arg, yes, needed, no, abstain);
+	if (rc == 0 && yes >= needed) {
+		buf_printf(&cm->echo, "The proposal carried: %d of %zu "
+		    "participants voted yes.\nIt was: %s\n", yes, n, text);
+		rc = store_proposal_close(cm->c->store, id, "carried");
+	} else if (rc == 0 && (size_t)(yes + no + abstain) >= n) {
+		buf_printf(&cm->echo, "The proposal did not carry: %d of %zu "
+		    "participants voted yes, %d were needed.\nIt was: %s\n",
+		    yes, n, needed, text);
+		rc = store_proposal_close(cm->c->store, id, "not carried");
+	}
+	crypto_freestr(text);
+	return rc;
+}
+
+static int
+cmd_help(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)arg;
+	(void)rest;
+	return committee_notice(cm->c, &cm->sc, cm->from, "Commands",
+	    commands_help());
+}
+
+static const cmd_handler cmd_handlers[CMD_MAX] = {
+	[CMD_NOCONFLICT] = cmd_noconflict,
+	[CMD_CONFLICT] = cmd_conflict,
+	[CMD_RECUSE] = cmd_recuse,
+	[CMD_REPORTED] = cmd_reported,
+	[CMD_STATUS] = cmd_status,
+	[CMD_SAFETY] = cmd_safety,
+	[CMD_REPEAT] = cmd_repeat,
+	[CMD_ACTIONS] = cmd_actions,
+	[CMD_RESOLUTION] = cmd_resolution,
+	[CMD_TO_REPORTER] = cmd_to_reporter,
+	[CMD_FOLLOWUP_DONE] = cmd_followup_done,
+	[CMD_PROPOSE] = cmd_propose,
+	[CMD_VOTE] = cmd_vote,
+	[CMD_HELP] = cmd_help,
+};
+
+/* Why the member may not give the command now, or NULL if they may. */
+static const char *
+committee_refusal(struct cmail *cm, const struct command_list *cl)
+{
+	const char	*state = cm->state;
+	size_t		 i;
+	int		 participant;
+
+	for (i = 0; i < cl->n; i++) {
+		participant = strcmp(state, ST_PARTICIPANT) == 0;
+		switch (cl->cmd[i].id) {
+		case CMD_NOCONFLICT:
+			if (!participant && strcmp(state, ST_CHECKED) != 0)
+				return "you answered this case already";
+			state = ST_PARTICIPANT;
+			break;
+		case CMD_CONFLICT:
+		case CMD_RECUSE:
+			state = ST_WITHDRAWN;
+			break;
+		case CMD_HELP:
+			break;
+		default:
+			if (!participant)
+				return "only the case's participants can "
+				    "give that command; answer #noconflict "
+				    "first";
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Checks what the commands need besides permission. */
+static const char *
+committee_precheck(struct cmail *cm, const struct command_list *cl)
+{
+	char		*reporter = NULL, *text = NULL;
+	int64_t		 id;
+	size_t		 i, j;
+	const char	*why = NULL;
+
+	for (i = 0; why == NULL && i < cl->n; i++) {
+		switch (cl->cmd[i].id) {
+		case CMD_TO_REPORTER:
+			if (store_case_reporter(cm->c->store, cm->sc.id,
+			    &reporter) == -1 || reporter == NULL)
+				why = "the report came without an address to "
+				    "answer";
+			else if (cl->rest[0] == '\0')
+				why = "#to-reporter needs your message below "
+				    "the command";
+			for (j = 0; why == NULL &&
+			    j < cm->c->conf->nmembers; j++)
+				if (recusal_names_member(cl->rest,
+				    &cm->c->conf->members[j]))
+					why = "your message to the reporter "
+					    "names a committee member or "
+					    "their address; nothing was sent";
+			crypto_freestr(reporter);
+			reporter = NULL;
+			break;
+		case CMD_VOTE:
+			if (store_proposal_current(cm->c->store, cm->sc.id,
+			    &id, &text) != 1)
+				why = "there is no open proposal to vote on";
+			crypto_freestr(text);
+			text = NULL;
+			break;
+		case CMD_PROPOSE:
+			if (store_proposal_current(cm->c->store, cm->sc.id,
+			    &id, &text) == 1)
+				why = "a proposal is still open; it must "
+				    "carry or fail first";
+			crypto_freestr(text);
+			text = NULL;
+			break;
+		default:
+			break;
+		}
+	}
+	return why;
+}
+
+static int
+committee_refuse(struct cmail *cm, const char *why)
+{
+	char	*subject, *text;
+	int	 rv;
+
+	xasprintf(&subject, "Not done: %s", why);
+	xasprintf(&text, "Nothing was changed and your mail was not passed "
+	    "on:\n%s.\n\nWrite #help on the first line of a mail to this "
+	    "address for the list of commands.\n", why);
+	rv = committee_notice(cm->c, &cm->sc, cm->from, subject, text);
+	free(subject);
+	free(text);
+	return rv;
+}
+
+/* Relays the rest of a participant's mail to the other participants. */
+static int
+committee_relay(struct cmail *cm, const char *rest)
+{
+	struct committee_out	 out;
+	char			*from;
+	int			 rv;
+
+	from = committee_via(cm->c, cm->from->name);
+	memset(&out, 0, sizeof(out));
+	out.kind = "relay";
+	out.from_name = from;
+	out.subject = cm->msg->subject[0] != '\0' ? cm->msg->subject :
+	    "(no subject)";
+	out.text = rest;
+	out.attach = cm->msg;
+	rv = committee_to_participants(cm->c, &cm->sc, cm->from, &out);
+	free(from);
+	return rv;
+}
+
+struct cc_count {
+	const struct config	*conf;
+	int			 n;
+};
+
+static int
+committee_cc_cb(const char *addr, void *arg)
+{
+	struct cc_count	*cc = arg;
+
+	if (!address_is_ours(cc->conf, addr))
+		cc->n++;
+	return 0;
+}
+
+/* Tells the sender that other To/Cc recipients got nothing from us. */
+static int
+committee_cc_notice(struct cmail *cm)
+{
+	struct cc_count	 cc;
+	const char	*v;
+	char		*text;
+	int		 rv;
+
+	cc.conf = cm->c->conf;
+	cc.n = 0;
+	if ((v = mime_header(cm->msg, "To")) != NULL)
+		address_each(v, committee_cc_cb, &cc);
+	if ((v = mime_header(cm->msg, "Cc")) != NULL)
+		address_each(v, committee_cc_cb, &cc);
+	if (cc.n == 0)
+		return 0;
+	xasprintf(&text, "Your mail went to this case's participants only. "
+	    "%d other address(es)\nin its To or Cc were sent nothing by the "
+	    "committee's system (your own\nmail server may have delivered to "
+	    "them directly).\n", cc.n);
+	rv = committee_notice(cm->c, &cm->sc, cm->from,
+	    "Not relayed to other recipients", text);
+	free(text);
+	return rv;
+}
+
+/* Carries out a member's commands; 1 if they were refused. */
+static int
+committee_execute(struct cmail *cm, const struct command_list *cl)
+{
+	const char	*why;
+	size_t		 i;
+	int		 rc, to_reporter = 0;
+
+	if ((why = cl->error) != NULL || (why = committee_refusal(cm, cl)) !=
+	    NULL || (why = committee_precheck(cm, cl)) != NULL) {
+		log_info("committee: case %s: commands refused",
+		    cm->sc.code_name);
+		return committee_refuse(cm, why) == -1 ? -1 : 1;
+	}
+	for (i = 0; i < cl->n; i++) {
+		if (cl->cmd[i].id == CMD_TO_REPORTER)
+			to_reporter = 1;
+		rc = cmd_handlers[cl->cmd[i].id](cm, cl->cmd[i].arg, cl->rest);
+		if (rc != 0)
+			return rc;
+		log_info("committee: case %s: #%s carried out",
+		    cm->sc.code_name, commands_name(cl->cmd[i].id));
+	}
+	if (committee_echo(cm) == -1)
+		return -1;
+	if (!to_reporter && cl->rest[0] != '\0' &&
+	    strcmp(cm->state, ST_PARTICIPANT) == 0) {
+		if (committee_relay(cm, cl->rest) == -1 ||
+		    committee_cc_notice(cm) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A #conflict answer: no reason is kept, so neither is its mail. */
+static int
+committee_has_conflict(const struct command_list *cl)
+{
+	size_t	i;
+
+	for (i = 0; cl->error == NULL && i < cl->n; i++)
+		if (cl->cmd[i].id == CMD_CONFLICT)
+			return 1;
+	return 0;
+}
+
+/* Does the mail come from that member (and pass the server's checks)? */
+static int
+committee_trusted(struct committee *c, const struct mime_msg *msg,
+    const struct member *m)
+{
+	size_t	i;
+
+	if (c->conf->authserv_id != NULL &&
+	    !classify_authenticated(msg, c->conf->authserv_id))
+		return 0;
+	for (i = 0; i < m->nemails; i++)
+		if (strcasecmp(msg->from_addr, m->emails[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+committee_member_mail(struct committee *c, int64_t msg_id,
+    const struct mime_msg *msg, const struct store_case *sc,
+    const struct member *m, const char **kind)
+{
+	struct cmail		 cm;
+	struct command_list	 cl;
+	int			 rv;
+
+	*kind = "refused";
+	if (!committee_trusted(c, msg, m)) {
+		log_warnx("committee: message %" PRId64 " to a member address "
+		    "of case %s is not from that member: ignored", msg_id,
+		    sc->code_name);
+		return 0;
+	}
+	memset(&cm, 0, sizeof(cm));
+	cm.c = c;
+	cm.sc = *sc;
+	cm.from = m;
+	cm.msg = msg;
+	buf_init(&cm.echo);
+	if (committee_state(c, sc->id, m, cm.state, sizeof(cm.state)) == -1)
+		return -1;
+	if (strcmp(cm.state, ST_PARTICIPANT) != 0 &&
+	    strcmp(cm.state, ST_CHECKED) != 0) {
+		log_info("committee: message %" PRId64 " on case %s from a "
+		    "member who is not on it: recorded only", msg_id,
+		    sc->code_name);
+		return 0;
+	}
+	*kind = "member";
+	commands_parse(msg->text, &cl);
+	rv = committee_execute(&cm, &cl);
+	if (rv == 0 && committee_has_conflict(&cl) &&
+	    store_message_drop_content(c->store, msg_id) == -1)
+		rv = -1;
+	commands_free(&cl);
+	buf_free(&cm.echo);
+	return rv == -1 ? -1 : 0;
+}
+
+int
+committee_reporter_mail(struct committee *c, int64_t msg_id,
+    const struct mime_msg *msg, const struct store_case *sc)
+{
+	struct committee_out	 out;
+	char			*text, *from;
+	int			 rv;
+
+	log_debug("committee: message %" PRId64 " from the reporter of case "
+	    "%s relayed", msg_id, sc->code_name);
+	text = commands_strip_quotes(msg->text);
+	from = committee_via(c, "Reporter");
+	memset(&out, 0, sizeof(out));
+	out.kind = "relay";
+	out.from_name = from;
+	out.subject = msg->subject[0] != '\0' ? msg->subject :
+	    "(no subject)";
+	out.text = text;
+	out.attach = msg;
+	rv = committee_to_participants(c, sc, NULL, &out);
+	crypto_freestr(text);
+	free(from);
+	return rv;
+}
+
+struct onboard {
+	struct committee	*c;
+	const struct member	*m;
+	int			 n;
+};
+
+static int
+committee_onboard_cb(const struct store_case *sc0, void *arg)
+{
+	struct onboard		*ob = arg;
+	struct store_case	 sc = *sc0;
+	struct store_msg_info	 info;
+	struct mime_msg		*msg;
+	enum recusal_reason	 reason;
+	char			 state[24], *reporter = NULL, *reported = NULL;
+	void			*raw;
+	size_t			 len;
+	int			 rv = -1;
+
+	if (strcmp(sc.status, "closed") == 0 ||
+	    strcmp(sc.status, "resolved") == 0 ||
+	    committee_state(ob->c, sc.id, ob->m, state, sizeof(state)) == -1 ||
+	    state[0] != '\0' || !committee_eligible(ob->m, sc.triage, 1))
+		return 0;
+	if (store_case_reporter(ob->c->store, sc.id, &reporter) == -1 ||
+	    store_case_get_sealed(ob->c->store, sc.id, STORE_CASE_REPORTED,
+	    &reported) == -1 || store_message_raw(ob->c->store,
+	    sc.report_message, &raw, &len, &info) != 0)
+		goto out;
+	msg = mime_parse(raw, len, info.truncated);
+	crypto_wipe(raw, len);
+	free(raw);
+	recusal_check(ob->m, 1, reporter, reported, msg->text, &reason);
+	mime_msg_free(msg);
+	if (reason != RECUSAL_NONE)
+		rv = committee_set_state(ob->c, sc.id, ob->m, ST_RECUSED,
+		    recusal_strreason(reason));
+	else if ((rv = committee_check(ob->c, &sc, ob->m, reported)) == 0)
+		ob->n++;
+ out:
+	crypto_freestr(reporter);
+	crypto_freestr(reported);
+	return rv;
+}
+
+int
+committee_onboard(struct committee *c, const struct member *m, int *nchecked)
+{
+	struct onboard	ob;
+	int		rv;
+
+	ob.c = c;
+	ob.m = m;
+	ob.n = 0;
+	if (store_begin(c->store) == -1)
+		return -1;
+	if ((rv = store_case_foreach(c->store, committee_onboard_cb, &ob)) ==
+	    -1 || store_commit(c->store) == -1) {
+		store_rollback(c->store);
+		return -1;
+	}
+	*nchecked = ob.n;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * committee: the committee's side of a case, by mail.  On a new case it
+ * recuses members before anything is sent, then asks the others about
+ * conflicts of interest from each member's own per-case address.  Mail
+ * to such an address counts only from that member: its command lines are
+ * carried out (commands.h), and the rest is relayed to the case's
+ * participants, the members who answered #noconflict and have not
+ * recused since.  Only participants ever receive the report or the
+ * thread; that is checked again at the moment each mail is queued.
+ */
+#ifndef COMMITTEE_H
+#define COMMITTEE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct crypto_key;
+struct member;
+struct mime_msg;
+struct store;
+struct store_case;
+struct committee;
+
+#define COMMITTEE_KEYLEN	24	/* hex digits of a member's key */
+
+/* All three are borrowed. */
+struct committee *committee_new(const struct config *, struct store *,
+	    const struct crypto_key *);
+void	committee_free(struct committee *);
+void	committee_set_config(struct committee *, const struct config *);
+
+/*
+ * A case was just opened (call inside its transaction): recuses members
+ * and queues the conflict checks.  reporter may be NULL, reported NULL
+ * (the report names nobody: only the leads are asked), text is the
+ * report's decoded text.
+ */
+int	committee_case_opened(struct committee *, const struct store_case *,
+	    const char *reporter, const char *reported, const char *text);
+
+/*
+ * Mail to a member's per-case address.  Carries out its commands and
+ * relays it when it comes from that member (and passes the configured
+ * Authentication-Results check); otherwise records nothing more.  *kind
+ * is set to how the message was handled ("member", "refused").
+ */
+int	committee_member_mail(struct committee *, int64_t msg_id,
+	    const struct mime_msg *, const struct store_case *,
+	    const struct member *, const char **kind);
+
+/* The reporter's mail on a case: relayed to the participants. */
+int	committee_reporter_mail(struct committee *, int64_t msg_id,
+	    const struct mime_msg *, const struct store_case *);
+
+/* Sends the conflict check of every open case to a new member. */
+int	committee_onboard(struct committee *, const struct member *,
+	    int *nchecked);
+
+/* conduct+CODE-mTOKEN@domain: the member's address for one case. */
+void	committee_member_address(const struct committee *, const char *code,
+	    const struct member *, char *buf, size_t size);
+/*
+ * If addr is a member's per-case address with a valid token, returns
+ * the member and writes the code name; NULL otherwise.
+ */
+const struct member *committee_parse_address(const struct committee *,
+	    const char *addr, char *code, size_t size);
+
+/* The keyed id that stands for a member in the database. */
+void	committee_member_key(const struct committee *, const struct member *,
+	    char *buf, size_t size);
+
+#endif

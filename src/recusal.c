@@ -1,0 +1,697 @@
+/*
+ * recusal: decides, before anything about a new case is sent, which
+ * committee members must never hear of it.  A leak to the reported person
+ * costs far more than an extra recusal, which the other members can see
+ * and undo, so where a rule is unsure it leans to recusing.
+ *
+ * A member is "named" by a text when one of their addresses appears as a
+ * whole address (case-insensitive; "x.dave@..." or "dave@example.org.evil"
+ * are other mailboxes), or their configured name appears: as whole words
+ * for an ASCII name (only ASCII letters and digits join words, so "Bob님"
+ * and "Daveには" name Bob and Dave, "Bobby" does not; a multi-word name
+ * matches only as a whole, across any spaces, hyphens or line breaks),
+ * and as a plain substring for a name with non-ASCII characters, where
+ * word boundaries mean nothing ("김민수님").  Case folds for ASCII only.
+ * The local part alone does not name anyone ("dave" is not dave@...).
+ *
+ * Exclusion requests are found through one table of phrases; the names
+ * are looked for in the part of the text the phrase points at: the rest
+ * of the sentence after it ("do not share this with Dave and Erin"), the
+ * start of the sentence before it ("Dave should not see this", "캐럴에게
+ * 알리지 말아 주세요"), both ("캐럴 제외", "제외: 캐럴"), or the words it
+ * wraps ("keep Erin out").  A sentence ends at . ! ? 。！？ or a blank
+ * line; a single line break ends it too unless the line looks hard-
+ * wrapped.  Every input is read up to RECUSAL_SCAN_MAX bytes, each
+ * scan is linear, and nothing here logs.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "recusal.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define RECUSAL_SCAN_MAX	(1024 * 1024)	/* bytes of any input read */
+#define RECUSAL_PART_MAX	256	/* bytes where a phrase's names are */
+#define RECUSAL_RUN_MAX		64	/* bytes of one run of separators */
+#define RECUSAL_GAP_WORDS	4	/* words " * " in a phrase may skip */
+#define RECUSAL_WORD_MAX	32	/* bytes of one such word */
+#define RECUSAL_WRAP_MIN	60	/* a longer line may be wrapped */
+
+/* Pattern flags: word boundaries, and whether " * " is a gap. */
+#define RECUSAL_P_START	0x01
+#define RECUSAL_P_END	0x02
+#define RECUSAL_P_GAP	0x04
+
+/* Where, around an exclusion phrase, the names are. */
+enum recusal_side {
+	RECUSAL_AFTER,		/* "do not tell Dave" */
+	RECUSAL_BEFORE,		/* "Dave should not see this" */
+	RECUSAL_BOTH,		/* "캐럴 제외", "제외: 캐럴" */
+	RECUSAL_GAP		/* what " * " skipped: "keep Erin out" */
+};
+
+/*
+ * In a pattern, a space or hyphen matches a run of white space and
+ * hyphens (line breaks too: mail is wrapped), an apostrophe matches ',
+ * U+2018, U+2019 or nothing ("dont"), " * " up to RECUSAL_GAP_WORDS
+ * words, ASCII letters either case, and any other byte itself.
+ */
+struct recusal_phrase {
+	const char		*pat;
+	enum recusal_side	 side;
+};
+
+/*
+ * "without" alone is left out: "he left without Bob" is far more common
+ * in a report than a request.  The first phrase that matches wins.
+ */
+static const struct recusal_phrase recusal_phrases[] = {
+	{ "not share * with", RECUSAL_AFTER },
+	{ "not to share * with", RECUSAL_AFTER },
+	{ "don't share * with", RECUSAL_AFTER },
+	{ "shouldn't share * with", RECUSAL_AFTER },
+	{ "not be shared with", RECUSAL_AFTER },
+	{ "not forward * to", RECUSAL_AFTER },
+	{ "don't forward * to", RECUSAL_AFTER },
+	{ "do not tell", RECUSAL_AFTER },
+	{ "don't tell", RECUSAL_AFTER },
+	{ "do not inform", RECUSAL_AFTER },
+	{ "don't inform", RECUSAL_AFTER },
+	{ "do not involve", RECUSAL_AFTER },
+	{ "don't involve", RECUSAL_AFTER },
+	{ "without involving", RECUSAL_AFTER },
+	{ "keep * away from", RECUSAL_AFTER },
+	{ "keep * out", RECUSAL_GAP },
+	{ "exclude", RECUSAL_AFTER },
+	{ "excluding", RECUSAL_AFTER },
+	{ "not to be seen by", RECUSAL_AFTER },
+	{ "not be seen by", RECUSAL_AFTER },
+	{ "should not see", RECUSAL_BEFORE },
+	{ "shouldn't see", RECUSAL_BEFORE },
+	{ "must not see", RECUSAL_BEFORE },
+	{ "mustn't see", RECUSAL_BEFORE },
+	{ "\xec\xa0\x9c\xec\x99\xb8", RECUSAL_BOTH },		/* 제외 */
+	{ "\xea\xb3\xb5\xec\x9c\xa0\xed\x95\x98\xec\xa7\x80 \xeb\xa7\x90",
+	    RECUSAL_BEFORE },				/* 공유하지 말 */
+	{ "\xea\xb3\xb5\xec\x9c\xa0\xed\x95\x98\xec\xa7\x80 \xeb\xa7\x88",
+	    RECUSAL_BEFORE },				/* 공유하지 마 */
+	{ "\xec\x95\x8c\xeb\xa6\xac\xec\xa7\x80 \xeb\xa7\x90",
+	    RECUSAL_BEFORE },				/* 알리지 말 */
+	{ "\xec\x95\x8c\xeb\xa6\xac\xec\xa7\x80 \xeb\xa7\x88",
+	    RECUSAL_BEFORE },				/* 알리지 마 */
+	{ "\xe9\x99\xa4\xe5\xa4\x96", RECUSAL_BOTH },		/* 除外 */
+	{ "\xe5\x85\xb1\xe6\x9c\x89\xe3\x81\x97\xe3\x81\xaa\xe3\x81\x84"
+	    "\xe3\x81\xa7", RECUSAL_BEFORE },		/* 共有しないで */
+	{ "\xe4\xbc\x9d\xe3\x81\x88\xe3\x81\xaa\xe3\x81\x84\xe3\x81\xa7",
+	    RECUSAL_BEFORE },				/* 伝えないで */
+	{ "\xe8\xa6\x8b\xe3\x81\x9b\xe3\x81\xaa\xe3\x81\x84\xe3\x81\xa7",
+	    RECUSAL_BEFORE },				/* 見せないで */
+	{ "\xe7\x9f\xa5\xe3\x82\x89\xe3\x81\x9b\xe3\x81\xaa\xe3\x81\x84"
+	    "\xe3\x81\xa7", RECUSAL_BEFORE }		/* 知らせないで */
+};
+
+/* Abbreviations whose '.' does not end the sentence. */
+static const char *const recusal_titles[] = {
+	"mr", "mrs", "ms", "mx", "dr", "prof", "st"
+};
+
+static const char *const recusal_reasons[] = {
+	"none", "reporter", "reported", "excluded"
+};
+
+struct recusal_text {
+	const char	*s;
+	size_t		 len;
+};
+
+struct recusal_span {
+	size_t	s;
+	size_t	e;
+};
+
+struct recusal_pat {
+	const char	*p;
+	size_t		 len;
+	int		 flags;
+};
+
+static int	recusal_match(const struct recusal_text *, size_t,
+		    const char *, size_t, int, size_t *, struct recusal_span *);
+
+static size_t
+recusal_cap(const char *s)
+{
+	return s == NULL ? 0 : strnlen(s, RECUSAL_SCAN_MAX);
+}
+
+static int
+recusal_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+static int
+recusal_fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int
+recusal_byte(const struct recusal_text *t, size_t i)
+{
+	return i < t->len ? (unsigned char)t->s[i] : -1;
+}
+
+static int
+recusal_has(const struct recusal_text *t, size_t i, const char *seq)
+{
+	size_t	n = strlen(seq);
+
+	return i <= t->len && t->len - i >= n && memcmp(t->s + i, seq, n) == 0;
+}
+
+/* Bytes of the white space at i: ASCII, U+00A0 or U+3000; 0 if none. */
+static size_t
+recusal_space(const struct recusal_text *t, size_t i)
+{
+	int	c = recusal_byte(t, i);
+
+	if (c == ' ' || (c >= '\t' && c <= '\r'))
+		return 1;
+	if (recusal_has(t, i, "\xc2\xa0"))
+		return 2;
+	return recusal_has(t, i, "\xe3\x80\x80") ? 3 : 0;
+}
+
+/* Does the '.' at i end a title ("Mr. Bob"), not a sentence? */
+static int
+recusal_title(const struct recusal_text *t, size_t i)
+{
+	size_t	k, n;
+
+	for (k = 0; k < nitems(recusal_titles); k++) {
+		n = strlen(recusal_titles[k]);
+		if (i >= n && strncasecmp(t->s + i - n, recusal_titles[k],
+		    n) == 0 && (i == n ||
+		    !recusal_alnum((unsigned char)t->s[i - n - 1])))
+			return 1;
+	}
+	return 0;
+}
+
+/* Bytes of a sentence end at i: ".!?" before a space or the end, "。！？". */
+static size_t
+recusal_stop(const struct recusal_text *t, size_t i)
+{
+	int	c = recusal_byte(t, i);
+
+	if (c == '.' && recusal_title(t, i))
+		return 0;
+	if (c == '.' || c == '!' || c == '?')
+		return i + 1 == t->len || recusal_space(t, i + 1) ? 1 : 0;
+	if (recusal_has(t, i, "\xe3\x80\x82") ||
+	    recusal_has(t, i, "\xef\xbc\x81") ||
+	    recusal_has(t, i, "\xef\xbc\x9f"))
+		return 3;
+	return 0;
+}
+
+/* Bytes of the run of white space and hyphens at i; 0 if none or huge. */
+static size_t
+recusal_run(const struct recusal_text *t, size_t i)
+{
+	size_t	n = 0, k;
+
+	for (;;) {
+		k = recusal_byte(t, i + n) == '-' ? 1 : recusal_space(t, i + n);
+		if (k == 0)
+			return n;
+		if ((n += k) > RECUSAL_RUN_MAX)
+			return 0;
+	}
+}
+
+static size_t
+recusal_apos(const struct recusal_text *t, size_t i)
+{
+	if (recusal_byte(t, i) == '\'')
+		return 1;
+	if (recusal_has(t, i, "\xe2\x80\x98") ||
+	    recusal_has(t, i, "\xe2\x80\x99"))
+		return 3;
+	return 0;
+}
+
+/* Bytes of the word at i that " * " may skip; 0 if none or too long. */
+static size_t
+recusal_word(const struct recusal_text *t, size_t i)
+{
+	size_t	n = 0;
+
+	while (i + n < t->len && t->s[i + n] != '-' &&
+	    recusal_space(t, i + n) == 0 && recusal_stop(t, i + n) == 0)
+		if (++n > RECUSAL_WORD_MAX)
+			return 0;
+	return n;
+}
+
+/* Matches the rest p of a pattern after " * ", skipping fewest words. */
+static int
+recusal_skip(const struct recusal_text *t, size_t i, const char *p,
+    size_t plen, int flags, size_t *end, struct recusal_span *gap)
+{
+	size_t	gs = i, n, w;
+
+	for (w = 0;; w++) {
+		if (recusal_match(t, i, p, plen, flags, end, NULL)) {
+			if (gap != NULL) {
+				gap->s = gs;
+				gap->e = i;
+			}
+			return 1;
+		}
+		if (w == RECUSAL_GAP_WORDS || (n = recusal_word(t, i)) == 0)
+			return 0;
+		i += n;
+		if ((n = recusal_run(t, i)) == 0)
+			return 0;
+		i += n;
+	}
+}
+
+/* Does pattern p match at i?  Then *end is where the match ends. */
+static int
+recusal_match(const struct recusal_text *t, size_t i, const char *p,
+    size_t plen, int flags, size_t *end, struct recusal_span *gap)
+{
+	size_t	n;
+
+	while (plen > 0) {
+		if (*p == ' ' || *p == '-') {
+			if ((n = recusal_run(t, i)) == 0)
+				return 0;
+			i += n;
+			for (; plen > 0 && (*p == ' ' || *p == '-'); p++)
+				plen--;
+			if ((flags & RECUSAL_P_GAP) && plen >= 2 &&
+			    p[0] == '*' && p[1] == ' ')
+				return recusal_skip(t, i, p + 2, plen - 2,
+				    flags, end, gap);
+		} else if (*p == '\'') {
+			i += recusal_apos(t, i);
+			p++;
+			plen--;
+		} else if (recusal_fold(recusal_byte(t, i)) ==
+		    recusal_fold((unsigned char)*p)) {
+			i++;
+			p++;
+			plen--;
+		} else
+			return 0;
+	}
+	if ((flags & RECUSAL_P_END) && recusal_alnum(recusal_byte(t, i)))
+		return 0;
+	*end = i;
+	return 1;
+}
+
+/* Does pat match at i, with a word boundary before it if it needs one? */
+static int
+recusal_match_at(const struct recusal_text *t, size_t i,
+    const struct recusal_pat *pat, size_t *end, struct recusal_span *gap)
+{
+	if (pat->p[0] != '\'' && recusal_fold(recusal_byte(t, i)) !=
+	    recusal_fold((unsigned char)pat->p[0]))
+		return 0;
+	if ((pat->flags & RECUSAL_P_START) && i > 0 &&
+	    recusal_alnum((unsigned char)t->s[i - 1]))
+		return 0;
+	return recusal_match(t, i, pat->p, pat->len, pat->flags, end, gap);
+}
+
+static void
+recusal_pat_init(struct recusal_pat *pat, const char *p, size_t len,
+    int flags)
+{
+	size_t	i;
+
+	pat->p = p;
+	pat->len = len;
+	pat->flags = flags;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return;
+	if (recusal_alnum((unsigned char)p[0]))
+		pat->flags |= RECUSAL_P_START;
+	if (recusal_alnum((unsigned char)p[len - 1]))
+		pat->flags |= RECUSAL_P_END;
+}
+
+/*
+ * The member's name as a pattern, trimmed of separators; word boundaries
+ * only for an all-ASCII name.  Returns 0 for no usable name.
+ */
+static int
+recusal_name_pat(const struct member *m, struct recusal_pat *pat)
+{
+	const char	*s, *e;
+
+	if (m->name == NULL)
+		return 0;
+	s = m->name;
+	e = s + strnlen(s, RECUSAL_PART_MAX);
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '-'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '-'))
+		e--;
+	if (s == e)
+		return 0;
+	recusal_pat_init(pat, s, e - s, 0);
+	return 1;
+}
+
+/* Could c be part of an address's local part (so it joins the address)? */
+static int
+recusal_local(int c)
+{
+	return c >= 0x80 || recusal_alnum(c) ||
+	    (c > 0 && strchr("!#$%&'*+/=?^_`{|}~.-", c) != NULL);
+}
+
+/* Does the domain go on at i ("example.org.evil", "example.org2")? */
+static int
+recusal_domain_goes_on(const struct recusal_text *t, size_t i)
+{
+	int	c = recusal_byte(t, i);
+
+	if (c == '.')
+		c = recusal_byte(t, i + 1);
+	return c >= 0x80 || c == '-' || recusal_alnum(c);
+}
+
+static int
+recusal_find_addr(const struct recusal_text *t, struct recusal_span sp,
+    const char *addr)
+{
+	size_t	i, n = strnlen(addr, RECUSAL_PART_MAX);
+
+	if (n == 0 || n > sp.e - sp.s)
+		return 0;
+	for (i = sp.s; i + n <= sp.e; i++) {
+		if (recusal_fold((unsigned char)t->s[i]) !=
+		    recusal_fold((unsigned char)addr[0]) ||
+		    strncasecmp(t->s + i, addr, n) != 0)
+			continue;
+		if (i > 0 && recusal_local((unsigned char)t->s[i - 1]))
+			continue;
+		if (!recusal_domain_goes_on(t, i + n))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+recusal_find_pat(const struct recusal_text *t, struct recusal_span sp,
+    const struct recusal_pat *pat)
+{
+	size_t	i, end;
+
+	for (i = sp.s; i < sp.e; i++)
+		if (recusal_match_at(t, i, pat, &end, NULL) && end <= sp.e)
+			return 1;
+	return 0;
+}
+
+/* Does the span of t name m? */
+static int
+recusal_names(const struct recusal_text *t, struct recusal_span sp,
+    const struct member *m)
+{
+	struct recusal_pat	pat;
+	size_t			k;
+
+	for (k = 0; k < m->nemails; k++)
+		if (m->emails[k] != NULL &&
+		    recusal_find_addr(t, sp, m->emails[k]))
+			return 1;
+	return recusal_name_pat(m, &pat) && recusal_find_pat(t, sp, &pat);
+}
+
+int
+recusal_names_member(const char *text, const struct member *m)
+{
+	struct recusal_text	t;
+	struct recusal_span	sp;
+
+	if (text == NULL || m == NULL)
+		return 0;
+	t.s = text;
+	t.len = recusal_cap(text);
+	sp.s = 0;
+	sp.e = t.len;
+	return recusal_names(&t, sp, m);
+}
+
+/* Does the line ending at e (a '\n' at or after i) end in word w? */
+static int
+recusal_ends_in(const struct recusal_text *t, size_t i, size_t e,
+    const char *w)
+{
+	size_t	n = strlen(w);
+
+	if (e - i < n || strncasecmp(t->s + e - n, w, n) != 0)
+		return 0;
+	return e - i == n || !recusal_alnum((unsigned char)t->s[e - n - 1]);
+}
+
+/*
+ * The named part after a phrase runs on past the '\n' at e when the
+ * next line is not blank and this one looks wrapped: nothing after the
+ * phrase yet, a format=flowed trailing space, a list going on (":",
+ * ",", ";", "&", "and", "or"), or a line long enough to have been
+ * wrapped.
+ */
+static int
+recusal_wraps(const struct recusal_text *t, size_t i, size_t e)
+{
+	size_t	k, n;
+	int	c;
+
+	for (n = e + 1; n < t->len && n - e < RECUSAL_RUN_MAX &&
+	    t->s[n] != '\n' && recusal_space(t, n) == 1; n++)
+		;
+	if (n >= t->len || t->s[n] == '\n')
+		return 0;
+	if (e > i && t->s[e - 1] == '\r')
+		e--;
+	for (k = i; k < e && recusal_space(t, k) != 0; k++)
+		;
+	if (k == e)
+		return 1;
+	c = (unsigned char)t->s[e - 1];
+	if (strchr(" ,;:&", c) != NULL || recusal_ends_in(t, i, e,
+	    "and") || recusal_ends_in(t, i, e, "or"))
+		return 1;
+	for (k = e; k > 0 && e - k < RECUSAL_WRAP_MIN; k--)
+		if (t->s[k - 1] == '\n')
+			return 0;
+	return e - k >= RECUSAL_WRAP_MIN;
+}
+
+static struct recusal_span
+recusal_after(const struct recusal_text *t, size_t i)
+{
+	struct recusal_span	sp;
+	size_t			max;
+
+	max = t->len - i > RECUSAL_PART_MAX ? i + RECUSAL_PART_MAX : t->len;
+	sp.s = i;
+	for (sp.e = i; sp.e < max; sp.e++) {
+		if (recusal_stop(t, sp.e) != 0)
+			break;
+		if (t->s[sp.e] == '\n' && !recusal_wraps(t, i, sp.e))
+			break;
+	}
+	return sp;
+}
+
+/* Back from i to the sentence's start, a line break or floor. */
+static struct recusal_span
+recusal_before(const struct recusal_text *t, size_t i, size_t floor)
+{
+	struct recusal_span	sp;
+	size_t			min;
+	int			blank = 1;
+
+	min = i - floor > RECUSAL_PART_MAX ? i - RECUSAL_PART_MAX : floor;
+	sp.e = i;
+	for (sp.s = i; sp.s > min; sp.s--) {
+		if (t->s[sp.s - 1] == '\n' && !blank)
+			break;
+		if (recusal_stop(t, sp.s - 1) == 1 ||
+		    (sp.s >= min + 3 && recusal_stop(t, sp.s - 3) == 3))
+			break;
+		if (recusal_space(t, sp.s - 1) == 0)
+			blank = 0;
+	}
+	return sp;
+}
+
+static void
+recusal_mark(const struct member *members, size_t n,
+    const struct recusal_text *t, struct recusal_span sp,
+    enum recusal_reason *reasons)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		if (reasons[k] == RECUSAL_NONE &&
+		    recusal_names(t, sp, &members[k]))
+			reasons[k] = RECUSAL_EXCLUDED;
+}
+
+/*
+ * Tries every phrase at i; on a match marks the members its named part
+ * names and returns where scanning goes on, after that part (so named
+ * parts never overlap and the scan stays linear).  Returns 0 for none.
+ */
+static size_t
+recusal_phrase_at(const struct member *members, size_t n,
+    const struct recusal_text *t, size_t i, size_t floor,
+    enum recusal_reason *reasons)
+{
+	const struct recusal_phrase	*ph;
+	struct recusal_pat		 pat;
+	struct recusal_span		 gap = { 0, 0 }, sp;
+	size_t				 k, end;
+
+	for (k = 0; k < nitems(recusal_phrases); k++) {
+		ph = &recusal_phrases[k];
+		if (recusal_fold(recusal_byte(t, i)) !=
+		    recusal_fold((unsigned char)ph->pat[0]))
+			continue;
+		recusal_pat_init(&pat, ph->pat, strlen(ph->pat),
+		    RECUSAL_P_GAP);
+		if (!recusal_match_at(t, i, &pat, &end, &gap))
+			continue;
+		if (ph->side == RECUSAL_BEFORE || ph->side == RECUSAL_BOTH)
+			recusal_mark(members, n, t, recusal_before(t, i, floor),
+			    reasons);
+		if (ph->side == RECUSAL_GAP)
+			recusal_mark(members, n, t, gap, reasons);
+		if (ph->side == RECUSAL_AFTER || ph->side == RECUSAL_BOTH) {
+			sp = recusal_after(t, end);
+			recusal_mark(members, n, t, sp, reasons);
+			end = sp.e;
+		}
+		return end;
+	}
+	return 0;
+}
+
+static int
+recusal_pending(const enum recusal_reason *reasons, size_t n)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		if (reasons[k] == RECUSAL_NONE)
+			return 1;
+	return 0;
+}
+
+static void
+recusal_exclusions(const struct member *members, size_t n,
+    const char *text, enum recusal_reason *reasons)
+{
+	struct recusal_text	t;
+	size_t			i, next, floor = 0;
+
+	t.s = text;
+	t.len = recusal_cap(text);
+	for (i = 0; i < t.len; i++) {
+		if ((next = recusal_phrase_at(members, n, &t, i, floor,
+		    reasons)) == 0)
+			continue;
+		if (!recusal_pending(reasons, n))
+			return;
+		floor = next;
+		i = next - 1;
+	}
+}
+
+/* The address in reporter: inside the last <...> if any, trimmed. */
+static struct recusal_span
+recusal_addr_spec(const char *r, size_t len)
+{
+	struct recusal_span	sp;
+	size_t			i;
+
+	sp.s = 0;
+	sp.e = len;
+	for (i = len; i > 0; i--)
+		if (r[i - 1] == '<') {
+			sp.s = i;
+			break;
+		}
+	for (i = sp.s; i < len; i++)
+		if (r[i] == '>') {
+			sp.e = i;
+			break;
+		}
+	while (sp.s < sp.e && (r[sp.s] == ' ' || r[sp.s] == '\t'))
+		sp.s++;
+	while (sp.e > sp.s && (r[sp.e - 1] == ' ' || r[sp.e - 1] == '\t'))
+		sp.e--;
+	return sp;
+}
+
+static int
+recusal_is_reporter(const char *r, struct recusal_span sp,
+    const struct member *m)
+{
+	size_t	k, n = sp.e - sp.s;
+
+	for (k = 0; k < m->nemails; k++)
+		if (m->emails[k] != NULL && n > 0 &&
+		    strlen(m->emails[k]) == n &&
+		    strncasecmp(r + sp.s, m->emails[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+void
+recusal_check(const struct member *members, size_t n, const char *reporter,
+    const char *reported, const char *text, enum recusal_reason *reasons)
+{
+	struct recusal_span	from;
+	size_t			k;
+
+	if (reasons == NULL)
+		return;
+	for (k = 0; k < n; k++)
+		reasons[k] = RECUSAL_NONE;
+	if (members == NULL)
+		return;
+	from = recusal_addr_spec(reporter, recusal_cap(reporter));
+	for (k = 0; k < n; k++) {
+		if (reporter != NULL &&
+		    recusal_is_reporter(reporter, from, &members[k]))
+			reasons[k] = RECUSAL_REPORTER;
+		else if (recusal_names_member(reported, &members[k]))
+			reasons[k] = RECUSAL_REPORTED;
+	}
+	recusal_exclusions(members, n, text, reasons);
+}
+
+const char *
+recusal_strreason(enum recusal_reason r)
+{
+	if ((size_t)r >= nitems(recusal_reasons))
+		return "unknown";
+	return recusal_reasons[r];
+}

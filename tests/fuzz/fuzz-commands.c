@@ -1,0 +1,52 @@
+/*
+ * fuzz-commands: libFuzzer target for the mail command parser and the
+ * quote cutter.  Any input, made a C string, must parse without a crash,
+ * a leak or undefined behaviour; the commands stay within COMMANDS_MAX
+ * with known ids, and every argument, the rest and the error are C
+ * strings.  Not wired into the build yet; by hand:
+ *	clang -fsanitize=fuzzer,address,undefined -include autoconf.h
+ *	    -Isrc tests/fuzz/fuzz-commands.c src/libconductd.a -lsodium
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "xmalloc.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Reading every string makes ASan check its bounds. */
+static volatile size_t	fuzz_sink;
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct command_list	 l;
+	char			*text, *cut;
+	size_t			 i, n = 0;
+
+	text = xmalloc(size + 1);
+	memcpy(text, data, size);
+	text[size] = '\0';
+
+	commands_parse(text, &l);
+	if (l.n > COMMANDS_MAX)
+		abort();
+	for (i = 0; i < l.n; i++) {
+		if ((unsigned)l.cmd[i].id >= CMD_MAX)
+			abort();
+		n += strlen(l.cmd[i].arg) + strlen(commands_name(l.cmd[i].id));
+	}
+	n += strlen(l.rest) + (l.error != NULL ? strlen(l.error) : 0);
+	commands_free(&l);
+
+	cut = commands_strip_quotes(text);
+	n += strlen(cut);
+	free(cut);
+	n += strlen(commands_help());
+	fuzz_sink = n;
+	free(text);
+	return 0;
+}
