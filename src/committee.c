@@ -209,6 +209,9 @@ committee_attachments(const struct mime_msg *msg, size_t *n)
  * case address.  Case content goes to participants only: anyone else is
  * refused here, whatever the caller decided.
  */
+static int	committee_case_asked(struct committee *, struct store_case *,
+		    const char *);
+
 static int
 committee_queue(struct committee *c, const struct store_case *sc,
     const struct member *to, const struct committee_out *out)
@@ -451,14 +454,54 @@ committee_recuse_auto(struct committee *c, const struct store_case *sc,
 	return rv;
 }
 
+/*
+ * The reported person as conflict checks name them: the field's first
+ * line, at most COMMITTEE_REPORTED_MAX bytes (cut on a character), so
+ * no sentence of the report that followed it can travel along.
+ */
+#define COMMITTEE_REPORTED_MAX	200
+
+static char *
+committee_reported_line(const char *field)
+{
+	size_t	len;
+
+	while (*field == ' ' || *field == '\t' || *field == '\n')
+		field++;
+	len = strcspn(field, "\n");
+	if (len > COMMITTEE_REPORTED_MAX) {
+		len = COMMITTEE_REPORTED_MAX;
+		while (len > 0 && ((unsigned char)field[len] & 0xc0) == 0x80)
+			len--;
+	}
+	while (len > 0 && (field[len - 1] == ' ' || field[len - 1] == '\t'))
+		len--;
+	return len == 0 ? NULL : xstrndup(field, len);
+}
+
 int
 committee_case_opened(struct committee *c, const struct store_case *sc0,
-    const char *reporter, const char *reported, const char *text)
+    const char *reporter, const char *field, const char *text)
+{
+	struct store_case	 sc = *sc0;
+	char			*reported;
+	int			 rv;
+
+	/* Recusal reads the whole field; the checks name its first line. */
+	if (committee_recuse_auto(c, &sc, reporter, field, text) == -1)
+		return -1;
+	reported = field != NULL ? committee_reported_line(field) : NULL;
+	rv = committee_case_asked(c, &sc, reported);
+	crypto_freestr(reported);
+	return rv;
+}
+
+static int
+committee_case_asked(struct committee *c, struct store_case *sc0,
+    const char *reported)
 {
 	struct store_case	sc = *sc0;
 
-	if (committee_recuse_auto(c, &sc, reporter, reported, text) == -1)
-		return -1;
 	if (reported != NULL) {
 		if (store_case_set_text(c->store, sc.id, STORE_CASE_REPORTED,
 		    reported) == -1)

@@ -32,7 +32,8 @@ void	committee_set_config(struct committee *, const struct config *);
 
 /*
  * A case was just opened (call inside its transaction): recuses members
- * and queues the conflict checks.  reporter may be NULL, reported NULL
+ * and queues the conflict checks.  reporter may be NULL, reported (the
+ * reported-person field; checks name only its first line) NULL
  * (the report names nobody: only the leads are asked), text is the
  * report's decoded text.
  */
