@@ -113,8 +113,11 @@ address_parse(const struct config *conf, const struct crypto_key *key,
 	size_t	i;
 
 	*member = NULL;
-	if (!address_detail(conf, addr, detail, sizeof(detail)) ||
-	    (dash = strrchr(detail, '-')) == NULL)
+	if (!address_detail(conf, addr, detail, sizeof(detail)))
+		return ADDRESS_OTHER;
+	if (codename_valid(detail))
+		return ADDRESS_FORGED;		/* a case, without its token */
+	if ((dash = strrchr(detail, '-')) == NULL)
 		return ADDRESS_OTHER;
 	*dash++ = '\0';
 	if (!codename_valid(detail))

@@ -158,18 +158,28 @@ committee_content_kind(const char *kind)
 	    strcmp(kind, "echo") == 0;
 }
 
-/* "[CoC code] subject", unless the subject carries the tag already. */
+/* "[CoC code] subject": the tag first, once, wherever it was before. */
 static char *
 committee_subject(struct committee *c, const char *code, const char *subject)
 {
-	char	*tag, *s;
+	struct buf	 b;
+	char		*tag, *s;
+	const char	*p, *hit;
+	size_t		 taglen;
 
 	xasprintf(&tag, "[%s %s]", c->conf->tag, code);
-	if (strstr(subject, tag) != NULL)
-		s = xstrdup(subject);
-	else
-		xasprintf(&s, "%s %s", tag, subject);
+	taglen = strlen(tag);
+	buf_init(&b);
+	buf_addstr(&b, tag);
+	buf_addch(&b, ' ');
+	for (p = subject; (hit = strstr(p, tag)) != NULL; p = hit + taglen) {
+		buf_add(&b, p, (size_t)(hit - p));
+		if (hit[taglen] == ' ')
+			hit++;
+	}
+	buf_addstr(&b, p);
 	free(tag);
+	s = buf_release(&b, NULL);
 	return s;
 }
 
@@ -786,7 +796,8 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	    sizeof(reply_to));
 	compose_message_id(strrchr(cm->c->conf->alias, '@') + 1, msgid,
 	    sizeof(msgid));
-	xasprintf(&text, "%s\n\n-- \n%s\n", rest, cm->c->conf->committee_name);
+	xasprintf(&text, "%s\n\n\xe2\x80\x94 %s\n", rest,
+	    cm->c->conf->committee_name);
 	xasprintf(&subject, "[%s %s] About your report", cm->c->conf->tag,
 	    cm->sc.code_name);
 	memset(&m, 0, sizeof(m));

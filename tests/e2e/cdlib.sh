@@ -175,13 +175,16 @@ cd_decode() {
 
 # cd_sync USER: fetches USER's INBOX messages not fetched yet.
 cd_sync() {
-	local user=$1 dir="$TB/fetched/$1" uid
+	local user=$1 dir="$TB/fetched/$1" uid out
 	mkdir -p "$dir"
-	# A user who never got mail may have no INBOX to ask about yet.
-	if [ "$(tb__imap_count "$user" INBOX 2>/dev/null || echo 0)" = 0 ]; then
+	# A user who never got mail may have no INBOX to search yet.
+	if out=$(tb__curl_imap "$user" INBOX -X 'UID SEARCH ALL' 2>&1); then
+		printf '%s\n' "$out" | tr -d '\r' | sed -n 's/^\* SEARCH//p' |
+		    tr ' ' '\n' | sed '/^$/d' >"$dir/uids.new"
+	elif [ "$(tb__imap_count "$user" INBOX 2>/dev/null || echo 0)" = 0 ]; then
 		: >"$dir/uids.new"
 	else
-		tb_imap_uids "$user" INBOX >"$dir/uids.new"
+		tb_fail "cd_sync $user: $out"
 	fi
 	for uid in $(cat "$dir/uids.new"); do
 		[ -s "$dir/$uid.txt" ] && continue
@@ -197,18 +200,22 @@ cd_sync() {
 # messages whose raw or decoded text holds every STRING (fixed strings,
 # case-sensitive).
 cd_grep() {
-	local user=$1 uid f s ok
+	local user=$1 dir list s hits
 	shift
 	cd_sync "$user"
-	for uid in $(cat "$TB/fetched/$user/uids"); do
-		f=$TB/fetched/$user/$uid.eml
-		ok=1
-		for s in "$@"; do
-			grep -a -q -F -- "$s" "$f" "${f%.eml}.txt" || { ok=0; break; }
-		done
-		[ "$ok" = 1 ] && echo "$f"
+	dir=$TB/fetched/$user
+	list=$(cat "$dir/uids")
+	for s in "$@"; do
+		[ -n "$list" ] || break
+		hits=$(cd "$dir" && { grep -l -a -F -- "$s" \
+		    $(printf '%s.eml ' $list; printf '%s.txt ' $list) ||
+		    true; } | sed 's/\..*$//')
+		list=$(printf '%s\n' $list | awk 'NR == FNR { m[$1] = 1; next }
+		    m[$1]' <(printf '%s\n' $hits) -)
 	done
-	return 0
+	for s in $list; do
+		echo "$dir/$s.eml"
+	done
 }
 
 # cd_ngrep USER STRING...: how many of USER's messages cd_grep finds.
