@@ -30,7 +30,6 @@
 #include "xmalloc.h"
 
 #define CASES_ACK_WINDOW	(24 * 60 * 60)
-#define CASES_FOLLOWUP_DAYS	7
 #define CASES_ADDR_MAX		ADDRESS_MAX
 
 struct cases {
@@ -226,9 +225,10 @@ cases_ack_body(struct cases *c, const char *code, const struct report *r,
     const struct mime_msg *msg, char **errstr)
 {
 	struct template_var	 vars[5];
-	char			 days[16], *missing, *text;
+	char			 days[24], *missing, *text;
 
-	snprintf(days, sizeof(days), "%d", CASES_FOLLOWUP_DAYS);
+	snprintf(days, sizeof(days), "%ld",
+	    (c->conf->followup_within + 86399) / 86400);
 	missing = cases_missing_paragraph(r, msg->text[0] != '\0');
 	vars[0].name = "committee";
 	vars[0].value = c->conf->committee_name;

@@ -155,7 +155,7 @@ static int
 committee_content_kind(const char *kind)
 {
 	return strcmp(kind, "report") == 0 || strcmp(kind, "relay") == 0 ||
-	    strcmp(kind, "echo") == 0;
+	    strcmp(kind, "echo") == 0 || strcmp(kind, "reminder") == 0;
 }
 
 /* "[CoC code] subject": the tag first, once, wherever it was before. */
@@ -1324,4 +1324,115 @@ committee_onboard(struct committee *c, const struct member *m, int *nchecked)
 	}
 	*nchecked = ob.n;
 	return 0;
+}
+
+int
+committee_state_of(struct committee *c, int64_t case_id,
+    const struct member *m, char *buf, size_t size)
+{
+	return committee_state(c, case_id, m, buf, size);
+}
+
+const struct member *
+committee_member_by_key(const struct committee *c, const char *key)
+{
+	char	k[COMMITTEE_KEYLEN + 1];
+	size_t	i;
+
+	for (i = 0; i < c->conf->nmembers; i++) {
+		committee_member_key(c, &c->conf->members[i], k, sizeof(k));
+		if (strcmp(k, key) == 0)
+			return &c->conf->members[i];
+	}
+	return NULL;
+}
+
+/* A lead who has not been recused and declared no conflict. */
+static int
+committee_lead_free(struct committee *c, int64_t case_id,
+    const struct member *m)
+{
+	char	state[24];
+
+	if (m->role != ROLE_LEAD ||
+	    committee_state(c, case_id, m, state, sizeof(state)) == -1)
+		return 0;
+	return strcmp(state, ST_RECUSED) != 0 &&
+	    strcmp(state, ST_CONFLICT) != 0 && strcmp(state, ST_WITHDRAWN) != 0;
+}
+
+int
+committee_notify(struct committee *c, const struct store_case *sc,
+    enum committee_audience who, const char *kind, const char *subject,
+    const char *text)
+{
+	struct committee_out	 out;
+	const struct member	*m;
+	size_t			 i;
+	int			 n = 0;
+
+	memset(&out, 0, sizeof(out));
+	out.kind = kind;
+	out.from_name = c->conf->committee_name;
+	out.subject = subject;
+	out.text = text;
+	for (i = 0; i < c->conf->nmembers; i++) {
+		m = &c->conf->members[i];
+		if (who == COMMITTEE_LEADS ? !committee_lead_free(c, sc->id, m) :
+		    !committee_is(c, sc->id, m, ST_PARTICIPANT))
+			continue;
+		if (committee_queue(c, sc, m, &out) == -1)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int
+committee_remind(struct committee *c, const struct store_case *sc,
+    const struct member *m, const char *subject, const char *text)
+{
+	struct committee_out	out;
+
+	memset(&out, 0, sizeof(out));
+	out.kind = "conflict-reminder";
+	out.from_name = c->conf->committee_name;
+	out.subject = subject;
+	out.text = text;
+	return committee_queue(c, sc, m, &out);
+}
+
+int
+committee_count(struct committee *c, int64_t case_id, int leads_only)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < c->conf->nmembers; i++)
+		if ((!leads_only || c->conf->members[i].role == ROLE_LEAD) &&
+		    committee_is(c, case_id, &c->conf->members[i],
+		    ST_PARTICIPANT))
+			n++;
+	return n;
+}
+
+int
+committee_escalate(struct committee *c, const struct store_case *sc0)
+{
+	struct store_case	 sc = *sc0;
+	char			*reported = NULL;
+	int			 rv;
+
+	if (sc.backups_asked)
+		return 0;
+	if (store_case_set_number(c->store, sc.id, STORE_CASE_BACKUPS_ASKED,
+	    1) == -1 || store_case_get_sealed(c->store, sc.id,
+	    STORE_CASE_REPORTED, &reported) == -1)
+		return -1;
+	sc.backups_asked = 1;
+	log_info("committee: case %s: nobody joined in time; asking the "
+	    "backups", sc.code_name);
+	rv = committee_ask(c, &sc, reported);
+	crypto_freestr(reported);
+	return rv;
 }

@@ -72,4 +72,26 @@ const struct member *committee_parse_address(const struct committee *,
 void	committee_member_key(const struct committee *, const struct member *,
 	    char *buf, size_t size);
 
+/* For the scheduler. */
+enum committee_audience {
+	COMMITTEE_LEADS,	/* leads not recused and without a conflict */
+	COMMITTEE_PARTICIPANTS
+};
+/* Queues one mail to each member of the audience; returns how many. */
+int	committee_notify(struct committee *, const struct store_case *,
+	    enum committee_audience, const char *kind, const char *subject,
+	    const char *text);
+/* A reminder of the conflict check to one member who has not answered. */
+int	committee_remind(struct committee *, const struct store_case *,
+	    const struct member *, const char *subject, const char *text);
+/* Participants of a case (leads only, if asked). */
+int	committee_count(struct committee *, int64_t case_id, int leads_only);
+/* Sends the conflict check to the backups (once). */
+int	committee_escalate(struct committee *, const struct store_case *);
+/* The member's state on a case into buf ("" when none). */
+int	committee_state_of(struct committee *, int64_t case_id,
+	    const struct member *, char *buf, size_t size);
+const struct member *committee_member_by_key(const struct committee *,
+	    const char *key);
+
 #endif

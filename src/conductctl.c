@@ -23,6 +23,7 @@
 #include "log.h"
 #include "mime.h"
 #include "report.h"
+#include "schedule.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -236,6 +237,11 @@ verb_show_message(struct ctl *ctl, int argc, char **argv)
 	return EX_OK;
 }
 
+struct cases_ctx {
+	const struct config	*conf;
+	int			 csv;
+};
+
 static void
 format_time(time_t t, char *buf, size_t size)
 {
@@ -248,9 +254,20 @@ format_time(time_t t, char *buf, size_t size)
 static int
 cases_cb(const struct store_case *c, void *arg)
 {
-	const int	*csv = arg;
-	char		 received[32], ack[32];
+	const struct cases_ctx	*cc = arg;
+	const int		*csv = &cc->csv;
+	char			 received[32], ack[32], due[40];
+	time_t			 next;
 
+	next = schedule_followup_due(cc->conf, c);
+	if (schedule_case_closed(c))
+		snprintf(due, sizeof(due), "-");
+	else {
+		clock_format(next, due, sizeof(due));
+		if (next < clock_now())
+			snprintf(due + strlen(due), sizeof(due) - strlen(due),
+			    " overdue");
+	}
 	format_time(c->received, received, sizeof(received));
 	format_time(c->ack_sent, ack, sizeof(ack));
 	if (c->ack_sent == 0 && c->ack_note[0] != '\0')
@@ -258,29 +275,36 @@ cases_cb(const struct store_case *c, void *arg)
 	else if (c->ack_sent == 0 && c->ack_outbox != 0)
 		snprintf(ack, sizeof(ack), "(queued)");
 	if (*csv)
-		printf("%s,%s,%s,%s,%s\n", c->code_name, received, c->status,
-		    c->urgent ? "yes" : "no", ack);
+		printf("%s,%s,%s,%s,%s,%s,%s,%s\n", c->code_name, received,
+		    c->status, c->urgent ? "yes" : "no", ack, c->safety,
+		    c->repeat_risk, due);
 	else
-		printf("%-24s %-20s %-14s %-6s %s\n", c->code_name, received,
-		    c->status, c->urgent ? "yes" : "no", ack);
+		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
+		    c->code_name, received, c->status,
+		    c->urgent ? "yes" : "no", ack, c->safety, c->repeat_risk,
+		    due);
 	return 0;
 }
 
 static int
 verb_cases(struct ctl *ctl, int argc, char **argv)
 {
-	int	csv = 0;
+	struct cases_ctx	cc;
 
+	cc.conf = ctl->conf;
+	cc.csv = 0;
 	if (argc == 2 && strcmp(argv[1], "--csv") == 0)
-		csv = 1;
+		cc.csv = 1;
 	else if (argc != 1)
 		usage();
-	if (csv)
-		printf("code_name,received,status,urgent,ack_sent\n");
+	if (cc.csv)
+		printf("code_name,received,status,urgent,ack_sent,safety,"
+		    "repeat,next_due\n");
 	else
-		printf("%-24s %-20s %-14s %-6s %s\n", "CODE NAME", "RECEIVED",
-		    "STATUS", "URGENT", "ACK SENT");
-	if (store_case_foreach(ctl->store, cases_cb, &csv) == -1)
+		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
+		    "CODE NAME", "RECEIVED", "STATUS", "URGENT", "ACK SENT",
+		    "SAFETY", "REPEAT", "NEXT DUE");
+	if (store_case_foreach(ctl->store, cases_cb, &cc) == -1)
 		errx(EX_SOFTWARE, "cannot list cases");
 	return EX_OK;
 }

@@ -22,10 +22,12 @@
 
 #include "cases.h"
 #include "config.h"
+#include "crash.h"
 #include "crypto.h"
 #include "intake.h"
 #include "log.h"
 #include "outbox.h"
+#include "schedule.h"
 #include "smtp.h"
 #include "store.h"
 
@@ -126,6 +128,7 @@ struct daemon {
 	struct store	*store;
 	struct intake	*intake;
 	struct cases	*cases;
+	struct schedule	*schedule;
 };
 
 static struct smtp_session *
@@ -187,20 +190,33 @@ do_reload(struct daemon *d)
 	log_setlevel(fresh->log_level);
 	intake_set_config(d->intake, fresh);
 	cases_set_config(d->cases, fresh);
+	schedule_set_config(d->schedule, fresh);
 	config_free(d->conf);
 	d->conf = fresh;
 	log_info("conductd: configuration reloaded");
 }
 
-/* Seconds to wait: the poll interval, or sooner for a due retry. */
+/* Seconds to wait: the poll interval, or sooner for a retry or deadline. */
 static int
 wait_time(struct daemon *d, int limit)
 {
 	long	due;
 
 	if ((due = outbox_next_due(d->store)) >= 0 && due < limit)
-		return due < 1 ? 1 : (int)due;
+		limit = due < 1 ? 1 : (int)due;
+	if ((due = schedule_next_due(d->schedule)) >= 0 && due < limit)
+		limit = due < 1 ? 1 : (int)due;
 	return limit;
+}
+
+/* After intake: cases, deadlines, then the outbox.  -1: the database. */
+static int
+process(struct daemon *d)
+{
+	if (cases_run(d->cases) == -1 || schedule_run(d->schedule) == -1)
+		return -1;
+	crash_point("after-schedule");
+	return drain_outbox(d);
 }
 
 static int
@@ -212,7 +228,7 @@ run(struct daemon *d, int once)
 		if (reload)
 			do_reload(d);
 		rc = intake_pass(d->intake, &quit);
-		if (cases_run(d->cases) == -1 || drain_outbox(d) == -1)
+		if (process(d) == -1)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
 			status = rc == -1 ? 75 : 0;	/* EX_TEMPFAIL */
@@ -311,7 +327,9 @@ main(int argc, char *argv[])
 	d.store = store;
 	d.intake = intake_new(conf, store);
 	d.cases = cases_new(conf, store, key);
+	d.schedule = schedule_new(conf, store, key);
 	status = run(&d, once);
+	schedule_free(d.schedule);
 	cases_free(d.cases);
 	intake_free(d.intake);
 	config_free(d.conf);

@@ -41,7 +41,11 @@ enum opt_type {
 	OPT_LOGLEVEL,	/* error, warn, info, debug */
 	OPT_CHAR,	/* one punctuation character */
 	OPT_ADDRESS,	/* a bare e-mail address */
-	OPT_FRACTION	/* "2/3": a fraction in (0, 1] */
+	OPT_FRACTION,	/* "2/3": a fraction in (0, 1] */
+	OPT_DURATION,	/* "90s", "30m", "4h", "7d" -> seconds (long) */
+	OPT_DURATIONS,	/* "2d, 1d": up to four durations */
+	OPT_WEEKDAY,	/* "monday" .. "sunday" -> 1 .. 0 */
+	OPT_URL		/* http:// or https:// */
 };
 
 #define OPT_REQUIRED	0x01
@@ -110,6 +114,28 @@ static const struct option options[] = {
 	{ "committee", "vote_threshold", OPT_FRACTION, OFF(vote_num), "2/3",
 	    0, 0, 0 },
 	{ "committee", "authserv_id", OPT_STRING, OFF(authserv_id), NULL, 0, 0,
+	    0 },
+	{ "committee", "ack_alarm_after", OPT_DURATION, OFF(ack_alarm_after),
+	    "4h", 60, 24 * 3600, 0 },
+	{ "committee", "alarm_repeat", OPT_DURATION, OFF(alarm_repeat), "1h",
+	    60, 7 * 86400, 0 },
+	{ "committee", "followup_within", OPT_DURATION, OFF(followup_within),
+	    "7d", 3600, 365 * 86400L, 0 },
+	{ "committee", "reminders", OPT_DURATIONS, OFF(reminders), "2d, 1d",
+	    0, 365 * 86400L, 0 },
+	{ "committee", "overdue_repeat", OPT_DURATION, OFF(overdue_repeat),
+	    "1d", 3600, 30 * 86400L, 0 },
+	{ "committee", "conflict_reminder_after", OPT_DURATION,
+	    OFF(conflict_reminder_after), "12h", 60, 30 * 86400L, 0 },
+	{ "committee", "conflict_escalate_after", OPT_DURATION,
+	    OFF(conflict_escalate_after), "24h", 60, 30 * 86400L, 0 },
+	{ "committee", "urgent_repeat", OPT_DURATION, OFF(urgent_repeat), "1h",
+	    60, 86400, 0 },
+	{ "committee", "digest_day", OPT_WEEKDAY, OFF(digest_day), "monday",
+	    0, 0, 0 },
+	{ "committee", "digest_hour", OPT_INT, OFF(digest_hour), "9", 0, 23,
+	    0 },
+	{ "committee", "webhook_url", OPT_URL, OFF(webhook_url), NULL, 0, 0,
 	    0 },
 };
 
@@ -255,6 +281,72 @@ config_set_fraction(struct config *conf, const char *value)
 	return NULL;
 }
 
+/* "4h" -> 14400; a bare number is seconds.  -1 if bad. */
+static long
+config_parse_duration(const char *s)
+{
+	char	*end;
+	long	 v, mult = 1;
+
+	while (*s == ' ')
+		s++;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case 's': mult = 1; end++; break;
+	case 'm': mult = 60; end++; break;
+	case 'h': mult = 3600; end++; break;
+	case 'd': mult = 86400; end++; break;
+	case '\0': case ' ': break;
+	default: return -1;
+	}
+	while (*end == ' ')
+		end++;
+	if (*end != '\0' || v > LONG_MAX / mult)
+		return -1;
+	return v * mult;
+}
+
+static const char *
+config_set_durations(struct config *conf, const struct option *o,
+    const char *value)
+{
+	char	*copy, *tok, *save = NULL;
+	long	 v;
+	size_t	 n = 0;
+
+	copy = xstrdup(value);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((v = config_parse_duration(tok)) == -1 || v > o->max ||
+		    n == 4) {
+			free(copy);
+			return "must be up to four durations like 2d, 1d";
+		}
+		conf->reminders[n++] = v;
+	}
+	free(copy);
+	conf->nreminders = n;
+	return NULL;
+}
+
+static const char *
+config_set_weekday(int *field, const char *value)
+{
+	static const char *const days[] = { "sunday", "monday", "tuesday",
+	    "wednesday", "thursday", "friday", "saturday" };
+	int	i;
+
+	for (i = 0; i < 7; i++)
+		if (strcasecmp(value, days[i]) == 0) {
+			*field = i;
+			return NULL;
+		}
+	return "must be a weekday like monday";
+}
+
 /* Stores one value; returns NULL or the reason it is bad. */
 static const char *
 config_set(struct config *conf, const struct option *o, const char *value)
@@ -262,6 +354,7 @@ config_set(struct config *conf, const struct option *o, const char *value)
 	static const char *const tls_names[] = { "tls", "starttls", "none" };
 	char		*field = (char *)conf + o->offset;
 	long long	 v;
+	long		 dur;
 	size_t		 i;
 	int		 level;
 
@@ -310,6 +403,24 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		return NULL;
 	case OPT_FRACTION:
 		return config_set_fraction(conf, value);
+	case OPT_DURATION:
+		if ((dur = config_parse_duration(value)) == -1)
+			return "must be a duration like 90s, 30m, 4h or 7d";
+		if (dur < o->min || dur > o->max)
+			return "out of range";
+		*(long *)field = dur;
+		return NULL;
+	case OPT_DURATIONS:
+		return config_set_durations(conf, o, value);
+	case OPT_WEEKDAY:
+		return config_set_weekday((int *)field, value);
+	case OPT_URL:
+		if (strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0)
+			return "must start with http:// or https://";
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return NULL;
 	case OPT_CHAR:
 		if (strlen(value) != 1 || strchr("+-_=.", value[0]) == NULL)
 			return "must be one of + - _ = .";
@@ -670,6 +781,7 @@ config_free(struct config *conf)
 		case OPT_PATH:
 		case OPT_SECRET:
 		case OPT_ADDRESS:
+		case OPT_URL:
 			free(*(char **)((char *)conf + options[i].offset));
 			break;
 		default:

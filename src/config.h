@@ -80,6 +80,20 @@ struct config {
 	int		 vote_den;
 	char		*authserv_id;	/* trusted Authentication-Results */
 
+	/* Deadlines, in seconds. */
+	long		 ack_alarm_after;
+	long		 alarm_repeat;
+	long		 followup_within;
+	long		 reminders[4];		/* before the due time */
+	size_t		 nreminders;
+	long		 overdue_repeat;
+	long		 conflict_reminder_after;
+	long		 conflict_escalate_after;
+	long		 urgent_repeat;
+	int		 digest_day;		/* 0 Sunday .. 6 Saturday */
+	int		 digest_hour;
+	char		*webhook_url;
+
 	struct member	*members;
 	size_t		 nmembers;
 };

@@ -94,6 +94,12 @@ log_warn(const char *fmt, ...)
 }
 
 void
+log_errorx(const char *fmt, ...)
+{
+	LOG_BODY(LOG_LEVEL_ERROR, 0);
+}
+
+void
 log_warnx(const char *fmt, ...)
 {
 	LOG_BODY(LOG_LEVEL_WARN, 0);

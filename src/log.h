@@ -27,6 +27,8 @@ void	log_setlevel(enum log_level);
 int	log_parselevel(const char *);
 
 /* log_warn and fatal append ": strerror(errno)". */
+/* An error the admin must see (alarms); the daemon goes on. */
+void	log_errorx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

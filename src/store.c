@@ -147,6 +147,20 @@ static const char *const store_migrations[] = {
 	"	PRIMARY KEY (proposal_id, member)"
 	");"
 	"ALTER TABLE outbox ADD COLUMN member TEXT;",	/* keyed hash */
+
+	/* 4: deadlines, one row each; case 0 is the committee's own. */
+	"CREATE TABLE deadline ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	case_id		INTEGER NOT NULL DEFAULT 0,"
+	"	kind		TEXT NOT NULL,"
+	"	member		TEXT NOT NULL DEFAULT '',"
+	"	due		INTEGER NOT NULL,"
+	"	base		INTEGER NOT NULL DEFAULT 0,"
+	"	done		INTEGER NOT NULL DEFAULT 0,"
+	"	UNIQUE (case_id, kind, member, due)"
+	");"
+	"CREATE INDEX deadline_due ON deadline(done, due);"
+	"CREATE INDEX outbox_case ON outbox(case_id);",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -209,6 +209,33 @@ int	store_member_get(struct store *, int64_t case_id, const char *member,
 	    char *state, size_t size);
 int	store_member_set(struct store *, int64_t case_id, const char *member,
 	    const char *state, const char *reason, time_t since);
+
+/* Every member known on a case: keyed id, state, since when. */
+int	store_member_foreach(struct store *, int64_t case_id,
+	    int (*cb)(const char *member, const char *state, time_t since,
+	    void *), void *);
+
+/*
+ * Deadlines: one row per thing that must happen at a time.  Planning is
+ * idempotent (the same case, kind, member and time is one row); a row is
+ * done once, in the transaction that acted on it.
+ */
+struct store_deadline {
+	int64_t		 id;
+	int64_t		 case_id;	/* 0: not about one case */
+	char		 kind[24];
+	char		 member[40];	/* keyed member id, or "" */
+	time_t		 due;
+	time_t		 base;		/* what the time was computed from */
+};
+int	store_deadline_plan(struct store *, int64_t case_id, const char *kind,
+	    const char *member, time_t due, time_t base);
+/* Rows not done and due at now, earliest first, at most max. */
+int	store_deadline_due(struct store *, time_t now, size_t max,
+	    struct store_deadline **rows, size_t *n);
+int	store_deadline_done(struct store *, int64_t id);
+/* The earliest undone row: 1 (*when set), 0 none, -1 error. */
+int	store_deadline_next(struct store *, time_t *when);
 
 /* Proposals and votes. */
 int	store_proposal_open(struct store *, int64_t case_id, const char *text,

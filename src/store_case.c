@@ -58,6 +58,10 @@ enum store_case_stmt {
 	SC_PROP_CLOSE,
 	SC_VOTE_SET,
 	SC_VOTE_GET,
+	SC_DL_PLAN,
+	SC_DL_DUE,
+	SC_DL_DONE,
+	SC_DL_NEXT,
 	SC_MAX
 };
 
@@ -149,6 +153,14 @@ static const char *const sc_sql[SC_MAX] = {
 	    "vote = excluded.vote",
 	[SC_VOTE_GET] =
 	    "SELECT vote FROM vote WHERE proposal_id = ?1 AND member = ?2",
+	[SC_DL_PLAN] =
+	    "INSERT OR IGNORE INTO deadline (case_id, kind, member, due, base) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SC_DL_DUE] =
+	    "SELECT id, case_id, kind, member, due, base FROM deadline "
+	    "WHERE done = 0 AND due <= ?1 ORDER BY due, id LIMIT ?2",
+	[SC_DL_DONE] = "UPDATE deadline SET done = 1 WHERE id = ?1",
+	[SC_DL_NEXT] = "SELECT min(due) FROM deadline WHERE done = 0",
 };
 
 _Static_assert(SC_MAX <= STORE_XSTMT_MAX, "room for the statements");
@@ -943,4 +955,108 @@ store_vote_count(struct store *s, int64_t proposal_id,
 		store_done(st);
 	}
 	return 0;
+}
+
+int
+store_member_foreach(struct store *s, int64_t case_id,
+    int (*cb)(const char *, const char *, time_t, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc = SQLITE_DONE, rv = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT member, state, since FROM "
+	    "case_member WHERE case_id = ?1 ORDER BY member", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		store_error(s, "prepare");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, case_id);
+	while (rv == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (time_t)sqlite3_column_int64(st, 2), arg) == -1)
+			rv = -1;
+	if (rv == 0 && rc != SQLITE_DONE) {
+		store_error(s, "member foreach");
+		rv = -1;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_deadline_plan(struct store *s, int64_t case_id, const char *kind,
+    const char *member, time_t due, time_t base)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_DL_PLAN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, case_id);
+	sc_bind_text(st, 2, kind);
+	sc_bind_text(st, 3, member != NULL ? member : "");
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)due);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)base);
+	return store_step_done(s, st, "deadline plan");
+}
+
+int
+store_deadline_due(struct store *s, time_t now, size_t max,
+    struct store_deadline **rows, size_t *n)
+{
+	sqlite3_stmt		*st;
+	struct store_deadline	*d;
+	int			 rc = SQLITE_DONE;
+
+	*n = 0;
+	*rows = xcalloc(max, sizeof(**rows));
+	if ((st = sc_stmt(s, SC_DL_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d = &(*rows)[(*n)++];
+		d->id = sqlite3_column_int64(st, 0);
+		d->case_id = sqlite3_column_int64(st, 1);
+		sc_copy_text(st, 2, d->kind, sizeof(d->kind));
+		sc_copy_text(st, 3, d->member, sizeof(d->member));
+		d->due = (time_t)sqlite3_column_int64(st, 4);
+		d->base = (time_t)sqlite3_column_int64(st, 5);
+	}
+	store_done(st);
+	if (*n < max && rc != SQLITE_DONE) {
+		store_error(s, "deadlines due");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_deadline_done(struct store *s, int64_t id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_DL_DONE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return store_step_done(s, st, "deadline done");
+}
+
+int
+store_deadline_next(struct store *s, time_t *when)
+{
+	sqlite3_stmt	*st;
+	int		 rc, rv;
+
+	if ((st = sc_stmt(s, SC_DL_NEXT)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rv = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*when = (time_t)sqlite3_column_int64(st, 0);
+	} else {
+		store_error(s, "deadline next");
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
 }

@@ -1,0 +1,577 @@
+/*
+ * schedule: plans and acts on deadlines.  Planning derives every row from
+ * the case as it is now and inserts it unless it exists (so planning
+ * twice is planning once); acting re-checks the condition the row was
+ * planned for (the ack still not out, the follow-up base unchanged, the
+ * member still silent) and, in the same transaction, queues the mail,
+ * plans the repetition and marks the row done.  Webhook calls are made
+ * after that transaction commits.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "committee.h"
+#include "compose.h"
+#include "config.h"
+#include "crypto.h"
+#include "log.h"
+#include "report.h"
+#include "schedule.h"
+#include "store.h"
+#include "webhook.h"
+#include "xmalloc.h"
+
+#define SCHEDULE_BATCH		500
+#define SCHEDULE_ACK_PROMISE	(24 * 3600)
+#define SCHEDULE_WEBHOOK_WAIT	10	/* seconds */
+
+struct schedule {
+	const struct config	*conf;
+	struct store		*store;
+	const struct crypto_key	*key;
+	struct committee	*committee;
+	struct buf		 hooks;		/* JSON bodies, NUL-separated */
+};
+
+struct schedule *
+schedule_new(const struct config *conf, struct store *store,
+    const struct crypto_key *key)
+{
+	struct schedule	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->conf = conf;
+	s->store = store;
+	s->key = key;
+	s->committee = committee_new(conf, store, key);
+	buf_init(&s->hooks);
+	return s;
+}
+
+void
+schedule_free(struct schedule *s)
+{
+	if (s == NULL)
+		return;
+	committee_free(s->committee);
+	buf_free(&s->hooks);
+	free(s);
+}
+
+void
+schedule_set_config(struct schedule *s, const struct config *conf)
+{
+	s->conf = conf;
+	committee_set_config(s->committee, conf);
+}
+
+int
+schedule_case_closed(const struct store_case *sc)
+{
+	return strcmp(sc->status, "closed") == 0 ||
+	    strcmp(sc->status, "resolved") == 0;
+}
+
+static time_t
+schedule_base(const struct store_case *sc)
+{
+	return sc->followup_at != 0 ? sc->followup_at : sc->received;
+}
+
+time_t
+schedule_followup_due(const struct config *conf, const struct store_case *sc)
+{
+	return schedule_base(sc) + conf->followup_within;
+}
+
+/* "2 days", "1 day", "12 hours": a wait for people to read. */
+static void
+schedule_span(long secs, char *buf, size_t size)
+{
+	if (secs >= 86400 && secs % 86400 == 0)
+		snprintf(buf, size, "%ld day%s", secs / 86400,
+		    secs == 86400 ? "" : "s");
+	else if (secs >= 3600)
+		snprintf(buf, size, "%ld hour%s", (secs + 1800) / 3600,
+		    (secs + 1800) / 3600 == 1 ? "" : "s");
+	else
+		snprintf(buf, size, "%ld minutes", (secs + 59) / 60);
+}
+
+/* The last and the next digest time around now (local time). */
+static void
+schedule_digest_times(const struct config *conf, time_t now, time_t *last,
+    time_t *next)
+{
+	struct tm	tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_mday -= (tm.tm_wday - conf->digest_day + 7) % 7;
+	tm.tm_hour = conf->digest_hour;
+	tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	*last = mktime(&tm);
+	if (*last > now) {
+		tm.tm_mday -= 7;
+		tm.tm_isdst = -1;
+		*last = mktime(&tm);
+	}
+	tm.tm_mday += 7;
+	tm.tm_isdst = -1;
+	*next = mktime(&tm);
+}
+
+struct plan_members {
+	struct schedule		*s;
+	const struct store_case	*sc;
+};
+
+static int
+schedule_plan_member_cb(const char *member, const char *state, time_t since,
+    void *arg)
+{
+	struct plan_members	*pm = arg;
+
+	if (strcmp(state, "checked") != 0)
+		return 0;
+	return store_deadline_plan(pm->s->store, pm->sc->id,
+	    "conflict-reminder", member,
+	    since + pm->s->conf->conflict_reminder_after, since);
+}
+
+/* Plans every deadline of one case (rows that exist stay as they are). */
+static int
+schedule_plan_case(const struct store_case *sc, void *arg)
+{
+	struct schedule		*s = arg;
+	const struct config	*conf = s->conf;
+	struct plan_members	 pm;
+	time_t			 base = schedule_base(sc), due;
+	size_t			 i;
+
+	if (schedule_case_closed(sc))
+		return 0;
+	if (sc->ack_outbox != 0 && sc->ack_sent == 0 &&
+	    store_deadline_plan(s->store, sc->id, "ack-alarm", NULL,
+	    sc->received + conf->ack_alarm_after, sc->received) == -1)
+		return -1;
+	if (sc->urgent && store_deadline_plan(s->store, sc->id, "urgent", NULL,
+	    sc->received, sc->received) == -1)
+		return -1;
+	if (!sc->backups_asked && store_deadline_plan(s->store, sc->id,
+	    "escalate", NULL, sc->received + conf->conflict_escalate_after,
+	    sc->received) == -1)
+		return -1;
+	due = base + conf->followup_within;
+	for (i = 0; i < conf->nreminders; i++)
+		if (store_deadline_plan(s->store, sc->id, "reminder", NULL,
+		    due - conf->reminders[i], base) == -1)
+			return -1;
+	if (store_deadline_plan(s->store, sc->id, "overdue", NULL, due,
+	    base) == -1)
+		return -1;
+	pm.s = s;
+	pm.sc = sc;
+	return store_member_foreach(s->store, sc->id,
+	    schedule_plan_member_cb, &pm);
+}
+
+static int
+schedule_plan(struct schedule *s, time_t now)
+{
+	time_t	last, next;
+
+	schedule_digest_times(s->conf, now, &last, &next);
+	if (now - last < 3600 && store_deadline_plan(s->store, 0, "digest",
+	    NULL, last, last) == -1)
+		return -1;
+	if (store_deadline_plan(s->store, 0, "digest", NULL, next, next) == -1)
+		return -1;
+	return store_case_foreach(s->store, schedule_plan_case, s);
+}
+
+/* The acknowledgment watch: leads, the log, and the webhook. */
+static int
+schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
+    const struct store_deadline *d, time_t now)
+{
+	char	 deadline[32], late[32], left[32], *subject, *text, *json;
+	time_t	 promise = sc->received + SCHEDULE_ACK_PROMISE;
+	int	 rv;
+
+	if (sc->ack_sent != 0 || sc->ack_outbox == 0)
+		return 0;
+	clock_format(promise, deadline, sizeof(deadline));
+	schedule_span(now - sc->received, late, sizeof(late));
+	schedule_span(promise > now ? promise - now : 0, left, sizeof(left));
+	log_errorx("schedule: ALARM: case %s: the acknowledgment is not "
+	    "accepted %s after the report; %s left of the 24 hours (%s)",
+	    sc->code_name, late, promise > now ? left : "none", deadline);
+	xasprintf(&subject, "ALARM: acknowledgment not sent");
+	xasprintf(&text, "The acknowledgment of case %s has not been accepted "
+	    "by the mail server\n%s after the report arrived.\n\nThe procedure "
+	    "promises it within 24 hours: %s left (until %s).\nPlease check "
+	    "the [smtp] settings and conductd's log.\n", sc->code_name, late,
+	    promise > now ? left : "no time is", deadline);
+	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "alarm",
+	    subject, text);
+	free(subject);
+	free(text);
+	if (rv == -1)
+		return -1;
+	xasprintf(&json, "{\"event\":\"ack-alarm\",\"code_name\":\"%s\","
+	    "\"deadline\":\"%s\"}", sc->code_name, deadline);
+	buf_add(&s->hooks, json, strlen(json) + 1);
+	free(json);
+	return store_deadline_plan(s->store, sc->id, "ack-alarm", NULL,
+	    d->due + s->conf->alarm_repeat, d->base);
+}
+
+static int
+schedule_urgent(struct schedule *s, const struct store_case *sc,
+    const struct store_deadline *d)
+{
+	void	*fields = NULL;
+	char	*location = NULL, *text, when[32];
+	size_t	 len = 0;
+	int	 rv;
+
+	if (committee_count(s->committee, sc->id, 1) > 0)
+		return 0;	/* a lead has taken the case */
+	if (store_case_fields(s->store, sc->id, &fields, &len) == -1)
+		return -1;
+	location = report_lookup(fields, len, "location");
+	crypto_wipe(fields, len);
+	free(fields);
+	clock_format(sc->received, when, sizeof(when));
+	xasprintf(&text, "Case %s: the reporter says the incident is ongoing."
+	    "\nReported: %s\nLocation: %s\n\nAnswer the case's conflict check "
+	    "with #noconflict to take it. This alert\nrepeats until a lead "
+	    "does.\n", sc->code_name, when, location != NULL ? location :
+	    "(not given)");
+	crypto_freestr(location);
+	log_warnx("schedule: case %s: urgent, no lead has taken it",
+	    sc->code_name);
+	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "urgent",
+	    "URGENT: ongoing incident", text);
+	crypto_freestr(text);
+	if (rv == -1)
+		return -1;
+	return store_deadline_plan(s->store, sc->id, "urgent", NULL,
+	    d->due + s->conf->urgent_repeat, d->base);
+}
+
+static int
+schedule_reminder(struct schedule *s, const struct store_case *sc,
+    const struct store_deadline *d)
+{
+	char	when[32], span[32], *subject, *text;
+	time_t	due = d->base + s->conf->followup_within;
+	int	rv;
+
+	clock_format(due, when, sizeof(when));
+	schedule_span(due - d->due, span, sizeof(span));
+	xasprintf(&subject, "Reminder: follow-up with the reporter due in %s",
+	    span);
+	xasprintf(&text, "The follow-up with the reporter of case %s is due "
+	    "%s.\nWrite to them with #to-reporter, or record a follow-up made "
+	    "another way\nwith #followup-done.\n", sc->code_name, when);
+	rv = committee_notify(s->committee, sc, COMMITTEE_PARTICIPANTS,
+	    "reminder", subject, text);
+	free(subject);
+	free(text);
+	return rv == -1 ? -1 : 0;
+}
+
+static int
+schedule_overdue(struct schedule *s, const struct store_case *sc,
+    const struct store_deadline *d)
+{
+	char	when[32], *text;
+	int	rv;
+
+	clock_format(d->base + s->conf->followup_within, when, sizeof(when));
+	log_warnx("schedule: case %s: the follow-up with the reporter is "
+	    "overdue", sc->code_name);
+	xasprintf(&text, "The follow-up with the reporter of case %s was due "
+	    "%s and has not\nbeen recorded. A participant can write to the "
+	    "reporter with #to-reporter,\nor record a follow-up made another "
+	    "way with #followup-done.\n", sc->code_name, when);
+	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "overdue",
+	    "OVERDUE: follow-up with the reporter", text);
+	free(text);
+	if (rv == -1)
+		return -1;
+	return store_deadline_plan(s->store, sc->id, "overdue", NULL,
+	    d->due + s->conf->overdue_repeat, d->base);
+}
+
+static int
+schedule_conflict_reminder(struct schedule *s, const struct store_case *sc,
+    const struct store_deadline *d)
+{
+	const struct member	*m;
+	char			 state[24], *text;
+	int			 rv;
+
+	if ((m = committee_member_by_key(s->committee, d->member)) == NULL ||
+	    committee_state_of(s->committee, sc->id, m, state,
+	    sizeof(state)) == -1 || strcmp(state, "checked") != 0)
+		return 0;
+	xasprintf(&text, "You have not answered the conflict check of case "
+	    "%s yet.\nPlease reply with #noconflict or #conflict on the first "
+	    "line. You do not\nneed to give a reason.\n", sc->code_name);
+	rv = committee_remind(s->committee, sc, m, "Reminder: conflict check",
+	    text);
+	free(text);
+	return rv;
+}
+
+/* Acts on one due row of a case. */
+static int
+schedule_act_case(struct schedule *s, const struct store_deadline *d,
+    time_t now)
+{
+	struct store_case	sc;
+	int			rc;
+
+	if ((rc = store_case_get(s->store, d->case_id, &sc)) != 1)
+		return rc;
+	if (schedule_case_closed(&sc))
+		return 0;
+	if (strcmp(d->kind, "ack-alarm") == 0)
+		return schedule_ack_alarm(s, &sc, d, now);
+	if (strcmp(d->kind, "urgent") == 0)
+		return schedule_urgent(s, &sc, d);
+	if (strcmp(d->kind, "escalate") == 0)
+		return committee_count(s->committee, sc.id, 0) > 0 ? 0 :
+		    committee_escalate(s->committee, &sc);
+	if (strcmp(d->kind, "conflict-reminder") == 0)
+		return schedule_conflict_reminder(s, &sc, d);
+	if (d->base != schedule_base(&sc))
+		return 0;	/* followed up since: a new cadence began */
+	if (strcmp(d->kind, "reminder") == 0)
+		return schedule_reminder(s, &sc, d);
+	if (strcmp(d->kind, "overdue") == 0)
+		return schedule_overdue(s, &sc, d);
+	log_warnx("schedule: deadline %" PRId64 " of unknown kind", d->id);
+	return 0;
+}
+
+/* One member's lines of the weekly digest. */
+struct digest {
+	struct schedule		*s;
+	const struct member	*m;
+	struct buf		*b;
+	int			 n;
+};
+
+static void
+digest_sealed(struct digest *dg, int64_t id, enum store_case_field f,
+    const char *label)
+{
+	char	*v = NULL;
+
+	if (store_case_get_sealed(dg->s->store, id, f, &v) == 0)
+		buf_printf(dg->b, "    %s: %s\n", label, v != NULL ? v : "-");
+	crypto_freestr(v);
+}
+
+static int
+digest_case_cb(const struct store_case *sc, void *arg)
+{
+	struct digest	*dg = arg;
+	char		 state[24], received[32], due[32];
+	int		 shut;
+
+	if (strcmp(sc->status, "closed") == 0)
+		return 0;
+	if (committee_state_of(dg->s->committee, sc->id, dg->m, state,
+	    sizeof(state)) == -1)
+		return -1;
+	dg->n++;
+	shut = strcmp(state, "recused") == 0 ||
+	    strcmp(state, "conflict") == 0 || strcmp(state, "withdrawn") == 0;
+	if (shut) {
+		buf_printf(dg->b, "%-24s %-14s (you are not on this case)\n",
+		    sc->code_name, sc->status);
+		return 0;
+	}
+	clock_format(sc->received, received, sizeof(received));
+	clock_format(schedule_followup_due(dg->s->conf, sc), due, sizeof(due));
+	buf_printf(dg->b, "%-24s %-14s safety %-8s repeat %-8s%s\n"
+	    "    received %s, follow-up due %s%s\n", sc->code_name, sc->status,
+	    sc->safety, sc->repeat_risk, sc->urgent ? " URGENT" : "",
+	    received, due, schedule_followup_due(dg->s->conf, sc) <
+	    clock_now() && !schedule_case_closed(sc) ? " (overdue)" : "");
+	if (strcmp(state, "participant") == 0) {
+		digest_sealed(dg, sc->id, STORE_CASE_ACTIONS, "actions needed");
+		digest_sealed(dg, sc->id, STORE_CASE_RESOLUTION, "resolution");
+	}
+	return 0;
+}
+
+static int
+schedule_digest_one(struct schedule *s, const struct member *m)
+{
+	struct compose_mail	 cm;
+	struct store_outbox_new	 o;
+	struct digest		 dg;
+	struct buf		 b;
+	char			 msgid[256], today[32], key[COMMITTEE_KEYLEN + 1];
+	char			*subject, *data, *errstr = NULL;
+	size_t			 len;
+	int64_t			 id;
+	int			 rv = -1;
+
+	buf_init(&b);
+	clock_format(clock_now(), today, sizeof(today));
+	buf_printf(&b, "Weekly status of the %s, %.10s.\nOne line per open "
+	    "case; the details only where you are on the case.\n\n",
+	    s->conf->committee_name, today);
+	dg.s = s;
+	dg.m = m;
+	dg.b = &b;
+	dg.n = 0;
+	if (store_case_foreach(s->store, digest_case_cb, &dg) == -1)
+		goto out;
+	if (dg.n == 0)
+		buf_addstr(&b, "No open cases.\n");
+	xasprintf(&subject, "[%s] Weekly status", s->conf->tag);
+	compose_message_id(strrchr(s->conf->alias, '@') + 1, msgid,
+	    sizeof(msgid));
+	memset(&cm, 0, sizeof(cm));
+	cm.from_name = s->conf->committee_name;
+	cm.from_addr = s->conf->alias;
+	cm.to_name = m->name;
+	cm.to_addr = m->emails[0];
+	cm.subject = subject;
+	cm.message_id = msgid;
+	cm.date = clock_now();
+	cm.auto_submitted = "auto-generated";
+	cm.loop_guard = s->conf->alias;
+	cm.text = b.data;
+	data = compose_message(&cm, &len, &errstr);
+	free(subject);
+	if (data == NULL) {
+		log_warnx("schedule: digest not composed: %s", errstr);
+		free(errstr);
+		goto out;
+	}
+	committee_member_key(s->committee, m, key, sizeof(key));
+	memset(&o, 0, sizeof(o));
+	o.kind = "digest";
+	o.mail_from = s->conf->alias;
+	o.rcpt = m->emails[0];
+	o.data = data;
+	o.len = len;
+	o.message_id = msgid;
+	o.member = key;
+	o.now = clock_now();
+	rv = store_outbox_add(s->store, &o, &id);
+	crypto_wipe(data, len);
+	free(data);
+ out:
+	buf_free(&b);
+	return rv;
+}
+
+static int
+schedule_digest(struct schedule *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->conf->nmembers; i++)
+		if (schedule_digest_one(s, &s->conf->members[i]) == -1)
+			return -1;
+	log_info("schedule: weekly digest queued for %zu member(s)",
+	    s->conf->nmembers);
+	return 0;
+}
+
+/* Acts on one due row, in its own transaction. */
+static int
+schedule_act(struct schedule *s, const struct store_deadline *d, time_t now)
+{
+	int	rv;
+
+	if (store_begin(s->store) == -1)
+		return -1;
+	if (d->case_id == 0)
+		rv = strcmp(d->kind, "digest") == 0 && d->due > now - 86400 ?
+		    schedule_digest(s) : 0;
+	else
+		rv = schedule_act_case(s, d, now);
+	if (rv == -1 || store_deadline_done(s->store, d->id) == -1 ||
+	    store_commit(s->store) == -1) {
+		store_rollback(s->store);
+		return -1;
+	}
+	return 0;
+}
+
+/* The webhook calls of this pass, after their transactions committed. */
+static void
+schedule_hooks(struct schedule *s)
+{
+	const char	*p, *end;
+	char		*errstr = NULL;
+
+	if (s->conf->webhook_url != NULL)
+		for (p = s->hooks.data, end = p + s->hooks.len; p != NULL &&
+		    p < end; p += strlen(p) + 1)
+			if (webhook_post(s->conf->webhook_url, p,
+			    SCHEDULE_WEBHOOK_WAIT, &errstr) == -1) {
+				log_warnx("schedule: %s", errstr);
+				free(errstr);
+				errstr = NULL;
+			}
+	buf_truncate(&s->hooks, 0);
+}
+
+int
+schedule_run(struct schedule *s)
+{
+	struct store_deadline	*rows = NULL;
+	size_t			 n = 0, i;
+	time_t			 now = clock_now();
+	int			 done = 0;
+
+	if (store_begin(s->store) == -1)
+		return -1;
+	if (schedule_plan(s, now) == -1 || store_commit(s->store) == -1) {
+		store_rollback(s->store);
+		return -1;
+	}
+	if (store_deadline_due(s->store, now, SCHEDULE_BATCH, &rows, &n) ==
+	    -1) {
+		free(rows);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (schedule_act(s, &rows[i], now) == -1) {
+			free(rows);
+			schedule_hooks(s);
+			return -1;
+		}
+		done++;
+	}
+	free(rows);
+	schedule_hooks(s);
+	return done;
+}
+
+long
+schedule_next_due(struct schedule *s)
+{
+	time_t	when;
+
+	if (store_deadline_next(s->store, &when) != 1)
+		return -1;
+	return when <= clock_now() ? 0 : (long)(when - clock_now());
+}
