@@ -127,7 +127,10 @@ cases_target_cb(const char *addr, void *arg)
 	return k == ADDRESS_MEMBER;	/* the strongest: stop there */
 }
 
-/* Each id of "a b c" (References) in turn; 1 stops at a match. */
+/*
+ * Each id of "a b c" (References) in turn; 1 stops at a match.  With
+ * case_id NULL, any mail of ours matches (a digest has no case).
+ */
 static int
 cases_find_by_ids(struct cases *c, const char *ids, int64_t *case_id)
 {
@@ -137,7 +140,8 @@ cases_find_by_ids(struct cases *c, const char *ids, int64_t *case_id)
 	copy = xstrdup(ids);
 	for (id = strtok_r(copy, " \t", &save); id != NULL && rv == 0;
 	    id = strtok_r(NULL, " \t", &save))
-		rv = store_outbox_case_by_msgid(c->store, id, case_id);
+		rv = case_id != NULL ? store_outbox_case_by_msgid(c->store,
+		    id, case_id) : store_outbox_msgid_known(c->store, id);
 	free(copy);
 	return rv;
 }
@@ -456,6 +460,10 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 			return -1;
 		return store_message_set_kind(c->store, id, how, sc.id);
 	}
+	if (rc == 0 && (cases_find_by_ids(c, msg->in_reply_to, NULL) == 1 ||
+	    cases_find_by_ids(c, msg->references, NULL) == 1))
+		return cases_record(c, id, "reply", 0,
+		    "answers a notice of ours that belongs to no case");
 	if (rc == 1) {
 		log_info("cases: message %lld joins case %s", (long long)id,
 		    sc.code_name);

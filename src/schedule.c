@@ -89,6 +89,18 @@ schedule_followup_due(const struct config *conf, const struct store_case *sc)
 	return schedule_base(sc) + conf->followup_within;
 }
 
+/*
+ * The next repetition of a row due at due: the first due + k * every
+ * after now, so a daemon that was down does not catch up in a burst.
+ */
+static time_t
+schedule_again(time_t due, long every, time_t now)
+{
+	if (due + every > now)
+		return due + every;
+	return due + ((now - due) / every + 1) * every;
+}
+
 /* "2 days", "1 day", "12 hours": a wait for people to read. */
 static void
 schedule_span(long secs, char *buf, size_t size)
@@ -229,7 +241,7 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
 	buf_add(&s->hooks, json, strlen(json) + 1);
 	free(json);
 	return store_deadline_plan(s->store, sc->id, "ack-alarm", NULL,
-	    d->due + s->conf->alarm_repeat, d->base);
+	    schedule_again(d->due, s->conf->alarm_repeat, now), d->base);
 }
 
 static int
@@ -263,7 +275,8 @@ schedule_urgent(struct schedule *s, const struct store_case *sc,
 	if (rv == -1)
 		return -1;
 	return store_deadline_plan(s->store, sc->id, "urgent", NULL,
-	    d->due + s->conf->urgent_repeat, d->base);
+	    schedule_again(d->due, s->conf->urgent_repeat, clock_now()),
+	    d->base);
 }
 
 static int
@@ -308,7 +321,8 @@ schedule_overdue(struct schedule *s, const struct store_case *sc,
 	if (rv == -1)
 		return -1;
 	return store_deadline_plan(s->store, sc->id, "overdue", NULL,
-	    d->due + s->conf->overdue_repeat, d->base);
+	    schedule_again(d->due, s->conf->overdue_repeat, clock_now()),
+	    d->base);
 }
 
 static int

@@ -306,6 +306,8 @@ int	store_outbox_update(struct store *, const struct store_outbox_row *);
 /* Rows of one case (case_id 0: all), in id order. */
 int	store_outbox_foreach(struct store *, int64_t case_id,
 	    int (*cb)(const struct store_outbox_row *, void *), void *);
+/* 1 if we sent mail with this Message-ID (any case or none), 0, -1. */
+int	store_outbox_msgid_known(struct store *, const char *message_id);
 /* The case of the mail we sent with this Message-ID: 1, 0 none, -1. */
 int	store_outbox_case_by_msgid(struct store *, const char *message_id,
 	    int64_t *case_id);

@@ -39,6 +39,7 @@ enum store_case_stmt {
 	SC_OUT_UPDATE,
 	SC_OUT_BY_MSGID,
 	SC_OUT_NEXT,
+	SC_OUT_KNOWN,
 	SC_SET_STATUS,
 	SC_SET_SAFETY,
 	SC_SET_REPEAT,
@@ -121,6 +122,7 @@ static const char *const sc_sql[SC_MAX] = {
 	    "case_id IS NOT NULL LIMIT 1",
 	[SC_OUT_NEXT] =
 	    "SELECT min(next_attempt) FROM outbox WHERE state = 'queued'",
+	[SC_OUT_KNOWN] = "SELECT id FROM outbox WHERE msgid_hash = ?1 LIMIT 1",
 	[SC_SET_STATUS] = "UPDATE cases SET status = ?2 WHERE id = ?1",
 	[SC_SET_SAFETY] = "UPDATE cases SET safety = ?2 WHERE id = ?1",
 	[SC_SET_REPEAT] = "UPDATE cases SET repeat_risk = ?2 WHERE id = ?1",
@@ -1059,4 +1061,19 @@ store_deadline_next(struct store *s, time_t *when)
 	}
 	store_done(st);
 	return rv;
+}
+
+int
+store_outbox_msgid_known(struct store *s, const char *message_id)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[CRYPTO_HASHBYTES];
+	int64_t		 id;
+
+	if ((st = sc_stmt(s, SC_OUT_KNOWN)) == NULL)
+		return -1;
+	crypto_keyed_hash(s->key, "our-message-id", message_id,
+	    strlen(message_id), h);
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+	return store_lookup_id(s, st, &id, "outbox message-id");
 }
