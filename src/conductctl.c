@@ -14,16 +14,21 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cases.h"
 #include "clock.h"
 #include "committee.h"
+#include "compose.h"
+#include "imap.h"
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
 #include "mime.h"
 #include "report.h"
 #include "schedule.h"
+#include "smtp.h"
+#include "template.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -49,6 +54,7 @@ struct verb {
 };
 
 static int	verb_cases(struct ctl *, int, char **);
+static int	verb_check_config(struct ctl *, int, char **);
 static int	verb_init(struct ctl *, int, char **);
 static int	verb_members(struct ctl *, int, char **);
 static int	verb_messages(struct ctl *, int, char **);
@@ -58,6 +64,7 @@ static int	verb_show_message(struct ctl *, int, char **);
 
 static const struct verb verbs[] = {
 	{ "cases", verb_cases, VERB_STORE, "cases [--csv]" },
+	{ "check-config", verb_check_config, VERB_STORE, "check-config" },
 	{ "init", verb_init, 0, "init" },
 	{ "members", verb_members, 0, "members" },
 	{ "messages", verb_messages, VERB_STORE, "messages" },
@@ -535,6 +542,188 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 		print_message(ctl, c.report_message);
 	}
 	return EX_OK;
+}
+
+/* One line of check-config's report; counts the failures. */
+static void
+check_line(int *fails, int ok, const char *what, const char *detail)
+{
+	if (!ok)
+		(*fails)++;
+	printf("%-4s %s%s%s\n", ok ? "ok" : "FAIL", what,
+	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
+}
+
+static void
+check_templates(struct ctl *ctl, int *fails)
+{
+	static const char *const names[] = { "ack", "conflict-check",
+	    "conflict-check-triage" };
+	struct template_var	 vars[6];
+	const char		*names_v[] = { "committee", "code_name",
+	    "followup_days", "missing_fields", "alias", "reported" };
+	char			*text, *errstr = NULL;
+	size_t			 i;
+
+	for (i = 0; i < 6; i++) {
+		vars[i].name = names_v[i];
+		vars[i].value = "x";
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((text = template_render(ctl->conf->templates, names[i],
+		    vars, 6, &errstr)) == NULL) {
+			check_line(fails, 0, "template", errstr);
+			free(errstr);
+			errstr = NULL;
+		} else
+			check_line(fails, 1, "template", names[i]);
+		free(text);
+	}
+}
+
+static struct imap_session *
+check_imap(struct ctl *ctl, int *fails)
+{
+	struct imap_params	 ip;
+	struct imap_session	*imap;
+	char			*errstr = NULL, what[512];
+
+	memset(&ip, 0, sizeof(ip));
+	ip.host = ctl->conf->imap_host;
+	ip.port = ctl->conf->imap_port;
+	ip.tls = ctl->conf->imap_tls;
+	ip.ca_file = ctl->conf->imap_ca_file;
+	ip.user = ctl->conf->imap_user;
+	ip.password = ctl->conf->imap_password;
+	ip.mailbox = ctl->conf->imap_mailbox;
+	ip.processed = ctl->conf->imap_processed;
+	ip.timeout = ctl->conf->imap_timeout;
+	ip.check_only = 1;
+	imap = imap_new(&ip);
+	snprintf(what, sizeof(what), "IMAP login to %s:%d, mailbox %s and "
+	    "processed folder %s", ctl->conf->imap_host, ctl->conf->imap_port,
+	    ctl->conf->imap_mailbox, ctl->conf->imap_processed);
+	if (imap_connect(imap, &errstr) == -1) {
+		check_line(fails, 0, what, errstr);
+		free(errstr);
+		imap_free(imap);
+		return NULL;
+	}
+	check_line(fails, 1, what, NULL);
+	return imap;
+}
+
+/*
+ * Sends a probe to a sub-address of the alias through the SMTP server
+ * and waits for it in the alias's mailbox: proves SMTP login and that
+ * sub-addresses are delivered to the alias.
+ */
+static void
+check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
+{
+	struct smtp_params	 sp;
+	struct smtp_session	*smtp;
+	struct compose_mail	 m;
+	char			 token[40], rcpt[512], msgid[256], *data;
+	char			*errstr = NULL, *at;
+	unsigned char		 rnd[8];
+	size_t			 len, i;
+	int			 code, found = 0, tries;
+
+	if (ctl->conf->smtp_host == NULL) {
+		check_line(fails, 0, "SMTP", "[smtp] host is not set");
+		return;
+	}
+	crypto_random(rnd, sizeof(rnd));
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	at = strrchr(ctl->conf->alias, '@');
+	snprintf(rcpt, sizeof(rcpt), "%.*s%cprobe-%s%s",
+	    (int)(at - ctl->conf->alias), ctl->conf->alias,
+	    ctl->conf->delimiter, token, at);
+	compose_message_id(at + 1, msgid, sizeof(msgid));
+	memset(&m, 0, sizeof(m));
+	m.from_name = ctl->conf->committee_name;
+	m.from_addr = ctl->conf->alias;
+	m.to_addr = rcpt;
+	m.subject = "conductctl check-config probe";
+	m.message_id = msgid;
+	m.date = clock_now();
+	m.auto_submitted = "auto-generated";
+	m.loop_guard = ctl->conf->alias;
+	m.text = "A probe of conductctl check-config; it deletes it.";
+	if ((data = compose_message(&m, &len, &errstr)) == NULL) {
+		check_line(fails, 0, "probe", errstr);
+		free(errstr);
+		return;
+	}
+	/* The probe header goes first, where the search finds it. */
+	{
+		char	*with;
+
+		xasprintf(&with, "X-Conductd-Probe: %s\r\n%s", token, data);
+		free(data);
+		data = with;
+		len = strlen(with);
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.host = ctl->conf->smtp_host;
+	sp.port = ctl->conf->smtp_port;
+	sp.tls = ctl->conf->smtp_tls;
+	sp.ca_file = ctl->conf->smtp_ca_file;
+	sp.user = ctl->conf->smtp_user;
+	sp.password = ctl->conf->smtp_password;
+	sp.timeout = ctl->conf->imap_timeout;
+	smtp = smtp_new(&sp);
+	if (smtp_send(smtp, ctl->conf->alias, rcpt, data, len, &code,
+	    &errstr) != SMTP_OK) {
+		check_line(fails, 0, "SMTP login and submission", errstr);
+		free(errstr);
+		smtp_free(smtp);
+		free(data);
+		return;
+	}
+	smtp_free(smtp);
+	free(data);
+	check_line(fails, 1, "SMTP login and submission", NULL);
+	if (imap == NULL) {
+		check_line(fails, 0, "sub-addressing", "no IMAP to look in");
+		return;
+	}
+	for (tries = 0; tries < 300 && found == 0; tries++) {
+		if ((found = imap_probe_take(imap, token, &errstr)) == 0)
+			usleep(100 * 1000);
+	}
+	if (found == 1)
+		check_line(fails, 1, "sub-addressing: mail to a sub-address "
+		    "of the alias reaches its mailbox", NULL);
+	else {
+		check_line(fails, 0, "sub-addressing", found == -1 ? errstr :
+		    "the probe sent to a sub-address of the alias did not "
+		    "arrive in its mailbox within 30 s");
+		free(errstr);
+	}
+}
+
+static int
+verb_check_config(struct ctl *ctl, int argc, char **argv)
+{
+	struct imap_session	*imap;
+	int			 fails = 0;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	check_line(&fails, 1, "configuration", ctl->conf->path);
+	check_line(&fails, 1, "key and database", ctl->conf->database);
+	check_templates(ctl, &fails);
+	imap = check_imap(ctl, &fails);
+	check_probe(ctl, imap, &fails);
+	if (imap != NULL)
+		imap_free(imap);
+	printf("%s\n", fails == 0 ? "all checks passed" :
+	    "some checks failed");
+	return fails == 0 ? EX_OK : EX_UNAVAILABLE;
 }
 
 int

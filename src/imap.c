@@ -54,6 +54,7 @@ struct imap_session {
 	char		*password;
 	char		*mailbox;
 	char		*processed;
+	int		 check_only;
 	int		 timeout;
 
 	mailimap	*imap;
@@ -275,6 +276,7 @@ imap_new(const struct imap_params *p)
 	s->user = xstrdup(p->user != NULL ? p->user : "");
 	s->password = xstrdup(p->password != NULL ? p->password : "");
 	s->mailbox = xstrdup(p->mailbox != NULL ? p->mailbox : "INBOX");
+	s->check_only = p->check_only;
 	s->processed = xstrdup(p->processed != NULL ? p->processed :
 	    "Processed");
 	s->timeout = p->timeout > 0 ? p->timeout : IMAP_DEFAULT_TIMEOUT;
@@ -563,6 +565,10 @@ imap_ensure_processed(struct imap_session *s, char **errstr)
 
 	if ((r = imap_mailbox_exists(s, s->processed, errstr)) != 0)
 		return r == 1 ? 0 : -1;
+	if (s->check_only) {
+		xasprintf(errstr, "imap: the processed folder does not exist");
+		return -1;
+	}
 	r = mailimap_create(s->imap, s->processed);
 	if (r == MAILIMAP_NO_ERROR) {
 		log_info("imap: created the processed folder");
@@ -1059,4 +1065,54 @@ imap_wait(struct imap_session *s, int timeout, int stopfd, char **errstr)
 			return r == 2 ? 0 : r;
 	}
 	return 0;
+}
+
+/* Finds the probe in the selected folder and deletes it: 1, 0, -1. */
+static int
+imap_probe_here(struct imap_session *s, const char *token, char **errstr)
+{
+	struct mailimap_search_key	*key;
+	struct mailimap_set		*set;
+	clist				*result = NULL;
+	uint32_t			 uid;
+	int				 r;
+
+	if ((key = mailimap_search_key_new_header(xstrdup("X-Conductd-Probe"),
+	    xstrdup(token))) == NULL)
+		imap_oom();
+	r = mailimap_uid_search(s->imap, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(s, errstr, "search", r, IMAP_QUOTE_NONE);
+	if (clist_begin(result) == NULL) {
+		mailimap_search_result_free(result);
+		return 0;
+	}
+	uid = *(uint32_t *)clist_content(clist_begin(result));
+	mailimap_search_result_free(result);
+	set = imap_set_new(&uid, 1);
+	if ((r = imap_store_deleted(s, set)) == MAILIMAP_NO_ERROR)
+		r = s->has_uidplus ? mailimap_uid_expunge(s->imap, set) :
+		    mailimap_expunge(s->imap);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(s, errstr, "expunge", r, IMAP_QUOTE_NONE);
+	return 1;
+}
+
+int
+imap_probe_take(struct imap_session *s, const char *token, char **errstr)
+{
+	int	r, rs;
+
+	if (imap_ready(s, errstr) == -1 || imap_sync(s, errstr) == -1)
+		return -1;
+	if ((r = imap_probe_here(s, token, errstr)) != 0)
+		return r;
+	if ((rs = mailimap_select(s->imap, s->processed)) != MAILIMAP_NO_ERROR)
+		return imap_fail(s, errstr, "select", rs, IMAP_QUOTE_RESPONSE);
+	r = imap_probe_here(s, token, errstr);
+	if (r != -1 && imap_select(s, errstr) == -1)
+		return -1;
+	return r;
 }

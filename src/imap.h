@@ -30,6 +30,8 @@ struct imap_params {
 	const char	*mailbox;	/* the alias's mailbox, e.g. INBOX */
 	const char	*processed;	/* where processed mail is moved */
 	int		 timeout;	/* seconds for one network operation */
+	int		 check_only;	/* never create the processed folder:
+					   its absence is an error */
 };
 
 enum imap_state {
@@ -94,6 +96,15 @@ int	imap_move_processed(struct imap_session *, const uint32_t *uids,
  * on timeout or stopfd, -1 on error.
  */
 int	imap_wait(struct imap_session *, int timeout, int stopfd,
+	    char **errstr);
+
+/*
+ * Looks for a message whose header X-Conductd-Probe is token in the
+ * mailbox, then in the processed folder, and deletes it where found.
+ * Returns 1 found, 0 not found, -1 on error.  Leaves the mailbox
+ * selected.
+ */
+int	imap_probe_take(struct imap_session *, const char *token,
 	    char **errstr);
 
 #endif

@@ -1,0 +1,57 @@
+#!/bin/bash
+# conductctl check-config against the test bed: everything passes with a
+# good configuration (IMAP login, processed folder, SMTP login, and a
+# probe to a sub-address found in the alias's mailbox); a wrong password
+# or a missing processed folder fails with exit status 69.
+set -eu
+. "$top_srcdir/tests/e2e/cdlib.sh"
+
+cd_setup starttls
+# conductd has run once, so the processed folder exists.
+cd_once || tb_fail "pass failed"
+out=$(cd_ctl check-config 2>&1) || tb_fail "check-config failed: $out"
+echo "$out"
+for line in "^ok   IMAP login" "^ok   SMTP login" "^ok   sub-addressing" \
+    "^ok   template: ack" "^all checks passed"; do
+	echo "$out" | grep -q "$line" || tb_fail "no '$line' in: $out"
+done
+tb_pass "check-config passes on a good configuration"
+cd_expect_eq "probes left in INBOX" "$(tb_imap_count conduct INBOX)" 0
+cd_expect_eq "probes left in Processed" "$(tb_imap_count conduct Processed)" 0
+
+# A wrong IMAP password.
+printf 'not-the-password\n' >"$TB/wrong.pass"
+chmod 600 "$TB/wrong.pass"
+cp "$CONF" "$TB/good.conf"
+tb_ini_set "$CONF" imap password_file "$TB/wrong.pass"
+st=0
+out=$(cd_ctl check-config 2>&1) || st=$?
+cd_expect_eq "exit status with a wrong IMAP password" "$st" 69
+echo "$out" | grep -q '^FAIL IMAP login' || tb_fail "no IMAP failure: $out"
+tb_pass "a wrong IMAP password fails the check"
+
+# A wrong SMTP password.
+cp "$TB/good.conf" "$CONF"
+tb_ini_set "$CONF" smtp password_file "$TB/wrong.pass"
+st=0
+out=$(cd_ctl check-config 2>&1) || st=$?
+cd_expect_eq "exit status with a wrong SMTP password" "$st" 69
+echo "$out" | grep -q '^FAIL SMTP login' || tb_fail "no SMTP failure: $out"
+tb_pass "a wrong SMTP password fails the check"
+
+# A processed folder that does not exist is reported, not created.
+cp "$TB/good.conf" "$CONF"
+tb_ini_set "$CONF" imap processed_mailbox Nowhere
+st=0
+out=$(cd_ctl check-config 2>&1) || st=$?
+cd_expect_eq "exit status with a missing folder" "$st" 69
+echo "$out" | grep -q 'processed folder does not exist' ||
+    tb_fail "no missing-folder failure: $out"
+tb_pass "a missing processed folder fails the check and is not created"
+
+# conductd -n's checks come first: a bad key is a configuration error.
+cp "$TB/good.conf" "$CONF"
+tb_ini_set "$CONF" imap tls maybe
+st=0
+cd_ctl check-config >/dev/null 2>&1 || st=$?
+cd_expect_eq "exit status with a bad value" "$st" 78
