@@ -135,30 +135,49 @@ outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
 	return st == SMTP_TEMPFAIL && code == 0 ? SMTP_TEMPFAIL : SMTP_OK;
 }
 
-int
-outbox_run(struct store *s, outbox_send_fn send, void *arg,
-    struct outbox_result *resp)
+/* Sends the due rows once; 1 when the server proved unreachable. */
+static int
+outbox_pass(struct store *s, outbox_send_fn send, void *arg,
+    struct outbox_result *res)
 {
-	struct outbox_result	 res;
-	int64_t			*ids = NULL;
-	size_t			 n = 0, i;
-	int			 rc = 0;
+	int64_t	*ids = NULL;
+	size_t	 n = 0, i;
+	int	 rc = 0;
 
-	memset(&res, 0, sizeof(res));
 	if (store_outbox_due(s, clock_now(), OUTBOX_BATCH, &ids, &n) == -1) {
 		free(ids);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if ((rc = outbox_send_row(s, ids[i], send, arg, &res)) == -1)
+		if ((rc = outbox_send_row(s, ids[i], send, arg, res)) == -1)
 			break;
 		if (rc == SMTP_TEMPFAIL) {
 			log_info("outbox: server unreachable; %zu row(s) "
 			    "wait for the next attempt", n - i - 1);
+			rc = 1;
 			break;
 		}
 	}
 	free(ids);
+	return rc;
+}
+
+int
+outbox_run(struct store *s, outbox_send_fn send, void *arg,
+    struct outbox_result *resp)
+{
+	struct outbox_result	res;
+	int			rc, n;
+
+	memset(&res, 0, sizeof(res));
+	rc = outbox_pass(s, send, arg, &res);
+	/*
+	 * The server answers again: mail held back only because it was
+	 * unreachable goes now, not at the end of its backoff.
+	 */
+	if (rc == 0 && res.sent > 0 &&
+	    (n = store_outbox_retry_unreachable(s, clock_now())) != 0)
+		rc = n == -1 ? -1 : outbox_pass(s, send, arg, &res);
 	if (resp != NULL)
 		*resp = res;
 	return rc == -1 ? -1 : 0;

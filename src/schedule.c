@@ -236,8 +236,8 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
 	free(text);
 	if (rv == -1)
 		return -1;
-	xasprintf(&json, "{\"event\":\"ack-alarm\",\"code_name\":\"%s\","
-	    "\"deadline\":\"%s\"}", sc->code_name, deadline);
+	xasprintf(&json, "{\"code_name\":\"%s\",\"deadline\":\"%s\"}",
+	    sc->code_name, deadline);
 	buf_add(&s->hooks, json, strlen(json) + 1);
 	free(json);
 	return store_deadline_plan(s->store, sc->id, "ack-alarm", NULL,
@@ -445,7 +445,7 @@ schedule_digest_one(struct schedule *s, const struct member *m)
 
 	buf_init(&b);
 	clock_format(clock_now(), today, sizeof(today));
-	buf_printf(&b, "Weekly status of the %s, %.10s.\nOne line per open "
+	buf_printf(&b, "Weekly status of the %s, %.10s.\nOne entry per open "
 	    "case; the details only where you are on the case.\n\n",
 	    s->conf->committee_name, today);
 	dg.s = s;

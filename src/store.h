@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -301,6 +301,11 @@ int	store_outbox_get(struct store *, int64_t id, struct store_outbox_row *,
 	    char **from, char **rcpt, char **data, size_t *len);
 /* The earliest next attempt of a queued row: 1 (*when set), 0 none, -1. */
 int	store_outbox_next_attempt(struct store *, time_t *when);
+/*
+ * Makes queued rows that failed without a reply code (the server was
+ * unreachable) due at now; returns how many, or -1.
+ */
+int	store_outbox_retry_unreachable(struct store *, time_t now);
 /* Writes back state, attempts, next_attempt, sent_at and the error. */
 int	store_outbox_update(struct store *, const struct store_outbox_row *);
 /* Rows of one case (case_id 0: all), in id order. */
@@ -311,5 +316,66 @@ int	store_outbox_msgid_known(struct store *, const char *message_id);
 /* The case of the mail we sent with this Message-ID: 1, 0 none, -1. */
 int	store_outbox_case_by_msgid(struct store *, const char *message_id,
 	    int64_t *case_id);
+
+/* ------------------------------------------------------------------
+ * Admin: purge and counts (store_admin.c).
+ */
+
+/*
+ * Cases to purge: status is status (conductctl passes "closed") and the
+ * last activity on the case (its receipt, the latest message on it, the
+ * latest mail queued for it, which includes the command that closed it)
+ * is before before.  A case purged already is one again only if content
+ * was stored on it since.  Ids in id order (caller frees; NULL when *n
+ * is 0).
+ */
+int	store_purge_candidates(struct store *, const char *status,
+	    time_t before, int64_t **ids, size_t *n);
+
+struct store_purged {
+	int64_t	messages;	/* message contents dropped */
+	int64_t	outbox;		/* outgoing mails emptied */
+	int64_t	proposals;	/* proposals deleted, with their votes */
+};
+
+/*
+ * Drops the content of one case, atomically (a savepoint): the bytes of
+ * its messages, its sealed fields (reporter and its hash, report data,
+ * reported person, actions, resolution), its proposals and votes, and
+ * the envelope and message of its outgoing mail (the rows stay, emptied;
+ * mail still queued is marked failed).  Keeps the code name, status,
+ * dates, urgency, risks, members' standing, Message-ID hashes and
+ * whether it had a resolution; marks the case purged at now.  *p says
+ * what was removed.
+ */
+int	store_case_purge(struct store *, int64_t id, time_t now,
+	    struct store_purged *p);
+/* When the case's content was purged: 1 (*when set), 0 never, -1 error. */
+int	store_case_purged(struct store *, int64_t id, time_t *when);
+
+/*
+ * Outside a transaction: checkpoints and empties the WAL, VACUUMs, and
+ * empties the WAL again, so dropped (sealed) content leaves the files.
+ * Returns 0, 1 when another connection (a running conductd) kept the
+ * WAL from being emptied, -1 on error.
+ */
+int	store_compact(struct store *);
+
+/* Anonymous counts of the cases received at or after a time, by: */
+enum store_count_by {
+	STORE_COUNT_MONTH = 0,	/* "YYYY-MM", UTC */
+	STORE_COUNT_STATUS,	/* the status */
+	STORE_COUNT_RESOLUTION,	/* "with", "without" (never the text) */
+	STORE_COUNT_URGENT,	/* "yes", "no" */
+	STORE_COUNT_REPEAT,	/* the repeat risk */
+	STORE_COUNT_ALL		/* "cases": the total */
+};
+
+/*
+ * Calls cb(key, count) for each key with cases, keys in ascending
+ * order; cb returning -1 stops.  0, or -1 on error or when cb stopped.
+ */
+int	store_case_count(struct store *, time_t since, enum store_count_by,
+	    int (*cb)(const char *key, int64_t n, void *), void *);
 
 #endif

@@ -40,6 +40,7 @@ enum store_case_stmt {
 	SC_OUT_BY_MSGID,
 	SC_OUT_NEXT,
 	SC_OUT_KNOWN,
+	SC_OUT_RETRY,
 	SC_SET_STATUS,
 	SC_SET_SAFETY,
 	SC_SET_REPEAT,
@@ -122,6 +123,9 @@ static const char *const sc_sql[SC_MAX] = {
 	    "case_id IS NOT NULL LIMIT 1",
 	[SC_OUT_NEXT] =
 	    "SELECT min(next_attempt) FROM outbox WHERE state = 'queued'",
+	[SC_OUT_RETRY] =
+	    "UPDATE outbox SET next_attempt = ?1 WHERE state = 'queued' AND "
+	    "last_code = 0 AND attempts > 0 AND next_attempt > ?1",
 	[SC_OUT_KNOWN] = "SELECT id FROM outbox WHERE msgid_hash = ?1 LIMIT 1",
 	[SC_SET_STATUS] = "UPDATE cases SET status = ?2 WHERE id = ?1",
 	[SC_SET_SAFETY] = "UPDATE cases SET safety = ?2 WHERE id = ?1",
@@ -1076,4 +1080,17 @@ store_outbox_msgid_known(struct store *s, const char *message_id)
 	    strlen(message_id), h);
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	return store_lookup_id(s, st, &id, "outbox message-id");
+}
+
+int
+store_outbox_retry_unreachable(struct store *s, time_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_OUT_RETRY)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	if (store_step_done(s, st, "outbox retry") == -1)
+		return -1;
+	return sqlite3_changes(s->db);
 }

@@ -245,3 +245,186 @@ cd_wait_grep() {
 cd_status() {
 	cd_ctl cases --csv | awk -F, -v c="$1" '$1 == c { print $3 }'
 }
+
+# ------------------------------------------------ scheduler (t-schedule.sh,
+# t-digest.sh)
+
+# cd_txt FILE: the decoded text beside a fetched .eml.
+cd_txt() {
+	echo "${1%.eml}.txt"
+}
+
+# cd_hdr FILE NAME: a header of a fetched message, RFC 2047 decoded.
+cd_hdr() {
+	cd_header "$(cd_txt "$1")" "$2"
+}
+
+# cd_has FILE STRING: the raw or decoded message holds STRING.
+cd_has() {
+	grep -a -q -F -- "$2" "$1" "$(cd_txt "$1")"
+}
+
+# cd_msend FROM TO SUBJECT BODY
+cd_msend() {
+	tb_send "$1" "$2" --header "Subject: $3" --body "$4"
+}
+
+# cd_exactly USER N STRING...: exactly N messages of USER hold every STRING.
+cd_exactly() {
+	local user=$1 want=$2 n
+	shift 2
+	n=$(cd_ngrep "$user" "$@")
+	[ "$n" = "$want" ] ||
+	    tb_fail "$user has $n message(s) holding [$*], not $want"
+}
+
+# cd_maddr USER CODE: USER's per-case address (From of the first conflict
+# check of CODE that USER got).
+cd_maddr() {
+	local f a
+	if [ -s "$TB/maddr.$1.$2" ]; then
+		cat "$TB/maddr.$1.$2"
+		return 0
+	fi
+	f=$(cd_grep "$1" "Subject: [CoC $2] Conflict check" | head -1)
+	[ -n "$f" ] || tb_fail "$1 has no conflict check for $2"
+	a=$(cd_hdr "$f" From |
+	    grep -Eo "conduct\+$2-m[0-9a-f]{12}@$TB_DOMAIN") ||
+	    tb_fail "$1's conflict check for $2 is not from a per-case address"
+	echo "$a" >"$TB/maddr.$1.$2"
+	echo "$a"
+}
+
+# cd_codename USER: the code name in the subject of USER's (the
+# reporter's) acknowledgment; waits for it.
+cd_codename() {
+	local f c
+	f=$(cd_wait_grep "$1" 1 "Subject: [CoC ")
+	c=$(cd_hdr "$f" Subject |
+	    sed -n 's/^.*\[CoC \([a-z]*-[a-z]*\)\].*$/\1/p')
+	[ -n "$c" ] || tb_fail "no code name in $1's acknowledgment"
+	echo "$c"
+}
+
+# cd_one_recipient FILE USER: the message is addressed to USER alone.
+cd_one_recipient() {
+	local to
+	to="$(cd_hdr "$1" To) $(cd_hdr "$1" Cc)"
+	[ "$(echo "$to" | grep -o '@' | wc -l)" = 1 ] &&
+	    echo "$to" | grep -q -F "$2@$TB_DOMAIN" ||
+	    tb_fail "$(basename "$1") to $2 is addressed to '$to'"
+}
+
+# cd_wait_queue: waits (bounded) until the test bed's Postfix has no
+# message left in its queue, i.e. everything conductd handed it has been
+# delivered.  After "cd_once; cd_wait_queue" a mailbox that lacks a
+# message really did not get it.
+cd_wait_queue() {
+	local q=$TB/postfix/spool end n
+	end=$(( $(date +%s) + ${TB_TIMEOUT:-20} ))
+	while :; do
+		n=$(find "$q/maildrop" "$q/incoming" "$q/active" "$q/deferred" \
+		    "$q/hold" -type f 2>/dev/null | wc -l)
+		[ "$n" = 0 ] && return 0
+		[ "$(date +%s)" -lt "$end" ] ||
+		    tb_fail "$n message(s) still in Postfix's queue"
+		sleep 0.05
+	done
+}
+
+# cd_received CODE: the case's receipt time, seconds since the epoch.
+cd_received() {
+	local r
+	r=$(cd_ctl cases --csv | awk -F, -v c="$1" '$1 == c { print $2 }')
+	[ -n "$r" ] || tb_fail "no receipt time for $1 in conductctl cases"
+	date -u -d "$r" +%s || tb_fail "bad receipt time '$r' for $1"
+}
+
+# cd_next_due CODE: what conductctl cases prints for CODE from its
+# "NEXT DUE" column on (the time, then "overdue" when it has passed).
+cd_next_due() {
+	cd_ctl cases | awk -v c="$1" '
+	    NR == 1 { i = index($0, "NEXT DUE"); next }
+	    $1 == c { if (i) print substr($0, i); else print "(no NEXT DUE column)" }'
+}
+
+# cd_webhook_start: an HTTP listener on a free loopback port that answers
+# every request "200 OK" and appends it to $TB/webhook.log, each followed
+# by a line "--- end of request".  Sets CD_WEBHOOK_PORT; the listener is
+# stopped (by its process group) on exit.  (Perl rather than a loop of
+# "nc -l": between two nc runs nothing listens, and a second request
+# right after the first is refused.)
+CD_WEBHOOK_PID=""
+cd_webhook_start() {
+	CD_WEBHOOK_PORT=$(tb__pick_port)
+	TB_PORTS_TAKEN="$TB_PORTS_TAKEN $CD_WEBHOOK_PORT"
+	: >"$TB/webhook.log"
+	setsid perl -MIO::Socket::INET -e '
+	my ($log, $port) = @ARGV;
+	my $srv = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+	    LocalPort => $port, Listen => 16, ReuseAddr => 1)
+	    or die "webhook listener: $!\n";
+	while (my $c = $srv->accept) {
+		my ($req, $len) = ("", 0);
+		local $/ = "\r\n";
+		while (defined(my $l = <$c>)) {
+			$req .= $l;
+			$len = $1 if $l =~ /^content-length:\s*(\d+)/i;
+			last if $l eq "\r\n";
+		}
+		my $body = "";
+		read($c, $body, $len) if $len > 0;
+		open(my $fh, ">>", $log) or die "$log: $!\n";
+		print $fh $req, $body, "\n--- end of request\n";
+		close $fh;
+		print $c "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n",
+		    "Connection: close\r\n\r\n";
+		close $c;
+	}' "$TB/webhook.log" "$CD_WEBHOOK_PORT" \
+	    </dev/null >/dev/null 2>>"$TB/webhook.err" &
+	CD_WEBHOOK_PID=$!
+	echo "$CD_WEBHOOK_PID" >"$TB/webhook.pid"
+	trap cd__webhook_exit EXIT
+	tb_wait_for tb__port_listening "$CD_WEBHOOK_PORT"
+}
+
+cd_webhook_stop() {
+	[ -n "$CD_WEBHOOK_PID" ] || return 0
+	if tb__alive "$CD_WEBHOOK_PID" && tb__ours "$CD_WEBHOOK_PID"; then
+		kill -TERM -- "-$CD_WEBHOOK_PID" 2>/dev/null
+		PGID_WANTED=$CD_WEBHOOK_PID tb__group_alive &&
+		    ! tb__wait_group_gone "$CD_WEBHOOK_PID" 2000 &&
+		    kill -KILL -- "-$CD_WEBHOOK_PID" 2>/dev/null
+	fi
+	wait "$CD_WEBHOOK_PID" 2>/dev/null
+	CD_WEBHOOK_PID=""
+	return 0
+}
+
+cd__webhook_exit() {
+	local rc=$?
+	set +e
+	cd_webhook_stop
+	(exit "$rc")
+	cd_cleanup
+}
+
+# cd_webhook_requests: one line per POST received so far:
+# "METHOD PATH<TAB>code_name<TAB>deadline<TAB>keys,sorted<TAB>raw body".
+cd_webhook_requests() {
+	perl -MJSON::PP -e '
+	local $/; my $log = <STDIN>;
+	for my $r (split /^--- end of request$/m, $log) {
+		$r =~ s/^\s+//;
+		next unless length $r;
+		my ($head, $body) = split /\r?\n\r?\n/, $r, 2;
+		my ($req) = $head =~ /^(\S+ \S+)/;
+		$body //= ""; $body =~ s/\s+$//;
+		my $j = eval { decode_json($body) };
+		my @k = ref $j eq "HASH" ? sort keys %$j : ("(not a JSON object)");
+		printf "%s\t%s\t%s\t%s\t%s\n", $req // "-",
+		    ref $j eq "HASH" ? $j->{code_name} // "" : "",
+		    ref $j eq "HASH" ? $j->{deadline} // "" : "",
+		    join(",", @k), $body;
+	}' <"$TB/webhook.log"
+}
