@@ -428,3 +428,14 @@ cd_webhook_requests() {
 		    join(",", @k), $body;
 	}' <"$TB/webhook.log"
 }
+
+# cd_committee: appends the committee of five most tests use to $CONF:
+# leads Alice and Bob, members Carol and Dave, backup Erin.
+cd_committee() {
+	local m name
+	for m in Alice:lead Bob:lead Carol:member Dave:member Erin:backup; do
+		name=${m%%:*}
+		printf '\n[member %s]\nemail = %s@example.test\nrole = %s\n' \
+		    "$name" "$(echo "$name" | tr 'A-Z' 'a-z')" "${m#*:}" >>"$CONF"
+	done
+}

@@ -27,28 +27,7 @@ NAMES="Alice Bob Carol Dave Erin"
 declare -A nb cb cc
 
 cd_setup starttls
-cat >>"$CONF" <<EOF
-
-[member Alice]
-email = alice@$D
-role = lead
-
-[member Bob]
-email = bob@$D
-role = lead
-
-[member Carol]
-email = carol@$D
-role = member
-
-[member Dave]
-email = dave@$D
-role = member
-
-[member Erin]
-email = erin@$D
-role = backup
-EOF
+cd_committee
 
 # pass N: waits for N messages in the alias's INBOX, then one pass.
 pass() {

@@ -33,27 +33,8 @@ followup_within = 7d
 reminders = 2d, 1d
 digest_day = monday
 digest_hour = 9
-
-[member Alice]
-email = alice@$D
-role = lead
-
-[member Bob]
-email = bob@$D
-role = lead
-
-[member Carol]
-email = carol@$D
-role = member
-
-[member Dave]
-email = dave@$D
-role = member
-
-[member Erin]
-email = erin@$D
-role = backup
 EOF
+cd_committee
 
 # pass OFFSET [N]: waits for N messages in the alias's INBOX, runs one
 # pass with the clock moved by OFFSET seconds, then waits until Postfix

@@ -42,27 +42,8 @@ urgent_repeat = 1h
 digest_day = monday
 digest_hour = 9
 webhook_url = http://127.0.0.1:$CD_WEBHOOK_PORT/alarm
-
-[member Alice]
-email = alice@$D
-role = lead
-
-[member Bob]
-email = bob@$D
-role = lead
-
-[member Carol]
-email = carol@$D
-role = member
-
-[member Dave]
-email = dave@$D
-role = member
-
-[member Erin]
-email = erin@$D
-role = backup
 EOF
+cd_committee
 
 # dhm SECONDS: "5d 0h 1m", for messages.
 dhm() {
