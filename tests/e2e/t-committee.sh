@@ -154,7 +154,7 @@ for u in alice carol dave; do
 	has "$f" "Bob (bob@$D)" || tb_fail "$u's conflict check does not name the reported person"
 	has "$f" "#noconflict" || tb_fail "$u's conflict check does not ask for #noconflict"
 	has "$f" "#conflict" || tb_fail "$u's conflict check does not offer #conflict"
-	for secret in reporter1 Robin tangerine "workshop room" screenshot \
+	for secret in reporter1 Robin "tangerine umbrella" "workshop room" screenshot \
 	    "unwanted comments"; do
 		! has "$f" "$secret" ||
 		    tb_fail "$u's conflict check for $A reveals '$secret'"
@@ -513,7 +513,7 @@ tb_pass "'exclude: Dave' kept dave out of $F; no backup for $F"
 # ------------------------------------------------------------ the end
 # Bob, reported on A, never got a word of it.
 exactly bob 0 "$A"
-exactly bob 0 "tangerine"
+exactly bob 0 "tangerine umbrella"
 tb_pass "bob's mailbox holds nothing about $A"
 # Bob, named in C after the triage, got nothing more than the triage check.
 exactly bob 1 "[CoC $C]"
@@ -523,7 +523,7 @@ tb_pass "bob got nothing about $C after he was named"
 # else.
 for u in carol dave; do
 	exactly $u 1 "$A"
-	exactly $u 0 "tangerine"
+	exactly $u 0 "tangerine umbrella"
 	exactly $u 0 "mango-signal"
 	exactly $u 0 "screenshot.png"
 done

@@ -96,7 +96,7 @@ cd_expect_eq "rows after the UIDVALIDITY change" "$(cd_rows)" 8
 cd_expect_eq "left in INBOX" "$(tb_imap_count conduct INBOX)" 0
 
 # Logs carry ids, never addresses or words of a report.
-for needle in reporter1@example.test reporter2@example.test periwinkle \
+for needle in reporter1@example.test reporter2@example.test "periwinkle lantern" \
     '보라색' 'Report: harassment'; do
 	if grep -q -F -- "$needle" "$TB/conductd.log"; then
 		tb_fail "the log holds '$needle'"
