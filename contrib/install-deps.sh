@@ -10,7 +10,8 @@ libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libsodium-dev libinih-dev
 libgnutls28-dev libxml2-dev
 dovecot-core dovecot-imapd dovecot-lmtpd postfix
 swaks libnet-ssleay-perl libio-socket-ssl-perl curl openssl
-mandoc sqlite3 binutils iproute2 procps"
+mandoc sqlite3 binutils iproute2 procps
+systemd libsystemd-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install)" >&2

@@ -693,21 +693,26 @@ cmd_reported(struct cmail *cm, const char *arg, const char *rest)
 	char			*reporter = NULL;
 	void			*raw;
 	size_t			 len;
-	int			 rv = -1;
+	int			 rc = -1, rv = -1;
 
 	(void)rest;
 	if (store_case_set_text(cm->c->store, cm->sc.id, STORE_CASE_REPORTED,
 	    arg) == -1 || store_case_set_number(cm->c->store, cm->sc.id,
 	    STORE_CASE_TRIAGE, 0) == -1 ||
 	    store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1 ||
-	    store_message_raw(cm->c->store, cm->sc.report_message, &raw,
-	    &len, &info) != 0) {
+	    (rc = store_message_raw(cm->c->store, cm->sc.report_message, &raw,
+	    &len, &info)) == -1) {
 		crypto_freestr(reporter);
 		return -1;
 	}
-	msg = mime_parse(raw, len, info.truncated);
-	crypto_wipe(raw, len);
-	free(raw);
+	/* A purged case (conductctl purge) keeps no report: names only. */
+	if (rc == 1)
+		msg = mime_parse("", 0, 0);
+	else {
+		msg = mime_parse(raw, len, info.truncated);
+		crypto_wipe(raw, len);
+		free(raw);
+	}
 	cm->sc.triage = 0;
 	buf_printf(&cm->echo, "%s named the reported person: %s\n",
 	    cm->from->name, arg);

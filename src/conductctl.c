@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "cases.h"
 #include "clock.h"
 #include "committee.h"
@@ -55,22 +56,30 @@ struct verb {
 
 static int	verb_cases(struct ctl *, int, char **);
 static int	verb_check_config(struct ctl *, int, char **);
+static int	verb_export(struct ctl *, int, char **);
 static int	verb_init(struct ctl *, int, char **);
 static int	verb_members(struct ctl *, int, char **);
 static int	verb_messages(struct ctl *, int, char **);
 static int	verb_onboard(struct ctl *, int, char **);
+static int	verb_purge(struct ctl *, int, char **);
 static int	verb_show(struct ctl *, int, char **);
 static int	verb_show_message(struct ctl *, int, char **);
+static int	verb_transparency(struct ctl *, int, char **);
 
 static const struct verb verbs[] = {
 	{ "cases", verb_cases, VERB_STORE, "cases [--csv]" },
 	{ "check-config", verb_check_config, VERB_STORE, "check-config" },
+	{ "export", verb_export, VERB_STORE, "export CODE-NAME > FILE" },
 	{ "init", verb_init, 0, "init" },
 	{ "members", verb_members, 0, "members" },
 	{ "messages", verb_messages, VERB_STORE, "messages" },
 	{ "onboard", verb_onboard, VERB_STORE, "onboard NAME" },
+	{ "purge", verb_purge, VERB_STORE,
+	    "purge --closed-before YYYY-MM-DD [--dry-run]" },
 	{ "show", verb_show, VERB_STORE, "show CODE-NAME" },
 	{ "show-message", verb_show_message, VERB_STORE, "show-message ID" },
+	{ "transparency", verb_transparency, VERB_STORE,
+	    "transparency --since YYYY-MM-DD [--csv]" },
 };
 
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
@@ -500,13 +509,16 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	struct store_case	 c;
 	struct show_ctx		 sc;
 	char			 received[32], ack[32], *reporter = NULL;
-	int			 rc;
+	char			 when[32];
+	time_t			 purged_at;
+	int			 rc, purged;
 
 	if (argc != 2)
 		usage();
 	if ((rc = store_case_by_code(ctl->store, argv[1], &c)) == 0)
 		errx(EX_NOINPUT, "%s: no such case", argv[1]);
-	if (rc == -1)
+	if (rc == -1 || (purged = store_case_purged(ctl->store, c.id,
+	    &purged_at)) == -1)
 		errx(EX_SOFTWARE, "cannot read the case");
 	format_time(c.received, received, sizeof(received));
 	format_time(c.ack_sent, ack, sizeof(ack));
@@ -515,6 +527,11 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	printf("Safety risk: %s, repeat risk: %s%s\n", c.safety,
 	    c.repeat_risk, c.triage ? "; reported person not identified" :
 	    "");
+	if (purged) {
+		format_time(purged_at, when, sizeof(when));
+		printf("Content purged %s: the report, its data, names, "
+		    "addresses and mail are gone\n", when);
+	}
 	show_sealed(ctl, c.id, STORE_CASE_REPORTED, "Reported person");
 	show_sealed(ctl, c.id, STORE_CASE_ACTIONS, "Actions needed");
 	show_sealed(ctl, c.id, STORE_CASE_RESOLUTION, "Resolution");
@@ -528,7 +545,8 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	if (c.repeat_sender)
 		printf("Note: the same sender reported less than 24 h "
 		    "earlier\n");
-	show_fields(ctl, c.id);
+	if (!purged)
+		show_fields(ctl, c.id);
 	printf("\nMessages:\n");
 	sc.ctl = ctl;
 	sc.case_id = c.id;
@@ -536,7 +554,7 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	show_members(ctl, c.id);
 	printf("\nDelivery log (who was sent what, when):\n");
 	store_outbox_foreach(ctl->store, c.id, show_outbox_cb, &sc);
-	if (c.report_message != 0) {
+	if (c.report_message != 0 && !purged) {
 		printf("\n---- the report (message %lld) ----\n",
 		    (long long)c.report_message);
 		print_message(ctl, c.report_message);
@@ -724,6 +742,485 @@ verb_check_config(struct ctl *ctl, int argc, char **argv)
 	printf("%s\n", fails == 0 ? "all checks passed" :
 	    "some checks failed");
 	return fails == 0 ? EX_OK : EX_UNAVAILABLE;
+}
+
+/*
+ * Record keeping: export, purge, transparency.
+ */
+
+/* Parses YYYY-MM-DD as that day's midnight UTC, or exits EX_USAGE. */
+static time_t
+parse_date(const char *opt, const char *s)
+{
+	struct tm	tm;
+	time_t		t;
+	size_t		i;
+	int		y, m, d;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if ((i == 4 || i == 7) ? s[i] != '-' :
+		    (s[i] < '0' || s[i] > '9'))
+			break;
+	if (i != 10 || s[i] != '\0')
+		errx(EX_USAGE, "%s %s: not a date (YYYY-MM-DD, UTC)", opt, s);
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	/* timegm() normalizes: 2026-02-30 comes back as March. */
+	if ((t = timegm(&tm)) == (time_t)-1 || tm.tm_year != y - 1900 ||
+	    tm.tm_mon != m - 1 || tm.tm_mday != d)
+		errx(EX_USAGE, "%s %s: no such day", opt, s);
+	return t;
+}
+
+/* One message or outgoing mail of a case, for sorting by time. */
+struct export_item {
+	time_t	 when;
+	int	 outbox;	/* 0: a stored message */
+	int64_t	 id;
+};
+
+struct export_ctx {
+	int64_t			 case_id;
+	struct export_item	*v;
+	size_t			 n, cap;
+};
+
+static void
+export_add(struct export_ctx *x, time_t when, int outbox, int64_t id)
+{
+	if (x->n == x->cap) {
+		x->cap = x->cap == 0 ? 32 : x->cap * 2;
+		x->v = xreallocarray(x->v, x->cap, sizeof(*x->v));
+	}
+	x->v[x->n].when = when;
+	x->v[x->n].outbox = outbox;
+	x->v[x->n++].id = id;
+}
+
+static int
+export_message_cb(const struct store_msg_info *m, void *arg)
+{
+	struct export_ctx	*x = arg;
+
+	/* Copies of a message hold no content of their own. */
+	if (m->case_id == x->case_id && m->dup_of == 0)
+		export_add(x, m->received, 0, m->id);
+	return 0;
+}
+
+static int
+export_outbox_cb(const struct store_outbox_row *r, void *arg)
+{
+	export_add(arg, r->created, 1, r->id);
+	return 0;
+}
+
+/* Time order; at the same second, what came in before what it caused. */
+static int
+export_cmp(const void *a, const void *b)
+{
+	const struct export_item	*x = a, *y = b;
+
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	if (x->outbox != y->outbox)
+		return x->outbox - y->outbox;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* An address fit for the From_ line: no blanks or controls, never "". */
+static void
+mbox_sender(const char *addr, char *buf, size_t size)
+{
+	size_t	i;
+
+	if (addr == NULL || addr[0] == '\0')
+		addr = "MAILER-DAEMON";
+	snprintf(buf, size, "%s", addr);
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] <= ' ' || buf[i] == 0x7f)
+			buf[i] = '_';
+}
+
+/*
+ * Writes one mboxrd record: the From_ line, our header, then the
+ * message with CRLF line ends turned into LF and every line matching
+ * ">*From " quoted with one more '>', and a blank line.
+ */
+static void
+mbox_write(const char *sender, time_t when, const char *header,
+    const char *data, size_t len)
+{
+	struct tm	 tm;
+	const char	*p, *end = data + len, *eol;
+	char		 date[40];
+	size_t		 n, i;
+
+	if (gmtime_r(&when, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm) == 0)
+		snprintf(date, sizeof(date), "Thu Jan  1 00:00:00 1970");
+	printf("From %s %s\n%s", sender, date, header);
+	for (p = data; p < end; p = eol) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		n = (size_t)(eol - p);
+		if (eol < end)
+			eol++;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		for (i = 0; i < n && p[i] == '>'; i++)
+			;
+		if (n - i >= 5 && memcmp(p + i, "From ", 5) == 0)
+			putchar('>');
+		fwrite(p, 1, n, stdout);
+		putchar('\n');
+	}
+	putchar('\n');
+}
+
+static void
+export_message(struct ctl *ctl, int64_t id)
+{
+	struct store_msg_info	 info;
+	struct mime_msg		*msg;
+	const char		*rp;
+	char			 sender[ADDRESS_MAX], header[128], *addr;
+	void			*raw;
+	size_t			 len;
+	int			 rc;
+
+	if ((rc = store_message_raw(ctl->store, id, &raw, &len, &info)) == 1)
+		return;		/* content dropped: a #conflict answer */
+	if (rc == -1)
+		errx(EX_DATAERR, "message %lld: cannot be decrypted (wrong "
+		    "key, or the database was altered)", (long long)id);
+	/* The envelope sender, as delivered, else the From address. */
+	msg = mime_parse(raw, len, info.truncated);
+	addr = xstrdup((rp = mime_header(msg, "Return-Path")) != NULL ?
+	    rp : msg->from_addr);
+	addr[strcspn(addr, ">")] = '\0';
+	mbox_sender(addr + (addr[0] == '<'), sender, sizeof(sender));
+	snprintf(header, sizeof(header), "X-Conductd-Export: message %lld "
+	    "(%s%s)\n", (long long)id, info.kind[0] != '\0' ? info.kind :
+	    "unhandled", info.truncated ? ", cut at max_message_size" : "");
+	mbox_write(sender, info.received, header, raw, len);
+	crypto_freestr(addr);
+	mime_msg_free(msg);
+	crypto_wipe(raw, len);
+	free(raw);
+}
+
+static void
+export_outbox(struct ctl *ctl, int64_t id)
+{
+	struct store_outbox_row	 r;
+	char			 sender[ADDRESS_MAX], rcpt[ADDRESS_MAX];
+	char			 header[ADDRESS_MAX + 128], when[32];
+	char			*from, *to, *data;
+	size_t			 len;
+
+	if (store_outbox_get(ctl->store, id, &r, &from, &to, &data, &len) != 1)
+		errx(EX_DATAERR, "outgoing mail %lld: cannot be decrypted "
+		    "(wrong key, or the database was altered)", (long long)id);
+	mbox_sender(from, sender, sizeof(sender));
+	mbox_sender(to, rcpt, sizeof(rcpt));
+	format_time(r.sent_at, when, sizeof(when));
+	snprintf(header, sizeof(header), "X-Conductd-Export: outgoing mail "
+	    "%lld (%s, %s%s%s) to <%s>\n", (long long)id, r.kind,
+	    store_outbox_strstate(r.state), r.sent_at != 0 ? " " : "",
+	    r.sent_at != 0 ? when : "", rcpt);
+	mbox_write(sender, r.created, header, data, len);
+	crypto_freestr(from);
+	crypto_freestr(to);
+	crypto_wipe(data, len);
+	free(data);
+}
+
+static int
+verb_export(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_case	 c;
+	struct export_ctx	 x;
+	char			 when[32];
+	time_t			 purged;
+	size_t			 i;
+	int			 rc;
+
+	if (argc != 2)
+		usage();
+	if ((rc = store_case_by_code(ctl->store, argv[1], &c)) == 0)
+		errx(EX_NOINPUT, "%s: no such case", argv[1]);
+	if (rc == -1 || (rc = store_case_purged(ctl->store, c.id, &purged))
+	    == -1)
+		errx(EX_SOFTWARE, "cannot read the case");
+	if (rc == 1) {
+		format_time(purged, when, sizeof(when));
+		errx(EX_NOINPUT, "%s: content purged %s; nothing to export",
+		    c.code_name, when);
+	}
+	/* Raw mail can hold escape sequences meant for a terminal. */
+	if (isatty(STDOUT_FILENO))
+		errx(EX_USAGE, "export writes an mbox: redirect it to a file");
+	memset(&x, 0, sizeof(x));
+	x.case_id = c.id;
+	if (store_message_foreach(ctl->store, export_message_cb, &x) == -1 ||
+	    store_outbox_foreach(ctl->store, c.id, export_outbox_cb, &x) == -1)
+		errx(EX_SOFTWARE, "cannot list the case's mail");
+	qsort(x.v, x.n, sizeof(*x.v), export_cmp);
+	for (i = 0; i < x.n; i++) {
+		if (x.v[i].outbox)
+			export_outbox(ctl, x.v[i].id);
+		else
+			export_message(ctl, x.v[i].id);
+	}
+	free(x.v);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(EX_IOERR, "stdout");
+	return EX_OK;
+}
+
+/* Purges in one transaction; with dry set, rolls it back instead. */
+static int
+verb_purge(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_purged	 p, sum;
+	struct store_case	 c;
+	int64_t			*ids;
+	size_t			 n, i;
+	time_t			 before = 0;
+	char			**names;
+	int			 dry = 0, have = 0, rc;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry = 1;
+		else if (strcmp(argv[i], "--closed-before") == 0 &&
+		    i + 1 < (size_t)argc) {
+			before = parse_date(argv[i], argv[i + 1]);
+			have = 1;
+			i++;
+		} else
+			usage();
+	}
+	if (!have)
+		usage();
+	if (store_begin(ctl->store) == -1)
+		errx(EX_TEMPFAIL, "cannot start a transaction (is the "
+		    "database busy?)");
+	if (store_purge_candidates(ctl->store, cases_strstatus(CASE_CLOSED),
+	    before, &ids, &n) == -1)
+		errx(EX_SOFTWARE, "cannot list the closed cases");
+	names = xcalloc(n + 1, sizeof(*names));
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < n; i++) {
+		if (store_case_get(ctl->store, ids[i], &c) != 1 ||
+		    store_case_purge(ctl->store, ids[i], clock_now(), &p) ==
+		    -1) {
+			store_rollback(ctl->store);
+			errx(EX_SOFTWARE, "purge failed; nothing was changed");
+		}
+		names[i] = xstrdup(c.code_name);
+		sum.messages += p.messages;
+		sum.outbox += p.outbox;
+		sum.proposals += p.proposals;
+	}
+	if (dry)
+		store_rollback(ctl->store);
+	else if (store_commit(ctl->store) == -1)
+		errx(EX_SOFTWARE, "commit failed; nothing was changed");
+	printf("%s %zu case(s): %lld messages, %lld outgoing mails, %lld "
+	    "proposals\n", dry ? "would purge" : "purged", n,
+	    (long long)sum.messages, (long long)sum.outbox,
+	    (long long)sum.proposals);
+	for (i = 0; i < n; i++) {
+		printf("\t%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	free(ids);
+	if (dry || n == 0)
+		return EX_OK;
+	if ((rc = store_compact(ctl->store)) == -1)
+		warnx("the database could not be compacted: the removed "
+		    "(sealed) content stays in its free pages until it is");
+	else if (rc == 1)
+		warnx("conductd holds the write-ahead log: the removed "
+		    "(sealed) content leaves it at its next checkpoint");
+	return EX_OK;
+}
+
+/* One section of the transparency figures. */
+struct tp_section {
+	const char		*name;		/* in the CSV */
+	const char		*title;		/* in the text */
+	enum store_count_by	 by;
+	const char		*keys;		/* always shown, even at 0 */
+};
+
+static const struct tp_section tp_sections[] = {
+	{ "month", "Month received", STORE_COUNT_MONTH, NULL },
+	{ "status", "Status", STORE_COUNT_STATUS, NULL },
+	{ "resolution", "Resolution recorded", STORE_COUNT_RESOLUTION,
+	    "with without" },
+	{ "urgent", "Urgent (ongoing)", STORE_COUNT_URGENT, "yes no" },
+	{ "repeat_risk", "Repeat risk", STORE_COUNT_REPEAT,
+	    "yes no maybe unknown" },
+	{ "total", "Total", STORE_COUNT_ALL, "cases" },
+};
+
+struct tp_row {
+	char	 key[32];
+	int64_t	 n;
+	int	 shown;
+};
+
+struct tp_ctx {
+	const struct tp_section	*sec;
+	int			 csv;
+	struct tp_row		*v;
+	size_t			 n, cap;
+};
+
+static int
+tp_row_cb(const char *key, int64_t n, void *arg)
+{
+	struct tp_ctx	*t = arg;
+	size_t		 i;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap == 0 ? 16 : t->cap * 2;
+		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
+	}
+	/* Keys are fixed words and dates; anything else shows as '?'. */
+	snprintf(t->v[t->n].key, sizeof(t->v[t->n].key), "%s", key);
+	for (i = 0; t->v[t->n].key[i] != '\0'; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789-_",
+		    t->v[t->n].key[i]) == NULL)
+			t->v[t->n].key[i] = '?';
+	t->v[t->n].n = n;
+	t->v[t->n++].shown = 0;
+	return 0;
+}
+
+/* Prints the count of key (0 if no case has it) and marks it shown. */
+static void
+tp_show(struct tp_ctx *t, const char *key)
+{
+	int64_t	n = 0;
+	size_t	i;
+
+	for (i = 0; i < t->n; i++)
+		if (!t->v[i].shown && strcmp(t->v[i].key, key) == 0) {
+			n = t->v[i].n;
+			t->v[i].shown = 1;
+		}
+	if (t->csv)
+		printf("%s,%s,%lld\n", t->sec->name, key, (long long)n);
+	else
+		printf("  %-20s %8lld\n", key, (long long)n);
+}
+
+/* Every month from since's to the last with cases or now's, gaps at 0. */
+static void
+tp_months(struct tp_ctx *t, time_t since)
+{
+	struct tm	tm;
+	time_t		now;
+	char		key[16];
+	int		m, last, y, mo;
+
+	if (gmtime_r(&since, &tm) == NULL)
+		return;
+	m = tm.tm_year * 12 + tm.tm_mon;
+	now = clock_now();
+	if (gmtime_r(&now, &tm) == NULL)
+		return;
+	last = tm.tm_year * 12 + tm.tm_mon;
+	if (t->n > 0 && sscanf(t->v[t->n - 1].key, "%d-%d", &y, &mo) == 2 &&
+	    (y - 1900) * 12 + mo - 1 > last)
+		last = (y - 1900) * 12 + mo - 1;
+	for (; m <= last; m++) {
+		snprintf(key, sizeof(key), "%04d-%02d", m / 12 + 1900,
+		    m % 12 + 1);
+		tp_show(t, key);
+	}
+}
+
+static void
+tp_section(struct ctl *ctl, const struct tp_section *sec, time_t since,
+    int csv)
+{
+	struct tp_ctx	 t;
+	char		*keys, *k, *save = NULL;
+	int		 s;
+	size_t		 i;
+
+	memset(&t, 0, sizeof(t));
+	t.sec = sec;
+	t.csv = csv;
+	if (store_case_count(ctl->store, since, sec->by, tp_row_cb, &t) == -1)
+		errx(EX_SOFTWARE, "cannot count the cases");
+	if (!csv)
+		printf("%-22s %8s\n", sec->title, "cases");
+	if (sec->by == STORE_COUNT_MONTH)
+		tp_months(&t, since);
+	else if (sec->by == STORE_COUNT_STATUS)
+		for (s = CASE_NEW; s <= CASE_CLOSED; s++)
+			tp_show(&t, cases_strstatus((enum case_status)s));
+	else if (sec->keys != NULL) {
+		keys = xstrdup(sec->keys);
+		for (k = strtok_r(keys, " ", &save); k != NULL;
+		    k = strtok_r(NULL, " ", &save))
+			tp_show(&t, k);
+		free(keys);
+	}
+	for (i = 0; i < t.n; i++)
+		if (!t.v[i].shown)
+			tp_show(&t, t.v[i].key);
+	if (!csv)
+		printf("\n");
+	free(t.v);
+}
+
+static int
+verb_transparency(struct ctl *ctl, int argc, char **argv)
+{
+	const char	*sincestr = NULL;
+	time_t		 since = 0;
+	char		 date[32];
+	size_t		 i;
+	int		 csv = 0;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--csv") == 0)
+			csv = 1;
+		else if (strcmp(argv[i], "--since") == 0 &&
+		    i + 1 < (size_t)argc) {
+			sincestr = argv[++i];
+			since = parse_date(argv[i - 1], sincestr);
+		} else
+			usage();
+	}
+	if (sincestr == NULL)
+		usage();
+	if (csv)
+		printf("section,key,count\n");
+	else {
+		format_time(clock_now(), date, sizeof(date));
+		printf("Cases received since %s (UTC), counted %s.\n"
+		    "Counts are raw: small numbers are not suppressed.\n\n",
+		    sincestr, date);
+	}
+	for (i = 0; i < sizeof(tp_sections) / sizeof(tp_sections[0]); i++)
+		tp_section(ctl, &tp_sections[i], since, csv);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(EX_IOERR, "stdout");
+	return EX_OK;
 }
 
 int

@@ -6,7 +6,9 @@
  * drained; the outbox also wakes the loop when a retry falls due.
  * SIGTERM and SIGINT finish the current step and exit; SIGHUP re-reads
  * the configuration.  --once does a single pass (fetch, cases, outbox)
- * and exits (tests, cron).
+ * and exits (tests, cron).  Under systemd (Type=notify) it reports ready
+ * after the first IMAP login, each reload, its stop, and feeds the
+ * watchdog: no wait is longer than the watchdog's interval.
  */
 #include <sys/types.h>
 
@@ -26,6 +28,7 @@
 #include "crypto.h"
 #include "intake.h"
 #include "log.h"
+#include "notify.h"
 #include "outbox.h"
 #include "schedule.h"
 #include "smtp.h"
@@ -90,16 +93,32 @@ signal_drain(void)
 		;
 }
 
-/* Sleeps up to seconds, waking early on a signal. */
+/* A wait of seconds cut to the watchdog interval, if systemd set one. */
+static int
+wait_slice(int seconds)
+{
+	int	wd = notify_watchdog_interval();
+
+	return wd > 0 && wd < seconds ? wd : seconds;
+}
+
+/* Sleeps up to seconds, waking early on a signal; feeds the watchdog. */
 static void
 sleep_interruptible(int seconds)
 {
 	struct pollfd	pfd;
+	int		slice;
 
 	pfd.fd = sigpipe[0];
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, seconds * 1000) > 0)
-		signal_drain();
+	for (; seconds > 0 && !quit && !reload; seconds -= slice) {
+		slice = wait_slice(seconds);
+		if (poll(&pfd, 1, slice * 1000) > 0) {
+			signal_drain();
+			break;
+		}
+		notify_watchdog();
+	}
 }
 
 static __attribute__((noreturn)) void
@@ -129,6 +148,7 @@ struct daemon {
 	struct intake	*intake;
 	struct cases	*cases;
 	struct schedule	*schedule;
+	int		 ready;	/* READY=1 sent (first IMAP login) */
 };
 
 static struct smtp_session *
@@ -151,6 +171,7 @@ static enum smtp_status
 send_cb(const char *from, const char *rcpt, const char *data, size_t len,
     int *code, char **errstr, void *arg)
 {
+	notify_watchdog();	/* a long outbox run sends one by one */
 	return smtp_send(arg, from, rcpt, data, len, code, errstr);
 }
 
@@ -181,10 +202,14 @@ do_reload(struct daemon *d)
 	char		*errstr = NULL;
 
 	reload = 0;
+	if (d->ready)
+		notify_reloading();
 	if ((fresh = config_load(d->conf->path, &errstr)) == NULL) {
 		log_warnx("conductd: reload refused, keeping the running "
 		    "configuration:\n%s", errstr);
 		free(errstr);
+		if (d->ready)
+			notify_ready();
 		return;
 	}
 	log_setlevel(fresh->log_level);
@@ -194,6 +219,8 @@ do_reload(struct daemon *d)
 	config_free(d->conf);
 	d->conf = fresh;
 	log_info("conductd: configuration reloaded");
+	if (d->ready)
+		notify_ready();
 }
 
 /* Seconds to wait: the poll interval, or sooner for a retry or deadline. */
@@ -207,6 +234,45 @@ wait_time(struct daemon *d, int limit)
 	if ((due = schedule_next_due(d->schedule)) >= 0 && due < limit)
 		limit = due < 1 ? 1 : (int)due;
 	return limit;
+}
+
+/*
+ * Waits up to seconds for new mail, in slices no longer than the watchdog
+ * interval, feeding it after each; a signal or new mail ends the wait.
+ */
+static void
+wait_mail(struct daemon *d, int seconds)
+{
+	int	slice;
+
+	for (; seconds > 0 && !quit && !reload; seconds -= slice) {
+		slice = wait_slice(seconds);
+		if (intake_wait(d->intake, slice, sigpipe[0]) != 0)
+			break;	/* new mail, or a lost connection */
+		signal_drain();
+		notify_watchdog();
+	}
+}
+
+/* Tells systemd how the last intake pass went: READY=1 after the first. */
+static void
+report_pass(struct daemon *d, int rc, int backoff)
+{
+	char	status[64];
+
+	notify_watchdog();
+	if (rc == -1) {
+		snprintf(status, sizeof(status),
+		    "intake failed, retrying in %d s", backoff);
+		notify_status(status);
+		return;
+	}
+	if (!d->ready) {
+		notify_ready();
+		d->ready = 1;
+	} else if (backoff == BACKOFF_MIN)
+		return;
+	notify_status("running");
 }
 
 /* After intake: cases, deadlines, then the outbox.  -1: the database. */
@@ -228,6 +294,7 @@ run(struct daemon *d, int once)
 		if (reload)
 			do_reload(d);
 		rc = intake_pass(d->intake, &quit);
+		report_pass(d, rc, backoff);
 		if (process(d) == -1)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
@@ -242,12 +309,12 @@ run(struct daemon *d, int once)
 			continue;
 		}
 		backoff = BACKOFF_MIN;
-		if (intake_wait(d->intake, wait_time(d, d->conf->poll_interval),
-		    sigpipe[0]) == 0)
-			signal_drain();
+		wait_mail(d, wait_time(d, d->conf->poll_interval));
 	}
-	if (quit)
+	if (quit) {
+		notify_stopping();
 		log_info("conductd: stopping on signal");
+	}
 	return status;
 }
 
@@ -328,6 +395,7 @@ main(int argc, char *argv[])
 	d.intake = intake_new(conf, store);
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
+	d.ready = 0;
 	status = run(&d, once);
 	schedule_free(d.schedule);
 	cases_free(d.cases);

@@ -161,6 +161,16 @@ static const char *const store_migrations[] = {
 	");"
 	"CREATE INDEX deadline_due ON deadline(done, due);"
 	"CREATE INDEX outbox_case ON outbox(case_id);",
+
+	/*
+	 * 5: purging closed cases (store_admin.c): when a case's and an
+	 * outgoing mail's content was dropped, and whether the case had a
+	 * resolution then (the transparency counts keep it).
+	 */
+	"ALTER TABLE cases ADD COLUMN purged INTEGER;"
+	"ALTER TABLE cases ADD COLUMN purged_resolution INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN purged INTEGER;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

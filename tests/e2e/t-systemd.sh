@@ -1,0 +1,166 @@
+#!/bin/bash
+# systemd: the unit built from contrib/conductd.service.in passes
+# "systemd-analyze verify" and rates 2.0 or lower in the offline security
+# review; and conductd, given a stand-in notification socket
+# (tests/unit/notify-listen), sends READY=1 after its first IMAP login,
+# WATCHDOG=1 every second for WATCHDOG_USEC=2 s while it waits in IDLE,
+# RELOADING=1 then READY=1 around a reload (valid or refused), and
+# STOPPING=1 on SIGTERM.
+set -eu
+. "$top_srcdir/tests/e2e/cdlib.sh"
+
+UNIT=$top_builddir/contrib/conductd.service
+LISTEN=$top_builddir/tests/unit/notify-listen
+NL_PID=""
+
+command -v systemd-analyze >/dev/null 2>&1 ||
+    tb_skip "systemd-analyze not installed (Debian: systemd)"
+[ -f "$UNIT" ] || tb_fail "$UNIT not built (make check builds it)"
+
+nl_stop() {
+	[ -n "$NL_PID" ] || return 0
+	if grep -q "$TB" "/proc/$NL_PID/cmdline" 2>/dev/null; then
+		kill -TERM "$NL_PID" 2>/dev/null || true
+	fi
+	wait "$NL_PID" 2>/dev/null || true
+	NL_PID=""
+}
+
+t_exit() {
+	local rc=$?
+	set +e
+	nl_stop
+	(exit "$rc")
+	cd_cleanup
+}
+
+# nl_count REGEX: datagrams received so far matching REGEX (whole line).
+nl_count() {
+	grep -c -E -x -- "$1" "$TB/notify.out" 2>/dev/null || true
+}
+
+# nl_wait REGEX N [SECONDS]: waits (bounded) for N datagrams matching.
+nl_wait() {
+	local end=$(( $(date +%s) + ${3:-$TB_TIMEOUT} ))
+	while [ "$(nl_count "$1")" -lt "$2" ]; do
+		[ "$(date +%s)" -lt "$end" ] || {
+			sed 's/^/#   notify: /' "$TB/notify.out" >&2
+			tb_fail "timed out waiting for $2 datagram(s) '$1'," \
+			    "have $(nl_count "$1")"
+		}
+		sleep 0.05
+	done
+}
+
+cd_setup starttls
+trap t_exit EXIT
+
+# ---------------------------------------------------- systemd-analyze
+# verify checks that ExecStart's program exists, and it does not before
+# "make install": check a copy whose ExecStart runs the conductd just
+# built, the only line that differs.  Documentation= is checked with
+# man(1) against the pages in the source tree.
+mkdir -p "$TB/unit" "$TB/man/man5" "$TB/man/man8"
+sed "s|^ExecStart=/[^ ]*/conductd |ExecStart=$top_builddir/conductd |" \
+    "$UNIT" >"$TB/unit/conductd.service"
+changed=$(diff "$UNIT" "$TB/unit/conductd.service" | grep -c '^[<>]' || true)
+cd_expect_eq "lines changed in the copy checked by verify" "$changed" 2
+ln -s "$top_srcdir/man/conductd.8" "$TB/man/man8/conductd.8"
+ln -s "$top_srcdir/man/conductd.conf.5" "$TB/man/man5/conductd.conf.5"
+manopt=""
+if command -v man >/dev/null 2>&1; then
+	export MANPATH=$TB/man
+else
+	manopt=--man=no
+	tb_log "man(1) not installed: Documentation= not checked"
+fi
+st=0
+out=$(systemd-analyze verify $manopt "$TB/unit/conductd.service" 2>&1) ||
+    st=$?
+if [ "$st" != 0 ] || printf '%s\n' "$out" | grep -q conductd; then
+	printf '%s\n' "$out" | sed 's/^/#   /' >&2
+	tb_fail "systemd-analyze verify (exit $st)"
+fi
+[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# (other units) /'
+unset MANPATH
+tb_pass "systemd-analyze verify is clean"
+
+out=$(systemd-analyze security --offline=true "$UNIT" 2>&1) ||
+    { printf '%s\n' "$out" >&2; tb_fail "systemd-analyze security"; }
+score=$(printf '%s\n' "$out" | sed -n \
+    's/.*Overall exposure level for conductd\.service: *\([0-9][0-9.]*\).*/\1/p')
+[ -n "$score" ] || { printf '%s\n' "$out" >&2; tb_fail "no exposure score"; }
+echo "figure: systemd-analyze security exposure: $score"
+awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || {
+	printf '%s\n' "$out" | grep -v '^✓' | sed 's/^/#   /' >&2
+	tb_fail "exposure $score is above 2.0"
+}
+tb_pass "exposure $score <= 2.0"
+
+# ---------------------------------------------------- sd_notify
+grep -q '^#define HAVE_SYSTEMD 1' "$top_builddir/autoconf.h" ||
+    tb_skip "conductd built without libsystemd: sd_notify not tested"
+
+SOCK=$TB/notify.sock
+"$LISTEN" "$SOCK" >"$TB/notify.out" 2>"$TB/notify.err" &
+NL_PID=$!
+tb_wait_for grep -q listening "$TB/notify.err"
+
+tb_ini_set "$CONF" daemon poll_interval 3600
+cp "$CONF" "$TB/conductd.conf.good"
+t0=$(date +%s)
+# WATCHDOG_PID must be conductd's own PID: set it in the shell that execs it.
+NOTIFY_SOCKET=$SOCK WATCHDOG_USEC=2000000 setsid bash -c \
+    'export WATCHDOG_PID=$$; exec "$0" -f "$1" -d' "$CONDUCTD" "$CONF" \
+    >>"$TB/conductd.log" 2>&1 &
+CD_PID=$!
+echo "$CD_PID" >"$TB/conductd.pid.cd"
+
+nl_wait 'READY=1' 1
+grep -q 'imap: mailbox selected' "$TB/conductd.log" ||
+    tb_fail "READY=1 came before the IMAP login"
+tb_pass "READY=1 after the first IMAP login"
+
+cd_wait_log "waiting for new mail (IDLE"
+n=$(nl_count 'WATCHDOG=1')
+nl_wait 'WATCHDOG=1' $(( n + 2 )) 5
+tb_pass "WATCHDOG=1 twice within 5 s while waiting in IDLE (interval 1 s)"
+
+tb_send reporter1@example.test conduct@example.test \
+    --header "Subject: watchdog" --body "a report while the watchdog runs"
+cd_wait_count 1
+tb_pass "a report is fetched at once while IDLE is cut into watchdog slices"
+
+kill -HUP "$CD_PID"
+nl_wait 'READY=1' 2
+awk '/^RELOADING=1 MONOTONIC_USEC=[0-9]+$/ && !r { r = NR }
+    /^READY=1$/ && r && NR > r { ok = 1 }
+    END { exit !ok }' "$TB/notify.out" ||
+    tb_fail "no RELOADING=1 (with MONOTONIC_USEC) before the second READY=1"
+cd_wait_log "configuration reloaded"
+tb_pass "RELOADING=1, then READY=1 after SIGHUP"
+
+tb_ini_set "$CONF" daemon poll_interval not-a-number
+kill -HUP "$CD_PID"
+nl_wait 'READY=1' 3
+cd_expect_eq "RELOADING=1 datagrams" \
+    "$(nl_count 'RELOADING=1 MONOTONIC_USEC=[0-9]+')" 2
+cd_wait_log "reload refused"
+cp "$TB/conductd.conf.good" "$CONF"
+tb_pass "RELOADING=1, then READY=1 after a refused reload"
+
+st=0
+cd_stop_daemon TERM || st=$?
+cd_expect_eq "exit status after SIGTERM" "$st" 0
+nl_wait 'STOPPING=1' 1
+last=$(tail -n 1 "$TB/notify.out")
+cd_expect_eq "last datagram" "$last" "STOPPING=1"
+tb_pass "STOPPING=1 on SIGTERM"
+
+# No busy loop: about one WATCHDOG=1 a second, not hundreds.
+elapsed=$(( $(date +%s) - t0 + 1 ))
+n=$(nl_count 'WATCHDOG=1')
+[ "$n" -le $(( elapsed * 4 + 10 )) ] ||
+    tb_fail "$n WATCHDOG=1 in $elapsed s: the waits are not sliced right"
+echo "figure: $n WATCHDOG=1 in $elapsed s"
+tb_pass "the watchdog is fed at its interval"
