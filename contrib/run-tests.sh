@@ -58,6 +58,38 @@ for variant in plain asan; do
 	tally "$dir" "$variant"
 done
 
+# The layout Debian admins expect, from a build configured like a package.
+echo "== make install DESTDIR (Debian layout)"
+dir="$top/build-ci-install"
+dest="$dir/root"
+rm -rf "$dir"
+mkdir -p "$dir"
+missing=""
+if (cd "$dir" && ../configure --prefix=/usr --sysconfdir=/etc \
+    --localstatedir=/var >configure.out 2>&1 && make -j"$jobs" >make.out 2>&1 &&
+    make install DESTDIR="$dest" >install.out 2>&1); then
+	for f in usr/sbin/conductd usr/sbin/conductctl etc/conductd/conductd.conf \
+	    usr/share/conductd/templates/ack.txt \
+	    usr/share/conductd/templates/conflict-check.txt \
+	    usr/share/man/man8/conductd.8 usr/share/man/man8/conductctl.8 \
+	    usr/share/man/man5/conductd.conf.5; do
+		[ -e "$dest/$f" ] || missing="$missing $f"
+	done
+	unit=$(find "$dest" -name conductd.service | head -1)
+	[ -n "$unit" ] || missing="$missing conductd.service"
+	[ -z "$unit" ] || grep -q '^ExecStart=/usr/sbin/conductd' "$unit" ||
+	    missing="$missing ExecStart=/usr/sbin/conductd"
+else
+	missing="(build or install failed: see $dir)"
+fi
+if [ -z "$missing" ]; then
+	pass=$((pass + 1))
+	echo "PASS: install layout"
+else
+	fail=$((fail + 1))
+	echo "FAIL: install layout, missing:$missing"
+fi
+
 echo "== make distcheck"
 if (cd "$top/build-ci-plain" && make -j"$jobs" distcheck \
     >distcheck.out 2>&1); then

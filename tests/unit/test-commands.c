@@ -440,9 +440,44 @@ test_free(void)
 	commands_free(&l);
 }
 
+/* Every command of the table is documented in conductd.8. */
+static void
+test_documented(void)
+{
+	const char	*top = getenv("top_srcdir");
+	char		 path[1024], item[64], *page;
+	FILE		*fp;
+	long		 len;
+	int		 i;
+
+	snprintf(path, sizeof(path), "%s/man/conductd.8",
+	    top != NULL ? top : "..");
+	CHECK((fp = fopen(path, "r")) != NULL);
+	if (fp == NULL)
+		return;
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	page = calloc(1, (size_t)len + 1);
+	CHECK(fread(page, 1, (size_t)len, fp) == (size_t)len);
+	fclose(fp);
+	for (i = 0; i < CMD_MAX; i++) {
+		snprintf(item, sizeof(item), "\n.It Ic #%s",
+		    commands_name((enum command_id)i));
+		harness_checks++;
+		if (strstr(page, item) == NULL) {
+			harness_failures++;
+			fprintf(stderr, "FAIL: #%s is not documented in "
+			    "conductd.8\n", commands_name((enum command_id)i));
+		}
+	}
+	free(page);
+}
+
 int
 main(void)
 {
+	test_documented();
 	test_table();
 	test_limits();
 	test_huge();
