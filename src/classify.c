@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "classify.h"
+#include "text.h"
 #include "mime.h"
 
 #define CLASSIFY_SEPS	" \t;,("	/* end a header's first word */
@@ -88,23 +89,6 @@ static const char *classify_kinds[] = {
 	[CLASSIFY_OWN] = "own"
 };
 
-/* 1 if the len bytes at w are one of the '|'-separated words in alts. */
-static int
-classify_word_in(const char *w, size_t len, const char *alts)
-{
-	size_t	n;
-
-	while (*alts != '\0') {
-		n = strcspn(alts, "|");
-		if (n == len && len > 0 && strncasecmp(w, alts, n) == 0)
-			return 1;
-		alts += n;
-		if (*alts == '|')
-			alts++;
-	}
-	return 0;
-}
-
 /* Skips blanks; sets *len to the length of the word there. */
 static const char *
 classify_word(const char *v, size_t *len)
@@ -131,7 +115,7 @@ classify_first_in(const char *v, size_t len, const char *arg)
 
 	(void)len;
 	w = classify_word(v, &len);
-	return classify_word_in(w, len, arg);
+	return text_word_in(w, len, arg);
 }
 
 /* There is a first word and it is none of arg ("Auto-Submitted: no"). */
@@ -142,7 +126,7 @@ classify_first_not(const char *v, size_t len, const char *arg)
 
 	(void)len;
 	w = classify_word(v, &len);
-	return len > 0 && !classify_word_in(w, len, arg);
+	return len > 0 && !text_word_in(w, len, arg);
 }
 
 /* Any word of a comma- or blank-separated list is one of arg. */
@@ -154,7 +138,7 @@ classify_any_in(const char *v, size_t len, const char *arg)
 
 	while (v < end) {
 		w = classify_word(v, &n);
-		if (classify_word_in(w, n, arg))
+		if (text_word_in(w, n, arg))
 			return 1;
 		v = w + n;
 		if (*v != '\0')
@@ -198,7 +182,7 @@ classify_local_in(const char *v, size_t len, const char *arg)
 		w = classify_word(v, &n);
 	if ((local = strcspn(w, "@> \t")) < n)
 		n = local;
-	return classify_word_in(w, n, arg);
+	return text_word_in(w, n, arg);
 }
 
 /* Trims the value's blanks, then asks the rule. */
@@ -483,9 +467,9 @@ classify_resinfo(struct classify_lex *lx, struct classify_auth *st)
 	if (!classify_expect(lx, '='))
 		return;
 	n = classify_token(lx, &w);
-	if (classify_word_in(w, n, CLASSIFY_AR_FAIL))
+	if (text_word_in(w, n, CLASSIFY_AR_FAIL))
 		st->fail = 1;
-	else if (classify_word_in(w, n, "pass") &&
+	else if (text_word_in(w, n, "pass") &&
 	    classify_props(lx, m, st->domain))
 		st->pass = 1;
 }

@@ -51,6 +51,7 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -225,23 +226,6 @@ commands_blank(const char *p, size_t len)
 {
 	commands_trim(&p, &len);
 	return len == 0;
-}
-
-/* 1 if the len bytes at w are one of the '|'-separated words in alts. */
-static int
-commands_word_in(const char *w, size_t len, const char *alts)
-{
-	size_t	n;
-
-	while (*alts != '\0') {
-		n = strcspn(alts, "|");
-		if (n == len && len > 0 && strncasecmp(w, alts, n) == 0)
-			return 1;
-		alts += n;
-		if (*alts == '|')
-			alts++;
-	}
-	return 0;
 }
 
 static int
@@ -607,7 +591,7 @@ commands_is_original(const struct commands_line *l)
 	p += lead;
 	len -= lead + tail;
 	commands_trim(&p, &len);
-	return commands_word_in(p, len, commands_originals);
+	return text_word_in(p, len, commands_originals);
 }
 
 /* The line starts with "label:" for one of labels. */
@@ -619,7 +603,7 @@ commands_starts_label(const char *p, size_t len, const char *labels)
 	commands_trim(&p, &len);
 	if ((colon = memchr(p, ':', len)) == NULL)
 		return 0;
-	return commands_word_in(p, (size_t)(colon - p), labels);
+	return text_word_in(p, (size_t)(colon - p), labels);
 }
 
 /* Outlook's "____" rule, then a "From:" header. */

@@ -606,16 +606,7 @@ check_imap(struct ctl *ctl, int *fails)
 	struct imap_session	*imap;
 	char			*errstr = NULL, what[512];
 
-	memset(&ip, 0, sizeof(ip));
-	ip.host = ctl->conf->imap_host;
-	ip.port = ctl->conf->imap_port;
-	ip.tls = ctl->conf->imap_tls;
-	ip.ca_file = ctl->conf->imap_ca_file;
-	ip.user = ctl->conf->imap_user;
-	ip.password = ctl->conf->imap_password;
-	ip.mailbox = ctl->conf->imap_mailbox;
-	ip.processed = ctl->conf->imap_processed;
-	ip.timeout = ctl->conf->imap_timeout;
+	imap_params_from_config(&ip, ctl->conf);
 	ip.check_only = 1;
 	imap = imap_new(&ip);
 	snprintf(what, sizeof(what), "IMAP login to %s:%d, mailbox %s and "
@@ -684,14 +675,7 @@ check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
 		data = with;
 		len = strlen(with);
 	}
-	memset(&sp, 0, sizeof(sp));
-	sp.host = ctl->conf->smtp_host;
-	sp.port = ctl->conf->smtp_port;
-	sp.tls = ctl->conf->smtp_tls;
-	sp.ca_file = ctl->conf->smtp_ca_file;
-	sp.user = ctl->conf->smtp_user;
-	sp.password = ctl->conf->smtp_password;
-	sp.timeout = ctl->conf->imap_timeout;
+	smtp_params_from_config(&sp, ctl->conf);
 	smtp = smtp_new(&sp);
 	if (smtp_send(smtp, ctl->conf->alias, rcpt, data, len, &code,
 	    &errstr) != SMTP_OK) {

@@ -156,14 +156,7 @@ smtp_session(const struct config *conf)
 {
 	struct smtp_params	sp;
 
-	memset(&sp, 0, sizeof(sp));
-	sp.host = conf->smtp_host;
-	sp.port = conf->smtp_port;
-	sp.tls = conf->smtp_tls;
-	sp.ca_file = conf->smtp_ca_file;
-	sp.user = conf->smtp_user;
-	sp.password = conf->smtp_password;
-	sp.timeout = conf->imap_timeout;
+	smtp_params_from_config(&sp, conf);
 	return smtp_new(&sp);
 }
 

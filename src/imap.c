@@ -263,6 +263,21 @@ imap_set_new(const uint32_t *uids, size_t n)
 	return set;
 }
 
+void
+imap_params_from_config(struct imap_params *ip, const struct config *conf)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->host = conf->imap_host;
+	ip->port = conf->imap_port;
+	ip->tls = conf->imap_tls;
+	ip->ca_file = conf->imap_ca_file;
+	ip->user = conf->imap_user;
+	ip->password = conf->imap_password;
+	ip->mailbox = conf->imap_mailbox;
+	ip->processed = conf->imap_processed;
+	ip->timeout = conf->imap_timeout;
+}
+
 struct imap_session *
 imap_new(const struct imap_params *p)
 {

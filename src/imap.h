@@ -42,6 +42,9 @@ enum imap_state {
 };
 const char *imap_strstate(enum imap_state);
 
+/* Fills the params from the [imap] section (check_only off). */
+void	imap_params_from_config(struct imap_params *, const struct config *);
+
 /* The params are copied. */
 struct imap_session *imap_new(const struct imap_params *);
 void	imap_free(struct imap_session *);

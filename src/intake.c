@@ -48,16 +48,7 @@ intake_session(const struct config *conf)
 {
 	struct imap_params	ip;
 
-	memset(&ip, 0, sizeof(ip));
-	ip.host = conf->imap_host;
-	ip.port = conf->imap_port;
-	ip.tls = conf->imap_tls;
-	ip.ca_file = conf->imap_ca_file;
-	ip.user = conf->imap_user;
-	ip.password = conf->imap_password;
-	ip.mailbox = conf->imap_mailbox;
-	ip.processed = conf->imap_processed;
-	ip.timeout = conf->imap_timeout;
+	imap_params_from_config(&ip, conf);
 	return imap_new(&ip);
 }
 

@@ -84,6 +84,19 @@ smtp_url(const char *host, int port, enum tls_mode tls)
 	return url;
 }
 
+void
+smtp_params_from_config(struct smtp_params *sp, const struct config *conf)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->host = conf->smtp_host;
+	sp->port = conf->smtp_port;
+	sp->tls = conf->smtp_tls;
+	sp->ca_file = conf->smtp_ca_file;
+	sp->user = conf->smtp_user;
+	sp->password = conf->smtp_password;
+	sp->timeout = conf->imap_timeout;
+}
+
 struct smtp_session *
 smtp_new(const struct smtp_params *p)
 {

@@ -29,6 +29,9 @@ enum smtp_status {
 	SMTP_PERMFAIL		/* 5xx for this message: do not retry */
 };
 
+/* Fills the params from the [smtp] section. */
+void	smtp_params_from_config(struct smtp_params *, const struct config *);
+
 /* The params are copied. */
 struct smtp_session *smtp_new(const struct smtp_params *);
 void	smtp_free(struct smtp_session *);

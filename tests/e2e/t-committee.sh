@@ -37,34 +37,12 @@ pass() {
 	    tb_fail "the pass left mail in the alias's INBOX"
 }
 
-# msend FROM TO SUBJECT BODY
-msend() {
-	tb_send "$1" "$2" --header "Subject: $3" --body "$4"
-}
-
-# txt FILE: the decoded text of a fetched message.
-txt() {
-	echo "${1%.eml}.txt"
-}
-
-# hdr FILE NAME: a header of a fetched message, RFC 2047 decoded.
-hdr() {
-	cd_header "$(txt "$1")" "$2"
-}
-
-# has FILE STRING: the raw or decoded message holds STRING.
-has() {
-	grep -a -q -F -- "$2" "$1" "$(txt "$1")"
-}
-
-# code_of USER: the code name in the subject of USER's acknowledgment.
-code_of() {
-	local f c
-	f=$(cd_wait_grep "$1" 1 "Subject: [CoC ")
-	c=$(hdr "$f" Subject | sed -n 's/^.*\[CoC \([a-z]*-[a-z]*\)\].*$/\1/p')
-	[ -n "$c" ] || tb_fail "no code name in $1's acknowledgment"
-	echo "$c"
-}
+# Short names for the cdlib helpers this test uses all the time.
+msend() { cd_msend "$@"; }
+txt() { cd_txt "$@"; }
+hdr() { cd_hdr "$@"; }
+has() { cd_has "$@"; }
+code_of() { cd_codename "$@"; }
 
 # raddr CODE USER: the case's reporter address (Reply-To of USER's ack).
 raddr() {
@@ -75,46 +53,12 @@ raddr() {
 	echo "$a"
 }
 
-# maddr USER CODE: USER's per-case address (From of the conflict check).
-maddr() {
-	local f a
-	if [ -s "$TB/maddr.$1.$2" ]; then
-		cat "$TB/maddr.$1.$2"
-		return 0
-	fi
-	f=$(cd_grep "$1" "Subject: [CoC $2] Conflict check" | head -1)
-	[ -n "$f" ] || tb_fail "$1 has no conflict check for $2"
-	a=$(hdr "$f" From | grep -Eo "conduct\+$2-m[0-9a-f]{12}@$D") ||
-	    tb_fail "$1's conflict check for $2 is not from a per-case address"
-	echo "$a" >"$TB/maddr.$1.$2"
-	echo "$a"
-}
+maddr() { cd_maddr "$@"; }
+one_recipient() { cd_one_recipient "$@"; }
 
-# one_recipient FILE USER: the message is addressed to USER alone.
-one_recipient() {
-	local to
-	to="$(hdr "$1" To) $(hdr "$1" Cc)"
-	[ "$(echo "$to" | grep -o '@' | wc -l)" = 1 ] &&
-	    echo "$to" | grep -q -F "$2@$D" ||
-	    tb_fail "$(basename "$1") to $2 is addressed to '$to'"
-}
-
+exactly() { cd_exactly "$@"; }
 # none USER STRING...: no message of USER holds every STRING.
-none() {
-	local user=$1 n
-	shift
-	n=$(cd_ngrep "$user" "$@")
-	[ "$n" = 0 ] || tb_fail "$user has $n message(s) holding [$*]"
-}
-
-# exactly USER N STRING...: exactly N messages of USER hold every STRING.
-exactly() {
-	local user=$1 want=$2 n
-	shift 2
-	n=$(cd_ngrep "$user" "$@")
-	[ "$n" = "$want" ] ||
-	    tb_fail "$user has $n message(s) holding [$*], not $want"
-}
+none() { cd_exactly "$1" 0 "${@:2}"; }
 
 # ------------------------------------------------------------ pass 1
 # Three reports: A names Bob, B a stranger, C nobody.

@@ -8,6 +8,7 @@
 #define HARNESS_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int harness_checks;
@@ -56,6 +57,37 @@ static int harness_failures;
 		    __FILE__, __LINE__, #a, #b, harness_x, harness_y);	\
 	}								\
 } while (0)
+
+/*
+ * The whole file at top_srcdir/rel (NUL-terminated, caller frees), or
+ * NULL after a counted failure.
+ */
+static inline char *
+harness_read_srcfile(const char *rel)
+{
+	const char	*top = getenv("top_srcdir");
+	char		 path[1024], *data;
+	FILE		*fp;
+	long		 len;
+
+	snprintf(path, sizeof(path), "%s/%s", top != NULL ? top : "..", rel);
+	harness_checks++;
+	if ((fp = fopen(path, "r")) == NULL || fseek(fp, 0, SEEK_END) != 0 ||
+	    (len = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
+	    (data = calloc(1, (size_t)len + 1)) == NULL) {
+		harness_failures++;
+		fprintf(stderr, "FAIL: cannot read %s\n", path);
+		if (fp != NULL)
+			fclose(fp);
+		return NULL;
+	}
+	if (fread(data, 1, (size_t)len, fp) != (size_t)len) {
+		harness_failures++;
+		fprintf(stderr, "FAIL: short read of %s\n", path);
+	}
+	fclose(fp);
+	return data;
+}
 
 static inline int
 harness_done(void)

@@ -444,23 +444,11 @@ test_free(void)
 static void
 test_documented(void)
 {
-	const char	*top = getenv("top_srcdir");
-	char		 path[1024], item[64], *page;
-	FILE		*fp;
-	long		 len;
-	int		 i;
+	char	item[64], *page;
+	int	i;
 
-	snprintf(path, sizeof(path), "%s/man/conductd.8",
-	    top != NULL ? top : "..");
-	CHECK((fp = fopen(path, "r")) != NULL);
-	if (fp == NULL)
+	if ((page = harness_read_srcfile("man/conductd.8")) == NULL)
 		return;
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	page = calloc(1, (size_t)len + 1);
-	CHECK(fread(page, 1, (size_t)len, fp) == (size_t)len);
-	fclose(fp);
 	for (i = 0; i < CMD_MAX; i++) {
 		snprintf(item, sizeof(item), "\n.It Ic #%s",
 		    commands_name((enum command_id)i));

@@ -293,22 +293,8 @@ doc_cb(const char *section, const char *k, const char *def, void *arg)
 static void
 test_documented(void)
 {
-	const char	*top = getenv("top_srcdir");
-	char		 path[1024];
-	FILE		*fp;
-	long		 len;
-
-	snprintf(path, sizeof(path), "%s/man/conductd.conf.5",
-	    top != NULL ? top : "..");
-	CHECK((fp = fopen(path, "r")) != NULL);
-	if (fp == NULL)
+	if ((manpage = harness_read_srcfile("man/conductd.conf.5")) == NULL)
 		return;
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	manpage = calloc(1, (size_t)len + 1);
-	CHECK(fread(manpage, 1, (size_t)len, fp) == (size_t)len);
-	fclose(fp);
 	config_foreach_key(doc_cb, NULL);
 	free(manpage);
 }
