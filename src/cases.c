@@ -270,10 +270,8 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
     int64_t *outbox_id)
 {
 	struct compose_mail	 m;
-	struct store_outbox_new	 o;
 	char			 reply_to[CASES_ADDR_MAX], msgid[256];
-	char			*subject, *body, *refs, *data, *errstr = NULL;
-	size_t			 len;
+	char			*subject, *body, *refs, *errstr = NULL;
 	int			 rv;
 
 	if ((body = cases_ack_body(c, code, r, msg, &errstr)) == NULL) {
@@ -300,28 +298,17 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
 	m.auto_submitted = "auto-replied";
 	m.loop_guard = c->conf->alias;
 	m.text = body;
-	data = compose_message(&m, &len, &errstr);
+	rv = compose_queue(c->store, &m, c->conf->alias, "ack", case_id, NULL,
+	    outbox_id, &errstr);
 	free(subject);
 	free(refs);
 	free(body);
-	if (data == NULL) {
+	if (rv == 1) {
 		log_warnx("cases: case %s: acknowledgment not composed: %s",
 		    code, errstr);
 		free(errstr);
 		return -1;
 	}
-	memset(&o, 0, sizeof(o));
-	o.case_id = case_id;
-	o.kind = "ack";
-	o.mail_from = c->conf->alias;
-	o.rcpt = rcpt;
-	o.data = data;
-	o.len = len;
-	o.message_id = msgid;
-	o.now = clock_now();
-	rv = store_outbox_add(c->store, &o, outbox_id);
-	crypto_wipe(data, len);
-	free(data);
 	return rv;
 }
 

@@ -227,12 +227,9 @@ committee_queue(struct committee *c, const struct store_case *sc,
     const struct member *to, const struct committee_out *out)
 {
 	struct compose_mail	 m;
-	struct store_outbox_new	 o;
 	char			 addr[ADDRESS_MAX], msgid[256], thread[256];
-	char			 key[COMMITTEE_KEYLEN + 1], *subject, *data;
+	char			 key[COMMITTEE_KEYLEN + 1], *subject;
 	char			*errstr = NULL;
-	size_t			 len;
-	int64_t			 id;
 	int			 rv;
 	const char		*domain = strrchr(c->conf->alias, '@') + 1;
 
@@ -261,29 +258,17 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	m.loop_guard = c->conf->alias;
 	m.text = out->text;
 	m.attachments = committee_attachments(out->attach, &m.nattachments);
-	data = compose_message(&m, &len, &errstr);
+	committee_member_key(c, to, key, sizeof(key));
+	rv = compose_queue(c->store, &m, c->conf->alias, out->kind, sc->id,
+	    key, NULL, &errstr);
 	free((void *)m.attachments);
 	free(subject);
-	if (data == NULL) {
+	if (rv == 1) {
 		log_warnx("committee: case %s: %s mail not composed: %s",
 		    sc->code_name, out->kind, errstr);
 		free(errstr);
 		return 0;
 	}
-	committee_member_key(c, to, key, sizeof(key));
-	memset(&o, 0, sizeof(o));
-	o.case_id = sc->id;
-	o.kind = out->kind;
-	o.mail_from = c->conf->alias;
-	o.rcpt = to->emails[0];
-	o.data = data;
-	o.len = len;
-	o.message_id = msgid;
-	o.member = key;
-	o.now = clock_now();
-	rv = store_outbox_add(c->store, &o, &id);
-	crypto_wipe(data, len);
-	free(data);
 	return rv;
 }
 
@@ -786,12 +771,9 @@ static int
 cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 {
 	struct compose_mail	 m;
-	struct store_outbox_new	 o;
 	char			 reply_to[ADDRESS_MAX], msgid[256];
-	char			*reporter = NULL, *text, *subject, *data;
+	char			*reporter = NULL, *text, *subject;
 	char			*errstr = NULL;
-	size_t			 len;
-	int64_t			 id;
 	int			 rv;
 
 	(void)arg;
@@ -815,29 +797,17 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	m.date = clock_now();
 	m.loop_guard = cm->c->conf->alias;
 	m.text = text;
-	data = compose_message(&m, &len, &errstr);
+	rv = compose_queue(cm->c->store, &m, cm->c->conf->alias, "to-reporter",
+	    cm->sc.id, NULL, NULL, &errstr);
 	free(subject);
 	crypto_freestr(text);
-	if (data == NULL) {
+	crypto_freestr(reporter);
+	if (rv == 1) {
 		log_warnx("committee: case %s: mail to the reporter not "
 		    "composed: %s", cm->sc.code_name, errstr);
 		free(errstr);
-		crypto_freestr(reporter);
 		return -1;
 	}
-	memset(&o, 0, sizeof(o));
-	o.case_id = cm->sc.id;
-	o.kind = "to-reporter";
-	o.mail_from = cm->c->conf->alias;
-	o.rcpt = reporter;
-	o.data = data;
-	o.len = len;
-	o.message_id = msgid;
-	o.now = clock_now();
-	rv = store_outbox_add(cm->c->store, &o, &id);
-	crypto_wipe(data, len);
-	free(data);
-	crypto_freestr(reporter);
 	if (rv == 0)
 		rv = committee_followed_up(cm);
 	buf_printf(&cm->echo, "%s wrote to the reporter (this counts as the "

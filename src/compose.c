@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "compose.h"
+#include "store.h"
 #include "crypto.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -733,4 +734,33 @@ compose_message(const struct compose_mail *m, size_t *len, char **errstr)
 	crypto_wipe(s->str, s->len);
 	mmap_string_free(s);
 	return out;
+}
+
+int
+compose_queue(struct store *store, const struct compose_mail *m,
+    const char *from, const char *kind, int64_t case_id, const char *member,
+    int64_t *id, char **errstr)
+{
+	struct store_outbox_new	 o;
+	char			*data;
+	size_t			 len;
+	int64_t			 rowid;
+	int			 rv;
+
+	if ((data = compose_message(m, &len, errstr)) == NULL)
+		return 1;
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.kind = kind;
+	o.mail_from = from;
+	o.rcpt = m->to_addr;
+	o.data = data;
+	o.len = len;
+	o.message_id = m->message_id;
+	o.member = member;
+	o.now = clock_now();
+	rv = store_outbox_add(store, &o, id != NULL ? id : &rowid);
+	crypto_wipe(data, len);
+	free(data);
+	return rv;
 }

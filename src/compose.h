@@ -10,6 +10,7 @@
 #define COMPOSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct compose_attachment {
@@ -44,6 +45,19 @@ struct compose_mail {
  */
 char	*compose_message(const struct compose_mail *, size_t *len,
 	    char **errstr);
+
+/*
+ * Composes m and writes it to the outbox, in the caller's transaction:
+ * envelope sender from, recipient m->to_addr, of the given kind, for a
+ * case (0: none) and a member's keyed id (NULL: none); m->message_id is
+ * remembered so replies find their case.  Returns 0 (*id set if id is
+ * not NULL), 1 when the mail could not be composed (*errstr allocated),
+ * -1 on a database error.
+ */
+struct store;
+int	compose_queue(struct store *, const struct compose_mail *,
+	    const char *from, const char *kind, int64_t case_id,
+	    const char *member, int64_t *id, char **errstr);
 
 /* A new unique Message-ID (without <>) in domain, into buf. */
 void	compose_message_id(const char *domain, char *buf, size_t size);

@@ -434,13 +434,10 @@ static int
 schedule_digest_one(struct schedule *s, const struct member *m)
 {
 	struct compose_mail	 cm;
-	struct store_outbox_new	 o;
 	struct digest		 dg;
 	struct buf		 b;
 	char			 msgid[256], today[32], key[COMMITTEE_KEYLEN + 1];
-	char			*subject, *data, *errstr = NULL;
-	size_t			 len;
-	int64_t			 id;
+	char			*subject, *errstr = NULL;
 	int			 rv = -1;
 
 	buf_init(&b);
@@ -470,26 +467,15 @@ schedule_digest_one(struct schedule *s, const struct member *m)
 	cm.auto_submitted = "auto-generated";
 	cm.loop_guard = s->conf->alias;
 	cm.text = b.data;
-	data = compose_message(&cm, &len, &errstr);
+	committee_member_key(s->committee, m, key, sizeof(key));
+	rv = compose_queue(s->store, &cm, s->conf->alias, "digest", 0, key,
+	    NULL, &errstr);
 	free(subject);
-	if (data == NULL) {
+	if (rv == 1) {
 		log_warnx("schedule: digest not composed: %s", errstr);
 		free(errstr);
-		goto out;
+		rv = -1;
 	}
-	committee_member_key(s->committee, m, key, sizeof(key));
-	memset(&o, 0, sizeof(o));
-	o.kind = "digest";
-	o.mail_from = s->conf->alias;
-	o.rcpt = m->emails[0];
-	o.data = data;
-	o.len = len;
-	o.message_id = msgid;
-	o.member = key;
-	o.now = clock_now();
-	rv = store_outbox_add(s->store, &o, &id);
-	crypto_wipe(data, len);
-	free(data);
  out:
 	buf_free(&b);
 	return rv;
