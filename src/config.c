@@ -99,6 +99,7 @@ static const struct option options[] = {
 	{ "smtp", "user", OPT_STRING, OFF(smtp_user), NULL, 0, 0, 0 },
 	{ "smtp", "password_file", OPT_SECRET, OFF(smtp_password_file),
 	    NULL, 0, 0, 0 },
+	{ "smtp", "timeout", OPT_INT, OFF(smtp_timeout), "30", 1, 3600, 0 },
 
 	{ "committee", "name", OPT_STRING, OFF(committee_name),
 	    "Code of Conduct Committee", 0, 0, 0 },

@@ -67,6 +67,7 @@ struct config {
 	char		*smtp_user;
 	char		*smtp_password_file;
 	char		*smtp_password;
+	int		 smtp_timeout;	/* seconds */
 
 	/* [committee] */
 	char		*committee_name;

@@ -94,7 +94,7 @@ smtp_params_from_config(struct smtp_params *sp, const struct config *conf)
 	sp->ca_file = conf->smtp_ca_file;
 	sp->user = conf->smtp_user;
 	sp->password = conf->smtp_password;
-	sp->timeout = conf->imap_timeout;
+	sp->timeout = conf->smtp_timeout;
 }
 
 struct smtp_session *
