@@ -94,25 +94,6 @@ committee_member_key(const struct committee *c, const struct member *m,
 	snprintf(buf, size, "%s", key);
 }
 
-void
-committee_member_address(const struct committee *c, const char *code,
-    const struct member *m, char *buf, size_t size)
-{
-	address_member(c->conf, c->key, code, m, buf, size);
-}
-
-const struct member *
-committee_parse_address(const struct committee *c, const char *addr,
-    char *code, size_t size)
-{
-	const struct member	*m;
-
-	if (address_parse(c->conf, c->key, addr, code, size, &m) !=
-	    ADDRESS_MEMBER)
-		return NULL;
-	return m;
-}
-
 /* The member's state on a case into buf ("" when none); -1 on error. */
 static int
 committee_state(struct committee *c, int64_t case_id, const struct member *m,
@@ -239,7 +220,7 @@ committee_queue(struct committee *c, const struct store_case *sc,
 		    "refused", sc->code_name, out->kind);
 		return 0;
 	}
-	committee_member_address(c, sc->code_name, to, addr, sizeof(addr));
+	address_member(c->conf, c->key, sc->code_name, to, addr, sizeof(addr));
 	compose_message_id(domain, msgid, sizeof(msgid));
 	snprintf(thread, sizeof(thread), "case.%s@%s", sc->code_name, domain);
 	subject = committee_subject(c, sc->code_name, out->subject);

@@ -58,16 +58,6 @@ int	committee_reporter_mail(struct committee *, int64_t msg_id,
 int	committee_onboard(struct committee *, const struct member *,
 	    int *nchecked);
 
-/* conduct+CODE-mTOKEN@domain: the member's address for one case. */
-void	committee_member_address(const struct committee *, const char *code,
-	    const struct member *, char *buf, size_t size);
-/*
- * If addr is a member's per-case address with a valid token, returns
- * the member and writes the code name; NULL otherwise.
- */
-const struct member *committee_parse_address(const struct committee *,
-	    const char *addr, char *code, size_t size);
-
 /* The keyed id that stands for a member in the database. */
 void	committee_member_key(const struct committee *, const struct member *,
 	    char *buf, size_t size);
