@@ -220,22 +220,61 @@ tb__stop()
 	fi
 }
 
+# Ports handed out to the test beds of this machine, one directory per
+# port holding its owner's "PID TB".  Test beds run in parallel (make -j
+# check): without this, one restarting its Dovecot could find its port
+# taken by another that saw it free in between.
+TB_PORT_REGISTRY=${TB_PORT_REGISTRY:-/tmp/conductd-tb-ports}
+
+# Is the registry entry for port P stale (its test bed gone)?
+tb__port_stale()
+{
+	local pid dir
+	read -r pid dir < "$TB_PORT_REGISTRY/$1/owner" 2>/dev/null || return 0
+	[ -d "$dir" ] && tb__alive "$pid" && return 1
+	return 0
+}
+
 # Pick a random free TCP port on 127.0.0.1, below the ephemeral range so
-# client connections can't take it, and not in $TB_PORTS_TAKEN.
+# client connections can't take it, not in $TB_PORTS_TAKEN, and not held
+# by another test bed; reserve it in the registry until tb_cleanup.
 tb__pick_port()
 {
-	local lo=20000 hi=32000 eph p i
+	local lo=20000 hi=32000 eph p i reg=$TB_PORT_REGISTRY
 	eph=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null ||
 	    echo 32768)
 	[ "$eph" -gt 25000 ] 2>/dev/null && hi=$((eph - 1))
+	mkdir -p "$reg" && chmod 0700 "$reg" || tb_fail "cannot create $reg"
+	exec 9> "$reg/.lock"
+	flock -w 30 9 || tb_fail "cannot lock $reg/.lock"
 	for i in $(seq 200); do
 		p=$((lo + (RANDOM * 32768 + RANDOM) % (hi - lo)))
 		case " $TB_PORTS_TAKEN " in *" $p "*) continue ;; esac
+		if [ -d "$reg/$p" ]; then
+			tb__port_stale "$p" || continue
+			rm -rf "$reg/$p"
+		fi
 		tb__port_listening "$p" && continue
+		mkdir "$reg/$p" && echo "$TB_MAIN_PID $TB" > "$reg/$p/owner" ||
+		    continue
+		exec 9>&-
 		echo "$p"
 		return 0
 	done
+	exec 9>&-
 	tb_fail "no free port found"
+}
+
+# Give back the ports this test bed reserved.
+tb__release_ports()
+{
+	local p pid dir
+	for p in ${TB_PORTS_TAKEN:-}; do
+		read -r pid dir < "$TB_PORT_REGISTRY/$p/owner" 2>/dev/null ||
+		    continue
+		[ "$pid" = "$TB_MAIN_PID" ] && [ "$dir" = "$TB" ] &&
+		    rm -rf "$TB_PORT_REGISTRY/$p"
+	done
 }
 
 # Do all of PORTS listen on 127.0.0.1?
@@ -319,6 +358,7 @@ tb_cleanup()
 	[ -n "${TB:-}" ] && [ -d "$TB" ] || return 0
 	tb__stop dovecot
 	tb__stop postfix
+	tb__release_ports
 	if [ "$TB_KEEP" = 1 ]; then
 		tb_log "kept test bed in $TB"
 	else
