@@ -128,13 +128,16 @@ usage(void)
 	exit(64);	/* EX_USAGE */
 }
 
+/* Loads the config; errors are shown whole to -n, without names else. */
 static struct config *
-load_config(const char *path)
+load_config(const char *path, int checkonly)
 {
 	struct config	*conf;
 	char		*errstr = NULL;
 
 	if ((conf = config_load(path, &errstr)) == NULL) {
+		if (!checkonly)
+			config_errors_for_log(errstr);
 		fprintf(stderr, "%s\n", errstr);
 		free(errstr);
 	}
@@ -198,6 +201,7 @@ do_reload(struct daemon *d)
 	if (d->ready)
 		notify_reloading();
 	if ((fresh = config_load(d->conf->path, &errstr)) == NULL) {
+		config_errors_for_log(errstr);
 		log_warnx("conductd: reload refused, keeping the running "
 		    "configuration:\n%s", errstr);
 		free(errstr);
@@ -350,7 +354,7 @@ main(int argc, char *argv[])
 		usage();
 
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_INFO, "conductd");
-	if ((conf = load_config(path)) == NULL)
+	if ((conf = load_config(path, checkonly)) == NULL)
 		exit(78);	/* EX_CONFIG */
 	if (checkonly) {
 		printf("%s: configuration OK\n", path);

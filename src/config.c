@@ -668,6 +668,24 @@ config_check_members(struct config_parse *p)
 	}
 }
 
+void
+config_errors_for_log(char *errs)
+{
+	static const char	 tag[] = "[member ";
+	char			*r = errs, *w = errs, *end;
+
+	while (*r != '\0') {
+		if (strncmp(r, tag, sizeof(tag) - 1) == 0 &&
+		    (end = strpbrk(r, "]\n")) != NULL && *end == ']') {
+			memcpy(w, "[member]", 8);
+			w += 8;
+			r = end + 1;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 const struct member *
 config_member_by_address(const struct config *conf, const char *addr)
 {

@@ -112,6 +112,13 @@ const struct member *config_member_by_name(const struct config *,
  * NULL with *errstr allocated: one line per error, in file order.
  */
 struct config *config_load(const char *path, char **errstr);
+
+/*
+ * Rewrites config_load's errors, in place, for the log: "[member NAME]"
+ * becomes "[member]" (file and line still say where), as no name goes to
+ * the log.  conductd -n and conductctl show them whole.
+ */
+void	config_errors_for_log(char *errs);
 void	config_free(struct config *);
 
 /* Walks the option table: section, key, default ("" if none). */

@@ -160,6 +160,23 @@ test_all_errors_together(void)
 }
 
 static void
+test_errors_for_log(void)
+{
+	char	errs[] = "/c.conf:3: [member Alice Smith] colour: unknown key\n"
+	    "/c.conf:9: [member] email: missing (required)\n"
+	    "/c.conf:12: [member Bob] email: also belongs to [member Eve]\n"
+	    "/c.conf:14: [imap] port: out of range\n"
+	    "/c.conf:15: [member unterminated\n";
+
+	config_errors_for_log(errs);
+	CHECK_STREQ(errs, "/c.conf:3: [member] colour: unknown key\n"
+	    "/c.conf:9: [member] email: missing (required)\n"
+	    "/c.conf:12: [member] email: also belongs to [member]\n"
+	    "/c.conf:14: [imap] port: out of range\n"
+	    "/c.conf:15: [member unterminated\n");
+}
+
+static void
 test_missing_required(void)
 {
 	struct config	*c;
@@ -315,6 +332,7 @@ main(void)
 	test_valid();
 	test_errors();
 	test_all_errors_together();
+	test_errors_for_log();
 	test_missing_required();
 	test_secret_files();
 	test_bad_alias();
