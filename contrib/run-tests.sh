@@ -53,6 +53,9 @@ for variant in plain asan; do
 	for log in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' \
 	    $(find "$dir" -name '*.trs') 2>/dev/null); do
 		echo "---- ${log%.trs}.log"
+		# The reason first: the tail is mostly server logs.
+		grep -E '(^|: )FAIL|^ERROR|^not ok|ERROR: AddressSanitizer|runtime error' "${log%.trs}.log" | head -10
+		echo "---- (last lines)"
 		tail -40 "${log%.trs}.log"
 	done
 	tally "$dir" "$variant"
