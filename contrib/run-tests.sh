@@ -33,6 +33,9 @@ tally() {
 	done
 }
 
+# The lines of a test log that say why it failed.
+why='(^|: )FAIL|^ERROR|^not ok|ERROR: AddressSanitizer|runtime error'
+
 for variant in plain asan; do
 	dir="$top/build-ci-$variant"
 	rm -rf "$dir"
@@ -54,7 +57,7 @@ for variant in plain asan; do
 	    $(find "$dir" -name '*.trs') 2>/dev/null); do
 		echo "---- ${log%.trs}.log"
 		# The reason first: the tail is mostly server logs.
-		grep -E '(^|: )FAIL|^ERROR|^not ok|ERROR: AddressSanitizer|runtime error' "${log%.trs}.log" | head -10
+		grep -E "$why" "${log%.trs}.log" | head -10
 		echo "---- (last lines)"
 		tail -40 "${log%.trs}.log"
 	done
