@@ -539,12 +539,23 @@ tb__write_users()
 	chmod 0640 "$TB/dovecot/users"
 }
 
+# Does Dovecot answer a LOGIN (its login and auth processes are up)?
+tb__imap_ready()
+{
+	curl -s --max-time 5 --user sink:pw-sink \
+	    "imap://127.0.0.1:$TB_IMAP_PORT/" -X NOOP > /dev/null 2>&1
+}
+
 # Start Dovecot with the written config; returns 2 if a port was taken.
 tb__launch_dovecot()
 {
 	local pid deadline
-	# A stale master.pid (PID maybe reused) would block the start.
+	# A stale master.pid (PID maybe reused) would block the start; the
+	# sockets of a stopped Dovecot stay behind and would pass the
+	# readiness check below before the new one made them.
 	rm -f "$TB/dovecot/run/master.pid"
+	[ -d "$TB/dovecot/run" ] &&
+	    find "$TB/dovecot/run" -maxdepth 1 -type s -delete
 	TB_MARK=$TB setsid dovecot -F -c "$TB/dovecot.conf" \
 	    >> "$TB/dovecot.out" 2>&1 < /dev/null &
 	pid=$!
@@ -553,7 +564,8 @@ tb__launch_dovecot()
 	while :; do
 		if tb__port_listening "$TB_IMAP_PORT" "$TB_IMAPS_PORT" &&
 		    [ -S "$TB/dovecot/run/lmtp" ] &&
-		    [ -S "$TB/dovecot/run/auth-postfix" ]; then
+		    [ -S "$TB/dovecot/run/auth-postfix" ] &&
+		    tb__imap_ready; then
 			tb__leader "$pid" ||
 			    tb_fail "dovecot (PID $pid) is not a group leader"
 			return 0
