@@ -37,6 +37,7 @@ struct cases {
 	struct store		*store;
 	const struct crypto_key	*key;
 	struct committee	*committee;
+	int			 resync;	/* members to recuse again */
 };
 
 static const char *const case_statuses[] = {
@@ -66,6 +67,7 @@ cases_new(const struct config *conf, struct store *store,
 	c->store = store;
 	c->key = key;
 	c->committee = committee_new(conf, store, key);
+	c->resync = 1;
 	return c;
 }
 
@@ -83,6 +85,7 @@ cases_set_config(struct cases *c, const struct config *conf)
 {
 	c->conf = conf;
 	committee_set_config(c->committee, conf);
+	c->resync = 1;
 }
 
 void
@@ -488,6 +491,17 @@ cases_run(struct cases *c)
 	size_t	 n = 0, i;
 	int	 done = 0;
 
+	/* A new configuration may name members the open cases rule out. */
+	if (c->resync) {
+		if (store_begin(c->store) == -1)
+			return -1;
+		if (committee_resync(c->committee) == -1 ||
+		    store_commit(c->store) == -1) {
+			store_rollback(c->store);
+			return -1;
+		}
+		c->resync = 0;
+	}
 	if (store_message_unhandled(c->store, &ids, &n) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {

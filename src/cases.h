@@ -20,6 +20,11 @@ struct cases;
 struct cases *cases_new(const struct config *, struct store *,
 	    const struct crypto_key *);
 void	cases_free(struct cases *);
+/*
+ * A new configuration (a reload).  The next cases_run first applies
+ * auto-recusal to the open cases again (committee_resync), as it does
+ * after cases_new.
+ */
 void	cases_set_config(struct cases *, const struct config *);
 
 /*

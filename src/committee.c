@@ -430,6 +430,103 @@ committee_recuse_auto(struct committee *c, const struct store_case *sc,
 	return rv;
 }
 
+/* What recusal reads of a stored case. */
+struct case_report {
+	char		*reporter;	/* the report's sender, or NULL */
+	char		*reported;	/* as stored (#reported), or NULL */
+	char		*field;		/* the report's whole field, or NULL */
+	struct mime_msg	*msg;		/* the report ("" once purged) */
+};
+
+/* Loads the case's report for recusal; -1 on a database error. */
+static int
+committee_case_report(struct committee *c, const struct store_case *sc,
+    struct case_report *cr)
+{
+	struct store_msg_info	 info;
+	struct report		*r;
+	void			*raw;
+	size_t			 len;
+	int			 rc;
+
+	memset(cr, 0, sizeof(*cr));
+	if (store_case_reporter(c->store, sc->id, &cr->reporter) == -1 ||
+	    store_case_get_sealed(c->store, sc->id, STORE_CASE_REPORTED,
+	    &cr->reported) == -1 || (rc = store_message_raw(c->store,
+	    sc->report_message, &raw, &len, &info)) == -1) {
+		crypto_freestr(cr->reporter);
+		crypto_freestr(cr->reported);
+		return -1;
+	}
+	/* A purged case (conductctl purge) keeps no report: names only. */
+	if (rc == 1)
+		cr->msg = mime_parse("", 0, 0);
+	else {
+		cr->msg = mime_parse(raw, len, info.truncated);
+		crypto_wipe(raw, len);
+		free(raw);
+	}
+	r = report_extract(cr->msg->text);
+	if (r->field[REPORT_REPORTED] != NULL)
+		cr->field = xstrdup(r->field[REPORT_REPORTED]);
+	report_free(r);
+	return 0;
+}
+
+static void
+committee_case_report_free(struct case_report *cr)
+{
+	crypto_freestr(cr->reporter);
+	crypto_freestr(cr->reported);
+	crypto_freestr(cr->field);
+	mime_msg_free(cr->msg);
+}
+
+/* Why the stored case rules member m out, or RECUSAL_NONE. */
+static enum recusal_reason
+committee_ruled_out(const struct member *m, const struct case_report *cr)
+{
+	enum recusal_reason	reason;
+
+	recusal_check(m, 1, cr->reporter, cr->field, cr->msg->text, &reason);
+	if (reason == RECUSAL_NONE && cr->reported != NULL)
+		recusal_check(m, 1, cr->reporter, cr->reported,
+		    cr->msg->text, &reason);
+	return reason;
+}
+
+/*
+ * Applies auto-recusal to every member on every case still open, for
+ * members the configuration gained (or whose addresses changed) since
+ * the cases opened: they are recused before the scheduler or a member's
+ * answer can reach them (alarms, backups, the digest).  Runs once per
+ * configuration load, from cases_run.
+ */
+static int
+committee_resync_cb(const struct store_case *sc, void *arg)
+{
+	struct committee	*c = arg;
+	struct case_report	 cr;
+	int			 rv;
+
+	if (strcmp(sc->status, "closed") == 0)
+		return 0;
+	if (committee_case_report(c, sc, &cr) == -1)
+		return -1;
+	rv = committee_recuse_auto(c, sc, cr.reporter, cr.field, cr.msg->text);
+	if (rv == 0 && cr.reported != NULL)
+		rv = committee_recuse_auto(c, sc, cr.reporter, cr.reported,
+		    cr.msg->text);
+	committee_case_report_free(&cr);
+	return rv;
+}
+
+int
+committee_resync(struct committee *c)
+{
+	return store_case_foreach(c->store, committee_resync_cb, c);
+}
+
 /*
  * The reported person as conflict checks name them: the field's first
  * line, at most COMMITTEE_REPORTED_MAX bytes (cut on a character), so
@@ -654,39 +751,22 @@ cmd_recuse(struct cmail *cm, const char *arg, const char *rest)
 static int
 cmd_reported(struct cmail *cm, const char *arg, const char *rest)
 {
-	struct store_msg_info	 info;
-	struct mime_msg		*msg;
-	char			*reporter = NULL;
-	void			*raw;
-	size_t			 len;
-	int			 rc = -1, rv = -1;
+	struct case_report	cr;
+	int			rv = -1;
 
 	(void)rest;
 	if (store_case_set_text(cm->c->store, cm->sc.id, STORE_CASE_REPORTED,
 	    arg) == -1 || store_case_set_number(cm->c->store, cm->sc.id,
 	    STORE_CASE_TRIAGE, 0) == -1 ||
-	    store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1 ||
-	    (rc = store_message_raw(cm->c->store, cm->sc.report_message, &raw,
-	    &len, &info)) == -1) {
-		crypto_freestr(reporter);
+	    committee_case_report(cm->c, &cm->sc, &cr) == -1)
 		return -1;
-	}
-	/* A purged case (conductctl purge) keeps no report: names only. */
-	if (rc == 1)
-		msg = mime_parse("", 0, 0);
-	else {
-		msg = mime_parse(raw, len, info.truncated);
-		crypto_wipe(raw, len);
-		free(raw);
-	}
 	cm->sc.triage = 0;
 	buf_printf(&cm->echo, "%s named the reported person: %s\n",
 	    cm->from->name, arg);
-	if (committee_recuse_auto(cm->c, &cm->sc, reporter, arg,
-	    msg->text) == 0 && committee_ask(cm->c, &cm->sc, arg) == 0)
+	if (committee_recuse_auto(cm->c, &cm->sc, cr.reporter, arg,
+	    cr.msg->text) == 0 && committee_ask(cm->c, &cm->sc, arg) == 0)
 		rv = 0;
-	mime_msg_free(msg);
-	crypto_freestr(reporter);
+	committee_case_report_free(&cr);
 	/* The sender may have named themselves. */
 	if (rv == 0 && committee_state(cm->c, cm->sc.id, cm->from, cm->state,
 	    sizeof(cm->state)) == -1)
@@ -1228,37 +1308,24 @@ committee_onboard_cb(const struct store_case *sc0, void *arg)
 {
 	struct onboard		*ob = arg;
 	struct store_case	 sc = *sc0;
-	struct store_msg_info	 info;
-	struct mime_msg		*msg;
+	struct case_report	 cr;
 	enum recusal_reason	 reason;
-	char			 state[24], *reporter = NULL, *reported = NULL;
-	void			*raw;
-	size_t			 len;
-	int			 rv = -1;
+	char			 state[24];
+	int			 rv;
 
 	if (strcmp(sc.status, "closed") == 0 ||
 	    strcmp(sc.status, "resolved") == 0 ||
 	    committee_state(ob->c, sc.id, ob->m, state, sizeof(state)) == -1 ||
 	    state[0] != '\0' || !committee_eligible(ob->m, sc.triage, 1))
 		return 0;
-	if (store_case_reporter(ob->c->store, sc.id, &reporter) == -1 ||
-	    store_case_get_sealed(ob->c->store, sc.id, STORE_CASE_REPORTED,
-	    &reported) == -1 || store_message_raw(ob->c->store,
-	    sc.report_message, &raw, &len, &info) != 0)
-		goto out;
-	msg = mime_parse(raw, len, info.truncated);
-	crypto_wipe(raw, len);
-	free(raw);
-	recusal_check(ob->m, 1, reporter, reported, msg->text, &reason);
-	mime_msg_free(msg);
-	if (reason != RECUSAL_NONE)
+	if (committee_case_report(ob->c, &sc, &cr) == -1)
+		return -1;
+	if ((reason = committee_ruled_out(ob->m, &cr)) != RECUSAL_NONE)
 		rv = committee_set_state(ob->c, sc.id, ob->m, ST_RECUSED,
 		    recusal_strreason(reason));
-	else if ((rv = committee_check(ob->c, &sc, ob->m, reported)) == 0)
+	else if ((rv = committee_check(ob->c, &sc, ob->m, cr.reported)) == 0)
 		ob->n++;
- out:
-	crypto_freestr(reporter);
-	crypto_freestr(reported);
+	committee_case_report_free(&cr);
 	return rv;
 }
 

@@ -54,6 +54,13 @@ int	committee_member_mail(struct committee *, int64_t msg_id,
 int	committee_reporter_mail(struct committee *, int64_t msg_id,
 	    const struct mime_msg *, const struct store_case *);
 
+/*
+ * Auto-recusal again on every open case, for all members: call after a
+ * configuration load, as members added since a case opened (or given
+ * new addresses) were not there to be recused.  Sends nothing.
+ */
+int	committee_resync(struct committee *);
+
 /* Sends the conflict check of every open case to a new member. */
 int	committee_onboard(struct committee *, const struct member *,
 	    int *nchecked);

@@ -8,7 +8,10 @@
  *  - no outbox row that carries case content (the report, a relay, an
  *    echo) is addressed to anyone but a participant of that case;
  *  - a member recused when the case opened never gets any row at all;
- *  - a member who answered #conflict gets nothing after that answer.
+ *  - a member who answered #conflict gets nothing after that answer;
+ *  - a member the report rules out (its sender, the person it names, one
+ *    it excludes) never gets any row, also when the member joined the
+ *    configuration after the case opened (a reload mid-scenario).
  *
  * Each message changes at most one member's standing, so the standing
  * after the message is the standing when its rows were queued.
@@ -34,7 +37,7 @@ static struct store	*st;
 static struct crypto_key *key;
 static uint32_t		 next_uid = 1;
 static int64_t		 last_row;
-static long		 rows_checked, content_rows;
+static long		 rows_checked, content_rows, late_joins;
 
 struct scenario {
 	struct config	 conf;
@@ -43,7 +46,9 @@ struct scenario {
 	char		 mails[MAXM][64];
 	char		*mailp[MAXM];
 	int		 recused_at_open[MAXM];
+	int		 ruled_out[MAXM];
 	int		 conflicted[MAXM];
+	size_t		 nall;		/* members after the reload */
 	char		 code[48];
 	int64_t		 case_id;
 	struct cases	*cases;
@@ -134,11 +139,13 @@ row_cb(const struct store_outbox_row *r, void *arg)
 			    "%s\n", r->kind, (long long)r->id, state);
 		}
 	}
-	if (sc->recused_at_open[i] || sc->conflicted[i]) {
+	if (sc->recused_at_open[i] || sc->conflicted[i] ||
+	    sc->ruled_out[i]) {
 		harness_failures++;
 		fprintf(stderr, "FAIL: %s row %lld to a member who is %s\n",
 		    r->kind, (long long)r->id, sc->recused_at_open[i] ?
-		    "recused" : "conflicted");
+		    "recused" : sc->ruled_out[i] ? "ruled out (joined late)" :
+		    "conflicted");
 	}
 	harness_checks++;
 	return 0;
@@ -176,6 +183,9 @@ setup(struct scenario *sc, int n, const char *templates)
 	}
 	if (leads == 0)
 		sc->m[0].role = ROLE_LEAD;
+	/* Up to two members (never the first) join with a later reload. */
+	sc->nall = (size_t)n;
+	n -= (int)rnd(3);
 	sc->conf.alias = "conduct@example.test";
 	sc->conf.delimiter = '+';
 	sc->conf.tag = "CoC";
@@ -208,6 +218,8 @@ open_case(struct scenario *sc)
 	char	raw[2048], state[24];
 	int	n = (int)sc->conf.nmembers, from, named, excluded, i;
 
+	/* Any member, also one who is not in the configuration yet. */
+	n = (int)sc->nall;
 	from = rnd(4) == 0 ? (int)rnd((unsigned)n) : -1;
 	named = rnd(3) == 0 ? -1 : (int)rnd((unsigned)n + 1);
 	excluded = rnd(3) == 0 ? (int)rnd((unsigned)n) : -1;
@@ -223,10 +235,21 @@ open_case(struct scenario *sc)
 	    excluded >= 0 ? sc->names[excluded] : "");
 	deliver(sc, raw);
 	store_case_foreach(st, case_cb, sc);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		sc->ruled_out[i] = i == from || i == named || i == excluded;
 		sc->recused_at_open[i] = strcmp(member_state(sc, i, state,
 		    sizeof(state)), "recused") == 0;
+	}
 	check_rows(sc);
+}
+
+/* A reload: the members who were not in the configuration join it. */
+static void
+reload(struct scenario *sc)
+{
+	sc->conf.nmembers = sc->nall;
+	cases_set_config(sc->cases, &sc->conf);
+	late_joins++;
 }
 
 static const char *const commands[] = {
@@ -331,6 +354,8 @@ main(void)
 		setup(&sc, 3 + (int)rnd(MAXM - 2), templates);
 		open_case(&sc);
 		for (step = 0; step < 12; step++) {
+			if (sc.conf.nmembers < sc.nall && rnd(6) == 0)
+				reload(&sc);
 			if (rnd(6) == 0)
 				reporter_mail(&sc);
 			else
@@ -339,10 +364,11 @@ main(void)
 		cases_free(sc.cases);
 		committee_free(sc.committee);
 	}
-	printf("%d scenarios, %ld outbox rows to members checked, %ld of "
-	    "them with case content\n", scenarios, rows_checked,
-	    content_rows);
+	printf("%d scenarios (%ld with members joining by a reload), %ld "
+	    "outbox rows to members checked, %ld of them with case content\n",
+	    scenarios, late_joins, rows_checked, content_rows);
 	CHECK(content_rows > 0);
+	CHECK(late_joins > 0);
 
 	store_close(st);
 	crypto_key_free(key);
