@@ -432,8 +432,14 @@ cd_webhook_requests() {
 # cd_committee: appends the committee of five most tests use to $CONF:
 # leads Alice and Bob, members Carol and Dave, backup Erin.
 cd_committee() {
+	cd_members Alice:lead Bob:lead Carol:member Dave:member Erin:backup
+}
+
+# cd_members NAME:ROLE...: appends a [member NAME] section for each, with
+# the test bed user of that name (lower case) as its address.
+cd_members() {
 	local m name
-	for m in Alice:lead Bob:lead Carol:member Dave:member Erin:backup; do
+	for m in "$@"; do
 		name=${m%%:*}
 		printf '\n[member %s]\nemail = %s@example.test\nrole = %s\n' \
 		    "$name" "$(echo "$name" | tr 'A-Z' 'a-z')" "${m#*:}" >>"$CONF"

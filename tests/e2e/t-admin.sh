@@ -21,20 +21,7 @@ export TZ=UTC
 command -v sqlite3 >/dev/null 2>&1 || tb_skip "sqlite3 (the CLI) not installed"
 
 cd_setup starttls
-cat >>"$CONF" <<EOF
-
-[member Alice]
-email = alice@$D
-role = lead
-
-[member Bob]
-email = bob@$D
-role = lead
-
-[member Carol]
-email = carol@$D
-role = member
-EOF
+cd_members Alice:lead Bob:lead Carol:member
 DB=$TB/state/conductd.db
 
 # pass N OFFSET: waits for N messages in the alias's INBOX, then one pass

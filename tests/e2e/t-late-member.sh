@@ -26,15 +26,8 @@ conflict_reminder_after = 12h
 conflict_escalate_after = 24h
 digest_day = $(date -u -d "@$digest" +%A | tr 'A-Z' 'a-z')
 digest_hour = $(date -u -d "@$digest" +%-H)
-
-[member Alice]
-email = alice@$D
-role = lead
-
-[member Carol]
-email = carol@$D
-role = backup
 EOF
+cd_members Alice:lead Carol:backup
 
 # pass OFFSET: one pass with the clock moved by OFFSET seconds; waits
 # until Postfix delivered what it sent.
@@ -69,20 +62,7 @@ cd_exactly alice 1 "Subject: [CoC $code] Conflict check"
 cd_exactly alice 1 "[CoC $code]" "URGENT"
 tb_pass "case $code: Alice has its conflict check and the urgent alert"
 
-cat >>"$CONF" <<EOF
-
-[member Bob]
-email = bob@$D
-role = lead
-
-[member Dave]
-email = dave@$D
-role = backup
-
-[member Erin]
-email = erin@$D
-role = lead
-EOF
+cd_members Bob:lead Dave:backup Erin:lead
 pass $((H + 60))
 [ "$(grep -c "case $code: a member is recused" "$TB/conductd.log")" = 2 ] ||
     tb_fail "the new configuration did not recuse two members (Bob, Dave)"

@@ -6,14 +6,7 @@ set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
 cd_setup starttls
-cat >>"$CONF" <<'INI'
-[member Alice]
-email = alice@example.test
-role = lead
-[member Bob]
-email = bob@example.test
-role = member
-INI
+cd_members Alice:lead Bob:member
 tb_send reporter1@example.test conduct@example.test --header "Subject: hallway" \
     --body "Reported person: the man in the red hat
 He followed me down the hallway."
@@ -25,11 +18,7 @@ cd_once || tb_fail "pass failed"
 cd_expect_eq "cases" "$(cd_cases)" 2
 tb_imap_wait_count alice INBOX 2 20
 
-cat >>"$CONF" <<'INI'
-[member Carol]
-email = carol@example.test
-role = member
-INI
+cd_members Carol:member
 cd_ctl members >"$TB/members.out"
 grep -q '^Carol  *member  *carol@example.test' "$TB/members.out" ||
     tb_fail "members does not list Carol"

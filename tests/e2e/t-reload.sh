@@ -7,19 +7,11 @@ set -eu
 
 cd_setup starttls
 tb_ini_set "$CONF" daemon poll_interval 3600
-cat >>"$CONF" <<'INI'
-[member Alice]
-email = alice@example.test
-role = lead
-INI
+cd_members Alice:lead
 cd_start_daemon
 cd_wait_log "waiting for new mail"
 
-cat >>"$CONF" <<'INI'
-[member Bob]
-email = bob@example.test
-role = lead
-INI
+cd_members Bob:lead
 kill -HUP "$CD_PID"
 cd_wait_log "configuration reloaded"
 tb_send reporter1@example.test conduct@example.test --header "Subject: one" \
