@@ -707,25 +707,43 @@ check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
 	}
 }
 
+/* A committee needs a lead: triage and the alarms go to the leads. */
+static void
+check_committee(struct ctl *ctl, int *fails)
+{
+	size_t	i, n[3] = { 0, 0, 0 };
+	char	what[128];
+
+	for (i = 0; i < ctl->conf->nmembers; i++)
+		n[ctl->conf->members[i].role]++;
+	snprintf(what, sizeof(what), "committee: %zu lead(s), %zu member(s), "
+	    "%zu backup(s)", n[ROLE_LEAD], n[ROLE_MEMBER], n[ROLE_BACKUP]);
+	check_line(fails, n[ROLE_LEAD] > 0, what, n[ROLE_LEAD] > 0 ? NULL :
+	    "no [member] has role lead: reports that name nobody, and the "
+	    "alarms, would reach no one");
+}
+
 static int
 verb_check_config(struct ctl *ctl, int argc, char **argv)
 {
 	struct imap_session	*imap;
-	int			 fails = 0;
+	int			 fails = 0, config_fails = 0;
 
 	(void)argv;
 	if (argc != 1)
 		usage();
 	check_line(&fails, 1, "configuration", ctl->conf->path);
+	check_committee(ctl, &config_fails);
 	check_line(&fails, 1, "key and database", ctl->conf->database);
-	check_templates(ctl, &fails);
+	check_templates(ctl, &config_fails);
 	imap = check_imap(ctl, &fails);
 	check_probe(ctl, imap, &fails);
 	if (imap != NULL)
 		imap_free(imap);
-	printf("%s\n", fails == 0 ? "all checks passed" :
+	printf("%s\n", fails + config_fails == 0 ? "all checks passed" :
 	    "some checks failed");
-	return fails == 0 ? EX_OK : EX_UNAVAILABLE;
+	return config_fails > 0 ? EX_CONFIG : fails > 0 ? EX_UNAVAILABLE :
+	    EX_OK;
 }
 
 /*

@@ -1,23 +1,42 @@
 #!/bin/bash
 # conductctl check-config against the test bed: everything passes with a
-# good configuration (IMAP login, processed folder, SMTP login, and a
-# probe to a sub-address found in the alias's mailbox); a wrong password
-# or a missing processed folder fails with exit status 69.
+# good configuration (a committee with a lead, IMAP login, processed
+# folder, SMTP login, and a probe to a sub-address found in the alias's
+# mailbox); a committee without a lead fails with exit status 78, a wrong
+# password or a missing processed folder with 69.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
 cd_setup starttls
+cp "$CONF" "$TB/nolead.conf"
+cd_members Alice:lead Bob:member Erin:backup
 # conductd has run once, so the processed folder exists.
 cd_once || tb_fail "pass failed"
 out=$(cd_ctl check-config 2>&1) || tb_fail "check-config failed: $out"
 echo "$out"
 for line in "^ok   IMAP login" "^ok   SMTP login" "^ok   sub-addressing" \
-    "^ok   template: ack" "^all checks passed"; do
+    "^ok   template: ack" \
+    "^ok   committee: 1 lead(s), 1 member(s), 1 backup(s)$" \
+    "^all checks passed"; do
 	echo "$out" | grep -q "$line" || tb_fail "no '$line' in: $out"
 done
 tb_pass "check-config passes on a good configuration"
 cd_expect_eq "probes left in INBOX" "$(tb_imap_count conduct INBOX)" 0
 cd_expect_eq "probes left in Processed" "$(tb_imap_count conduct Processed)" 0
+
+# A committee without a lead: the servers are fine, the config is not.
+cp "$CONF" "$TB/good.conf"
+cp "$TB/nolead.conf" "$CONF"
+cd_members Bob:member Erin:backup
+st=0
+out=$(cd_ctl check-config 2>&1) || st=$?
+cd_expect_eq "exit status without a lead" "$st" 78
+echo "$out" | grep -q '^FAIL committee: 0 lead(s).*no \[member\] has role lead' ||
+    tb_fail "no committee failure: $out"
+echo "$out" | grep -q '^ok   sub-addressing' ||
+    tb_fail "the server checks did not run: $out"
+tb_pass "a committee without a lead fails the check (exit 78)"
+cp "$TB/good.conf" "$CONF"
 
 # A wrong IMAP password.
 printf 'not-the-password\n' >"$TB/wrong.pass"
