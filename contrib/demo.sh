@@ -2,10 +2,11 @@
 # The live demo: installs what it needs from Debian's packages, builds
 # conductd, starts a throwaway Dovecot and Postfix on loopback (from a
 # temporary folder; nothing in /etc is touched), runs conductd against
-# them, sends two sample reports (one English, one Korean), shows what was
-# filed (messages, cases) and the acknowledgment that reached the
-# reporter's own mailbox, and stops everything it started.  Run as root
-# on Debian 12.
+# them with a committee of five, sends two sample reports (one English,
+# one Korean), shows what was filed (messages, cases), the acknowledgment
+# that reached the reporter's own mailbox, the conflict check a member
+# got, and a lead's "#noconflict" answered with the report; then stops
+# everything it started.  Run as root on Debian 12.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -27,6 +28,10 @@ cd_setup tls
 echo "   IMAPS 127.0.0.1:$TB_IMAPS_PORT, SMTP 127.0.0.1:$TB_SMTP_PORT, in $TB"
 echo "== conductctl init"
 sed 's/^/   /' "$TB/init.out"
+
+cd_committee
+echo "== the committee: conductctl members"
+cd_ctl members | sed 's/^/   /'
 
 echo "== starting conductd (waits in IMAP IDLE)"
 cd_start_daemon
@@ -64,6 +69,43 @@ sed -n '/^Date:/,/^$/p' "$TB/ack.eml"
 # the body is quoted-printable on the wire; decoded here for reading
 sed '1,/^$/d' "$TB/ack.eml" |
     perl -MMIME::QuotedPrint -0777 -ne 'print decode_qp($_)'
+echo
+# show_mail FILE N: From, To and Subject of a fetched mail, and the
+# first N lines of its decoded text.
+show_mail() {
+	sed -n '1,/^$/{/^From:/p;/^To:/p;/^Subject:/p;}' "$(cd_txt "$1")" |
+	    sed 's/^/   /'
+	sed '1,/^$/d' "$(cd_txt "$1")" | head -n "$2" | sed 's/^/   /'
+}
+
+echo "== each member's mailbox over IMAP"
+for u in alice:2 bob:2 carol:1 dave:1; do
+	tb_imap_wait_count "${u%:*}" INBOX "${u#*:}" 20
+done
+cd_wait_queue
+for u in alice bob carol dave erin; do
+	echo "   $u: $(tb_imap_count "$u" INBOX) message(s)"
+done
+echo "   (a conflict check for the English report to the leads and members;"
+echo "   the Korean report names nobody, so only the leads are asked, and"
+echo "   the backup Erin gets nothing while the leads can take the cases)"
+echo
+echo "== the conflict check for $code in alice's mailbox: the code name and"
+echo "   the reported person, never the reporter or the report"
+cd_sync alice
+f=$(cd_grep alice "Subject: [CoC $code] Conflict check" | head -1)
+show_mail "$f" 100
+echo
+echo "== alice answers #noconflict from her mail client; the report follows"
+cd_msend alice@example.test "$(cd_maddr alice "$code")" "Re: conflict check" \
+    "#noconflict"
+tb_imap_wait_count alice INBOX 3 20
+cd_sync alice
+f=$(cd_grep alice "Subject: [CoC $code]" "marmalade" | head -1)
+[ -n "$f" ] || tb_fail "alice did not get the report"
+show_mail "$f" 12
+echo "   ..."
+echo "   (bob, carol and dave have not answered: they get nothing more)"
 echo
 echo "== the alias's mailbox over IMAP: INBOX $(tb_imap_count conduct INBOX)," \
     "Processed $(tb_imap_count conduct Processed)"

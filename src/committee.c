@@ -644,8 +644,10 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	crypto_wipe(raw, len);
 	free(raw);
 	text = committee_report_text(c, sc, msg);
-	xasprintf(&subject, "Report: %s", msg->subject[0] != '\0' ?
-	    msg->subject : "(no subject)");
+	/* "Report: Report: ..." when the reporter titled it so. */
+	xasprintf(&subject, "%s%s", strncasecmp(msg->subject, "Report:", 7)
+	    == 0 ? "" : "Report: ", msg->subject[0] != '\0' ? msg->subject :
+	    "(no subject)");
 	memset(&out, 0, sizeof(out));
 	out.kind = "report";
 	out.from_name = c->conf->committee_name;

@@ -711,14 +711,13 @@ check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
 static void
 check_committee(struct ctl *ctl, int *fails)
 {
-	size_t	i, n[3] = { 0, 0, 0 };
+	size_t	leads = config_count_role(ctl->conf, ROLE_LEAD);
 	char	what[128];
 
-	for (i = 0; i < ctl->conf->nmembers; i++)
-		n[ctl->conf->members[i].role]++;
 	snprintf(what, sizeof(what), "committee: %zu lead(s), %zu member(s), "
-	    "%zu backup(s)", n[ROLE_LEAD], n[ROLE_MEMBER], n[ROLE_BACKUP]);
-	check_line(fails, n[ROLE_LEAD] > 0, what, n[ROLE_LEAD] > 0 ? NULL :
+	    "%zu backup(s)", leads, config_count_role(ctl->conf, ROLE_MEMBER),
+	    config_count_role(ctl->conf, ROLE_BACKUP));
+	check_line(fails, leads > 0, what, leads > 0 ? NULL :
 	    "no [member] has role lead: reports that name nobody, and the "
 	    "alarms, would reach no one");
 }

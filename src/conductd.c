@@ -190,6 +190,14 @@ drain_outbox(struct daemon *d)
 	return rc;
 }
 
+static void
+warn_no_lead(const struct config *conf)
+{
+	if (config_count_role(conf, ROLE_LEAD) == 0)
+		log_warnx("conductd: no [member] has role lead: reports that "
+		    "name nobody, and the alarms, reach no one");
+}
+
 /* Re-reads the configuration; a bad new one keeps the running one. */
 static void
 do_reload(struct daemon *d)
@@ -216,6 +224,7 @@ do_reload(struct daemon *d)
 	config_free(d->conf);
 	d->conf = fresh;
 	log_info("conductd: configuration reloaded");
+	warn_no_lead(fresh);
 	if (d->ready)
 		notify_ready();
 }
@@ -387,6 +396,7 @@ main(int argc, char *argv[])
 	}
 	signal_setup();
 	log_info("conductd: started%s", once ? " for one pass" : "");
+	warn_no_lead(conf);
 	d.conf = conf;
 	d.store = store;
 	d.intake = intake_new(conf, store);

@@ -686,6 +686,17 @@ config_errors_for_log(char *errs)
 	*w = '\0';
 }
 
+size_t
+config_count_role(const struct config *conf, enum member_role role)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < conf->nmembers; i++)
+		if (conf->members[i].role == role)
+			n++;
+	return n;
+}
+
 const struct member *
 config_member_by_address(const struct config *conf, const char *addr)
 {

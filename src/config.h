@@ -105,6 +105,8 @@ const struct member *config_member_by_address(const struct config *,
 	    const char *addr);
 const struct member *config_member_by_name(const struct config *,
 	    const char *name);
+/* How many members have the role. */
+size_t	config_count_role(const struct config *, enum member_role);
 
 /*
  * Reads and checks the file, including that the password and key files

@@ -36,6 +36,12 @@ echo "$out" | grep -q '^FAIL committee: 0 lead(s).*no \[member\] has role lead' 
 echo "$out" | grep -q '^ok   sub-addressing' ||
     tb_fail "the server checks did not run: $out"
 tb_pass "a committee without a lead fails the check (exit 78)"
+! grep -q "no \[member\] has role lead" "$TB/conductd.log" ||
+    tb_fail "conductd warned about a lead it has"
+cd_once || tb_fail "pass without a lead failed"
+grep -q "warn: conductd: no \[member\] has role lead" "$TB/conductd.log" ||
+    tb_fail "conductd did not warn that no member is a lead"
+tb_pass "conductd runs without a lead, and says so in its log"
 cp "$TB/good.conf" "$CONF"
 
 # A wrong IMAP password.

@@ -135,7 +135,7 @@ msend dave@$D "$(maddr dave "$B")" "Re: [CoC $B] Conflict check" \
 dave-early-vote"
 pass 7
 
-f=$(cd_wait_grep alice 1 "Subject: [CoC $A] Report: Report: unwanted comments at the workshop")
+f=$(cd_wait_grep alice 1 "Subject: [CoC $A] Report: unwanted comments at the workshop")
 one_recipient "$f" alice
 hdr "$f" From | grep -q -F "$AA" || tb_fail "alice's report of $A is not from her per-case address"
 hdr "$f" Reply-To | grep -q -F "$AA" || tb_fail "alice's report of $A: Reply-To is not her per-case address"
