@@ -140,8 +140,11 @@ for c in $CK $CM; do
 	[[ $dl =~ $rfc3339 ]] || tb_fail "webhook deadline '$dl' is not RFC 3339"
 	cd_expect_eq "webhook deadline of $c (receipt + 24 h)" \
 	    "$(date -u -d "$dl" +%s)" $((r + 24 * H))
+	# Without the code name: "chat" is in "whinchat", a word of its.
 	for s in reporter Robin Sam Zed Yuri xylophone zeppelin keynote chat; do
-		case "$raw" in *"$s"*) tb_fail "webhook body for $c holds '$s'" ;; esac
+		case "${raw//$c/}" in
+		*"$s"*) tb_fail "webhook body for $c holds '$s'" ;;
+		esac
 	done
 done
 tb_pass "the webhook got a POST per case with only the code name and the deadline"
