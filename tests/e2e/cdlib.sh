@@ -356,8 +356,7 @@ cd_next_due() {
 # right after the first is refused.)
 CD_WEBHOOK_PID=""
 cd_webhook_start() {
-	CD_WEBHOOK_PORT=$(tb__pick_port)
-	TB_PORTS_TAKEN="$TB_PORTS_TAKEN $CD_WEBHOOK_PORT"
+	tb__take_port CD_WEBHOOK_PORT
 	: >"$TB/webhook.log"
 	setsid perl -MIO::Socket::INET -e '
 	my ($log, $port) = @ARGV;

@@ -265,6 +265,16 @@ tb__pick_port()
 	tb_fail "no free port found"
 }
 
+# tb__take_port VAR: picks a port into VAR and adds it to $TB_PORTS_TAKEN,
+# which tb__release_ports gives back.
+tb__take_port()
+{
+	local p
+	p=$(tb__pick_port) || exit 1
+	printf -v "$1" '%s' "$p"
+	TB_PORTS_TAKEN="$TB_PORTS_TAKEN $p"
+}
+
 # Give back the ports this test bed reserved.
 tb__release_ports()
 {
@@ -591,10 +601,8 @@ tb_start_dovecot()
 	[ -f "$TB/dovecot.pid" ] && tb_fail "dovecot is already running"
 	for try in 1 2 3 4 5 6 7 8; do
 		if [ -z "${TB_IMAP_PORT:-}" ]; then
-			TB_IMAP_PORT=$(tb__pick_port)
-			TB_PORTS_TAKEN="$TB_PORTS_TAKEN $TB_IMAP_PORT"
-			TB_IMAPS_PORT=$(tb__pick_port)
-			TB_PORTS_TAKEN="$TB_PORTS_TAKEN $TB_IMAPS_PORT"
+			tb__take_port TB_IMAP_PORT
+			tb__take_port TB_IMAPS_PORT
 			tb__write_dovecot_conf
 		fi
 		rc=0
@@ -784,12 +792,9 @@ tb_start_postfix()
 	[ -f "$TB/postfix.pid" ] && tb_fail "postfix is already running"
 	for try in 1 2 3 4 5 6 7 8; do
 		if [ -z "${TB_SMTP_PORT:-}" ]; then
-			TB_SMTP_PORT=$(tb__pick_port)
-			TB_PORTS_TAKEN="$TB_PORTS_TAKEN $TB_SMTP_PORT"
-			TB_SUBMISSION_PORT=$(tb__pick_port)
-			TB_PORTS_TAKEN="$TB_PORTS_TAKEN $TB_SUBMISSION_PORT"
-			TB_SUBMISSIONS_PORT=$(tb__pick_port)
-			TB_PORTS_TAKEN="$TB_PORTS_TAKEN $TB_SUBMISSIONS_PORT"
+			tb__take_port TB_SMTP_PORT
+			tb__take_port TB_SUBMISSION_PORT
+			tb__take_port TB_SUBMISSIONS_PORT
 			tb__write_postfix_conf
 		fi
 		rc=0
