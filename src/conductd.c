@@ -12,8 +12,9 @@
  */
 #include <sys/types.h>
 
+#include <sys/signalfd.h>
+
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -42,55 +43,57 @@
 #define BACKOFF_MIN		1
 #define BACKOFF_MAX		300
 
-static volatile sig_atomic_t	quit;
-static volatile sig_atomic_t	reload;
-static int			sigpipe[2] = { -1, -1 };
-
-static void
-signal_cb(int sig)
-{
-	int	saved = errno;
-	char	c = (char)sig;
-
-	if (sig == SIGHUP)
-		reload = 1;
-	else
-		quit = 1;
-	if (write(sigpipe[1], &c, 1) == -1) {
-		/* the pipe is full: a wake-up is already pending */
-	}
-	errno = saved;
-}
+/*
+ * Signals are blocked for the whole run and read from a signalfd, so
+ * that none can interrupt a read or poll inside libetpan or libcurl: an
+ * interrupted call there is reported as a lost connection, and a reload
+ * during a login used to drop it.  The loop looks at the flags between
+ * steps; its waits poll the signalfd along with the IMAP socket.
+ */
+static int	quit;
+static int	reload;
+static int	sigfd = -1;
 
 static void
 signal_setup(void)
 {
 	struct sigaction	sa;
-	int			i;
+	sigset_t		set;
 
-	if (pipe(sigpipe) == -1)
-		fatal("pipe");
-	for (i = 0; i < 2; i++)
-		if (fcntl(sigpipe[i], F_SETFL, O_NONBLOCK) == -1 ||
-		    fcntl(sigpipe[i], F_SETFD, FD_CLOEXEC) == -1)
-			fatal("fcntl");
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = signal_cb;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		fatal("sigprocmask");
+	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
 }
 
+/* Reads the pending signals into the flags. */
 static void
 signal_drain(void)
 {
-	char	buf[64];
+	struct signalfd_siginfo	si;
 
-	while (read(sigpipe[0], buf, sizeof(buf)) > 0)
-		;
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload = 1;
+		else
+			quit = 1;
+	}
+}
+
+/* Whether a stop was asked for; intake looks between batches. */
+static int
+stop_requested(void)
+{
+	signal_drain();
+	return quit;
 }
 
 /* A wait of seconds cut to the watchdog interval, if systemd set one. */
@@ -109,7 +112,7 @@ sleep_interruptible(int seconds)
 	struct pollfd	pfd;
 	int		slice;
 
-	pfd.fd = sigpipe[0];
+	pfd.fd = sigfd;
 	pfd.events = POLLIN;
 	for (; seconds > 0 && !quit && !reload; seconds -= slice) {
 		slice = wait_slice(seconds);
@@ -253,7 +256,7 @@ wait_mail(struct daemon *d, int seconds)
 
 	for (; seconds > 0 && !quit && !reload; seconds -= slice) {
 		slice = wait_slice(seconds);
-		if (intake_wait(d->intake, slice, sigpipe[0]) != 0)
+		if (intake_wait(d->intake, slice, sigfd) != 0)
 			break;	/* new mail, or a lost connection */
 		signal_drain();
 		notify_watchdog();
@@ -296,10 +299,10 @@ run(struct daemon *d, int once)
 {
 	int	backoff = BACKOFF_MIN, rc, status = 0;
 
-	while (!quit) {
+	while (!stop_requested()) {
 		if (reload)
 			do_reload(d);
-		rc = intake_pass(d->intake, &quit);
+		rc = intake_pass(d->intake, stop_requested);
 		report_pass(d, rc, backoff);
 		if (process(d) == -1)
 			status = 70;	/* EX_SOFTWARE: the database */
@@ -318,6 +321,9 @@ run(struct daemon *d, int once)
 		wait_mail(d, wait_time(d, d->conf->poll_interval));
 	}
 	if (quit) {
+		/* Asked to stop: a server being down is no failure of ours. */
+		if (status == 75)
+			status = 0;
 		notify_stopping();
 		log_info("conductd: stopping on signal");
 	}

@@ -306,7 +306,7 @@ intake_start_uid(struct intake *in, uint32_t uidvalidity, uint32_t *from,
 }
 
 int
-intake_pass(struct intake *in, volatile sig_atomic_t *stop)
+intake_pass(struct intake *in, int (*stop)(void))
 {
 	struct imap_msgref	*refs = NULL;
 	size_t			 n = 0, i, j, bytes, limit;
@@ -326,7 +326,7 @@ intake_pass(struct intake *in, volatile sig_atomic_t *stop)
 	if (n > 0)
 		log_debug("intake: %zu new message(s)", n);
 	limit = in->conf->imap_max_size;
-	for (i = 0; i < n && !*stop; i = j) {
+	for (i = 0; i < n && !stop(); i = j) {
 		bytes = 0;
 		for (j = i; j < n && j - i < (size_t)in->conf->imap_batch;
 		    j++) {

@@ -10,8 +10,6 @@
 #ifndef INTAKE_H
 #define INTAKE_H
 
-#include <signal.h>
-
 struct config;
 struct intake;
 struct store;
@@ -23,11 +21,11 @@ void	intake_free(struct intake *);
 /*
  * One pass: connects if needed, finishes moves left over from a crash,
  * then fetches, stores and moves everything new.  It stops between
- * batches when *stop becomes non-zero.  Returns the number of messages
+ * batches when stop() returns non-zero.  Returns the number of messages
  * stored, or -1 after a connection or store failure (already logged; the
  * connection is closed and the caller retries with backoff).
  */
-int	intake_pass(struct intake *, volatile sig_atomic_t *stop);
+int	intake_pass(struct intake *, int (*stop)(void));
 
 /*
  * Waits up to timeout seconds for new mail (IMAP IDLE, or plain waiting

@@ -92,6 +92,17 @@ cd_wait_log() {
 	done
 }
 
+# cd_wait_log_count TEXT N: waits (bounded) until TEXT is logged N times.
+cd_wait_log_count() {
+	end=$(( $(date +%s) + ${TB_TIMEOUT:-20} ))
+	until [ "$(grep -c -- "$1" "$TB/conductd.log" 2>/dev/null)" -ge "$2" ]
+	do
+		[ "$(date +%s)" -lt "$end" ] ||
+		    tb_fail "timed out waiting for log line $2 times: $1"
+		sleep 0.1
+	done
+}
+
 # cd_cases: the number of cases.
 cd_cases() {
 	cd_ctl cases | tail -n +2 | wc -l

@@ -32,6 +32,11 @@ tb_imap_wait_count conduct Processed 3 20
 cd_expect_eq "rows (nothing doubled)" "$(cd_rows)" 3
 cd_expect_eq "left in INBOX" "$(tb_imap_count conduct INBOX)" 0
 kill -0 "$CD_PID" 2>/dev/null || tb_fail "the daemon died"
+
+# Stopped while the server is down: a clean stop, not a failure.
+n=$(grep -c "retrying in" "$TB/conductd.log")
+tb_stop_dovecot
+cd_wait_log_count "retrying in" $(( n + 1 ))
 st=0
 cd_stop_daemon TERM || st=$?
-cd_expect_eq "exit status after SIGTERM" "$st" 0
+cd_expect_eq "exit status after SIGTERM during an outage" "$st" 0

@@ -35,6 +35,24 @@ tb_send reporter2@example.test conduct@example.test --header "Subject: two" \
     --body "Reported person: someone at the coffee stand"
 tb_imap_wait_count bob INBOX 2 20
 tb_pass "the daemon goes on with the configuration it had"
+# A storm of SIGHUPs while reports arrive: no signal may cut an IMAP or
+# SMTP exchange short (a reload during a login used to drop it), and none
+# may lose a report.
+cp "$TB/good.conf" "$CONF"
+for i in 1 2 3 4 5; do
+	tb_send "reporter1+storm$i@example.test" conduct@example.test \
+	    --header "Subject: storm $i" \
+	    --body "Reported person: someone at table $i"
+done
+for i in $(seq 1 40); do
+	kill -HUP "$CD_PID"
+	sleep 0.05
+done
+tb_imap_wait_count bob INBOX 7 30
+! grep -E "failed|connection lost" "$TB/conductd.log" ||
+    tb_fail "a signal cut an exchange: $(grep -E "failed|connection lost" \
+    "$TB/conductd.log" | head -3)"
+tb_pass "40 SIGHUPs while 5 reports arrive: all filed, no exchange cut"
 st=0
 cd_stop_daemon TERM || st=$?
 cd_expect_eq "exit status after SIGTERM" "$st" 0
