@@ -10,6 +10,7 @@ cd_setup starttls
 # restarts; this test is about IMAP alone.
 tb_ini_set "$CONF" smtp host ""
 tb_ini_set "$CONF" daemon poll_interval 3600
+cd_full_stacks
 cd_start_daemon
 cd_wait_log "waiting for new mail"
 
