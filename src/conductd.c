@@ -11,7 +11,6 @@
  * watchdog: no wait is longer than the watchdog's interval.
  */
 #include <sys/types.h>
-
 #include <sys/signalfd.h>
 
 #include <errno.h>
