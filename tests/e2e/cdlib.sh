@@ -92,25 +92,22 @@ cd_wait_count() {
 	done
 }
 
-# cd_wait_log PATTERN: waits (bounded) until the daemon's log matches.
-cd_wait_log() {
+# cd_wait_log_count PATTERN N: waits (bounded) until the daemon's log
+# has N lines matching PATTERN.
+cd_wait_log_count() {
 	end=$(( $(date +%s) + ${TB_TIMEOUT:-20} ))
-	until grep -q -- "$1" "$TB/conductd.log" 2>/dev/null; do
+	while :; do
+		n=$(grep -c -- "$1" "$TB/conductd.log" 2>/dev/null) || true
+		[ "${n:-0}" -lt "$2" ] || return 0
 		[ "$(date +%s)" -lt "$end" ] ||
-		    tb_fail "timed out waiting for log line: $1"
+		    tb_fail "timed out waiting for log line (x$2): $1"
 		sleep 0.1
 	done
 }
 
-# cd_wait_log_count TEXT N: waits (bounded) until TEXT is logged N times.
-cd_wait_log_count() {
-	end=$(( $(date +%s) + ${TB_TIMEOUT:-20} ))
-	until [ "$(grep -c -- "$1" "$TB/conductd.log" 2>/dev/null)" -ge "$2" ]
-	do
-		[ "$(date +%s)" -lt "$end" ] ||
-		    tb_fail "timed out waiting for log line $2 times: $1"
-		sleep 0.1
-	done
+# cd_wait_log PATTERN: waits (bounded) until the daemon's log matches.
+cd_wait_log() {
+	cd_wait_log_count "$1" 1
 }
 
 # cd_cases: the number of cases.
