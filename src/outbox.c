@@ -1,11 +1,15 @@
 /*
- * outbox: the one place mail leaves conductd.  Rows are sent in id order;
- * each outcome is written back in its own transaction, together with its
+ * outbox: the one place mail leaves conductd.  Rows are sent by class
+ * (urgent alerts, acknowledgments and alarms first; then the mail of a
+ * case's thread; then conflict checks, reminders and digests), oldest
+ * first within a class, for at most OUTBOX_DRAIN_MAX seconds a run; each
+ * outcome is written back in its own transaction, together with its
  * consequence for the case (the acknowledgment's time of acceptance).  A
  * crash between the server's acceptance and that write sends the row
  * again on restart: at most one duplicate, never a loss.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +21,8 @@
 #include "outbox.h"
 #include "store.h"
 
-#define OUTBOX_BATCH		200
+#define OUTBOX_BATCH		10000		/* rows read for one pass */
+#define OUTBOX_DRAIN_MAX	60		/* seconds of sending a run */
 #define OUTBOX_BACKOFF_BASE	60		/* seconds */
 #define OUTBOX_BACKOFF_MAX	(60 * 60)
 
@@ -29,6 +34,66 @@ outbox_backoff(int attempts)
 	while (--attempts > 0 && wait < OUTBOX_BACKOFF_MAX)
 		wait *= 2;
 	return wait > OUTBOX_BACKOFF_MAX ? OUTBOX_BACKOFF_MAX : wait;
+}
+
+/*
+ * Which mail goes first.  A kind not listed is case mail (class 1); a
+ * person waiting on an answer comes before mail that can wait an hour.
+ */
+enum outbox_class {
+	OUTBOX_CLASS_FIRST = 0,		/* urgent, acknowledgments, alarms */
+	OUTBOX_CLASS_CASE,		/* reports, relays, notices */
+	OUTBOX_CLASS_ROUTINE		/* checks, reminders, digests */
+};
+
+static const struct {
+	const char		*kind;
+	enum outbox_class	 class;
+} outbox_classes[] = {
+	{ "urgent",		OUTBOX_CLASS_FIRST },
+	{ "ack",		OUTBOX_CLASS_FIRST },
+	{ "alarm",		OUTBOX_CLASS_FIRST },
+	{ "overdue",		OUTBOX_CLASS_FIRST },
+	{ "conflict-check",	OUTBOX_CLASS_ROUTINE },
+	{ "conflict-reminder",	OUTBOX_CLASS_ROUTINE },
+	{ "reminder",		OUTBOX_CLASS_ROUTINE },
+	{ "digest",		OUTBOX_CLASS_ROUTINE },
+};
+
+static enum outbox_class
+outbox_class(const char *kind)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(outbox_classes) / sizeof(outbox_classes[0]);
+	    i++)
+		if (strcmp(outbox_classes[i].kind, kind) == 0)
+			return outbox_classes[i].class;
+	return OUTBOX_CLASS_CASE;
+}
+
+/* Class first, then the order rows were queued in. */
+static int
+outbox_cmp(const void *a, const void *b)
+{
+	const struct store_outbox_due	*x = a, *y = b;
+	enum outbox_class		 cx, cy;
+
+	cx = outbox_class(x->kind);
+	cy = outbox_class(y->kind);
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Seconds on a clock no test moves, for the run's time bound. */
+static time_t
+outbox_elapsed(const struct timespec *t0)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec - t0->tv_sec;
 }
 
 /* The code name of a row's case, for log lines; "-" when none. */
@@ -135,21 +200,31 @@ outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
 	return st == SMTP_TEMPFAIL && code == 0 ? SMTP_TEMPFAIL : SMTP_OK;
 }
 
-/* Sends the due rows once; 1 when the server proved unreachable. */
+/*
+ * Sends the due rows once, in class order, until the run's time is up;
+ * 1 when the server proved unreachable, 2 when time ran out.
+ */
 static int
 outbox_pass(struct store *s, outbox_send_fn send, void *arg,
-    struct outbox_result *res)
+    const struct timespec *t0, struct outbox_result *res)
 {
-	int64_t	*ids = NULL;
-	size_t	 n = 0, i;
-	int	 rc = 0;
+	struct store_outbox_due	*due = NULL;
+	size_t			 n = 0, i;
+	int			 rc = 0;
 
-	if (store_outbox_due(s, clock_now(), OUTBOX_BATCH, &ids, &n) == -1) {
-		free(ids);
+	if (store_outbox_due(s, clock_now(), OUTBOX_BATCH, &due, &n) == -1) {
+		free(due);
 		return -1;
 	}
+	qsort(due, n, sizeof(*due), outbox_cmp);
 	for (i = 0; i < n; i++) {
-		if ((rc = outbox_send_row(s, ids[i], send, arg, res)) == -1)
+		if (outbox_elapsed(t0) >= OUTBOX_DRAIN_MAX) {
+			log_info("outbox: %zu row(s) left for the next run "
+			    "after %d s of sending", n - i, OUTBOX_DRAIN_MAX);
+			rc = 2;
+			break;
+		}
+		if ((rc = outbox_send_row(s, due[i].id, send, arg, res)) == -1)
 			break;
 		if (rc == SMTP_TEMPFAIL) {
 			log_info("outbox: server unreachable; %zu row(s) "
@@ -158,7 +233,7 @@ outbox_pass(struct store *s, outbox_send_fn send, void *arg,
 			break;
 		}
 	}
-	free(ids);
+	free(due);
 	return rc;
 }
 
@@ -167,17 +242,24 @@ outbox_run(struct store *s, outbox_send_fn send, void *arg,
     struct outbox_result *resp)
 {
 	struct outbox_result	res;
-	int			rc, n;
+	struct timespec		t0;
+	int			rc, n, sent;
 
 	memset(&res, 0, sizeof(res));
-	rc = outbox_pass(s, send, arg, &res);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/*
-	 * The server answers again: mail held back only because it was
-	 * unreachable goes now, not at the end of its backoff.
+	 * Pass after pass until nothing due is left (a pass reads at most
+	 * OUTBOX_BATCH rows) or the time is up.  When the server answers
+	 * again, mail held back only because it was unreachable goes now,
+	 * not at the end of its backoff.
 	 */
-	if (rc == 0 && res.sent > 0 &&
-	    (n = store_outbox_retry_unreachable(s, clock_now())) != 0)
-		rc = n == -1 ? -1 : outbox_pass(s, send, arg, &res);
+	do {
+		sent = res.sent;
+		rc = outbox_pass(s, send, arg, &t0, &res);
+		if (rc == 0 && res.sent > sent &&
+		    (n = store_outbox_retry_unreachable(s, clock_now())) == -1)
+			rc = -1;
+	} while (rc == 0 && res.sent > sent);
 	if (resp != NULL)
 		*resp = res;
 	return rc == -1 ? -1 : 0;

@@ -290,9 +290,14 @@ int	store_outbox_add(struct store *, const struct store_outbox_new *,
 /* 1 if a row of this kind to rcpt was created at or after since. */
 int	store_outbox_sent_to_since(struct store *, const char *kind,
 	    const char *rcpt, time_t since);
-/* Ids of queued rows due at now, oldest first, at most max. */
+/* A queued row that is due: what outbox.c needs to order the pass. */
+struct store_outbox_due {
+	int64_t		 id;
+	char		 kind[24];
+};
+/* Queued rows due at now, oldest first, at most max (caller frees). */
 int	store_outbox_due(struct store *, time_t now, size_t max,
-	    int64_t **ids, size_t *n);
+	    struct store_outbox_due **due, size_t *n);
 /*
  * Reads a row; with from/rcpt/data non-NULL also decrypts the envelope
  * and the message (caller wipes and frees).  1 found, 0 not, -1 error.

@@ -110,7 +110,7 @@ static const char *const sc_sql[SC_MAX] = {
 	    "SELECT id FROM outbox WHERE kind = ?1 AND rcpt_hash = ?2 AND "
 	    "created >= ?3 LIMIT 1",
 	[SC_OUT_DUE] =
-	    "SELECT id FROM outbox WHERE state = 'queued' AND "
+	    "SELECT id, kind FROM outbox WHERE state = 'queued' AND "
 	    "next_attempt <= ?1 ORDER BY id LIMIT ?2",
 	[SC_OUT_GET] =
 	    "SELECT " SC_OUT_COLUMNS ", envelope, data FROM outbox "
@@ -566,20 +566,23 @@ store_outbox_sent_to_since(struct store *s, const char *kind,
 }
 
 int
-store_outbox_due(struct store *s, time_t now, size_t max, int64_t **ids,
-    size_t *n)
+store_outbox_due(struct store *s, time_t now, size_t max,
+    struct store_outbox_due **due, size_t *n)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
 	*n = 0;
-	*ids = xcalloc(max, sizeof(**ids));
+	*due = xcalloc(max, sizeof(**due));
 	if ((st = sc_stmt(s, SC_OUT_DUE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*due)[*n].id = sqlite3_column_int64(st, 0);
+		sc_copy_text(st, 1, (*due)[*n].kind, sizeof((*due)[*n].kind));
+		(*n)++;
+	}
 	store_done(st);
 	if (*n < max && rc != SQLITE_DONE) {
 		store_error(s, "outbox due");

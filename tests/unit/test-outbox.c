@@ -19,6 +19,7 @@ static char	dir[] = "/tmp/test-outbox.XXXXXX";
 static int	calls;
 static int	server_down;
 static char	last_data[256];
+static char	sent_order[512];	/* the data of each call, in order */
 
 /* The recipient's local part says what the fake server answers. */
 static enum smtp_status
@@ -28,6 +29,10 @@ fake_send(const char *from, const char *rcpt, const char *data, size_t len,
 	(void)arg;
 	calls++;
 	snprintf(last_data, sizeof(last_data), "%.*s", (int)len, data);
+	if (strlen(sent_order) + len + 2 < sizeof(sent_order)) {
+		strncat(sent_order, data, len);
+		strcat(sent_order, " ");
+	}
 	CHECK_STREQ(from, "conduct@example.test");
 	*errstr = NULL;
 	if (server_down) {
@@ -64,15 +69,15 @@ set_clock(long long t)
 }
 
 static int64_t
-queue(struct store *s, int64_t case_id, const char *rcpt, const char *data,
-    time_t now)
+queue_case(struct store *s, int64_t case_id, const char *kind,
+    const char *rcpt, const char *data, time_t now)
 {
 	struct store_outbox_new	o;
 	int64_t			id = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.case_id = case_id;
-	o.kind = "ack";
+	o.kind = kind;
 	o.mail_from = "conduct@example.test";
 	o.rcpt = rcpt;
 	o.data = data;
@@ -81,6 +86,20 @@ queue(struct store *s, int64_t case_id, const char *rcpt, const char *data,
 	o.now = now;
 	CHECK(store_outbox_add(s, &o, &id) == 0);
 	return id;
+}
+
+static int64_t
+queue(struct store *s, int64_t case_id, const char *rcpt, const char *data,
+    time_t now)
+{
+	return queue_case(s, case_id, "ack", rcpt, data, now);
+}
+
+static int64_t
+queue_kind(struct store *s, const char *kind, const char *rcpt,
+    const char *data, time_t now)
+{
+	return queue_case(s, 0, kind, rcpt, data, now);
 }
 
 static struct store_outbox_row
@@ -190,6 +209,51 @@ test_unreachable(struct store *s)
 	CHECK_INTEQ(res.deferred, 1);
 }
 
+/*
+ * Urgent alerts, acknowledgments and alarms go before the mail that can
+ * wait, whatever order they were queued in; oldest first within a class;
+ * and one run sends far more than one batch of rows.
+ */
+static void
+test_order(struct store *s)
+{
+	struct outbox_result	res;
+	const time_t		t2 = 1800100000;
+	char			data[32];
+	int			i;
+
+	set_clock(t2);
+	queue_kind(s, "digest", "ok-1@example.test", "digest", t2);
+	queue_kind(s, "conflict-check", "ok-2@example.test", "check1", t2);
+	queue_kind(s, "relay", "ok-3@example.test", "relay", t2);
+	queue_kind(s, "conflict-reminder", "ok-4@example.test", "remind", t2);
+	queue_kind(s, "ack", "ok-5@example.test", "ack1", t2);
+	queue_kind(s, "conflict-check", "ok-6@example.test", "check2", t2);
+	queue_kind(s, "urgent", "ok-7@example.test", "urgent", t2);
+	queue_kind(s, "alarm", "ok-8@example.test", "alarm", t2);
+	queue_kind(s, "ack", "ok-9@example.test", "ack2", t2);
+	sent_order[0] = '\0';
+	calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	/* "deferred" is the oldest ack, from test_states, due again. */
+	CHECK_STREQ(sent_order, "deferred ack1 urgent alarm ack2 relay "
+	    "digest check1 remind check2 ");
+	CHECK_INTEQ(res.sent, 9);
+
+	/* 450 rows: more than the 200 a run used to stop at. */
+	for (i = 0; i < 450; i++) {
+		snprintf(data, sizeof(data), "bulk%d", i);
+		queue_kind(s, "conflict-check", "ok-bulk@example.test", data,
+		    t2);
+	}
+	calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(calls, 450);
+	CHECK_INTEQ(res.sent, 450);
+	/* Only the deferred row is left, waiting for its backoff. */
+	CHECK(outbox_next_due(s) > 0);
+}
+
 int
 main(void)
 {
@@ -214,6 +278,7 @@ main(void)
 	test_backoff();
 	test_states(s);
 	test_unreachable(s);
+	test_order(s);
 
 	store_close(s);
 	crypto_key_free(key);
