@@ -24,6 +24,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "mime.h"
+#include "noreply.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -330,15 +331,28 @@ cases_fresh_code(struct cases *c, char *code, size_t size)
 	return -1;
 }
 
-/* The address to answer: Reply-To where usable, else From. */
+static int
+cases_usable(const char *addr, int person)
+{
+	return addr[0] != '\0' && compose_valid_address(addr) &&
+	    (!person || !noreply_address(addr));
+}
+
+/*
+ * The address to answer: a person's Reply-To, else a person's From, else
+ * a no-reply one (kept on the case, never acknowledged), else none.
+ */
 static const char *
 cases_reporter_of(const struct mime_msg *msg)
 {
-	if (msg->reply_to_addr[0] != '\0' &&
-	    compose_valid_address(msg->reply_to_addr))
-		return msg->reply_to_addr;
-	if (msg->from_addr[0] != '\0' && compose_valid_address(msg->from_addr))
-		return msg->from_addr;
+	int	person;
+
+	for (person = 1; person >= 0; person--) {
+		if (cases_usable(msg->reply_to_addr, person))
+			return msg->reply_to_addr;
+		if (cases_usable(msg->from_addr, person))
+			return msg->from_addr;
+	}
 	return NULL;
 }
 
@@ -354,6 +368,11 @@ cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
 		log_warnx("cases: case %s: no usable sender address, no "
 		    "acknowledgment", code);
 		return store_case_set_ack(c->store, case_id, 0, "no-sender");
+	}
+	if (noreply_address(rcpt)) {
+		log_info("cases: case %s: the sender is a no-reply address; "
+		    "no acknowledgment", code);
+		return store_case_set_ack(c->store, case_id, 0, "no-reply");
 	}
 	rc = store_outbox_sent_to_since(c->store, "ack", rcpt,
 	    clock_now() - CASES_ACK_WINDOW);
@@ -461,6 +480,8 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 			return -1;
 		return store_message_set_kind(c->store, id, "reply", sc.id);
 	}
+	if (noreply_empty(msg))
+		return cases_record(c, id, "empty", 0, "is empty");
 	return cases_open(c, id, received, msg);
 }
 

@@ -4,7 +4,9 @@
  * the outbox; automatic mail opens nothing; a reply to the reporter
  * address or to our Message-ID joins the case; a second report from the
  * same sender within 24 h is a case without a second acknowledgment; a
- * report without a usable sender is a case without one.
+ * report without a usable sender is a case without one; a no-reply
+ * sender is a case without one unless a Reply-To gives a person; an
+ * empty message is recorded, never a case.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
+#include "mime.h"
+#include "noreply.h"
 #include "report.h"
 #include "store.h"
 
@@ -100,6 +104,81 @@ test_addresses(struct cases *c)
 	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
 }
 
+static int
+last_kind_cb(const struct store_msg_info *i, void *arg)
+{
+	snprintf(arg, 16, "%s", i->kind);
+	return 0;
+}
+
+/* The kind the newest message was recorded as. */
+static const char *
+last_kind(void)
+{
+	static char	kind[16];
+
+	kind[0] = '\0';
+	store_message_foreach(st, last_kind_cb, kind);
+	return kind;
+}
+
+static void
+test_noreply_table(void)
+{
+	static const char *const yes[] = {
+	    "noreply@example.test", "no-reply@example.test",
+	    "No_Reply@example.test", "DoNotReply@example.test",
+	    "do-not-reply@example.test", "do_not_reply@example.test",
+	    "dont-reply@example.test", "no.reply@example.test",
+	    "noreply-forms@example.test", "forms-noreply@example.test",
+	    "forms.no-reply.eu@example.test", "noreply+x7@example.test",
+	    "no-response@example.test", "do-not-respond@example.test" };
+	static const char *const no[] = {
+	    "robin@example.test", "noreen@example.test",
+	    "reply@example.test", "snoreply@example.test",
+	    "noreplying@example.test", "kim+noreply@example.test",
+	    "noreply", "", "no@reply.example.test" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		CHECK_INTEQ(noreply_address(yes[i]), 1);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		CHECK_INTEQ(noreply_address(no[i]), 0);
+	CHECK_INTEQ(noreply_address(NULL), 0);
+}
+
+static int
+empty(const char *raw)
+{
+	struct mime_msg	*m;
+	int		 rv;
+
+	m = mime_parse(raw, strlen(raw), 0);
+	rv = noreply_empty(m);
+	mime_msg_free(m);
+	return rv;
+}
+
+static void
+test_empty(void)
+{
+	CHECK_INTEQ(empty("From: a@example.test\r\n\r\n"), 1);
+	CHECK_INTEQ(empty("From: a@example.test\r\nSubject:  \r\n\r\n"
+	    " \r\n\t\r\n\r\n"), 1);
+	CHECK_INTEQ(empty("From: a@example.test\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n\r\n"
+	    "<html><body><p>&nbsp;</p><br></body></html>\r\n"), 1);
+	CHECK_INTEQ(empty("From: a@example.test\r\nSubject: help\r\n\r\n"),
+	    0);
+	CHECK_INTEQ(empty("From: a@example.test\r\n\r\nx\r\n"), 0);
+	CHECK_INTEQ(empty("From: a@example.test\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+	    "Content-Type: text/plain\r\n\r\n\r\n--b\r\n"
+	    "Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+	    "Content-Disposition: attachment; filename=a.png\r\n\r\n"
+	    "iVBORw0KGgo=\r\n--b--\r\n"), 0);
+}
+
 static void
 test_fields(void)
 {
@@ -171,6 +250,48 @@ test_run(struct cases *c)
 	CHECK_INTEQ(ncases(), 4);
 	CHECK_INTEQ(noutbox(), 2);
 
+	/* A no-reply sender: a case, no ack, and the case says why. */
+	add_message("From: Forms <noreply-forms@example.test>\r\n"
+	    "To: conduct@example.test\r\nSubject: form report\r\n\r\n"
+	    "Someone filled in the form.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 5);
+	CHECK_INTEQ(noutbox(), 2);
+	CHECK(store_case_get(st, 5, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "no-reply");
+	CHECK(sc.ack_outbox == 0);
+
+	/* A no-reply From with a person's Reply-To: acknowledged. */
+	add_message("From: do-not-reply@example.test\r\n"
+	    "Reply-To: Sam <sam@example.test>\r\n"
+	    "To: conduct@example.test\r\nSubject: via form\r\n\r\n"
+	    "It happened again.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 6);
+	CHECK_INTEQ(noutbox(), 3);
+	CHECK(store_case_get(st, 6, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "");
+	CHECK(sc.ack_outbox != 0);
+
+	/* A no-reply Reply-To too: no ack. */
+	add_message("From: noreply@example.test\r\n"
+	    "Reply-To: DoNotReply@example.test\r\n"
+	    "To: conduct@example.test\r\nSubject: via form\r\n\r\n"
+	    "Third.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 7);
+	CHECK_INTEQ(noutbox(), 3);
+	CHECK(store_case_get(st, 7, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "no-reply");
+
+	/* An empty message: recorded, never a case, never answered. */
+	add_message("From: lee@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: \r\n\r\n  \r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 7);
+	CHECK_INTEQ(noutbox(), 3);
+	CHECK_STREQ(last_kind(), "empty");
+
 	/* Nothing is handled twice. */
 	CHECK_INTEQ(cases_run(c), 0);
 }
@@ -208,6 +329,8 @@ main(void)
 
 	test_addresses(c);
 	test_fields();
+	test_noreply_table();
+	test_empty();
 	test_run(c);
 
 	cases_free(c);
