@@ -28,8 +28,14 @@ add_message(const char *raw)
 {
 	struct store_msg_new	m;
 	int64_t			id, dup;
+	char			msgid[128];
+	const char		*p;
 
 	memset(&m, 0, sizeof(m));
+	/* The Message-ID, as intake passes it: without <>. */
+	if ((p = strstr(raw, "Message-ID: <")) != NULL &&
+	    sscanf(p, "Message-ID: <%127[^>]>", msgid) == 1)
+		m.message_id = msgid;
 	m.uidvalidity = 1;
 	m.uid = next_uid++;
 	m.raw = raw;
@@ -170,6 +176,29 @@ test_run(struct cases *c)
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 4);
 	CHECK_INTEQ(noutbox(), 2);
+
+	/*
+	 * The reporter's follow-up to the alias naming the reporter's own
+	 * report (In-Reply-To, or later in References) joins that case.
+	 */
+	add_message("From: Robin <robin@example.test>\r\n"
+	    "To: conduct@example.test\r\nSubject: Re: report\r\n"
+	    "In-Reply-To: <r1@example.test>\r\n\r\nand one more\r\n");
+	add_message("From: robin@example.test\r\n"
+	    "To: conduct@example.test\r\nSubject: Re: another\r\n"
+	    "References: <nowhere@example.test> <r2@example.test>\r\n\r\n"
+	    "still more\r\n");
+	CHECK_INTEQ(cases_run(c), 2);
+	CHECK_INTEQ(ncases(), 4);
+	CHECK_INTEQ(noutbox(), 2);
+
+	/* Anyone else naming the report opens a case of their own. */
+	add_message("From: pat@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: Re: report\r\nIn-Reply-To: <r1@example.test>\r\n"
+	    "References: <r1@example.test>\r\n\r\nI saw it too\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 5);
+	CHECK_INTEQ(noutbox(), 3);
 
 	/* Nothing is handled twice. */
 	CHECK_INTEQ(cases_run(c), 0);
