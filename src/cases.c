@@ -41,6 +41,8 @@ struct cases {
 	int			 resync;	/* members to recuse again */
 };
 
+static const char	*cases_reporter_of(const struct mime_msg *);
+
 static const char *const case_statuses[] = {
 	[CASE_NEW] = "new",
 	[CASE_INVESTIGATING] = "investigating",
@@ -151,6 +153,26 @@ cases_find_by_ids(struct cases *c, const char *ids, int64_t *case_id)
 }
 
 /*
+ * Each id of "a b c" in turn: a stored message of a case whose reporter
+ * is sender, so a follow-up to the reporter's own mail joins its case
+ * but nobody else's mail does.  1 stops at a match.
+ */
+static int
+cases_find_by_stored(struct cases *c, const char *ids, const char *sender,
+    int64_t *case_id)
+{
+	char	*copy, *id, *save = NULL;
+	int	 rv = 0;
+
+	copy = xstrdup(ids);
+	for (id = strtok_r(copy, " \t", &save); id != NULL && rv == 0;
+	    id = strtok_r(NULL, " \t", &save))
+		rv = store_message_case_by_msgid(c->store, id, sender, case_id);
+	free(copy);
+	return rv;
+}
+
+/*
  * Where a message belongs: a member's or the reporter's case address
  * among its recipients, a forged case address, or a reference to mail we
  * sent.  Fills t and *sc; returns 1 when a case was found, 0 if not, -1
@@ -162,7 +184,7 @@ cases_find(struct cases *c, const struct mime_msg *msg,
 {
 	static const char *const rcpt_headers[] = {
 	    "Delivered-To", "X-Original-To", "To", "Cc" };
-	const char	*v;
+	const char	*v, *sender;
 	int64_t		 case_id;
 	size_t		 i;
 	int		 rv;
@@ -179,6 +201,10 @@ cases_find(struct cases *c, const struct mime_msg *msg,
 		return 0;
 	if ((rv = cases_find_by_ids(c, msg->in_reply_to, &case_id)) == 0)
 		rv = cases_find_by_ids(c, msg->references, &case_id);
+	if (rv == 0 && (sender = cases_reporter_of(msg)) != NULL &&
+	    (rv = cases_find_by_stored(c, msg->in_reply_to, sender,
+	    &case_id)) == 0)
+		rv = cases_find_by_stored(c, msg->references, sender, &case_id);
 	if (rv != 1)
 		return rv;
 	t->kind = ADDRESS_REPORTER;

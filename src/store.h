@@ -321,6 +321,12 @@ int	store_outbox_msgid_known(struct store *, const char *message_id);
 /* The case of the mail we sent with this Message-ID: 1, 0 none, -1. */
 int	store_outbox_case_by_msgid(struct store *, const char *message_id,
 	    int64_t *case_id);
+/*
+ * The case of a stored (incoming) message with this Message-ID whose
+ * reporter is sender (compared by keyed hash): 1, 0 none, -1.
+ */
+int	store_message_case_by_msgid(struct store *, const char *message_id,
+	    const char *sender, int64_t *case_id);
 
 /* ------------------------------------------------------------------
  * Admin: purge and counts (store_admin.c).

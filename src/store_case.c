@@ -64,6 +64,7 @@ enum store_case_stmt {
 	SC_DL_DUE,
 	SC_DL_DONE,
 	SC_DL_NEXT,
+	SC_MSG_CASE_BY_MSGID,
 	SC_MAX
 };
 
@@ -167,6 +168,10 @@ static const char *const sc_sql[SC_MAX] = {
 	    "WHERE done = 0 AND due <= ?1 ORDER BY due, id LIMIT ?2",
 	[SC_DL_DONE] = "UPDATE deadline SET done = 1 WHERE id = ?1",
 	[SC_DL_NEXT] = "SELECT min(due) FROM deadline WHERE done = 0",
+	[SC_MSG_CASE_BY_MSGID] =
+	    "SELECT m.case_id FROM message m JOIN cases c ON c.id = m.case_id "
+	    "WHERE m.msgid_hash = ?1 AND c.reporter_hash = ?2 "
+	    "ORDER BY m.id LIMIT 1",
 };
 
 _Static_assert(SC_MAX <= STORE_XSTMT_MAX, "room for the statements");
@@ -731,6 +736,23 @@ store_outbox_case_by_msgid(struct store *s, const char *message_id,
 	    strlen(message_id), h);
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	return store_lookup_id(s, st, case_id, "outbox by message-id");
+}
+
+int
+store_message_case_by_msgid(struct store *s, const char *message_id,
+    const char *sender, int64_t *case_id)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[CRYPTO_HASHBYTES], sh[CRYPTO_HASHBYTES];
+
+	if ((st = sc_stmt(s, SC_MSG_CASE_BY_MSGID)) == NULL)
+		return -1;
+	crypto_keyed_hash(s->key, "message-id", message_id,
+	    strlen(message_id), h);
+	sc_addr_hash(s, sender, sh);
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, sh, sizeof(sh), SQLITE_TRANSIENT);
+	return store_lookup_id(s, st, case_id, "message by message-id");
 }
 
 int

@@ -32,8 +32,14 @@ add_message(const char *raw)
 {
 	struct store_msg_new	m;
 	int64_t			id, dup;
+	char			msgid[128];
+	const char		*p;
 
 	memset(&m, 0, sizeof(m));
+	/* The Message-ID, as intake passes it: without <>. */
+	if ((p = strstr(raw, "Message-ID: <")) != NULL &&
+	    sscanf(p, "Message-ID: <%127[^>]>", msgid) == 1)
+		m.message_id = msgid;
 	m.uidvalidity = 1;
 	m.uid = next_uid++;
 	m.raw = raw;
@@ -250,14 +256,37 @@ test_run(struct cases *c)
 	CHECK_INTEQ(ncases(), 4);
 	CHECK_INTEQ(noutbox(), 2);
 
+	/*
+	 * The reporter's follow-up to the alias naming the reporter's own
+	 * report (In-Reply-To, or later in References) joins that case.
+	 */
+	add_message("From: Robin <robin@example.test>\r\n"
+	    "To: conduct@example.test\r\nSubject: Re: report\r\n"
+	    "In-Reply-To: <r1@example.test>\r\n\r\nand one more\r\n");
+	add_message("From: robin@example.test\r\n"
+	    "To: conduct@example.test\r\nSubject: Re: another\r\n"
+	    "References: <nowhere@example.test> <r2@example.test>\r\n\r\n"
+	    "still more\r\n");
+	CHECK_INTEQ(cases_run(c), 2);
+	CHECK_INTEQ(ncases(), 4);
+	CHECK_INTEQ(noutbox(), 2);
+
+	/* Anyone else naming the report opens a case of their own. */
+	add_message("From: pat@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: Re: report\r\nIn-Reply-To: <r1@example.test>\r\n"
+	    "References: <r1@example.test>\r\n\r\nI saw it too\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), 5);
+	CHECK_INTEQ(noutbox(), 3);
+
 	/* A no-reply sender: a case, no ack, and the case says why. */
 	add_message("From: Forms <noreply-forms@example.test>\r\n"
 	    "To: conduct@example.test\r\nSubject: form report\r\n\r\n"
 	    "Someone filled in the form.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
-	CHECK_INTEQ(ncases(), 5);
-	CHECK_INTEQ(noutbox(), 2);
-	CHECK(store_case_get(st, 5, &sc) == 1);
+	CHECK_INTEQ(ncases(), 6);
+	CHECK_INTEQ(noutbox(), 3);
+	CHECK(store_case_get(st, 6, &sc) == 1);
 	CHECK_STREQ(sc.ack_note, "no-reply");
 	CHECK(sc.ack_outbox == 0);
 
@@ -267,9 +296,9 @@ test_run(struct cases *c)
 	    "To: conduct@example.test\r\nSubject: via form\r\n\r\n"
 	    "It happened again.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
-	CHECK_INTEQ(ncases(), 6);
-	CHECK_INTEQ(noutbox(), 3);
-	CHECK(store_case_get(st, 6, &sc) == 1);
+	CHECK_INTEQ(ncases(), 7);
+	CHECK_INTEQ(noutbox(), 4);
+	CHECK(store_case_get(st, 7, &sc) == 1);
 	CHECK_STREQ(sc.ack_note, "");
 	CHECK(sc.ack_outbox != 0);
 
@@ -279,17 +308,17 @@ test_run(struct cases *c)
 	    "To: conduct@example.test\r\nSubject: via form\r\n\r\n"
 	    "Third.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
-	CHECK_INTEQ(ncases(), 7);
-	CHECK_INTEQ(noutbox(), 3);
-	CHECK(store_case_get(st, 7, &sc) == 1);
+	CHECK_INTEQ(ncases(), 8);
+	CHECK_INTEQ(noutbox(), 4);
+	CHECK(store_case_get(st, 8, &sc) == 1);
 	CHECK_STREQ(sc.ack_note, "no-reply");
 
 	/* An empty message: recorded, never a case, never answered. */
 	add_message("From: lee@example.test\r\nTo: conduct@example.test\r\n"
 	    "Subject: \r\n\r\n  \r\n");
 	CHECK_INTEQ(cases_run(c), 1);
-	CHECK_INTEQ(ncases(), 7);
-	CHECK_INTEQ(noutbox(), 3);
+	CHECK_INTEQ(ncases(), 8);
+	CHECK_INTEQ(noutbox(), 4);
 	CHECK_STREQ(last_kind(), "empty");
 
 	/* Nothing is handled twice. */
