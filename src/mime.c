@@ -34,6 +34,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "mime.h"
+#include "mime_flowed.h"
 #include "xmalloc.h"
 
 #define MIME_MAX_DEPTH		20	/* multipart and message nesting */
@@ -1479,6 +1480,25 @@ mime_html_charset(const char *s, size_t n, char *cs, size_t size)
 	return NULL;
 }
 
+/* Appends a text/plain part, unflowed when it is format=flowed. */
+static void
+mime_plain(const struct mime_ctype *ct, const char *s, size_t n,
+    struct buf *out)
+{
+	const char	*f = mime_param_raw(ct, "format");
+	const char	*d = mime_param_raw(ct, "delsp");
+	char		*t;
+
+	if (strcmp(ct->type, "text/plain") != 0 || f == NULL ||
+	    strcasecmp(f, "flowed") != 0) {
+		buf_add(out, s, n);
+		return;
+	}
+	t = mime_unflow(s, n, d != NULL && strcasecmp(d, "yes") == 0);
+	buf_addstr(out, t);
+	free(t);
+}
+
 static void
 mime_text_part(struct mime_ctx *ctx, const struct mime_ctype *ct,
     const char *data, size_t len)
@@ -1498,7 +1518,7 @@ mime_text_part(struct mime_ctx *ctx, const struct mime_ctype *ct,
 		mime_html(u.data, u.len, &ctx->text);
 		ctx->nhtml++;
 	} else {
-		buf_add(&ctx->text, u.data, u.len);
+		mime_plain(ct, u.data, u.len, &ctx->text);
 		ctx->nplain++;
 	}
 	buf_free(&u);
