@@ -1494,7 +1494,7 @@ mime_plain(const struct mime_ctype *ct, const char *s, size_t n,
 		buf_add(out, s, n);
 		return;
 	}
-	t = mime_unflow(s, n, d != NULL && strcasecmp(d, "yes") == 0);
+	t = mime_flowed_decode(s, n, d != NULL && strcasecmp(d, "yes") == 0);
 	buf_addstr(out, t);
 	free(t);
 }

@@ -88,7 +88,7 @@ flow_add(struct flow *f, const struct flow_line *l, int delsp)
 }
 
 char *
-mime_unflow(const char *s, size_t n, int delsp)
+mime_flowed_decode(const char *s, size_t n, int delsp)
 {
 	struct flow		 f;
 	struct flow_line	 l;

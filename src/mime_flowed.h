@@ -12,6 +12,6 @@
  * transfer- and charset-decoded) unflowed, with LF line ends, as an
  * allocated string.  delsp is the DelSp=yes parameter.
  */
-char	*mime_unflow(const char *s, size_t n, int delsp);
+char	*mime_flowed_decode(const char *s, size_t n, int delsp);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * test-mime_flowed: format=flowed decoding (RFC 3676): mime_unflow on
+ * test-mime_flowed: format=flowed decoding (RFC 3676): mime_flowed_decode on
  * its own (soft breaks, DelSp, quote depth, space-stuffing, the "-- "
  * separator, CRLF), then Thunderbird- and Apple-Mail-shaped fixtures in
  * tests/data/mime/flowed-*.eml parsed end to end, and the #actions
@@ -17,7 +17,7 @@
 static void
 unflow_is(const char *in, int delsp, const char *want)
 {
-	char	*got = mime_unflow(in, strlen(in), delsp);
+	char	*got = mime_flowed_decode(in, strlen(in), delsp);
 
 	CHECK_STREQ(got, want);
 	free(got);
