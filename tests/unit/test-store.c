@@ -392,6 +392,37 @@ test_copies(struct store *s)
 	CHECK_INTEQ(dup, 0);
 }
 
+/*
+ * Rows stored before schema 6 have no form_hash: they are copies only
+ * byte for byte, and a reused Message-ID is new there too.
+ */
+static void
+test_old_rows(struct store *s, const char *db)
+{
+	static const char	 old[] = "Received: from x\r\n"
+	    "Message-ID: <old@x>\r\nSubject: old\r\n\r\nold body\r\n";
+	sqlite3			*h;
+	int64_t			 a, id, dup;
+	char			 sql[80];
+
+	CHECK_INTEQ(add(s, 10, 1, "<old@x>", old, &a, &dup), 0);
+	CHECK_INTEQ(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "UPDATE message SET form_hash = NULL WHERE id = %lld",
+	    (long long)a);
+	CHECK_INTEQ(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_changes(h), 1);
+	sqlite3_close(h);
+	CHECK_INTEQ(add(s, 10, 2, "<old@x>", old, &id, &dup), 0);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(add(s, 10, 3, "<old@x>", old + 18, &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK_INTEQ(add(s, 10, 4, "<old@x>", "Message-ID: <old@x>\r\n\r\nnew",
+	    &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+}
+
 static void
 check_pending(struct store *s, uint32_t uidvalidity, const uint32_t *want,
     size_t nwant)
@@ -637,6 +668,7 @@ main(void)
 	test_tamper(s, db);
 	test_dedupe_form();
 	test_copies(s);
+	test_old_rows(s, db);
 	store_close(s);
 
 	test_refused(key);
