@@ -7,8 +7,8 @@
  *
  * Nothing a sender wrote is stored in the clear: raw mail is sealed with
  * crypto_seal, and the values used for deduplication (Message-ID, raw
- * bytes) are kept only as keyed hashes.  Log lines carry the SQLite error
- * and row ids, never data.
+ * bytes, the dedupe form of dedupe.c) are kept only as keyed hashes.
+ * Log lines carry the SQLite error and row ids, never data.
  */
 #include <sys/stat.h>
 
@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "crypto.h"
+#include "dedupe.h"
 #include "log.h"
 #include "store.h"
 #include "store_priv.h"
@@ -171,6 +172,14 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE cases ADD COLUMN purged_resolution INTEGER NOT NULL "
 	"    DEFAULT 0;"
 	"ALTER TABLE outbox ADD COLUMN purged INTEGER;",
+
+	/*
+	 * 6: the keyed hash of a message's dedupe form (dedupe.c: trace
+	 * headers left out, unfolded, LF line ends).  Rows stored before
+	 * have NULL here and are matched by their raw content_hash.
+	 */
+	"ALTER TABLE message ADD COLUMN form_hash BLOB;"
+	"CREATE INDEX message_form_hash ON message(form_hash);",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -221,11 +230,13 @@ static const char *const store_sql[STORE_STMT_MAX] = {
 	    "SELECT id FROM message WHERE uidvalidity = ?1 AND uid = ?2",
 	[STORE_MSG_ORIGINAL] =
 	    "SELECT id FROM message WHERE dup_of IS NULL AND "
-	    "(msgid_hash = ?1 OR content_hash = ?2) ORDER BY id LIMIT 1",
+	    "msgid_hash IS ?1 AND (form_hash = ?2 OR "
+	    "(form_hash IS NULL AND content_hash = ?3)) ORDER BY id LIMIT 1",
 	[STORE_MSG_INSERT] =
 	    "INSERT INTO message (uidvalidity, uid, msgid_hash, content_hash, "
 	    "received, size, stored_size, truncated, dup_of, state, warnings, "
-	    "raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    "raw, form_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13)",
 	[STORE_MSG_PENDING] =
 	    "SELECT uid FROM message WHERE uidvalidity = ?1 AND state = ?2 "
 	    "ORDER BY uid",
@@ -606,30 +617,37 @@ store_msg_by_uid(struct store *s, uint32_t uidvalidity, uint32_t uid,
 	return store_lookup_id(s, st, id, "message by uid");
 }
 
-/* The stored original with this Message-ID or content hash, if any. */
+struct store_msg_row {
+	const unsigned char	*msgid_hash;	/* NULL: no Message-ID */
+	const unsigned char	*content_hash;	/* of the raw bytes */
+	const unsigned char	*form_hash;	/* of the dedupe form */
+	int64_t			 dup_of;	/* 0: an original */
+	const void		*blob;		/* sealed raw, originals only */
+	size_t			 bloblen;
+};
+
+/*
+ * The stored original this message is a copy of, if any: the same
+ * Message-ID (or none on both) and the same content ignoring trace
+ * headers.  A reused Message-ID with other content is a new message.
+ */
 static int
-store_msg_original(struct store *s, const unsigned char *msgid_hash,
-    const unsigned char *content_hash, int64_t *id)
+store_msg_original(struct store *s, const struct store_msg_row *r,
+    int64_t *id)
 {
 	sqlite3_stmt	*st;
 
 	if ((st = store_stmt(s, STORE_MSG_ORIGINAL)) == NULL)
 		return -1;
-	if (msgid_hash != NULL)
-		sqlite3_bind_blob(st, 1, msgid_hash, CRYPTO_HASHBYTES,
+	if (r->msgid_hash != NULL)
+		sqlite3_bind_blob(st, 1, r->msgid_hash, CRYPTO_HASHBYTES,
 		    SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, content_hash, CRYPTO_HASHBYTES,
+	sqlite3_bind_blob(st, 2, r->form_hash, CRYPTO_HASHBYTES,
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, r->content_hash, CRYPTO_HASHBYTES,
 	    SQLITE_STATIC);
 	return store_lookup_id(s, st, id, "message lookup");
 }
-
-struct store_msg_row {
-	const unsigned char	*msgid_hash;	/* NULL: no Message-ID */
-	const unsigned char	*content_hash;
-	int64_t			 dup_of;	/* 0: an original */
-	const void		*blob;		/* sealed raw, originals only */
-	size_t			 bloblen;
-};
 
 static int
 store_msg_insert(struct store *s, const struct store_msg_new *m,
@@ -659,10 +677,25 @@ store_msg_insert(struct store *s, const struct store_msg_new *m,
 	    SQLITE_STATIC);
 	if (r->blob != NULL)
 		sqlite3_bind_blob64(st, 12, r->blob, r->bloblen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 13, r->form_hash, CRYPTO_HASHBYTES,
+	    SQLITE_STATIC);
 	if (store_step_done(s, st, "message insert") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+/* The keyed hash of the message's dedupe form (dedupe.c). */
+static void
+store_form_hash(struct store *s, const struct store_msg_new *m,
+    unsigned char *fh)
+{
+	char	*form;
+	size_t	 len;
+
+	form = dedupe_form(m->raw, m->rawlen, &len);
+	crypto_keyed_hash(s->key, "dedupe-form", form, len, fh);
+	free(form);
 }
 
 static int
@@ -671,6 +704,7 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 {
 	struct store_msg_row	 r;
 	unsigned char		 mh[CRYPTO_HASHBYTES], ch[CRYPTO_HASHBYTES];
+	unsigned char		 fh[CRYPTO_HASHBYTES];
 	char			 ad[64];
 	void			*blob = NULL;
 	int			 rv;
@@ -687,7 +721,9 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 	}
 	crypto_keyed_hash(s->key, "content", m->raw, m->rawlen, ch);
 	r.content_hash = ch;
-	if (store_msg_original(s, r.msgid_hash, ch, &r.dup_of) == -1)
+	store_form_hash(s, m, fh);
+	r.form_hash = fh;
+	if (store_msg_original(s, &r, &r.dup_of) == -1)
 		return -1;
 	if (r.dup_of == 0) {
 		store_message_ad(ad, sizeof(ad), m->uidvalidity, m->uid);

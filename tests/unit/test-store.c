@@ -1,7 +1,7 @@
 /*
  * test-store: schema creation and versions, mailbox bookkeeping, message
  * deduplication (by UID, Message-ID and content, across a UIDVALIDITY
- * change), states, transactions, and the promises about data at rest: no
+ * change; trace headers ignored, reused Message-IDs new), states, transactions, and the promises about data at rest: no
  * clear text in the database or its WAL, and tampered blobs refused.
  */
 #include <sys/stat.h>
@@ -17,6 +17,7 @@
 
 #include "harness.h"
 #include "crypto.h"
+#include "dedupe.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -52,6 +53,48 @@ static const char raw_c[] =
     "Subject: also without a message-id\r\n"
     "\r\n"
     "Body C\r\n";
+
+/* Copies and non-copies of one report under a reused Message-ID. */
+#define COPY_MSGID	"<reused.4711@mail.example.org>"
+#define COPY_HEAD							\
+    "From: Dana <dana@example.org>\r\n"					\
+    "To: conduct@example.net\r\n"					\
+    "Message-ID: " COPY_MSGID "\r\n"					\
+    "Subject: Report about\r\n the workshop\r\n"
+static const char copy_orig[] =
+    "Received: from a.example.org by mx.example.net; Mon, 1 Jan 2026\r\n"
+    "\tby hop one\r\n"
+    "Return-Path: <dana@example.org>\r\n"
+    COPY_HEAD
+    "\r\n"
+    "It happened at the workshop.\r\n";
+/* Other Received lines, reordered, plus mail-store headers. */
+static const char copy_hops[] =
+    "Delivered-To: conduct@example.net\r\n"
+    "Received: from b.example.org by mx2.example.net\r\n"
+    "Received: from a.example.org by relay.example.net\r\n"
+    "ARC-Seal: i=1; a=rsa-sha256; cv=none\r\n"
+    COPY_HEAD
+    "X-Spam-Status: No\r\n"
+    "X-UID: 77\r\n"
+    "Status: RO\r\n"
+    "\r\n"
+    "It happened at the workshop.\r\n";
+/* The same mail with LF line ends, unfolded differently. */
+static const char copy_lf[] =
+    "Received: from c.example.org\n"
+    "From: Dana <dana@example.org>\n"
+    "To: conduct@example.net\n"
+    "Message-ID: " COPY_MSGID "\n"
+    "Subject: Report about\n the workshop\n"
+    "\n"
+    "It happened at the workshop.\n";
+/* A reused Message-ID, other text: a new report. */
+static const char copy_other[] =
+    "Received: from a.example.org by mx.example.net; Mon, 1 Jan 2026\r\n"
+    COPY_HEAD
+    "\r\n"
+    "A second, different incident.\r\n";
 
 static char *
 tmppath(const char *name)
@@ -294,6 +337,90 @@ test_messages(struct store *s)
 	CHECK(raw == NULL);
 	CHECK_INTEQ(count_rows(s), 9);
 	return a;
+}
+
+/* The dedupe form: trace fields out, unfolded, LF line ends. */
+static void
+test_dedupe_form(void)
+{
+	char	*f;
+	size_t	 len;
+
+	f = dedupe_form(copy_orig, strlen(copy_orig), &len);
+	CHECK_STREQ(f, "From: Dana <dana@example.org>\n"
+	    "To: conduct@example.net\n"
+	    "Message-ID: " COPY_MSGID "\n"
+	    "Subject: Report about the workshop\n"
+	    "\n"
+	    "It happened at the workshop.\n");
+	CHECK_INTEQ(len, strlen(f));
+	free(f);
+	f = dedupe_form("X-Sieve: x\r\nSubject: s", 22, &len);
+	CHECK_STREQ(f, "Subject: s\n\n");
+	free(f);
+	CHECK(dedupe_trace_field("received", 8));
+	CHECK(dedupe_trace_field("ARC-Message-Signature", 21));
+	CHECK(dedupe_trace_field("X-Virus-Scanned", 15));
+	CHECK(!dedupe_trace_field("Received-By-Human", 17));
+	CHECK(!dedupe_trace_field("Subject", 7));
+	CHECK(!dedupe_trace_field("ARC", 3));
+}
+
+/*
+ * A Message-ID is a copy only with the same content, trace headers,
+ * their order, folding and line ends aside; a reused one is new.
+ */
+static void
+test_copies(struct store *s)
+{
+	int64_t	 a, id, dup;
+
+	CHECK_INTEQ(add(s, 9, 1, COPY_MSGID, copy_orig, &a, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK_INTEQ(add(s, 9, 2, COPY_MSGID, copy_hops, &id, &dup), 0);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(add(s, 9, 3, COPY_MSGID, copy_lf, &id, &dup), 0);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(add(s, 9, 4, COPY_MSGID, copy_other, &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	check_raw(s, id, copy_other);
+	/* A copy of the second one is a copy of it, not of the first. */
+	CHECK_INTEQ(add(s, 9, 5, COPY_MSGID, copy_other, &a, &dup), 0);
+	CHECK_INTEQ(dup, id);
+	/* The same content without the Message-ID is not the same mail. */
+	CHECK_INTEQ(add(s, 9, 6, NULL, copy_orig, &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+}
+
+/*
+ * Rows stored before schema 6 have no form_hash: they are copies only
+ * byte for byte, and a reused Message-ID is new there too.
+ */
+static void
+test_old_rows(struct store *s, const char *db)
+{
+	static const char	 old[] = "Received: from x\r\n"
+	    "Message-ID: <old@x>\r\nSubject: old\r\n\r\nold body\r\n";
+	sqlite3			*h;
+	int64_t			 a, id, dup;
+	char			 sql[80];
+
+	CHECK_INTEQ(add(s, 10, 1, "<old@x>", old, &a, &dup), 0);
+	CHECK_INTEQ(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "UPDATE message SET form_hash = NULL WHERE id = %lld",
+	    (long long)a);
+	CHECK_INTEQ(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_changes(h), 1);
+	sqlite3_close(h);
+	CHECK_INTEQ(add(s, 10, 2, "<old@x>", old, &id, &dup), 0);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(add(s, 10, 3, "<old@x>", old + 18, &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK_INTEQ(add(s, 10, 4, "<old@x>", "Message-ID: <old@x>\r\n\r\nnew",
+	    &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
 }
 
 static void
@@ -539,6 +666,9 @@ main(void)
 	CHECK_INTEQ(count_rows(s), 10);
 	check_raw(s, a, raw_a);
 	test_tamper(s, db);
+	test_dedupe_form();
+	test_copies(s);
+	test_old_rows(s, db);
 	store_close(s);
 
 	test_refused(key);
