@@ -22,6 +22,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "addrspec.h"
 #include "buf.h"
 #include "clock.h"
 #include "compose.h"
@@ -301,6 +302,9 @@ compose_valid_address(const char *s)
 	    (at = strchr(s, '@')) == NULL || at == s ||
 	    at - s > COMPOSE_MAX_LOCAL)
 		return 0;
+	if (s[0] == '"')
+		return addrspec_quoted_len(s) == (size_t)(at - s) &&
+		    compose_valid_domain(at + 1);
 	if (s[0] == '.' || at[-1] == '.')
 		return 0;
 	for (p = s; p < at; p++) {

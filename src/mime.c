@@ -31,6 +31,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "addrspec.h"
 #include "buf.h"
 #include "crypto.h"
 #include "mime.h"
@@ -1160,25 +1161,29 @@ mime_param(struct mime_ctx *ctx, const struct mime_ctype *ct,
  * Addresses and message ids.
  */
 
-/* Guesses the address in a value libetpan could not parse. */
-static char *
-mime_addr_guess(const char *v)
+/* 1 if a is one addr-spec with nothing unsafe in it. */
+static int
+mime_addr_safe(const char *a)
 {
-	const char	*lt, *gt, *at;
-	size_t		 n;
+	const char	*p, *at;
 
-	if ((lt = strrchr(v, '<')) != NULL &&
-	    (gt = strchr(lt, '>')) != NULL)
-		return xstrndup(lt + 1, (size_t)(gt - lt - 1));
-	if ((at = strchr(v, '@')) == NULL)
-		return NULL;
-	while (at > v && strchr(" \t,;\"", at[-1]) == NULL)
-		at--;
-	n = strcspn(at, " \t,;\"");
-	return xstrndup(at, n);
+	p = a + addrspec_quoted_len(a);
+	if ((at = strchr(p, '@')) == NULL || at == a || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL || (p != a && p != at))
+		return 0;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		    strchr("<>(),;:\"[]\\", *p) != NULL)
+			return 0;
+	return 1;
 }
 
-/* The first mailbox's addr-spec, lower case, or "" if none is safe. */
+/*
+ * The first mailbox's addr-spec, lower case, or "" if none is safe.
+ * libetpan's answer counts only if it is in the value as it is (it
+ * drops the spaces of a quoted local part and takes "Doe" from "Doe,
+ * Jane <jane@...>"); else addrspec_recover() looks for one.
+ */
 static char *
 mime_addr(const char *v)
 {
@@ -1195,21 +1200,18 @@ mime_addr(const char *v)
 	    MAILIMF_NO_ERROR) {
 		if (clist_begin(mbl->mb_list) != NULL) {
 			mb = clist_content(clist_begin(mbl->mb_list));
-			if (mb->mb_addr_spec != NULL)
+			if (mb->mb_addr_spec != NULL &&
+			    mime_addr_safe(mb->mb_addr_spec) &&
+			    addrspec_literal(v, mb->mb_addr_spec))
 				a = xstrdup(mb->mb_addr_spec);
 		}
 		mailimf_mailbox_list_free(mbl);
 	}
-	if (a == NULL && (a = mime_addr_guess(v)) == NULL)
+	if (a == NULL && (a = addrspec_recover(v)) == NULL)
 		return xstrdup("");
 	mime_trim(a);
 	mime_lower(a);
-	for (p = a; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
-		    strchr("<>(),;:\"[]\\", *p) != NULL)
-			break;
-	if (*p != '\0' || (p = strchr(a, '@')) == NULL || p == a ||
-	    p[1] == '\0') {
+	if (!mime_addr_safe(a)) {
 		free(a);
 		return xstrdup("");
 	}

@@ -343,7 +343,7 @@ static const struct {
 	{ "a@example.test\r\nBcc: evil@example.test", 0 },
 	{ "a@example.test>", 0 },
 	{ "<a@example.test>", 0 },
-	{ "\"a\"@example.test", 0 },
+	{ "\"a\"@example.test", 1 },	/* quoted local part */
 	{ "a,b@example.test", 0 },
 	{ "a;b@example.test", 0 },
 	{ "a:b@example.test", 0 },
