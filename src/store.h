@@ -139,7 +139,7 @@ struct store_case {
 	int		 repeat_sender;	/* the sender reported before, < 24 h */
 	int64_t		 report_message;
 	int64_t		 ack_outbox;	/* 0: no acknowledgment queued */
-	char		 ack_note[24];	/* why not: "rate-limited", ... */
+	char		 ack_note[24];	/* why not: "held", "no-sender", ... */
 	time_t		 ack_sent;	/* accepted by the MTA; 0: not yet */
 	int		 triage;	/* the reported person is not known */
 	char		 safety[16];	/* yes, no, unknown */
