@@ -76,6 +76,7 @@ if (cd "$dir" && ../configure --prefix=/usr --sysconfdir=/etc \
     make install DESTDIR="$dest" >install.out 2>&1); then
 	for f in usr/sbin/conductd usr/sbin/conductctl etc/conductd/conductd.conf \
 	    usr/share/conductd/templates/ack.txt \
+	    usr/share/conductd/templates/ack-summary.txt \
 	    usr/share/conductd/templates/conflict-check.txt \
 	    usr/share/man/man8/conductd.8 usr/share/man/man8/conductctl.8 \
 	    usr/share/man/man5/conductd.conf.5; do

@@ -31,6 +31,7 @@
 #include "xmalloc.h"
 
 #define CASES_ACK_WINDOW	(24 * 60 * 60)
+#define CASES_FLOOD_WINDOW	(60 * 60)
 #define CASES_ADDR_MAX		ADDRESS_MAX
 
 struct cases {
@@ -293,28 +294,23 @@ cases_references(const struct mime_msg *msg)
 	return refs;
 }
 
-/* Composes the acknowledgment and queues it; *outbox_id is its row. */
+/*
+ * Queues one acknowledgment to rcpt, replying from case code's reporter
+ * address; *outbox_id is its row.  Returns 0, or -1 (logged).
+ */
 static int
-cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
-    const char *rcpt, const struct report *r, const struct mime_msg *msg,
-    int64_t *outbox_id)
+cases_queue_mail(struct cases *c, int64_t case_id, const char *code,
+    const char *rcpt, const char *subject, const char *body,
+    const char *in_reply_to, const char *refs, int64_t *outbox_id)
 {
 	struct compose_mail	 m;
 	char			 reply_to[CASES_ADDR_MAX], msgid[256];
-	char			*subject, *body, *refs, *errstr = NULL;
+	char			*errstr = NULL;
 	int			 rv;
 
-	if ((body = cases_ack_body(c, code, r, msg, &errstr)) == NULL) {
-		log_warnx("cases: case %s: acknowledgment not composed: %s",
-		    code, errstr);
-		free(errstr);
-		return -1;
-	}
 	cases_reporter_address(c, code, reply_to, sizeof(reply_to));
 	compose_message_id(strrchr(c->conf->alias, '@') + 1, msgid,
 	    sizeof(msgid));
-	subject = cases_ack_subject(c, code, msg);
-	refs = cases_references(msg);
 	memset(&m, 0, sizeof(m));
 	m.from_name = c->conf->committee_name;
 	m.from_addr = c->conf->alias;
@@ -322,23 +318,46 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
 	m.reply_to_addr = reply_to;
 	m.subject = subject;
 	m.message_id = msgid;
-	m.in_reply_to = msg->message_id[0] != '\0' ? msg->message_id : NULL;
-	m.references = refs[0] != '\0' ? refs : NULL;
+	m.in_reply_to = in_reply_to;
+	m.references = refs;
 	m.date = clock_now();
 	m.auto_submitted = "auto-replied";
 	m.loop_guard = c->conf->alias;
 	m.text = body;
 	rv = compose_queue(c->store, &m, c->conf->alias, "ack", case_id, NULL,
 	    outbox_id, &errstr);
-	free(subject);
-	free(refs);
-	free(body);
 	if (rv == 1) {
 		log_warnx("cases: case %s: acknowledgment not composed: %s",
 		    code, errstr);
 		free(errstr);
 		return -1;
 	}
+	return rv;
+}
+
+/* Composes the acknowledgment and queues it; *outbox_id is its row. */
+static int
+cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
+    const char *rcpt, const struct report *r, const struct mime_msg *msg,
+    int64_t *outbox_id)
+{
+	char	*subject, *body, *refs, *errstr = NULL;
+	int	 rv;
+
+	if ((body = cases_ack_body(c, code, r, msg, &errstr)) == NULL) {
+		log_warnx("cases: case %s: acknowledgment not composed: %s",
+		    code, errstr);
+		free(errstr);
+		return -1;
+	}
+	subject = cases_ack_subject(c, code, msg);
+	refs = cases_references(msg);
+	rv = cases_queue_mail(c, case_id, code, rcpt, subject, body,
+	    msg->message_id[0] != '\0' ? msg->message_id : NULL,
+	    refs[0] != '\0' ? refs : NULL, outbox_id);
+	free(subject);
+	free(refs);
+	free(body);
 	return rv;
 }
 
@@ -382,6 +401,23 @@ cases_reporter_of(const struct mime_msg *msg)
 	return NULL;
 }
 
+/*
+ * 1 when the sender of case case_id opened ack_flood cases or more in
+ * the past hour: its acknowledgment waits for the summary.
+ */
+static int
+cases_flooding(struct cases *c, int64_t case_id)
+{
+	int64_t	count;
+
+	if (c->conf->ack_flood == 0)
+		return 0;
+	if (store_case_sender_recent(c->store, case_id,
+	    clock_now() - CASES_FLOOD_WINDOW, &count) == -1)
+		return -1;
+	return count >= c->conf->ack_flood;
+}
+
 /* Decides on the acknowledgment of a new case and queues it. */
 static int
 cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
@@ -400,15 +436,13 @@ cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
 		    "no acknowledgment", code);
 		return store_case_set_ack(c->store, case_id, 0, "no-reply");
 	}
-	rc = store_outbox_sent_to_since(c->store, "ack", rcpt,
-	    clock_now() - CASES_ACK_WINDOW);
-	if (rc == -1)
+	if ((rc = cases_flooding(c, case_id)) == -1)
 		return -1;
 	if (rc == 1) {
-		log_info("cases: case %s: the sender was acknowledged less "
-		    "than 24 h ago; no second acknowledgment", code);
-		return store_case_set_ack(c->store, case_id, 0,
-		    "rate-limited");
+		log_info("cases: case %s: more than %d new cases from the "
+		    "sender within an hour; acknowledged in a summary at the "
+		    "end of the hour", code, c->conf->ack_flood);
+		return store_case_set_ack(c->store, case_id, 0, "held");
 	}
 	if (cases_queue_ack(c, case_id, code, rcpt, r, msg, &outbox_id) == -1)
 		return store_case_set_ack(c->store, case_id, 0,
@@ -531,6 +565,91 @@ cases_handle(struct cases *c, int64_t id)
 	return rv;
 }
 
+/* The summary acknowledgment of held rows[0..n-1], one sender's. */
+static int
+cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
+{
+	struct template_var	 vars[3];
+	struct buf		 codes;
+	char			*rcpt = NULL, *subject, *body, *errstr = NULL;
+	int64_t			 outbox_id = 0;
+	size_t			 i;
+	int			 rv = -1;
+
+	if (store_case_reporter(c->store, rows[0].id, &rcpt) == -1 ||
+	    rcpt == NULL) {
+		free(rcpt);
+		return -1;
+	}
+	buf_init(&codes);
+	for (i = 0; i < n; i++) {
+		buf_add(&codes, "  ", 2);
+		buf_add(&codes, rows[i].code_name, strlen(rows[i].code_name));
+		buf_add(&codes, "\n", 1);
+	}
+	buf_add(&codes, "", 1);
+	vars[0].name = "committee";
+	vars[0].value = c->conf->committee_name;
+	vars[1].name = "code_names";
+	vars[1].value = codes.data;
+	vars[2].name = "alias";
+	vars[2].value = c->conf->alias;
+	body = template_render(c->conf->templates, "ack-summary", vars, 3,
+	    &errstr);
+	xasprintf(&subject, "[%s %s] Your reports", c->conf->tag,
+	    rows[0].code_name);
+	if (body == NULL) {
+		log_warnx("cases: case %s: summary acknowledgment not "
+		    "composed: %s", rows[0].code_name, errstr);
+		free(errstr);
+	} else if (cases_queue_mail(c, rows[0].id, rows[0].code_name, rcpt,
+	    subject, body, NULL, NULL, &outbox_id) == 0) {
+		for (i = 0; i < n; i++)
+			if (store_case_set_ack(c->store, rows[i].id, outbox_id,
+			    "") == -1)
+				break;
+		if (i == n) {
+			log_info("cases: case %s: one summary acknowledgment "
+			    "for %zu held cases", rows[0].code_name, n);
+			rv = 0;
+		}
+	}
+	buf_free(&codes);
+	free(subject);
+	free(body);
+	free(rcpt);
+	return rv;
+}
+
+/*
+ * Sends the summary acknowledgments whose hour has ended, one sender per
+ * transaction.  A sender whose summary cannot be composed stays held.
+ */
+static int
+cases_summaries(struct cases *c)
+{
+	struct store_held	*rows;
+	size_t			 n, i, j;
+	int			 rv = 0;
+
+	if (store_case_held_due(c->store, clock_now(), CASES_FLOOD_WINDOW,
+	    &rows, &n) == -1)
+		return -1;
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && rows[j].group == rows[i].group; j++)
+			;
+		if (store_begin(c->store) == -1) {
+			rv = -1;
+			break;
+		}
+		if (cases_summary_one(c, rows + i, j - i) == -1 ||
+		    store_commit(c->store) == -1)
+			store_rollback(c->store);	/* logged; next run */
+	}
+	free(rows);
+	return rv;
+}
+
 int
 cases_run(struct cases *c)
 {
@@ -563,7 +682,8 @@ cases_run(struct cases *c)
 		done++;
 	}
 	free(ids);
-	if (store_message_settle_copies(c->store) == -1)
+	if (store_message_settle_copies(c->store) == -1 ||
+	    cases_summaries(c) == -1)
 		return -1;
 	return done;
  fail:

@@ -4,7 +4,9 @@
  * answered; a reply to a case's reporter address or to mail we sent
  * joins that case; anything else is a new report and opens a case with a
  * fresh code name, its Report Data sealed, and an acknowledgment queued
- * in the outbox in the same transaction (at most one per sender a day).
+ * in the outbox in the same transaction.  Past ack_flood new cases from
+ * one sender within an hour, later acknowledgments are held and one
+ * summary naming them all goes at the end of the hour.
  */
 #ifndef CASES_H
 #define CASES_H

@@ -118,6 +118,8 @@ static const struct option options[] = {
 	    0 },
 	{ "committee", "ack_alarm_after", OPT_DURATION, OFF(ack_alarm_after),
 	    "4h", 60, 24 * 3600, 0 },
+	{ "committee", "ack_flood", OPT_INT, OFF(ack_flood), "5", 0, 1000000,
+	    0 },
 	{ "committee", "alarm_repeat", OPT_DURATION, OFF(alarm_repeat), "1h",
 	    60, 7 * 86400, 0 },
 	{ "committee", "followup_within", OPT_DURATION, OFF(followup_within),

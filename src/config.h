@@ -80,6 +80,7 @@ struct config {
 	int		 vote_num;		/* a vote carries at num/den */
 	int		 vote_den;
 	char		*authserv_id;	/* trusted Authentication-Results */
+	int		 ack_flood;	/* acks a sender gets an hour; 0 all */
 
 	/* Deadlines, in seconds. */
 	long		 ack_alarm_after;

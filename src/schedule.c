@@ -212,12 +212,19 @@ static int
 schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d, time_t now)
 {
-	char	 deadline[32], late[32], left[32], *subject, *text, *json;
-	time_t	 promise = sc->received + SCHEDULE_ACK_PROMISE;
-	int	 rv;
+	struct store_outbox_row	 r;
+	char			 deadline[32], late[32], left[32];
+	char			*subject, *text, *json;
+	time_t			 promise = sc->received + SCHEDULE_ACK_PROMISE;
+	int			 rv;
 
 	if (sc->ack_sent != 0 || sc->ack_outbox == 0)
 		return 0;
+	/* A summary ack (ack_flood) is queued late: its own time counts. */
+	if (store_outbox_get(s->store, sc->ack_outbox, &r, NULL, NULL, NULL,
+	    NULL) == 1 && r.created + s->conf->ack_alarm_after > now)
+		return store_deadline_plan(s->store, sc->id, "ack-alarm", NULL,
+		    r.created + s->conf->ack_alarm_after, d->base);
 	clock_format(promise, deadline, sizeof(deadline));
 	schedule_span(now - sc->received, late, sizeof(late));
 	schedule_span(promise > now ? promise - now : 0, left, sizeof(left));

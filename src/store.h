@@ -139,7 +139,7 @@ struct store_case {
 	int		 repeat_sender;	/* the sender reported before, < 24 h */
 	int64_t		 report_message;
 	int64_t		 ack_outbox;	/* 0: no acknowledgment queued */
-	char		 ack_note[24];	/* why not: "rate-limited", ... */
+	char		 ack_note[24];	/* why not: "held", "no-sender", ... */
 	time_t		 ack_sent;	/* accepted by the MTA; 0: not yet */
 	int		 triage;	/* the reported person is not known */
 	char		 safety[16];	/* yes, no, unknown */
@@ -176,7 +176,26 @@ int	store_case_fields(struct store *, int64_t id, void **fields,
 	    size_t *len);
 int	store_case_set_ack(struct store *, int64_t id, int64_t outbox_id,
 	    const char *note);
+/*
+ * Also marks every case whose ack_outbox is the same row as case id's
+ * (one summary acknowledgment covers several cases).
+ */
 int	store_case_set_ack_sent(struct store *, int64_t id, time_t when);
+/* How many other cases the same sender opened since since. */
+int	store_case_sender_recent(struct store *, int64_t id, time_t since,
+	    int64_t *count);
+/*
+ * Held acknowledgments (ack_note "held", no outbox row) of senders whose
+ * hour window (window seconds from their first case in it) ended by
+ * now: rows of one sender share a group number, oldest first.
+ */
+struct store_held {
+	int64_t		 id;
+	char		 code_name[48];
+	int		 group;
+};
+int	store_case_held_due(struct store *, time_t now, time_t window,
+	    struct store_held **rows, size_t *n);
 
 /* Text fields of a case; the sealed ones are encrypted here. */
 enum store_case_field {

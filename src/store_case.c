@@ -29,6 +29,8 @@ enum store_case_stmt {
 	SC_CASE_GET,
 	SC_CASE_BY_CODE,
 	SC_CASE_REPORTER,
+	SC_CASE_SENDER_RECENT,
+	SC_CASE_HELD_DUE,
 	SC_CASE_FIELDS,
 	SC_CASE_SETACK,
 	SC_CASE_ACKSENT,
@@ -102,7 +104,20 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_CASE_FIELDS] = "SELECT fields FROM cases WHERE id = ?1",
 	[SC_CASE_SETACK] =
 	    "UPDATE cases SET ack_outbox = ?2, ack_note = ?3 WHERE id = ?1",
-	[SC_CASE_ACKSENT] = "UPDATE cases SET ack_sent = ?2 WHERE id = ?1",
+	[SC_CASE_ACKSENT] =
+	    "UPDATE cases SET ack_sent = ?2 WHERE id = ?1 OR ack_outbox = "
+	    "(SELECT ack_outbox FROM cases WHERE id = ?1)",
+	[SC_CASE_SENDER_RECENT] =
+	    "SELECT count(*) FROM cases WHERE reporter_hash = (SELECT "
+	    "reporter_hash FROM cases WHERE id = ?1) AND id != ?1 AND "
+	    "received >= ?2",
+	[SC_CASE_HELD_DUE] =
+	    "SELECT id, code_name, reporter_hash FROM cases WHERE ack_note = "
+	    "'held' AND ack_outbox IS NULL AND reporter_hash IN (SELECT "
+	    "c.reporter_hash FROM cases AS c WHERE c.ack_note = 'held' AND "
+	    "c.ack_outbox IS NULL AND (SELECT min(o.received) FROM cases AS o "
+	    "WHERE o.reporter_hash = c.reporter_hash AND o.received > "
+	    "c.received - ?2) + ?2 <= ?1) ORDER BY reporter_hash, id",
 	[SC_OUT_ADD] =
 	    "INSERT INTO outbox (case_id, kind, rcpt_hash, envelope, data, "
 	    "msgid_hash, created, next_attempt, member) "
@@ -474,6 +489,67 @@ store_case_set_ack(struct store *s, int64_t id, int64_t outbox_id,
 		sqlite3_bind_int64(st, 2, outbox_id);
 	sc_bind_text(st, 3, note != NULL ? note : "");
 	return store_step_done(s, st, "case ack");
+}
+
+int
+store_case_sender_recent(struct store *s, int64_t id, time_t since,
+    int64_t *count)
+{
+	sqlite3_stmt	*st;
+
+	*count = 0;
+	if ((st = sc_stmt(s, SC_CASE_SENDER_RECENT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	return store_lookup_id(s, st, count, "sender recent") == -1 ? -1 : 0;
+}
+
+int
+store_case_held_due(struct store *s, time_t now, time_t window,
+    struct store_held **rows, size_t *n)
+{
+	sqlite3_stmt	*st;
+	const void	*h;
+	void		*last = NULL;
+	int		 rc, group = -1, hlen, lastlen = 0;
+	size_t		 cap = 0;
+	int		 rv = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if ((st = sc_stmt(s, SC_CASE_HELD_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)window);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			*rows = xreallocarray(*rows, cap, sizeof(**rows));
+		}
+		h = sqlite3_column_blob(st, 2);
+		hlen = sqlite3_column_bytes(st, 2);
+		if (last == NULL || hlen != lastlen || memcmp(h, last, hlen))
+			group++;
+		(*rows)[*n].id = sqlite3_column_int64(st, 0);
+		sc_copy_text(st, 1, (*rows)[*n].code_name,
+		    sizeof((*rows)[*n].code_name));
+		(*rows)[*n].group = group;
+		(*n)++;
+		/* The blob stays valid only until the next step: a copy. */
+		free(last);
+		last = hlen > 0 ? xmalloc(hlen) : NULL;
+		if (last != NULL)
+			memcpy(last, h, hlen);
+		lastlen = hlen;
+	}
+	free(last);
+	if (rc != SQLITE_DONE) {
+		store_error(s, "held acks");
+		rv = -1;
+	}
+	store_done(st);
+	return rv;
 }
 
 int

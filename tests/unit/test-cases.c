@@ -198,6 +198,60 @@ test_fields(void)
 	CHECK(report_lookup(f, 5, "location") == NULL);	/* cut */
 }
 
+/* Past ack_flood cases an hour, acks wait for one summary. */
+static void
+test_flood(struct cases *c, struct config *conf)
+{
+	struct store_case	sc;
+	int64_t			summary;
+	char			raw[256];
+	int			i, base = ncases(), out = noutbox();
+
+	conf->ack_flood = 2;
+	setenv("CONDUCTD_CLOCK", "1790000100", 1);
+	for (i = 0; i < 4; i++) {
+		snprintf(raw, sizeof(raw), "From: flood@example.test\r\n"
+		    "To: conduct@example.test\r\nSubject: again %d\r\n\r\n"
+		    "Thing number %d happened.\r\n", i, i);
+		add_message(raw);
+	}
+	CHECK_INTEQ(cases_run(c), 4);
+	CHECK_INTEQ(ncases(), base + 4);
+	CHECK_INTEQ(noutbox(), out + 2);
+	CHECK(store_case_get(st, base + 3, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "held");
+	CHECK(sc.ack_outbox == 0);
+
+	/* Not before the hour is over. */
+	setenv("CONDUCTD_CLOCK", "1790003500", 1);
+	CHECK_INTEQ(cases_run(c), 0);
+	CHECK_INTEQ(noutbox(), out + 2);
+
+	/* Then one summary for both held cases. */
+	setenv("CONDUCTD_CLOCK", "1790003700", 1);
+	CHECK_INTEQ(cases_run(c), 0);
+	CHECK_INTEQ(noutbox(), out + 3);
+	CHECK(store_case_get(st, base + 3, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "");
+	summary = sc.ack_outbox;
+	CHECK(summary != 0);
+	CHECK(store_case_get(st, base + 4, &sc) == 1);
+	CHECK(sc.ack_outbox == summary);
+	CHECK(store_case_get(st, base + 2, &sc) == 1);
+	CHECK(sc.ack_outbox != summary);
+
+	/* Sent: ack_sent on every case the summary covers. */
+	CHECK(store_case_set_ack_sent(st, base + 3, 1790003800) == 0);
+	CHECK(store_case_get(st, base + 4, &sc) == 1);
+	CHECK(sc.ack_sent == 1790003800);
+	CHECK(store_case_get(st, base + 2, &sc) == 1);
+	CHECK(sc.ack_sent == 0);
+	CHECK_INTEQ(cases_run(c), 0);
+	CHECK_INTEQ(noutbox(), out + 3);
+	unsetenv("CONDUCTD_CLOCK");
+	conf->ack_flood = 0;
+}
+
 static void
 test_run(struct cases *c)
 {
@@ -230,15 +284,16 @@ test_run(struct cases *c)
 	CHECK_INTEQ(ncases(), 1);
 	CHECK_INTEQ(noutbox(), 1);
 
-	/* The same sender again within 24 h: a case, no second ack. */
+	/* The same sender again: a case, and its own ack. */
 	add_message("From: ROBIN@example.test\r\nTo: conduct@example.test\r\n"
 	    "Subject: another\r\nMessage-ID: <r2@example.test>\r\n\r\n"
 	    "Something else happened.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 2);
-	CHECK_INTEQ(noutbox(), 1);
+	CHECK_INTEQ(noutbox(), 2);
 	CHECK(store_case_get(st, 2, &sc) == 1);
-	CHECK_STREQ(sc.ack_note, "rate-limited");
+	CHECK_STREQ(sc.ack_note, "");
+	CHECK(sc.ack_outbox != 0);
 	CHECK(sc.repeat_sender);
 
 	/* No usable sender: a case, no ack. */
@@ -254,7 +309,7 @@ test_run(struct cases *c)
 	    "text\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 4);
-	CHECK_INTEQ(noutbox(), 2);
+	CHECK_INTEQ(noutbox(), 3);
 
 	/*
 	 * The reporter's follow-up to the alias naming the reporter's own
@@ -269,7 +324,7 @@ test_run(struct cases *c)
 	    "still more\r\n");
 	CHECK_INTEQ(cases_run(c), 2);
 	CHECK_INTEQ(ncases(), 4);
-	CHECK_INTEQ(noutbox(), 2);
+	CHECK_INTEQ(noutbox(), 3);
 
 	/* Anyone else naming the report opens a case of their own. */
 	add_message("From: pat@example.test\r\nTo: conduct@example.test\r\n"
@@ -277,7 +332,7 @@ test_run(struct cases *c)
 	    "References: <r1@example.test>\r\n\r\nI saw it too\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 5);
-	CHECK_INTEQ(noutbox(), 3);
+	CHECK_INTEQ(noutbox(), 4);
 
 	/* A no-reply sender: a case, no ack, and the case says why. */
 	add_message("From: Forms <noreply-forms@example.test>\r\n"
@@ -285,7 +340,7 @@ test_run(struct cases *c)
 	    "Someone filled in the form.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 6);
-	CHECK_INTEQ(noutbox(), 3);
+	CHECK_INTEQ(noutbox(), 4);
 	CHECK(store_case_get(st, 6, &sc) == 1);
 	CHECK_STREQ(sc.ack_note, "no-reply");
 	CHECK(sc.ack_outbox == 0);
@@ -297,7 +352,7 @@ test_run(struct cases *c)
 	    "It happened again.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 7);
-	CHECK_INTEQ(noutbox(), 4);
+	CHECK_INTEQ(noutbox(), 5);
 	CHECK(store_case_get(st, 7, &sc) == 1);
 	CHECK_STREQ(sc.ack_note, "");
 	CHECK(sc.ack_outbox != 0);
@@ -309,7 +364,7 @@ test_run(struct cases *c)
 	    "Third.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 8);
-	CHECK_INTEQ(noutbox(), 4);
+	CHECK_INTEQ(noutbox(), 5);
 	CHECK(store_case_get(st, 8, &sc) == 1);
 	CHECK_STREQ(sc.ack_note, "no-reply");
 
@@ -318,7 +373,7 @@ test_run(struct cases *c)
 	    "Subject: \r\n\r\n  \r\n");
 	CHECK_INTEQ(cases_run(c), 1);
 	CHECK_INTEQ(ncases(), 8);
-	CHECK_INTEQ(noutbox(), 4);
+	CHECK_INTEQ(noutbox(), 5);
 	CHECK_STREQ(last_kind(), "empty");
 
 	/* Nothing is handled twice. */
@@ -361,6 +416,7 @@ main(void)
 	test_noreply_table();
 	test_empty();
 	test_run(c);
+	test_flood(c, &conf);
 
 	cases_free(c);
 	store_close(st);
