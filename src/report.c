@@ -10,12 +10,16 @@
  * "still following me" that no nearby negation cancels.  Every pass is a
  * single walk over the text with bounded work per byte, so a huge report
  * costs linear time; each field is capped at REPORT_FIELD_MAX bytes.
+ * Table rows are first rewritten as label lines (report_table.c), labels
+ * in five more languages are in report_labels.c, and a reported person
+ * no label names may come from the prose (report_prose.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "report.h"
+#include "report_int.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -574,7 +578,7 @@ line_markers(const char *p, const char *e, int *flags)
 			*flags |= MARK_NUMBER;
 		else if ((n = bold_len(p, e)) > 0)
 			*flags |= MARK_BOLD;
-		else
+		else if ((n = ci_match(p, e, "\xc2\xbf")) == 0)	/* "¿" */
 			break;
 		p += n;
 	}
@@ -592,6 +596,13 @@ label_match(const char *p, const char *e, enum report_field *field)
 		if (n > best) {
 			best = n;
 			*field = report_labels[i].field;
+		}
+	}
+	for (i = 0; i < report_labels_nintl; i++) {
+		n = word_match(p, e, report_labels_intl[i].label);
+		if (n > best) {
+			best = n;
+			*field = report_labels_intl[i].field;
 		}
 	}
 	return best;
@@ -945,13 +956,15 @@ report_extract(const char *text)
 	struct report_parse	 rp;
 	struct report		*r;
 	const char		*p, *nl;
+	char			*rows;
 	int			 i, verdict;
 
 	memset(&rp, 0, sizeof(rp));
 	for (i = 0; i < REPORT_NFIELDS; i++)
 		buf_init(&rp.val[i]);
 	rp.cur = -1;
-	for (p = text != NULL ? text : ""; *p != '\0'; p = nl + 1) {
+	rows = report_table_rewrite(text != NULL ? text : "");
+	for (p = rows; *p != '\0'; p = nl + 1) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
 		if (report_line(&rp, p, nl) == -1 || *nl == '\0')
@@ -960,6 +973,10 @@ report_extract(const char *text)
 	r = xcalloc(1, sizeof(*r));
 	for (i = 0; i < REPORT_NFIELDS; i++)
 		r->field[i] = field_finish(&rp.val[i]);
+	if (r->field[REPORT_REPORTED] == NULL)
+		r->field[REPORT_REPORTED] = report_prose_person(rows);
+	explicit_bzero(rows, strlen(rows));
+	free(rows);
 	verdict = ongoing_answer(r->field[REPORT_ONGOING]);
 	r->urgent = verdict == -1 ? rp.phrase : verdict;
 	return r;

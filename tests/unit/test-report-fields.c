@@ -30,11 +30,11 @@ static int		wrong_person;
 
 /* Floors in percent, just under the measured shares. */
 static const int	floor_field[REPORT_NFIELDS] = {
-	[REPORT_CONTACT] = 40, [REPORT_WHEN] = 30, [REPORT_LOCATION] = 30,
-	[REPORT_ONGOING] = 95, [REPORT_DESCRIPTION] = 50, [REPORT_REPORTED] = 25,
-	[REPORT_CIRCUMSTANCES] = 0, [REPORT_WITNESSES] = 40,
+	[REPORT_CONTACT] = 90, [REPORT_WHEN] = 95, [REPORT_LOCATION] = 95,
+	[REPORT_ONGOING] = 95, [REPORT_DESCRIPTION] = 90, [REPORT_REPORTED] = 95,
+	[REPORT_CIRCUMSTANCES] = 0, [REPORT_WITNESSES] = 90,
 };
-static const int	floor_total = 35;
+static const int	floor_total = 95;
 
 static char *
 slurp(const char *path, size_t *len)
