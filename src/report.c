@@ -690,6 +690,8 @@ label_value(const char *q, const char *e, int flags,
 		if ((n = qmark_len(r, e)) == 0)
 			continue;
 		r = skip_closers(r + n, e);
+		if ((n = sep_len(r, e, 0)) > 0)	/* a table row's "?: " */
+			return value_set(ln, r + n, e);
 		if (flags != 0 || r == e)
 			return value_set(ln, r, e);
 		return 0;
