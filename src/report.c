@@ -952,33 +952,63 @@ field_finish(struct buf *b)
 	return v;
 }
 
+/*
+ * A table row that makes a label line is read as that line, a rule
+ * between rows as a blank line; any other line as it is.
+ */
+static int
+report_row_line(struct report_parse *rp, const char *s, const char *e,
+    struct buf *row)
+{
+	struct report_line_info	ln;
+	const char		*rs, *re;
+	int			 r;
+
+	switch (report_table_row(s, e, row)) {
+	case ROW_RULE:
+		report_blank(rp);
+		return 0;
+	case ROW_CELLS:
+		rs = row->data != NULL ? row->data : "";
+		re = rs + row->len;
+		line_classify(rs, re, &ln);
+		if (ln.kind != LINE_LABEL)
+			break;
+		r = report_line(rp, rs, re);
+		explicit_bzero(row->data, row->len);
+		return r;
+	case ROW_NONE:
+		break;
+	}
+	return report_line(rp, s, e);
+}
+
 struct report *
 report_extract(const char *text)
 {
 	struct report_parse	 rp;
 	struct report		*r;
 	const char		*p, *nl;
-	char			*rows;
+	struct buf		 row;
 	int			 i, verdict;
 
 	memset(&rp, 0, sizeof(rp));
 	for (i = 0; i < REPORT_NFIELDS; i++)
 		buf_init(&rp.val[i]);
 	rp.cur = -1;
-	rows = report_table_rewrite(text != NULL ? text : "");
-	for (p = rows; *p != '\0'; p = nl + 1) {
+	buf_init(&row);
+	for (p = text != NULL ? text : ""; *p != '\0'; p = nl + 1) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
-		if (report_line(&rp, p, nl) == -1 || *nl == '\0')
+		if (report_row_line(&rp, p, nl, &row) == -1 || *nl == '\0')
 			break;
 	}
+	buf_free(&row);
 	r = xcalloc(1, sizeof(*r));
 	for (i = 0; i < REPORT_NFIELDS; i++)
 		r->field[i] = field_finish(&rp.val[i]);
-	if (r->field[REPORT_REPORTED] == NULL)
-		r->field[REPORT_REPORTED] = report_prose_person(rows);
-	explicit_bzero(rows, strlen(rows));
-	free(rows);
+	if (r->field[REPORT_REPORTED] == NULL && text != NULL)
+		r->field[REPORT_REPORTED] = report_prose_person(text);
 	verdict = ongoing_answer(r->field[REPORT_ONGOING]);
 	r->urgent = verdict == -1 ? rp.phrase : verdict;
 	return r;

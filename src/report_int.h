@@ -19,11 +19,16 @@ struct report_label {
 extern const struct report_label	report_labels_intl[];
 extern const size_t			report_labels_nintl;
 
-/*
- * text with "| Label | answer |" and "Label | answer" rows as "Label:
- * answer" lines and "|---|", "+---+" rules as blank lines (allocated).
- */
-char	*report_table_rewrite(const char *text);
+enum report_row {
+	ROW_NONE,	/* no table row */
+	ROW_RULE,	/* "|---|---|", "+----+": a blank line */
+	ROW_CELLS	/* row holds the cells as "Label: answer" */
+};
+
+struct buf;
+/* Is [s, e) a table row ("| Where | Room 204 |", "Where | Room 204")? */
+enum report_row	report_table_row(const char *s, const char *e,
+		    struct buf *row);
 
 /*
  * The reported person named in prose ("named X", "X from Acme", "the

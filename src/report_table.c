@@ -3,15 +3,15 @@
  * them.  A Markdown or ASCII pipe row ("| Where | Room 204 |"), or a row
  * of an HTML table as mime.c renders it ("Where | Room 204"), becomes
  * "Where: Room 204"; further cells join the answer.  Rules between rows
- * ("|---|---|", "+----+----+") become blank lines, so an answer given on
- * its row ends there.  A header row ("Field | Answer") becomes an unknown
- * label, which report.c ignores.  Other lines are kept as they are.
+ * ("|---|---|", "+----+----+") read as blank lines, so an answer given on
+ * its row ends there.  report.c takes the rewritten row only when it is a
+ * label line, so a header row ("Field | Answer") or a "a | b" line in an
+ * answer stays as written.
  */
 #include <string.h>
 
 #include "buf.h"
 #include "report_int.h"
-#include "xmalloc.h"
 
 static int
 is_space(int c)
@@ -80,32 +80,20 @@ row_add(const char *s, const char *e, struct buf *out)
 	}
 }
 
-char *
-report_table_rewrite(const char *text)
+enum report_row
+report_table_row(const char *p, const char *nl, struct buf *row)
 {
-	struct buf	 out;
-	const char	*p, *nl, *s, *e;
-	char		*r;
+	const char	*s, *e;
 
-	buf_init(&out);
-	for (p = text; *p != '\0'; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			nl = p + strlen(p);
-		for (s = p; s < nl && is_space((unsigned char)*s); s++)
-			;
-		for (e = nl; e > s && is_space((unsigned char)e[-1]); e--)
-			;
-		if (row_is_rule(s, e))
-			;
-		else if (row_is_cells(s, e))
-			row_add(s, e, &out);
-		else
-			buf_add(&out, p, nl - p);
-		if (*nl == '\0')
-			break;
-		buf_addch(&out, '\n');
-	}
-	r = xstrndup(out.data != NULL ? out.data : "", out.len);
-	buf_free(&out);
-	return r;
+	for (s = p; s < nl && is_space((unsigned char)*s); s++)
+		;
+	for (e = nl; e > s && is_space((unsigned char)e[-1]); e--)
+		;
+	if (row_is_rule(s, e))
+		return ROW_RULE;
+	if (!row_is_cells(s, e))
+		return ROW_NONE;
+	buf_truncate(row, 0);
+	row_add(s, e, row);
+	return ROW_CELLS;
 }

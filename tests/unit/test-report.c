@@ -362,6 +362,9 @@ check_rows_and_prose(void)
 			    cases[i].reported);
 		report_free(r);
 	}
+	r = report_extract("What happened: he said\nyes | no | maybe\n");
+	CHECK_STREQ(r->field[REPORT_DESCRIPTION], "he said\nyes | no | maybe");
+	report_free(r);
 	r = report_extract("| Where | Room 204 |\n| When | Monday |\n");
 	CHECK_STREQ(r->field[REPORT_LOCATION], "Room 204");
 	CHECK_STREQ(r->field[REPORT_WHEN], "Monday");
