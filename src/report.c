@@ -19,7 +19,7 @@
 
 #include "buf.h"
 #include "report.h"
-#include "report_int.h"
+#include "report_priv.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))

@@ -5,7 +5,7 @@
  * written as the reporter writes them (both cases listed where a label
  * often starts a line with a capital).
  */
-#include "report_int.h"
+#include "report_priv.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 

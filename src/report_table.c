@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "report_int.h"
+#include "report_priv.h"
 
 static int
 is_space(int c)

@@ -1,10 +1,10 @@
 /*
- * report_int: what report.c shares with its parts: the per-language label
+ * report_priv: what report.c shares with its parts: the per-language label
  * tables (report_labels.c), the pipe-table rewrite (report_table.c) and
  * the reported person found in prose (report_prose.c).
  */
-#ifndef REPORT_INT_H
-#define REPORT_INT_H
+#ifndef REPORT_PRIV_H
+#define REPORT_PRIV_H
 
 #include <stddef.h>
 
