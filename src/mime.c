@@ -1363,7 +1363,9 @@ mime_html_enter(struct mime_html *h, xmlNode *n)
 	if (strcmp(name, "li") == 0)
 		buf_addstr(&h->out, "- ");
 	else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
-		mime_html_chars(" ", 0, &h->out);
+		/* a row's cells as "a | b": report.c reads pipe rows */
+		mime_html_chars(xmlPreviousElementSibling(n) != NULL ?
+		    " | " : " ", 0, &h->out);
 	else if (strcmp(name, "pre") == 0)
 		h->pre++;
 	else if (strcmp(name, "a") == 0)

@@ -10,12 +10,16 @@
  * "still following me" that no nearby negation cancels.  Every pass is a
  * single walk over the text with bounded work per byte, so a huge report
  * costs linear time; each field is capped at REPORT_FIELD_MAX bytes.
+ * Table rows are first rewritten as label lines (report_table.c), labels
+ * in five more languages are in report_labels.c, and a reported person
+ * no label names may come from the prose (report_prose.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "report.h"
+#include "report_priv.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -574,7 +578,7 @@ line_markers(const char *p, const char *e, int *flags)
 			*flags |= MARK_NUMBER;
 		else if ((n = bold_len(p, e)) > 0)
 			*flags |= MARK_BOLD;
-		else
+		else if ((n = ci_match(p, e, "\xc2\xbf")) == 0)	/* "¿" */
 			break;
 		p += n;
 	}
@@ -592,6 +596,13 @@ label_match(const char *p, const char *e, enum report_field *field)
 		if (n > best) {
 			best = n;
 			*field = report_labels[i].field;
+		}
+	}
+	for (i = 0; i < report_labels_nintl; i++) {
+		n = word_match(p, e, report_labels_intl[i].label);
+		if (n > best) {
+			best = n;
+			*field = report_labels_intl[i].field;
 		}
 	}
 	return best;
@@ -679,6 +690,8 @@ label_value(const char *q, const char *e, int flags,
 		if ((n = qmark_len(r, e)) == 0)
 			continue;
 		r = skip_closers(r + n, e);
+		if ((n = sep_len(r, e, 0)) > 0)	/* a table row's "?: " */
+			return value_set(ln, r + n, e);
 		if (flags != 0 || r == e)
 			return value_set(ln, r, e);
 		return 0;
@@ -939,27 +952,63 @@ field_finish(struct buf *b)
 	return v;
 }
 
+/*
+ * A table row that makes a label line is read as that line, a rule
+ * between rows as a blank line; any other line as it is.
+ */
+static int
+report_row_line(struct report_parse *rp, const char *s, const char *e,
+    struct buf *row)
+{
+	struct report_line_info	ln;
+	const char		*rs, *re;
+	int			 r;
+
+	switch (report_table_row(s, e, row)) {
+	case ROW_RULE:
+		report_blank(rp);
+		return 0;
+	case ROW_CELLS:
+		rs = row->data != NULL ? row->data : "";
+		re = rs + row->len;
+		line_classify(rs, re, &ln);
+		if (ln.kind != LINE_LABEL)
+			break;
+		r = report_line(rp, rs, re);
+		explicit_bzero(row->data, row->len);
+		return r;
+	case ROW_NONE:
+		break;
+	}
+	return report_line(rp, s, e);
+}
+
 struct report *
 report_extract(const char *text)
 {
 	struct report_parse	 rp;
 	struct report		*r;
 	const char		*p, *nl;
+	struct buf		 row;
 	int			 i, verdict;
 
 	memset(&rp, 0, sizeof(rp));
 	for (i = 0; i < REPORT_NFIELDS; i++)
 		buf_init(&rp.val[i]);
 	rp.cur = -1;
+	buf_init(&row);
 	for (p = text != NULL ? text : ""; *p != '\0'; p = nl + 1) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
-		if (report_line(&rp, p, nl) == -1 || *nl == '\0')
+		if (report_row_line(&rp, p, nl, &row) == -1 || *nl == '\0')
 			break;
 	}
+	buf_free(&row);
 	r = xcalloc(1, sizeof(*r));
 	for (i = 0; i < REPORT_NFIELDS; i++)
 		r->field[i] = field_finish(&rp.val[i]);
+	if (r->field[REPORT_REPORTED] == NULL && text != NULL)
+		r->field[REPORT_REPORTED] = report_prose_person(text);
 	verdict = ongoing_answer(r->field[REPORT_ONGOING]);
 	r->urgent = verdict == -1 ? rp.phrase : verdict;
 	return r;

@@ -2,7 +2,9 @@
  * report: pulls the procedure's Report Data out of a report's decoded
  * text, whatever its order or form ("Location: ...", "- Where: ...",
  * numbered questions with the answer on the next lines, Markdown headings
- * and bold labels), in English, Korean and Japanese at least.  Fields the
+ * and bold labels, Markdown, ASCII and HTML table rows), in English,
+ * Korean, Japanese, Chinese, German, French, Spanish and Portuguese; in
+ * prose, the reported person from a few sure phrasings.  Fields the
  * reporter did not give stay NULL.  A report saying the incident is still
  * going on is urgent.
  */
@@ -33,6 +35,10 @@ struct report {
  * Never returns NULL; text (valid UTF-8 without NULs) may be empty.  The
  * caller frees the result with report_free(), which wipes the fields.
  *
+ * Tables: a row "| Label | answer |" or "Label | answer" (an HTML table
+ * row as mime renders it) reads as "Label: answer"; "|---|" and "+---+"
+ * rules as blank lines.
+ *
  * Labels: a line is a label line when, after any "#" heading, "-"/"*"/"•"
  * bullet, "1." "2)" "Q3:" "①" number or "**" bold marker, it starts with
  * a known label (English case-insensitive, Korean, Japanese) followed by
@@ -46,7 +52,9 @@ struct report {
  * "-- " signature; an answer that began on a contact, date, location or
  * ongoing label's own line also ends at a blank line or an unknown
  * "Name:"-style label.  A label seen twice has its answers joined.  Text
- * under no label is kept by no field: without a description label the
+ * under no label is kept by no field (but for the reported person named
+ * in prose: "a man named X", "report X from Acme", "the speaker with
+ * ...", taken only when one name is sure): without a description label the
  * description stays NULL (the caller has the full text).  Fields are
  * trimmed, NULL when empty and cut to REPORT_FIELD_MAX bytes.
  *

@@ -64,7 +64,7 @@ static const struct fixture fixtures[] = {
 	    .text = { "Hello committee,", "Tom & Jerry were évil’s\nfriends.",
 	    "- first\n- second",
 	    "See the photos <https://example.org/evidence>.",
-	    "cell1 cell2" }, .not_text = "alert", .html_only = 1 },
+	    "cell1 | cell2" }, .not_text = "alert", .html_only = 1 },
 	{ .file = "alternative.eml", .subject = "Alternative",
 	    .text = { "Plain version of the report." },
 	    .not_text = "HTML version" },

@@ -323,9 +323,63 @@ check_names(void)
 	    "Who was involved (the reported person)");
 }
 
+/* Pipe rows and prose: the person named, and no one when unsure. */
+static void
+check_rows_and_prose(void)
+{
+	static const struct {
+		const char	*text, *reported;
+	} cases[] = {
+		{ "| Field | Answer |\n|---|---|\n| Who | Ana Lima |\n",
+		    "Ana Lima" },
+		{ "+----+----+\n| Reported person | Bo Ek |\n+----+----+\n",
+		    "Bo Ek" },
+		{ "Reported person | Kim Ode\n", "Kim Ode" },
+		{ "A man named Sam Roe shouted at me.", "Sam Roe" },
+		{ "I want to report Tom Becker from Acme Corp.", "Tom Becker" },
+		{ "Um participante chamado Paulo Mendes riu.", "Paulo Mendes" },
+		{ "The speaker with the red hat in track B joked.",
+		    "The speaker with the red hat" },
+		{ "A company called Acme sponsored the party.", NULL },
+		{ "Someone called me stupid.", NULL },
+		{ "Greetings from Berlin! A guy named Al Bo and a man named "
+		    "Cy Do were rude.", NULL },
+		{ "Hello from the Python Workshop team.", NULL },
+		{ "Cheers,\nJo from Acme", NULL },
+	};
+	struct report	*r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = report_extract(cases[i].text);
+		if (cases[i].reported == NULL) {
+			if (r->field[REPORT_REPORTED] != NULL)
+				fprintf(stderr, "case %zu: \"%s\"\n", i,
+				    r->field[REPORT_REPORTED]);
+			CHECK(r->field[REPORT_REPORTED] == NULL);
+		} else
+			CHECK_STREQ(r->field[REPORT_REPORTED],
+			    cases[i].reported);
+		report_free(r);
+	}
+	r = report_extract("What happened: he said\nyes | no | maybe\n");
+	CHECK_STREQ(r->field[REPORT_DESCRIPTION], "he said\nyes | no | maybe");
+	report_free(r);
+	r = report_extract("| Where | Room 204 |\n| When | Monday |\n");
+	CHECK_STREQ(r->field[REPORT_LOCATION], "Room 204");
+	CHECK_STREQ(r->field[REPORT_WHEN], "Monday");
+	report_free(r);
+	r = report_extract("\xc2\xbf""D\xc3\xb3nde ocurri\xc3\xb3?\n"
+	    "Cafeter\xc3\xad""a\n\nOrt\xef\xbc\x9a Saal B\n");
+	CHECK_STRSTR(r->field[REPORT_LOCATION], "Cafeter\xc3\xad""a");
+	CHECK_STRSTR(r->field[REPORT_LOCATION], "Saal B");
+	report_free(r);
+}
+
 int
 main(void)
 {
+	check_rows_and_prose();
 	check_layouts();
 	check_urgency();
 	check_cap();
