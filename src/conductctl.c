@@ -205,8 +205,7 @@ print_message(struct ctl *ctl, long long id)
 	clock_format(info.received, when, sizeof(when));
 	printf("Message %lld, received %s, %zu bytes", id, when, info.size);
 	if (info.truncated)
-		printf(" (only the first %zu bytes were kept: "
-		    "max_message_size)", len);
+		printf(" (cut at max_message_size: %zu bytes kept)", len);
 	printf("\n");
 	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
 	if (warnings[0] != '\0')
