@@ -29,6 +29,7 @@
 #include "compose.h"
 #include "config.h"
 #include "crypto.h"
+#include "cutnote.h"
 #include "log.h"
 #include "mime.h"
 #include "recusal.h"
@@ -591,7 +592,7 @@ committee_case_asked(struct committee *c, struct store_case *sc0,
 /* The report as its participants get it: data, headers, text. */
 static char *
 committee_report_text(struct committee *c, const struct store_case *sc,
-    const struct mime_msg *msg)
+    const struct mime_msg *msg, int truncated)
 {
 	struct buf	 b;
 	void		*fields = NULL;
@@ -621,6 +622,8 @@ committee_report_text(struct committee *c, const struct store_case *sc,
 	buf_printf(&b, "\n----- the report -----\nFrom: %s\nDate: %s\n"
 	    "Subject: %s\n\n%s\n", msg->from, msg->date, msg->subject,
 	    msg->text);
+	cutnote_add(&b, c->store, sc->report_message, truncated, msg,
+	    c->conf->imap_processed);
 	return buf_release(&b, NULL);
 }
 
@@ -643,7 +646,7 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
-	text = committee_report_text(c, sc, msg);
+	text = committee_report_text(c, sc, msg, info.truncated);
 	/* "Report: Report: ..." when the reporter titled it so. */
 	xasprintf(&subject, "%s%s", strncasecmp(msg->subject, "Report:", 7)
 	    == 0 ? "" : "Report: ", msg->subject[0] != '\0' ? msg->subject :

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "address.h"
+#include "buf.h"
 #include "cases.h"
 #include "clock.h"
 #include "committee.h"
@@ -24,6 +25,7 @@
 #include "imap.h"
 #include "config.h"
 #include "crypto.h"
+#include "cutnote.h"
 #include "log.h"
 #include "mime.h"
 #include "report.h"
@@ -183,6 +185,9 @@ print_safe(const char *label, const char *s)
 		putchar('\n');
 }
 
+static void	ctl_cut_note(struct ctl *, long long, int,
+		    const struct mime_msg *);
+
 /* Decrypts and prints one message: headers, text, attachments. */
 static void
 print_message(struct ctl *ctl, long long id)
@@ -205,8 +210,7 @@ print_message(struct ctl *ctl, long long id)
 	clock_format(info.received, when, sizeof(when));
 	printf("Message %lld, received %s, %zu bytes", id, when, info.size);
 	if (info.truncated)
-		printf(" (only the first %zu bytes were kept: "
-		    "max_message_size)", len);
+		printf(" (cut at max_message_size: %zu bytes kept)", len);
 	printf("\n");
 	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
 	if (warnings[0] != '\0')
@@ -233,9 +237,26 @@ print_message(struct ctl *ctl, long long id)
 			    msg->attachments[i].size);
 		}
 	}
+	ctl_cut_note(ctl, id, info.truncated, msg);
 	mime_msg_free(msg);
 	crypto_wipe(raw, len);
 	free(raw);
+}
+
+/* The note on a message cut at max_message_size, if it was. */
+static void
+ctl_cut_note(struct ctl *ctl, long long id, int truncated,
+    const struct mime_msg *msg)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	cutnote_add(&b, ctl->store, id, truncated, msg,
+	    ctl->conf->imap_processed);
+	if (b.len > 0)
+		print_safe(NULL, b.data);
+	crypto_wipe(b.data, b.len);
+	buf_free(&b);
 }
 
 static int

@@ -87,7 +87,7 @@ static const struct option options[] = {
 	{ "imap", "processed_mailbox", OPT_STRING, OFF(imap_processed),
 	    "Processed", 0, 0, 0 },
 	{ "imap", "max_message_size", OPT_SIZE, OFF(imap_max_size),
-	    "25M", 1024, 1024LL * 1024 * 1024, 0 },
+	    "50M", 1024, 1024LL * 1024 * 1024, 0 },
 	{ "imap", "fetch_batch", OPT_INT, OFF(imap_batch), "100", 1, 1000,
 	    0 },
 	{ "imap", "timeout", OPT_INT, OFF(imap_timeout), "60", 1, 3600, 0 },

@@ -31,6 +31,7 @@
 #include <libetpan/libetpan.h>
 
 #include "imap.h"
+#include "imap_priv.h"
 #include "log.h"
 #include "tlsverify.h"
 #include "xmalloc.h"
@@ -44,34 +45,6 @@
 #define IMAP_SET_MAX		500
 /* How much of a server's response text goes into an error. */
 #define IMAP_RESPONSE_MAX	160
-
-struct imap_session {
-	char		*host;
-	int		 port;
-	enum tls_mode	 tls;
-	char		*ca_file;
-	char		*user;
-	char		*password;
-	char		*mailbox;
-	char		*processed;
-	int		 check_only;
-	int		 timeout;
-
-	mailimap	*imap;
-	enum imap_state	 state;
-	int		 broken;	/* a command failed: no LOGOUT */
-	uint32_t	 uidvalidity;
-	int		 has_idle;
-	int		 has_move;
-	int		 has_uidplus;
-	int		 pending;	/* new mail announced, not yet listed */
-};
-
-/* Which response a failed step may quote. */
-enum imap_quote {
-	IMAP_QUOTE_NONE = 0,
-	IMAP_QUOTE_RESPONSE
-};
 
 static const char *const imap_state_names[] = {
 	"disconnected", "connected", "selected", "idle"
@@ -161,7 +134,7 @@ imap_response_text(const char *resp, char *out, size_t outsize)
 }
 
 /* Sets *errstr for a failed step; the session is unusable after it. */
-static int
+int
 imap_fail(struct imap_session *s, char **errstr, const char *step, int r,
     enum imap_quote quote)
 {
@@ -188,7 +161,7 @@ imap_ready(struct imap_session *s, char **errstr)
 }
 
 /* The message count libetpan tracks from EXISTS and EXPUNGE responses. */
-static int64_t
+int64_t
 imap_count(struct imap_session *s)
 {
 	return s->imap->imap_selection_info->sel_exists;
@@ -215,20 +188,20 @@ imap_arrived(struct imap_session *s, int64_t before)
  * for that command: remember it, so imap_wait() returns at once and the
  * next imap_list() picks it up.
  */
-static void
+void
 imap_note_arrivals(struct imap_session *s, int64_t before)
 {
 	if (imap_arrived(s, before) > 0)
 		s->pending = 1;
 }
 
-static void
+void
 imap_oom(void)
 {
 	fatalx("imap: out of memory");
 }
 
-static int
+int
 imap_uid_cmp(const void *a, const void *b)
 {
 	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -676,7 +649,7 @@ imap_att_parse(struct mailimap_msg_att *msg, struct imap_att *a)
 	}
 }
 
-static struct mailimap_fetch_type *
+struct mailimap_fetch_type *
 imap_fetch_type(struct mailimap_fetch_att *att)
 {
 	struct mailimap_fetch_type	*ft;
@@ -837,6 +810,49 @@ imap_fetch_set(struct imap_session *s, struct imap_fetch_ctx *fc,
 	return 0;
 }
 
+/*
+ * Messages over the limit one by one, as their text parts; one whose cut
+ * fetch failed IMAP_CUT_TRIES times in a row (a BODYSTRUCTURE libetpan
+ * cannot parse breaks the session) as its first limit bytes instead, so
+ * it cannot hold up the mail behind it.
+ */
+static int
+imap_fetch_cut(struct imap_session *s, struct imap_fetch_ctx *fc,
+    const struct imap_msgref *refs, size_t n, char **errstr)
+{
+	struct imap_fetch_ctx	 one;
+	size_t			 i, j;
+	int			 r;
+
+	for (i = 0; i < fc->nwant; i++) {
+		for (j = 0; j < n && refs[j].uid != fc->want[i]; j++)
+			;
+		if (s->cut_uid == fc->want[i] &&
+		    s->cut_fails >= IMAP_CUT_TRIES) {
+			log_warnx("imap: uid %u: its parts could not be "
+			    "fetched; keeping its first %zu bytes",
+			    fc->want[i], fc->limit);
+			one = *fc;
+			one.want += i;
+			one.nwant = 1;
+			one.done += i;
+			if (imap_fetch_set(s, &one, errstr) == -1)
+				return -1;
+			continue;
+		}
+		r = imap_cut_fetch(s, fc->want[i], refs[j].size, fc->limit,
+		    fc->cb, fc->arg, errstr);
+		if (r == -1) {
+			s->cut_fails = s->cut_uid == fc->want[i] ?
+			    s->cut_fails + 1 : 1;
+			s->cut_uid = fc->want[i];
+			return -1;
+		}
+		fc->done[i] = (char)r;
+	}
+	return 0;
+}
+
 int
 imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
     size_t limit, imap_fetch_cb cb, void *arg, char **errstr)
@@ -851,7 +867,7 @@ imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
 		return -1;
 	if (n == 0)
 		return 0;
-	/* Whole messages first in uids[], partial ones from the end. */
+	/* Whole messages first in uids[], cut ones from the end. */
 	uids = xreallocarray(NULL, n, sizeof(*uids));
 	done = xcalloc(n, 1);
 	for (i = 0; i < n; i++) {
@@ -866,7 +882,7 @@ imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
 	part = (struct imap_fetch_ctx){ uids + nw, np, done + nw, limit, 1,
 	    cb, arg };
 	if (imap_fetch_set(s, &whole, errstr) == 0 &&
-	    imap_fetch_set(s, &part, errstr) == 0) {
+	    imap_fetch_cut(s, &part, refs, n, errstr) == 0) {
 		for (i = 0; i < n; i++)
 			got += done[i];
 		if (got < n)
@@ -896,23 +912,105 @@ imap_store_deleted(struct imap_session *s, struct mailimap_set *set)
 	return r;
 }
 
+static int	imap_copy_set(struct imap_session *, struct mailimap_set *,
+	    uint32_t *, struct mailimap_set **, struct mailimap_set **, char **);
+
+/* Expands a UID set into at most max UIDs; returns how many. */
+static size_t
+imap_set_expand(struct mailimap_set *set, uint32_t *out, size_t max)
+{
+	clistiter		*it;
+	struct mailimap_set_item *item;
+	uint32_t		 u;
+	size_t			 n = 0;
+
+	if (set == NULL)
+		return 0;
+	for (it = clist_begin(set->set_list); it != NULL; it = clist_next(it)) {
+		item = clist_content(it);
+		if (item->set_first == 0 || item->set_last < item->set_first)
+			return 0;
+		for (u = item->set_first; u <= item->set_last; u++) {
+			if (n == max)
+				return max + 1;
+			out[n++] = u;
+			if (u == UINT32_MAX)
+				break;
+		}
+	}
+	return n;
+}
+
+/*
+ * The COPYUID of the last MOVE or COPY (RFC 4315): dest[i] gets the new
+ * UID of v[i] (0 when the server did not say).
+ */
+static void
+imap_copyuid(struct mailimap_set *src, struct mailimap_set *dst,
+    const uint32_t *v, size_t k, uint32_t *dest)
+{
+	uint32_t	*a, *b;
+	size_t		 na, nb, i, j;
+
+	a = xreallocarray(NULL, k + 1, sizeof(*a));
+	b = xreallocarray(NULL, k + 1, sizeof(*b));
+	na = imap_set_expand(src, a, k);
+	nb = imap_set_expand(dst, b, k);
+	for (i = 0; na == nb && na <= k && i < na; i++)
+		for (j = 0; j < k; j++)
+			if (v[j] == a[i])
+				dest[j] = b[i];
+	free(a);
+	free(b);
+}
+
 static int
-imap_move_set(struct imap_session *s, struct mailimap_set *set,
+imap_move_set(struct imap_session *s, const uint32_t *v, size_t k,
+    uint32_t *dest, uint32_t *dest_uv, char **errstr)
+{
+	struct mailimap_set	*set, *src = NULL, *dst = NULL;
+	uint32_t		 uv = 0;
+	int64_t			 before;
+	int			 r;
+
+	set = imap_set_new(v, k);
+	before = imap_count(s);
+	if (s->has_move) {
+		r = mailimap_uidplus_uid_move(s->imap, set, s->processed, &uv,
+		    &src, &dst);
+		if (r != MAILIMAP_NO_ERROR) {
+			mailimap_set_free(set);
+			return imap_fail(s, errstr, "move", r, IMAP_QUOTE_NONE);
+		}
+		imap_note_arrivals(s, before);
+	} else if ((r = imap_copy_set(s, set, &uv, &src, &dst, errstr)) == -1) {
+		mailimap_set_free(set);
+		return -1;
+	}
+	mailimap_set_free(set);
+	if (uv != 0 && dest != NULL) {
+		imap_copyuid(src, dst, v, k, dest);
+		*dest_uv = uv;
+	}
+	if (src != NULL)
+		mailimap_set_free(src);
+	if (dst != NULL)
+		mailimap_set_free(dst);
+	return 0;
+}
+
+/* UID COPY, STORE \Deleted, (UID) EXPUNGE: a move without MOVE. */
+static int
+imap_copy_set(struct imap_session *s, struct mailimap_set *set,
+    uint32_t *uv, struct mailimap_set **src, struct mailimap_set **dst,
     char **errstr)
 {
 	int64_t	before;
 	int	r;
 
 	before = imap_count(s);
-	if (s->has_move) {
-		r = mailimap_uid_move(s->imap, set, s->processed);
-		if (r != MAILIMAP_NO_ERROR)
-			return imap_fail(s, errstr, "move", r, IMAP_QUOTE_NONE);
-		imap_note_arrivals(s, before);
-		return 0;
-	}
-	if ((r = mailimap_uid_copy(s->imap, set, s->processed)) !=
-	    MAILIMAP_NO_ERROR)
+	if ((r = mailimap_uidplus_uid_copy(s->imap, set, s->processed, uv,
+	    src, dst)) != MAILIMAP_NO_ERROR)
 		return imap_fail(s, errstr, "copy", r, IMAP_QUOTE_NONE);
 	imap_note_arrivals(s, before);
 	before = imap_count(s);
@@ -930,33 +1028,54 @@ imap_move_set(struct imap_session *s, struct mailimap_set *set,
 	return 0;
 }
 
+/* dest[i] for uids[i] from the sorted v[] and its vdest[]. */
+static void
+imap_dest_map(const uint32_t *uids, size_t n, const uint32_t *v,
+    const uint32_t *vdest, uint32_t *dest)
+{
+	const uint32_t	*hit;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		hit = bsearch(&uids[i], v, n, sizeof(*v), imap_uid_cmp);
+		dest[i] = hit != NULL ? vdest[hit - v] : 0;
+	}
+}
+
 int
 imap_move_processed(struct imap_session *s, const uint32_t *uids, size_t n,
-    char **errstr)
+    uint32_t *dest, uint32_t *dest_uidvalidity, char **errstr)
 {
-	struct mailimap_set	*set;
-	uint32_t		*v;
+	uint32_t		*v, *vdest, uv = 0;
 	size_t			 i, k;
 	int			 r = 0;
 
+	if (dest != NULL) {
+		memset(dest, 0, n * sizeof(*dest));
+		*dest_uidvalidity = 0;
+	}
 	if (imap_ready(s, errstr) == -1)
 		return -1;
 	if (n == 0)
 		return 0;
 	v = xreallocarray(NULL, n, sizeof(*v));
+	vdest = xcalloc(n, sizeof(*vdest));
 	memcpy(v, uids, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), imap_uid_cmp);
 	for (i = 0; i < n && r == 0; i += k) {
 		k = n - i < IMAP_SET_MAX ? n - i : IMAP_SET_MAX;
-		set = imap_set_new(v + i, k);
-		r = imap_move_set(s, set, errstr);
-		mailimap_set_free(set);
+		r = imap_move_set(s, v + i, k, vdest + i, &uv, errstr);
 	}
+	if (r == 0 && dest != NULL && uv != 0) {
+		imap_dest_map(uids, n, v, vdest, dest);
+		*dest_uidvalidity = uv;
+	}
+	free(vdest);
 	free(v);
 	if (r == 0)
-		log_debug("imap: moved %zu messages (%s)", n, s->has_move ?
+		log_debug("imap: moved %zu messages (%s%s)", n, s->has_move ?
 		    "move" : s->has_uidplus ? "copy, uid expunge" :
-		    "copy, expunge");
+		    "copy, expunge", uv != 0 ? ", new UIDs known" : "");
 	return r;
 }
 

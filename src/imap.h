@@ -74,10 +74,15 @@ int	imap_list(struct imap_session *, uint32_t from,
 	    struct imap_msgref **refs, size_t *n, char **errstr);
 
 /*
- * Fetches the given messages with one UID FETCH of BODY.PEEK[] (messages
- * larger than limit: only their first limit bytes, BODY.PEEK[]<0.limit>).
- * cb is called once per message fetched, in any order, with the bytes
- * (valid only during the call) and whether they were cut at limit.
+ * Fetches the given messages with one UID FETCH of BODY.PEEK[].  A
+ * message larger than limit (0: none) is fetched as its text parts
+ * (BODYSTRUCTURE, then BODY.PEEK[section] of its header, the MIME headers
+ * and the text parts that are not attachments, whole while they fit in
+ * limit together) and rebuilt with the record of what was left out
+ * (mime_cut.h); one whose parts cannot be fetched is kept as its first
+ * limit bytes (BODY.PEEK[]<0.limit>).  cb is called once per message
+ * fetched, in any order, with the bytes (valid only during the call)
+ * and whether the message was cut.  \Seen is never set.
  */
 typedef void (*imap_fetch_cb)(uint32_t uid, const char *data, size_t len,
 	    int truncated, void *arg);
@@ -87,10 +92,14 @@ int	imap_fetch(struct imap_session *, const struct imap_msgref *, size_t n,
 /*
  * Moves the messages to the processed folder: UID MOVE where the server
  * has MOVE, otherwise UID COPY, UID STORE +FLAGS (\Deleted) and UID
- * EXPUNGE (or EXPUNGE where UIDPLUS is missing).
+ * EXPUNGE (or EXPUNGE where UIDPLUS is missing).  When dest is not NULL
+ * (n entries), dest[i] is set to the UID of uids[i] in the processed
+ * folder, and *dest_uidvalidity to that folder's UIDVALIDITY, as the
+ * server's COPYUID (UIDPLUS) says; 0 where it did not say.
  */
 int	imap_move_processed(struct imap_session *, const uint32_t *uids,
-	    size_t n, char **errstr);
+	    size_t n, uint32_t *dest, uint32_t *dest_uidvalidity,
+	    char **errstr);
 
 /*
  * Waits for new mail for at most timeout seconds: IDLE when the server

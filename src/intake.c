@@ -90,13 +90,48 @@ intake_fail(struct intake *in, char *errstr)
 	return -1;
 }
 
+/*
+ * Moves stored messages to the processed folder, then records them as
+ * processed, with where each now lies when the server said (COPYUID).
+ */
+static int
+intake_move(struct intake *in, uint32_t uidvalidity, const uint32_t *uids,
+    size_t n)
+{
+	struct store_moved	*mv;
+	uint32_t		*dest, dest_uv;
+	char			*errstr = NULL;
+	size_t			 i;
+	int			 rc;
+
+	dest = xcalloc(n, sizeof(*dest));
+	if (imap_move_processed(in->imap, uids, n, dest, &dest_uv,
+	    &errstr) == -1) {
+		free(dest);
+		return intake_fail(in, errstr);
+	}
+	crash_point("after-move");
+	mv = xcalloc(n, sizeof(*mv));
+	for (i = 0; i < n; i++) {
+		mv[i].uid = uids[i];
+		mv[i].folder = in->conf->imap_processed;
+		mv[i].dest_uidvalidity = dest_uv;
+		mv[i].dest_uid = dest[i];
+	}
+	rc = store_message_set_moved(in->store, uidvalidity, mv, n);
+	if (store_message_set_processed(in->store, uidvalidity, uids, n) == -1)
+		rc = -1;
+	free(mv);
+	free(dest);
+	return rc;
+}
+
 /* Moves rows stored but not yet moved (a crash came between). */
 static int
 intake_finish_pending(struct intake *in, uint32_t uidvalidity)
 {
 	uint32_t	*uids = NULL;
 	size_t		 n = 0;
-	char		*errstr = NULL;
 	int		 rc = -1;
 
 	if (store_message_pending(in->store, uidvalidity, &uids, &n) == -1)
@@ -107,11 +142,7 @@ intake_finish_pending(struct intake *in, uint32_t uidvalidity)
 	}
 	log_info("intake: moving %zu message(s) stored before a restart",
 	    n);
-	if (imap_move_processed(in->imap, uids, n, &errstr) == -1) {
-		intake_fail(in, errstr);
-		goto out;
-	}
-	rc = store_message_set_processed(in->store, uidvalidity, uids, n);
+	rc = intake_move(in, uidvalidity, uids, n);
  out:
 	free(uids);
 	return rc;
@@ -265,14 +296,7 @@ intake_batch(struct intake *in, uint32_t uidvalidity,
 	if (stored == -1)
 		goto out;
 	crash_point("after-store");
-	if (ndone > 0 && imap_move_processed(in->imap, done, ndone,
-	    &errstr) == -1) {
-		stored = intake_fail(in, errstr);
-		goto out;
-	}
-	crash_point("after-move");
-	if (store_message_set_processed(in->store, uidvalidity, done,
-	    ndone) == -1)
+	if (ndone > 0 && intake_move(in, uidvalidity, done, ndone) == -1)
 		stored = -1;
  out:
 	free(done);

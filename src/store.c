@@ -180,6 +180,15 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE message ADD COLUMN form_hash BLOB;"
 	"CREATE INDEX message_form_hash ON message(form_hash);",
+
+	/*
+	 * 7: where a message lies once moved: the processed folder, its
+	 * UIDVALIDITY and the message's UID there (from UIDPLUS COPYUID;
+	 * NULL when the server did not say).
+	 */
+	"ALTER TABLE message ADD COLUMN moved_folder TEXT;"
+	"ALTER TABLE message ADD COLUMN moved_uidvalidity INTEGER;"
+	"ALTER TABLE message ADD COLUMN moved_uid INTEGER;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -804,6 +813,78 @@ store_message_set_processed(struct store *s, uint32_t uidvalidity,
 		rv = store_step_done(s, st, "message set processed");
 	}
 	return store_atomic_end(s, rv, outer);
+}
+
+/* Records one moved message (st: the UPDATE of store_message_set_moved). */
+static int
+store_message_moved_set1(struct store *s, sqlite3_stmt *st,
+    uint32_t uidvalidity, const struct store_moved *mv)
+{
+	sqlite3_bind_int64(st, 1, uidvalidity);
+	sqlite3_bind_int64(st, 2, mv->uid);
+	sqlite3_bind_text(st, 3, mv->folder, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, mv->dest_uidvalidity);
+	sqlite3_bind_int64(st, 5, mv->dest_uid);
+	return store_step_done(s, st, "message set moved");
+}
+
+int
+store_message_set_moved(struct store *s, uint32_t uidvalidity,
+    const struct store_moved *mv, size_t n)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 outer, rv = 0;
+
+	if (n == 0)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "UPDATE message SET moved_folder = ?3, "
+	    "moved_uidvalidity = ?4, moved_uid = ?5 WHERE uidvalidity = ?1 "
+	    "AND uid = ?2", -1, &st, NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		return -1;
+	}
+	if (store_atomic_begin(s, &outer) == -1) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (i = 0; rv == 0 && i < n; i++)
+		if (mv[i].dest_uid != 0)
+			rv = store_message_moved_set1(s, st, uidvalidity,
+			    &mv[i]);
+	sqlite3_finalize(st);
+	return store_atomic_end(s, rv, outer);
+}
+
+int
+store_message_moved(struct store *s, int64_t id, char *folder, size_t size,
+    uint32_t *dest_uidvalidity, uint32_t *dest_uid)
+{
+	sqlite3_stmt	*st;
+	const char	*f;
+	int		 rc, rv = 0;
+
+	folder[0] = '\0';
+	*dest_uidvalidity = *dest_uid = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT moved_folder, "
+	    "moved_uidvalidity, moved_uid FROM message WHERE id = ?1 AND "
+	    "moved_uid IS NOT NULL", -1, &st, NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((f = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			snprintf(folder, size, "%s", f);
+		*dest_uidvalidity = (uint32_t)sqlite3_column_int64(st, 1);
+		*dest_uid = (uint32_t)sqlite3_column_int64(st, 2);
+		rv = 1;
+	} else if (rc != SQLITE_DONE) {
+		store_error(s, "message moved");
+		rv = -1;
+	}
+	sqlite3_finalize(st);
+	return rv;
 }
 
 /* Fills info from the STORE_INFO_COLUMNS of the current row. */

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -85,6 +85,24 @@ int	store_message_pending(struct store *, uint32_t uidvalidity,
 	    uint32_t **uids, size_t *n);
 int	store_message_set_processed(struct store *, uint32_t uidvalidity,
 	    const uint32_t *uids, size_t n);
+
+/* Where a moved message lies: folder, its UIDVALIDITY, the UID there. */
+struct store_moved {
+	uint32_t	 uid;		/* in the alias's mailbox */
+	const char	*folder;
+	uint32_t	 dest_uidvalidity;
+	uint32_t	 dest_uid;	/* 0: unknown (the row is skipped) */
+};
+/* Records the places of n moved messages, atomically. */
+int	store_message_set_moved(struct store *, uint32_t uidvalidity,
+	    const struct store_moved *, size_t n);
+/*
+ * Where message id lies once moved: 1 and folder (size bytes), the
+ * folder's UIDVALIDITY and the UID there filled; 0 when not known (not
+ * moved yet, or the server gave no COPYUID); -1 on error.
+ */
+int	store_message_moved(struct store *, int64_t id, char *folder,
+	    size_t size, uint32_t *dest_uidvalidity, uint32_t *dest_uid);
 
 struct store_msg_info {
 	int64_t			 id;

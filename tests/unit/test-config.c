@@ -80,7 +80,7 @@ test_valid(void)
 	CHECK_STREQ(c->imap_mailbox, "INBOX");
 	CHECK_STREQ(c->imap_processed, "Processed");
 	CHECK_STREQ(c->imap_password, "secret");
-	CHECK_INTEQ(c->imap_max_size, 25 * 1024 * 1024);
+	CHECK_INTEQ(c->imap_max_size, 50 * 1024 * 1024);
 	CHECK_INTEQ(c->delimiter, '+');
 	CHECK_INTEQ(c->log_level, LOG_LEVEL_INFO);
 	CHECK_STRSTR(c->database, "/conductd.db");

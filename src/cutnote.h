@@ -1,0 +1,23 @@
+/*
+ * cutnote: the note that tells a reader a stored message was over
+ * max_message_size: what was left out and where the whole message lies.
+ */
+#ifndef CUTNOTE_H
+#define CUTNOTE_H
+
+#include <stdint.h>
+
+struct buf;
+struct mime_msg;
+struct store;
+
+/*
+ * Appends the note to b when msg (message id, marked truncated by the
+ * store) carries the record of a cut; processed is the configured
+ * processed folder, named when the message's own place is unknown.
+ * Appends nothing for a message that was not cut.
+ */
+void	cutnote_add(struct buf *b, struct store *, int64_t id, int truncated,
+	    const struct mime_msg *msg, const char *processed);
+
+#endif
