@@ -30,6 +30,7 @@ static const char *mime_html_skip[] = {
 	"head", "script", "style", "title", "template", "noscript", "object",
 	"iframe", "svg"
 };
+
 static int
 mime_in(const char *name, const char **list, size_t n)
 {
@@ -60,13 +61,102 @@ mime_html_nl(struct buf *out, int max)
 		buf_addch(out, '\n');
 }
 
-static void
-mime_html_chars(const char *s, int pre, struct buf *out)
-{
-	int	sp;
+/* What a recognised container means for the text. */
+enum mime_html_role {
+	MIME_HTML_QUOTE,	/* its content is quoted */
+	MIME_HTML_QUOTE_REST,	/* it and all after it to the end: quoted */
+	MIME_HTML_SIGNATURE	/* a "-- " line, then its content */
+};
 
-	if (pre) {
-		buf_addstr(out, s);
+enum mime_html_match {
+	MIME_HTML_WORD,		/* one of the attribute's space-separated words */
+	MIME_HTML_EQUAL,	/* the whole value, case-insensitive */
+	MIME_HTML_SUBSTR	/* a substring, case-insensitive */
+};
+
+/* Reply containers as real clients write them. */
+static const struct mime_html_box {
+	const char		*attr;
+	enum mime_html_match	 match;
+	const char		*value;
+	enum mime_html_role	 role;
+} mime_html_boxes[] = {
+	{ "class", MIME_HTML_WORD, "yahoo_quoted", MIME_HTML_QUOTE },
+	{ "id", MIME_HTML_EQUAL, "appendonsend", MIME_HTML_QUOTE_REST },
+	{ "id", MIME_HTML_EQUAL, "divRplyFwdMsg", MIME_HTML_QUOTE_REST },
+	{ "style", MIME_HTML_SUBSTR, "border-top:solid #E1E1E1",
+	    MIME_HTML_QUOTE_REST },
+	{ "style", MIME_HTML_SUBSTR, "border-top:solid #B5C4DF",
+	    MIME_HTML_QUOTE_REST },
+	{ "class", MIME_HTML_WORD, "gmail_signature", MIME_HTML_SIGNATURE },
+	{ "class", MIME_HTML_WORD, "moz-signature", MIME_HTML_SIGNATURE },
+	{ "id", MIME_HTML_EQUAL, "Signature", MIME_HTML_SIGNATURE }
+};
+
+struct mime_html {
+	struct buf	 out;
+	int		 pre;
+	size_t		 astart;	/* where the link text began */
+	int		 depth;		/* quote depth */
+	int		 rest;		/* quoting to the end has begun */
+	int		 sig;		/* 1: a "-- " line was just written,
+				   2: and the sender's own "--" skipped */
+};
+
+/* Adds c, with the quote marks first when it begins a line. */
+static void
+mime_html_put(struct mime_html *h, char c)
+{
+	struct buf	*out = &h->out;
+	int		 i;
+
+	if (c != '\n' && h->depth > 0 &&
+	    (out->len == 0 || out->data[out->len - 1] == '\n')) {
+		for (i = 0; i < h->depth; i++)
+			buf_addch(out, '>');
+		buf_addch(out, ' ');
+	}
+	buf_addch(out, c);
+}
+
+static void
+mime_html_puts(struct mime_html *h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		mime_html_put(h, *s);
+}
+
+/* Skips a "--" the signature's own text starts with: it was written. */
+static const char *
+mime_html_sigdash(struct mime_html *h, const char *s)
+{
+	const char	*p = s;
+
+	if (h->sig != 1)
+		return s;
+	p += strspn(p, " \t\r\n");
+	if (*p == '\0')
+		return s;
+	h->sig = 0;
+	if (strncmp(p, "--", 2) != 0 || strchr(" \t\r\n", p[2]) == NULL)
+		return s;
+	p += 2;
+	p += strspn(p, " \t");
+	if (*p == '\0')
+		h->sig = 2;		/* and the <br> after it goes too */
+	p += *p == '\r';
+	return p + (*p == '\n');
+}
+
+static void
+mime_html_chars(struct mime_html *h, const char *s)
+{
+	struct buf	*out = &h->out;
+	int		 sp;
+
+	s = mime_html_sigdash(h, s);
+	if (h->pre) {
+		mime_html_puts(h, s);
 		return;
 	}
 	for (; *s != '\0'; s++) {
@@ -77,18 +167,143 @@ mime_html_chars(const char *s, int pre, struct buf *out)
 			s++;
 		}
 		if (!sp)
-			buf_addch(out, *s);
+			mime_html_put(h, *s);
 		else if (out->len > 0 && out->data[out->len - 1] != ' ' &&
 		    out->data[out->len - 1] != '\n')
 			buf_addch(out, ' ');
 	}
 }
 
-struct mime_html {
-	struct buf	 out;
-	int		 pre;
-	size_t		 astart;	/* where the link text began */
-};
+/* Whether the attribute value v matches want the way m says. */
+static int
+mime_html_match(const char *v, enum mime_html_match m, const char *want)
+{
+	size_t	wl = strlen(want), k;
+
+	switch (m) {
+	case MIME_HTML_EQUAL:
+		return strcasecmp(v, want) == 0;
+	case MIME_HTML_SUBSTR:
+		for (; *v != '\0'; v++)
+			if (strncasecmp(v, want, wl) == 0)
+				return 1;
+		return 0;
+	case MIME_HTML_WORD:
+		while (*(v += strspn(v, " \t\r\n")) != '\0') {
+			k = strcspn(v, " \t\r\n");
+			if (k == wl && strncmp(v, want, wl) == 0)
+				return 1;
+			v += k;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The role of element n from the table, or -1 when it has none. */
+static int
+mime_html_role(xmlNode *n)
+{
+	const struct mime_html_box	*b;
+	xmlChar				*v;
+	size_t				 i;
+	int				 hit;
+
+	for (i = 0; i < sizeof(mime_html_boxes) /
+	    sizeof(mime_html_boxes[0]); i++) {
+		b = &mime_html_boxes[i];
+		if ((v = xmlGetProp(n, (const xmlChar *)b->attr)) == NULL)
+			continue;
+		hit = mime_html_match((char *)v, b->match, b->value);
+		xmlFree(v);
+		if (hit)
+			return b->role;
+	}
+	return -1;
+}
+
+/* Whether the line before the end of out is s: a whole line. */
+static int
+mime_html_lastline(const struct buf *out, const char *s)
+{
+	size_t	l = strlen(s);
+
+	return out->len >= l && memcmp(out->data + out->len - l, s, l) == 0 &&
+	    (out->len == l || out->data[out->len - l - 1] == '\n');
+}
+
+/* Writes the "-- " line unless the sender's text just wrote it. */
+static void
+mime_html_sigline(struct mime_html *h)
+{
+	mime_html_nl(&h->out, 1);
+	if (mime_html_lastline(&h->out, "--\n"))
+		buf_truncate(&h->out, h->out.len - 3);
+	if (!mime_html_lastline(&h->out, "-- \n"))
+		mime_html_puts(h, "-- \n");
+	h->sig = 1;
+}
+
+/*
+ * Apple Mail puts its attribution line in a blockquote of its own: one
+ * that holds only text and <br> and ends in ':' ("wrote:", "a écrit :")
+ * is the attribution, not a quote.
+ */
+static int
+mime_html_attribution(xmlNode *n)
+{
+	xmlNode		*c;
+	xmlChar		*t;
+	size_t		 l;
+	int		 colon;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "br") != 0)
+			return 0;
+	if ((t = xmlNodeGetContent(n)) == NULL)
+		return 0;
+	l = strlen((char *)t);
+	while (l > 0 && strchr(" \t\r\n", t[l - 1]) != NULL)
+		l--;
+	colon = l > 0 && t[l - 1] == ':';
+	xmlFree(t);
+	return colon;
+}
+
+/* Whether n quotes what it holds. */
+static int
+mime_html_quotes(xmlNode *n)
+{
+	if (strcmp((const char *)n->name, "blockquote") == 0)
+		return !mime_html_attribution(n);
+	return mime_html_role(n) == MIME_HTML_QUOTE;
+}
+
+/* Quote depth and signature line on entering element n. */
+static void
+mime_html_box_enter(struct mime_html *h, xmlNode *n)
+{
+	int	role = mime_html_role(n);
+
+	if (mime_html_quotes(n))
+		h->depth++;
+	else if (role == MIME_HTML_QUOTE_REST && !h->rest) {
+		h->rest = 1;
+		h->depth++;
+		mime_html_nl(&h->out, 1);
+	} else if (role == MIME_HTML_SIGNATURE)
+		mime_html_sigline(h);
+}
+
+static void
+mime_html_box_leave(struct mime_html *h, xmlNode *n)
+{
+	if (mime_html_quotes(n) && h->depth > 0) {
+		mime_html_nl(&h->out, 1);
+		h->depth--;
+	}
+}
 
 /* Returns 1 to descend into the element. */
 static int
@@ -98,13 +313,15 @@ mime_html_enter(struct mime_html *h, xmlNode *n)
 
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 		if (n->content != NULL)
-			mime_html_chars((const char *)n->content, h->pre,
-			    &h->out);
+			mime_html_chars(h, (const char *)n->content);
 		return 0;
 	}
 	if (n->type != XML_ELEMENT_NODE || MIME_IN(name, mime_html_skip))
 		return 0;
-	if (strcmp(name, "br") == 0) {
+	if (strcmp(name, "br") == 0 && h->sig == 2)
+		h->sig = 0;
+	else if (strcmp(name, "br") == 0) {
+		h->sig = 0;
 		while (h->out.len > 0 && h->out.data[h->out.len - 1] == ' ')
 			buf_truncate(&h->out, h->out.len - 1);
 		buf_addch(&h->out, '\n');
@@ -113,10 +330,11 @@ mime_html_enter(struct mime_html *h, xmlNode *n)
 		mime_html_nl(&h->out, 2);
 	else if (MIME_IN(name, mime_html_lines))
 		mime_html_nl(&h->out, 1);
+	mime_html_box_enter(h, n);
 	if (strcmp(name, "li") == 0)
-		buf_addstr(&h->out, "- ");
+		mime_html_puts(h, "- ");
 	else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
-		mime_html_chars(" ", 0, &h->out);
+		mime_html_chars(h, " ");
 	else if (strcmp(name, "pre") == 0)
 		h->pre++;
 	else if (strcmp(name, "a") == 0)
@@ -133,6 +351,7 @@ mime_html_leave(struct mime_html *h, xmlNode *n)
 
 	if (n->type != XML_ELEMENT_NODE || MIME_IN(name, mime_html_skip))
 		return;
+	mime_html_box_leave(h, n);
 	if (MIME_IN(name, mime_html_paras))
 		mime_html_nl(&h->out, 2);
 	else if (MIME_IN(name, mime_html_lines) && strcmp(name, "br") != 0)
@@ -153,7 +372,7 @@ mime_html_leave(struct mime_html *h, xmlNode *n)
 
 /* When libxml2 gives up (nesting past its limit): the text between tags. */
 static void
-mime_html_strip(const char *s, size_t n, struct buf *out)
+mime_html_strip(const char *s, size_t n, struct mime_html *h)
 {
 	size_t	i;
 	int	tag = 0;
@@ -164,7 +383,7 @@ mime_html_strip(const char *s, size_t n, struct buf *out)
 		else if (s[i] == '>')
 			tag = 0;
 		else if (!tag)
-			mime_html_chars((char []){ s[i], '\0' }, 0, out);
+			mime_html_chars(h, (char []){ s[i], '\0' });
 	}
 }
 
@@ -207,8 +426,10 @@ mime_html(const char *s, size_t n, struct buf *out)
 		}
 	}
 	xmlFreeDoc(doc);
-	if (h.out.len == 0)
-		mime_html_strip(s, n, &h.out);
+	if (h.out.len == 0) {
+		h.depth = h.sig = 0;
+		mime_html_strip(s, n, &h);
+	}
 	buf_add(out, h.out.data, h.out.len);
 	buf_free(&h.out);
 }
