@@ -158,9 +158,13 @@ static const struct commands_attribution commands_attributions[] = {
 static const char *commands_originals =
     "original message|urspr\xc3\xbc" "ngliche nachricht|"
     "message d'origine|mensaje original|messaggio originale";
-static const char *commands_from_labels = "from|de|von|da|van";
+static const char *commands_from_labels = "from|de|von|da|van|"
+    "\xeb\xb3\xb4\xeb\x82\xb8 \xec\x82\xac\xeb\x9e\x8c|"	/* ko */
+    "\xe5\xb7\xae\xe5\x87\xba\xe4\xba\xba";			/* ja */
 static const char *commands_sent_labels =
-    "sent|date|envoy\xc3\xa9|gesendet|datum|enviado|inviato|verzonden";
+    "sent|date|envoy\xc3\xa9|gesendet|datum|enviado|inviato|verzonden|"
+    "\xeb\xb3\xb4\xeb\x82\xb8 \xeb\x82\xa0\xec\xa7\x9c|"	/* ko */
+    "\xe9\x80\x81\xe4\xbf\xa1\xe6\x97\xa5\xe6\x99\x82";	/* ja */
 
 static char	*commands_help_text;
 
@@ -603,7 +607,9 @@ commands_starts_label(const char *p, size_t len, const char *labels)
 	commands_trim(&p, &len);
 	if ((colon = memchr(p, ':', len)) == NULL)
 		return 0;
-	return text_word_in(p, (size_t)(colon - p), labels);
+	len = (size_t)(colon - p);
+	commands_trim(&p, &len);	/* French "De :" */
+	return text_word_in(p, len, labels);
 }
 
 /* Outlook's "____" rule, then a "From:" header. */
@@ -646,6 +652,27 @@ commands_cut(const struct commands_line *l)
 		if (commands_cuts[i](l))
 			return 1;
 	return 0;
+}
+
+enum commands_quote
+commands_quote_kind(const char *p, size_t len, const char *next, int first,
+    int prevblank)
+{
+	struct commands_line	l;
+
+	l.p = p;
+	l.len = len;
+	l.next = next;
+	l.first = first;
+	l.prevblank = prevblank;
+	if (commands_is_sig(&l))
+		return CQ_SIG;
+	if (commands_is_attribution(&l))
+		return CQ_ATTRIBUTION;
+	if (commands_is_original(&l) || commands_is_rule(&l) ||
+	    commands_is_header_block(&l))
+		return CQ_ORIGINAL;
+	return CQ_NONE;
 }
 
 char *

@@ -71,4 +71,14 @@ const char *commands_help(void);
  */
 char	*commands_strip_quotes(const char *text);
 
+/* What the line at p (len bytes, next the following line) starts. */
+enum commands_quote {
+	CQ_NONE = 0,
+	CQ_SIG,			/* "-- ": the signature */
+	CQ_ATTRIBUTION,		/* "On ... wrote:" (maybe over 2 lines) */
+	CQ_ORIGINAL		/* Outlook: the original follows unquoted */
+};
+enum commands_quote commands_quote_kind(const char *p, size_t len,
+	    const char *next, int first, int prevblank);
+
 #endif

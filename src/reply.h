@@ -1,0 +1,22 @@
+/*
+ * reply: finds the new text of a reply, whether its writer wrote above
+ * the quote (top-posting), below it (bottom-posting) or between its
+ * parts (interleaving).  commands.c reads the commands at its top;
+ * committee.c relays it.
+ */
+#ifndef REPLY_H
+#define REPLY_H
+
+struct reply {
+	char	*text;		/* the new text blocks, blank line between */
+	char	*relay;		/* what participants get: text, or for an
+				   interleaved reply each answer with the
+				   quote it answers */
+	int	 nblocks;	/* new-text blocks found */
+};
+
+/* Never fails; free with reply_free.  Output lines end in "\n". */
+void	reply_read(const char *text, struct reply *out);
+void	reply_free(struct reply *);
+
+#endif
