@@ -424,6 +424,7 @@ commands_parse(const char *text, struct command_list *out)
 			commands_one(p, len, out);
 		p = next;
 	}
+	out->end = (size_t)(p - text);
 	out->rest = commands_rest(p);
 }
 

@@ -46,6 +46,7 @@ struct command_list {
 					   quoted replies and signature cut */
 	char		*error;		/* NULL, or why the commands were
 					   refused (first problem found) */
+	size_t		 end;		/* bytes of text up to the message */
 };
 
 /*

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "mime.h"
 #include "recusal.h"
+#include "reply.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -1172,7 +1173,8 @@ committee_cc_notice(struct cmail *cm)
 
 /* Carries out a member's commands; 1 if they were refused. */
 static int
-committee_execute(struct cmail *cm, const struct command_list *cl)
+committee_execute(struct cmail *cm, const struct command_list *cl,
+    const char *relay)
 {
 	const char	*why;
 	size_t		 i;
@@ -1195,9 +1197,9 @@ committee_execute(struct cmail *cm, const struct command_list *cl)
 	}
 	if (committee_echo(cm) == -1)
 		return -1;
-	if (!to_reporter && cl->rest[0] != '\0' &&
+	if (!to_reporter && relay[0] != '\0' &&
 	    strcmp(cm->state, ST_PARTICIPANT) == 0) {
-		if (committee_relay(cm, cl->rest) == -1 ||
+		if (committee_relay(cm, relay) == -1 ||
 		    committee_cc_notice(cm) == -1)
 			return -1;
 	}
@@ -1239,6 +1241,8 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 {
 	struct cmail		 cm;
 	struct command_list	 cl;
+	struct reply		 r;
+	char			*relay;
 	int			 rv;
 
 	*kind = "refused";
@@ -1264,8 +1268,12 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 		return 0;
 	}
 	*kind = "member";
-	commands_parse(msg->text, &cl);
-	rv = committee_execute(&cm, &cl);
+	reply_read(msg->text, &r);
+	commands_parse(r.text, &cl);
+	relay = reply_relay_after(&r, cl.end);
+	rv = committee_execute(&cm, &cl, relay);
+	crypto_freestr(relay);
+	reply_free(&r);
 	if (rv == 0 && committee_has_conflict(&cl) &&
 	    store_message_drop_content(c->store, msg_id) == -1)
 		rv = -1;
@@ -1279,12 +1287,15 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
     const struct mime_msg *msg, const struct store_case *sc)
 {
 	struct committee_out	 out;
+	struct reply		 r;
 	char			*text, *from;
 	int			 rv;
 
 	log_debug("committee: message %" PRId64 " from the reporter of case "
 	    "%s relayed", msg_id, sc->code_name);
-	text = commands_strip_quotes(msg->text);
+	reply_read(msg->text, &r);
+	text = xstrdup(r.relay);
+	reply_free(&r);
 	from = committee_via(c, "Reporter");
 	memset(&out, 0, sizeof(out));
 	out.kind = "relay";

@@ -290,6 +290,29 @@ reply_read(const char *text, struct reply *out)
 	free(l);
 }
 
+char *
+reply_relay_after(const struct reply *r, size_t n)
+{
+	const char	*p = r->relay, *q;
+	struct buf	 b;
+
+	if (n > strlen(r->text))
+		n = strlen(r->text);
+	for (; *p != '\0'; p++)
+		if (strncmp(p, r->text, n) == 0 && (p == r->relay ||
+		    p[-1] == '\n'))
+			break;
+	if (n == 0 || *p == '\0')
+		return xstrdup(r->relay);
+	q = p + n;
+	while (*q == '\n')
+		q++;
+	buf_init(&b);
+	buf_add(&b, r->relay, (size_t)(p - r->relay));
+	buf_addstr(&b, q);
+	return buf_release(&b, NULL);
+}
+
 static void
 reply_wipe(char *s)
 {

@@ -18,5 +18,10 @@ struct reply {
 /* Never fails; free with reply_free.  Output lines end in "\n". */
 void	reply_read(const char *text, struct reply *out);
 void	reply_free(struct reply *);
+/*
+ * The relay without the first n bytes of text (the command lines at its
+ * top) and the blank lines after them.  Returns an allocated copy.
+ */
+char	*reply_relay_after(const struct reply *, size_t n);
 
 #endif

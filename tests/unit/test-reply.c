@@ -103,6 +103,7 @@ test_commands(void)
 {
 	struct reply		r;
 	struct command_list	cl;
+	char			*rest;
 
 	reply_read(MUTT_ATTR "> Do you have a conflict?\n\n#noconflict\n"
 	    "#vote yes\nSee you.\n", &r);
@@ -111,6 +112,19 @@ test_commands(void)
 	CHECK(cl.n == 2 && cl.cmd[0].id == CMD_NOCONFLICT);
 	CHECK(cl.n == 2 && cl.cmd[1].id == CMD_VOTE);
 	CHECK_STREQ(cl.rest, "See you.\n");
+	rest = reply_relay_after(&r, cl.end);
+	CHECK_STREQ(rest, "See you.\n");
+	free(rest);
+	commands_free(&cl);
+	reply_free(&r);
+
+	/* interleaved: the relay keeps the context, not the commands */
+	reply_read("> q1\n#vote yes\nA1.\n> q2\nA2.\n", &r);
+	commands_parse(r.text, &cl);
+	CHECK_INTEQ((int)cl.n, 1);
+	rest = reply_relay_after(&r, cl.end);
+	CHECK_STREQ(rest, "> q1\nA1.\n\n> q2\nA2.\n");
+	free(rest);
 	commands_free(&cl);
 	reply_free(&r);
 }
