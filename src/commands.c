@@ -18,9 +18,9 @@
  * one ("#recuse because" is an error: the text would be lost), except
  * #conflict, whose text is dropped unread, as a conflict carries no
  * reason.  More than COMMANDS_MAX command lines is an error, not a cut:
- * the lines past the limit would otherwise travel on as text.  The first
- * error stops parsing (nothing more is allocated) but the rest is still
- * cut where the block ends.  Errors may echo an unknown command's name
+ * the lines past the limit would otherwise travel on as text.  Any
+ * other error is the command's own (struct command's error) and parsing
+ * goes on, so committee.c carries out the others in order.  Errors may echo an unknown command's name
  * (at most COMMANDS_ECHO_MAX printable ASCII bytes) for the reply to the
  * sender; they are content and must not be logged.
  *
@@ -354,37 +354,43 @@ commands_unknown(const char *name, size_t len, char **err)
 		*err = xstrdup("unknown command; #help lists them");
 }
 
-/* Parses one command line into out, or sets out->error. */
+/*
+ * Parses one command line into the next entry of out (with its error
+ * set when it is not valid), or sets out->error when out is full.
+ */
 static void
 commands_one(const char *p, size_t len, struct command_list *out)
 {
 	const struct commands_def	*def;
+	struct command			*cmd;
 	const char			*end = p + len, *arg;
 	size_t				 n, alen;
-	char				*val;
 
 	if (out->n == COMMANDS_MAX) {
 		xasprintf(&out->error, "more than %d commands in one mail",
 		    COMMANDS_MAX);
 		return;
 	}
+	cmd = &out->cmd[out->n++];
+	cmd->id = CMD_MAX;
 	p += strspn(p, " \t") + 1;
 	for (n = 0; p + n < end && strchr(" \t:=", p[n]) == NULL; n++)
 		;
 	if ((def = commands_lookup(p, n)) == NULL) {
-		commands_unknown(p, n, &out->error);
+		commands_unknown(p, n, &cmd->error);
+		cmd->arg = xstrdup("");
 		return;
 	}
+	cmd->id = (enum command_id)(def - commands_defs);
 	arg = p + n;
 	if (arg < end && (*arg == ':' || *arg == '='))
 		arg++;
 	alen = (size_t)(end - arg);
 	commands_trim(&arg, &alen);
-	if (def->check(def, arg, alen, &val, &out->error) == -1)
-		return;
-	out->cmd[out->n].id = (enum command_id)(def - commands_defs);
-	out->cmd[out->n].arg = val;
-	out->n++;
+	if (def->check(def, arg, alen, &cmd->arg, &cmd->error) == -1) {
+		free(cmd->arg);
+		cmd->arg = xstrdup("");
+	}
 }
 
 /* The rest of the mail: quotes cut, blank lines around it trimmed. */
@@ -442,8 +448,10 @@ commands_free(struct command_list *list)
 {
 	size_t	i;
 
-	for (i = 0; i < list->n && i < COMMANDS_MAX; i++)
+	for (i = 0; i < list->n && i < COMMANDS_MAX; i++) {
 		commands_wipe(list->cmd[i].arg);
+		free(list->cmd[i].error);
+	}
 	commands_wipe(list->rest);
 	free(list->error);
 	memset(list, 0, sizeof(*list));

@@ -35,8 +35,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (l.n > COMMANDS_MAX)
 		abort();
 	for (i = 0; i < l.n; i++) {
-		if ((unsigned)l.cmd[i].id >= CMD_MAX)
+		if ((unsigned)l.cmd[i].id > CMD_MAX ||
+		    (l.cmd[i].id == CMD_MAX && l.cmd[i].error == NULL))
 			abort();
+		if (l.cmd[i].error != NULL)
+			n += strlen(l.cmd[i].error);
 		n += strlen(l.cmd[i].arg) + strlen(commands_name(l.cmd[i].id));
 	}
 	n += strlen(l.rest) + (l.error != NULL ? strlen(l.error) : 0);
