@@ -486,7 +486,8 @@ commands_help(void)
 	buf_addstr(&b, "Commands go at the top of your mail, one per line, "
 	    "each starting\nwith '#'.  The first other line ends them; "
 	    "what follows is your\nmessage.  Upper or lower case are "
-	    "both fine.\n\n");
+	    "both fine.  Writing below the\nquoted mail works too; "
+	    "several commands are carried out in order.\n\n");
 	for (i = 0; i < nitems(commands_defs); i++) {
 		d = &commands_defs[i];
 		buf_printf(&b, "%-*s %s\n", COMMANDS_HELP_COL - 1,
