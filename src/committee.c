@@ -1179,6 +1179,19 @@ committee_refused_some(struct cmail *cm, const char *why)
 	return rv;
 }
 
+/* A reply with neither a command nor new text: say so, pass nothing. */
+static int
+committee_empty_notice(struct cmail *cm)
+{
+	log_info("committee: case %s: reply without new text or command",
+	    cm->sc.code_name);
+	return committee_notice(cm->c, &cm->sc, cm->from, "Nothing passed "
+	    "on", "Your mail held no command and no text of your own (quoted "
+	    "mail and\nsignatures are not passed on), so nothing was done "
+	    "and nothing was sent.\nWrite your message above or below the "
+	    "quote, or #help for the commands.\n");
+}
+
 /* Why the command cannot be carried out now, or NULL. */
 static const char *
 committee_why_not(struct cmail *cm, const struct command_list *cl,
@@ -1212,6 +1225,8 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 		    cm->sc.code_name);
 		return committee_refuse(cm, cl->error) == -1 ? -1 : 1;
 	}
+	if (cl->n == 0 && relay[0] == '\0')
+		return committee_empty_notice(cm) == -1 ? -1 : 1;
 	buf_init(&refused);
 	for (i = 0; rc == 0 && i < cl->n; i++) {
 		cmd = &cl->cmd[i];

@@ -98,3 +98,15 @@ cd_wait_grep alice 1 "Subject: [CoC $B] Not done" "frobnicate" >/dev/null
 cd_wait_grep bob 1 "status-text-quince" >/dev/null
 cd_expect_eq "status" "$(cd_status "$B")" investigating
 tb_pass "a refused command is reported; the next one and the text go on"
+
+# A reply with only the quote: a notice back, nothing relayed.
+nb=$(cd_ngrep bob "[CoC $B]")
+cd_msend alice@$D "$(cd_maddr alice "$B")" "Re: [CoC $B] status" \
+    "$ATTR
+> status-text-quince quoted-only-grape
+"
+pass 1
+cd_wait_grep alice 1 "Subject: [CoC $B] Nothing passed on" >/dev/null
+cd_exactly bob "$nb" "[CoC $B]"
+cd_exactly bob 0 "quoted-only-grape"
+tb_pass "a reply with no new text and no command: a notice back, nothing relayed"
