@@ -1230,14 +1230,15 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 	buf_init(&refused);
 	for (i = 0; rc == 0 && i < cl->n; i++) {
 		cmd = &cl->cmd[i];
+		/* the text was for the reporter, even when refused */
+		if (cmd->id == CMD_TO_REPORTER)
+			to_reporter = 1;
 		if ((why = committee_why_not(cm, cl, cmd)) != NULL) {
 			log_info("committee: case %s: #%s refused",
 			    cm->sc.code_name, commands_name(cmd->id));
 			buf_printf(&refused, "- %s\n", why);
 			continue;
 		}
-		if (cmd->id == CMD_TO_REPORTER)
-			to_reporter = 1;
 		if ((rc = cmd_handlers[cmd->id](cm, cmd->arg, cl->rest)) == 0)
 			log_info("committee: case %s: #%s carried out",
 			    cm->sc.code_name, commands_name(cmd->id));
