@@ -18,9 +18,9 @@
  * one ("#recuse because" is an error: the text would be lost), except
  * #conflict, whose text is dropped unread, as a conflict carries no
  * reason.  More than COMMANDS_MAX command lines is an error, not a cut:
- * the lines past the limit would otherwise travel on as text.  The first
- * error stops parsing (nothing more is allocated) but the rest is still
- * cut where the block ends.  Errors may echo an unknown command's name
+ * the lines past the limit would otherwise travel on as text.  Any
+ * other error is the command's own (struct command's error) and parsing
+ * goes on, so committee.c carries out the others in order.  Errors may echo an unknown command's name
  * (at most COMMANDS_ECHO_MAX printable ASCII bytes) for the reply to the
  * sender; they are content and must not be logged.
  *
@@ -158,9 +158,13 @@ static const struct commands_attribution commands_attributions[] = {
 static const char *commands_originals =
     "original message|urspr\xc3\xbc" "ngliche nachricht|"
     "message d'origine|mensaje original|messaggio originale";
-static const char *commands_from_labels = "from|de|von|da|van";
+static const char *commands_from_labels = "from|de|von|da|van|"
+    "\xeb\xb3\xb4\xeb\x82\xb8 \xec\x82\xac\xeb\x9e\x8c|"	/* ko */
+    "\xe5\xb7\xae\xe5\x87\xba\xe4\xba\xba";			/* ja */
 static const char *commands_sent_labels =
-    "sent|date|envoy\xc3\xa9|gesendet|datum|enviado|inviato|verzonden";
+    "sent|date|envoy\xc3\xa9|gesendet|datum|enviado|inviato|verzonden|"
+    "\xeb\xb3\xb4\xeb\x82\xb8 \xeb\x82\xa0\xec\xa7\x9c|"	/* ko */
+    "\xe9\x80\x81\xe4\xbf\xa1\xe6\x97\xa5\xe6\x99\x82";	/* ja */
 
 static char	*commands_help_text;
 
@@ -350,37 +354,43 @@ commands_unknown(const char *name, size_t len, char **err)
 		*err = xstrdup("unknown command; #help lists them");
 }
 
-/* Parses one command line into out, or sets out->error. */
+/*
+ * Parses one command line into the next entry of out (with its error
+ * set when it is not valid), or sets out->error when out is full.
+ */
 static void
 commands_one(const char *p, size_t len, struct command_list *out)
 {
 	const struct commands_def	*def;
+	struct command			*cmd;
 	const char			*end = p + len, *arg;
 	size_t				 n, alen;
-	char				*val;
 
 	if (out->n == COMMANDS_MAX) {
 		xasprintf(&out->error, "more than %d commands in one mail",
 		    COMMANDS_MAX);
 		return;
 	}
+	cmd = &out->cmd[out->n++];
+	cmd->id = CMD_MAX;
 	p += strspn(p, " \t") + 1;
 	for (n = 0; p + n < end && strchr(" \t:=", p[n]) == NULL; n++)
 		;
 	if ((def = commands_lookup(p, n)) == NULL) {
-		commands_unknown(p, n, &out->error);
+		commands_unknown(p, n, &cmd->error);
+		cmd->arg = xstrdup("");
 		return;
 	}
+	cmd->id = (enum command_id)(def - commands_defs);
 	arg = p + n;
 	if (arg < end && (*arg == ':' || *arg == '='))
 		arg++;
 	alen = (size_t)(end - arg);
 	commands_trim(&arg, &alen);
-	if (def->check(def, arg, alen, &val, &out->error) == -1)
-		return;
-	out->cmd[out->n].id = (enum command_id)(def - commands_defs);
-	out->cmd[out->n].arg = val;
-	out->n++;
+	if (def->check(def, arg, alen, &cmd->arg, &cmd->error) == -1) {
+		free(cmd->arg);
+		cmd->arg = xstrdup("");
+	}
 }
 
 /* The rest of the mail: quotes cut, blank lines around it trimmed. */
@@ -420,6 +430,7 @@ commands_parse(const char *text, struct command_list *out)
 			commands_one(p, len, out);
 		p = next;
 	}
+	out->end = (size_t)(p - text);
 	out->rest = commands_rest(p);
 }
 
@@ -437,8 +448,10 @@ commands_free(struct command_list *list)
 {
 	size_t	i;
 
-	for (i = 0; i < list->n && i < COMMANDS_MAX; i++)
+	for (i = 0; i < list->n && i < COMMANDS_MAX; i++) {
 		commands_wipe(list->cmd[i].arg);
+		free(list->cmd[i].error);
+	}
 	commands_wipe(list->rest);
 	free(list->error);
 	memset(list, 0, sizeof(*list));
@@ -473,7 +486,8 @@ commands_help(void)
 	buf_addstr(&b, "Commands go at the top of your mail, one per line, "
 	    "each starting\nwith '#'.  The first other line ends them; "
 	    "what follows is your\nmessage.  Upper or lower case are "
-	    "both fine.\n\n");
+	    "both fine.  Writing below the\nquoted mail works too; "
+	    "several commands are carried out in order.\n\n");
 	for (i = 0; i < nitems(commands_defs); i++) {
 		d = &commands_defs[i];
 		buf_printf(&b, "%-*s %s\n", COMMANDS_HELP_COL - 1,
@@ -603,7 +617,9 @@ commands_starts_label(const char *p, size_t len, const char *labels)
 	commands_trim(&p, &len);
 	if ((colon = memchr(p, ':', len)) == NULL)
 		return 0;
-	return text_word_in(p, (size_t)(colon - p), labels);
+	len = (size_t)(colon - p);
+	commands_trim(&p, &len);	/* French "De :" */
+	return text_word_in(p, len, labels);
 }
 
 /* Outlook's "____" rule, then a "From:" header. */
@@ -646,6 +662,27 @@ commands_cut(const struct commands_line *l)
 		if (commands_cuts[i](l))
 			return 1;
 	return 0;
+}
+
+enum commands_quote
+commands_quote_kind(const char *p, size_t len, const char *next, int first,
+    int prevblank)
+{
+	struct commands_line	l;
+
+	l.p = p;
+	l.len = len;
+	l.next = next;
+	l.first = first;
+	l.prevblank = prevblank;
+	if (commands_is_sig(&l))
+		return CQ_SIG;
+	if (commands_is_attribution(&l))
+		return CQ_ATTRIBUTION;
+	if (commands_is_original(&l) || commands_is_rule(&l) ||
+	    commands_is_header_block(&l))
+		return CQ_ORIGINAL;
+	return CQ_NONE;
 }
 
 char *

@@ -35,8 +35,9 @@ enum command_id {
 #define COMMANDS_MAX	16	/* command lines read from one mail */
 
 struct command {
-	enum command_id	 id;
+	enum command_id	 id;		/* CMD_MAX: unknown (error set) */
 	char		*arg;		/* trimmed UTF-8, "" when none */
+	char		*error;		/* NULL, or why it cannot be done */
 };
 
 struct command_list {
@@ -44,16 +45,18 @@ struct command_list {
 	size_t		 n;
 	char		*rest;		/* the message after the commands,
 					   quoted replies and signature cut */
-	char		*error;		/* NULL, or why the commands were
-					   refused (first problem found) */
+	char		*error;		/* NULL, or why the whole mail is
+					   refused (too many commands) */
+	size_t		 end;		/* bytes of text up to the message */
 };
 
 /*
  * Parses the command lines at the top of text (leading blank lines are
- * skipped).  On a line that starts with '#' but is not a valid command
- * (unknown name, missing or bad argument), out->error is set and the
- * list must not be executed.  Never fails otherwise; free with
- * commands_free.
+ * skipped).  A line that starts with '#' but is not a valid command
+ * (unknown name, missing or bad argument) gets an entry with its error
+ * set, and parsing goes on; the others may still be carried out.  Too
+ * many command lines set out->error: then nothing must be executed.
+ * Never fails otherwise; free with commands_free.
  */
 void	commands_parse(const char *text, struct command_list *out);
 void	commands_free(struct command_list *);
@@ -70,5 +73,15 @@ const char *commands_help(void);
  * Returns an allocated copy.
  */
 char	*commands_strip_quotes(const char *text);
+
+/* What the line at p (len bytes, next the following line) starts. */
+enum commands_quote {
+	CQ_NONE = 0,
+	CQ_SIG,			/* "-- ": the signature */
+	CQ_ATTRIBUTION,		/* "On ... wrote:" (maybe over 2 lines) */
+	CQ_ORIGINAL		/* Outlook: the original follows unquoted */
+};
+enum commands_quote commands_quote_kind(const char *p, size_t len,
+	    const char *next, int first, int prevblank);
 
 #endif

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "mime.h"
 #include "recusal.h"
+#include "reply.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -1012,84 +1013,74 @@ static const cmd_handler cmd_handlers[CMD_MAX] = {
 
 /* Why the member may not give the command now, or NULL if they may. */
 static const char *
-committee_refusal(struct cmail *cm, const struct command_list *cl)
+committee_refusal(struct cmail *cm, const struct command *cmd)
 {
-	const char	*state = cm->state;
-	size_t		 i;
-	int		 participant;
+	int	participant = strcmp(cm->state, ST_PARTICIPANT) == 0;
 
-	for (i = 0; i < cl->n; i++) {
-		participant = strcmp(state, ST_PARTICIPANT) == 0;
-		switch (cl->cmd[i].id) {
-		case CMD_NOCONFLICT:
-			if (!participant && strcmp(state, ST_CHECKED) != 0)
-				return "you answered this case already";
-			state = ST_PARTICIPANT;
-			break;
-		case CMD_CONFLICT:
-		case CMD_RECUSE:
-			state = ST_WITHDRAWN;
-			break;
-		case CMD_HELP:
-			break;
-		default:
-			if (!participant)
-				return "only the case's participants can "
-				    "give that command; answer #noconflict "
-				    "first";
-			break;
-		}
+	switch (cmd->id) {
+	case CMD_NOCONFLICT:
+		if (!participant && strcmp(cm->state, ST_CHECKED) != 0)
+			return "you answered this case already";
+		break;
+	case CMD_CONFLICT:
+	case CMD_RECUSE:
+	case CMD_HELP:
+		break;
+	default:
+		if (!participant)
+			return "only the case's participants can give that "
+			    "command; answer #noconflict first";
+		break;
 	}
 	return NULL;
 }
 
-/* Checks what the commands need besides permission. */
+/* Checks what the command needs besides permission. */
 static const char *
-committee_precheck(struct cmail *cm, const struct command_list *cl)
+committee_precheck(struct cmail *cm, const struct command *cmd,
+    const char *rest)
 {
 	char		*reporter = NULL, *text = NULL;
 	int64_t		 id;
-	size_t		 i, j;
+	size_t		 j;
 	const char	*why = NULL;
 
-	for (i = 0; why == NULL && i < cl->n; i++) {
-		switch (cl->cmd[i].id) {
-		case CMD_TO_REPORTER:
-			if (store_case_reporter(cm->c->store, cm->sc.id,
-			    &reporter) == -1 || reporter == NULL)
-				why = "the report came without an address to "
-				    "answer";
-			else if (cl->rest[0] == '\0')
-				why = "#to-reporter needs your message below "
-				    "the command";
-			for (j = 0; why == NULL &&
-			    j < cm->c->conf->nmembers; j++)
-				if (recusal_names_member(cl->rest,
-				    &cm->c->conf->members[j]))
-					why = "your message to the reporter "
-					    "names a committee member or "
-					    "their address; nothing was sent";
-			crypto_freestr(reporter);
-			reporter = NULL;
-			break;
-		case CMD_VOTE:
-			if (store_proposal_current(cm->c->store, cm->sc.id,
-			    &id, &text) != 1)
-				why = "there is no open proposal to vote on";
-			crypto_freestr(text);
-			text = NULL;
-			break;
-		case CMD_PROPOSE:
-			if (store_proposal_current(cm->c->store, cm->sc.id,
-			    &id, &text) == 1)
-				why = "a proposal is still open; it must "
-				    "carry or fail first";
-			crypto_freestr(text);
-			text = NULL;
-			break;
-		default:
-			break;
-		}
+	switch (cmd->id) {
+	case CMD_TO_REPORTER:
+		if (store_case_reporter(cm->c->store, cm->sc.id,
+		    &reporter) == -1 || reporter == NULL)
+			why = "the report came without an address to "
+			    "answer";
+		else if (rest[0] == '\0')
+			why = "#to-reporter needs your message below "
+			    "the command";
+		for (j = 0; why == NULL &&
+		    j < cm->c->conf->nmembers; j++)
+			if (recusal_names_member(rest,
+			    &cm->c->conf->members[j]))
+				why = "your message to the reporter "
+				    "names a committee member or "
+				    "their address; nothing was sent";
+		crypto_freestr(reporter);
+		reporter = NULL;
+		break;
+	case CMD_VOTE:
+		if (store_proposal_current(cm->c->store, cm->sc.id,
+		    &id, &text) != 1)
+			why = "there is no open proposal to vote on";
+		crypto_freestr(text);
+		text = NULL;
+		break;
+	case CMD_PROPOSE:
+		if (store_proposal_current(cm->c->store, cm->sc.id,
+		    &id, &text) == 1)
+			why = "a proposal is still open; it must "
+			    "carry or fail first";
+		crypto_freestr(text);
+		text = NULL;
+		break;
+	default:
+		break;
 	}
 	return why;
 }
@@ -1173,34 +1164,100 @@ committee_cc_notice(struct cmail *cm)
 	return rv;
 }
 
-/* Carries out a member's commands; 1 if they were refused. */
+/* Tells the member which of their commands were not carried out. */
 static int
-committee_execute(struct cmail *cm, const struct command_list *cl)
+committee_refused_some(struct cmail *cm, const char *why)
+{
+	char	*text;
+	int	 rv;
+
+	xasprintf(&text, "These commands of your mail were not carried "
+	    "out:\n%s\nYour other commands were carried out in order and "
+	    "your message (if any)\nwas passed on.  Write #help on the "
+	    "first line of a mail to this\naddress for the list of "
+	    "commands.\n", why);
+	rv = committee_notice(cm->c, &cm->sc, cm->from, "Not done: some "
+	    "commands", text);
+	free(text);
+	return rv;
+}
+
+/* A reply with neither a command nor new text: say so, pass nothing. */
+static int
+committee_empty_notice(struct cmail *cm)
+{
+	log_info("committee: case %s: reply without new text or command",
+	    cm->sc.code_name);
+	return committee_notice(cm->c, &cm->sc, cm->from, "Nothing passed "
+	    "on", "Your mail held no command and no text of your own (quoted "
+	    "mail and\nsignatures are not passed on), so nothing was done "
+	    "and nothing was sent.\nWrite your message above or below the "
+	    "quote, or #help for the commands.\n");
+}
+
+/* Why the command cannot be carried out now, or NULL. */
+static const char *
+committee_why_not(struct cmail *cm, const struct command_list *cl,
+    const struct command *cmd)
 {
 	const char	*why;
-	size_t		 i;
-	int		 rc, to_reporter = 0;
 
-	if ((why = cl->error) != NULL || (why = committee_refusal(cm, cl)) !=
-	    NULL || (why = committee_precheck(cm, cl)) != NULL) {
+	if ((why = cmd->error) != NULL ||
+	    (why = committee_refusal(cm, cmd)) != NULL)
+		return why;
+	return committee_precheck(cm, cmd, cl->rest);
+}
+
+/*
+ * Carries out a member's commands in order; a refused one is skipped and
+ * reported.  1 if the whole mail was refused (too many commands).
+ */
+static int
+committee_execute(struct cmail *cm, const struct command_list *cl,
+    const char *relay)
+{
+	const struct command	*cmd;
+	const char		*why;
+	struct buf		 refused;
+	char			*list;
+	size_t			 i;
+	int			 rc = 0, to_reporter = 0;
+
+	if (cl->error != NULL) {
 		log_info("committee: case %s: commands refused",
 		    cm->sc.code_name);
-		return committee_refuse(cm, why) == -1 ? -1 : 1;
+		return committee_refuse(cm, cl->error) == -1 ? -1 : 1;
 	}
-	for (i = 0; i < cl->n; i++) {
-		if (cl->cmd[i].id == CMD_TO_REPORTER)
+	if (cl->n == 0 && relay[0] == '\0')
+		return committee_empty_notice(cm) == -1 ? -1 : 1;
+	buf_init(&refused);
+	for (i = 0; rc == 0 && i < cl->n; i++) {
+		cmd = &cl->cmd[i];
+		/* the text was for the reporter, even when refused */
+		if (cmd->id == CMD_TO_REPORTER)
 			to_reporter = 1;
-		rc = cmd_handlers[cl->cmd[i].id](cm, cl->cmd[i].arg, cl->rest);
-		if (rc != 0)
-			return rc;
-		log_info("committee: case %s: #%s carried out",
-		    cm->sc.code_name, commands_name(cl->cmd[i].id));
+		if ((why = committee_why_not(cm, cl, cmd)) != NULL) {
+			log_info("committee: case %s: #%s refused",
+			    cm->sc.code_name, commands_name(cmd->id));
+			buf_printf(&refused, "- %s\n", why);
+			continue;
+		}
+		if ((rc = cmd_handlers[cmd->id](cm, cmd->arg, cl->rest)) == 0)
+			log_info("committee: case %s: #%s carried out",
+			    cm->sc.code_name, commands_name(cmd->id));
 	}
+	list = buf_release(&refused, NULL);
+	if (rc == 0 && list[0] != '\0' && committee_refused_some(cm,
+	    list) == -1)
+		rc = -1;
+	free(list);
+	if (rc != 0)
+		return rc;
 	if (committee_echo(cm) == -1)
 		return -1;
-	if (!to_reporter && cl->rest[0] != '\0' &&
+	if (!to_reporter && relay[0] != '\0' &&
 	    strcmp(cm->state, ST_PARTICIPANT) == 0) {
-		if (committee_relay(cm, cl->rest) == -1 ||
+		if (committee_relay(cm, relay) == -1 ||
 		    committee_cc_notice(cm) == -1)
 			return -1;
 	}
@@ -1214,7 +1271,7 @@ committee_has_conflict(const struct command_list *cl)
 	size_t	i;
 
 	for (i = 0; cl->error == NULL && i < cl->n; i++)
-		if (cl->cmd[i].id == CMD_CONFLICT)
+		if (cl->cmd[i].id == CMD_CONFLICT && cl->cmd[i].error == NULL)
 			return 1;
 	return 0;
 }
@@ -1242,6 +1299,8 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 {
 	struct cmail		 cm;
 	struct command_list	 cl;
+	struct reply		 r;
+	char			*relay;
 	int			 rv;
 
 	*kind = "refused";
@@ -1267,8 +1326,12 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 		return 0;
 	}
 	*kind = "member";
-	commands_parse(msg->text, &cl);
-	rv = committee_execute(&cm, &cl);
+	reply_read(msg->text, &r);
+	commands_parse(r.text, &cl);
+	relay = reply_relay_after(&r, cl.end);
+	rv = committee_execute(&cm, &cl, relay);
+	crypto_freestr(relay);
+	reply_free(&r);
 	if (rv == 0 && committee_has_conflict(&cl) &&
 	    store_message_drop_content(c->store, msg_id) == -1)
 		rv = -1;
@@ -1282,12 +1345,15 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
     const struct mime_msg *msg, const struct store_case *sc)
 {
 	struct committee_out	 out;
+	struct reply		 r;
 	char			*text, *from;
 	int			 rv;
 
 	log_debug("committee: message %" PRId64 " from the reporter of case "
 	    "%s relayed", msg_id, sc->code_name);
-	text = commands_strip_quotes(msg->text);
+	reply_read(msg->text, &r);
+	text = xstrdup(r.relay);
+	reply_free(&r);
 	from = committee_via(c, "Reporter");
 	memset(&out, 0, sizeof(out));
 	out.kind = "relay";

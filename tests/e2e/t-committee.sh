@@ -315,9 +315,10 @@ for u in alice bob carol dave; do
 done
 cd_expect_eq "status of $B" "$(cd_status "$B")" "investigating"
 [ "$status_b0" != investigating ] || tb_fail "B was investigating before"
-# The bad #status and the refused #to-reporter went to their senders only.
+# The bad #status went to its sender only, but the text after it goes
+# on; the refused #to-reporter and its text went to their sender only.
 for u in bob carol dave; do
-	none $u "bad-status-text"
+	cd_wait_grep $u 1 "bad-status-text" >/dev/null
 	none $u "status maybe"
 done
 for u in alice carol dave reporter2; do

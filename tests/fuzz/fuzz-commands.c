@@ -1,6 +1,6 @@
 /*
- * fuzz-commands: libFuzzer target for the mail command parser and the
- * quote cutter.  Any input, made a C string, must parse without a crash,
+ * fuzz-commands: libFuzzer target for the mail command parser, the
+ * quote cutter and reply_read.  Any input, made a C string, must parse without a crash,
  * a leak or undefined behaviour; the commands stay within COMMANDS_MAX
  * with known ids, and every argument, the rest and the error are C
  * strings.  Not wired into the build yet; by hand:
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "reply.h"
 #include "xmalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -24,6 +25,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct command_list	 l;
+	struct reply		 r;
 	char			*text, *cut;
 	size_t			 i, n = 0;
 
@@ -35,12 +37,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (l.n > COMMANDS_MAX)
 		abort();
 	for (i = 0; i < l.n; i++) {
-		if ((unsigned)l.cmd[i].id >= CMD_MAX)
+		if ((unsigned)l.cmd[i].id > CMD_MAX ||
+		    (l.cmd[i].id == CMD_MAX && l.cmd[i].error == NULL))
 			abort();
+		if (l.cmd[i].error != NULL)
+			n += strlen(l.cmd[i].error);
 		n += strlen(l.cmd[i].arg) + strlen(commands_name(l.cmd[i].id));
 	}
 	n += strlen(l.rest) + (l.error != NULL ? strlen(l.error) : 0);
 	commands_free(&l);
+
+	reply_read(text, &r);
+	cut = reply_relay_after(&r, strlen(r.text) / 2);
+	n += strlen(r.text) + strlen(r.relay) + strlen(cut);
+	free(cut);
+	reply_free(&r);
 
 	cut = commands_strip_quotes(text);
 	n += strlen(cut);
