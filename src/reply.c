@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "commands.h"
@@ -111,6 +112,40 @@ reply_is_cjk_attribution(const char *p, size_t len)
 	return 1;
 }
 
+/*
+ * "NAME wrote:" with no date before it (GNU mail, many web mailers):
+ * a line ending in one of these words and ':'.  Counts only when a
+ * quote line follows (not at the end: "Then he wrote:" in prose).
+ */
+static const char *const reply_wrote[] = {
+	"wrote:", "writes:", "a \xc3\xa9" "crit :", "a \xc3\xa9" "crit:",
+	"escribi\xc3\xb3:", "schrieb:"
+};
+
+static int
+reply_is_wrote(const char *p, size_t len)
+{
+	size_t	i, n;
+
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	for (i = 0; i < nitems(reply_wrote); i++) {
+		n = strlen(reply_wrote[i]);
+		if (len > n && strncasecmp(p + len - n, reply_wrote[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is there a first non-blank line from i on, and is it a quote? */
+static int
+reply_quote_next(const struct reply_line *l, size_t n, size_t i)
+{
+	while (i < n && reply_blank(l[i].p, l[i].len))
+		i++;
+	return i < n && l[i].len > 0 && l[i].p[0] == '>';
+}
+
 /* Is the first non-blank line from i on a quote, or none left? */
 static int
 reply_quote_follows(const struct reply_line *l, size_t n, size_t i)
@@ -159,6 +194,11 @@ reply_kind(struct reply_line *l, size_t n, size_t i, int prevblank)
 	q = commands_quote_kind(l[i].p, l[i].len, next, i == 0, prevblank);
 	if (q == CQ_SIG || q == CQ_ORIGINAL) {
 		l[i].kind = q == CQ_SIG ? RK_SIG : RK_ORIGINAL;
+		return 1;
+	}
+	if (q == CQ_NONE && reply_is_wrote(l[i].p, l[i].len) &&
+	    reply_quote_next(l, n, i + 1)) {
+		l[i].kind = RK_ATTR;
 		return 1;
 	}
 	if (q == CQ_NONE && reply_is_cjk_attribution(l[i].p, l[i].len))
