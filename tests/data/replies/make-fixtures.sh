@@ -1,0 +1,69 @@
+#!/bin/sh
+# make-fixtures: regenerates the tool-made reply fixtures (tool-*.eml)
+# by having real mutt and neomutt (Debian packages) answer the mail in
+# orig/, with editor.py editing the draft as a person would.  The output
+# is committed; tests need none of these tools.  Run from anywhere:
+#   sh tests/data/replies/make-fixtures.sh
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# mk CLIENT NAME ORIG RCEXTRA, with FX_* set from files in $tmp
+mk() {
+	client=$1 name=$2 orig=$3 extra=$4
+	{ printf 'From conduct@example.org Tue Dec  1 10:00:00 2026\n'
+	  cat "$here/orig/$orig.eml"; echo; } > "$tmp/in.mbox"
+	printf '#!/bin/sh\ncat > "%s"\n' "$tmp/out" > "$tmp/sendmail"
+	chmod +x "$tmp/sendmail"
+	cat > "$tmp/rc" <<RC
+set from="Priya Raman <priya@example.net>"
+set include=yes
+set fast_reply=yes
+set autoedit=yes
+set editor="python3 $here/editor.py"
+set sendmail="$tmp/sendmail"
+set record=""
+set copy=no
+set postpone=no
+set quit=yes
+set wait_key=no
+set folder="$tmp"
+set spoolfile="$tmp/in.mbox"
+set mbox="$tmp/mbox"
+set move=no
+set charset=utf-8
+set send_charset=utf-8
+$extra
+RC
+	HOME=$tmp TERM=xterm timeout 30 script -qec "$client -n -F $tmp/rc -f $tmp/in.mbox \
+	    -e 'push <reply><send-message><quit>'" /dev/null >/dev/null
+	sed -e '/^Date:/s/.*/Date: Tue, 01 Dec 2026 11:00:00 +0000/' \
+	    -e '/^Message-ID:/s/.*/Message-ID: <'"$name"'@example.net>/' \
+	    -e '/^User-Agent:/d' \
+	    "$tmp/out" > "$here/$name.eml"
+	unset FX_TOP FX_BOTTOM FX_INTER FX_KEEP FX_FLOW
+}
+t() { printf '%s\n' "$2" > "$tmp/$1"; echo "$tmp/$1"; }
+
+sig='set signature="'"$tmp"'/sig"'
+printf 'Priya Raman\nDebian Developer\n' > "$tmp/sig"
+for c in mutt neomutt; do
+	export FX_TOP; FX_TOP=$(t top "#noconflict
+I can take this one.")
+	mk $c tool-$c-top conflict-tiled-pumice ""
+	export FX_BOTTOM; FX_BOTTOM=$(t bot "#noconflict
+I can take this one.")
+	mk $c tool-$c-bottom conflict-tiled-pumice ""
+	export FX_BOTTOM; FX_BOTTOM=$(t bot "#noconflict
+Happy to help.")
+	mk $c tool-$c-bottom-sig conflict-tiled-pumice "$sig"
+	export FX_INTER; FX_INTER=$(t inter "@@ Thank you for telling us
+Thanks. It happened again on Sunday at the badge desk.
+@@ What happens next
+Good, this address is fine.")
+	mk $c tool-$c-interleaved ack-quiet-heron ""
+	export FX_TOP FX_FLOW=1; FX_TOP=$(t top "#status investigating
+Spoke with both people; the speaker agreed to step back from the evening session until we decide, and the organisers know.")
+	mk $c tool-$c-flowed conflict-tiled-pumice "set text_flowed=yes"
+done
