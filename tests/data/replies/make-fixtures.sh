@@ -67,3 +67,12 @@ Good, this address is fine.")
 Spoke with both people; the speaker agreed to step back from the evening session until we decide, and the organisers know.")
 	mk $c tool-$c-flowed conflict-tiled-pumice "set text_flowed=yes"
 done
+
+# Python's email package, base64 and quoted-printable
+t new "#noconflict
+네, 참여하겠습니다. Ich übernehme das gern." >/dev/null
+python3 "$here/pyreply.py" "$here/orig/conflict-tiled-pumice.eml" top base64 \
+    tool-python-top-b64 "$tmp/new" > "$here/tool-python-top-b64.eml"
+python3 "$here/pyreply.py" "$here/orig/conflict-tiled-pumice.eml" bottom \
+    quoted-printable tool-python-bottom-qp "$tmp/new" \
+    > "$here/tool-python-bottom-qp.eml"
