@@ -592,6 +592,49 @@ committee_reported_line(const char *field)
 	return len == 0 ? NULL : xstrndup(field, len);
 }
 
+/* The report's To, Cc and Subject, where a mention holds back too. */
+static char *
+committee_headers(const struct mime_msg *msg)
+{
+	static const char *const names[] = { "To", "Cc", "Subject" };
+	struct buf	 b;
+	const char	*v;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = mime_header(msg, names[i])) != NULL)
+			buf_printf(&b, "%s: %s\n", names[i], v);
+	return buf_release(&b, NULL);
+}
+
+/* Holds back the members the report's headers name (new ones only). */
+static int
+committee_hold_headers(struct committee *c, const struct store_case *sc)
+{
+	struct case_report	 cr;
+	char			*headers, state[24];
+	size_t			 i;
+	int			 rv = 0;
+
+	if (committee_case_report(c, sc, &cr) == -1)
+		return -1;
+	headers = committee_headers(cr.msg);
+	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
+		if (committee_state(c, sc->id, &c->conf->members[i], state,
+		    sizeof(state)) == -1 || state[0] != '\0' ||
+		    !recusal_mentions(NULL, headers, &c->conf->members[i]))
+			continue;
+		log_info("committee: case %s: a member is recused (mentioned)",
+		    sc->code_name);
+		rv = committee_set_state(c, sc->id, &c->conf->members[i],
+		    ST_MENTIONED, "mentioned");
+	}
+	crypto_freestr(headers);
+	committee_case_report_free(&cr);
+	return rv;
+}
+
 int
 committee_case_opened(struct committee *c, const struct store_case *sc0,
     const char *reporter, const char *field, const char *text)
@@ -601,7 +644,8 @@ committee_case_opened(struct committee *c, const struct store_case *sc0,
 	int			 rv;
 
 	/* Recusal reads the whole field; the checks name its first line. */
-	if (committee_recuse_auto(c, &sc, reporter, field, text) == -1)
+	if (committee_recuse_auto(c, &sc, reporter, field, text) == -1 ||
+	    committee_hold_headers(c, &sc) == -1)
 		return -1;
 	reported = field != NULL ? committee_reported_line(field) : NULL;
 	rv = committee_case_asked(c, &sc, reported);
