@@ -25,6 +25,7 @@
  * scan is linear, and nothing here logs.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -704,16 +705,39 @@ recusal_greeting(const char *text)
 	return 0;
 }
 
+/* Does text name m, or m's name as "Last, First" ("Lee, Ann")? */
+static int
+recusal_names_any(const char *text, const struct member *m)
+{
+	struct member	 rev;
+	char		 buf[RECUSAL_PART_MAX + 4];
+	const char	*sp;
+	size_t		 n;
+
+	if (recusal_names_member(text, m))
+		return 1;
+	if (m->name == NULL || (n = strnlen(m->name, RECUSAL_PART_MAX)) >=
+	    RECUSAL_PART_MAX || (sp = strrchr(m->name, ' ')) == NULL ||
+	    sp == m->name || sp[1] == '\0')
+		return 0;
+	/* "Ann Lee" -> "Lee, Ann" */
+	snprintf(buf, sizeof(buf), "%s, %.*s", sp + 1, (int)(sp - m->name),
+	    m->name);
+	memset(&rev, 0, sizeof(rev));
+	rev.name = buf;
+	return recusal_names_member(text, &rev);
+}
+
 int
 recusal_mentions(const char *text, const char *headers,
     const struct member *m)
 {
 	if (m == NULL)
 		return 0;
-	if (headers != NULL && recusal_names_member(headers, m))
+	if (headers != NULL && recusal_names_any(headers, m))
 		return 1;
 	return text != NULL &&
-	    recusal_names_member(text + recusal_greeting(text), m);
+	    recusal_names_any(text + recusal_greeting(text), m);
 }
 
 void

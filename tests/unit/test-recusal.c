@@ -325,6 +325,8 @@ test_mentions(void)
 	CHECK_INTEQ(recusal_mentions("At the Annual meeting.", NULL, &ann),
 	    0);
 	CHECK_INTEQ(recusal_mentions("Ann Lee saw it.", NULL, &ann), 1);
+	CHECK_INTEQ(recusal_mentions("Witness: Lee, Ann.", NULL, &ann), 1);
+	CHECK_INTEQ(recusal_mentions("Lee, Annabel saw it.", NULL, &ann), 0);
 	CHECK_INTEQ(recusal_mentions("Hello Ann Lee!\nIt happened.", NULL,
 	    &ann), 0);
 	CHECK_INTEQ(recusal_mentions(NULL, "Subject: about Ann Lee", &ann), 1);
