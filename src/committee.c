@@ -1080,11 +1080,11 @@ cmd_help(struct cmail *cm, const char *arg, const char *rest)
 static const struct member *
 committee_member_named(struct committee *c, const char *arg)
 {
-	size_t	i, k;
+	const struct member	*m;
+	size_t			 i, k;
 
 	for (i = 0; i < c->conf->nmembers; i++) {
-		const struct member *m = &c->conf->members[i];
-
+		m = &c->conf->members[i];
 		if (m->name != NULL && strcasecmp(m->name, arg) == 0)
 			return m;
 		for (k = 0; k < m->nemails; k++)
