@@ -134,6 +134,9 @@ static const struct commands_def commands_defs[CMD_MAX] = {
 	    "#propose close with a warning", "put a proposal to a vote" },
 	[CMD_VOTE] = { "vote", commands_choice, "yes|no|abstain",
 	    CMD_F_PARTICIPANT, "#vote yes", "vote on the open proposal" },
+	[CMD_INCLUDE] = { "include", commands_text, NULL,
+	    CMD_F_PARTICIPANT | CMD_F_LEAD, "#include Jo Doe",
+	    "ask a member the report mentions" },
 	[CMD_HELP] = { "help", commands_none, NULL, CMD_F_ANYONE, "#help",
 	    "this list" }
 };

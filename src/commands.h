@@ -23,6 +23,7 @@ enum command_id {
 	CMD_FOLLOWUP_DONE,
 	CMD_PROPOSE,
 	CMD_VOTE,
+	CMD_INCLUDE,
 	CMD_HELP,
 	CMD_MAX
 };
@@ -31,6 +32,7 @@ enum command_id {
 #define CMD_F_CHECKED		0x01	/* a member asked about a conflict */
 #define CMD_F_PARTICIPANT	0x02	/* a participant of the case */
 #define CMD_F_ANYONE		0x04	/* any member writing to the case */
+#define CMD_F_LEAD		0x08	/* and only a lead */
 
 #define COMMANDS_MAX	16	/* command lines read from one mail */
 

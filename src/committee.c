@@ -40,6 +40,7 @@
 #include "xmalloc.h"
 
 #define ST_RECUSED	"recused"
+#define ST_MENTIONED	"mentioned"	/* held back: named in the report */
 #define ST_CHECKED	"checked"
 #define ST_PARTICIPANT	"participant"
 #define ST_CONFLICT	"conflict"
@@ -297,16 +298,47 @@ committee_notice(struct committee *c, const struct store_case *sc,
 	return committee_queue(c, sc, to, &out);
 }
 
+/*
+ * For a lead's conflict check: a paragraph listing the members held
+ * back because the report mentions them, or "" (never for others).
+ */
+static char *
+committee_mentioned_para(struct committee *c, const struct store_case *sc,
+    const struct member *to)
+{
+	struct buf	b;
+	size_t		i, n = 0;
+
+	buf_init(&b);
+	for (i = 0; to->role == ROLE_LEAD && i < c->conf->nmembers; i++) {
+		if (!committee_is(c, sc->id, &c->conf->members[i],
+		    ST_MENTIONED))
+			continue;
+		if (n++ == 0)
+			buf_printf(&b, "Not asked, because the report names "
+			    "them (a participating lead\nmay ask one with "
+			    "#include NAME):\n");
+		buf_printf(&b, "    %s (mentioned in the report)\n",
+		    c->conf->members[i].name);
+	}
+	if (n > 0)
+		buf_printf(&b, "\n");
+	return buf_release(&b, NULL);
+}
+
 /* Sends the conflict check to one member and records it. */
 static int
 committee_check(struct committee *c, const struct store_case *sc,
     const struct member *m, const char *reported)
 {
-	struct template_var	 vars[3];
+	struct template_var	 vars[4];
 	struct committee_out	 out;
-	char			*text, *errstr = NULL;
+	char			*text, *errstr = NULL, *mentioned;
 	int			 rv;
 
+	mentioned = committee_mentioned_para(c, sc, m);
+	vars[3].name = "mentioned";
+	vars[3].value = mentioned;
 	vars[0].name = "committee";
 	vars[0].value = c->conf->committee_name;
 	vars[1].name = "code_name";
@@ -314,7 +346,8 @@ committee_check(struct committee *c, const struct store_case *sc,
 	vars[2].name = "reported";
 	vars[2].value = reported;
 	text = template_render(c->conf->templates, reported != NULL ?
-	    "conflict-check" : "conflict-check-triage", vars, 3, &errstr);
+	    "conflict-check" : "conflict-check-triage", vars, 4, &errstr);
+	free(mentioned);
 	if (text == NULL) {
 		log_warnx("committee: case %s: conflict check not composed: "
 		    "%s", sc->code_name, errstr);
@@ -350,6 +383,7 @@ committee_leads(struct committee *c, int64_t case_id, int *free_leads,
 		    sizeof(state)) == -1)
 			return -1;
 		if (strcmp(state, ST_RECUSED) == 0 ||
+		    strcmp(state, ST_MENTIONED) == 0 ||
 		    strcmp(state, ST_CONFLICT) == 0 ||
 		    strcmp(state, ST_WITHDRAWN) == 0)
 			(*gone_leads)++;
@@ -423,9 +457,13 @@ committee_recuse_auto(struct committee *c, const struct store_case *sc,
 		    committee_state(c, sc->id, &c->conf->members[i], state,
 		    sizeof(state)) == -1 || strcmp(state, ST_RECUSED) == 0)
 			continue;
+		/* Held back only before being asked; #include undoes it. */
+		if (reasons[i] == RECUSAL_MENTIONED && state[0] != '\0')
+			continue;
 		log_info("committee: case %s: a member is recused (%s)",
 		    sc->code_name, recusal_strreason(reasons[i]));
 		rv = committee_set_state(c, sc->id, &c->conf->members[i],
+		    reasons[i] == RECUSAL_MENTIONED ? ST_MENTIONED :
 		    ST_RECUSED, recusal_strreason(reasons[i]));
 	}
 	free(reasons);
@@ -554,6 +592,49 @@ committee_reported_line(const char *field)
 	return len == 0 ? NULL : xstrndup(field, len);
 }
 
+/* The report's To, Cc and Subject, where a mention holds back too. */
+static char *
+committee_headers(const struct mime_msg *msg)
+{
+	static const char *const names[] = { "To", "Cc", "Subject" };
+	struct buf	 b;
+	const char	*v;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = mime_header(msg, names[i])) != NULL)
+			buf_printf(&b, "%s: %s\n", names[i], v);
+	return buf_release(&b, NULL);
+}
+
+/* Holds back the members the report's headers name (new ones only). */
+static int
+committee_hold_headers(struct committee *c, const struct store_case *sc)
+{
+	struct case_report	 cr;
+	char			*headers, state[24];
+	size_t			 i;
+	int			 rv = 0;
+
+	if (committee_case_report(c, sc, &cr) == -1)
+		return -1;
+	headers = committee_headers(cr.msg);
+	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
+		if (committee_state(c, sc->id, &c->conf->members[i], state,
+		    sizeof(state)) == -1 || state[0] != '\0' ||
+		    !recusal_mentions(NULL, headers, &c->conf->members[i]))
+			continue;
+		log_info("committee: case %s: a member is recused (mentioned)",
+		    sc->code_name);
+		rv = committee_set_state(c, sc->id, &c->conf->members[i],
+		    ST_MENTIONED, "mentioned");
+	}
+	crypto_freestr(headers);
+	committee_case_report_free(&cr);
+	return rv;
+}
+
 int
 committee_case_opened(struct committee *c, const struct store_case *sc0,
     const char *reporter, const char *field, const char *text)
@@ -563,7 +644,8 @@ committee_case_opened(struct committee *c, const struct store_case *sc0,
 	int			 rv;
 
 	/* Recusal reads the whole field; the checks name its first line. */
-	if (committee_recuse_auto(c, &sc, reporter, field, text) == -1)
+	if (committee_recuse_auto(c, &sc, reporter, field, text) == -1 ||
+	    committee_hold_headers(c, &sc) == -1)
 		return -1;
 	reported = field != NULL ? committee_reported_line(field) : NULL;
 	rv = committee_case_asked(c, &sc, reported);
@@ -994,6 +1076,46 @@ cmd_help(struct cmail *cm, const char *arg, const char *rest)
 	    commands_help());
 }
 
+/* The member named by arg (name or address), or NULL. */
+static const struct member *
+committee_member_named(struct committee *c, const char *arg)
+{
+	const struct member	*m;
+	size_t			 i, k;
+
+	for (i = 0; i < c->conf->nmembers; i++) {
+		m = &c->conf->members[i];
+		if (m->name != NULL && strcasecmp(m->name, arg) == 0)
+			return m;
+		for (k = 0; k < m->nemails; k++)
+			if (m->emails[k] != NULL &&
+			    strcasecmp(m->emails[k], arg) == 0)
+				return m;
+	}
+	return NULL;
+}
+
+/* Asks a member held back as mentioned in the report after all. */
+static int
+cmd_include(struct cmail *cm, const char *arg, const char *rest)
+{
+	const struct member	*m;
+	char			*reported = NULL;
+	int			 rv;
+
+	(void)rest;
+	if ((m = committee_member_named(cm->c, arg)) == NULL)
+		return 1;
+	if (store_case_get_sealed(cm->c->store, cm->sc.id, STORE_CASE_REPORTED,
+	    &reported) == -1)
+		return -1;
+	buf_printf(&cm->echo, "%s asked %s about a conflict (the report "
+	    "mentions them)\n", cm->from->name, m->name);
+	rv = committee_check(cm->c, &cm->sc, m, reported);
+	crypto_freestr(reported);
+	return rv;
+}
+
 static const cmd_handler cmd_handlers[CMD_MAX] = {
 	[CMD_NOCONFLICT] = cmd_noconflict,
 	[CMD_CONFLICT] = cmd_conflict,
@@ -1008,6 +1130,7 @@ static const cmd_handler cmd_handlers[CMD_MAX] = {
 	[CMD_FOLLOWUP_DONE] = cmd_followup_done,
 	[CMD_PROPOSE] = cmd_propose,
 	[CMD_VOTE] = cmd_vote,
+	[CMD_INCLUDE] = cmd_include,
 	[CMD_HELP] = cmd_help,
 };
 
@@ -1017,6 +1140,9 @@ committee_refusal(struct cmail *cm, const struct command *cmd)
 {
 	int	participant = strcmp(cm->state, ST_PARTICIPANT) == 0;
 
+	if ((commands_flags(cmd->id) & CMD_F_LEAD) &&
+	    cm->from->role != ROLE_LEAD)
+		return "only a lead can give that command";
 	switch (cmd->id) {
 	case CMD_NOCONFLICT:
 		if (!participant && strcmp(cm->state, ST_CHECKED) != 0)
@@ -1032,6 +1158,21 @@ committee_refusal(struct cmail *cm, const struct command *cmd)
 			    "command; answer #noconflict first";
 		break;
 	}
+	return NULL;
+}
+
+/* Why #include cannot ask the member named by arg, or NULL. */
+static const char *
+committee_include_check(struct cmail *cm, const char *arg)
+{
+	const struct member	*m;
+
+	if ((m = committee_member_named(cm->c, arg)) == NULL)
+		return "#include names no committee member (give their "
+		    "configured name or address)";
+	if (!committee_is(cm->c, cm->sc.id, m, ST_MENTIONED))
+		return "#include is only for a member held back because "
+		    "the report mentions them";
 	return NULL;
 }
 
@@ -1070,6 +1211,9 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 			why = "there is no open proposal to vote on";
 		crypto_freestr(text);
 		text = NULL;
+		break;
+	case CMD_INCLUDE:
+		why = committee_include_check(cm, cmd->arg);
 		break;
 	case CMD_PROPOSE:
 		if (store_proposal_current(cm->c->store, cm->sc.id,
@@ -1392,7 +1536,8 @@ committee_onboard_cb(const struct store_case *sc0, void *arg)
 	if (committee_case_report(ob->c, &sc, &cr) == -1)
 		return -1;
 	if ((reason = committee_ruled_out(ob->m, &cr)) != RECUSAL_NONE)
-		rv = committee_set_state(ob->c, sc.id, ob->m, ST_RECUSED,
+		rv = committee_set_state(ob->c, sc.id, ob->m,
+		    reason == RECUSAL_MENTIONED ? ST_MENTIONED : ST_RECUSED,
 		    recusal_strreason(reason));
 	else if ((rv = committee_check(ob->c, &sc, ob->m, cr.reported)) == 0)
 		ob->n++;
@@ -1452,6 +1597,7 @@ committee_lead_free(struct committee *c, int64_t case_id,
 	    committee_state(c, case_id, m, state, sizeof(state)) == -1)
 		return 0;
 	return strcmp(state, ST_RECUSED) != 0 &&
+	    strcmp(state, ST_MENTIONED) != 0 &&
 	    strcmp(state, ST_CONFLICT) != 0 && strcmp(state, ST_WITHDRAWN) != 0;
 }
 

@@ -598,20 +598,20 @@ check_templates(struct ctl *ctl, int *fails)
 {
 	static const char *const names[] = { "ack", "ack-summary",
 	    "conflict-check", "conflict-check-triage" };
-	struct template_var	 vars[7];
+	struct template_var	 vars[8];
 	const char		*names_v[] = { "committee", "code_name",
 	    "followup_days", "missing_fields", "alias", "reported",
-	    "code_names" };
+	    "code_names", "mentioned" };
 	char			*text, *errstr = NULL;
 	size_t			 i;
 
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 8; i++) {
 		vars[i].name = names_v[i];
 		vars[i].value = "x";
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if ((text = template_render(ctl->conf->templates, names[i],
-		    vars, 7, &errstr)) == NULL) {
+		    vars, 8, &errstr)) == NULL) {
 			check_line(fails, 0, "template", errstr);
 			free(errstr);
 			errstr = NULL;

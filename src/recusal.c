@@ -25,6 +25,7 @@
  * scan is linear, and nothing here logs.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -119,7 +120,14 @@ static const char *const recusal_titles[] = {
 };
 
 static const char *const recusal_reasons[] = {
-	"none", "reporter", "reported", "excluded"
+	"none", "reporter", "reported", "excluded", "mentioned"
+};
+
+/* Words that open a greeting line ("Hi Alice," "안녕하세요 캐럴님!"). */
+static const char *const recusal_greetings[] = {
+	"hi", "hello", "hey", "dear", "hallo", "bonjour", "hola",
+	"ol\xc3\xa1", "\xec\x95\x88\xeb\x85\x95\xed\x95\x98\xec\x84\xb8"
+	"\xec\x9a\x94"					/* 안녕하세요 */
 };
 
 struct recusal_text {
@@ -664,6 +672,74 @@ recusal_is_reporter(const char *r, struct recusal_span sp,
 	return 0;
 }
 
+size_t
+recusal_greeting(const char *text)
+{
+	struct recusal_text	t;
+	size_t			i = 0, k, n, e;
+	int			c;
+
+	if (text == NULL)
+		return 0;
+	t.s = text;
+	t.len = recusal_cap(text);
+	while (i < t.len && (n = recusal_space(&t, i)) != 0)
+		i += n;
+	for (e = i; e < t.len && t.s[e] != '\n'; e++)
+		;
+	n = e;
+	while (n > i && recusal_space(&t, n - 1) == 1)
+		n--;
+	if (n == i || e - i > RECUSAL_PART_MAX)
+		return 0;
+	c = (unsigned char)t.s[n - 1];
+	if (c != ',' && c != ':' && c != '!')
+		return 0;
+	for (k = 0; k < nitems(recusal_greetings); k++) {
+		c = strlen(recusal_greetings[k]);
+		if (n - i >= (size_t)c && strncasecmp(t.s + i,
+		    recusal_greetings[k], c) == 0 &&
+		    !recusal_alnum(recusal_byte(&t, i + c)))
+			return e < t.len ? e + 1 : e;
+	}
+	return 0;
+}
+
+/* Does text name m, or m's name as "Last, First" ("Lee, Ann")? */
+static int
+recusal_names_any(const char *text, const struct member *m)
+{
+	struct member	 rev;
+	char		 buf[RECUSAL_PART_MAX + 4];
+	const char	*sp;
+	size_t		 n;
+
+	if (recusal_names_member(text, m))
+		return 1;
+	if (m->name == NULL || (n = strnlen(m->name, RECUSAL_PART_MAX)) >=
+	    RECUSAL_PART_MAX || (sp = strrchr(m->name, ' ')) == NULL ||
+	    sp == m->name || sp[1] == '\0')
+		return 0;
+	/* "Ann Lee" -> "Lee, Ann" */
+	snprintf(buf, sizeof(buf), "%s, %.*s", sp + 1, (int)(sp - m->name),
+	    m->name);
+	memset(&rev, 0, sizeof(rev));
+	rev.name = buf;
+	return recusal_names_member(text, &rev);
+}
+
+int
+recusal_mentions(const char *text, const char *headers,
+    const struct member *m)
+{
+	if (m == NULL)
+		return 0;
+	if (headers != NULL && recusal_names_any(headers, m))
+		return 1;
+	return text != NULL &&
+	    recusal_names_any(text + recusal_greeting(text), m);
+}
+
 void
 recusal_check(const struct member *members, size_t n, const char *reporter,
     const char *reported, const char *text, enum recusal_reason *reasons)
@@ -685,7 +761,12 @@ recusal_check(const struct member *members, size_t n, const char *reporter,
 		else if (recusal_names_member(reported, &members[k]))
 			reasons[k] = RECUSAL_REPORTED;
 	}
-	recusal_exclusions(members, n, text, reasons);
+	if (text != NULL)
+		recusal_exclusions(members, n, text, reasons);
+	for (k = 0; k < n; k++)
+		if (reasons[k] == RECUSAL_NONE &&
+		    recusal_mentions(text, NULL, &members[k]))
+			reasons[k] = RECUSAL_MENTIONED;
 }
 
 const char *

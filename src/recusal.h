@@ -16,7 +16,8 @@ enum recusal_reason {
 	RECUSAL_NONE = 0,
 	RECUSAL_REPORTER,	/* the member sent the report */
 	RECUSAL_REPORTED,	/* the member is the reported person */
-	RECUSAL_EXCLUDED	/* the reporter asked to keep them out */
+	RECUSAL_EXCLUDED,	/* the reporter asked to keep them out */
+	RECUSAL_MENTIONED	/* named anywhere in the report (held back) */
 };
 
 /*
@@ -30,6 +31,17 @@ void	recusal_check(const struct member *members, size_t n,
 
 /* Does text name the member (a name as whole words, or an address)? */
 int	recusal_names_member(const char *text, const struct member *);
+
+/*
+ * Does the report name the member anywhere (text, or headers such as
+ * To, Cc and Subject), outside a greeting first line ("Hi Alice,")?
+ * headers may be NULL.
+ */
+int	recusal_mentions(const char *text, const char *headers,
+	    const struct member *);
+
+/* Bytes of text's greeting first line ("Dear Ann:\n"), or 0 if none. */
+size_t	recusal_greeting(const char *text);
 
 const char *recusal_strreason(enum recusal_reason);
 

@@ -417,6 +417,7 @@ digest_case_cb(const struct store_case *sc, void *arg)
 		return -1;
 	dg->n++;
 	shut = strcmp(state, "recused") == 0 ||
+	    strcmp(state, "mentioned") == 0 ||
 	    strcmp(state, "conflict") == 0 || strcmp(state, "withdrawn") == 0;
 	if (shut) {
 		buf_printf(dg->b, "%-24s %-14s (you are not on this case)\n",

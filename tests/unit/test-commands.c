@@ -358,6 +358,7 @@ test_names(void)
 		{ CMD_FOLLOWUP_DONE, "followup-done", CMD_F_PARTICIPANT },
 		{ CMD_PROPOSE, "propose", CMD_F_PARTICIPANT },
 		{ CMD_VOTE, "vote", CMD_F_PARTICIPANT },
+		{ CMD_INCLUDE, "include", CMD_F_PARTICIPANT | CMD_F_LEAD },
 		{ CMD_HELP, "help", CMD_F_ANYONE }
 	};
 	size_t	i;

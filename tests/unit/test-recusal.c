@@ -3,7 +3,8 @@
  * name, one two-word name) and tables of reports.  Each case of
  * recusal_check() gives the expected reasons as one letter per member,
  * in committee order: '-' none, 'R' reporter, 'P' reported person, 'E'
- * excluded by request, so a failure prints the whole verdict.  A second
+ * excluded by request, 'M' mentioned anywhere else in the report, so a
+ * failure prints the whole verdict.  A second
  * table covers recusal_names_member() alone, and the end checks NULL
  * inputs and inputs past the scanning cap.
  */
@@ -86,9 +87,9 @@ static const struct check_case check_cases[] = {
 
 	/* Named in the description only: not recused. */
 	{ NULL, "Bob", "Carol and Alice saw Bob shout at me. Dave was out.",
-	    "-P-----" },
-	{ NULL, NULL, "I felt excluded by Alice at the sprint.", "-------" },
-	{ NULL, NULL, "Alice left without Bob.", "-------" },
+	    "MPMM---" },
+	{ NULL, NULL, "I felt excluded by Alice at the sprint.", "M------" },
+	{ NULL, NULL, "Alice left without Bob.", "MM-----" },
 
 	/* Exclusion requests. */
 	{ NULL, NULL, "Please do NOT share this with Dave.", "---E---" },
@@ -107,9 +108,9 @@ static const struct check_case check_cases[] = {
 	{ NULL, NULL, "Please exclude Bobby and Carolina.", "-------" },
 	{ NULL, NULL, "Do not share with Frank.", "-------" },
 	{ NULL, NULL, "Do not tell Mr. Bob or Dr. Carol.", "-EE----" },
-	{ NULL, NULL, "Do not share with Frank. Carol saw it.", "-------" },
-	{ NULL, NULL, "Don't tell Dave. Alice was there.", "---E---" },
-	{ NULL, NULL, "exclude: carol\nThe talk was Alice's.", "--E----" },
+	{ NULL, NULL, "Do not share with Frank. Carol saw it.", "--M----" },
+	{ NULL, NULL, "Don't tell Dave. Alice was there.", "M--E---" },
+	{ NULL, NULL, "exclude: carol\nThe talk was Alice's.", "M-E----" },
 	{ NULL, NULL, "Please do not share this report with\nErin or Dave.",
 	    "---EE--" },
 	{ NULL, NULL, "I would be grateful if the committee did not share "
@@ -140,7 +141,7 @@ static const struct check_case check_cases[] = {
 						/* 除外: Carol */
 	{ NULL, NULL, "Erin\xe3\x81\xab\xe3\x81\xaf\xe8\xa6\x8b\xe3\x81\x9b"
 	    "\xe3\x81\xaa\xe3\x81\x84\xe3\x81\xa7\xe3\x80\x82" "Bob\xe3\x81\xaf"
-	    "\xe3\x81\x84\xe3\x81\x9f", "----E--" },
+	    "\xe3\x81\x84\xe3\x81\x9f", "-M--E--" },
 					/* Erinには見せないで。Bobはいた */
 
 	/* Precedence: reporter, then reported, then excluded. */
@@ -190,12 +191,12 @@ verdict(const char *reporter, const char *reported, const char *text,
     char *out)
 {
 	enum recusal_reason	reasons[NMEMBERS];
-	static const char	letters[] = "-RPE";
+	static const char	letters[] = "-RPEM";
 	size_t			k;
 
 	recusal_check(committee, NMEMBERS, reporter, reported, text, reasons);
 	for (k = 0; k < NMEMBERS; k++)
-		out[k] = (size_t)reasons[k] < 4 ? letters[reasons[k]] : '?';
+		out[k] = (size_t)reasons[k] < 5 ? letters[reasons[k]] : '?';
 	out[NMEMBERS] = '\0';
 }
 
@@ -295,6 +296,45 @@ test_strreason(void)
 	CHECK_STREQ(recusal_strreason((enum recusal_reason)42), "unknown");
 }
 
+/* recusal_mentions: anywhere in text or headers, not in a greeting. */
+static void
+test_mentions(void)
+{
+	static const char ann_name[] = "Ann Lee";
+	static char *ann_emails[] = { "ann@example.test" };
+	static const struct member ann = { (char *)ann_name, ann_emails, 1,
+	    ROLE_LEAD, 1, 2, 3 };
+
+	CHECK_INTEQ(recusal_mentions("It was loud. Bob was there too.", NULL,
+	    &committee[BOB]), 1);
+	CHECK_INTEQ(recusal_mentions("Ask dave@example.test about it.", NULL,
+	    &committee[DAVE]), 1);
+	CHECK_INTEQ(recusal_mentions("It happened.", "Cc: Someone "
+	    "<cwhite@example.test>\n", &committee[CAROL]), 1);
+	CHECK_INTEQ(recusal_mentions("Hi Alice,\nIt happened at the "
+	    "party.", NULL, &committee[ALICE]), 0);
+	CHECK_INTEQ(recusal_mentions("Dear Alice:\nAlice saw it.", NULL,
+	    &committee[ALICE]), 1);
+	CHECK_INTEQ(recusal_mentions("\xec\x95\x88\xeb\x85\x95\xed"
+	    "\x95\x98\xec\x84\xb8\xec\x9a\x94 \xea\xb9\x80\xeb\xaf"
+	    "\xbc\xec\x88\x98\xeb\x8b\x98!\nIt happened.", NULL,
+	    &committee[MINSU]), 0);
+	CHECK_INTEQ(recusal_mentions("\xea\xb9\x80\xeb\xaf\xbc\xec\x88"
+	    "\x98\xeb\x8b\x98\xec\x9d\xb4 \xeb\xb4\xa4\xec\x96\xb4"
+	    "\xec\x9a\x94.", NULL, &committee[MINSU]), 1);	/* 김민수님이 봤어요 */
+	CHECK_INTEQ(recusal_mentions("At the Annual meeting.", NULL, &ann),
+	    0);
+	CHECK_INTEQ(recusal_mentions("Ann Lee saw it.", NULL, &ann), 1);
+	CHECK_INTEQ(recusal_mentions("Witness: Lee, Ann.", NULL, &ann), 1);
+	CHECK_INTEQ(recusal_mentions("Lee, Annabel saw it.", NULL, &ann), 0);
+	CHECK_INTEQ(recusal_mentions("Hello Ann Lee!\nIt happened.", NULL,
+	    &ann), 0);
+	CHECK_INTEQ(recusal_mentions(NULL, "Subject: about Ann Lee", &ann), 1);
+	CHECK_INTEQ(recusal_greeting("Hola Bob,\nx"), 10);
+	CHECK_INTEQ(recusal_greeting("Bob, it was you.\nx"), 0);
+	CHECK_STREQ(recusal_strreason(RECUSAL_MENTIONED), "mentioned");
+}
+
 int
 main(void)
 {
@@ -304,5 +344,6 @@ main(void)
 	test_null();
 	test_huge();
 	test_strreason();
+	test_mentions();
 	return harness_done();
 }
