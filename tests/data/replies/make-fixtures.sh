@@ -1,7 +1,8 @@
 #!/bin/sh
 # make-fixtures: regenerates the tool-made reply fixtures (tool-*.eml)
 # by having real mutt and neomutt (Debian packages) answer the mail in
-# orig/, with editor.py editing the draft as a person would.  The output
+# orig/, with editor.py editing the draft as a person would, and GNU
+# Mailutils' mail(1) and Python's email send replies.  The output
 # is committed; tests need none of these tools.  Run from anywhere:
 #   sh tests/data/replies/make-fixtures.sh
 set -eu
@@ -76,3 +77,28 @@ python3 "$here/pyreply.py" "$here/orig/conflict-tiled-pumice.eml" top base64 \
 python3 "$here/pyreply.py" "$here/orig/conflict-tiled-pumice.eml" bottom \
     quoted-printable tool-python-bottom-qp "$tmp/new" \
     > "$here/tool-python-bottom-qp.eml"
+
+# GNU Mailutils' mail(1): it sends the body it is given, with its own
+# headers and MIME; the quote is written as a mailutils user does (~m
+# only works on a terminal).
+mu() {
+	name=$1 subject=$2
+	printf '#!/bin/sh\ncat > "%s"\n' "$here/$name.eml" > "$tmp/musend"
+	chmod +x "$tmp/musend"
+	HOME=$tmp mail -E "set sendmail=sendmail:$tmp/musend" -E 'set mime' \
+	    -s "$subject" -a "In-Reply-To: <cd.check.1@example.org>" \
+	    -a "References: <cd.check.1@example.org>" \
+	    -a "From: Min-jun Kim <minjun@example.net>" \
+	    conduct+tiled-pumice.k3x9@example.org < "$tmp/mubody"
+}
+printf '%s\n' "On Tue, 1 Dec 2026, conduct@example.org wrote:" \
+    "> Case tiled-pumice: a report has come in. Please tell us if you" \
+    "> have a conflict of interest before you read it." \
+    "" "#noconflict" "네, 이 건은 제가 맡겠습니다. I can take it this week." \
+    "" "Min-jun" > "$tmp/mubody"
+mu tool-mailutils-bottom "Re: [conduct tiled-pumice] Conflict check"
+printf '%s\n' "#conflict" "Ich kenne die gemeldete Person privat." "" \
+    "Am 01.12.26 um 10:00 schrieb conduct@example.org:" \
+    "> Case tiled-pumice: a report has come in. Please tell us if you" \
+    "> have a conflict of interest before you read it." > "$tmp/mubody"
+mu tool-mailutils-top "Re: [conduct tiled-pumice] Conflict check"
