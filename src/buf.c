@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "buf.h"
 #include "crypto.h"
 #include "log.h"
@@ -58,6 +60,20 @@ void
 buf_addch(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
+}
+
+void
+buf_add_base64(struct buf *b, const unsigned char *p, size_t n)
+{
+	size_t	len;
+
+	if (n >= SIZE_MAX / 2)
+		fatalx("buf: size overflow");
+	len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	buf_reserve(b, len);
+	sodium_bin2base64(b->data + b->len, len, p, n,
+	    sodium_base64_VARIANT_ORIGINAL);
+	b->len += len - 1;	/* len counts the NUL */
 }
 
 void

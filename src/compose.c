@@ -141,33 +141,6 @@ compose_clean(const char *s, size_t max)
 }
 
 /*
- * RFC 2047.  libetpan decodes encoded words but has no public encoder;
- * its only public base64 writer (mailmime_base64_write_mem) is a body
- * encoder that wraps lines and appends CRLF, so the few lines of base64
- * an encoded word needs are written here.
- */
-static void
-compose_b64(const unsigned char *s, size_t n, struct buf *out)
-{
-	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t		 v;
-	size_t			 i;
-
-	for (i = 0; i < n; i += 3) {
-		v = (uint32_t)s[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= s[i + 2];
-		buf_addch(out, tab[(v >> 18) & 0x3f]);
-		buf_addch(out, tab[(v >> 12) & 0x3f]);
-		buf_addch(out, i + 1 < n ? tab[(v >> 6) & 0x3f] : '=');
-		buf_addch(out, i + 2 < n ? tab[v & 0x3f] : '=');
-	}
-}
-
-/*
  * Appends clean UTF-8 text s as B-encoded words separated by spaces
  * (which decoders drop), never splitting a UTF-8 sequence.
  */
@@ -186,7 +159,7 @@ compose_ew(const char *s, struct buf *out)
 			buf_addch(out, ' ');
 		first = 0;
 		buf_addstr(out, "=?UTF-8?B?");
-		compose_b64((const unsigned char *)s, take, out);
+		buf_add_base64(out, (const unsigned char *)s, take);
 		buf_addstr(out, "?=");
 		s += take;
 		n -= take;

@@ -174,27 +174,6 @@ mime_cut_token(struct buf *b, const char *s, size_t max)
 		buf_addch(b, '-');
 }
 
-static void
-mime_cut_b64(struct buf *b, const unsigned char *s, size_t n)
-{
-	static const char	 abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t		 v;
-	size_t			 i;
-
-	for (i = 0; i < n; i += 3) {
-		v = (uint32_t)s[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= s[i + 2];
-		buf_addch(b, abc[v >> 18 & 63]);
-		buf_addch(b, abc[v >> 12 & 63]);
-		buf_addch(b, i + 1 < n ? abc[v >> 6 & 63] : '=');
-		buf_addch(b, i + 2 < n ? abc[v & 63] : '=');
-	}
-}
-
 /* The file name as header text: as it is when plain, else a 2047 word. */
 static void
 mime_cut_name(struct buf *b, const char *name, const char *charset)
@@ -216,7 +195,7 @@ mime_cut_name(struct buf *b, const char *name, const char *charset)
 	buf_addstr(b, "=?");
 	mime_cut_token(b, charset != NULL ? charset : "utf-8", 40);
 	buf_addstr(b, "?B?");
-	mime_cut_b64(b, (const unsigned char *)name, n);
+	buf_add_base64(b, (const unsigned char *)name, n);
 	buf_addstr(b, "?=");
 }
 

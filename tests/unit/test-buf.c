@@ -23,5 +23,17 @@ main(void)
 	buf_add(&b, "", 0);
 	CHECK_STREQ(b.data, "");
 	buf_free(&b);
+
+	/* RFC 4648 section 10, appended after text already there. */
+	buf_init(&b);
+	buf_addstr(&b, ">");
+	buf_add_base64(&b, (const unsigned char *)"", 0);
+	CHECK_STREQ(b.data, ">");
+	buf_add_base64(&b, (const unsigned char *)"f", 1);
+	buf_add_base64(&b, (const unsigned char *)"fo", 2);
+	buf_add_base64(&b, (const unsigned char *)"foobar", 6);
+	CHECK_STREQ(b.data, ">Zg==Zm8=Zm9vYmFy");
+	CHECK_INTEQ(b.len, 17);
+	buf_free(&b);
 	return harness_done();
 }
