@@ -59,6 +59,44 @@ static int harness_failures;
 } while (0)
 
 /*
+ * Reads a whole file, NUL-terminated (the NUL not counted in *len);
+ * NULL and *len 0 when it cannot be opened or read.
+ */
+static inline char *
+harness_slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*p = NULL, *q;
+	size_t	 cap = 0, n;
+
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	for (;;) {
+		if (*len + 1 >= cap) {
+			if ((q = realloc(p, cap == 0 ? 65536 : cap * 2)) ==
+			    NULL)
+				goto fail;
+			p = q;
+			cap = cap == 0 ? 65536 : cap * 2;
+		}
+		if ((n = fread(p + *len, 1, cap - *len - 1, f)) == 0)
+			break;
+		*len += n;
+	}
+	if (ferror(f))
+		goto fail;
+	fclose(f);
+	p[*len] = '\0';
+	return p;
+ fail:
+	fclose(f);
+	free(p);
+	*len = 0;
+	return NULL;
+}
+
+/*
  * The whole file at top_srcdir/rel (NUL-terminated, caller frees), or
  * NULL after a counted failure.
  */
@@ -67,25 +105,14 @@ harness_read_srcfile(const char *rel)
 {
 	const char	*top = getenv("top_srcdir");
 	char		 path[1024], *data;
-	FILE		*fp;
-	long		 len;
+	size_t		 len;
 
 	snprintf(path, sizeof(path), "%s/%s", top != NULL ? top : "..", rel);
 	harness_checks++;
-	if ((fp = fopen(path, "r")) == NULL || fseek(fp, 0, SEEK_END) != 0 ||
-	    (len = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
-	    (data = calloc(1, (size_t)len + 1)) == NULL) {
+	if ((data = harness_slurp(path, &len)) == NULL) {
 		harness_failures++;
 		fprintf(stderr, "FAIL: cannot read %s\n", path);
-		if (fp != NULL)
-			fclose(fp);
-		return NULL;
 	}
-	if (fread(data, 1, (size_t)len, fp) != (size_t)len) {
-		harness_failures++;
-		fprintf(stderr, "FAIL: short read of %s\n", path);
-	}
-	fclose(fp);
 	return data;
 }
 

@@ -125,27 +125,12 @@ read_fixture(const char *name, size_t *len)
 {
 	const char	*top;
 	char		 path[1024], *data;
-	FILE		*f;
-	long		 n;
 
 	if ((top = getenv("top_srcdir")) == NULL)
 		top = ".";
 	snprintf(path, sizeof(path), "%s/tests/data/mime/%s", top, name);
-	if ((f = fopen(path, "rb")) == NULL) {
+	if ((data = harness_slurp(path, len)) == NULL)
 		fprintf(stderr, "%s: cannot open\n", path);
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	if (data == NULL || fread(data, 1, (size_t)n, f) != (size_t)n) {
-		free(data);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
 	return data;
 }
 

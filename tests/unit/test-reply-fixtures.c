@@ -24,30 +24,6 @@ struct seen {
 	size_t			 next;		/* next command to match */
 };
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*data;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	if (data == NULL || fread(data, 1, (size_t)n, f) != (size_t)n) {
-		free(data);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	data[n] = '\0';
-	*len = (size_t)n;
-	return data;
-}
-
 /* "cmd NAME [ARG]" or "bad NAME": the next command, in order. */
 static int
 want_cmd(struct seen *s, const char *spec, int bad)
@@ -101,10 +77,10 @@ fixture(const char *dir, const char *name)
 	int		 ok = 1;
 
 	snprintf(path, sizeof(path), "%s/%s.eml", dir, name);
-	if ((raw = slurp(path, &len)) == NULL)
+	if ((raw = harness_slurp(path, &len)) == NULL)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s.expect", dir, name);
-	if ((exp = slurp(path, &elen)) == NULL) {
+	if ((exp = harness_slurp(path, &elen)) == NULL) {
 		free(raw);
 		printf("FAIL %s: no .expect\n", name);
 		return 0;

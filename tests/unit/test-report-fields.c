@@ -36,30 +36,6 @@ static const int	floor_field[REPORT_NFIELDS] = {
 };
 static const int	floor_total = 95;
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*data;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	if (data == NULL || fread(data, 1, (size_t)n, f) != (size_t)n) {
-		free(data);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	data[n] = '\0';
-	*len = (size_t)n;
-	return data;
-}
-
 /* Lower-cased ASCII, white space runs as one space, trimmed (allocated). */
 static char *
 normalize(const char *s)
@@ -168,9 +144,9 @@ fixture(const char *dir, const char *stem)
 	int		 field, found, person = 0;
 
 	snprintf(path, sizeof(path), "%s/%s.eml", dir, stem);
-	raw = slurp(path, &len);
+	raw = harness_slurp(path, &len);
 	snprintf(path, sizeof(path), "%s/%s.expect", dir, stem);
-	exp = slurp(path, &elen);
+	exp = harness_slurp(path, &elen);
 	CHECK(raw != NULL && exp != NULL);
 	if (raw == NULL || exp == NULL) {
 		free(raw);

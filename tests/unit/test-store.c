@@ -194,30 +194,6 @@ count_rows(struct store *s)
 	return c[0];
 }
 
-/* Reads a whole file; returns NULL (and *len 0) if it does not exist. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*p = NULL;
-	size_t	 cap = 0, n;
-
-	*len = 0;
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	for (;;) {
-		if (*len == cap) {
-			cap = cap == 0 ? 65536 : cap * 2;
-			p = xreallocarray(p, cap, 1);
-		}
-		if ((n = fread(p + *len, 1, cap - *len, f)) == 0)
-			break;
-		*len += n;
-	}
-	fclose(f);
-	return p;
-}
-
 static int
 file_has(const char *path, const char *needle)
 {
@@ -225,7 +201,7 @@ file_has(const char *path, const char *needle)
 	size_t	 len;
 	int	 found;
 
-	if ((p = slurp(path, &len)) == NULL)
+	if ((p = harness_slurp(path, &len)) == NULL)
 		return 0;
 	found = memmem(p, len, needle, strlen(needle)) != NULL;
 	free(p);
