@@ -26,6 +26,7 @@
 #include "config.h"
 #include "crash.h"
 #include "crypto.h"
+#include "dbstate.h"
 #include "intake.h"
 #include "log.h"
 #include "notify.h"
@@ -153,6 +154,7 @@ struct daemon {
 	struct intake	*intake;
 	struct cases	*cases;
 	struct schedule	*schedule;
+	struct dbstate	 db;	/* failing: passes back off */
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 };
 
@@ -293,10 +295,30 @@ process(struct daemon *d)
 	return drain_outbox(d);
 }
 
+/*
+ * After a pass: empties the WAL, and feeds the database's faults to the
+ * backoff.  Returns the seconds to wait while the database fails, or 0.
+ * A failing store logs at debug level: dbstate said it once.
+ */
+static int
+db_after_pass(struct daemon *d, int failed)
+{
+	enum store_fault	fault;
+	int			wait;
+
+	store_checkpoint(d->store);
+	fault = store_fault_take(d->store);
+	if (failed && fault == STORE_FAULT_NONE)
+		fault = STORE_FAULT_OTHER;
+	wait = dbstate_pass(&d->db, fault);
+	store_set_quiet(d->store, d->db.state == DBSTATE_FAILING);
+	return wait;
+}
+
 static int
 run(struct daemon *d, int once)
 {
-	int	backoff = BACKOFF_MIN, rc, status = 0;
+	int	backoff = BACKOFF_MIN, rc, dbwait, status = 0;
 
 	while (!stop_requested()) {
 		if (reload)
@@ -307,8 +329,14 @@ run(struct daemon *d, int once)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
 			status = rc == -1 ? 75 : 0;	/* EX_TEMPFAIL */
+		dbwait = db_after_pass(d, status == 70);
 		if (once || quit)
 			break;
+		if (dbwait > 0) {
+			/* Not cut short by a due retry: that is the loop. */
+			sleep_interruptible(dbwait);
+			continue;
+		}
 		if (rc == -1) {
 			log_info("conductd: retrying in %d s", backoff);
 			sleep_interruptible(wait_time(d, backoff));
@@ -408,6 +436,7 @@ main(int argc, char *argv[])
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
 	d.ready = 0;
+	dbstate_init(&d.db);
 	status = run(&d, once);
 	schedule_free(d.schedule);
 	cases_free(d.cases);

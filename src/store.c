@@ -28,8 +28,16 @@
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#define STORE_STR1(x)	#x
+#define STORE_STR(x)	STORE_STR1(x)
 
 #define STORE_BUSY_TIMEOUT	5000	/* milliseconds */
+/*
+ * What a checkpoint leaves of the WAL file: SQLite truncates it to this
+ * size when it starts over, so one big transaction does not keep a big
+ * file on a small disk for good.
+ */
+#define STORE_WAL_LIMIT		1048576		/* bytes: 1 MB */
 #define STORE_AD_MESSAGE	"message"
 
 /*
@@ -271,10 +279,77 @@ store_cached(struct store *s, sqlite3_stmt **slot, const char *sql)
 	return *slot;
 }
 
+/* How an SQLite error code reads as a fault of the database. */
+static const struct {
+	int		 code;	/* primary result code */
+	enum store_fault fault;
+} store_fault_codes[] = {
+	{ SQLITE_FULL,		STORE_FAULT_FULL },
+	{ SQLITE_IOERR,		STORE_FAULT_IO },
+	{ SQLITE_READONLY,	STORE_FAULT_IO },
+	{ SQLITE_CANTOPEN,	STORE_FAULT_IO },
+	{ SQLITE_CORRUPT,	STORE_FAULT_IO },
+	{ SQLITE_NOTADB,	STORE_FAULT_IO },
+	{ SQLITE_BUSY,		STORE_FAULT_BUSY },
+	{ SQLITE_LOCKED,	STORE_FAULT_BUSY },
+};
+
+static const char *const store_faults[] = {
+	[STORE_FAULT_NONE] = "no fault",
+	[STORE_FAULT_FULL] = "disk full",
+	[STORE_FAULT_IO] = "I/O error",
+	[STORE_FAULT_BUSY] = "locked by another process",
+	[STORE_FAULT_OTHER] = "database error",
+};
+
+static enum store_fault
+store_fault_of(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(store_fault_codes); i++)
+		if (store_fault_codes[i].code == (code & 0xff))
+			return store_fault_codes[i].fault;
+	return STORE_FAULT_OTHER;
+}
+
+const char *
+store_strfault(enum store_fault f)
+{
+	if ((size_t)f >= nitems(store_faults))
+		return "unknown";
+	return store_faults[f];
+}
+
+enum store_fault
+store_fault_take(struct store *s)
+{
+	enum store_fault	f = (enum store_fault)s->fault;
+
+	s->fault = STORE_FAULT_NONE;
+	return f;
+}
+
+void
+store_set_quiet(struct store *s, int quiet)
+{
+	s->quiet = quiet;
+}
+
+/*
+ * Logs a failed call and remembers the first fault for the daemon.  A
+ * quiet store (the daemon has said the database fails) logs at debug
+ * level: a full disk is one warning, not two per retry.
+ */
 void
 store_error(struct store *s, const char *what)
 {
-	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+	if (s->fault == STORE_FAULT_NONE)
+		s->fault = store_fault_of(sqlite3_errcode(s->db));
+	if (s->quiet)
+		log_debug("store: %s: %s", what, sqlite3_errmsg(s->db));
+	else
+		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
 /* Returns the cached statement, prepared on first use, or NULL. */
@@ -460,7 +535,9 @@ store_connect(struct store *s, const char *path, char **errstr)
 	}
 	sqlite3_finalize(st);
 	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL; "
-	    "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA foreign_keys = ON; "
+	    "PRAGMA journal_size_limit = " STORE_STR(STORE_WAL_LIMIT), NULL,
+	    NULL, NULL) != SQLITE_OK) {
 		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
 		return -1;
 	}
@@ -506,6 +583,39 @@ store_close(struct store *s)
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		store_error(s, "close");
 	free(s);
+}
+
+/*
+ * A PASSIVE checkpoint never waits; only when it copied every frame is
+ * the WAL emptied (TRUNCATE), and then without waiting for readers: a
+ * conductctl reading now keeps the WAL until the next pass.
+ */
+int
+store_checkpoint(struct store *s)
+{
+	int	nlog = 0, nckpt = 0, rc;
+
+	if (!sqlite3_get_autocommit(s->db))
+		return 1;
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	if (rc != SQLITE_OK) {
+		store_error(s, "checkpoint");
+		return -1;
+	}
+	if (nlog != nckpt)
+		return 1;
+	sqlite3_busy_timeout(s->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return 1;
+	if (rc != SQLITE_OK) {
+		store_error(s, "checkpoint");
+		return -1;
+	}
+	return 0;
 }
 
 int

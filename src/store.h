@@ -29,6 +29,33 @@ struct store *store_open(const char *path, const struct crypto_key *,
 void	store_close(struct store *);
 int	store_schema_version(struct store *);
 
+/*
+ * Outside a transaction: copies the WAL into the database and empties
+ * it, without waiting for other connections (the daemon calls it after
+ * each pass, so the WAL stays small).  Returns 0, 1 when another
+ * connection kept frames in the WAL (or a transaction is open), -1 on
+ * error.
+ */
+int	store_checkpoint(struct store *);
+
+/*
+ * Faults: every failed database call is logged and its kind remembered,
+ * so the daemon can tell a failing database from a failing server and
+ * back off (dbstate.c).  store_fault_take returns the first fault since
+ * its last call and forgets it.  A quiet store logs failed calls at
+ * debug level only: the daemon has said once that the database fails.
+ */
+enum store_fault {
+	STORE_FAULT_NONE = 0,
+	STORE_FAULT_FULL,	/* disk (or database) full */
+	STORE_FAULT_IO,		/* I/O error, read-only, unreadable */
+	STORE_FAULT_BUSY,	/* locked by another process too long */
+	STORE_FAULT_OTHER
+};
+enum store_fault store_fault_take(struct store *);
+const char *store_strfault(enum store_fault);
+void	store_set_quiet(struct store *, int);
+
 /* Transactions (BEGIN IMMEDIATE).  Not nested. */
 int	store_begin(struct store *);
 int	store_commit(struct store *);

@@ -14,6 +14,8 @@ struct store {
 	const struct crypto_key	*key;
 	sqlite3_stmt		*stmt[16];
 	sqlite3_stmt		*xstmt[STORE_XSTMT_MAX];
+	int			 fault;	/* enum store_fault, first one */
+	int			 quiet;	/* store errors at debug level */
 };
 
 void	 store_error(struct store *, const char *what);

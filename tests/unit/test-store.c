@@ -423,6 +423,46 @@ test_old_rows(struct store *s, const char *db)
 	CHECK_INTEQ(dup, 0);
 }
 
+/*
+ * The WAL is emptied by store_checkpoint, and a reader of another
+ * connection keeps it without making the checkpoint wait.
+ */
+static void
+test_wal(struct store *s, const char *db)
+{
+	struct stat	 st;
+	sqlite3		*h;
+	char		*wal, body[4096];
+	int64_t		 id, dup;
+	uint32_t	 uid;
+
+	xasprintf(&wal, "%s-wal", db);
+	memset(body, 'w', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	for (uid = 1; uid <= 50; uid++) {
+		body[uid] = 'x';	/* each one new content */
+		CHECK_INTEQ(add(s, 77, uid, NULL, body, &id, &dup), 0);
+	}
+	CHECK(stat(wal, &st) == 0 && st.st_size > 100 * 1024);
+	CHECK_INTEQ(store_checkpoint(s), 0);
+	CHECK(stat(wal, &st) == 0 && st.st_size == 0);
+
+	CHECK_INTEQ(add(s, 77, 51, NULL, "one more", &id, &dup), 0);
+	CHECK_INTEQ(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	CHECK_INTEQ(sqlite3_exec(h, "BEGIN; SELECT count(*) FROM message",
+	    NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(add(s, 77, 52, NULL, "and another", &id, &dup), 0);
+	CHECK_INTEQ(store_checkpoint(s), 1);
+	sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(h);
+	CHECK_INTEQ(store_checkpoint(s), 0);
+	CHECK(stat(wal, &st) == 0 && st.st_size == 0);
+	CHECK_INTEQ(store_fault_take(s), STORE_FAULT_NONE);
+	CHECK_STREQ(store_strfault(STORE_FAULT_FULL), "disk full");
+	free(wal);
+}
+
 static void
 check_pending(struct store *s, uint32_t uidvalidity, const uint32_t *want,
     size_t nwant)
@@ -669,6 +709,7 @@ main(void)
 	test_dedupe_form();
 	test_copies(s);
 	test_old_rows(s, db);
+	test_wal(s, db);
 	store_close(s);
 
 	test_refused(key);
