@@ -202,6 +202,20 @@ warn_no_lead(const struct config *conf)
 		    "name nobody, and the alarms, reach no one");
 }
 
+/* Says once at start when the database's filesystem is nearly full. */
+static void
+warn_disk(const struct config *conf)
+{
+	uint64_t	avail;
+
+	if (store_disk_free(conf->database, &avail) == 0 &&
+	    avail < STORE_DISK_LOW)
+		log_warnx("conductd: the state filesystem has %llu MB free, "
+		    "below %llu MB: when it is full no mail is taken in",
+		    (unsigned long long)(avail >> 20),
+		    (unsigned long long)(STORE_DISK_LOW >> 20));
+}
+
 /* Re-reads the configuration; a bad new one keeps the running one. */
 static void
 do_reload(struct daemon *d)
@@ -430,6 +444,7 @@ main(int argc, char *argv[])
 	signal_setup();
 	log_info("conductd: started%s", once ? " for one pass" : "");
 	warn_no_lead(conf);
+	warn_disk(conf);
 	d.conf = conf;
 	d.store = store;
 	d.intake = intake_new(conf, store);

@@ -11,8 +11,10 @@
  * Log lines carry the SQLite error and row ids, never data.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -541,6 +543,22 @@ store_connect(struct store *s, const char *path, char **errstr)
 		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_disk_free(const char *path, uint64_t *avail)
+{
+	struct statvfs	 sv;
+	char		*copy;
+	int		 rc;
+
+	copy = xstrdup(path);
+	rc = statvfs(dirname(copy), &sv);
+	free(copy);
+	if (rc == -1)
+		return -1;
+	*avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
 	return 0;
 }
 

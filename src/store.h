@@ -27,6 +27,14 @@ struct crypto_key;
 struct store *store_open(const char *path, const struct crypto_key *,
 	    char **errstr);
 void	store_close(struct store *);
+
+/*
+ * The bytes free (for an unprivileged user) on the filesystem of the
+ * database at path, its folder's: 0, or -1 with errno set.  Below
+ * STORE_DISK_LOW, check-config and the daemon's start warn.
+ */
+#define STORE_DISK_LOW	(64ULL * 1024 * 1024)
+int	store_disk_free(const char *path, uint64_t *avail);
 int	store_schema_version(struct store *);
 
 /*
