@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -86,6 +86,7 @@ enum store_msg_state {
 const char *store_strstate(enum store_msg_state);
 
 struct store_msg_new {
+	const char	*mailbox;	/* the folder it was fetched from */
 	uint32_t	 uidvalidity;
 	uint32_t	 uid;
 	const char	*message_id;	/* may be NULL */
@@ -100,8 +101,11 @@ struct store_msg_new {
 /*
  * Records a fetched message, atomically (a savepoint, so it may run inside
  * or outside store_begin).  *id is always the row for this UID, and:
- * - if the same (uidvalidity, uid) is already recorded, nothing changes
- *   and *dup_of == *id (that row's own id: "already seen");
+ * - if the same (mailbox, uidvalidity, uid) is already recorded, nothing
+ *   changes and *dup_of == *id (that row's own id: "already seen").  The
+ *   mailbox counts: one server may give several folders one UIDVALIDITY.
+ *   A NULL mailbox is "", which the rows the migration to schema 8 could
+ *   not place have, and which no configured mailbox matches;
  * - else if a stored original (a row with content) has the same
  *   Message-ID or the same raw bytes (compared by keyed hashes), a row is
  *   added without content and *dup_of is the original's id (!= *id);
@@ -113,13 +117,13 @@ int	store_message_add(struct store *, const struct store_msg_new *,
 	    int64_t *id, int64_t *dup_of);
 
 /*
- * UIDs of rows in STORE_MSG_STORED for this UIDVALIDITY, ascending
- * (caller frees; NULL when *n is 0).
+ * UIDs of rows in STORE_MSG_STORED fetched from this mailbox under this
+ * UIDVALIDITY, ascending (caller frees; NULL when *n is 0).
  */
-int	store_message_pending(struct store *, uint32_t uidvalidity,
-	    uint32_t **uids, size_t *n);
-int	store_message_set_processed(struct store *, uint32_t uidvalidity,
-	    const uint32_t *uids, size_t n);
+int	store_message_pending(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t **uids, size_t *n);
+int	store_message_set_processed(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, const uint32_t *uids, size_t n);
 
 /* Where a moved message lies: folder, its UIDVALIDITY, the UID there. */
 struct store_moved {
@@ -129,8 +133,8 @@ struct store_moved {
 	uint32_t	 dest_uid;	/* 0: unknown (the row is skipped) */
 };
 /* Records the places of n moved messages, atomically. */
-int	store_message_set_moved(struct store *, uint32_t uidvalidity,
-	    const struct store_moved *, size_t n);
+int	store_message_set_moved(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, const struct store_moved *, size_t n);
 /*
  * Where message id lies once moved: 1 and folder (size bytes), the
  * folder's UIDVALIDITY and the UID there filled; 0 when not known (not

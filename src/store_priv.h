@@ -19,6 +19,8 @@ struct store {
 };
 
 void	 store_error(struct store *, const char *what);
+/* The SQL of the migration from version v to v + 1 (tests); NULL past. */
+const char *store_migration_sql(int v);
 /* The statement in *slot, prepared from sql on first use; NULL on error. */
 sqlite3_stmt *store_cached(struct store *, sqlite3_stmt **slot,
 	    const char *sql);
