@@ -15,7 +15,8 @@ data="$top_srcdir/tests/data/reports"
 cd_setup starttls
 cd_committee
 
-# The state folder (key and database) onto an 8 MB tmpfs.
+# The state folder (key and database) onto a 4 MB tmpfs (where the
+# daemon once wedged for good).
 MNT=""
 t_exit() {
 	local rc=$?
@@ -29,14 +30,14 @@ t_exit() {
 }
 trap t_exit EXIT
 cp -a "$TB/state" "$TB/state.orig"
-mount -t tmpfs -o size=8m,mode=0700 tmpfs "$TB/state" 2>"$TB/mount.err" ||
+mount -t tmpfs -o size=4m,mode=0700 tmpfs "$TB/state" 2>"$TB/mount.err" ||
     tb_skip "cannot mount a tmpfs for the state folder: $(cat "$TB/mount.err")"
 MNT=$TB/state
 cp -a "$TB/state.orig/." "$TB/state/"
 
 out=$(cd_ctl check-config 2>&1) || true	# no Processed folder yet
 echo "$out" | grep -q '^warn free space of the state filesystem: [0-9]* MB, below 64 MB' ||
-    tb_fail "check-config does not warn about 8 MB free: $out"
+    tb_fail "check-config does not warn about 4 MB free: $out"
 tb_pass "check-config warns when the state filesystem has < 64 MB free"
 
 wal_small() {
@@ -54,7 +55,7 @@ cd_wait_count 1
 tb_imap_wait_count reporter1 INBOX 1 20
 cd_wait_log 'waiting for new mail'
 grep -q 'conductd: the state filesystem has [0-9]* MB free, below 64 MB' \
-    "$TB/conductd.log" || tb_fail "the daemon's start does not warn about 8 MB free"
+    "$TB/conductd.log" || tb_fail "the daemon's start does not warn about 4 MB free"
 tb_pass "the daemon's start warns about the nearly full state filesystem"
 wal_small
 # (check-config's probe may lie in INBOX too: count from here.)
