@@ -210,8 +210,15 @@ static const char *const store_migrations[] = {
 	 * a row.  A row gets the name of the only mailbox known, else that
 	 * of the only one with its UIDVALIDITY, else '': a mailbox no
 	 * lookup names, so such a row is matched by content alone (a copy
-	 * is still caught, a new message is never taken for it).
+	 * is still caught, a new message is never taken for it).  The
+	 * rebuild names the 19 columns of schema 7 and refuses to run
+	 * over any other table, rather than lose a column.
 	 */
+	"CREATE TEMP TABLE message_mbox_guard (n INTEGER, CONSTRAINT "
+	"    message_has_the_19_columns_of_schema_7 CHECK (n = 19));"
+	"INSERT INTO message_mbox_guard SELECT count(*) FROM "
+	"    pragma_table_info('message');"
+	"DROP TABLE message_mbox_guard;"
 	"CREATE TABLE message_mbox ("
 	"	id		INTEGER PRIMARY KEY,"
 	"	mailbox		TEXT NOT NULL DEFAULT '',"

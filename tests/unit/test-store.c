@@ -1,7 +1,10 @@
 /*
- * test-store: schema creation and versions, mailbox bookkeeping, message
- * deduplication (by UID, Message-ID and content, across a UIDVALIDITY
- * change; trace headers ignored, reused Message-IDs new), states, transactions, and the promises about data at rest: no
+ * test-store: schema creation and versions, the migration from schema 7
+ * with rows (mailbox identity), mailbox bookkeeping, message
+ * deduplication (by mailbox and UID, Message-ID and content, across a
+ * UIDVALIDITY change and across folders sharing one; trace headers
+ * ignored, reused Message-IDs new), states, transactions, the WAL
+ * emptied by a checkpoint, and the promises about data at rest: no
  * clear text in the database or its WAL, and tampered blobs refused.
  */
 #include <sys/stat.h>
@@ -704,6 +707,29 @@ test_migrate_v7_shared(const struct crypto_key *key)
 	free(db);
 }
 
+/* A message table with a column schema 7 lacks is not rebuilt. */
+static void
+test_migrate_v7_guard(const struct crypto_key *key)
+{
+	struct store	*s;
+	sqlite3		*h;
+	char		*db, *err = NULL, got[64];
+
+	db = tmppath("v7c.db");
+	h = make_v7(db);
+	CHECK_INTEQ(sqlite3_exec(h, "ALTER TABLE message ADD COLUMN extra "
+	    "TEXT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	s = store_open(db, key, &err);
+	CHECK(s == NULL);
+	CHECK_STRSTR(err, "message_has_the_19_columns_of_schema_7");
+	store_close(s);
+	free(err);
+	query1(db, "PRAGMA user_version", got, sizeof(got));
+	CHECK_STREQ(got, "7");
+	free(db);
+}
+
 static void
 check_pending(struct store *s, uint32_t uidvalidity, const uint32_t *want,
     size_t nwant)
@@ -711,7 +737,8 @@ check_pending(struct store *s, uint32_t uidvalidity, const uint32_t *want,
 	uint32_t	*uids;
 	size_t		 n;
 
-	CHECK_INTEQ(store_message_pending(s, "INBOX", uidvalidity, &uids, &n), 0);
+	CHECK_INTEQ(store_message_pending(s, "INBOX", uidvalidity, &uids, &n),
+	    0);
 	CHECK_INTEQ(n, nwant);
 	CHECK(n != nwant || n == 0 ||
 	    memcmp(uids, want, n * sizeof(*uids)) == 0);
@@ -956,6 +983,7 @@ main(void)
 	store_close(s);
 	test_migrate_v7(key);
 	test_migrate_v7_shared(key);
+	test_migrate_v7_guard(key);
 
 	test_refused(key);
 	crypto_key_free(key);
