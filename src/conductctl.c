@@ -744,6 +744,27 @@ check_committee(struct ctl *ctl, int *fails)
 	    "alarms, would reach no one");
 }
 
+/* Warns (no failure) when the state filesystem is nearly full. */
+static void
+check_disk(struct ctl *ctl)
+{
+	uint64_t	avail;
+
+	if (store_disk_free(ctl->conf->database, &avail) == -1) {
+		printf("warn free space of the state filesystem: %s\n",
+		    strerror(errno));
+		return;
+	}
+	if (avail < STORE_DISK_LOW)
+		printf("warn free space of the state filesystem: %llu MB, "
+		    "below %llu MB: when it is full no mail is taken in\n",
+		    (unsigned long long)(avail >> 20),
+		    (unsigned long long)(STORE_DISK_LOW >> 20));
+	else
+		printf("ok   free space of the state filesystem: %llu MB\n",
+		    (unsigned long long)(avail >> 20));
+}
+
 static int
 verb_check_config(struct ctl *ctl, int argc, char **argv)
 {
@@ -756,6 +777,7 @@ verb_check_config(struct ctl *ctl, int argc, char **argv)
 	check_line(&fails, 1, "configuration", ctl->conf->path);
 	check_committee(ctl, &config_fails);
 	check_line(&fails, 1, "key and database", ctl->conf->database);
+	check_disk(ctl);
 	check_templates(ctl, &config_fails);
 	imap = check_imap(ctl, &fails);
 	check_probe(ctl, imap, &fails);

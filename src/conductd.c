@@ -26,6 +26,7 @@
 #include "config.h"
 #include "crash.h"
 #include "crypto.h"
+#include "dbstate.h"
 #include "intake.h"
 #include "log.h"
 #include "notify.h"
@@ -153,6 +154,7 @@ struct daemon {
 	struct intake	*intake;
 	struct cases	*cases;
 	struct schedule	*schedule;
+	struct dbstate	 db;	/* failing: passes back off */
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 };
 
@@ -198,6 +200,20 @@ warn_no_lead(const struct config *conf)
 	if (config_count_role(conf, ROLE_LEAD) == 0)
 		log_warnx("conductd: no [member] has role lead: reports that "
 		    "name nobody, and the alarms, reach no one");
+}
+
+/* Says once at start when the database's filesystem is nearly full. */
+static void
+warn_disk(const struct config *conf)
+{
+	uint64_t	avail;
+
+	if (store_disk_free(conf->database, &avail) == 0 &&
+	    avail < STORE_DISK_LOW)
+		log_warnx("conductd: the state filesystem has %llu MB free, "
+		    "below %llu MB: when it is full no mail is taken in",
+		    (unsigned long long)(avail >> 20),
+		    (unsigned long long)(STORE_DISK_LOW >> 20));
 }
 
 /* Re-reads the configuration; a bad new one keeps the running one. */
@@ -293,10 +309,30 @@ process(struct daemon *d)
 	return drain_outbox(d);
 }
 
+/*
+ * After a pass: empties the WAL, and feeds the database's faults to the
+ * backoff.  Returns the seconds to wait while the database fails, or 0.
+ * A failing store logs at debug level: dbstate said it once.
+ */
+static int
+db_after_pass(struct daemon *d, int failed)
+{
+	enum store_fault	fault;
+	int			wait;
+
+	store_checkpoint(d->store);
+	fault = store_fault_take(d->store);
+	if (failed && fault == STORE_FAULT_NONE)
+		fault = STORE_FAULT_OTHER;
+	wait = dbstate_pass(&d->db, fault);
+	store_set_quiet(d->store, d->db.state == DBSTATE_FAILING);
+	return wait;
+}
+
 static int
 run(struct daemon *d, int once)
 {
-	int	backoff = BACKOFF_MIN, rc, status = 0;
+	int	backoff = BACKOFF_MIN, rc, dbwait, status = 0;
 
 	while (!stop_requested()) {
 		if (reload)
@@ -307,8 +343,14 @@ run(struct daemon *d, int once)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
 			status = rc == -1 ? 75 : 0;	/* EX_TEMPFAIL */
+		dbwait = db_after_pass(d, status == 70);
 		if (once || quit)
 			break;
+		if (dbwait > 0) {
+			/* Not cut short by a due retry: that is the loop. */
+			sleep_interruptible(dbwait);
+			continue;
+		}
 		if (rc == -1) {
 			log_info("conductd: retrying in %d s", backoff);
 			sleep_interruptible(wait_time(d, backoff));
@@ -402,12 +444,14 @@ main(int argc, char *argv[])
 	signal_setup();
 	log_info("conductd: started%s", once ? " for one pass" : "");
 	warn_no_lead(conf);
+	warn_disk(conf);
 	d.conf = conf;
 	d.store = store;
 	d.intake = intake_new(conf, store);
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
 	d.ready = 0;
+	dbstate_init(&d.db);
 	status = run(&d, once);
 	schedule_free(d.schedule);
 	cases_free(d.cases);

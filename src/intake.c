@@ -118,8 +118,10 @@ intake_move(struct intake *in, uint32_t uidvalidity, const uint32_t *uids,
 		mv[i].dest_uidvalidity = dest_uv;
 		mv[i].dest_uid = dest[i];
 	}
-	rc = store_message_set_moved(in->store, uidvalidity, mv, n);
-	if (store_message_set_processed(in->store, uidvalidity, uids, n) == -1)
+	rc = store_message_set_moved(in->store, in->conf->imap_mailbox,
+	    uidvalidity, mv, n);
+	if (store_message_set_processed(in->store, in->conf->imap_mailbox,
+	    uidvalidity, uids, n) == -1)
 		rc = -1;
 	free(mv);
 	free(dest);
@@ -134,7 +136,8 @@ intake_finish_pending(struct intake *in, uint32_t uidvalidity)
 	size_t		 n = 0;
 	int		 rc = -1;
 
-	if (store_message_pending(in->store, uidvalidity, &uids, &n) == -1)
+	if (store_message_pending(in->store, in->conf->imap_mailbox,
+	    uidvalidity, &uids, &n) == -1)
 		goto out;
 	if (n == 0) {
 		rc = 0;
@@ -197,6 +200,7 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 	msg = mime_parse(it->data, it->len, it->truncated);
 	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
 	memset(&m, 0, sizeof(m));
+	m.mailbox = in->conf->imap_mailbox;
 	m.uidvalidity = uidvalidity;
 	m.uid = it->uid;
 	m.message_id = msg->message_id[0] != '\0' ? msg->message_id : NULL;

@@ -11,8 +11,10 @@
  * Log lines carry the SQLite error and row ids, never data.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +30,16 @@
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#define STORE_STR1(x)	#x
+#define STORE_STR(x)	STORE_STR1(x)
 
 #define STORE_BUSY_TIMEOUT	5000	/* milliseconds */
+/*
+ * What a checkpoint leaves of the WAL file: SQLite truncates it to this
+ * size when it starts over, so one big transaction does not keep a big
+ * file on a small disk for good.
+ */
+#define STORE_WAL_LIMIT		1048576		/* bytes: 1 MB */
 #define STORE_AD_MESSAGE	"message"
 
 /*
@@ -189,10 +199,80 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE message ADD COLUMN moved_folder TEXT;"
 	"ALTER TABLE message ADD COLUMN moved_uidvalidity INTEGER;"
 	"ALTER TABLE message ADD COLUMN moved_uid INTEGER;",
+
+	/*
+	 * 8: a message is keyed by its mailbox too: servers such as Cyrus
+	 * give several folders one UIDVALIDITY, and a UID seen in one
+	 * folder made the same UID of another "already recorded" (moved,
+	 * never stored) once mailbox was changed.  SQLite cannot drop a
+	 * table's UNIQUE, so the table is rebuilt (store_migrate turns
+	 * foreign keys off around it); ids stay, and so every reference to
+	 * a row.  A row gets the name of the only mailbox known, else that
+	 * of the only one with its UIDVALIDITY, else '': a mailbox no
+	 * lookup names, so such a row is matched by content alone (a copy
+	 * is still caught, a new message is never taken for it).  The
+	 * rebuild names the 19 columns of schema 7 and refuses to run
+	 * over any other table, rather than lose a column.
+	 */
+	"CREATE TEMP TABLE message_mbox_guard (n INTEGER, CONSTRAINT "
+	"    message_has_the_19_columns_of_schema_7 CHECK (n = 19));"
+	"INSERT INTO message_mbox_guard SELECT count(*) FROM "
+	"    pragma_table_info('message');"
+	"DROP TABLE message_mbox_guard;"
+	"CREATE TABLE message_mbox ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	mailbox		TEXT NOT NULL DEFAULT '',"
+	"	uidvalidity	INTEGER NOT NULL,"
+	"	uid		INTEGER NOT NULL,"
+	"	msgid_hash	BLOB,"
+	"	content_hash	BLOB NOT NULL,"
+	"	received	INTEGER NOT NULL,"
+	"	size		INTEGER NOT NULL,"
+	"	stored_size	INTEGER NOT NULL,"
+	"	truncated	INTEGER NOT NULL DEFAULT 0,"
+	"	dup_of		INTEGER REFERENCES message(id),"
+	"	state		TEXT NOT NULL DEFAULT 'stored',"
+	"	warnings	TEXT NOT NULL DEFAULT '',"
+	"	raw		BLOB,"
+	"	kind		TEXT,"
+	"	case_id		INTEGER REFERENCES cases(id),"
+	"	form_hash	BLOB,"
+	"	moved_folder	TEXT,"
+	"	moved_uidvalidity INTEGER,"
+	"	moved_uid	INTEGER,"
+	"	UNIQUE (mailbox, uidvalidity, uid)"
+	");"
+	"INSERT INTO message_mbox (id, mailbox, uidvalidity, uid, msgid_hash, "
+	"    content_hash, received, size, stored_size, truncated, dup_of, "
+	"    state, warnings, raw, kind, case_id, form_hash, moved_folder, "
+	"    moved_uidvalidity, moved_uid) "
+	"SELECT id, coalesce("
+	"    (SELECT CASE WHEN count(*) = 1 THEN min(name) END FROM mailbox), "
+	"    (SELECT CASE WHEN count(*) = 1 THEN min(name) END FROM mailbox "
+	"    AS b WHERE b.uidvalidity = message.uidvalidity), ''), "
+	"    uidvalidity, uid, msgid_hash, content_hash, received, size, "
+	"    stored_size, truncated, dup_of, state, warnings, raw, kind, "
+	"    case_id, form_hash, moved_folder, moved_uidvalidity, moved_uid "
+	"FROM message;"
+	"DROP TABLE message;"
+	"ALTER TABLE message_mbox RENAME TO message;"
+	"CREATE INDEX message_msgid_hash ON message(msgid_hash);"
+	"CREATE INDEX message_content_hash ON message(content_hash);"
+	"CREATE INDEX message_case ON message(case_id);"
+	"CREATE INDEX message_kind ON message(kind);"
+	"CREATE INDEX message_form_hash ON message(form_hash);",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
     "one migration per schema version");
+
+const char *
+store_migration_sql(int v)
+{
+	if (v < 0 || (size_t)v >= nitems(store_migrations))
+		return NULL;
+	return store_migrations[v];
+}
 
 enum store_stmt_id {
 	STORE_BEGIN,
@@ -236,7 +316,8 @@ static const char *const store_sql[STORE_STMT_MAX] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET "
 	    "uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
 	[STORE_MSG_BY_UID] =
-	    "SELECT id FROM message WHERE uidvalidity = ?1 AND uid = ?2",
+	    "SELECT id FROM message WHERE mailbox = ?3 AND uidvalidity = ?1 "
+	    "AND uid = ?2",
 	[STORE_MSG_ORIGINAL] =
 	    "SELECT id FROM message WHERE dup_of IS NULL AND "
 	    "msgid_hash IS ?1 AND (form_hash = ?2 OR "
@@ -244,13 +325,14 @@ static const char *const store_sql[STORE_STMT_MAX] = {
 	[STORE_MSG_INSERT] =
 	    "INSERT INTO message (uidvalidity, uid, msgid_hash, content_hash, "
 	    "received, size, stored_size, truncated, dup_of, state, warnings, "
-	    "raw, form_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	    "?11, ?12, ?13)",
+	    "raw, form_hash, mailbox) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, ?14)",
 	[STORE_MSG_PENDING] =
-	    "SELECT uid FROM message WHERE uidvalidity = ?1 AND state = ?2 "
-	    "ORDER BY uid",
+	    "SELECT uid FROM message WHERE mailbox = ?3 AND uidvalidity = ?1 "
+	    "AND state = ?2 ORDER BY uid",
 	[STORE_MSG_SETSTATE] =
-	    "UPDATE message SET state = ?1 WHERE uidvalidity = ?2 AND uid = ?3",
+	    "UPDATE message SET state = ?1 WHERE mailbox = ?4 AND "
+	    "uidvalidity = ?2 AND uid = ?3",
 	[STORE_MSG_ONE] =
 	    "SELECT " STORE_INFO_COLUMNS ", raw FROM message WHERE id = ?1",
 };
@@ -271,10 +353,77 @@ store_cached(struct store *s, sqlite3_stmt **slot, const char *sql)
 	return *slot;
 }
 
+/* How an SQLite error code reads as a fault of the database. */
+static const struct {
+	int		 code;	/* primary result code */
+	enum store_fault fault;
+} store_fault_codes[] = {
+	{ SQLITE_FULL,		STORE_FAULT_FULL },
+	{ SQLITE_IOERR,		STORE_FAULT_IO },
+	{ SQLITE_READONLY,	STORE_FAULT_IO },
+	{ SQLITE_CANTOPEN,	STORE_FAULT_IO },
+	{ SQLITE_CORRUPT,	STORE_FAULT_IO },
+	{ SQLITE_NOTADB,	STORE_FAULT_IO },
+	{ SQLITE_BUSY,		STORE_FAULT_BUSY },
+	{ SQLITE_LOCKED,	STORE_FAULT_BUSY },
+};
+
+static const char *const store_faults[] = {
+	[STORE_FAULT_NONE] = "no fault",
+	[STORE_FAULT_FULL] = "disk full",
+	[STORE_FAULT_IO] = "I/O error",
+	[STORE_FAULT_BUSY] = "locked by another process",
+	[STORE_FAULT_OTHER] = "database error",
+};
+
+static enum store_fault
+store_fault_of(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(store_fault_codes); i++)
+		if (store_fault_codes[i].code == (code & 0xff))
+			return store_fault_codes[i].fault;
+	return STORE_FAULT_OTHER;
+}
+
+const char *
+store_strfault(enum store_fault f)
+{
+	if ((size_t)f >= nitems(store_faults))
+		return "unknown";
+	return store_faults[f];
+}
+
+enum store_fault
+store_fault_take(struct store *s)
+{
+	enum store_fault	f = (enum store_fault)s->fault;
+
+	s->fault = STORE_FAULT_NONE;
+	return f;
+}
+
+void
+store_set_quiet(struct store *s, int quiet)
+{
+	s->quiet = quiet;
+}
+
+/*
+ * Logs a failed call and remembers the first fault for the daemon.  A
+ * quiet store (the daemon has said the database fails) logs at debug
+ * level: a full disk is one warning, not two per retry.
+ */
 void
 store_error(struct store *s, const char *what)
 {
-	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+	if (s->fault == STORE_FAULT_NONE)
+		s->fault = store_fault_of(sqlite3_errcode(s->db));
+	if (s->quiet)
+		log_debug("store: %s: %s", what, sqlite3_errmsg(s->db));
+	else
+		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
 /* Returns the cached statement, prepared on first use, or NULL. */
@@ -353,19 +502,53 @@ store_schema_version(struct store *s)
 	return v;
 }
 
+/* Counts a row of PRAGMA foreign_key_check. */
+static int
+store_fk_cb(void *arg, int n, char **v, char **names)
+{
+	(void)n;
+	(void)v;
+	(void)names;
+	(*(int *)arg)++;
+	return 0;
+}
+
 static int
 store_migrate_one(struct store *s, int v, char **errstr)
 {
 	char	 sql[64];
 	char	*err = NULL;
+	int	 broken = 0;
 
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 	if (sqlite3_exec(s->db, store_migrations[v], NULL, NULL, &err) !=
-	    SQLITE_OK || sqlite3_exec(s->db, sql, NULL, NULL, &err) !=
-	    SQLITE_OK) {
+	    SQLITE_OK || sqlite3_exec(s->db, "PRAGMA foreign_key_check",
+	    store_fk_cb, &broken, &err) != SQLITE_OK ||
+	    sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		xasprintf(errstr, "migration to schema version %d: %s", v + 1,
 		    err != NULL ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
+		return -1;
+	}
+	if (broken > 0) {
+		xasprintf(errstr, "migration to schema version %d: %d broken "
+		    "reference(s)", v + 1, broken);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Migrations run with foreign keys off (a table rebuild drops and
+ * renames a table others refer to); each checks them before it commits.
+ * The pragma is a no-op inside a transaction, hence here.
+ */
+static int
+store_foreign_keys(struct store *s, int on, char **errstr)
+{
+	if (sqlite3_exec(s->db, on ? "PRAGMA foreign_keys = ON" :
+	    "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK) {
+		xasprintf(errstr, "foreign keys: %s", sqlite3_errmsg(s->db));
 		return -1;
 	}
 	return 0;
@@ -392,7 +575,7 @@ store_version_check(int v, char **errstr)
  * two processes opening the database at once do not both migrate.
  */
 static int
-store_migrate(struct store *s, char **errstr)
+store_migrate1(struct store *s, char **errstr)
 {
 	int	v;
 
@@ -428,6 +611,25 @@ store_migrate(struct store *s, char **errstr)
 	return 0;
 }
 
+static int
+store_migrate(struct store *s, char **errstr)
+{
+	int	v, rv;
+
+	if ((v = store_schema_version(s)) == -1) {
+		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if (v >= STORE_SCHEMA_VERSION)
+		return store_version_check(v, errstr);
+	if (store_foreign_keys(s, 0, errstr) == -1)
+		return -1;
+	/* On failure the store is closed: no need to turn them on. */
+	if ((rv = store_migrate1(s, errstr)) == 0)
+		rv = store_foreign_keys(s, 1, errstr);
+	return rv;
+}
+
 /* Opens the connection and sets it up; called with umask 077. */
 static int
 store_connect(struct store *s, const char *path, char **errstr)
@@ -460,10 +662,28 @@ store_connect(struct store *s, const char *path, char **errstr)
 	}
 	sqlite3_finalize(st);
 	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL; "
-	    "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA foreign_keys = ON; "
+	    "PRAGMA journal_size_limit = " STORE_STR(STORE_WAL_LIMIT), NULL,
+	    NULL, NULL) != SQLITE_OK) {
 		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_disk_free(const char *path, uint64_t *avail)
+{
+	struct statvfs	 sv;
+	char		*copy;
+	int		 rc;
+
+	copy = xstrdup(path);
+	rc = statvfs(dirname(copy), &sv);
+	free(copy);
+	if (rc == -1)
+		return -1;
+	*avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
 	return 0;
 }
 
@@ -506,6 +726,39 @@ store_close(struct store *s)
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		store_error(s, "close");
 	free(s);
+}
+
+/*
+ * A PASSIVE checkpoint never waits; only when it copied every frame is
+ * the WAL emptied (TRUNCATE), and then without waiting for readers: a
+ * conductctl reading now keeps the WAL until the next pass.
+ */
+int
+store_checkpoint(struct store *s)
+{
+	int	nlog = 0, nckpt = 0, rc;
+
+	if (!sqlite3_get_autocommit(s->db))
+		return 1;
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	if (rc != SQLITE_OK) {
+		store_error(s, "checkpoint");
+		return -1;
+	}
+	if (nlog != nckpt)
+		return 1;
+	sqlite3_busy_timeout(s->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return 1;
+	if (rc != SQLITE_OK) {
+		store_error(s, "checkpoint");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -592,6 +845,13 @@ store_mailbox_set(struct store *s, const char *mailbox,
 	return store_step_done(s, st, "mailbox set");
 }
 
+/* A message's mailbox as stored: NULL (unknown) is "". */
+static const char *
+store_mbox(const char *mailbox)
+{
+	return mailbox != NULL ? mailbox : "";
+}
+
 /* Looks up a row by one int64 parameter; 1 found (*id set), 0 not, -1. */
 int
 store_lookup_id(struct store *s, sqlite3_stmt *st, int64_t *id,
@@ -614,15 +874,16 @@ store_lookup_id(struct store *s, sqlite3_stmt *st, int64_t *id,
 }
 
 static int
-store_msg_by_uid(struct store *s, uint32_t uidvalidity, uint32_t uid,
+store_msg_by_uid(struct store *s, const struct store_msg_new *m,
     int64_t *id)
 {
 	sqlite3_stmt	*st;
 
 	if ((st = store_stmt(s, STORE_MSG_BY_UID)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, uidvalidity);
-	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_int64(st, 1, m->uidvalidity);
+	sqlite3_bind_int64(st, 2, m->uid);
+	sqlite3_bind_text(st, 3, store_mbox(m->mailbox), -1, SQLITE_STATIC);
 	return store_lookup_id(s, st, id, "message by uid");
 }
 
@@ -688,6 +949,7 @@ store_msg_insert(struct store *s, const struct store_msg_new *m,
 		sqlite3_bind_blob64(st, 12, r->blob, r->bloblen, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 13, r->form_hash, CRYPTO_HASHBYTES,
 	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, store_mbox(m->mailbox), -1, SQLITE_STATIC);
 	if (store_step_done(s, st, "message insert") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
@@ -718,7 +980,7 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 	void			*blob = NULL;
 	int			 rv;
 
-	if ((rv = store_msg_by_uid(s, m->uidvalidity, m->uid, id)) != 0) {
+	if ((rv = store_msg_by_uid(s, m, id)) != 0) {
 		*dup_of = *id;
 		return rv == 1 ? 0 : -1;
 	}
@@ -759,8 +1021,8 @@ store_message_add(struct store *s, const struct store_msg_new *m,
 }
 
 int
-store_message_pending(struct store *s, uint32_t uidvalidity,
-    uint32_t **uids, size_t *n)
+store_message_pending(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t **uids, size_t *n)
 {
 	sqlite3_stmt	*st;
 	uint32_t	*v = NULL;
@@ -774,6 +1036,7 @@ store_message_pending(struct store *s, uint32_t uidvalidity,
 	sqlite3_bind_int64(st, 1, uidvalidity);
 	sqlite3_bind_text(st, 2, store_strstate(STORE_MSG_STORED), -1,
 	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, store_mbox(mailbox), -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
@@ -794,8 +1057,8 @@ store_message_pending(struct store *s, uint32_t uidvalidity,
 }
 
 int
-store_message_set_processed(struct store *s, uint32_t uidvalidity,
-    const uint32_t *uids, size_t n)
+store_message_set_processed(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, const uint32_t *uids, size_t n)
 {
 	sqlite3_stmt	*st;
 	size_t		 i;
@@ -810,6 +1073,8 @@ store_message_set_processed(struct store *s, uint32_t uidvalidity,
 		    -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, uidvalidity);
 		sqlite3_bind_int64(st, 3, uids[i]);
+		sqlite3_bind_text(st, 4, store_mbox(mailbox), -1,
+		    SQLITE_STATIC);
 		rv = store_step_done(s, st, "message set processed");
 	}
 	return store_atomic_end(s, rv, outer);
@@ -818,8 +1083,9 @@ store_message_set_processed(struct store *s, uint32_t uidvalidity,
 /* Records one moved message (st: the UPDATE of store_message_set_moved). */
 static int
 store_message_moved_set1(struct store *s, sqlite3_stmt *st,
-    uint32_t uidvalidity, const struct store_moved *mv)
+    const char *mailbox, uint32_t uidvalidity, const struct store_moved *mv)
 {
+	sqlite3_bind_text(st, 6, store_mbox(mailbox), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 1, uidvalidity);
 	sqlite3_bind_int64(st, 2, mv->uid);
 	sqlite3_bind_text(st, 3, mv->folder, -1, SQLITE_STATIC);
@@ -829,8 +1095,8 @@ store_message_moved_set1(struct store *s, sqlite3_stmt *st,
 }
 
 int
-store_message_set_moved(struct store *s, uint32_t uidvalidity,
-    const struct store_moved *mv, size_t n)
+store_message_set_moved(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, const struct store_moved *mv, size_t n)
 {
 	sqlite3_stmt	*st;
 	size_t		 i;
@@ -839,8 +1105,8 @@ store_message_set_moved(struct store *s, uint32_t uidvalidity,
 	if (n == 0)
 		return 0;
 	if (sqlite3_prepare_v2(s->db, "UPDATE message SET moved_folder = ?3, "
-	    "moved_uidvalidity = ?4, moved_uid = ?5 WHERE uidvalidity = ?1 "
-	    "AND uid = ?2", -1, &st, NULL) != SQLITE_OK) {
+	    "moved_uidvalidity = ?4, moved_uid = ?5 WHERE mailbox = ?6 AND "
+	    "uidvalidity = ?1 AND uid = ?2", -1, &st, NULL) != SQLITE_OK) {
 		store_error(s, "prepare");
 		return -1;
 	}
@@ -850,8 +1116,8 @@ store_message_set_moved(struct store *s, uint32_t uidvalidity,
 	}
 	for (i = 0; rv == 0 && i < n; i++)
 		if (mv[i].dest_uid != 0)
-			rv = store_message_moved_set1(s, st, uidvalidity,
-			    &mv[i]);
+			rv = store_message_moved_set1(s, st, mailbox,
+			    uidvalidity, &mv[i]);
 	sqlite3_finalize(st);
 	return store_atomic_end(s, rv, outer);
 }

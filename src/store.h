@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -27,7 +27,42 @@ struct crypto_key;
 struct store *store_open(const char *path, const struct crypto_key *,
 	    char **errstr);
 void	store_close(struct store *);
+
+/*
+ * The bytes free (for an unprivileged user) on the filesystem of the
+ * database at path, its folder's: 0, or -1 with errno set.  Below
+ * STORE_DISK_LOW, check-config and the daemon's start warn.
+ */
+#define STORE_DISK_LOW	(64ULL * 1024 * 1024)
+int	store_disk_free(const char *path, uint64_t *avail);
 int	store_schema_version(struct store *);
+
+/*
+ * Outside a transaction: copies the WAL into the database and empties
+ * it, without waiting for other connections (the daemon calls it after
+ * each pass, so the WAL stays small).  Returns 0, 1 when another
+ * connection kept frames in the WAL (or a transaction is open), -1 on
+ * error.
+ */
+int	store_checkpoint(struct store *);
+
+/*
+ * Faults: every failed database call is logged and its kind remembered,
+ * so the daemon can tell a failing database from a failing server and
+ * back off (dbstate.c).  store_fault_take returns the first fault since
+ * its last call and forgets it.  A quiet store logs failed calls at
+ * debug level only: the daemon has said once that the database fails.
+ */
+enum store_fault {
+	STORE_FAULT_NONE = 0,
+	STORE_FAULT_FULL,	/* disk (or database) full */
+	STORE_FAULT_IO,		/* I/O error, read-only, unreadable */
+	STORE_FAULT_BUSY,	/* locked by another process too long */
+	STORE_FAULT_OTHER
+};
+enum store_fault store_fault_take(struct store *);
+const char *store_strfault(enum store_fault);
+void	store_set_quiet(struct store *, int);
 
 /* Transactions (BEGIN IMMEDIATE).  Not nested. */
 int	store_begin(struct store *);
@@ -51,6 +86,7 @@ enum store_msg_state {
 const char *store_strstate(enum store_msg_state);
 
 struct store_msg_new {
+	const char	*mailbox;	/* the folder it was fetched from */
 	uint32_t	 uidvalidity;
 	uint32_t	 uid;
 	const char	*message_id;	/* may be NULL */
@@ -65,8 +101,11 @@ struct store_msg_new {
 /*
  * Records a fetched message, atomically (a savepoint, so it may run inside
  * or outside store_begin).  *id is always the row for this UID, and:
- * - if the same (uidvalidity, uid) is already recorded, nothing changes
- *   and *dup_of == *id (that row's own id: "already seen");
+ * - if the same (mailbox, uidvalidity, uid) is already recorded, nothing
+ *   changes and *dup_of == *id (that row's own id: "already seen").  The
+ *   mailbox counts: one server may give several folders one UIDVALIDITY.
+ *   A NULL mailbox is "", which the rows the migration to schema 8 could
+ *   not place have, and which no configured mailbox matches;
  * - else if a stored original (a row with content) has the same
  *   Message-ID or the same raw bytes (compared by keyed hashes), a row is
  *   added without content and *dup_of is the original's id (!= *id);
@@ -78,13 +117,13 @@ int	store_message_add(struct store *, const struct store_msg_new *,
 	    int64_t *id, int64_t *dup_of);
 
 /*
- * UIDs of rows in STORE_MSG_STORED for this UIDVALIDITY, ascending
- * (caller frees; NULL when *n is 0).
+ * UIDs of rows in STORE_MSG_STORED fetched from this mailbox under this
+ * UIDVALIDITY, ascending (caller frees; NULL when *n is 0).
  */
-int	store_message_pending(struct store *, uint32_t uidvalidity,
-	    uint32_t **uids, size_t *n);
-int	store_message_set_processed(struct store *, uint32_t uidvalidity,
-	    const uint32_t *uids, size_t n);
+int	store_message_pending(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t **uids, size_t *n);
+int	store_message_set_processed(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, const uint32_t *uids, size_t n);
 
 /* Where a moved message lies: folder, its UIDVALIDITY, the UID there. */
 struct store_moved {
@@ -94,8 +133,8 @@ struct store_moved {
 	uint32_t	 dest_uid;	/* 0: unknown (the row is skipped) */
 };
 /* Records the places of n moved messages, atomically. */
-int	store_message_set_moved(struct store *, uint32_t uidvalidity,
-	    const struct store_moved *, size_t n);
+int	store_message_set_moved(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, const struct store_moved *, size_t n);
 /*
  * Where message id lies once moved: 1 and folder (size bytes), the
  * folder's UIDVALIDITY and the UID there filled; 0 when not known (not

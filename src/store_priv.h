@@ -14,9 +14,13 @@ struct store {
 	const struct crypto_key	*key;
 	sqlite3_stmt		*stmt[16];
 	sqlite3_stmt		*xstmt[STORE_XSTMT_MAX];
+	int			 fault;	/* enum store_fault, first one */
+	int			 quiet;	/* store errors at debug level */
 };
 
 void	 store_error(struct store *, const char *what);
+/* The SQL of the migration from version v to v + 1 (tests); NULL past. */
+const char *store_migration_sql(int v);
 /* The statement in *slot, prepared from sql on first use; NULL on error. */
 sqlite3_stmt *store_cached(struct store *, sqlite3_stmt **slot,
 	    const char *sql);

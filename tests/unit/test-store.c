@@ -1,7 +1,10 @@
 /*
- * test-store: schema creation and versions, mailbox bookkeeping, message
- * deduplication (by UID, Message-ID and content, across a UIDVALIDITY
- * change; trace headers ignored, reused Message-IDs new), states, transactions, and the promises about data at rest: no
+ * test-store: schema creation and versions, the migration from schema 7
+ * with rows (mailbox identity), mailbox bookkeeping, message
+ * deduplication (by mailbox and UID, Message-ID and content, across a
+ * UIDVALIDITY change and across folders sharing one; trace headers
+ * ignored, reused Message-IDs new), states, transactions, the WAL
+ * emptied by a checkpoint, and the promises about data at rest: no
  * clear text in the database or its WAL, and tampered blobs refused.
  */
 #include <sys/stat.h>
@@ -19,6 +22,7 @@
 #include "crypto.h"
 #include "dedupe.h"
 #include "store.h"
+#include "store_priv.h"
 #include "xmalloc.h"
 
 static char	tmpdir[] = "/tmp/test-store.XXXXXX";
@@ -142,12 +146,14 @@ open_ok(const char *path, const struct crypto_key *key)
 }
 
 static int
-add(struct store *s, uint32_t uidvalidity, uint32_t uid, const char *msgid,
-    const char *raw, int64_t *id, int64_t *dup_of)
+add_in(struct store *s, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, const char *msgid, const char *raw, int64_t *id,
+    int64_t *dup_of)
 {
 	struct store_msg_new	m;
 
 	memset(&m, 0, sizeof(m));
+	m.mailbox = mailbox;
 	m.uidvalidity = uidvalidity;
 	m.uid = uid;
 	m.message_id = msgid;
@@ -158,6 +164,13 @@ add(struct store *s, uint32_t uidvalidity, uint32_t uid, const char *msgid,
 	m.received = 1700000000 + uid;
 	m.warnings = "no-date,bad-charset";
 	return store_message_add(s, &m, id, dup_of);
+}
+
+static int
+add(struct store *s, uint32_t uidvalidity, uint32_t uid, const char *msgid,
+    const char *raw, int64_t *id, int64_t *dup_of)
+{
+	return add_in(s, "INBOX", uidvalidity, uid, msgid, raw, id, dup_of);
 }
 
 static int
@@ -399,6 +412,300 @@ test_old_rows(struct store *s, const char *db)
 	CHECK_INTEQ(dup, 0);
 }
 
+/*
+ * The WAL is emptied by store_checkpoint, and a reader of another
+ * connection keeps it without making the checkpoint wait.
+ */
+static void
+test_wal(struct store *s, const char *db)
+{
+	struct stat	 st;
+	sqlite3		*h;
+	char		*wal, body[4096];
+	int64_t		 id, dup;
+	uint32_t	 uid;
+
+	xasprintf(&wal, "%s-wal", db);
+	memset(body, 'w', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	for (uid = 1; uid <= 50; uid++) {
+		body[uid] = 'x';	/* each one new content */
+		CHECK_INTEQ(add(s, 77, uid, NULL, body, &id, &dup), 0);
+	}
+	CHECK(stat(wal, &st) == 0 && st.st_size > 100 * 1024);
+	CHECK_INTEQ(store_checkpoint(s), 0);
+	CHECK(stat(wal, &st) == 0 && st.st_size == 0);
+
+	CHECK_INTEQ(add(s, 77, 51, NULL, "one more", &id, &dup), 0);
+	CHECK_INTEQ(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	CHECK_INTEQ(sqlite3_exec(h, "BEGIN; SELECT count(*) FROM message",
+	    NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(add(s, 77, 52, NULL, "and another", &id, &dup), 0);
+	CHECK_INTEQ(store_checkpoint(s), 1);
+	sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(h);
+	CHECK_INTEQ(store_checkpoint(s), 0);
+	CHECK(stat(wal, &st) == 0 && st.st_size == 0);
+	CHECK_INTEQ(store_fault_take(s), STORE_FAULT_NONE);
+	CHECK_STREQ(store_strfault(STORE_FAULT_FULL), "disk full");
+	free(wal);
+}
+
+/*
+ * Two folders with one UIDVALIDITY (Cyrus does that): the same UID in
+ * each is two messages, each with its own pending list and state.
+ */
+static void
+test_mailboxes(struct store *s)
+{
+	uint32_t	*uids;
+	size_t		 n;
+	int64_t		 a, b, id, dup;
+
+	CHECK_INTEQ(add_in(s, "Reports", 88, 1, NULL, "report one", &a,
+	    &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK_INTEQ(add_in(s, "Alias", 88, 1, NULL, "report two", &b, &dup),
+	    0);
+	CHECK_INTEQ(dup, 0);
+	CHECK(a != b);
+	check_raw(s, b, "report two");
+	CHECK_INTEQ(add_in(s, "Reports", 88, 1, NULL, "report one", &id,
+	    &dup), 0);
+	CHECK_INTEQ(id, a);
+	CHECK_INTEQ(dup, a);
+	/* The same mail in both folders is still one original. */
+	CHECK_INTEQ(add_in(s, "Alias", 88, 2, NULL, "report one", &id, &dup),
+	    0);
+	CHECK_INTEQ(dup, a);
+	CHECK_INTEQ(store_message_pending(s, "Alias", 88, &uids, &n), 0);
+	CHECK_INTEQ(n, 2);
+	free(uids);
+	CHECK_INTEQ(store_message_set_processed(s, "Reports", 88,
+	    (const uint32_t[]){ 1, 2 }, 2), 0);
+	CHECK_INTEQ(store_message_pending(s, "Reports", 88, &uids, &n), 0);
+	CHECK_INTEQ(n, 0);
+	CHECK_INTEQ(store_message_pending(s, "Alias", 88, &uids, &n), 0);
+	CHECK_INTEQ(n, 2);
+	CHECK(n != 2 || (uids[0] == 1 && uids[1] == 2));
+	free(uids);
+	CHECK_INTEQ(store_message_set_processed(s, "Alias", 88,
+	    (const uint32_t[]){ 1, 2 }, 2), 0);
+}
+
+/* The content of row id opens and is want. */
+static void
+check_open(struct store *s, int64_t id, const char *want)
+{
+	void	*raw;
+	size_t	 len;
+
+	CHECK_INTEQ(store_message_raw(s, id, &raw, &len, NULL), 0);
+	CHECK_INTEQ(len, strlen(want));
+	CHECK(raw != NULL && len == strlen(want) &&
+	    memcmp(raw, want, len) == 0);
+	free(raw);
+}
+
+/* A database at schema 7, made by the migrations of this store. */
+static sqlite3 *
+make_v7(const char *path)
+{
+	sqlite3	*h;
+	int	 v;
+
+	unlink(path);
+	CHECK_INTEQ(sqlite3_open(path, &h), SQLITE_OK);
+	for (v = 0; v < 7; v++)
+		CHECK_INTEQ(sqlite3_exec(h, store_migration_sql(v), NULL,
+		    NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_exec(h, "PRAGMA user_version = 7", NULL, NULL,
+	    NULL), SQLITE_OK);
+	return h;
+}
+
+/* A schema-7 message row, sealed as schema 7 sealed them. */
+static void
+v7_message(sqlite3 *h, const struct crypto_key *key, int64_t id,
+    uint32_t uv, uint32_t uid, const char *raw, int64_t dup_of)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 hash[CRYPTO_HASHBYTES];
+	char		 ad[64];
+	void		*blob = NULL;
+	size_t		 len = 0;
+
+	memset(hash, (int)id, sizeof(hash));
+	if (raw != NULL) {
+		snprintf(ad, sizeof(ad), "message:%u:%u", uv, uid);
+		blob = crypto_seal(key, raw, strlen(raw), ad, &len);
+	}
+	CHECK_INTEQ(sqlite3_prepare_v2(h, "INSERT INTO message (id, "
+	    "uidvalidity, uid, content_hash, received, size, stored_size, "
+	    "dup_of, raw, state, moved_folder, moved_uid) VALUES (?1, ?2, ?3, "
+	    "?4, 1700000000, 10, 10, ?5, ?6, 'processed', 'Processed', ?3)",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, uv);
+	sqlite3_bind_int64(st, 3, uid);
+	sqlite3_bind_blob(st, 4, hash, sizeof(hash), SQLITE_TRANSIENT);
+	if (dup_of != 0)
+		sqlite3_bind_int64(st, 5, dup_of);
+	if (blob != NULL)
+		sqlite3_bind_blob(st, 6, blob, (int)len, SQLITE_TRANSIENT);
+	CHECK_INTEQ(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	free(blob);
+}
+
+/* One text or integer value of a query, as text ("" when none). */
+static void
+query1(const char *db, const char *sql, char *out, size_t size)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+	const char	*v;
+
+	out[0] = '\0';
+	CHECK_INTEQ(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	CHECK_INTEQ(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (v = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		snprintf(out, size, "%s", v);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/*
+ * Schema 7 to 8 with rows: every row, id, reference and sealed blob is
+ * kept; rows get their mailbox (the only one known), and the UID is
+ * unique per mailbox from then on.
+ */
+static void
+test_migrate_v7(const struct crypto_key *key)
+{
+	struct store	*s;
+	sqlite3		*h;
+	char		*db, got[2048];
+	int64_t		 id, dup;
+
+	db = tmppath("v7.db");
+	h = make_v7(db);
+	CHECK_INTEQ(sqlite3_exec(h,
+	    "INSERT INTO mailbox VALUES ('Reports', 5, 12);"
+	    "INSERT INTO cases (id, code_name, received, report_message) "
+	    "VALUES (3, 'amber-otter', 1700000000, 10);", NULL, NULL, NULL),
+	    SQLITE_OK);
+	v7_message(h, key, 10, 5, 11, "the old report", 0);
+	v7_message(h, key, 11, 5, 12, NULL, 10);
+	CHECK_INTEQ(sqlite3_exec(h, "UPDATE message SET case_id = 3, kind = "
+	    "'report' WHERE id = 10", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+
+	s = open_ok(db, key);
+	CHECK_INTEQ(store_schema_version(s), 8);
+	query1(db, "SELECT group_concat(id || ':' || mailbox || ':' || "
+	    "uidvalidity || ':' || uid || ':' || state || ':' || "
+	    "coalesce(dup_of, '-') || ':' || coalesce(case_id, '-') || ':' || "
+	    "coalesce(kind, '-') || ':' || moved_folder || ':' || moved_uid, "
+	    "' ') FROM message ORDER BY id", got, sizeof(got));
+	CHECK_STREQ(got, "10:Reports:5:11:processed:-:3:report:Processed:11 "
+	    "11:Reports:5:12:processed:10:-:-:Processed:12");
+	query1(db, "SELECT report_message FROM cases WHERE id = 3", got,
+	    sizeof(got));
+	CHECK_STREQ(got, "10");
+	query1(db, "SELECT count(*) FROM pragma_foreign_key_check", got,
+	    sizeof(got));
+	CHECK_STREQ(got, "0");
+	query1(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+	    "sqlite_master WHERE tbl_name = 'message' AND type = 'index' AND "
+	    "name NOT LIKE 'sqlite_%' ORDER BY name)", got, sizeof(got));
+	CHECK_STREQ(got, "message_case message_content_hash message_form_hash "
+	    "message_kind message_msgid_hash");
+	query1(db, "SELECT sql FROM sqlite_master WHERE name = 'cases'", got,
+	    sizeof(got));
+	CHECK_STRSTR(got, "REFERENCES message(id)");
+	check_open(s, 10, "the old report");
+	/* Known in its own mailbox; the same UID elsewhere is new. */
+	CHECK_INTEQ(add_in(s, "Reports", 5, 11, NULL, "the old report", &id,
+	    &dup), 0);
+	CHECK_INTEQ(id, 10);
+	CHECK_INTEQ(dup, 10);
+	CHECK_INTEQ(add_in(s, "Alias", 5, 11, NULL, "a new report", &id,
+	    &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK(id > 11);
+	check_raw(s, id, "a new report");
+	store_close(s);
+	free(db);
+}
+
+/*
+ * With several mailboxes a row takes the only one with its UIDVALIDITY;
+ * where several share it the row's folder is unknown: '', matched by no
+ * mailbox, so a new message there is never taken for it.
+ */
+static void
+test_migrate_v7_shared(const struct crypto_key *key)
+{
+	struct store	*s;
+	sqlite3		*h;
+	char		*db, got[2048];
+	int64_t		 id, dup;
+
+	db = tmppath("v7b.db");
+	h = make_v7(db);
+	CHECK_INTEQ(sqlite3_exec(h,
+	    "INSERT INTO mailbox VALUES ('INBOX', 5, 3);"
+	    "INSERT INTO mailbox VALUES ('Reports', 5, 9);"
+	    "INSERT INTO mailbox VALUES ('Old', 9, 4);", NULL, NULL, NULL),
+	    SQLITE_OK);
+	v7_message(h, key, 1, 5, 2, "shared uidvalidity", 0);
+	v7_message(h, key, 2, 9, 4, "only in Old", 0);
+	sqlite3_close(h);
+	s = open_ok(db, key);
+	query1(db, "SELECT group_concat(id || '=' || mailbox, ' ') FROM "
+	    "message ORDER BY id", got, sizeof(got));
+	CHECK_STREQ(got, "1= 2=Old");
+	check_open(s, 1, "shared uidvalidity");
+	check_open(s, 2, "only in Old");
+	CHECK_INTEQ(add_in(s, "INBOX", 5, 2, NULL, "new in INBOX", &id, &dup),
+	    0);
+	CHECK_INTEQ(dup, 0);
+	CHECK(id > 2);
+	/* A copy of the unplaced row is still caught by its content. */
+	CHECK_INTEQ(add_in(s, "Reports", 5, 2, NULL, "shared uidvalidity",
+	    &id, &dup), 0);
+	CHECK(dup == 0 || dup == 1);
+	store_close(s);
+	free(db);
+}
+
+/* A message table with a column schema 7 lacks is not rebuilt. */
+static void
+test_migrate_v7_guard(const struct crypto_key *key)
+{
+	struct store	*s;
+	sqlite3		*h;
+	char		*db, *err = NULL, got[64];
+
+	db = tmppath("v7c.db");
+	h = make_v7(db);
+	CHECK_INTEQ(sqlite3_exec(h, "ALTER TABLE message ADD COLUMN extra "
+	    "TEXT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	s = store_open(db, key, &err);
+	CHECK(s == NULL);
+	CHECK_STRSTR(err, "message_has_the_19_columns_of_schema_7");
+	store_close(s);
+	free(err);
+	query1(db, "PRAGMA user_version", got, sizeof(got));
+	CHECK_STREQ(got, "7");
+	free(db);
+}
+
 static void
 check_pending(struct store *s, uint32_t uidvalidity, const uint32_t *want,
     size_t nwant)
@@ -406,7 +713,8 @@ check_pending(struct store *s, uint32_t uidvalidity, const uint32_t *want,
 	uint32_t	*uids;
 	size_t		 n;
 
-	CHECK_INTEQ(store_message_pending(s, uidvalidity, &uids, &n), 0);
+	CHECK_INTEQ(store_message_pending(s, "INBOX", uidvalidity, &uids, &n),
+	    0);
 	CHECK_INTEQ(n, nwant);
 	CHECK(n != nwant || n == 0 ||
 	    memcmp(uids, want, n * sizeof(*uids)) == 0);
@@ -427,8 +735,9 @@ test_states(struct store *s)
 	check_pending(s, 1, all1, 5);
 	check_pending(s, 2, all2, 4);
 	check_pending(s, 3, NULL, 0);
-	CHECK_INTEQ(store_message_set_processed(s, 1, done1, 4), 0);
-	CHECK_INTEQ(store_message_set_processed(s, 1, NULL, 0), 0);
+	CHECK_INTEQ(store_message_set_processed(s, "INBOX", 1, done1, 4), 0);
+	CHECK_INTEQ(store_message_set_processed(s, "INBOX", 1, NULL,
+	    0), 0);
 	check_pending(s, 1, left1, 2);
 	check_pending(s, 2, all2, 4);
 
@@ -645,7 +954,12 @@ main(void)
 	test_dedupe_form();
 	test_copies(s);
 	test_old_rows(s, db);
+	test_wal(s, db);
+	test_mailboxes(s);
 	store_close(s);
+	test_migrate_v7(key);
+	test_migrate_v7_shared(key);
+	test_migrate_v7_guard(key);
 
 	test_refused(key);
 	crypto_key_free(key);
