@@ -44,20 +44,10 @@ struct cases {
 
 static const char	*cases_reporter_of(const struct mime_msg *);
 
-static const char *const case_statuses[] = {
-	[CASE_NEW] = "new",
-	[CASE_INVESTIGATING] = "investigating",
-	[CASE_WAITING] = "waiting",
-	[CASE_RESOLVED] = "resolved",
-	[CASE_CLOSED] = "closed",
-};
-
 const char *
 cases_strstatus(enum case_status st)
 {
-	if ((size_t)st >= sizeof(case_statuses) / sizeof(case_statuses[0]))
-		return "unknown";
-	return case_statuses[st];
+	return casestatus_name(st);
 }
 
 struct cases *

@@ -164,6 +164,7 @@ struct store_case {
 	char		 repeat_risk[16]; /* yes, no, maybe, unknown */
 	time_t		 followup_at;	/* last follow-up; 0: none yet */
 	int		 backups_asked;
+	time_t		 purged;	/* content purged at; 0: never */
 };
 
 struct store_case_new {

@@ -73,7 +73,7 @@ enum store_case_stmt {
 #define SC_CASE_COLUMNS							\
 	"id, code_name, status, received, urgent, repeat_sender, "	\
 	"report_message, ack_outbox, ack_note, ack_sent, triage, "	\
-	"safety, repeat_risk, followup_at, backups_asked"
+	"safety, repeat_risk, followup_at, backups_asked, purged"
 #define SC_OUT_COLUMNS							\
 	"id, case_id, kind, state, attempts, created, next_attempt, "	\
 	"sent_at, last_code, last_error, member"
@@ -371,6 +371,7 @@ sc_case_row(struct store *s, sqlite3_stmt *st, struct store_case *c)
 	sc_copy_text(st, 12, c->repeat_risk, sizeof(c->repeat_risk));
 	c->followup_at = (time_t)sqlite3_column_int64(st, 13);
 	c->backups_asked = sqlite3_column_int(st, 14);
+	c->purged = (time_t)sqlite3_column_int64(st, 15);
 	store_done(st);
 	return 1;
 }
