@@ -1494,6 +1494,20 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 }
 
 int
+committee_member_on_case(struct committee *c, const struct mime_msg *msg,
+    const struct store_case *sc, const struct member *m)
+{
+	char	state[24];
+
+	if (!committee_trusted(c, msg, m))
+		return 0;
+	if (committee_state(c, sc->id, m, state, sizeof(state)) == -1)
+		return -1;
+	return strcmp(state, ST_PARTICIPANT) == 0 ||
+	    strcmp(state, ST_CHECKED) == 0;
+}
+
+int
 committee_reporter_mail(struct committee *c, int64_t msg_id,
     const struct mime_msg *msg, const struct store_case *sc)
 {
