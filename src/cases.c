@@ -25,6 +25,7 @@
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
+#include "purged.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -44,20 +45,10 @@ struct cases {
 
 static const char	*cases_reporter_of(const struct mime_msg *);
 
-static const char *const case_statuses[] = {
-	[CASE_NEW] = "new",
-	[CASE_INVESTIGATING] = "investigating",
-	[CASE_WAITING] = "waiting",
-	[CASE_RESOLVED] = "resolved",
-	[CASE_CLOSED] = "closed",
-};
-
 const char *
 cases_strstatus(enum case_status st)
 {
-	if ((size_t)st >= sizeof(case_statuses) / sizeof(case_statuses[0]))
-		return "unknown";
-	return case_statuses[st];
+	return casestatus_name(st);
 }
 
 struct cases *
@@ -504,6 +495,38 @@ cases_record(struct cases *c, int64_t id, const char *kind, int64_t case_id,
 	return store_message_set_kind(c->store, id, kind, case_id);
 }
 
+/*
+ * Mail for a case whose content was purged: recorded and emptied; a
+ * member on the case or the person who wrote to the reporter's side is
+ * told the case is gone, automatic mail nobody.
+ */
+static int
+cases_purged(struct cases *c, int64_t id, const struct mime_msg *msg,
+    enum classify_kind kind, const struct cases_target *t,
+    const struct store_case *sc)
+{
+	struct purged_mail	pm;
+	int			rc;
+
+	memset(&pm, 0, sizeof(pm));
+	pm.msg_id = id;
+	pm.msg = msg;
+	pm.sc = sc;
+	if (kind != CLASSIFY_PERSON)
+		pm.kind = classify_strkind(kind);
+	else if (t->kind == ADDRESS_MEMBER) {
+		if ((rc = committee_member_on_case(c->committee, msg, sc,
+		    t->member)) == -1)
+			return -1;
+		pm.kind = rc == 1 ? "member" : "refused";
+		pm.rcpt = rc == 1 ? msg->from_addr : NULL;
+	} else {
+		pm.kind = "reply";
+		pm.rcpt = cases_reporter_of(msg);
+	}
+	return purged_mail(c->conf, c->store, &pm);
+}
+
 static int
 cases_dispatch(struct cases *c, int64_t id, time_t received,
     const struct mime_msg *msg)
@@ -517,6 +540,8 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 	kind = classify_message(msg, c->conf->alias);
 	if ((rc = cases_find(c, msg, &t, &sc)) == -1)
 		return -1;
+	if (rc == 1 && casestatus_of(&sc) == CASE_PURGED)
+		return cases_purged(c, id, msg, kind, &t, &sc);
 	if (kind != CLASSIFY_PERSON)
 		return cases_record(c, id, classify_strkind(kind),
 		    rc == 1 ? sc.id : 0, classify_strkind(kind));

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "casestatus.h"
+
 struct config;
 struct crypto_key;
 struct store;
@@ -50,14 +52,7 @@ void	cases_reporter_address(const struct cases *, const char *code_name,
 int	cases_parse_address(const struct cases *, const char *addr,
 	    char *code, size_t size);
 
-/* Case lifecycle states, as stored and shown. */
-enum case_status {
-	CASE_NEW = 0,
-	CASE_INVESTIGATING,
-	CASE_WAITING,
-	CASE_RESOLVED,
-	CASE_CLOSED
-};
+/* Case lifecycle states (casestatus.h), by name. */
 const char *cases_strstatus(enum case_status);
 
 #endif

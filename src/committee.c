@@ -21,6 +21,7 @@
 
 #include "address.h"
 #include "buf.h"
+#include "casestatus.h"
 #include "classify.h"
 #include "clock.h"
 #include "codename.h"
@@ -547,9 +548,10 @@ committee_resync_cb(const struct store_case *sc, void *arg)
 {
 	struct committee	*c = arg;
 	struct case_report	 cr;
+	enum case_status	 st;
 	int			 rv;
 
-	if (strcmp(sc->status, "closed") == 0)
+	if ((st = casestatus_of(sc)) == CASE_CLOSED || st == CASE_PURGED)
 		return 0;
 	if (committee_case_report(c, sc, &cr) == -1)
 		return -1;
@@ -723,8 +725,15 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	char			*text, *subject;
 	int			 rv;
 
-	if (store_message_raw(c->store, sc->report_message, &raw, &len,
-	    &info) != 0)
+	/* A purged case has no report to send: a state, not an error. */
+	if (casestatus_of(sc) == CASE_PURGED ||
+	    (rv = store_message_raw(c->store, sc->report_message, &raw, &len,
+	    &info)) == 1) {
+		log_info("committee: case %s: its content was purged; no "
+		    "report to send", sc->code_name);
+		return 0;
+	}
+	if (rv == -1)
 		return -1;
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
@@ -1485,6 +1494,20 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 }
 
 int
+committee_member_on_case(struct committee *c, const struct mime_msg *msg,
+    const struct store_case *sc, const struct member *m)
+{
+	char	state[24];
+
+	if (!committee_trusted(c, msg, m))
+		return 0;
+	if (committee_state(c, sc->id, m, state, sizeof(state)) == -1)
+		return -1;
+	return strcmp(state, ST_PARTICIPANT) == 0 ||
+	    strcmp(state, ST_CHECKED) == 0;
+}
+
+int
 committee_reporter_mail(struct committee *c, int64_t msg_id,
     const struct mime_msg *msg, const struct store_case *sc)
 {
@@ -1528,8 +1551,7 @@ committee_onboard_cb(const struct store_case *sc0, void *arg)
 	char			 state[24];
 	int			 rv;
 
-	if (strcmp(sc.status, "closed") == 0 ||
-	    strcmp(sc.status, "resolved") == 0 ||
+	if (casestatus_settled(&sc) ||
 	    committee_state(ob->c, sc.id, ob->m, state, sizeof(state)) == -1 ||
 	    state[0] != '\0' || !committee_eligible(ob->m, sc.triage, 1))
 		return 0;

@@ -90,5 +90,13 @@ int	committee_state_of(struct committee *, int64_t case_id,
 	    const struct member *, char *buf, size_t size);
 const struct member *committee_member_by_key(const struct committee *,
 	    const char *key);
+/*
+ * Whether mail to member m's address of case sc would be the member's to
+ * give commands with: it is from the member (and passes the server's
+ * checks) and the member was asked or is a participant.  1, 0, or -1 on
+ * a database error.  Changes nothing.
+ */
+int	committee_member_on_case(struct committee *, const struct mime_msg *,
+	    const struct store_case *, const struct member *);
 
 #endif

@@ -597,7 +597,7 @@ static void
 check_templates(struct ctl *ctl, int *fails)
 {
 	static const char *const names[] = { "ack", "ack-summary",
-	    "conflict-check", "conflict-check-triage" };
+	    "conflict-check", "conflict-check-triage", "case-purged" };
 	struct template_var	 vars[8];
 	const char		*names_v[] = { "committee", "code_name",
 	    "followup_days", "missing_fields", "alias", "reported",

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "casestatus.h"
 #include "clock.h"
 #include "committee.h"
 #include "compose.h"
@@ -73,8 +74,7 @@ schedule_set_config(struct schedule *s, const struct config *conf)
 int
 schedule_case_closed(const struct store_case *sc)
 {
-	return strcmp(sc->status, "closed") == 0 ||
-	    strcmp(sc->status, "resolved") == 0;
+	return casestatus_settled(sc);
 }
 
 static time_t
@@ -408,9 +408,10 @@ digest_case_cb(const struct store_case *sc, void *arg)
 {
 	struct digest	*dg = arg;
 	char		 state[24], received[32], due[32];
+	enum case_status st;
 	int		 shut;
 
-	if (strcmp(sc->status, "closed") == 0)
+	if ((st = casestatus_of(sc)) == CASE_CLOSED || st == CASE_PURGED)
 		return 0;
 	if (committee_state_of(dg->s->committee, sc->id, dg->m, state,
 	    sizeof(state)) == -1)

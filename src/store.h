@@ -203,6 +203,7 @@ struct store_case {
 	char		 repeat_risk[16]; /* yes, no, maybe, unknown */
 	time_t		 followup_at;	/* last follow-up; 0: none yet */
 	int		 backups_asked;
+	time_t		 purged;	/* content purged at; 0: never */
 };
 
 struct store_case_new {
@@ -366,6 +367,9 @@ int	store_outbox_add(struct store *, const struct store_outbox_new *,
 /* 1 if a row of this kind to rcpt was created at or after since. */
 int	store_outbox_sent_to_since(struct store *, const char *kind,
 	    const char *rcpt, time_t since);
+/* The same, among the rows of one case only: 1, 0, -1. */
+int	store_outbox_case_sent_since(struct store *, const char *kind,
+	    int64_t case_id, const char *rcpt, time_t since);
 /* A queued row that is due: what outbox.c needs to order the pass. */
 struct store_outbox_due {
 	int64_t		 id;
@@ -399,7 +403,9 @@ int	store_outbox_case_by_msgid(struct store *, const char *message_id,
 	    int64_t *case_id);
 /*
  * The case of a stored (incoming) message with this Message-ID whose
- * reporter is sender (compared by keyed hash): 1, 0 none, -1.
+ * reporter is sender (compared by keyed hash), or whose content was
+ * purged (it keeps no reporter to compare with; mail to it is only
+ * answered that it is gone): 1, 0 none, -1.
  */
 int	store_message_case_by_msgid(struct store *, const char *message_id,
 	    const char *sender, int64_t *case_id);

@@ -67,13 +67,14 @@ enum store_case_stmt {
 	SC_DL_DONE,
 	SC_DL_NEXT,
 	SC_MSG_CASE_BY_MSGID,
+	SC_OUT_CASE_SINCE,
 	SC_MAX
 };
 
 #define SC_CASE_COLUMNS							\
 	"id, code_name, status, received, urgent, repeat_sender, "	\
 	"report_message, ack_outbox, ack_note, ack_sent, triage, "	\
-	"safety, repeat_risk, followup_at, backups_asked"
+	"safety, repeat_risk, followup_at, backups_asked, purged"
 #define SC_OUT_COLUMNS							\
 	"id, case_id, kind, state, attempts, created, next_attempt, "	\
 	"sent_at, last_code, last_error, member"
@@ -185,8 +186,11 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_DL_NEXT] = "SELECT min(due) FROM deadline WHERE done = 0",
 	[SC_MSG_CASE_BY_MSGID] =
 	    "SELECT m.case_id FROM message m JOIN cases c ON c.id = m.case_id "
-	    "WHERE m.msgid_hash = ?1 AND c.reporter_hash = ?2 "
-	    "ORDER BY m.id LIMIT 1",
+	    "WHERE m.msgid_hash = ?1 AND (c.reporter_hash = ?2 OR "
+	    "c.purged IS NOT NULL) ORDER BY m.id LIMIT 1",
+	[SC_OUT_CASE_SINCE] =
+	    "SELECT id FROM outbox WHERE kind = ?1 AND rcpt_hash = ?2 AND "
+	    "created >= ?3 AND case_id = ?4 LIMIT 1",
 };
 
 _Static_assert(SC_MAX <= STORE_XSTMT_MAX, "room for the statements");
@@ -371,6 +375,7 @@ sc_case_row(struct store *s, sqlite3_stmt *st, struct store_case *c)
 	sc_copy_text(st, 12, c->repeat_risk, sizeof(c->repeat_risk));
 	c->followup_at = (time_t)sqlite3_column_int64(st, 13);
 	c->backups_asked = sqlite3_column_int(st, 14);
+	c->purged = (time_t)sqlite3_column_int64(st, 15);
 	store_done(st);
 	return 1;
 }
@@ -644,6 +649,24 @@ store_outbox_sent_to_since(struct store *s, const char *kind,
 	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)since);
 	return store_lookup_id(s, st, &id, "outbox recipient");
+}
+
+int
+store_outbox_case_sent_since(struct store *s, const char *kind,
+    int64_t case_id, const char *rcpt, time_t since)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[CRYPTO_HASHBYTES];
+	int64_t		 id;
+
+	if ((st = sc_stmt(s, SC_OUT_CASE_SINCE)) == NULL)
+		return -1;
+	sc_addr_hash(s, rcpt, h);
+	sc_bind_text(st, 1, kind);
+	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)since);
+	sqlite3_bind_int64(st, 4, case_id);
+	return store_lookup_id(s, st, &id, "outbox recipient of a case");
 }
 
 int

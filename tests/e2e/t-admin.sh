@@ -330,22 +330,29 @@ cd_expect_eq "second purge" "$(cat "$TB/purge2.out")" \
 tb_pass "a second purge removes nothing"
 
 # Mail still reaches a purged case: the reporter writes again and Alice
-# names someone (which reads the report, gone).  The pass handles both.
+# names someone (which would read the report, gone).  The pass handles
+# both: each is recorded without its content and answered that the case
+# is closed and deleted; nothing is relayed or carried out (t-purged.sh
+# has the rest).
 ra_addr=$(cd_hdr "$(cd_grep reporter1 "Subject: [CoC $A]" | head -1)" Reply-To |
     grep -Eo "conduct\+$A-[0-9a-f]{12}@$D") || tb_fail "no reporter address for $A"
 cd_msend reporter1@$D "$ra_addr" "Re: [CoC $A]" "one more thing (teal-otter)"
 cd_msend alice@$D "$(cd_maddr alice "$A")" "[CoC $A] who" "#reported Someone Else"
 pass 2 $((81 * DAY))
 cd_expect_eq "messages left unhandled" "$(q "SELECT count(*) FROM message WHERE kind IS NULL")" 0
-cd_wait_grep alice 1 "teal-otter" >/dev/null
-cd_wait_grep bob 1 "Someone Else" >/dev/null
-# The new mail is content again: a purge past it takes it away.
+cd_wait_grep reporter1 1 "Subject: [CoC $A] Case closed" >/dev/null
+cd_wait_grep alice 1 "Subject: [CoC $A] Case closed" >/dev/null
+cd_wait_queue
+cd_exactly alice 0 "teal-otter"
+cd_exactly bob 0 "Someone Else"
+cd_expect_eq "A's new messages with content" "$(q "SELECT count(*) FROM message WHERE case_id = $aid AND raw IS NOT NULL")" 0
+# The answers are content again: a purge past them takes them away.
 cd_ctl purge --closed-before "$tomorrow" | head -1 | grep -q "^purged 0 case(s)" ||
     tb_fail "the new mail on $A (after the date) was purged"
-# Past C's closing too: A's two new messages and C's three go.
+# Past C's closing too: A's two answers and C's three messages go.
 later=$(date -u -d "@$((ra + 82 * DAY))" +%Y-%m-%d)
 cd_ctl purge --closed-before "$later" >"$TB/purge3.out"
-head -1 "$TB/purge3.out" | grep -q -E "^purged 2 case\(s\): 5 messages, [1-9][0-9]* outgoing mails, 0 proposals$" ||
+head -1 "$TB/purge3.out" | grep -q -E "^purged 2 case\(s\): 3 messages, [1-9][0-9]* outgoing mails, 0 proposals$" ||
     tb_fail "purge of the new mail on $A and of $C: $(cat "$TB/purge3.out")"
 cd_expect_eq "purged then" "$(tail -n +2 "$TB/purge3.out" | tr -d '\t' | tr '\n' ' ')" "$A $C "
 cd_expect_eq "content left on A and C" "$(q "SELECT count(*) FROM message AS m JOIN cases AS c
