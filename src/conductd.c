@@ -26,6 +26,7 @@
 #include "config.h"
 #include "crash.h"
 #include "crypto.h"
+#include "held.h"
 #include "intake.h"
 #include "log.h"
 #include "notify.h"
@@ -240,6 +241,8 @@ wait_time(struct daemon *d, int limit)
 	if ((due = outbox_next_due(d->store)) >= 0 && due < limit)
 		limit = due < 1 ? 1 : (int)due;
 	if ((due = schedule_next_due(d->schedule)) >= 0 && due < limit)
+		limit = due < 1 ? 1 : (int)due;
+	if ((due = held_next_due(d->store)) >= 0 && due < limit)
 		limit = due < 1 ? 1 : (int)due;
 	return limit;
 }

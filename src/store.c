@@ -189,6 +189,35 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE message ADD COLUMN moved_folder TEXT;"
 	"ALTER TABLE message ADD COLUMN moved_uidvalidity INTEGER;"
 	"ALTER TABLE message ADD COLUMN moved_uid INTEGER;",
+
+	/*
+	 * 8: quarantine (store_held.c).  A message or deadline that failed
+	 * counts its tries and waits until held_next_try; once held it has
+	 * a reason (never content) and the time it was set aside.  A held
+	 * outbox row is in state 'held' with the reason in last_error.
+	 * held_alarmed: the leads were told (one alarm per hold).
+	 */
+	"ALTER TABLE message ADD COLUMN held_reason TEXT;"
+	"ALTER TABLE message ADD COLUMN held_at INTEGER;"
+	"ALTER TABLE message ADD COLUMN held_tries INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE message ADD COLUMN held_next_try INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE message ADD COLUMN held_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE deadline ADD COLUMN held_reason TEXT;"
+	"ALTER TABLE deadline ADD COLUMN held_at INTEGER;"
+	"ALTER TABLE deadline ADD COLUMN held_tries INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE deadline ADD COLUMN held_next_try INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE deadline ADD COLUMN held_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN held_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN held_tries INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN held_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -266,15 +295,56 @@ store_cached(struct store *s, sqlite3_stmt **slot, const char *sql)
 	if (*slot == NULL && sqlite3_prepare_v3(s->db, sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
 		store_error(s, "prepare");
+		s->failing = 1;	/* a statement that cannot run: no item's */
 		*slot = NULL;
 	}
 	return *slot;
 }
 
+/*
+ * The result codes that are the database's own failure, not one row's:
+ * the file is locked, unreadable, full or damaged, or memory ran out.
+ */
+static int
+store_code_failing(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+	case SQLITE_READONLY:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_PROTOCOL:
+	case SQLITE_PERM:
+	case SQLITE_NOLFS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void
 store_error(struct store *s, const char *what)
 {
+	if (store_code_failing(sqlite3_extended_errcode(s->db)))
+		s->failing = 1;
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+void
+store_error_reset(struct store *s)
+{
+	s->failing = 0;
+}
+
+int
+store_failing(const struct store *s)
+{
+	return s->failing;
 }
 
 /* Returns the cached statement, prepared on first use, or NULL. */

@@ -14,6 +14,7 @@ struct store {
 	const struct crypto_key	*key;
 	sqlite3_stmt		*stmt[16];
 	sqlite3_stmt		*xstmt[STORE_XSTMT_MAX];
+	int			 failing;	/* store_failing() */
 };
 
 void	 store_error(struct store *, const char *what);
