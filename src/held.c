@@ -126,15 +126,15 @@ held_text(const struct store_held_item *it, const char *code)
 		snprintf(what, sizeof(what), "%s %" PRId64 " (%s)",
 		    it->kind == STORE_HELD_OUTBOX ? "Outgoing mail" :
 		    "Deadline", it->id, it->what);
-	xasprintf(&text, "%s%s%s is held: conductd set it aside after %d "
-	    "failed tr%s%s%s%s.\nThe items behind it go on.\n\n`conductctl "
-	    "held` lists what is held and why; once the cause is\nfixed, "
-	    "`conductctl retry %s:%" PRId64 "` tries it again.\n", what,
+	xasprintf(&text, "%s%s%s is held.\nconductd set it aside after %d "
+	    "failed tr%s.\n%s%s%sThe items behind it go on.\n\nTo see what "
+	    "is held and why:\n  conductctl held\nOnce the cause is fixed, to "
+	    "try it again:\n  conductctl retry %s:%" PRId64 "\n", what,
 	    code != NULL ? " of case " : "", code != NULL ? code : "",
 	    it->tries, it->tries == 1 ? "y" : "ies",
-	    it->kind != STORE_HELD_OUTBOX ? " (" : "",
+	    it->kind != STORE_HELD_OUTBOX ? "Reason: " : "",
 	    it->kind != STORE_HELD_OUTBOX ? it->reason : "",
-	    it->kind != STORE_HELD_OUTBOX ? ")" : "", kind, it->id);
+	    it->kind != STORE_HELD_OUTBOX ? "\n" : "", kind, it->id);
 	return text;
 }
 
