@@ -3,7 +3,8 @@
  * database, and runs one loop: an intake pass, then waiting for new mail
  * (IMAP IDLE or polling), reconnecting with backoff after any failure.
  * After each intake pass the new messages become cases and the outbox is
- * drained; the outbox also wakes the loop when a retry falls due.
+ * drained, and the leads are told of items newly held (held.h); the
+ * outbox and retries of failed items also wake the loop when due.
  * SIGTERM and SIGINT finish the current step and exit; SIGHUP re-reads
  * the configuration.  --once does a single pass (fetch, cases, outbox)
  * and exits (tests, cron).  Under systemd (Type=notify) it reports ready
@@ -154,6 +155,7 @@ struct daemon {
 	struct intake	*intake;
 	struct cases	*cases;
 	struct schedule	*schedule;
+	struct held	*held;
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 };
 
@@ -224,6 +226,7 @@ do_reload(struct daemon *d)
 	intake_set_config(d->intake, fresh);
 	cases_set_config(d->cases, fresh);
 	schedule_set_config(d->schedule, fresh);
+	held_set_config(d->held, fresh);
 	config_free(d->conf);
 	d->conf = fresh;
 	log_info("conductd: configuration reloaded");
@@ -286,14 +289,22 @@ report_pass(struct daemon *d, int rc, int backoff)
 	notify_status("running");
 }
 
-/* After intake: cases, deadlines, then the outbox.  -1: the database. */
+/*
+ * After intake: cases, deadlines, the outbox, then one alarm for each
+ * item held so far and not alarmed yet (sent in this same pass).  -1:
+ * the database.
+ */
 static int
 process(struct daemon *d)
 {
+	int	n;
+
 	if (cases_run(d->cases) == -1 || schedule_run(d->schedule) == -1)
 		return -1;
 	crash_point("after-schedule");
-	return drain_outbox(d);
+	if (drain_outbox(d) == -1 || (n = held_alarm(d->held)) == -1)
+		return -1;
+	return n > 0 ? drain_outbox(d) : 0;
 }
 
 static int
@@ -410,8 +421,10 @@ main(int argc, char *argv[])
 	d.intake = intake_new(conf, store);
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
+	d.held = held_new(conf, store, key);
 	d.ready = 0;
 	status = run(&d, once);
+	held_free(d.held);
 	schedule_free(d.schedule);
 	cases_free(d.cases);
 	intake_free(d.intake);
