@@ -217,7 +217,11 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN held_tries INTEGER NOT NULL "
 	"    DEFAULT 0;"
 	"ALTER TABLE outbox ADD COLUMN held_alarmed INTEGER NOT NULL "
-	"    DEFAULT 0;",
+	"    DEFAULT 0;"
+	"CREATE INDEX message_held ON message(held_alarmed) "
+	"    WHERE held_reason IS NOT NULL;"
+	"CREATE INDEX deadline_held ON deadline(held_alarmed) "
+	"    WHERE held_reason IS NOT NULL;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -28,6 +28,7 @@
 #include "noreply.h"
 #include "report.h"
 #include "store.h"
+#include "store_priv.h"	/* the connection, to make the database fail */
 
 static char		 dir[] = "/tmp/test-cases.XXXXXX";
 static struct store	*st;
@@ -514,6 +515,39 @@ test_quarantine(struct cases *c)
 	unsetenv("CONDUCTD_CLOCK");
 }
 
+/*
+ * A failing database (here full) is not the message's fault: the pass
+ * ends, and the message is neither counted as a try nor held.
+ */
+static void
+test_db_failing(struct cases *c)
+{
+	char	raw[40000];
+	int64_t	id;
+	int	tries = -1, base = ncases(), len, i;
+
+	/* Long: its case's sealed data needs pages the file does not have. */
+	len = snprintf(raw, sizeof(raw), "From: ed@example.test\r\nTo: "
+	    "conduct@example.test\r\nSubject: fifth\r\n\r\nA fifth thing");
+	for (i = 0; i < 900; i++)
+		len += snprintf(raw + len, sizeof(raw) - len, ", and %d", i);
+	snprintf(raw + len, sizeof(raw) - len, ".\r\n");
+	add_message(raw);
+	id = last_message();
+	CHECK(sqlite3_exec(st->db, "PRAGMA max_page_count = 1", NULL, NULL,
+	    NULL) == SQLITE_OK);
+	CHECK_INTEQ(cases_run(c), -1);
+	CHECK(store_failing(st));
+	CHECK(sqlite3_exec(st->db, "PRAGMA max_page_count = 1073741823", NULL,
+	    NULL, NULL) == SQLITE_OK);
+	CHECK_INTEQ(ncases(), base);
+	CHECK_INTEQ(store_held_tries(st, STORE_HELD_MESSAGE, id, &tries), 1);
+	CHECK_INTEQ(tries, 0);
+	(void)held_first(1);		/* only the damaged one of before */
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), base + 1);
+}
+
 int
 main(void)
 {
@@ -552,6 +586,7 @@ main(void)
 	test_run(c);
 	test_flood(c, &conf);
 	test_quarantine(c);
+	test_db_failing(c);
 
 	cases_free(c);
 	store_close(st);
