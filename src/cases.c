@@ -3,7 +3,9 @@
  * in its own transaction: classified, joined to a case or made into a
  * new one, and, for a new report, acknowledged through an outbox row
  * written in that same transaction.  A crash between two messages leaves
- * the next one unhandled, never half-handled.
+ * the next one unhandled, never half-handled.  A message that cannot be
+ * handled (its sealed bytes do not open, a step fails) is retried with
+ * backoff and then held (held.c); it never stops the ones behind it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include "config.h"
 #include "crash.h"
 #include "crypto.h"
+#include "held.h"
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
@@ -41,6 +44,8 @@ struct cases {
 	const struct crypto_key	*key;
 	struct committee	*committee;
 	int			 resync;	/* members to recuse again */
+	const char		*step;		/* of the message being handled */
+	int			 hopeless;	/* its sealed bytes do not open */
 };
 
 static const char	*cases_reporter_of(const struct mime_msg *);
@@ -537,9 +542,11 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 	const char		*how = "member";
 	int			 rc;
 
+	c->step = "finding its case";
 	kind = classify_message(msg, c->conf->alias);
 	if ((rc = cases_find(c, msg, &t, &sc)) == -1)
 		return -1;
+	c->step = "recording it";
 	if (rc == 1 && casestatus_of(&sc) == CASE_PURGED)
 		return cases_purged(c, id, msg, kind, &t, &sc);
 	if (kind != CLASSIFY_PERSON)
@@ -549,6 +556,7 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 		return cases_record(c, id, "refused", 0,
 		    "is addressed to a case address with a bad token");
 	if (rc == 1 && t.kind == ADDRESS_MEMBER) {
+		c->step = "a member's mail";
 		if (committee_member_mail(c->committee, id, msg, &sc, t.member,
 		    &how) == -1)
 			return -1;
@@ -561,12 +569,14 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 	if (rc == 1) {
 		log_info("cases: message %lld joins case %s", (long long)id,
 		    sc.code_name);
+		c->step = "the reporter's mail";
 		if (committee_reporter_mail(c->committee, id, msg, &sc) == -1)
 			return -1;
 		return store_message_set_kind(c->store, id, "reply", sc.id);
 	}
 	if (noreply_empty(msg))
 		return cases_record(c, id, "empty", 0, "is empty");
+	c->step = "a new case";
 	return cases_open(c, id, received, msg);
 }
 
@@ -579,9 +589,13 @@ cases_handle(struct cases *c, int64_t id)
 	size_t			 len;
 	int			 rv, rc;
 
-	if ((rc = store_message_raw(c->store, id, &raw, &len, &info)) != 0)
+	c->step = "reading it";
+	if ((rc = store_message_raw(c->store, id, &raw, &len, &info)) != 0) {
+		/* The database may be failing; if not, the bytes are bad. */
+		c->hopeless = rc == -1;
 		return rc == 1 ? store_message_set_kind(c->store, id, "empty",
 		    0) : -1;
+	}
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
@@ -675,12 +689,47 @@ cases_summaries(struct cases *c)
 	return rv;
 }
 
+/*
+ * Handles message id in its own transaction: 1 handled, 0 when it
+ * failed and waits for its next try or is held (held.c), -1 when the
+ * database fails (the pass ends; the message is not the culprit).
+ */
+static int
+cases_try(struct cases *c, int64_t id)
+{
+	char	reason[96];
+
+	store_error_reset(c->store);
+	c->step = "starting";
+	c->hopeless = 0;
+	if (store_begin(c->store) == -1)
+		return -1;
+	if (cases_handle(c, id) == 0 && store_commit(c->store) == 0) {
+		crash_point("after-decide");
+		return 1;
+	}
+	store_rollback(c->store);
+	if (store_failing(c->store)) {
+		log_warnx("cases: message %lld: the database fails; the pass "
+		    "ends", (long long)id);
+		return -1;
+	}
+	if (c->hopeless)
+		snprintf(reason, sizeof(reason), "sealed message does not "
+		    "open");
+	else
+		snprintf(reason, sizeof(reason), "handling failed: %s",
+		    c->step);
+	return held_fail(c->store, STORE_HELD_MESSAGE, id, reason,
+	    c->hopeless) == -1 ? -1 : 0;
+}
+
 int
 cases_run(struct cases *c)
 {
 	int64_t	*ids = NULL;
 	size_t	 n = 0, i;
-	int	 done = 0;
+	int	 done = 0, rc;
 
 	/* A new configuration may name members the open cases rule out. */
 	if (c->resync) {
@@ -693,27 +742,19 @@ cases_run(struct cases *c)
 		}
 		c->resync = 0;
 	}
-	if (store_message_unhandled(c->store, &ids, &n) == -1)
+	if (store_message_unhandled(c->store, clock_now(), &ids, &n) == -1)
 		return -1;
+	/* A message that fails waits or is held; those behind it go on. */
 	for (i = 0; i < n; i++) {
-		if (store_begin(c->store) == -1)
-			goto fail;
-		if (cases_handle(c, ids[i]) == -1 ||
-		    store_commit(c->store) == -1) {
-			store_rollback(c->store);
-			goto fail;
+		if ((rc = cases_try(c, ids[i])) == -1) {
+			free(ids);
+			return -1;
 		}
-		crash_point("after-decide");
-		done++;
+		done += rc;
 	}
 	free(ids);
 	if (store_message_settle_copies(c->store) == -1 ||
 	    cases_summaries(c) == -1)
 		return -1;
 	return done;
- fail:
-	log_warnx("cases: message %lld could not be handled; will retry",
-	    (long long)ids[i]);
-	free(ids);
-	return -1;
 }

@@ -32,8 +32,10 @@ void	cases_free(struct cases *);
 void	cases_set_config(struct cases *, const struct config *);
 
 /*
- * Handles every stored message not handled yet, each in its own
- * transaction.  Returns the number handled, or -1 on a database error
+ * Handles every stored message not handled yet (and not held or waiting
+ * for its next try), each in its own transaction.  A message that fails
+ * is tried again later and then held (held.h); the messages behind it go
+ * on.  Returns the number handled, or -1 when the database fails
  * (logged; what was committed stays).
  */
 int	cases_run(struct cases *);

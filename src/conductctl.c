@@ -59,11 +59,13 @@ struct verb {
 static int	verb_cases(struct ctl *, int, char **);
 static int	verb_check_config(struct ctl *, int, char **);
 static int	verb_export(struct ctl *, int, char **);
+static int	verb_held(struct ctl *, int, char **);
 static int	verb_init(struct ctl *, int, char **);
 static int	verb_members(struct ctl *, int, char **);
 static int	verb_messages(struct ctl *, int, char **);
 static int	verb_onboard(struct ctl *, int, char **);
 static int	verb_purge(struct ctl *, int, char **);
+static int	verb_retry(struct ctl *, int, char **);
 static int	verb_show(struct ctl *, int, char **);
 static int	verb_show_message(struct ctl *, int, char **);
 static int	verb_transparency(struct ctl *, int, char **);
@@ -72,12 +74,14 @@ static const struct verb verbs[] = {
 	{ "cases", verb_cases, VERB_STORE, "cases [--csv]" },
 	{ "check-config", verb_check_config, VERB_STORE, "check-config" },
 	{ "export", verb_export, VERB_STORE, "export CODE-NAME > FILE" },
+	{ "held", verb_held, VERB_STORE, "held" },
 	{ "init", verb_init, 0, "init" },
 	{ "members", verb_members, 0, "members" },
 	{ "messages", verb_messages, VERB_STORE, "messages" },
 	{ "onboard", verb_onboard, VERB_STORE, "onboard NAME" },
 	{ "purge", verb_purge, VERB_STORE,
 	    "purge --closed-before YYYY-MM-DD [--dry-run]" },
+	{ "retry", verb_retry, VERB_STORE, "retry message|outbox|deadline:ID" },
 	{ "show", verb_show, VERB_STORE, "show CODE-NAME" },
 	{ "show-message", verb_show_message, VERB_STORE, "show-message ID" },
 	{ "transparency", verb_transparency, VERB_STORE,
@@ -187,6 +191,7 @@ print_safe(const char *label, const char *s)
 
 static void	ctl_cut_note(struct ctl *, long long, int,
 		    const struct mime_msg *);
+static void	ctl_held_print(struct ctl *, int64_t case_id);
 
 /* Decrypts and prints one message: headers, text, attachments. */
 static void
@@ -575,6 +580,7 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	show_members(ctl, c.id);
 	printf("\nDelivery log (who was sent what, when):\n");
 	store_outbox_foreach(ctl->store, c.id, show_outbox_cb, &sc);
+	ctl_held_print(ctl, c.id);
 	if (c.report_message != 0 && !purged) {
 		printf("\n---- the report (message %lld) ----\n",
 		    (long long)c.report_message);
@@ -1265,6 +1271,101 @@ verb_transparency(struct ctl *ctl, int argc, char **argv)
 		tp_section(ctl, &tp_sections[i], since, csv);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(EX_IOERR, "stdout");
+	return EX_OK;
+}
+
+/*
+ * The quarantine: items that failed their tries (held.h).  A case's code
+ * name is looked up for each; reasons are printed terminal-safe.
+ */
+static void
+ctl_held_line(struct ctl *ctl, const struct store_held_item *it)
+{
+	struct store_case	c;
+	char			since[32], id[40];
+
+	format_time(it->since, since, sizeof(since));
+	snprintf(id, sizeof(id), "%s:%lld", store_held_strkind(it->kind),
+	    (long long)it->id);
+	if (it->case_id == 0 || store_case_get(ctl->store, it->case_id,
+	    &c) != 1)
+		snprintf(c.code_name, sizeof(c.code_name), "-");
+	printf("%-18s %-16s %-24s %-20s %5d  ", id, it->what[0] != '\0' ?
+	    it->what : "-", c.code_name, since, it->tries);
+	print_safe(NULL, it->reason);
+	printf("\n");
+}
+
+/* Prints the held items of a case (case_id 0: all, with a header). */
+static void
+ctl_held_print(struct ctl *ctl, int64_t case_id)
+{
+	struct store_held_item	*items;
+	size_t			 n, i;
+
+	if (store_held_list(ctl->store, case_id, 0, &items, &n) == -1)
+		errx(EX_SOFTWARE, "cannot list the held items");
+	if (case_id != 0 && n > 0)
+		printf("\nHeld (set aside after failed tries; conductctl "
+		    "retry puts one back):\n");
+	if (case_id == 0)
+		printf("%-18s %-16s %-24s %-20s %5s  %s\n", "ITEM", "WHAT",
+		    "CASE", "SINCE", "TRIES", "REASON");
+	for (i = 0; i < n; i++)
+		ctl_held_line(ctl, &items[i]);
+	free(items);
+}
+
+static int
+verb_held(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		usage();
+	ctl_held_print(ctl, 0);
+	return EX_OK;
+}
+
+/* "kind:id" into its parts; -1 when it is not one. */
+static int
+ctl_held_parse(const char *s, enum store_held_kind *kind, int64_t *id)
+{
+	char		 name[16], *end;
+	const char	*colon;
+	long long	 v;
+
+	if ((colon = strchr(s, ':')) == NULL ||
+	    (size_t)(colon - s) >= sizeof(name))
+		return -1;
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - s), s);
+	errno = 0;
+	v = strtoll(colon + 1, &end, 10);
+	if (store_held_parsekind(name, kind) == -1 || colon[1] == '\0' ||
+	    *end != '\0' || errno != 0 || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static int
+verb_retry(struct ctl *ctl, int argc, char **argv)
+{
+	enum store_held_kind	kind;
+	int64_t			id;
+	int			rc;
+
+	if (argc != 2)
+		usage();
+	if (ctl_held_parse(argv[1], &kind, &id) == -1)
+		errx(EX_USAGE, "%s: not an item (message:ID, outbox:ID or "
+		    "deadline:ID, as conductctl held lists them)", argv[1]);
+	if ((rc = store_held_retry(ctl->store, kind, id, clock_now())) == -1)
+		errx(EX_SOFTWARE, "cannot put %s back", argv[1]);
+	if (rc == 0)
+		errx(EX_NOINPUT, "%s: not held (or its content was purged)",
+		    argv[1]);
+	printf("%s: put back with its tries reset; conductd tries it on its "
+	    "next pass\n", argv[1]);
 	return EX_OK;
 }
 

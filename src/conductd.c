@@ -3,7 +3,8 @@
  * database, and runs one loop: an intake pass, then waiting for new mail
  * (IMAP IDLE or polling), reconnecting with backoff after any failure.
  * After each intake pass the new messages become cases and the outbox is
- * drained; the outbox also wakes the loop when a retry falls due.
+ * drained, and the leads are told of items newly held (held.h); the
+ * outbox and retries of failed items also wake the loop when due.
  * SIGTERM and SIGINT finish the current step and exit; SIGHUP re-reads
  * the configuration.  --once does a single pass (fetch, cases, outbox)
  * and exits (tests, cron).  Under systemd (Type=notify) it reports ready
@@ -27,6 +28,7 @@
 #include "crash.h"
 #include "crypto.h"
 #include "dbstate.h"
+#include "held.h"
 #include "intake.h"
 #include "log.h"
 #include "notify.h"
@@ -155,6 +157,7 @@ struct daemon {
 	struct cases	*cases;
 	struct schedule	*schedule;
 	struct dbstate	 db;	/* failing: passes back off */
+	struct held	*held;
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 };
 
@@ -239,6 +242,7 @@ do_reload(struct daemon *d)
 	intake_set_config(d->intake, fresh);
 	cases_set_config(d->cases, fresh);
 	schedule_set_config(d->schedule, fresh);
+	held_set_config(d->held, fresh);
 	config_free(d->conf);
 	d->conf = fresh;
 	log_info("conductd: configuration reloaded");
@@ -256,6 +260,8 @@ wait_time(struct daemon *d, int limit)
 	if ((due = outbox_next_due(d->store)) >= 0 && due < limit)
 		limit = due < 1 ? 1 : (int)due;
 	if ((due = schedule_next_due(d->schedule)) >= 0 && due < limit)
+		limit = due < 1 ? 1 : (int)due;
+	if ((due = held_next_due(d->store)) >= 0 && due < limit)
 		limit = due < 1 ? 1 : (int)due;
 	return limit;
 }
@@ -299,14 +305,22 @@ report_pass(struct daemon *d, int rc, int backoff)
 	notify_status("running");
 }
 
-/* After intake: cases, deadlines, then the outbox.  -1: the database. */
+/*
+ * After intake: cases, deadlines, the outbox, then one alarm for each
+ * item held so far and not alarmed yet (sent in this same pass).  -1:
+ * the database.
+ */
 static int
 process(struct daemon *d)
 {
+	int	n;
+
 	if (cases_run(d->cases) == -1 || schedule_run(d->schedule) == -1)
 		return -1;
 	crash_point("after-schedule");
-	return drain_outbox(d);
+	if (drain_outbox(d) == -1 || (n = held_alarm(d->held)) == -1)
+		return -1;
+	return n > 0 ? drain_outbox(d) : 0;
 }
 
 /*
@@ -322,6 +336,9 @@ db_after_pass(struct daemon *d, int failed)
 
 	store_checkpoint(d->store);
 	fault = store_fault_take(d->store);
+	/* A row's own trouble (held, not fatal) is no database fault. */
+	if (!failed && fault == STORE_FAULT_OTHER)
+		fault = STORE_FAULT_NONE;
 	if (failed && fault == STORE_FAULT_NONE)
 		fault = STORE_FAULT_OTHER;
 	wait = dbstate_pass(&d->db, fault);
@@ -450,9 +467,11 @@ main(int argc, char *argv[])
 	d.intake = intake_new(conf, store);
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
+	d.held = held_new(conf, store, key);
 	d.ready = 0;
 	dbstate_init(&d.db);
 	status = run(&d, once);
+	held_free(d.held);
 	schedule_free(d.schedule);
 	cases_free(d.cases);
 	intake_free(d.intake);

@@ -6,7 +6,9 @@
  * outcome is written back in its own transaction, together with its
  * consequence for the case (the acknowledgment's time of acceptance).  A
  * crash between the server's acceptance and that write sends the row
- * again on restart: at most one duplicate, never a loss.
+ * again on restart: at most one duplicate, never a loss.  A row whose
+ * sealed envelope or message does not open is held (held.c), and the
+ * rows behind it go on.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -17,6 +19,7 @@
 #include "clock.h"
 #include "crash.h"
 #include "crypto.h"
+#include "held.h"
 #include "log.h"
 #include "outbox.h"
 #include "store.h"
@@ -172,6 +175,20 @@ outbox_outcome(struct store_outbox_row *r, enum smtp_status st, int code,
 	}
 }
 
+/*
+ * A row that cannot be read: when the database fails, the pass ends
+ * (-1); else the row's sealed content is damaged, and it is held
+ * (held.c) so the rows behind it go out.
+ */
+static int
+outbox_unreadable(struct store *s, int64_t id)
+{
+	if (store_failing(s))
+		return -1;
+	return held_fail(s, STORE_HELD_OUTBOX, id, "sealed mail does not open",
+	    1) == -1 ? -1 : SMTP_OK;
+}
+
 /* Sends one row; returns the status, or -1 on a database error. */
 static int
 outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
@@ -184,8 +201,9 @@ outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
 	size_t			 len = 0;
 	int			 code = 0, rc;
 
+	store_error_reset(s);
 	if ((rc = store_outbox_get(s, id, &r, &from, &rcpt, &data, &len)) != 1)
-		return rc == 0 ? SMTP_OK : -1;
+		return rc == 0 ? SMTP_OK : outbox_unreadable(s, id);
 	outbox_case_name(s, r.case_id, name, sizeof(name));
 	st = send(from, rcpt, data, len, &code, &errstr, arg);
 	crash_point("after-send");

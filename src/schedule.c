@@ -5,7 +5,8 @@
  * planned for (the ack still not out, the follow-up base unchanged, the
  * member still silent) and, in the same transaction, queues the mail,
  * plans the repetition and marks the row done.  Webhook calls are made
- * after that transaction commits.
+ * after that transaction commits.  A row whose action fails is tried
+ * again with backoff and then held (held.c); the rows behind it go on.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "compose.h"
 #include "config.h"
 #include "crypto.h"
+#include "held.h"
 #include "log.h"
 #include "report.h"
 #include "schedule.h"
@@ -543,13 +545,35 @@ schedule_hooks(struct schedule *s)
 	buf_truncate(&s->hooks, 0);
 }
 
+/*
+ * Acts on one due row: 1 done, 0 when it failed and waits for its next
+ * try or is held (held.c), -1 when the database fails.  The webhook
+ * calls of a failed row are dropped with its transaction.
+ */
+static int
+schedule_try(struct schedule *s, const struct store_deadline *d, time_t now)
+{
+	char	reason[64];
+	size_t	hooks = s->hooks.len;
+
+	store_error_reset(s->store);
+	if (schedule_act(s, d, now) == 0)
+		return 1;
+	buf_truncate(&s->hooks, hooks);
+	if (store_failing(s->store))
+		return -1;
+	snprintf(reason, sizeof(reason), "handling failed: %s", d->kind);
+	return held_fail(s->store, STORE_HELD_DEADLINE, d->id, reason, 0) ==
+	    -1 ? -1 : 0;
+}
+
 int
 schedule_run(struct schedule *s)
 {
 	struct store_deadline	*rows = NULL;
 	size_t			 n = 0, i;
 	time_t			 now = clock_now();
-	int			 done = 0;
+	int			 done = 0, rc;
 
 	if (store_begin(s->store) == -1)
 		return -1;
@@ -562,13 +586,14 @@ schedule_run(struct schedule *s)
 		free(rows);
 		return -1;
 	}
+	/* A row that fails waits or is held; the rows behind it go on. */
 	for (i = 0; i < n; i++) {
-		if (schedule_act(s, &rows[i], now) == -1) {
+		if ((rc = schedule_try(s, &rows[i], now)) == -1) {
 			free(rows);
 			schedule_hooks(s);
 			return -1;
 		}
-		done++;
+		done += rc;
 	}
 	free(rows);
 	schedule_hooks(s);

@@ -24,7 +24,12 @@ struct schedule *schedule_new(const struct config *, struct store *,
 void	schedule_free(struct schedule *);
 void	schedule_set_config(struct schedule *, const struct config *);
 
-/* One pass: returns the number of deadlines acted on, or -1. */
+/*
+ * One pass: plans, then acts on every due deadline, each in its own
+ * transaction; a row that fails waits for its next try or is held
+ * (held.h) and the rows behind it go on.  Returns the number acted on,
+ * or -1 when the database fails.
+ */
 int	schedule_run(struct schedule *);
 
 /* Seconds until the next deadline (0 if one is due), -1 if none. */

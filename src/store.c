@@ -261,6 +261,39 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX message_case ON message(case_id);"
 	"CREATE INDEX message_kind ON message(kind);"
 	"CREATE INDEX message_form_hash ON message(form_hash);",
+
+	/*
+	 * 9: quarantine (store_held.c).  A message or deadline that failed
+	 * counts its tries and waits until held_next_try; once held it has
+	 * a reason (never content) and the time it was set aside.  A held
+	 * outbox row is in state 'held' with the reason in last_error.
+	 * held_alarmed: the leads were told (one alarm per hold).
+	 */
+	"ALTER TABLE message ADD COLUMN held_reason TEXT;"
+	"ALTER TABLE message ADD COLUMN held_at INTEGER;"
+	"ALTER TABLE message ADD COLUMN held_tries INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE message ADD COLUMN held_next_try INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE message ADD COLUMN held_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE deadline ADD COLUMN held_reason TEXT;"
+	"ALTER TABLE deadline ADD COLUMN held_at INTEGER;"
+	"ALTER TABLE deadline ADD COLUMN held_tries INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE deadline ADD COLUMN held_next_try INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE deadline ADD COLUMN held_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN held_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN held_tries INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN held_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"CREATE INDEX message_held ON message(held_alarmed) "
+	"    WHERE held_reason IS NOT NULL;"
+	"CREATE INDEX deadline_held ON deadline(held_alarmed) "
+	"    WHERE held_reason IS NOT NULL;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -348,6 +381,7 @@ store_cached(struct store *s, sqlite3_stmt **slot, const char *sql)
 	if (*slot == NULL && sqlite3_prepare_v3(s->db, sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
 		store_error(s, "prepare");
+		s->failing = 1;	/* a statement that cannot run: no item's */
 		*slot = NULL;
 	}
 	return *slot;
@@ -364,6 +398,10 @@ static const struct {
 	{ SQLITE_CANTOPEN,	STORE_FAULT_IO },
 	{ SQLITE_CORRUPT,	STORE_FAULT_IO },
 	{ SQLITE_NOTADB,	STORE_FAULT_IO },
+	{ SQLITE_NOMEM,		STORE_FAULT_IO },
+	{ SQLITE_PROTOCOL,	STORE_FAULT_IO },
+	{ SQLITE_PERM,		STORE_FAULT_IO },
+	{ SQLITE_NOLFS,		STORE_FAULT_IO },
 	{ SQLITE_BUSY,		STORE_FAULT_BUSY },
 	{ SQLITE_LOCKED,	STORE_FAULT_BUSY },
 };
@@ -418,12 +456,45 @@ store_set_quiet(struct store *s, int quiet)
 void
 store_error(struct store *s, const char *what)
 {
-	if (s->fault == STORE_FAULT_NONE)
-		s->fault = store_fault_of(sqlite3_errcode(s->db));
+	enum store_fault	f;
+
+	/* The first fault, but the database's own outranks a row's. */
+	f = store_fault_of(sqlite3_extended_errcode(s->db));
+	if (s->fault == STORE_FAULT_NONE || s->fault == STORE_FAULT_OTHER)
+		s->fault = f;
 	if (s->quiet)
 		log_debug("store: %s: %s", what, sqlite3_errmsg(s->db));
 	else
 		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/*
+ * A queue step clears the fault before each item and asks after a failure
+ * whether the database itself failed (the pass ends) or only the item
+ * did (it is held): STORE_FAULT_OTHER is a row's own trouble.
+ */
+void
+store_error_reset(struct store *s)
+{
+	s->fault = STORE_FAULT_NONE;
+}
+
+int
+store_failing(const struct store *s)
+{
+	return s->fault != STORE_FAULT_NONE && s->fault != STORE_FAULT_OTHER;
+}
+
+void
+store_error_reset(struct store *s)
+{
+	s->failing = 0;
+}
+
+int
+store_failing(const struct store *s)
+{
+	return s->failing;
 }
 
 /* Returns the cached statement, prepared on first use, or NULL. */

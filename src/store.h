@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -63,6 +63,16 @@ enum store_fault {
 enum store_fault store_fault_take(struct store *);
 const char *store_strfault(enum store_fault);
 void	store_set_quiet(struct store *, int);
+
+/*
+ * Whether an error since store_error_reset was the database's own (it
+ * is locked, busy, unreadable, full or damaged): 1, or 0 when there was
+ * none or it concerned one item only (a sealed value that does not open,
+ * a row that breaks a constraint).  Queue steps hold a failing item but
+ * end their pass when the database fails.
+ */
+void	store_error_reset(struct store *);
+int	store_failing(const struct store *);
 
 /* Transactions (BEGIN IMMEDIATE).  Not nested. */
 int	store_begin(struct store *);
@@ -176,8 +186,12 @@ int	store_message_raw(struct store *, int64_t id, void **raw, size_t *len,
 
 /* Handling of fetched messages (store_case.c). */
 
-/* Ids of content rows not handled yet (kind NULL), in id order. */
-int	store_message_unhandled(struct store *, int64_t **ids, size_t *n);
+/*
+ * Ids of content rows not handled yet (kind NULL), not held and due for
+ * a try at now, in id order.
+ */
+int	store_message_unhandled(struct store *, time_t now, int64_t **ids,
+	    size_t *n);
 /* Records how a message was handled; case_id 0: no case. */
 int	store_message_set_kind(struct store *, int64_t id, const char *kind,
 	    int64_t case_id);
@@ -332,7 +346,8 @@ int	store_vote_count(struct store *, int64_t proposal_id,
 enum store_outbox_state {
 	STORE_OUTBOX_QUEUED = 0,
 	STORE_OUTBOX_SENT,
-	STORE_OUTBOX_FAILED
+	STORE_OUTBOX_FAILED,
+	STORE_OUTBOX_HELD	/* set aside; the reason in last_error */
 };
 const char *store_outbox_strstate(enum store_outbox_state);
 
@@ -409,6 +424,63 @@ int	store_outbox_case_by_msgid(struct store *, const char *message_id,
  */
 int	store_message_case_by_msgid(struct store *, const char *message_id,
 	    const char *sender, int64_t *case_id);
+
+/* ------------------------------------------------------------------
+ * Quarantine (store_held.c): queue items that failed.  A message, an
+ * outbox row or a deadline that fails counts its tries and waits for its
+ * next one; after the last it is held: left out of its queue, with a
+ * short reason (never content), until conductctl retry puts it back.
+ */
+enum store_held_kind {
+	STORE_HELD_MESSAGE = 0,
+	STORE_HELD_OUTBOX,
+	STORE_HELD_DEADLINE
+};
+const char *store_held_strkind(enum store_held_kind);
+/* 0 and *kind set for "message", "outbox", "deadline"; -1 else. */
+int	store_held_parsekind(const char *, enum store_held_kind *);
+
+/* The failed tries of an item so far: 1 (*tries set), 0 no such, -1. */
+int	store_held_tries(struct store *, enum store_held_kind, int64_t id,
+	    int *tries);
+/* The item waits: tries recorded, next try at next. */
+int	store_held_defer(struct store *, enum store_held_kind, int64_t id,
+	    int tries, time_t next);
+/* The item is held since now with reason (copied, cut to 150 bytes). */
+int	store_held_set(struct store *, enum store_held_kind, int64_t id,
+	    int tries, const char *reason, time_t now);
+
+struct store_held_item {
+	enum store_held_kind	 kind;
+	int64_t			 id;
+	int64_t			 case_id;	/* 0: none */
+	char			 what[24];	/* outbox/deadline kind, or "" */
+	time_t			 since;		/* 0: not known */
+	int			 tries;
+	int			 alarmed;
+	char			 reason[160];
+};
+/*
+ * Held items (of case case_id; 0: all), only those not alarmed yet if
+ * unalarmed is set; by kind, then id.  Caller frees *items.
+ */
+int	store_held_list(struct store *, int64_t case_id, int unalarmed,
+	    struct store_held_item **items, size_t *n);
+/*
+ * The leads were told of a held item: marks it, and gives it a since
+ * of now if whatever held it set none.
+ */
+int	store_held_alarmed(struct store *, enum store_held_kind, int64_t id,
+	    time_t now);
+/*
+ * Puts a held item back to be tried at now, its tries and alarm reset:
+ * 1 done, 0 when there is no such held item (or, for an outbox row, its
+ * content was purged), -1 on error.
+ */
+int	store_held_retry(struct store *, enum store_held_kind, int64_t id,
+	    time_t now);
+/* The earliest next try of a waiting message: 1 (*when set), 0, -1. */
+int	store_held_next_try(struct store *, time_t *when);
 
 /* ------------------------------------------------------------------
  * Admin: purge and counts (store_admin.c).

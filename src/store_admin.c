@@ -62,11 +62,14 @@ static const char *const sa_purge_sql[SA_NSTEPS] = {
 	[SA_MESSAGES] =
 	    "UPDATE message SET raw = NULL, stored_size = 0 "
 	    "WHERE case_id = ?1 AND raw IS NOT NULL",
-	/* Mail still queued would go out empty: it is given up instead. */
+	/*
+	 * Mail still queued (or held, so a retry would send it) would go
+	 * out empty: it is given up instead.
+	 */
 	[SA_OUTBOX_UNQUEUE] =
 	    "UPDATE outbox SET state = 'failed', last_error = "
-	    "'content purged' WHERE case_id = ?1 AND state = 'queued' AND "
-	    "purged IS NULL",
+	    "'content purged' WHERE case_id = ?1 AND state IN ('queued', "
+	    "'held') AND purged IS NULL",
 	/*
 	 * The row stays (its Message-ID hash still tells our own mail and
 	 * replies to it); the envelope and message become sealed empty

@@ -83,7 +83,7 @@ enum store_case_stmt {
 static const char *const sc_sql[SC_MAX] = {
 	[SC_MSG_UNHANDLED] =
 	    "SELECT id FROM message WHERE kind IS NULL AND dup_of IS NULL "
-	    "ORDER BY id",
+	    "AND held_reason IS NULL AND held_next_try <= ?1 ORDER BY id",
 	[SC_MSG_SETKIND] =
 	    "UPDATE message SET kind = ?2, case_id = ?3 WHERE id = ?1",
 	[SC_MSG_SETTLE] =
@@ -181,9 +181,12 @@ static const char *const sc_sql[SC_MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[SC_DL_DUE] =
 	    "SELECT id, case_id, kind, member, due, base FROM deadline "
-	    "WHERE done = 0 AND due <= ?1 ORDER BY due, id LIMIT ?2",
+	    "WHERE done = 0 AND due <= ?1 AND held_reason IS NULL AND "
+	    "held_next_try <= ?1 ORDER BY due, id LIMIT ?2",
 	[SC_DL_DONE] = "UPDATE deadline SET done = 1 WHERE id = ?1",
-	[SC_DL_NEXT] = "SELECT min(due) FROM deadline WHERE done = 0",
+	[SC_DL_NEXT] =
+	    "SELECT min(max(due, held_next_try)) FROM deadline WHERE "
+	    "done = 0 AND held_reason IS NULL",
 	[SC_MSG_CASE_BY_MSGID] =
 	    "SELECT m.case_id FROM message m JOIN cases c ON c.id = m.case_id "
 	    "WHERE m.msgid_hash = ?1 AND (c.reporter_hash = ?2 OR "
@@ -199,6 +202,7 @@ static const char *const sc_outbox_states[] = {
 	[STORE_OUTBOX_QUEUED] = "queued",
 	[STORE_OUTBOX_SENT] = "sent",
 	[STORE_OUTBOX_FAILED] = "failed",
+	[STORE_OUTBOX_HELD] = "held",
 };
 
 static sqlite3_stmt *
@@ -237,7 +241,8 @@ sc_copy_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 }
 
 int
-store_message_unhandled(struct store *s, int64_t **ids, size_t *n)
+store_message_unhandled(struct store *s, time_t now, int64_t **ids,
+    size_t *n)
 {
 	sqlite3_stmt	*st;
 	size_t		 cap = 0;
@@ -247,6 +252,7 @@ store_message_unhandled(struct store *s, int64_t **ids, size_t *n)
 	*n = 0;
 	if ((st = sc_stmt(s, SC_MSG_UNHANDLED)) == NULL)
 		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;

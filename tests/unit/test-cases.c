@@ -6,22 +6,29 @@
  * same sender within 24 h is a case without a second acknowledgment; a
  * report without a usable sender is a case without one; a no-reply
  * sender is a case without one unless a Reply-To gives a person; an
- * empty message is recorded, never a case.
+ * empty message is recorded, never a case.  Quarantine: a message whose
+ * sealed bytes are damaged is held at once, one whose handling fails is
+ * tried again with backoff and held after the last try, and the messages
+ * behind either get their cases in the same run.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "harness.h"
 #include "cases.h"
 #include "codename.h"
 #include "config.h"
 #include "crypto.h"
+#include "held.h"
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
 #include "report.h"
 #include "store.h"
+#include "store_priv.h"	/* the connection, to make the database fail */
 
 static char		 dir[] = "/tmp/test-cases.XXXXXX";
 static struct store	*st;
@@ -108,6 +115,13 @@ test_addresses(struct cases *c)
 	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
 	snprintf(bad, sizeof(bad), "other%s", strchr(addr, '+'));
 	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
+}
+
+static int
+last_id_cb(const struct store_msg_info *i, void *arg)
+{
+	*(int64_t *)arg = i->id;
+	return 0;
 }
 
 static int
@@ -380,6 +394,160 @@ test_run(struct cases *c)
 	CHECK_INTEQ(cases_run(c), 0);
 }
 
+/* Runs sql on the test database from a connection of its own. */
+static void
+db_exec(const char *sql)
+{
+	sqlite3	*db;
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static int64_t
+last_message(void)
+{
+	int64_t	id = 0;
+
+	store_message_foreach(st, last_id_cb, &id);
+	return id;
+}
+
+/* The held items; checks there are n, returns the first (or zeros). */
+static struct store_held_item
+held_first(size_t want)
+{
+	struct store_held_item	*items, it;
+	size_t			 n;
+
+	memset(&it, 0, sizeof(it));
+	CHECK(store_held_list(st, 0, 0, &items, &n) == 0);
+	CHECK_INTEQ(n, want);
+	if (n > 0)
+		it = items[0];
+	free(items);
+	return it;
+}
+
+static void
+test_quarantine(struct cases *c)
+{
+	struct store_held_item	 it, *items;
+	char			 sql[256], when[32];
+	size_t			 n;
+	int64_t			 bad, good, failing;
+	int			 base = ncases(), i;
+	time_t			 t = 1790100000;
+
+	snprintf(when, sizeof(when), "%lld", (long long)t);
+	setenv("CONDUCTD_CLOCK", when, 1);
+	/* A report whose sealed bytes are damaged, then a good one. */
+	add_message("From: ana@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: first\r\n\r\nSomething happened in the hall.\r\n");
+	bad = last_message();
+	snprintf(sql, sizeof(sql), "UPDATE message SET raw = "
+	    "zeroblob(length(raw)) WHERE id = %lld", (long long)bad);
+	db_exec(sql);
+	add_message("From: bo@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: second\r\n\r\nSomething else happened.\r\n");
+	good = last_message();
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), base + 1);
+	CHECK_STREQ(last_kind(), "report");
+	/* Hopeless: held at once, with a reason and no content. */
+	it = held_first(1);
+	CHECK_INTEQ(it.kind, STORE_HELD_MESSAGE);
+	CHECK_INTEQ(it.id, bad);
+	CHECK_INTEQ(it.tries, 1);
+	CHECK_INTEQ(it.since, t);
+	CHECK_INTEQ(it.alarmed, 0);
+	CHECK_STREQ(it.reason, "sealed message does not open");
+	CHECK_INTEQ(cases_run(c), 0);	/* held: not tried again */
+	CHECK(good > bad);
+
+	/*
+	 * Handling that fails (here a trigger refuses the new case): five
+	 * tries a backoff apart, while a later report goes on.
+	 */
+	db_exec("CREATE TRIGGER refuse BEFORE INSERT ON cases WHEN "
+	    "new.received = 1790000001 BEGIN SELECT RAISE(ABORT, 'no'); END");
+	add_message("From: cy@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: third\r\n\r\nA third thing.\r\n");
+	failing = last_message();
+	snprintf(sql, sizeof(sql), "UPDATE message SET received = 1790000001 "
+	    "WHERE id = %lld", (long long)failing);
+	db_exec(sql);
+	add_message("From: di@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: fourth\r\n\r\nA fourth thing.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), base + 2);
+	CHECK_INTEQ(held_first(1).id, bad);	/* the failing one waits */
+	CHECK_INTEQ(cases_run(c), 0);		/* not before its backoff */
+	CHECK_INTEQ(held_next_due(st), 60);
+	for (i = 1; i < HELD_TRIES; i++) {
+		t += held_backoff(i);
+		snprintf(when, sizeof(when), "%lld", (long long)t);
+		setenv("CONDUCTD_CLOCK", when, 1);
+		CHECK_INTEQ(cases_run(c), 0);
+	}
+	CHECK_INTEQ(t, 1790100000 + 60 + 120 + 240 + 480);
+	CHECK(store_held_list(st, 0, 0, &items, &n) == 0);
+	CHECK_INTEQ(n, 2);
+	if (n == 2) {
+		CHECK_INTEQ(items[1].id, failing);
+		CHECK_INTEQ(items[1].tries, HELD_TRIES);
+		CHECK_INTEQ(items[1].since, t);
+		CHECK_STREQ(items[1].reason, "handling failed: a new case");
+	}
+	free(items);
+	CHECK_INTEQ(held_next_due(st), -1);
+
+	/* conductctl retry: tried now, handled once the cause is gone. */
+	db_exec("DROP TRIGGER refuse");
+	CHECK_INTEQ(store_held_retry(st, STORE_HELD_MESSAGE, failing, t), 1);
+	CHECK_INTEQ(store_held_retry(st, STORE_HELD_MESSAGE, failing, t), 0);
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), base + 3);
+	CHECK_INTEQ(held_first(1).id, bad);
+	unsetenv("CONDUCTD_CLOCK");
+}
+
+/*
+ * A failing database (here full) is not the message's fault: the pass
+ * ends, and the message is neither counted as a try nor held.
+ */
+static void
+test_db_failing(struct cases *c)
+{
+	char	raw[40000];
+	int64_t	id;
+	int	tries = -1, base = ncases(), len, i;
+
+	/* Long: its case's sealed data needs pages the file does not have. */
+	len = snprintf(raw, sizeof(raw), "From: ed@example.test\r\nTo: "
+	    "conduct@example.test\r\nSubject: fifth\r\n\r\nA fifth thing");
+	for (i = 0; i < 900; i++)
+		len += snprintf(raw + len, sizeof(raw) - len, ", and %d", i);
+	snprintf(raw + len, sizeof(raw) - len, ".\r\n");
+	add_message(raw);
+	id = last_message();
+	CHECK(sqlite3_exec(st->db, "PRAGMA max_page_count = 1", NULL, NULL,
+	    NULL) == SQLITE_OK);
+	CHECK_INTEQ(cases_run(c), -1);
+	CHECK(store_failing(st));
+	CHECK(sqlite3_exec(st->db, "PRAGMA max_page_count = 1073741823", NULL,
+	    NULL, NULL) == SQLITE_OK);
+	CHECK_INTEQ(ncases(), base);
+	CHECK_INTEQ(store_held_tries(st, STORE_HELD_MESSAGE, id, &tries), 1);
+	CHECK_INTEQ(tries, 0);
+	(void)held_first(1);		/* only the damaged one of before */
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), base + 1);
+}
+
 int
 main(void)
 {
@@ -417,6 +585,8 @@ main(void)
 	test_empty();
 	test_run(c);
 	test_flood(c, &conf);
+	test_quarantine(c);
+	test_db_failing(c);
 
 	cases_free(c);
 	store_close(st);

@@ -1,13 +1,16 @@
 /*
  * test-outbox: the outbox state machine with a scripted sender: sent,
  * deferred with exponential backoff (on a moved clock), refused for good,
- * an unreachable server ending the pass, and the acknowledgment's time
- * recorded on its case.
+ * an unreachable server ending the pass, the acknowledgment's time
+ * recorded on its case, and rows whose sealed content is damaged held
+ * while the rows behind them go out.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "harness.h"
 #include "crypto.h"
@@ -254,6 +257,61 @@ test_order(struct store *s)
 	CHECK(outbox_next_due(s) > 0);
 }
 
+/* Overwrites a sealed column of outbox row id with zero bytes. */
+static void
+damage(int64_t id, const char *column)
+{
+	sqlite3	*db;
+	char	 path[512], sql[256];
+
+	snprintf(path, sizeof(path), "%s/db", dir);
+	snprintf(sql, sizeof(sql), "UPDATE outbox SET %s = zeroblob(length("
+	    "%s)) WHERE id = %lld", column, column, (long long)id);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_damaged(struct store *s)
+{
+	struct store_held_item	*items;
+	struct outbox_result	 res;
+	const time_t		 t3 = 1800200000;
+	int64_t			 a, b, c;
+	size_t			 n;
+
+	set_clock(t3);
+	a = queue_kind(s, "ack", "ok-a@example.test", "damaged-data", t3);
+	b = queue_kind(s, "alarm", "ok-b@example.test", "damaged-env", t3);
+	c = queue_kind(s, "ack", "ok-c@example.test", "behind", t3);
+	damage(a, "data");
+	damage(b, "envelope");
+	sent_order[0] = '\0';
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK(strstr(sent_order, "behind") != NULL);
+	CHECK(strstr(sent_order, "damaged") == NULL);
+	CHECK_INTEQ(row(s, c).state, STORE_OUTBOX_SENT);
+	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_HELD);
+	CHECK_INTEQ(row(s, b).state, STORE_OUTBOX_HELD);
+	CHECK_STREQ(row(s, a).last_error, "sealed mail does not open");
+	CHECK(store_held_list(s, 0, 1, &items, &n) == 0);
+	CHECK_INTEQ(n, 2);
+	if (n == 2) {
+		CHECK_INTEQ(items[0].kind, STORE_HELD_OUTBOX);
+		CHECK_INTEQ(items[0].id, a);
+		CHECK_INTEQ(items[0].since, t3);
+		CHECK_STREQ(items[1].what, "alarm");
+	}
+	free(items);
+	/* Held rows are not due: never tried again on their own. */
+	set_clock(t3 + 86400);
+	sent_order[0] = '\0';
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK(strstr(sent_order, "damaged") == NULL);
+	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_HELD);
+}
+
 int
 main(void)
 {
@@ -279,6 +337,7 @@ main(void)
 	test_states(s);
 	test_unreachable(s);
 	test_order(s);
+	test_damaged(s);
 
 	store_close(s);
 	crypto_key_free(key);

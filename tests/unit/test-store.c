@@ -605,7 +605,7 @@ test_migrate_v7(const struct crypto_key *key)
 	sqlite3_close(h);
 
 	s = open_ok(db, key);
-	CHECK_INTEQ(store_schema_version(s), 8);
+	CHECK_INTEQ(store_schema_version(s), STORE_SCHEMA_VERSION);
 	query1(db, "SELECT group_concat(id || ':' || mailbox || ':' || "
 	    "uidvalidity || ':' || uid || ':' || state || ':' || "
 	    "coalesce(dup_of, '-') || ':' || coalesce(case_id, '-') || ':' || "
