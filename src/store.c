@@ -381,7 +381,9 @@ store_cached(struct store *s, sqlite3_stmt **slot, const char *sql)
 	if (*slot == NULL && sqlite3_prepare_v3(s->db, sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
 		store_error(s, "prepare");
-		s->failing = 1;	/* a statement that cannot run: no item's */
+		/* A statement that cannot run is no item's fault. */
+		if (s->fault == STORE_FAULT_OTHER)
+			s->fault = STORE_FAULT_PREPARE;
 		*slot = NULL;
 	}
 	return *slot;
@@ -411,6 +413,7 @@ static const char *const store_faults[] = {
 	[STORE_FAULT_FULL] = "disk full",
 	[STORE_FAULT_IO] = "I/O error",
 	[STORE_FAULT_BUSY] = "locked by another process",
+	[STORE_FAULT_PREPARE] = "a statement does not prepare",
 	[STORE_FAULT_OTHER] = "database error",
 };
 
@@ -485,17 +488,6 @@ store_failing(const struct store *s)
 	return s->fault != STORE_FAULT_NONE && s->fault != STORE_FAULT_OTHER;
 }
 
-void
-store_error_reset(struct store *s)
-{
-	s->failing = 0;
-}
-
-int
-store_failing(const struct store *s)
-{
-	return s->failing;
-}
 
 /* Returns the cached statement, prepared on first use, or NULL. */
 static sqlite3_stmt *

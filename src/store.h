@@ -58,6 +58,7 @@ enum store_fault {
 	STORE_FAULT_FULL,	/* disk (or database) full */
 	STORE_FAULT_IO,		/* I/O error, read-only, unreadable */
 	STORE_FAULT_BUSY,	/* locked by another process too long */
+	STORE_FAULT_PREPARE,	/* a statement does not prepare */
 	STORE_FAULT_OTHER
 };
 enum store_fault store_fault_take(struct store *);

@@ -623,7 +623,7 @@ test_migrate_v7(const struct crypto_key *key)
 	    "sqlite_master WHERE tbl_name = 'message' AND type = 'index' AND "
 	    "name NOT LIKE 'sqlite_%' ORDER BY name)", got, sizeof(got));
 	CHECK_STREQ(got, "message_case message_content_hash message_form_hash "
-	    "message_kind message_msgid_hash");
+	    "message_held message_kind message_msgid_hash");
 	query1(db, "SELECT sql FROM sqlite_master WHERE name = 'cases'", got,
 	    sizeof(got));
 	CHECK_STRSTR(got, "REFERENCES message(id)");
