@@ -645,6 +645,8 @@ cases_summaries(struct cases *c)
 		if (cases_summary_one(c, rows + i, j - i) == -1 ||
 		    store_commit(c->store) == -1)
 			store_rollback(c->store);	/* logged; next run */
+		else
+			crash_point("after-summary");
 	}
 	free(rows);
 	return rv;
@@ -666,6 +668,7 @@ cases_run(struct cases *c)
 			store_rollback(c->store);
 			return -1;
 		}
+		crash_point("after-resync");
 		c->resync = 0;
 	}
 	if (store_message_unhandled(c->store, &ids, &n) == -1)
@@ -682,8 +685,10 @@ cases_run(struct cases *c)
 		done++;
 	}
 	free(ids);
-	if (store_message_settle_copies(c->store) == -1 ||
-	    cases_summaries(c) == -1)
+	if (store_message_settle_copies(c->store) == -1)
+		return -1;
+	crash_point("after-settle");
+	if (cases_summaries(c) == -1)
 		return -1;
 	return done;
  fail:

@@ -121,6 +121,8 @@ intake_move(struct intake *in, uint32_t uidvalidity, const uint32_t *uids,
 	rc = store_message_set_moved(in->store, uidvalidity, mv, n);
 	if (store_message_set_processed(in->store, uidvalidity, uids, n) == -1)
 		rc = -1;
+	else
+		crash_point("after-mark-moved");
 	free(mv);
 	free(dest);
 	return rc;

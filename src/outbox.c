@@ -131,6 +131,7 @@ outbox_record(struct store *s, struct store_outbox_row *r)
 		store_rollback(s);
 		return -1;
 	}
+	crash_point("after-mark-sent");
 	return 0;
 }
 
@@ -187,6 +188,7 @@ outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
 	if ((rc = store_outbox_get(s, id, &r, &from, &rcpt, &data, &len)) != 1)
 		return rc == 0 ? SMTP_OK : -1;
 	outbox_case_name(s, r.case_id, name, sizeof(name));
+	crash_point("before-send");
 	st = send(from, rcpt, data, len, &code, &errstr, arg);
 	crash_point("after-send");
 	outbox_outcome(&r, st, code, errstr, name, res);

@@ -18,6 +18,7 @@
 #include "committee.h"
 #include "compose.h"
 #include "config.h"
+#include "crash.h"
 #include "crypto.h"
 #include "log.h"
 #include "report.h"
@@ -520,6 +521,7 @@ schedule_act(struct schedule *s, const struct store_deadline *d, time_t now)
 		store_rollback(s->store);
 		return -1;
 	}
+	crash_point("after-deadline");
 	return 0;
 }
 
@@ -556,6 +558,7 @@ schedule_run(struct schedule *s)
 		store_rollback(s->store);
 		return -1;
 	}
+	crash_point("after-plan");
 	if (store_deadline_due(s->store, now, SCHEDULE_BATCH, &rows, &n) ==
 	    -1) {
 		free(rows);
