@@ -13,8 +13,9 @@
 #   no second case: exactly one case per report;
 #   every outbox row sent and in its recipient's mailbox, at most one
 #     duplicate send per crash and only at the send step (after-send).
-# The walk ends with a table: point, kills, lost, doubled cases, duplicate
-# sends.  Then a real kill -9 of a busy daemon.
+# The walk ends with a table: point, kills, lost (messages), doubled
+# (second cases), dup-sends, lost-sends (rows marked sent that reached no
+# mailbox).  Then a real kill -9 of a busy daemon.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
@@ -96,17 +97,20 @@ mail_counts() {
 	echo "$(wc -l <"$TB/heads") $(sort -u "$TB/heads" | wc -l)"
 }
 
-# db_counts: messages, unhandled, not processed, stored twice (dup_of),
-# reports without a case, cases, outbox rows not sent, rows sent.
+# db_counts: messages stored once, handled and marked processed; all
+# message rows; rows stored twice (dup_of); reports without a case; second
+# cases (cases beyond one per report Message-ID); outbox rows not sent;
+# rows sent.
 db_counts() {
 	sqlite3 -batch -noheader -separator ' ' "$DB" "SELECT
+	    (SELECT count(*) FROM message WHERE kind IS NOT NULL AND
+	        state = 'processed' AND dup_of IS NULL),
 	    (SELECT count(*) FROM message),
-	    (SELECT count(*) FROM message WHERE kind IS NULL),
-	    (SELECT count(*) FROM message WHERE state != 'processed'),
 	    (SELECT count(*) FROM message WHERE dup_of IS NOT NULL),
 	    (SELECT count(*) FROM message WHERE kind = 'report' AND
 	        case_id IS NULL),
-	    (SELECT count(*) FROM cases),
+	    (SELECT count(*) - count(DISTINCT m.msgid_hash) FROM cases AS c
+	        JOIN message AS m ON m.id = c.report_message),
 	    (SELECT count(*) FROM outbox WHERE state != 'sent'),
 	    (SELECT count(*) FROM outbox WHERE state = 'sent')" ||
 	    tb_fail "sqlite3 $DB failed"
@@ -155,21 +159,63 @@ deliver() {
 # ================================================ the walk
 PROBLEMS=""
 problem() {
-	PROBLEMS="$PROBLEMS$1"$'\n'
-	echo "# PROBLEM: $1" >&2
+	PROBLEMS="$PROBLEMS$*"$'\n'
+	echo "# PROBLEM: $*" >&2
 }
 
+# The totals after the last round; a round is judged by what it adds.
+P_LOST=0 P_DOUBLED=0 P_TWICE=0 P_UNSENT=0 P_UNDELIVERED=0 P_DUPS=0
+
+# check_round POINT KILLS: checks the database and the mailboxes after a
+# crash at POINT and a clean pass; appends the round to the table.
+check_round() {
+	local p=$1 kills=$2 good msgs twice nocase doubled unsent sent inbox
+	local processed lost dups undelivered l c d
+	set -- $(db_counts)
+	good=$1 msgs=$2 twice=$3 nocase=$4 doubled=$5 unsent=$6 sent=$7
+	inbox=$(tb_imap_count conduct INBOX)
+	processed=$(tb_imap_count conduct Processed)
+	lost=$((DELIVERED - good))
+	[ $((DELIVERED - processed)) -le "$lost" ] ||
+	    lost=$((DELIVERED - processed))
+	lost=$((lost + nocase))
+	set -- $(mail_counts)
+	dups=$(($1 - $2))
+	undelivered=$((sent - $2))
+	l=$((lost - P_LOST))
+	c=$((doubled - P_DOUBLED))
+	d=$((dups - P_DUPS))
+	[ "$l" -le 0 ] || problem "$p: $l message(s) lost ($DELIVERED" \
+	    "delivered, $msgs stored, $good handled and processed, $nocase" \
+	    "reports without a case; $inbox in INBOX, $processed in Processed)"
+	[ "$c" -le 0 ] || problem "$p: $c second case(s)"
+	[ $((twice - P_TWICE)) -le 0 ] ||
+	    problem "$p: $((twice - P_TWICE)) message(s) stored twice"
+	[ $((unsent - P_UNSENT)) -le 0 ] ||
+	    problem "$p: $((unsent - P_UNSENT)) outbox row(s) left unsent"
+	[ $((undelivered - P_UNDELIVERED)) -le 0 ] ||
+	    problem "$p: $((undelivered - P_UNDELIVERED)) row(s) marked" \
+	    "sent are in no mailbox"
+	[ "$d" -le 1 ] || problem "$p: $d duplicate sends after one crash"
+	[ "$d" -le 0 ] || case "$DUP_OK" in
+	*" ${p%%:*} "*) ;;
+	*) problem "$p: a duplicate send at a step that is not a send" ;;
+	esac
+	printf '%-20s %5s %5s %7s %9s %10s\n' "$p" "$kills" "$l" "$c" "$d" \
+	    "$((undelivered - P_UNDELIVERED))" \
+	    >>"$TB/table"
+	P_LOST=$lost P_DOUBLED=$doubled P_TWICE=$twice P_UNSENT=$unsent
+	P_UNDELIVERED=$undelivered P_DUPS=$dups
+}
+
+printf '%-20s %5s %5s %7s %9s %10s\n' point kills lost doubled dup-sends \
+    lost-sends \
+    >"$TB/table"
 T=0
 deliver
 CONDUCTD_CLOCK_OFFSET=$T cd_once || tb_fail "the first pass failed"
 cd_wait_queue
-set -- $(mail_counts)
-PREV_DUPS=$(($1 - $2))
-PREV_LOST=0
-PREV_DOUBLED=0
-printf '%-20s %5s %5s %7s %9s\n' point kills lost doubled dup-sends \
-    >"$TB/table"
-
+check_round "(no crash)" 0
 for p in $POINTS $EXTRA; do
 	T=$((T + HOUR + 60))
 	deliver
@@ -177,54 +223,12 @@ for p in $POINTS $EXTRA; do
 	# (Braced, so that bash's "Killed" notice goes nowhere.)
 	{ CONDUCTD_CRASH_AT=$p CONDUCTD_CLOCK_OFFSET=$T "$CONDUCTD" -f "$CONF" \
 	    --once >>"$TB/conductd.log" 2>&1; } 2>/dev/null || st=$?
-	kills=0
-	if [ "$st" = 137 ]; then
-		kills=1
-	else
-		problem "crash point $p was not reached (exit $st, not 137)"
-	fi
+	[ "$st" = 137 ] ||
+	    problem "crash point $p was not reached (exit $st, not 137)"
 	CONDUCTD_CLOCK_OFFSET=$T cd_once ||
 	    problem "$p: the pass after the crash failed"
 	cd_wait_queue
-
-	set -- $(db_counts)
-	msgs=$1 unhandled=$2 unprocessed=$3 twice=$4 nocase=$5 cases=$6
-	unsent=$7 sent=$8
-	inbox=$(tb_imap_count conduct INBOX)
-	processed=$(tb_imap_count conduct Processed)
-	good=$((msgs - unhandled - unprocessed - twice))
-	lost=$((DELIVERED - good + inbox))
-	[ "$lost" -ge 0 ] || lost=0
-	doubled=$((cases - REPORTS))
-	set -- $(mail_counts)
-	dups=$(($1 - $2))
-	[ "$msgs" = "$DELIVERED" ] ||
-	    problem "$p: $msgs messages stored, $DELIVERED delivered"
-	[ "$unhandled" = 0 ] || problem "$p: $unhandled message(s) unhandled"
-	[ "$unprocessed" = 0 ] ||
-	    problem "$p: $unprocessed message(s) not marked processed"
-	[ "$twice" = 0 ] || problem "$p: $twice message(s) stored twice"
-	[ "$nocase" = 0 ] || problem "$p: $nocase report(s) without a case"
-	[ "$inbox" = 0 ] || problem "$p: $inbox message(s) left in INBOX"
-	[ "$processed" = "$DELIVERED" ] ||
-	    problem "$p: $processed in Processed, $DELIVERED delivered"
-	[ "$doubled" = 0 ] || problem "$p: $cases cases for $REPORTS reports"
-	[ "$unsent" = 0 ] || problem "$p: $unsent outbox row(s) not sent"
-	[ "$2" = "$sent" ] ||
-	    problem "$p: $sent rows sent but $2 distinct messages delivered"
-	d=$((dups - PREV_DUPS))
-	l=$((lost - PREV_LOST))
-	c=$((doubled - PREV_DOUBLED))
-	[ "$d" -le 1 ] || problem "$p: $d duplicate sends after one crash"
-	[ "$d" = 0 ] || case "$DUP_OK" in
-	*" ${p%%:*} "*) ;;
-	*) problem "$p: a duplicate send at a step that is not a send" ;;
-	esac
-	printf '%-20s %5s %5s %7s %9s\n' "$p" "$kills" "$l" "$c" "$d" \
-	    >>"$TB/table"
-	PREV_DUPS=$dups
-	PREV_LOST=$lost
-	PREV_DOUBLED=$doubled
+	check_round "$p" "$([ "$st" = 137 ] && echo 1 || echo 0)"
 done
 tb_log "crash walk: $ROUND rounds, $DELIVERED messages, $REPORTS reports"
 sed 's/^/# /' "$TB/table"
@@ -248,9 +252,11 @@ wait "$CD_PID" 2>/dev/null || true
 CD_PID=""
 cd_once || tb_fail "the pass after kill -9 failed"
 set -- $(db_counts)
-cd_expect_eq "stored after kill -9 and a restart" "$1" "$total"
-cd_expect_eq "unhandled after kill -9" "$2" 0
-cd_expect_eq "stored twice after kill -9" "$4" 0
-cd_expect_eq "cases after kill -9" "$6" "$((REPORTS + 40))"
+cd_expect_eq "stored after kill -9 and a restart" "$2" "$total"
+cd_expect_eq "handled and processed after kill -9" "$1" "$total"
+cd_expect_eq "stored twice after kill -9" "$3" 0
+cd_expect_eq "second cases after kill -9" "$5" 0
+cd_expect_eq "cases after kill -9" \
+    "$(sqlite3 "$DB" 'SELECT count(*) FROM cases')" "$((REPORTS + 40))"
 cd_expect_eq "in Processed after kill -9" "$(tb_imap_count conduct Processed)" "$total"
 cd_expect_eq "in INBOX after kill -9" "$(tb_imap_count conduct INBOX)" 0
