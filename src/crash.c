@@ -52,6 +52,8 @@ static const struct crash_def crash_table[] = {
 	    "marked sent" },
 	{ "after-mark-sent", "outbox: one row's outcome recorded "
 	    "(committed)" },
+	{ "after-retry-unreachable", "outbox: rows deferred while the "
+	    "server was unreachable made due again (committed)" },
 };
 
 static int		 crash_parsed;

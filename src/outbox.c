@@ -258,9 +258,13 @@ outbox_run(struct store *s, outbox_send_fn send, void *arg,
 	do {
 		sent = res.sent;
 		rc = outbox_pass(s, send, arg, &t0, &res);
-		if (rc == 0 && res.sent > sent &&
-		    (n = store_outbox_retry_unreachable(s, clock_now())) == -1)
-			rc = -1;
+		if (rc == 0 && res.sent > sent) {
+			if ((n = store_outbox_retry_unreachable(s,
+			    clock_now())) == -1)
+				rc = -1;
+			else
+				crash_point("after-retry-unreachable");
+		}
 	} while (rc == 0 && res.sent > sent);
 	if (resp != NULL)
 		*resp = res;

@@ -201,14 +201,14 @@ check_round() {
 	*" ${p%%:*} "*) ;;
 	*) problem "$p: a duplicate send at a step that is not a send" ;;
 	esac
-	printf '%-20s %5s %5s %7s %9s %10s\n' "$p" "$kills" "$l" "$c" "$d" \
+	printf '%-24s %5s %5s %7s %9s %10s\n' "$p" "$kills" "$l" "$c" "$d" \
 	    "$((undelivered - P_UNDELIVERED))" \
 	    >>"$TB/table"
 	P_LOST=$lost P_DOUBLED=$doubled P_TWICE=$twice P_UNSENT=$unsent
 	P_UNDELIVERED=$undelivered P_DUPS=$dups
 }
 
-printf '%-20s %5s %5s %7s %9s %10s\n' point kills lost doubled dup-sends \
+printf '%-24s %5s %5s %7s %9s %10s\n' point kills lost doubled dup-sends \
     lost-sends \
     >"$TB/table"
 T=0
