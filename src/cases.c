@@ -684,6 +684,8 @@ cases_summaries(struct cases *c)
 		if (cases_summary_one(c, rows + i, j - i) == -1 ||
 		    store_commit(c->store) == -1)
 			store_rollback(c->store);	/* logged; next run */
+		else
+			crash_point("after-summary");
 	}
 	free(rows);
 	return rv;
@@ -740,6 +742,7 @@ cases_run(struct cases *c)
 			store_rollback(c->store);
 			return -1;
 		}
+		crash_point("after-resync");
 		c->resync = 0;
 	}
 	if (store_message_unhandled(c->store, clock_now(), &ids, &n) == -1)
@@ -753,8 +756,10 @@ cases_run(struct cases *c)
 		done += rc;
 	}
 	free(ids);
-	if (store_message_settle_copies(c->store) == -1 ||
-	    cases_summaries(c) == -1)
+	if (store_message_settle_copies(c->store) == -1)
+		return -1;
+	crash_point("after-settle");
+	if (cases_summaries(c) == -1)
 		return -1;
 	return done;
 }

@@ -129,7 +129,8 @@ sleep_interruptible(int seconds)
 static __attribute__((noreturn)) void
 usage(void)
 {
-	fprintf(stderr, "usage: conductd [-dn] [--once] [-f file]\n");
+	fprintf(stderr, "usage: conductd [-dn] [--once] [-f file]\n"
+	    "       conductd --crash-points\n");
 	exit(64);	/* EX_USAGE */
 }
 
@@ -393,6 +394,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, 'o' },
+		{ "crash-points", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct daemon		 d;
@@ -419,12 +421,19 @@ main(int argc, char *argv[])
 		case 'o':
 			once = 1;
 			break;
+		case 'C':
+			crash_list(stdout);
+			exit(0);
 		default:
 			usage();
 		}
 	}
 	if (optind != argc)
 		usage();
+	if (crash_check(&errstr) == -1) {
+		fprintf(stderr, "conductd: %s\n", errstr);
+		exit(64);
+	}
 
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_INFO, "conductd");
 	if ((conf = load_config(path, checkonly)) == NULL)

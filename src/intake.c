@@ -123,6 +123,8 @@ intake_move(struct intake *in, uint32_t uidvalidity, const uint32_t *uids,
 	if (store_message_set_processed(in->store, in->conf->imap_mailbox,
 	    uidvalidity, uids, n) == -1)
 		rc = -1;
+	else
+		crash_point("after-mark-moved");
 	free(mv);
 	free(dest);
 	return rc;

@@ -134,6 +134,7 @@ outbox_record(struct store *s, struct store_outbox_row *r)
 		store_rollback(s);
 		return -1;
 	}
+	crash_point("after-mark-sent");
 	return 0;
 }
 
@@ -205,6 +206,7 @@ outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
 	if ((rc = store_outbox_get(s, id, &r, &from, &rcpt, &data, &len)) != 1)
 		return rc == 0 ? SMTP_OK : outbox_unreadable(s, id);
 	outbox_case_name(s, r.case_id, name, sizeof(name));
+	crash_point("before-send");
 	st = send(from, rcpt, data, len, &code, &errstr, arg);
 	crash_point("after-send");
 	outbox_outcome(&r, st, code, errstr, name, res);
@@ -274,9 +276,13 @@ outbox_run(struct store *s, outbox_send_fn send, void *arg,
 	do {
 		sent = res.sent;
 		rc = outbox_pass(s, send, arg, &t0, &res);
-		if (rc == 0 && res.sent > sent &&
-		    (n = store_outbox_retry_unreachable(s, clock_now())) == -1)
-			rc = -1;
+		if (rc == 0 && res.sent > sent) {
+			if ((n = store_outbox_retry_unreachable(s,
+			    clock_now())) == -1)
+				rc = -1;
+			else
+				crash_point("after-retry-unreachable");
+		}
 	} while (rc == 0 && res.sent > sent);
 	if (resp != NULL)
 		*resp = res;

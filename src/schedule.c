@@ -20,6 +20,7 @@
 #include "committee.h"
 #include "compose.h"
 #include "config.h"
+#include "crash.h"
 #include "crypto.h"
 #include "held.h"
 #include "log.h"
@@ -523,6 +524,7 @@ schedule_act(struct schedule *s, const struct store_deadline *d, time_t now)
 		store_rollback(s->store);
 		return -1;
 	}
+	crash_point("after-deadline");
 	return 0;
 }
 
@@ -581,6 +583,7 @@ schedule_run(struct schedule *s)
 		store_rollback(s->store);
 		return -1;
 	}
+	crash_point("after-plan");
 	if (store_deadline_due(s->store, now, SCHEDULE_BATCH, &rows, &n) ==
 	    -1) {
 		free(rows);

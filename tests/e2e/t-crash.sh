@@ -1,35 +1,241 @@
 #!/bin/bash
-# Crash at every durable step, then restart: each message is stored once,
-# moved once, never lost.  Then a real kill -9 of a busy daemon.
+# The crash walk (like isync's resume test).  For every crash point that
+# `conductd --crash-points` lists (read from the binary, so a new point is
+# walked at once), and for a few later occurrences (NAME:N): deliver two
+# reports from one sender (the second waits for the flood summary) and a
+# member's #noconflict; move the controllable clock an hour on, so the
+# last round's conflict reminders and flood summary fall due; run a pass
+# that dies at that point (SIGKILL: exit 137; a point the scenario does not
+# reach fails the test by name); restart without the crash; then check from
+# the database (sqlite3) and the real mailboxes (IMAP):
+#   nothing lost: every delivered message stored once, handled and marked
+#     processed, none left in INBOX, all in Processed; every report cased;
+#   no second case: exactly one case per report;
+#   every outbox row sent and in its recipient's mailbox, at most one
+#     duplicate send per crash and only at the send step (after-send).
+# The walk ends with a table: point, kills, lost (messages), doubled
+# (second cases), dup-sends, lost-sends (rows marked sent that reached no
+# mailbox).  Then a real kill -9 of a busy daemon.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
-cd_setup starttls
-total=0
-for step in after-store after-move; do
-	for n in 1 2 3; do
-		tb_send reporter1@example.test conduct@example.test \
-		    --header "Subject: $step $n" --body "crash test $step $n"
-	done
-	total=$((total + 3))
-	tb_imap_wait_count conduct INBOX 3 20
-	st=0
-	CONDUCTD_CRASH_AT=$step "$CONDUCTD" -f "$CONF" --once \
-	    >>"$TB/conductd.log" 2>&1 || st=$?
-	cd_expect_eq "exit status of a crash at $step" "$st" 137
-	cd_once || tb_fail "the pass after a crash at $step failed"
-	cd_expect_eq "stored after a crash at $step" "$(cd_rows)" "$total"
-	cd_expect_eq "in INBOX after a crash at $step" \
-	    "$(tb_imap_count conduct INBOX)" 0
-	cd_expect_eq "in Processed after a crash at $step" \
-	    "$(tb_imap_count conduct Processed)" "$total"
-	cd_once || tb_fail "a third pass failed"
-	cd_expect_eq "stored after one more pass" "$(cd_rows)" "$total"
-done
-cd_ctl messages | grep -q ' stored ' &&
-    tb_fail "a row is still waiting to be moved"
-tb_pass "no row left half-done"
+D=example.test
+HOUR=3600
+# Points where one row may go out twice: accepted, not yet marked sent.
+DUP_OK=" after-send "
+# Later occurrences walked after every point's first one.
+EXTRA="after-decide:3 after-deadline:2 before-send:3 after-send:3
+after-mark-sent:2"
+SENDERS="reporter1 reporter2"
 
+cd_setup starttls
+cat >>"$CONF" <<EOF
+ack_flood = 1
+conflict_reminder_after = 1h
+EOF
+cd_members Alice:lead Bob:lead Carol:member
+DB=$TB/state/conductd.db
+
+# ================================================ the table of points
+"$CONDUCTD" --crash-points >"$TB/points" || tb_fail "conductd --crash-points"
+awk -F '\t' 'NF != 2 || $1 !~ /^[a-z][a-z-]*$/ || $2 == "" { bad = 1 }
+    END { exit bad }' "$TB/points" ||
+    tb_fail "conductd --crash-points: not one 'name<TAB>description' a line"
+POINTS=$(cut -f 1 "$TB/points")
+for p in after-store after-move after-decide before-send after-send \
+    after-mark-sent after-schedule; do
+	echo "$POINTS" | grep -qx -- "$p" || tb_fail "no crash point $p"
+done
+tb_pass "conductd --crash-points lists $(echo "$POINTS" | wc -l) points"
+# Every crash_point() call names a row of the table; every row is called.
+grep -ho 'crash_point("[^"]*")' "$top_srcdir"/src/*.c |
+    sed 's/^crash_point("\(.*\)")$/\1/' | sort -u >"$TB/called"
+echo "$POINTS" | sort >"$TB/listed"
+diff "$TB/listed" "$TB/called" >"$TB/points.diff" ||
+    tb_fail "crash points listed (<) and called in src/ (>) differ:" \
+    "$(cat "$TB/points.diff")"
+tb_pass "every crash_point() call is in the table and every row is called"
+st=0
+CONDUCTD_CRASH_AT=no-such-point "$CONDUCTD" -f "$CONF" --once \
+    >>"$TB/conductd.log" 2>&1 || st=$?
+cd_expect_eq "exit status for an unknown crash point" "$st" 64
+
+# ================================================ helpers
+
+# inbox_heads USER: "MESSAGE-ID<TAB>FROM" for each message in USER's INBOX
+# (nothing when USER has no INBOX yet).
+inbox_heads() {
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$TB_IMAP_PORT" || exit 1
+		printf 'a LOGIN %s %s\r\nb EXAMINE INBOX\r\n' \
+		    "$(tb__imap_quote "$1")" \
+		    "$(tb__imap_quote "$(tb_password "$1")")" >&3
+		printf 'c FETCH 1:* (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM)])\r\n' >&3
+		printf 'd LOGOUT\r\n' >&3
+		timeout 30 cat <&3
+	) | perl -e '
+	local $/; my $in = <STDIN>; $in =~ s/\r\n/\n/g;
+	die "IMAP LOGIN failed\n" unless $in =~ /^a OK/m;
+	my @m = split /^\* \d+ FETCH /m, $in;
+	shift @m;
+	for (@m) {
+		s/\n[ \t]+/ /g;
+		my ($id) = /^message-id:[ \t]*(\S+)/mi;
+		my ($f) = /^from:[ \t]*(.*)$/mi;
+		print $id // "-", "\t", $f // "-", "\n";
+	}' || tb_fail "inbox_heads $1: IMAP failed"
+}
+
+# mail_counts: "MESSAGES DISTINCT": every message in the mailboxes of the
+# test bed's users but the alias, and the distinct (user, Message-ID).
+mail_counts() {
+	local u
+	for u in $TB_USERS; do
+		[ "$u" = conduct ] && continue
+		inbox_heads "$u" | cut -f 1 | sed "s/^/$u /"
+	done >"$TB/heads"
+	echo "$(wc -l <"$TB/heads") $(sort -u "$TB/heads" | wc -l)"
+}
+
+# db_counts: messages stored once, handled and marked processed; all
+# message rows; rows stored twice (dup_of); reports without a case; second
+# cases (cases beyond one per report Message-ID); outbox rows not sent;
+# rows sent.
+db_counts() {
+	sqlite3 -batch -noheader -separator ' ' "$DB" "SELECT
+	    (SELECT count(*) FROM message WHERE kind IS NOT NULL AND
+	        state = 'processed' AND dup_of IS NULL),
+	    (SELECT count(*) FROM message),
+	    (SELECT count(*) FROM message WHERE dup_of IS NOT NULL),
+	    (SELECT count(*) FROM message WHERE kind = 'report' AND
+	        case_id IS NULL),
+	    (SELECT count(*) - count(DISTINCT m.msgid_hash) FROM cases AS c
+	        JOIN message AS m ON m.id = c.report_message),
+	    (SELECT count(*) FROM outbox WHERE state != 'sent'),
+	    (SELECT count(*) FROM outbox WHERE state = 'sent')" ||
+	    tb_fail "sqlite3 $DB failed"
+}
+
+# unanswered USER: a per-case address USER got mail from and has not
+# answered yet (nothing if none).
+unanswered() {
+	inbox_heads "$1" | cut -f 2 |
+	    grep -Eo "conduct\+[a-z-]+-m[0-9a-f]{12}@$D" | sort -u |
+	    grep -vxF -f "$TB/answered" | head -1 || true
+}
+
+ROUND=0
+DELIVERED=0
+REPORTS=0
+: >"$TB/answered"
+
+# deliver: this round's mail to the alias: two reports from one sender
+# (the senders take turns, so last round's flood is due now and this
+# round's is not), and Alice's #noconflict to one conflict check.
+deliver() {
+	local s a n=0 tag
+	ROUND=$((ROUND + 1))
+	set -- $SENDERS
+	s=$1
+	[ $((ROUND % 2)) = 1 ] || s=$2
+	for tag in a b; do
+		tb_send "$s@$D" "conduct@$D" \
+		    --header "Subject: incident $ROUND$tag" \
+		    --header "Message-ID: <crash-$ROUND$tag@$D>" \
+		    --body "Location: room $ROUND. Incident $ROUND$tag: something happened, number $ROUND$tag."
+		n=$((n + 1))
+	done
+	REPORTS=$((REPORTS + 2))
+	a=$(unanswered alice)
+	if [ -n "$a" ]; then
+		cd_msend "alice@$D" "$a" "Re: Conflict check" "#noconflict"
+		echo "$a" >>"$TB/answered"
+		n=$((n + 1))
+	fi
+	DELIVERED=$((DELIVERED + n))
+	tb_imap_wait_count conduct INBOX "$n" 20
+}
+
+# ================================================ the walk
+PROBLEMS=""
+problem() {
+	PROBLEMS="$PROBLEMS$*"$'\n'
+	echo "# PROBLEM: $*" >&2
+}
+
+# The totals after the last round; a round is judged by what it adds.
+P_LOST=0 P_DOUBLED=0 P_TWICE=0 P_UNSENT=0 P_UNDELIVERED=0 P_DUPS=0
+
+# check_round POINT KILLS: checks the database and the mailboxes after a
+# crash at POINT and a clean pass; appends the round to the table.
+check_round() {
+	local p=$1 kills=$2 good msgs twice nocase doubled unsent sent inbox
+	local processed lost dups undelivered l c d
+	set -- $(db_counts)
+	good=$1 msgs=$2 twice=$3 nocase=$4 doubled=$5 unsent=$6 sent=$7
+	inbox=$(tb_imap_count conduct INBOX)
+	processed=$(tb_imap_count conduct Processed)
+	lost=$((DELIVERED - good))
+	[ $((DELIVERED - processed)) -le "$lost" ] ||
+	    lost=$((DELIVERED - processed))
+	lost=$((lost + nocase))
+	set -- $(mail_counts)
+	dups=$(($1 - $2))
+	undelivered=$((sent - $2))
+	l=$((lost - P_LOST))
+	c=$((doubled - P_DOUBLED))
+	d=$((dups - P_DUPS))
+	[ "$l" -le 0 ] || problem "$p: $l message(s) lost ($DELIVERED" \
+	    "delivered, $msgs stored, $good handled and processed, $nocase" \
+	    "reports without a case; $inbox in INBOX, $processed in Processed)"
+	[ "$c" -le 0 ] || problem "$p: $c second case(s)"
+	[ $((twice - P_TWICE)) -le 0 ] ||
+	    problem "$p: $((twice - P_TWICE)) message(s) stored twice"
+	[ $((unsent - P_UNSENT)) -le 0 ] ||
+	    problem "$p: $((unsent - P_UNSENT)) outbox row(s) left unsent"
+	[ $((undelivered - P_UNDELIVERED)) -le 0 ] ||
+	    problem "$p: $((undelivered - P_UNDELIVERED)) row(s) marked" \
+	    "sent are in no mailbox"
+	[ "$d" -le 1 ] || problem "$p: $d duplicate sends after one crash"
+	[ "$d" -le 0 ] || case "$DUP_OK" in
+	*" ${p%%:*} "*) ;;
+	*) problem "$p: a duplicate send at a step that is not a send" ;;
+	esac
+	printf '%-24s %5s %5s %7s %9s %10s\n' "$p" "$kills" "$l" "$c" "$d" \
+	    "$((undelivered - P_UNDELIVERED))" \
+	    >>"$TB/table"
+	P_LOST=$lost P_DOUBLED=$doubled P_TWICE=$twice P_UNSENT=$unsent
+	P_UNDELIVERED=$undelivered P_DUPS=$dups
+}
+
+printf '%-24s %5s %5s %7s %9s %10s\n' point kills lost doubled dup-sends \
+    lost-sends \
+    >"$TB/table"
+T=0
+deliver
+CONDUCTD_CLOCK_OFFSET=$T cd_once || tb_fail "the first pass failed"
+cd_wait_queue
+check_round "(no crash)" 0
+for p in $POINTS $EXTRA; do
+	T=$((T + HOUR + 60))
+	deliver
+	st=0
+	# (Braced, so that bash's "Killed" notice goes nowhere.)
+	{ CONDUCTD_CRASH_AT=$p CONDUCTD_CLOCK_OFFSET=$T "$CONDUCTD" -f "$CONF" \
+	    --once >>"$TB/conductd.log" 2>&1; } 2>/dev/null || st=$?
+	[ "$st" = 137 ] ||
+	    problem "crash point $p was not reached (exit $st, not 137)"
+	CONDUCTD_CLOCK_OFFSET=$T cd_once ||
+	    problem "$p: the pass after the crash failed"
+	cd_wait_queue
+	check_round "$p" "$([ "$st" = 137 ] && echo 1 || echo 0)"
+done
+tb_log "crash walk: $ROUND rounds, $DELIVERED messages, $REPORTS reports"
+sed 's/^/# /' "$TB/table"
+[ -z "$PROBLEMS" ] || tb_fail "the crash walk found problems:"$'\n'"$PROBLEMS"
+tb_pass "every crash point walked: nothing lost, nothing doubled"
+
+# ================================================ kill -9 of a busy daemon
 # A real SIGKILL while the daemon works through a pile of mail.
 for n in $(seq 1 40); do
 	printf 'From: reporter2@example.test\nTo: conduct@example.test\nSubject: pile %s\nMessage-ID: <pile-%s@example.test>\n\nreport %s of the pile\n' \
@@ -37,14 +243,20 @@ for n in $(seq 1 40); do
 	doveadm -c "$TB/dovecot.conf" save -u conduct -m INBOX <"$TB/pile.eml" ||
 	    tb_fail "doveadm save"
 done
-total=$((total + 40))
+total=$((DELIVERED + 40))
+export CONDUCTD_CLOCK_OFFSET=$((T + HOUR))
 cd_start_daemon
-cd_wait_log "stored message $((total - 40 + 1)) "
+cd_wait_log "stored message $((DELIVERED + 1)) "
 kill -9 "$CD_PID"
 wait "$CD_PID" 2>/dev/null || true
 CD_PID=""
 cd_once || tb_fail "the pass after kill -9 failed"
-cd_expect_eq "stored after kill -9 and a restart" "$(cd_rows)" "$total"
-cd_expect_eq "content rows after kill -9" "$(cd_count)" "$total"
+set -- $(db_counts)
+cd_expect_eq "stored after kill -9 and a restart" "$2" "$total"
+cd_expect_eq "handled and processed after kill -9" "$1" "$total"
+cd_expect_eq "stored twice after kill -9" "$3" 0
+cd_expect_eq "second cases after kill -9" "$5" 0
+cd_expect_eq "cases after kill -9" \
+    "$(sqlite3 "$DB" 'SELECT count(*) FROM cases')" "$((REPORTS + 40))"
 cd_expect_eq "in Processed after kill -9" "$(tb_imap_count conduct Processed)" "$total"
 cd_expect_eq "in INBOX after kill -9" "$(tb_imap_count conduct INBOX)" 0
