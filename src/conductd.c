@@ -167,10 +167,14 @@ smtp_session(const struct config *conf)
 
 static enum smtp_status
 send_cb(const char *from, const char *rcpt, const char *data, size_t len,
-    int *code, char **errstr, void *arg)
+    int *code, char **errstr, int *unsure, void *arg)
 {
+	enum smtp_status	st;
+
 	notify_watchdog();	/* a long outbox run sends one by one */
-	return smtp_send(arg, from, rcpt, data, len, code, errstr);
+	st = smtp_send(arg, from, rcpt, data, len, code, errstr);
+	*unsure = smtp_unsure(arg);
+	return st;
 }
 
 /* Drains the outbox over one SMTP connection. */

@@ -29,7 +29,7 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
-#define STORE_BUSY_TIMEOUT	5000	/* milliseconds */
+#define STORE_BUSY_TIMEOUT	30000	/* milliseconds */
 #define STORE_AD_MESSAGE	"message"
 
 /*
@@ -189,6 +189,19 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE message ADD COLUMN moved_folder TEXT;"
 	"ALTER TABLE message ADD COLUMN moved_uidvalidity INTEGER;"
 	"ALTER TABLE message ADD COLUMN moved_uid INTEGER;",
+
+	/*
+	 * 8: bounded resends and heard failures (store_send.c): sends of
+	 * a row begun and not yet confirmed, when the last one began, and
+	 * whether the leads were alarmed of its permanent failure (rows
+	 * failed before this version are not alarmed again).
+	 */
+	"ALTER TABLE outbox ADD COLUMN send_unconfirmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN send_started_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN fail_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"UPDATE outbox SET fail_alarmed = 1 WHERE state = 'failed';",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -195,6 +195,7 @@ static const char *const sc_outbox_states[] = {
 	[STORE_OUTBOX_QUEUED] = "queued",
 	[STORE_OUTBOX_SENT] = "sent",
 	[STORE_OUTBOX_FAILED] = "failed",
+	[STORE_OUTBOX_HELD] = "held",
 };
 
 static sqlite3_stmt *
