@@ -405,6 +405,34 @@ show_outbox_cb(const struct store_outbox_row *r, void *arg)
 	return 0;
 }
 
+/* Undelivered mail of a case: refused for good, or held. */
+struct show_undelivered {
+	struct show_ctx	*sc;
+	int		 n;
+};
+
+static int
+show_undelivered_cb(const struct store_outbox_row *r, void *arg)
+{
+	struct show_undelivered	*u = arg;
+	char			 reply[16];
+
+	if (r->state != STORE_OUTBOX_FAILED && r->state != STORE_OUTBOX_HELD)
+		return 0;
+	if (u->n++ == 0)
+		printf("\nNot delivered (refused for good, or held):\n");
+	snprintf(reply, sizeof(reply), "reply %d", r->last_code);
+	printf("  %-6lld %-14s to %-12s %-7s %s: ", (long long)r->id,
+	    r->kind, r->member[0] != '\0' ? member_of_key(u->sc->ctl,
+	    r->member) : (strcmp(r->kind, "ack") == 0 ||
+	    strcmp(r->kind, "to-reporter") == 0 ? "reporter" : "-"),
+	    store_outbox_strstate(r->state), r->last_code != 0 ? reply :
+	    "no reply");
+	print_safe(NULL, r->last_error);
+	putchar('\n');
+	return 0;
+}
+
 /* Prints text safely, its later lines indented by indent columns. */
 static void
 print_indented(const char *text, int indent)
@@ -529,6 +557,7 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 {
 	struct store_case	 c;
 	struct show_ctx		 sc;
+	struct show_undelivered	 u;
 	char			 received[32], ack[32], *reporter = NULL;
 	char			 when[32];
 	time_t			 purged_at;
@@ -573,6 +602,9 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	sc.case_id = c.id;
 	store_message_foreach(ctl->store, show_message_cb, &sc);
 	show_members(ctl, c.id);
+	u.sc = &sc;
+	u.n = 0;
+	store_outbox_foreach(ctl->store, c.id, show_undelivered_cb, &u);
 	printf("\nDelivery log (who was sent what, when):\n");
 	store_outbox_foreach(ctl->store, c.id, show_outbox_cb, &sc);
 	if (c.report_message != 0 && !purged) {

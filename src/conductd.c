@@ -287,14 +287,23 @@ report_pass(struct daemon *d, int rc, int backoff)
 	notify_status("running");
 }
 
-/* After intake: cases, deadlines, then the outbox.  -1: the database. */
+/*
+ * After intake: cases, deadlines, then the outbox; mail the server just
+ * refused for good is alarmed and the alarm sent at once.  -1: the
+ * database.
+ */
 static int
 process(struct daemon *d)
 {
+	int	n;
+
 	if (cases_run(d->cases) == -1 || schedule_run(d->schedule) == -1)
 		return -1;
 	crash_point("after-schedule");
-	return drain_outbox(d);
+	if (drain_outbox(d) == -1 ||
+	    (n = schedule_fail_alarms(d->schedule)) == -1)
+		return -1;
+	return n > 0 ? drain_outbox(d) : 0;
 }
 
 static int
