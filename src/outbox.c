@@ -271,6 +271,8 @@ outbox_send_one(struct store *s, struct store_outbox_row *r,
 
 	if (outbox_write_retry(s, outbox_begin, r, r->id, "send begun") == -1)
 		return -1;
+	log_debug("outbox: row %" PRId64 " (%s, case %s): sending", r->id,
+	    r->kind, name);
 	crash_point("before-send");
 	st = send(from, rcpt, data, len, &code, &errstr, &unsure, arg);
 	crash_point("after-send");
