@@ -185,6 +185,7 @@ smtp_prereq_cb(void *arg, char *remote_ip, char *local_ip, int remote_port,
 	(void)remote_port;
 	(void)local_port;
 	s->started = 1;
+	s->reply[0] = '\0';	/* the message's replies, not the session's */
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -398,7 +399,7 @@ smtp_send(struct smtp_session *s, const char *mail_from, const char *rcpt_to,
 	if ((rc = smtp_setup_message(s, from, rcpt)) == CURLE_OK) {
 		rc = curl_easy_perform(s->curl);
 		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &reply);
-		if (reply == 0 && rc != CURLE_OK)
+		if (reply == 0 && rc != CURLE_OK && s->started)
 			reply = smtp_reply_code(s);
 		st = smtp_classify(s, rc, reply);
 		s->unsure = st == SMTP_TEMPFAIL && s->started &&
