@@ -321,6 +321,36 @@ test_refusal_scrubbed(struct store *s)
 }
 
 /*
+ * Refused rows wait for their alarm, oldest first, until marked; rows
+ * sent, queued or held do not.
+ */
+static void
+test_fail_unalarmed(struct store *s)
+{
+	int64_t	*ids = NULL;
+	size_t	 n = 0, i, before;
+
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	before = n;
+	CHECK(n >= 2);	/* perm@ (test_states) and addr@ (refusal test) */
+	for (i = 0; i < n; i++) {
+		CHECK_INTEQ(row(s, ids[i]).state, STORE_OUTBOX_FAILED);
+		if (i > 0)
+			CHECK(ids[i - 1] < ids[i]);
+	}
+	CHECK(store_outbox_set_fail_alarmed(s, ids[0]) == 0);
+	free(ids);
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	CHECK_INTEQ(n, before - 1);
+	for (i = 0; i < n; i++)
+		CHECK(store_outbox_set_fail_alarmed(s, ids[i]) == 0);
+	free(ids);
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	CHECK_INTEQ(n, 0);
+	free(ids);
+}
+
+/*
  * Sends begun and not confirmed: a crash after the send (simulated by
  * recording the send as begun with nothing after it) and a server that
  * hangs up after the data both count; at 3 the row is held and not sent
@@ -331,8 +361,9 @@ static void
 test_bounded(struct store *s)
 {
 	struct outbox_result	res;
-	int64_t			crash, hang, temp, after;
+	int64_t			crash, hang, temp, after, *ids = NULL;
 	time_t			t4 = 1800300000;
+	size_t			n = 0;
 	int			i;
 
 	set_clock(t4);
@@ -386,6 +417,10 @@ test_bounded(struct store *s)
 		set_clock(row(s, temp).next_attempt);
 	}
 	CHECK_INTEQ(row(s, temp).state, STORE_OUTBOX_QUEUED);
+	/* Held rows are alarmed by their own scan, not as refusals. */
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	CHECK_INTEQ(n, 0);
+	free(ids);
 }
 
 int
@@ -415,6 +450,7 @@ main(void)
 	test_order(s);
 	test_scrub();
 	test_refusal_scrubbed(s);
+	test_fail_unalarmed(s);
 	test_bounded(s);
 
 	store_close(s);
