@@ -410,6 +410,34 @@ show_outbox_cb(const struct store_outbox_row *r, void *arg)
 	return 0;
 }
 
+/* Undelivered mail of a case: refused for good, or held. */
+struct show_undelivered {
+	struct show_ctx	*sc;
+	int		 n;
+};
+
+static int
+show_undelivered_cb(const struct store_outbox_row *r, void *arg)
+{
+	struct show_undelivered	*u = arg;
+	char			 reply[16];
+
+	if (r->state != STORE_OUTBOX_FAILED && r->state != STORE_OUTBOX_HELD)
+		return 0;
+	if (u->n++ == 0)
+		printf("\nNot delivered (refused for good, or held):\n");
+	snprintf(reply, sizeof(reply), "reply %d", r->last_code);
+	printf("  %-6lld %-14s to %-12s %-7s %s: ", (long long)r->id,
+	    r->kind, r->member[0] != '\0' ? member_of_key(u->sc->ctl,
+	    r->member) : (strcmp(r->kind, "ack") == 0 ||
+	    strcmp(r->kind, "to-reporter") == 0 ? "reporter" : "-"),
+	    store_outbox_strstate(r->state), r->last_code != 0 ? reply :
+	    "no reply");
+	print_safe(NULL, r->last_error);
+	putchar('\n');
+	return 0;
+}
+
 /* Prints text safely, its later lines indented by indent columns. */
 static void
 print_indented(const char *text, int indent)
@@ -534,6 +562,7 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 {
 	struct store_case	 c;
 	struct show_ctx		 sc;
+	struct show_undelivered	 u;
 	char			 received[32], ack[32], *reporter = NULL;
 	char			 when[32];
 	time_t			 purged_at;
@@ -578,6 +607,9 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	sc.case_id = c.id;
 	store_message_foreach(ctl->store, show_message_cb, &sc);
 	show_members(ctl, c.id);
+	u.sc = &sc;
+	u.n = 0;
+	store_outbox_foreach(ctl->store, c.id, show_undelivered_cb, &u);
 	printf("\nDelivery log (who was sent what, when):\n");
 	store_outbox_foreach(ctl->store, c.id, show_outbox_cb, &sc);
 	ctl_held_print(ctl, c.id);
@@ -1035,16 +1067,72 @@ verb_export(struct ctl *ctl, int argc, char **argv)
 	return EX_OK;
 }
 
-/* Purges in one transaction; with dry set, rolls it back instead. */
+#define PURGE_BATCH	20	/* cases a transaction */
+
+/* What purge removed so far, and the code names of the cases. */
+struct purge_run {
+	struct store_purged	  sum;
+	char			**names;
+	size_t			  n;
+	int64_t			  last;		/* the last case done */
+};
+
+/* Purges one case (inside the batch's transaction). */
+static int
+purge_one(struct ctl *ctl, int64_t id, struct purge_run *pr)
+{
+	struct store_purged	p;
+	struct store_case	c;
+
+	if (store_case_get(ctl->store, id, &c) != 1 ||
+	    store_case_purge(ctl->store, id, clock_now(), &p) == -1)
+		return -1;
+	pr->names = xreallocarray(pr->names, pr->n + 1, sizeof(*pr->names));
+	pr->names[pr->n++] = xstrdup(c.code_name);
+	pr->sum.messages += p.messages;
+	pr->sum.outbox += p.outbox;
+	pr->sum.proposals += p.proposals;
+	pr->last = id;
+	return 0;
+}
+
+/*
+ * Up to PURGE_BATCH cases after the last one done, in a transaction of
+ * their own (rolled back with dry set), so the write lock is never held
+ * for long while conductd runs; the cases are chosen inside it.  Returns
+ * how many were done (0: none left), or -1 with the batch undone.
+ */
+static int
+purge_batch(struct ctl *ctl, time_t before, int dry, struct purge_run *pr)
+{
+	int64_t	*ids = NULL;
+	size_t	 n = 0, i;
+	int	 done = 0;
+
+	if (store_begin(ctl->store) == -1)
+		return -1;
+	if (store_purge_candidates(ctl->store, cases_strstatus(CASE_CLOSED),
+	    before, &ids, &n) == -1)
+		done = -1;
+	for (i = 0; done != -1 && i < n && done < PURGE_BATCH; i++)
+		if (ids[i] > pr->last)
+			done = purge_one(ctl, ids[i], pr) == -1 ? -1 : done + 1;
+	free(ids);
+	if (done == -1 || dry)
+		store_rollback(ctl->store);
+	else if (store_commit(ctl->store) == -1) {
+		store_rollback(ctl->store);
+		done = -1;
+	}
+	return done;
+}
+
 static int
 verb_purge(struct ctl *ctl, int argc, char **argv)
 {
-	struct store_purged	 p, sum;
-	struct store_case	 c;
-	int64_t			*ids;
-	size_t			 n, i;
+	struct purge_run	 pr;
+	size_t			 i, before_batch;
 	time_t			 before = 0;
-	char			**names;
 	int			 dry = 0, have = 0, rc;
 
 	for (i = 1; i < (size_t)argc; i++) {
@@ -1060,41 +1148,24 @@ verb_purge(struct ctl *ctl, int argc, char **argv)
 	}
 	if (!have)
 		usage();
-	if (store_begin(ctl->store) == -1)
-		errx(EX_TEMPFAIL, "cannot start a transaction (is the "
-		    "database busy?)");
-	if (store_purge_candidates(ctl->store, cases_strstatus(CASE_CLOSED),
-	    before, &ids, &n) == -1)
-		errx(EX_SOFTWARE, "cannot list the closed cases");
-	names = xcalloc(n + 1, sizeof(*names));
-	memset(&sum, 0, sizeof(sum));
-	for (i = 0; i < n; i++) {
-		if (store_case_get(ctl->store, ids[i], &c) != 1 ||
-		    store_case_purge(ctl->store, ids[i], clock_now(), &p) ==
-		    -1) {
-			store_rollback(ctl->store);
-			errx(EX_SOFTWARE, "purge failed; nothing was changed");
-		}
-		names[i] = xstrdup(c.code_name);
-		sum.messages += p.messages;
-		sum.outbox += p.outbox;
-		sum.proposals += p.proposals;
-	}
-	if (dry)
-		store_rollback(ctl->store);
-	else if (store_commit(ctl->store) == -1)
-		errx(EX_SOFTWARE, "commit failed; nothing was changed");
+	memset(&pr, 0, sizeof(pr));
+	do {
+		before_batch = pr.n;
+		if ((rc = purge_batch(ctl, before, dry, &pr)) == -1)
+			errx(EX_SOFTWARE, "purge failed after %zu case(s) (is "
+			    "the database busy?); run it again for the rest",
+			    dry ? 0 : before_batch);
+	} while (rc > 0);
 	printf("%s %zu case(s): %lld messages, %lld outgoing mails, %lld "
-	    "proposals\n", dry ? "would purge" : "purged", n,
-	    (long long)sum.messages, (long long)sum.outbox,
-	    (long long)sum.proposals);
-	for (i = 0; i < n; i++) {
-		printf("\t%s\n", names[i]);
-		free(names[i]);
+	    "proposals\n", dry ? "would purge" : "purged", pr.n,
+	    (long long)pr.sum.messages, (long long)pr.sum.outbox,
+	    (long long)pr.sum.proposals);
+	for (i = 0; i < pr.n; i++) {
+		printf("\t%s\n", pr.names[i]);
+		free(pr.names[i]);
 	}
-	free(names);
-	free(ids);
-	if (dry || n == 0)
+	free(pr.names);
+	if (dry || pr.n == 0)
 		return EX_OK;
 	if ((rc = store_compact(ctl->store)) == -1)
 		warnx("the database could not be compacted: the removed "

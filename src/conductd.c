@@ -173,10 +173,14 @@ smtp_session(const struct config *conf)
 
 static enum smtp_status
 send_cb(const char *from, const char *rcpt, const char *data, size_t len,
-    int *code, char **errstr, void *arg)
+    int *code, char **errstr, int *unsure, void *arg)
 {
+	enum smtp_status	st;
+
 	notify_watchdog();	/* a long outbox run sends one by one */
-	return smtp_send(arg, from, rcpt, data, len, code, errstr);
+	st = smtp_send(arg, from, rcpt, data, len, code, errstr);
+	*unsure = smtp_unsure(arg);
+	return st;
 }
 
 /* Drains the outbox over one SMTP connection. */
@@ -308,20 +312,21 @@ report_pass(struct daemon *d, int rc, int backoff)
 
 /*
  * After intake: cases, deadlines, the outbox, then one alarm for each
- * item held so far and not alarmed yet (sent in this same pass).  -1:
- * the database.
+ * item held so far and not alarmed yet, and for each mail the server
+ * refused for good (sent in this same pass).  -1: the database.
  */
 static int
 process(struct daemon *d)
 {
-	int	n;
+	int	n, m;
 
 	if (cases_run(d->cases) == -1 || schedule_run(d->schedule) == -1)
 		return -1;
 	crash_point("after-schedule");
-	if (drain_outbox(d) == -1 || (n = held_alarm(d->held)) == -1)
+	if (drain_outbox(d) == -1 || (n = held_alarm(d->held)) == -1 ||
+	    (m = schedule_fail_alarms(d->schedule)) == -1)
 		return -1;
-	return n > 0 ? drain_outbox(d) : 0;
+	return n + m > 0 ? drain_outbox(d) : 0;
 }
 
 /*

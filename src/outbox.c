@@ -4,30 +4,43 @@
  * case's thread; then conflict checks, reminders and digests), oldest
  * first within a class, for at most OUTBOX_DRAIN_MAX seconds a run; each
  * outcome is written back in its own transaction, together with its
- * consequence for the case (the acknowledgment's time of acceptance).  A
+ * consequence for the case (the acknowledgment's time of acceptance).
+ *
+ * Resends are bounded: each send is recorded as begun, in a commit of its
+ * own, before it goes out, and the write of its outcome confirms it.  A
  * crash between the server's acceptance and that write sends the row
- * again on restart: at most one duplicate, never a loss.  A row whose
- * sealed envelope or message does not open is held (held.c), and the
- * rows behind it go on.
+ * again on restart; a row with OUTBOX_UNCONFIRMED_MAX sends begun and
+ * none confirmed (a crash loop, a server that hangs up after the data) is
+ * held instead, and the rows behind it go on.  The outcome write waits
+ * out a busy database (up to OUTBOX_COMMIT_WAIT seconds), so a lock held
+ * elsewhere never makes mail go twice.
+ * A row whose sealed envelope or message does not open is held too
+ * (held.c).
  */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "crash.h"
 #include "crypto.h"
 #include "held.h"
 #include "log.h"
+#include "notify.h"
 #include "outbox.h"
+#include "scrub.h"
 #include "store.h"
 
 #define OUTBOX_BATCH		10000		/* rows read for one pass */
 #define OUTBOX_DRAIN_MAX	60		/* seconds of sending a run */
 #define OUTBOX_BACKOFF_BASE	60		/* seconds */
 #define OUTBOX_BACKOFF_MAX	(60 * 60)
+#define OUTBOX_UNCONFIRMED_MAX	3	/* sends begun, none confirmed */
+#define OUTBOX_COMMIT_WAIT	300	/* seconds a write is retried */
+#define OUTBOX_HELD_REASON	"3 sends not confirmed"
 
 time_t
 outbox_backoff(int attempts)
@@ -121,12 +134,22 @@ outbox_enter_state(struct store_outbox_row *r, enum store_outbox_state to,
 	r->state = to;
 }
 
+/* One send's outcome, for the write that records it. */
+struct outbox_write {
+	struct store_outbox_row	*r;
+	int			 unsure;	/* the send stays unconfirmed */
+};
+
 static int
-outbox_record(struct store *s, struct store_outbox_row *r)
+outbox_record(struct store *s, void *arg)
 {
+	struct outbox_write	*w = arg;
+	struct store_outbox_row	*r = w->r;
+
 	if (store_begin(s) == -1)
 		return -1;
 	if (store_outbox_update(s, r) == -1 ||
+	    (!w->unsure && store_outbox_send_confirm(s, r->id) == -1) ||
 	    (r->state == STORE_OUTBOX_SENT && r->case_id != 0 &&
 	    strcmp(r->kind, "ack") == 0 &&
 	    store_case_set_ack_sent(s, r->case_id, r->sent_at) == -1) ||
@@ -138,16 +161,58 @@ outbox_record(struct store *s, struct store_outbox_row *r)
 	return 0;
 }
 
+static int
+outbox_begin(struct store *s, void *arg)
+{
+	const struct store_outbox_row	*r = arg;
+
+	return store_outbox_send_begin(s, r->id, clock_now());
+}
+
+/*
+ * Runs a write until it commits.  A database locked past the busy
+ * timeout (a long conductctl purge, a backup) is waited out, the watchdog
+ * fed, for up to OUTBOX_COMMIT_WAIT seconds; -1 after that.
+ */
+static int
+outbox_write_retry(struct store *s, int (*write)(struct store *, void *),
+    void *arg, int64_t id, const char *what)
+{
+	struct timespec	t0;
+	int		tries;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (tries = 1; write(s, arg) == -1; tries++) {
+		notify_watchdog();
+		if (outbox_elapsed(&t0) >= OUTBOX_COMMIT_WAIT) {
+			log_warnx("outbox: row %" PRId64 ": %s not written "
+			    "after %d tries in %d s", id, what, tries,
+			    OUTBOX_COMMIT_WAIT);
+			return -1;
+		}
+		if (tries == 1)
+			log_warnx("outbox: row %" PRId64 ": %s not written "
+			    "(is the database locked?); retrying", id, what);
+		sleep(1);
+	}
+	if (tries > 1)
+		log_info("outbox: row %" PRId64 ": %s written after %d tries",
+		    id, what, tries);
+	return 0;
+}
+
 /* Applies one send's outcome to the row. */
 static void
 outbox_outcome(struct store_outbox_row *r, enum smtp_status st, int code,
     const char *errstr, const char *name, struct outbox_result *res)
 {
-	time_t	now = clock_now();
+	time_t	 now = clock_now();
+	char	*clean;
 
 	r->last_code = code;
-	snprintf(r->last_error, sizeof(r->last_error), "%s",
-	    errstr != NULL ? errstr : "");
+	clean = scrub_addresses(errstr != NULL ? errstr : "");
+	snprintf(r->last_error, sizeof(r->last_error), "%s", clean);
+	free(clean);
 	switch (st) {
 	case SMTP_OK:
 		r->sent_at = now;
@@ -190,34 +255,85 @@ outbox_unreadable(struct store *s, int64_t id)
 	    1) == -1 ? -1 : SMTP_OK;
 }
 
+/*
+ * A row whose sends were begun OUTBOX_UNCONFIRMED_MAX times with none
+ * confirmed is not sent again: it is held, and alarmed by its state.
+ */
+static int
+outbox_hold(struct store *s, struct store_outbox_row *r, const char *name,
+    struct outbox_result *res)
+{
+	struct outbox_write	w;
+
+	outbox_enter_state(r, STORE_OUTBOX_HELD, name);
+	snprintf(r->last_error, sizeof(r->last_error), OUTBOX_HELD_REASON);
+	log_warnx("outbox: row %" PRId64 " (%s, case %s) held: %s; it is "
+	    "not sent again", r->id, r->kind, name, OUTBOX_HELD_REASON);
+	res->held++;
+	w.r = r;
+	w.unsure = 1;
+	return outbox_write_retry(s, outbox_record, &w, r->id, "held state");
+}
+
+/* Sends one row and records the outcome; -1 on a database error. */
+static int
+outbox_send_one(struct store *s, struct store_outbox_row *r,
+    const char *from, const char *rcpt, const char *data, size_t len,
+    outbox_send_fn send, void *arg, const char *name,
+    struct outbox_result *res)
+{
+	struct outbox_write	 w;
+	enum smtp_status	 st;
+	char			*errstr = NULL;
+	int			 code = 0, unsure = 0;
+
+	if (outbox_write_retry(s, outbox_begin, r, r->id, "send begun") == -1)
+		return -1;
+	log_debug("outbox: row %" PRId64 " (%s, case %s): sending", r->id,
+	    r->kind, name);
+	crash_point("before-send");
+	st = send(from, rcpt, data, len, &code, &errstr, &unsure, arg);
+	crash_point("after-send");
+	outbox_outcome(r, st, code, errstr, name, res);
+	free(errstr);
+	w.r = r;
+	w.unsure = st == SMTP_TEMPFAIL && unsure;
+	if (w.unsure)
+		log_warnx("outbox: row %" PRId64 " (%s, case %s): the server "
+		    "may have taken it; that send is not confirmed", r->id,
+		    r->kind, name);
+	if (outbox_write_retry(s, outbox_record, &w, r->id, "outcome") == -1)
+		return -1;
+	return st == SMTP_TEMPFAIL && code == 0 ? SMTP_TEMPFAIL : SMTP_OK;
+}
+
 /* Sends one row; returns the status, or -1 on a database error. */
 static int
 outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
     void *arg, struct outbox_result *res)
 {
 	struct store_outbox_row	 r;
-	enum smtp_status	 st;
 	char			*from = NULL, *rcpt = NULL, *data = NULL;
-	char			*errstr = NULL, name[48];
+	char			 name[48];
 	size_t			 len = 0;
-	int			 code = 0, rc;
+	int			 rc, unconfirmed;
 
 	store_error_reset(s);
+	if ((unconfirmed = store_outbox_send_unconfirmed(s, id)) == -1)
+		return -1;
 	if ((rc = store_outbox_get(s, id, &r, &from, &rcpt, &data, &len)) != 1)
 		return rc == 0 ? SMTP_OK : outbox_unreadable(s, id);
 	outbox_case_name(s, r.case_id, name, sizeof(name));
-	crash_point("before-send");
-	st = send(from, rcpt, data, len, &code, &errstr, arg);
-	crash_point("after-send");
-	outbox_outcome(&r, st, code, errstr, name, res);
-	free(errstr);
+	if (unconfirmed >= OUTBOX_UNCONFIRMED_MAX)
+		rc = outbox_hold(s, &r, name, res) == -1 ? -1 : SMTP_OK;
+	else
+		rc = outbox_send_one(s, &r, from, rcpt, data, len, send, arg,
+		    name, res);
 	crypto_freestr(from);
 	crypto_freestr(rcpt);
 	crypto_wipe(data, len);
 	free(data);
-	if (outbox_record(s, &r) == -1)
-		return -1;
-	return st == SMTP_TEMPFAIL && code == 0 ? SMTP_TEMPFAIL : SMTP_OK;
+	return rc;
 }
 
 /*

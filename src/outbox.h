@@ -5,6 +5,8 @@
  * lifecycle: queued -> sent, or queued -> failed on a permanent (5xx)
  * refusal; a temporary failure leaves it queued with its next attempt
  * pushed back exponentially.  An SMTP outage delays mail, never drops it.
+ * queued -> held when 3 sends were begun and none was confirmed (each
+ * may have reached the recipient): it is not sent again.
  */
 #ifndef OUTBOX_H
 #define OUTBOX_H
@@ -15,15 +17,19 @@
 
 struct store;
 
-/* Sends one message; the daemon wraps smtp_send, tests fake it. */
+/*
+ * Sends one message; the daemon wraps smtp_send, tests fake it.  On
+ * SMTP_TEMPFAIL *unsure says the server may have taken it (smtp_unsure).
+ */
 typedef enum smtp_status (*outbox_send_fn)(const char *from,
 	    const char *rcpt, const char *data, size_t len, int *code,
-	    char **errstr, void *arg);
+	    char **errstr, int *unsure, void *arg);
 
 struct outbox_result {
 	int	sent;
 	int	deferred;
 	int	failed;
+	int	held;		/* too many sends not confirmed */
 };
 
 /* Seconds to wait after the given number of failed attempts (>= 1). */

@@ -7,6 +7,10 @@
  * plans the repetition and marks the row done.  Webhook calls are made
  * after that transaction commits.  A row whose action fails is tried
  * again with backoff and then held (held.c); the rows behind it go on.
+ *
+ * Permanent refusals are alarmed by state, not by deadline: every failed
+ * outbox row not alarmed yet gets one alarm to the case's free leads, in
+ * the transaction that marks it alarmed.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,6 +37,7 @@
 #define SCHEDULE_BATCH		500
 #define SCHEDULE_ACK_PROMISE	(24 * 3600)
 #define SCHEDULE_WEBHOOK_WAIT	10	/* seconds */
+#define SCHEDULE_FAIL_BATCH	100	/* refusals alarmed a pass */
 
 struct schedule {
 	const struct config	*conf;
@@ -528,6 +533,123 @@ schedule_act(struct schedule *s, const struct store_deadline *d, time_t now)
 	return 0;
 }
 
+/* What a kind of outgoing mail is called in an alarm. */
+static const struct {
+	const char	*kind;
+	const char	*what;
+} schedule_mail_kinds[] = {
+	{ "ack",		"acknowledgment" },
+	{ "to-reporter",	"mail from the committee" },
+	{ "notice",		"notice" },
+	{ "conflict-check",	"conflict check" },
+	{ "conflict-reminder",	"conflict-check reminder" },
+	{ "report",		"copy of the report" },
+	{ "relay",		"relayed mail" },
+	{ "echo",		"command confirmation" },
+	{ "urgent",		"urgent alert" },
+	{ "reminder",		"follow-up reminder" },
+	{ "overdue",		"overdue notice" },
+	{ "alarm",		"alarm" },
+	{ "digest",		"weekly status" },
+};
+
+/* A row's kind may be cut to fit struct store_outbox_row. */
+static const char *
+schedule_mail_what(const char *kind)
+{
+	const size_t	len = sizeof(((struct store_outbox_row *)0)->kind) - 1;
+	size_t		i;
+
+	for (i = 0; i < sizeof(schedule_mail_kinds) /
+	    sizeof(schedule_mail_kinds[0]); i++)
+		if (strncmp(schedule_mail_kinds[i].kind, kind, len) == 0)
+			return schedule_mail_kinds[i].what;
+	return "mail";
+}
+
+/* Whose mail it was, without a name: "a member's", "the reporter's". */
+static const char *
+schedule_mail_whose(struct schedule *s, const struct store_outbox_row *r)
+{
+	const struct member	*m;
+
+	if (r->member[0] == '\0')
+		return strcmp(r->kind, "ack") == 0 ||
+		    strcmp(r->kind, "to-reporter") == 0 ? "the reporter's" :
+		    "a sender's";
+	if ((m = committee_member_by_key(s->committee, r->member)) == NULL)
+		return "a former member's";
+	switch (m->role) {
+	case ROLE_LEAD:
+		return "a lead's";
+	case ROLE_BACKUP:
+		return "a backup's";
+	default:
+		return "a member's";
+	}
+}
+
+/* One alarm to the leads of the row's case, of its permanent refusal. */
+static int
+schedule_fail_alarm_row(struct schedule *s, const struct store_outbox_row *r)
+{
+	struct store_case	 sc;
+	const char		*whose, *what;
+	char			*text;
+	int			 rc, rv;
+
+	memset(&sc, 0, sizeof(sc));
+	snprintf(sc.code_name, sizeof(sc.code_name), "committee");
+	if (r->case_id != 0 &&
+	    (rc = store_case_get(s->store, r->case_id, &sc)) != 1)
+		return rc;
+	whose = schedule_mail_whose(s, r);
+	what = schedule_mail_what(r->kind);
+	log_errorx("schedule: ALARM: case %s: %s %s (outbox row %" PRId64
+	    ") refused permanently (%d): %s", sc.code_name, whose, what,
+	    r->id, r->last_code, r->last_error);
+	if (strcmp(r->kind, "alarm") == 0)
+		return 0;	/* an alarm about an alarm would loop */
+	xasprintf(&text, "The mail server refused %s %s of case %s for good,\n"
+	    "with reply %d: %s\n\nIt is not sent again. Please check the "
+	    "address in conductd.conf;\n\"conductctl show %s\" lists the "
+	    "mail of the case that was not delivered.\n", whose, what,
+	    sc.code_name, r->last_code, r->last_error, sc.code_name);
+	rv = committee_notify(s->committee, &sc, COMMITTEE_LEADS, "alarm",
+	    "ALARM: mail refused by the server", text);
+	free(text);
+	return rv == -1 ? -1 : 0;
+}
+
+int
+schedule_fail_alarms(struct schedule *s)
+{
+	struct store_outbox_row	 r;
+	int64_t			*ids = NULL;
+	size_t			 n = 0, i;
+	int			 done = 0;
+
+	if (store_outbox_fail_unalarmed(s->store, SCHEDULE_FAIL_BATCH, &ids,
+	    &n) == -1) {
+		free(ids);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (store_begin(s->store) == -1)
+			break;
+		if (store_outbox_get(s->store, ids[i], &r, NULL, NULL, NULL,
+		    NULL) != 1 || schedule_fail_alarm_row(s, &r) == -1 ||
+		    store_outbox_set_fail_alarmed(s->store, ids[i]) == -1 ||
+		    store_commit(s->store) == -1) {
+			store_rollback(s->store);
+			break;
+		}
+		done++;
+	}
+	free(ids);
+	return i < n ? -1 : done;
+}
+
 /* The webhook calls of this pass, after their transactions committed. */
 static void
 schedule_hooks(struct schedule *s)
@@ -600,6 +722,8 @@ schedule_run(struct schedule *s)
 	}
 	free(rows);
 	schedule_hooks(s);
+	if (schedule_fail_alarms(s) == -1)
+		return -1;
 	return done;
 }
 

@@ -32,6 +32,14 @@ void	schedule_set_config(struct schedule *, const struct config *);
  */
 int	schedule_run(struct schedule *);
 
+/*
+ * One alarm to the leads for each outgoing mail refused for good (any
+ * recipient) and not alarmed yet; the row is marked alarmed in the same
+ * transaction.  A refused alarm is logged, not alarmed.  Returns how
+ * many rows were alarmed, or -1.  schedule_run calls it too.
+ */
+int	schedule_fail_alarms(struct schedule *);
+
 /* Seconds until the next deadline (0 if one is due), -1 if none. */
 long	schedule_next_due(struct schedule *);
 

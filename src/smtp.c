@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "log.h"
+#include "scrub.h"
 #include "smtp.h"
 #include "xmalloc.h"
 
@@ -50,6 +51,8 @@ struct smtp_session {
 	size_t		 len;
 	size_t		 off;
 	int		 started;	/* session up, MAIL FROM about to go */
+	char		 reply[256];	/* the server's last reply line */
+	int		 unsure;	/* whether the server took it is unknown */
 };
 
 /* Sets one option unless an earlier one failed. */
@@ -182,7 +185,46 @@ smtp_prereq_cb(void *arg, char *remote_ip, char *local_ip, int remote_port,
 	(void)remote_port;
 	(void)local_port;
 	s->started = 1;
+	s->reply[0] = '\0';	/* the message's replies, not the session's */
 	return CURL_PREREQFUNC_OK;
+}
+
+static long	smtp_reply_code(const struct smtp_session *);
+
+/*
+ * Keeps the server's last reply line (CRLF cut), for the errors; once a
+ * 4xx or 5xx came it stays, as libcurl then sends QUIT at once and "221
+ * Bye" would replace it.
+ */
+static int
+smtp_debug_cb(CURL *c, curl_infotype type, char *data, size_t size,
+    void *arg)
+{
+	struct smtp_session	*s = arg;
+
+	(void)c;
+	if (type != CURLINFO_HEADER_IN || smtp_reply_code(s) >= 400)
+		return 0;
+	while (size > 0 && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+		size--;
+	if (size >= sizeof(s->reply))
+		size = sizeof(s->reply) - 1;
+	memcpy(s->reply, data, size);
+	s->reply[size] = '\0';
+	return 0;
+}
+
+/* The code of the last reply line ("550 ..." or "550-..."), or 0. */
+static long
+smtp_reply_code(const struct smtp_session *s)
+{
+	const char	*r = s->reply;
+
+	if (r[0] < '2' || r[0] > '5' || r[1] < '0' || r[1] > '9' ||
+	    r[2] < '0' || r[2] > '9' || (r[3] != ' ' && r[3] != '-' &&
+	    r[3] != '\0'))
+		return 0;
+	return (r[0] - '0') * 100 + (r[1] - '0') * 10 + (r[2] - '0');
 }
 
 /* The options that stay the same for every message of the session. */
@@ -219,6 +261,10 @@ smtp_setup(struct smtp_session *s)
 	SMTP_SETOPT(rc, c, CURLOPT_READDATA, s);
 	SMTP_SETOPT(rc, c, CURLOPT_PREREQFUNCTION, smtp_prereq_cb);
 	SMTP_SETOPT(rc, c, CURLOPT_PREREQDATA, s);
+	/* Only server replies are kept; VERBOSE output goes to the callback. */
+	SMTP_SETOPT(rc, c, CURLOPT_DEBUGFUNCTION, smtp_debug_cb);
+	SMTP_SETOPT(rc, c, CURLOPT_DEBUGDATA, s);
+	SMTP_SETOPT(rc, c, CURLOPT_VERBOSE, 1L);
 	return rc;
 }
 
@@ -267,19 +313,27 @@ smtp_classify(const struct smtp_session *s, CURLcode rc, long code)
 	return SMTP_TEMPFAIL;
 }
 
+/*
+ * A refusal of the message is told in the server's own words (its reply
+ * text, the code cut off); anything else in libcurl's.  Addresses go.
+ */
 static void
 smtp_seterr(const struct smtp_session *s, CURLcode rc, long code,
     char **errstr)
 {
-	const char	*detail = s->errbuf;
+	const char	*text = s->reply + 3;
+	char		*msg;
 
-	/* libcurl's detail names commands, codes and files, but be sure. */
-	if (strchr(detail, '@') != NULL)
-		detail = "";
-	xasprintf(errstr, "smtp: %s%s (curl %d, reply %ld)%s%s",
-	    s->started ? "" : "session setup failed: ",
-	    curl_easy_strerror(rc), (int)rc, code,
-	    *detail != '\0' ? ": " : "", detail);
+	if (s->started && code >= 400 && smtp_reply_code(s) == code) {
+		text += strspn(text, " -");
+		xasprintf(&msg, "%s", *text != '\0' ? text : "(no text)");
+	} else
+		xasprintf(&msg, "smtp: %s%s (curl %d, reply %ld)%s%s",
+		    s->started ? "" : "session setup failed: ",
+		    curl_easy_strerror(rc), (int)rc, code,
+		    s->errbuf[0] != '\0' ? ": " : "", s->errbuf);
+	*errstr = scrub_addresses(msg);
+	free(msg);
 }
 
 /*
@@ -314,6 +368,7 @@ smtp_send(struct smtp_session *s, const char *mail_from, const char *rcpt_to,
 
 	*code = 0;
 	*errstr = NULL;
+	s->unsure = 0;
 	if (!smtp_addr_ok(mail_from) || *rcpt_to == '\0' ||
 	    !smtp_addr_ok(rcpt_to)) {
 		xasprintf(errstr, "smtp: refused an envelope address: empty, "
@@ -340,10 +395,15 @@ smtp_send(struct smtp_session *s, const char *mail_from, const char *rcpt_to,
 	s->off = 0;
 	s->started = 0;
 	s->errbuf[0] = '\0';
+	s->reply[0] = '\0';
 	if ((rc = smtp_setup_message(s, from, rcpt)) == CURLE_OK) {
 		rc = curl_easy_perform(s->curl);
 		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &reply);
+		if (reply == 0 && rc != CURLE_OK && s->started)
+			reply = smtp_reply_code(s);
 		st = smtp_classify(s, rc, reply);
+		s->unsure = st == SMTP_TEMPFAIL && s->started &&
+		    s->off == s->len && reply < 400;
 		if (st != SMTP_OK)
 			smtp_seterr(s, rc, reply, errstr);
 	} else {
@@ -362,4 +422,10 @@ smtp_send(struct smtp_session *s, const char *mail_from, const char *rcpt_to,
 	if (st != SMTP_OK)
 		smtp_close(s);
 	return st;
+}
+
+int
+smtp_unsure(const struct smtp_session *s)
+{
+	return s->unsure;
 }

@@ -39,7 +39,9 @@ void	smtp_free(struct smtp_session *);
 /*
  * Sends one message (CRLF line ends) from the envelope sender to one
  * recipient.  *code is the server's last reply code (0 when none); on
- * failure *errstr is allocated (no addresses in it).
+ * failure *errstr is allocated: the server's reply text when it refused
+ * the message, else libcurl's; anything like an address in it is
+ * replaced with "<address>".
  *
  * SMTP_TEMPFAIL: anything before MAIL FROM (connection refused, timeouts,
  * TLS and certificate failures, STARTTLS refused, a 4xx or 5xx greeting,
@@ -53,6 +55,14 @@ void	smtp_free(struct smtp_session *);
 enum smtp_status smtp_send(struct smtp_session *, const char *mail_from,
 	    const char *rcpt_to, const char *data, size_t len, int *code,
 	    char **errstr);
+
+/*
+ * Whether the server may have taken the last message though the send
+ * failed: the whole message went out and no reply to it came (the
+ * connection was lost or timed out after the data).  A failure before
+ * that, or a 4xx or 5xx reply, is sure: the message was not taken.
+ */
+int	smtp_unsure(const struct smtp_session *);
 
 /* Closes the connection; the next send opens a new one. */
 void	smtp_close(struct smtp_session *);

@@ -33,7 +33,7 @@
 #define STORE_STR1(x)	#x
 #define STORE_STR(x)	STORE_STR1(x)
 
-#define STORE_BUSY_TIMEOUT	5000	/* milliseconds */
+#define STORE_BUSY_TIMEOUT	30000	/* milliseconds */
 /*
  * What a checkpoint leaves of the WAL file: SQLite truncates it to this
  * size when it starts over, so one big transaction does not keep a big
@@ -294,6 +294,19 @@ static const char *const store_migrations[] = {
 	"    WHERE held_reason IS NOT NULL;"
 	"CREATE INDEX deadline_held ON deadline(held_alarmed) "
 	"    WHERE held_reason IS NOT NULL;",
+
+	/*
+	 * 10: bounded resends and heard failures (store_send.c): sends of
+	 * a row begun and not yet confirmed, when the last one began, and
+	 * whether the leads were alarmed of its permanent failure (rows
+	 * failed before this version are not alarmed again).
+	 */
+	"ALTER TABLE outbox ADD COLUMN send_unconfirmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN send_started_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN fail_alarmed INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"UPDATE outbox SET fail_alarmed = 1 WHERE state = 'failed';",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -543,5 +543,23 @@ enum store_count_by {
  */
 int	store_case_count(struct store *, time_t since, enum store_count_by,
 	    int (*cb)(const char *key, int64_t n, void *), void *);
+
+/* ------------------------------------------------------------------
+ * Bounded resends and heard failures (store_send.c).
+ */
+
+/* Records, in a commit of its own, that a send of row id begins now. */
+int	store_outbox_send_begin(struct store *, int64_t id, time_t now);
+/* The send's outcome is known: no send of the row is unconfirmed. */
+int	store_outbox_send_confirm(struct store *, int64_t id);
+/* Sends of row id begun and not confirmed (0 when none), or -1. */
+int	store_outbox_send_unconfirmed(struct store *, int64_t id);
+/*
+ * Failed rows (content not purged) the leads were not alarmed of yet,
+ * oldest first, at most max (caller frees).
+ */
+int	store_outbox_fail_unalarmed(struct store *, size_t max,
+	    int64_t **ids, size_t *n);
+int	store_outbox_set_fail_alarmed(struct store *, int64_t id);
 
 #endif

@@ -62,6 +62,7 @@ static const char *const sh_sql[][SH_NOPS] = {
 	    "coalesce(held_at, ?2) WHERE id = ?1 AND state = 'held'",
 	[SH_RETRY] = "UPDATE outbox SET state = 'queued', last_error = '', "
 	    "last_code = 0, attempts = 0, held_at = NULL, held_tries = 0, "
+	    "send_unconfirmed = 0, "
 	    "next_attempt = ?2, held_alarmed = 0 WHERE id = ?1 AND "
 	    "state = 'held' AND purged IS NULL",
 	},

@@ -155,6 +155,12 @@ sub_args starttls
 run_send 69 "$P5 $P5" \
     -n 2 "${SUB[@]}" "$FROM" "nobody@$D" "$TB/plain.eml"
 tb_pass "unknown recipient: permfail ($LAST_OUT)"
+# The error is the server's reply text, its address taken out.
+grep -q '5\.1\.1 <address>.*[Uu]ser unknown' "$TB/send.err" ||
+    tb_fail "no reply text in the error: $(cat "$TB/send.err")"
+grep -q '@' "$TB/send.err" &&
+    tb_fail "an address in the error: $(cat "$TB/send.err")"
+tb_pass "unknown recipient: the reply text without the address"
 
 # --- an address with CR LF is refused before anything is sent.
 sub_args starttls

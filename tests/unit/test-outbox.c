@@ -2,8 +2,9 @@
  * test-outbox: the outbox state machine with a scripted sender: sent,
  * deferred with exponential backoff (on a moved clock), refused for good,
  * an unreachable server ending the pass, the acknowledgment's time
- * recorded on its case, and rows whose sealed content is damaged held
- * while the rows behind them go out.
+ * recorded on its case, rows whose sealed content is damaged held while
+ * the rows behind them go out; bounded resends (sends begun and not
+ * confirmed, held at 3) and addresses scrubbed from the server's replies.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +17,24 @@
 #include "crypto.h"
 #include "log.h"
 #include "outbox.h"
+#include "scrub.h"
 #include "store.h"
 
 static char	dir[] = "/tmp/test-outbox.XXXXXX";
 static int	calls;
 static int	server_down;
+static int	hang_calls;	/* sends to hangup@ */
 static char	last_data[256];
 static char	sent_order[512];	/* the data of each call, in order */
 
 /* The recipient's local part says what the fake server answers. */
 static enum smtp_status
 fake_send(const char *from, const char *rcpt, const char *data, size_t len,
-    int *code, char **errstr, void *arg)
+    int *code, char **errstr, int *unsure, void *arg)
 {
 	(void)arg;
 	calls++;
+	*unsure = 0;
 	snprintf(last_data, sizeof(last_data), "%.*s", (int)len, data);
 	if (strlen(sent_order) + len + 2 < sizeof(sent_order)) {
 		strncat(sent_order, data, len);
@@ -56,6 +60,20 @@ fake_send(const char *from, const char *rcpt, const char *data, size_t len,
 		*code = 550;
 		*errstr = strdup("550 no such user");
 		return SMTP_PERMFAIL;
+	}
+	if (strncmp(rcpt, "addr", 4) == 0) {
+		*code = 550;
+		*errstr = strdup("5.1.1 <addr@example.test>: Recipient address "
+		    "rejected: User unknown (addr@example.test)");
+		return SMTP_PERMFAIL;
+	}
+	if (strncmp(rcpt, "hangup", 6) == 0) {
+		/* The data went out, then the connection was lost. */
+		hang_calls++;
+		*code = 354;
+		*unsure = 1;
+		*errstr = strdup("connection lost after the data");
+		return SMTP_TEMPFAIL;
 	}
 	*code = 421;
 	*errstr = strdup("421 unexpected recipient");
@@ -312,6 +330,157 @@ test_damaged(struct store *s)
 	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_HELD);
 }
 
+static void
+test_scrub(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} t[] = {
+		{ "5.1.1 <x@example.test>: Recipient address rejected: User "
+		    "unknown", "5.1.1 <address>: Recipient address rejected: "
+		    "User unknown" },
+		{ "mail for bob.smith+coc@lists.example.org refused",
+		    "mail for <address> refused" },
+		{ "<a@b> and <c@d>", "<address> and <address>" },
+		{ "(\"odd name\"@example.test)", "(<address>)" },
+		{ "user@[127.0.0.1]: bad", "<address>: bad" },
+		{ "no address here: 4.2.0 later", "no address here: 4.2.0 "
+		    "later" },
+		{ "", "" },
+	};
+	size_t	i;
+	char	*out;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		out = scrub_addresses(t[i].in);
+		CHECK_STREQ(out, t[i].out);
+		free(out);
+	}
+}
+
+/* What a server's refusal leaves in the row: its text, no address. */
+static void
+test_refusal_scrubbed(struct store *s)
+{
+	struct outbox_result	res;
+	int64_t			id;
+	const time_t		t3 = 1800200000;
+
+	set_clock(t3);
+	id = queue_kind(s, "conflict-check", "addr@example.test", "refused",
+	    t3);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(row(s, id).state, STORE_OUTBOX_FAILED);
+	CHECK_INTEQ(row(s, id).last_code, 550);
+	CHECK_STREQ(row(s, id).last_error, "5.1.1 <address>: Recipient "
+	    "address rejected: User unknown (<address>)");
+	CHECK_INTEQ(store_outbox_send_unconfirmed(s, id), 0);
+}
+
+/*
+ * Refused rows wait for their alarm, oldest first, until marked; rows
+ * sent, queued or held do not.
+ */
+static void
+test_fail_unalarmed(struct store *s)
+{
+	int64_t	*ids = NULL;
+	size_t	 n = 0, i, before;
+
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	before = n;
+	CHECK(n >= 2);	/* perm@ (test_states) and addr@ (refusal test) */
+	for (i = 0; i < n; i++) {
+		CHECK_INTEQ(row(s, ids[i]).state, STORE_OUTBOX_FAILED);
+		if (i > 0)
+			CHECK(ids[i - 1] < ids[i]);
+	}
+	CHECK(store_outbox_set_fail_alarmed(s, ids[0]) == 0);
+	free(ids);
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	CHECK_INTEQ(n, before - 1);
+	for (i = 0; i < n; i++)
+		CHECK(store_outbox_set_fail_alarmed(s, ids[i]) == 0);
+	free(ids);
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	CHECK_INTEQ(n, 0);
+	free(ids);
+}
+
+/*
+ * Sends begun and not confirmed: a crash after the send (simulated by
+ * recording the send as begun with nothing after it) and a server that
+ * hangs up after the data both count; at 3 the row is held and not sent
+ * again, and the rows behind it go on.  A sure outcome (accepted,
+ * refused, a 4xx, the server unreachable) resets the count.
+ */
+static void
+test_bounded(struct store *s)
+{
+	struct outbox_result	res;
+	int64_t			crash, hang, temp, after, *ids = NULL;
+	time_t			t4 = 1800300000;
+	size_t			n = 0;
+	int			i;
+
+	set_clock(t4);
+	crash = queue(s, 0, "ok-crash@example.test", "crash loop", t4);
+	/* Three runs that died right after the send. */
+	for (i = 1; i <= 3; i++) {
+		CHECK(store_outbox_send_begin(s, crash, t4) == 0);
+		CHECK_INTEQ(store_outbox_send_unconfirmed(s, crash), i);
+	}
+	after = queue_kind(s, "conflict-check", "ok-after@example.test",
+	    "behind it", t4);
+	sent_order[0] = '\0';
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_STRSTR(sent_order, "behind it ");
+	CHECK(strstr(sent_order, "crash loop") == NULL);
+	CHECK_INTEQ(res.held, 1);
+	CHECK_INTEQ(row(s, crash).state, STORE_OUTBOX_HELD);
+	CHECK_STREQ(row(s, crash).last_error, "3 sends not confirmed");
+	CHECK_STREQ(store_outbox_strstate(STORE_OUTBOX_HELD), "held");
+	CHECK_INTEQ(row(s, after).state, STORE_OUTBOX_SENT);
+	CHECK_INTEQ(store_outbox_send_unconfirmed(s, after), 0);
+	/* Held is for good: later runs do not send it. */
+	sent_order[0] = '\0';
+	set_clock(t4 + 86400);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK(strstr(sent_order, "crash loop") == NULL);
+
+	/* A server that takes the data and hangs up: held after 3. */
+	set_clock(t4 = 1800400000);
+	hang = queue(s, 0, "hangup@example.test", "hang", t4);
+	for (i = 1; i <= 3; i++) {
+		hang_calls = 0;
+		CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+		CHECK_INTEQ(hang_calls, 1);
+		CHECK_INTEQ(store_outbox_send_unconfirmed(s, hang), i);
+		CHECK_INTEQ(row(s, hang).state, STORE_OUTBOX_QUEUED);
+		set_clock(row(s, hang).next_attempt);
+	}
+	hang_calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(hang_calls, 0);
+	CHECK_INTEQ(row(s, hang).state, STORE_OUTBOX_HELD);
+
+	/* Sure temporary failures are retried for as long as it takes. */
+	set_clock(t4 = 1800500000);
+	temp = queue(s, 0, "temp-b@example.test", "later", t4);
+	for (i = 1; i <= 5; i++) {
+		CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+		CHECK_INTEQ(store_outbox_send_unconfirmed(s, temp), 0);
+		CHECK_INTEQ(row(s, temp).attempts, i);
+		set_clock(row(s, temp).next_attempt);
+	}
+	CHECK_INTEQ(row(s, temp).state, STORE_OUTBOX_QUEUED);
+	/* Held rows are alarmed by their own scan, not as refusals. */
+	CHECK(store_outbox_fail_unalarmed(s, 100, &ids, &n) == 0);
+	CHECK_INTEQ(n, 0);
+	free(ids);
+}
+
 int
 main(void)
 {
@@ -338,6 +507,10 @@ main(void)
 	test_unreachable(s);
 	test_order(s);
 	test_damaged(s);
+	test_scrub();
+	test_refusal_scrubbed(s);
+	test_fail_unalarmed(s);
+	test_bounded(s);
 
 	store_close(s);
 	crypto_key_free(key);
