@@ -47,7 +47,8 @@
  * that none can interrupt a read or poll inside libetpan or libcurl: an
  * interrupted call there is reported as a lost connection, and a reload
  * during a login used to drop it.  The loop looks at the flags between
- * steps; its waits poll the signalfd along with the IMAP socket.
+ * steps; its waits poll the signalfd along with the IMAP socket, and so
+ * does every IMAP command that waits on the server (imap_stream.c).
  */
 static int	quit;
 static int	reload;
@@ -405,6 +406,7 @@ main(int argc, char *argv[])
 	d.conf = conf;
 	d.store = store;
 	d.intake = intake_new(conf, store);
+	intake_set_stop(d.intake, sigfd, stop_requested);
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
 	d.ready = 0;

@@ -133,6 +133,16 @@ imap_response_text(const char *resp, char *out, size_t outsize)
 		out[--len] = '\0';
 }
 
+/* What went wrong: a stream that ended knows why. */
+static const char *
+imap_why(struct imap_session *s, int r)
+{
+	if (s->stream != NULL &&
+	    imap_stream_state(s->stream) != IMAP_STREAM_OPEN)
+		return imap_stream_strstate(imap_stream_state(s->stream));
+	return imap_strerror(r);
+}
+
 /* Sets *errstr for a failed step; the session is unusable after it. */
 int
 imap_fail(struct imap_session *s, char **errstr, const char *step, int r,
@@ -145,7 +155,7 @@ imap_fail(struct imap_session *s, char **errstr, const char *step, int r,
 	if (quote == IMAP_QUOTE_RESPONSE && s->imap != NULL)
 		imap_response_text(s->imap->imap_response, text, sizeof(text));
 	xasprintf(errstr, "imap: %s failed: %s (libetpan %d)%s%s", step,
-	    imap_strerror(r), r, text[0] != '\0' ? ": " : "", text);
+	    imap_why(s, r), r, text[0] != '\0' ? ": " : "", text);
 	return -1;
 }
 
@@ -268,6 +278,7 @@ imap_new(const struct imap_params *p)
 	s->processed = xstrdup(p->processed != NULL ? p->processed :
 	    "Processed");
 	s->timeout = p->timeout > 0 ? p->timeout : IMAP_DEFAULT_TIMEOUT;
+	s->stopfd = -1;
 	s->state = IMAP_STATE_DISCONNECTED;
 	return s;
 }
@@ -294,6 +305,13 @@ imap_free(struct imap_session *s)
 	free(s->mailbox);
 	free(s->processed);
 	free(s);
+}
+
+void
+imap_set_stop(struct imap_session *s, int stopfd, int (*stop)(void))
+{
+	s->stopfd = stopfd;
+	s->stop = stop;
 }
 
 enum imap_state
@@ -328,6 +346,9 @@ imap_close(struct imap_session *s)
 		if (!s->broken && s->state == IMAP_STATE_SELECTED) {
 			mailimap_set_timeout(s->imap,
 			    s->timeout < 5 ? s->timeout : 5);
+			if (s->stream != NULL)
+				imap_stream_set_timeout(s->stream,
+				    s->timeout < 5 ? s->timeout : 5);
 			mailimap_logout(s->imap);
 		}
 		/* mailimap_free() would send LOGOUT and wait for the reply. */
@@ -337,6 +358,7 @@ imap_close(struct imap_session *s)
 		}
 		mailimap_free(s->imap);
 		s->imap = NULL;
+		s->stream = NULL;
 	}
 	s->broken = 0;
 	s->pending = 0;
@@ -597,6 +619,8 @@ imap_connect(struct imap_session *s, char **errstr)
 	imap_close(s);
 	if (imap_open(s, errstr) == -1 || imap_verify(s, errstr) == -1)
 		goto fail;
+	s->stream = imap_stream_wrap(s->imap->imap_stream, s->timeout,
+	    s->stopfd, s->stop);
 	imap_enter_state(s, IMAP_STATE_CONNECTED);
 	if (imap_login(s, errstr) == -1 ||
 	    imap_ensure_processed(s, errstr) == -1 ||
@@ -1145,7 +1169,8 @@ imap_idle_once(struct imap_session *s, long long until, int stopfd,
 		return imap_fail(s, errstr, "idle", r, IMAP_QUOTE_NONE);
 	imap_enter_state(s, IMAP_STATE_IDLE);
 	/* Data read along with the continuation is already buffered. */
-	if (s->imap->imap_stream->read_buffer_len > 0)
+	if (s->imap->imap_stream->read_buffer_len > 0 ||
+	    (s->stream != NULL && imap_stream_pending(s->stream) > 0))
 		w = 1;
 	else
 		w = imap_poll(mailimap_idle_get_fd(s->imap), stopfd, until);

@@ -55,6 +55,14 @@ void	imap_free(struct imap_session *);
  */
 int	imap_connect(struct imap_session *, char **errstr);
 void	imap_close(struct imap_session *);
+
+/*
+ * While a command waits for the server, stopfd (-1: none) is watched too;
+ * when it is readable, stop() is asked whether to quit, and a non-zero
+ * answer ends the command as a lost connection at once.  Kept across
+ * reconnects.
+ */
+void	imap_set_stop(struct imap_session *, int stopfd, int (*stop)(void));
 enum imap_state imap_state(const struct imap_session *);
 
 uint32_t imap_uidvalidity(const struct imap_session *);

@@ -26,6 +26,8 @@ struct intake {
 	const struct config	*conf;
 	struct store		*store;
 	struct imap_session	*imap;
+	int			 stopfd;
+	int			(*stop)(void);
 };
 
 /* One fetched message of the current batch. */
@@ -60,6 +62,7 @@ intake_new(const struct config *conf, struct store *store)
 	in = xcalloc(1, sizeof(*in));
 	in->conf = conf;
 	in->store = store;
+	in->stopfd = -1;
 	in->imap = intake_session(conf);
 	return in;
 }
@@ -79,6 +82,15 @@ intake_set_config(struct intake *in, const struct config *conf)
 	imap_free(in->imap);
 	in->conf = conf;
 	in->imap = intake_session(conf);
+	imap_set_stop(in->imap, in->stopfd, in->stop);
+}
+
+void
+intake_set_stop(struct intake *in, int stopfd, int (*stop)(void))
+{
+	in->stopfd = stopfd;
+	in->stop = stop;
+	imap_set_stop(in->imap, stopfd, stop);
 }
 
 static int
