@@ -834,6 +834,32 @@ imap_fetch_set(struct imap_session *s, struct imap_fetch_ctx *fc,
 	return 0;
 }
 
+/* Counts a failed fetch of uid alone (kept across reconnects). */
+static void
+imap_fetch_failed(struct imap_session *s, uint32_t uid)
+{
+	/* Asked to stop: no fault of the message. */
+	if (s->stream != NULL &&
+	    imap_stream_state(s->stream) == IMAP_STREAM_STOPPED)
+		return;
+	s->fail_count = s->fail_uid == uid ? s->fail_count + 1 : 1;
+	s->fail_uid = uid;
+	s->last_failed = uid;
+}
+
+uint32_t
+imap_failed_uid(const struct imap_session *s)
+{
+	return s->last_failed;
+}
+
+void
+imap_set_failures(struct imap_session *s, uint32_t uid, int count)
+{
+	s->fail_uid = uid;
+	s->fail_count = count;
+}
+
 /*
  * Messages over the limit one by one, as their text parts; one whose cut
  * fetch failed IMAP_CUT_TRIES times in a row (a BODYSTRUCTURE libetpan
@@ -851,8 +877,8 @@ imap_fetch_cut(struct imap_session *s, struct imap_fetch_ctx *fc,
 	for (i = 0; i < fc->nwant; i++) {
 		for (j = 0; j < n && refs[j].uid != fc->want[i]; j++)
 			;
-		if (s->cut_uid == fc->want[i] &&
-		    s->cut_fails >= IMAP_CUT_TRIES) {
+		if (s->fail_uid == fc->want[i] &&
+		    s->fail_count >= IMAP_CUT_TRIES) {
 			log_warnx("imap: uid %u: its parts could not be "
 			    "fetched; keeping its first %zu bytes",
 			    fc->want[i], fc->limit);
@@ -860,16 +886,16 @@ imap_fetch_cut(struct imap_session *s, struct imap_fetch_ctx *fc,
 			one.want += i;
 			one.nwant = 1;
 			one.done += i;
-			if (imap_fetch_set(s, &one, errstr) == -1)
+			if (imap_fetch_set(s, &one, errstr) == -1) {
+				imap_fetch_failed(s, fc->want[i]);
 				return -1;
+			}
 			continue;
 		}
 		r = imap_cut_fetch(s, fc->want[i], refs[j].size, fc->limit,
 		    fc->cb, fc->arg, errstr);
 		if (r == -1) {
-			s->cut_fails = s->cut_uid == fc->want[i] ?
-			    s->cut_fails + 1 : 1;
-			s->cut_uid = fc->want[i];
+			imap_fetch_failed(s, fc->want[i]);
 			return -1;
 		}
 		fc->done[i] = (char)r;
@@ -905,8 +931,12 @@ imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
 	whole = (struct imap_fetch_ctx){ uids, nw, done, limit, 0, cb, arg };
 	part = (struct imap_fetch_ctx){ uids + nw, np, done + nw, limit, 1,
 	    cb, arg };
-	if (imap_fetch_set(s, &whole, errstr) == 0 &&
-	    imap_fetch_cut(s, &part, refs, n, errstr) == 0) {
+	s->last_failed = 0;
+	if (imap_fetch_set(s, &whole, errstr) == -1) {
+		/* The failure is the message's only when it came alone. */
+		if (n == 1)
+			imap_fetch_failed(s, uids[0]);
+	} else if (imap_fetch_cut(s, &part, refs, n, errstr) == 0) {
 		for (i = 0; i < n; i++)
 			got += done[i];
 		if (got < n)

@@ -98,6 +98,17 @@ int	imap_fetch(struct imap_session *, const struct imap_msgref *, size_t n,
 	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
 
 /*
+ * After imap_fetch() failed: the UID the failure belongs to, when that
+ * command fetched the one message alone (a batch of one, or a message
+ * fetched as its parts), else 0.  imap_set_failures() tells the session
+ * how often fetching uid failed before (the caller counts durably): a
+ * message over the limit whose parts failed twice is then fetched as its
+ * first limit bytes.  The session counts on its own across reconnects.
+ */
+uint32_t imap_failed_uid(const struct imap_session *);
+void	imap_set_failures(struct imap_session *, uint32_t uid, int count);
+
+/*
  * Moves the messages to the processed folder: UID MOVE where the server
  * has MOVE, otherwise UID COPY, UID STORE +FLAGS (\Deleted) and UID
  * EXPUNGE (or EXPUNGE where UIDPLUS is missing).  When dest is not NULL

@@ -9,7 +9,7 @@
 
 #include "imap.h"
 
-/* A message whose cut fetch failed this often is fetched cut short. */
+/* A message whose fetch failed this often is fetched cut short. */
 #define IMAP_CUT_TRIES	2
 
 struct imap_session {
@@ -37,8 +37,9 @@ struct imap_session {
 	int		(*stop)(void);
 
 	/* Kept across reconnects (imap_close leaves them). */
-	uint32_t	 cut_uid;	/* the last message a cut fetch failed */
-	int		 cut_fails;	/* how often in a row */
+	uint32_t	 fail_uid;	/* the last message fetched alone that failed */
+	int		 fail_count;	/* how often (intake sets it from the store) */
+	uint32_t	 last_failed;	/* of the last imap_fetch(), 0: a batch */
 };
 
 /* Which response a failed step may quote. */

@@ -21,6 +21,8 @@
 
 /* Upper bound of bytes fetched in one UID FETCH (besides the count). */
 #define INTAKE_BATCH_BYTES	(32 * 1024 * 1024)
+/* Failed fetches of one message alone before it is set aside (held). */
+#define INTAKE_FETCH_TRIES	3
 
 struct intake {
 	const struct config	*conf;
@@ -28,6 +30,8 @@ struct intake {
 	struct imap_session	*imap;
 	int			 stopfd;
 	int			(*stop)(void);
+	int			 single;	/* a batch failed: one per FETCH */
+	uint32_t		 floor;	/* lowest held UID listed, 0: none */
 };
 
 /* One fetched message of the current batch. */
@@ -267,7 +271,11 @@ intake_store_batch(struct intake *in, uint32_t uidvalidity,
 			goto fail;
 		stored += rc;
 		done[(*ndone)++] = b->items[i].uid;
-		if (!gap)
+		if (store_imap_fetched(in->store, in->conf->imap_mailbox,
+		    uidvalidity, b->items[i].uid) == -1)
+			goto fail;
+		/* Never past a held UID: a release must find it listed. */
+		if (!gap && (in->floor == 0 || b->items[i].uid < in->floor))
 			*last_uid = b->items[i].uid;
 	}
 	if (store_mailbox_set(in->store, in->conf->imap_mailbox, uidvalidity,
@@ -277,6 +285,62 @@ intake_store_batch(struct intake *in, uint32_t uidvalidity,
  fail:
 	store_rollback(in->store);
 	return -1;
+}
+
+/*
+ * A fetch failed.  When it fetched one message alone, the failure is
+ * that message's: it is counted in the database, and after
+ * INTAKE_FETCH_TRIES it is held, so the mail behind it goes on.  When it
+ * was a batch, the next passes fetch one message per command until one
+ * pass gets through, so that a failure can be pinned on its message.
+ */
+static int
+intake_fetch_failed(struct intake *in, uint32_t uidvalidity, size_t n,
+    char *errstr)
+{
+	const char	*why;
+	uint32_t	 uid;
+	int		 tries, held;
+
+	if ((uid = imap_failed_uid(in->imap)) == 0) {
+		if (n > 1)
+			in->single = 1;
+		return intake_fail(in, errstr);
+	}
+	why = errstr != NULL ? errstr : "fetch failed";
+	if (strncmp(why, "imap: ", 6) == 0)
+		why += 6;
+	held = store_imap_fetch_failed(in->store, in->conf->imap_mailbox,
+	    uidvalidity, uid, why, INTAKE_FETCH_TRIES, &tries);
+	if (held == 1)
+		log_warnx("intake: uid %u held after %d failed fetches (%s); "
+		    "the mail behind it goes on", uid, tries, why);
+	if (held != -1)
+		imap_set_failures(in->imap, uid, tries);
+	return intake_fail(in, errstr);
+}
+
+/* The count of earlier failures of a message fetched alone. */
+static int
+intake_prime_failures(struct intake *in, uint32_t uidvalidity,
+    const struct imap_msgref *refs, size_t n)
+{
+	size_t	i;
+	int	tries;
+
+	for (i = 0; i < n; i++) {
+		if (n > 1 && (in->conf->imap_max_size == 0 ||
+		    refs[i].size <= in->conf->imap_max_size))
+			continue;
+		if (store_imap_tries(in->store, in->conf->imap_mailbox,
+		    uidvalidity, refs[i].uid, &tries) == -1)
+			return -1;
+		if (tries > 0) {
+			imap_set_failures(in->imap, refs[i].uid, tries);
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* Fetches, stores and moves one batch. */
@@ -296,10 +360,14 @@ intake_batch(struct intake *in, uint32_t uidvalidity,
 		b.items[i].uid = refs[i].uid;
 		b.items[i].size = refs[i].size;
 	}
+	if (intake_prime_failures(in, uidvalidity, refs, n) == -1) {
+		intake_batch_free(&b);
+		return -1;
+	}
 	if (imap_fetch(in->imap, refs, n, in->conf->imap_max_size,
 	    intake_fetch_cb, &b, &errstr) == -1) {
 		intake_batch_free(&b);
-		return intake_fail(in, errstr);
+		return intake_fetch_failed(in, uidvalidity, n, errstr);
 	}
 	done = xcalloc(n, sizeof(*done));
 	stored = intake_store_batch(in, uidvalidity, &b, last_uid, done,
@@ -341,11 +409,49 @@ intake_start_uid(struct intake *in, uint32_t uidvalidity, uint32_t *from,
 	return 0;
 }
 
+static int
+intake_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Drops the held UIDs from the listing; in->floor becomes the lowest of
+ * them listed (0: none), so the mailbox's last UID stays below it.
+ */
+static int
+intake_skip_held(struct intake *in, uint32_t uidvalidity,
+    struct imap_msgref *refs, size_t *n)
+{
+	uint32_t	*held;
+	size_t		 nheld, i, j;
+
+	in->floor = 0;
+	if (store_imap_held_uids(in->store, in->conf->imap_mailbox,
+	    uidvalidity, &held, &nheld) == -1)
+		return -1;
+	for (i = j = 0; i < *n; i++) {
+		if (bsearch(&refs[i].uid, held, nheld, sizeof(*held),
+		    intake_uid_cmp) == NULL) {
+			refs[j++] = refs[i];
+			continue;
+		}
+		log_debug("intake: uid %u is held, skipped", refs[i].uid);
+		if (in->floor == 0 || refs[i].uid < in->floor)
+			in->floor = refs[i].uid;
+	}
+	*n = j;
+	free(held);
+	return 0;
+}
+
 int
 intake_pass(struct intake *in, int (*stop)(void))
 {
 	struct imap_msgref	*refs = NULL;
-	size_t			 n = 0, i, j, bytes, limit;
+	size_t			 n = 0, i, j, bytes, limit, batch;
 	uint32_t		 uidvalidity, from, last_uid;
 	char			*errstr = NULL;
 	int			 rc, total = 0;
@@ -359,13 +465,17 @@ intake_pass(struct intake *in, int (*stop)(void))
 		return -1;
 	if (imap_list(in->imap, from, &refs, &n, &errstr) == -1)
 		return intake_fail(in, errstr);
+	if (intake_skip_held(in, uidvalidity, refs, &n) == -1) {
+		free(refs);
+		return -1;
+	}
 	if (n > 0)
 		log_debug("intake: %zu new message(s)", n);
 	limit = in->conf->imap_max_size;
 	for (i = 0; i < n && !stop(); i = j) {
 		bytes = 0;
-		for (j = i; j < n && j - i < (size_t)in->conf->imap_batch;
-		    j++) {
+		batch = in->single ? 1 : (size_t)in->conf->imap_batch;
+		for (j = i; j < n && j - i < batch; j++) {
 			bytes += refs[j].size < limit ? refs[j].size : limit;
 			if (bytes > INTAKE_BATCH_BYTES && j > i)
 				break;
@@ -378,6 +488,8 @@ intake_pass(struct intake *in, int (*stop)(void))
 		total += rc;
 	}
 	free(refs);
+	if (i >= n)
+		in->single = 0;
 	return total;
 }
 

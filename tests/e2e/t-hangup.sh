@@ -73,8 +73,12 @@ tb_ini_set "$CONF" imap timeout 3
 tb_ini_set "$CONF" smtp host ""
 tb_ini_set "$CONF" daemon poll_interval 3600
 TICK=$(getconf CLK_TCK)
+DB=$TB/state/conductd.db
+command -v sqlite3 >/dev/null 2>&1 || tb_skip "sqlite3 (the CLI) not installed"
 
-# 1. A literal cut short, then the connection closed: no spin, reconnect.
+# 1. A literal cut short, then the connection closed: no spin, reconnect;
+# after three failed fetches of it alone, UID 1 is held and UID 2 behind
+# it is stored and moved.
 fake_start hangup 2 1
 cd_start_daemon
 fake_wait "bad 1 hangup"
@@ -88,15 +92,39 @@ cd_wait_log "fetch failed: connection closed by the server"
 fake_wait "connect 2"
 kill -0 "$CD_PID" 2>/dev/null || tb_fail "the daemon died"
 tb_pass "a hang-up mid-literal ends the fetch; the daemon reconnects"
+
+TB_TIMEOUT=60 cd_wait_log "uid 1 held after 3 failed fetches"
+fake_wait "move 2"
+cd_wait_count 1
+cd_expect_eq "UID 1 moved" "$(fake_count "move 1")" 0
+cd_expect_eq "held row" "$(sqlite3 "$DB" "SELECT mailbox, uidvalidity, uid, tries, held_at IS NOT NULL, released FROM imap_held")" "INBOX|4242|1|3|1|0"
+grep "held after" "$TB/conductd.log" | grep -q "@" && tb_fail "an address in the held log line"
+# It keeps serving: the next pass skips UID 1.
+tb_ini_set "$CONF" daemon poll_interval 2
+kill -HUP "$CD_PID"
+nbad=$(fake_count "bad 1 hangup")
+cd_wait_log "configuration reloaded"
+sleep 3
+skips=$(grep -c "uid 1 is held, skipped" "$TB/conductd.log" || true)
+[ "$skips" -ge 2 ] || tb_fail "the daemon did not go on passing: $skips skips"
+cd_expect_eq "fetches of the held UID after it was held" "$(fake_count "bad 1 hangup")" "$nbad"
+kill -0 "$CD_PID" 2>/dev/null || tb_fail "the daemon died"
+tb_pass "the unservable UID is held, the one behind it stored, the daemon goes on"
+
+# Released (what conductctl retry does): fetched again on the next pass.
+sqlite3 "$DB" "UPDATE imap_held SET released = 1, tries = 0"
+fake_wait "bad 1 hangup" $(( nbad + 1 ))
+tb_pass "a released UID is fetched again"
 cd_stop_daemon TERM || tb_fail "exit status after the hang-ups"
+tb_ini_set "$CONF" daemon poll_interval 3600
 
 # 2. A byte now and then: the exchange ends within [imap] timeout (3 s).
 fake_start trickle 1 1 5000
-n=$(grep -c "fetch failed: no answer within the timeout" "$TB/conductd.log" || true)
+nt=$(grep -c "fetch failed: no answer within the timeout" "$TB/conductd.log" || true)
 cd_start_daemon
 fake_wait "bad 1 trickle"
 s0=$(now_ms)
-cd_wait_log_count "fetch failed: no answer within the timeout" $(( n + 1 ))
+cd_wait_log_count "fetch failed: no answer within the timeout" $(( nt + 1 ))
 took=$(( $(now_ms) - s0 ))
 tb_log "trickling fetch ended after $took ms (timeout 3 s)"
 [ "$took" -le 5000 ] || tb_fail "a trickling server held the fetch for $took ms"
@@ -105,11 +133,11 @@ cd_stop_daemon TERM || tb_fail "exit status after the trickle"
 
 # 3. No answer at all: the same, within the timeout.
 fake_start stall 1 1 5001
-n=$(grep -c "fetch failed: no answer within the timeout" "$TB/conductd.log" || true)
+nt=$(grep -c "fetch failed: no answer within the timeout" "$TB/conductd.log" || true)
 cd_start_daemon
 fake_wait "bad 1 stall"
 s0=$(now_ms)
-cd_wait_log_count "fetch failed: no answer within the timeout" $(( n + 1 ))
+cd_wait_log_count "fetch failed: no answer within the timeout" $(( nt + 1 ))
 took=$(( $(now_ms) - s0 ))
 tb_log "stalled fetch ended after $took ms (timeout 3 s)"
 [ "$took" -le 5000 ] || tb_fail "a stalled server held the fetch for $took ms"
