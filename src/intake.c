@@ -4,6 +4,7 @@
  * leaves the alias's mailbox only after the transaction that stored it
  * has committed.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@
 #define INTAKE_BATCH_BYTES	(32 * 1024 * 1024)
 /* Failed fetches of one message alone before it is set aside (held). */
 #define INTAKE_FETCH_TRIES	3
+/* The imap_held row that marks a failed batch fetch (no message has it). */
+#define INTAKE_BATCH_UID	0
 
 struct intake {
 	const struct config	*conf;
@@ -288,6 +291,38 @@ intake_store_batch(struct intake *in, uint32_t uidvalidity,
 }
 
 /*
+ * Whether a batch fetch of this mailbox failed and the next passes fetch
+ * one message per command, kept in the database (UID 0 of imap_held,
+ * which no message has) so that a restart goes on where it was: a
+ * daemon restarted after every failure would otherwise never get past a
+ * batch to the message that breaks it.
+ */
+static int
+intake_set_single(struct intake *in, uint32_t uidvalidity, int on)
+{
+	int	tries;
+
+	if (!on)
+		return store_imap_fetched(in->store, in->conf->imap_mailbox,
+		    uidvalidity, INTAKE_BATCH_UID);
+	return store_imap_fetch_failed(in->store, in->conf->imap_mailbox,
+	    uidvalidity, INTAKE_BATCH_UID, "batch fetch failed", INT_MAX,
+	    &tries) == -1 ? -1 : 0;
+}
+
+static int
+intake_single(struct intake *in, uint32_t uidvalidity)
+{
+	int	tries;
+
+	if (store_imap_tries(in->store, in->conf->imap_mailbox, uidvalidity,
+	    INTAKE_BATCH_UID, &tries) == -1)
+		return -1;
+	in->single = tries > 0;
+	return 0;
+}
+
+/*
  * A fetch failed.  When it fetched one message alone, the failure is
  * that message's: it is counted in the database, and after
  * INTAKE_FETCH_TRIES it is held, so the mail behind it goes on.  When it
@@ -303,7 +338,7 @@ intake_fetch_failed(struct intake *in, uint32_t uidvalidity, size_t n,
 	int		 tries, held;
 
 	if ((uid = imap_failed_uid(in->imap)) == 0) {
-		if (n > 1)
+		if (n > 1 && intake_set_single(in, uidvalidity, 1) == 0)
 			in->single = 1;
 		return intake_fail(in, errstr);
 	}
@@ -465,7 +500,8 @@ intake_pass(struct intake *in, int (*stop)(void))
 		return -1;
 	if (imap_list(in->imap, from, &refs, &n, &errstr) == -1)
 		return intake_fail(in, errstr);
-	if (intake_skip_held(in, uidvalidity, refs, &n) == -1) {
+	if (intake_single(in, uidvalidity) == -1 ||
+	    intake_skip_held(in, uidvalidity, refs, &n) == -1) {
 		free(refs);
 		return -1;
 	}
@@ -488,7 +524,7 @@ intake_pass(struct intake *in, int (*stop)(void))
 		total += rc;
 	}
 	free(refs);
-	if (i >= n)
+	if (i >= n && in->single && intake_set_single(in, uidvalidity, 0) == 0)
 		in->single = 0;
 	return total;
 }

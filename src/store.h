@@ -440,7 +440,9 @@ int	store_case_count(struct store *, time_t since, enum store_count_by,
  * gives every held row (free with store_imap_held_free);
  * store_imap_held_release(id) lets intake fetch that UID again on its
  * next pass, with max_tries new tries: 1 released, 0 no such held row,
- * -1 on error.  All return -1 on a database error.
+ * -1 on error.  All return -1 on a database error.  intake counts its
+ * failed batch fetches under UID 0, which no message has, and never
+ * holds it.
  */
 struct store_imap_held {
 	int64_t		 id;

@@ -97,7 +97,7 @@ TB_TIMEOUT=60 cd_wait_log "uid 1 held after 3 failed fetches"
 fake_wait "move 2"
 cd_wait_count 1
 cd_expect_eq "UID 1 moved" "$(fake_count "move 1")" 0
-cd_expect_eq "held row" "$(sqlite3 "$DB" "SELECT mailbox, uidvalidity, uid, tries, held_at IS NOT NULL, released FROM imap_held")" "INBOX|4242|1|3|1|0"
+cd_expect_eq "held row" "$(sqlite3 "$DB" "SELECT mailbox, uidvalidity, uid, tries, held_at IS NOT NULL, released FROM imap_held WHERE uid > 0")" "INBOX|4242|1|3|1|0"
 grep "held after" "$TB/conductd.log" | grep -q "@" && tb_fail "an address in the held log line"
 # It keeps serving: the next pass skips UID 1.
 tb_ini_set "$CONF" daemon poll_interval 2
