@@ -9,6 +9,9 @@
  *   stall    answer nothing more, keep reading the connection
  *   trickle  announce the literal, then send one byte every 200 ms
  *   good     serve it like the others
+ * Two more modes make it an SMTP server that goes as far as the end of
+ * DATA and then stalls (smtp-stall) or hangs up (smtp-hangup) instead of
+ * the final reply; COUNT and BADUID are ignored there.
  * It listens on 127.0.0.1:PORT, writes its PID to PIDFILE once it
  * listens, serves one connection at a time, and logs one line per event
  * on stdout ("connect N", "fetch UID", "move UID", "bad UID MODE") for the
@@ -34,7 +37,10 @@
 #define FAKE_MAX	64
 #define FAKE_LINE	8192
 
-enum fake_mode { FAKE_HANGUP, FAKE_STALL, FAKE_TRICKLE, FAKE_GOOD };
+enum fake_mode {
+	FAKE_HANGUP, FAKE_STALL, FAKE_TRICKLE, FAKE_GOOD,
+	FAKE_SMTP_STALL, FAKE_SMTP_HANGUP
+};
 
 struct fake {
 	int		fd;
@@ -299,6 +305,42 @@ fake_command(struct fake *f, char *line)
 	return 0;
 }
 
+/*
+ * The SMTP modes: a dialog up to the end of DATA, then silence (stall)
+ * or a closed connection (hangup) where the final reply should come.
+ */
+static void
+fake_smtp(struct fake *f)
+{
+	char	line[FAKE_LINE];
+	int	data = 0;
+
+	say(f, "220 fake ESMTP\r\n");
+	while (fgets(line, sizeof(line), f->in) != NULL) {
+		if (data) {
+			if (strcmp(line, ".\r\n") != 0 && strcmp(line, ".\n"))
+				continue;
+			note("smtp end of data");
+			if (f->mode == FAKE_SMTP_HANGUP)
+				return;
+			while (getc(f->in) != EOF)
+				;
+			return;
+		}
+		if (strncasecmp(line, "EHLO", 4) == 0 ||
+		    strncasecmp(line, "HELO", 4) == 0)
+			say(f, "250 fake\r\n");
+		else if (strncasecmp(line, "DATA", 4) == 0) {
+			say(f, "354 go ahead\r\n");
+			data = 1;
+		} else if (strncasecmp(line, "QUIT", 4) == 0) {
+			say(f, "221 bye\r\n");
+			return;
+		} else
+			say(f, "250 ok\r\n");
+	}
+}
+
 static void
 fake_serve(struct fake *f)
 {
@@ -306,6 +348,12 @@ fake_serve(struct fake *f)
 
 	if ((f->in = fdopen(dup(f->fd), "r")) == NULL)
 		err(EX_OSERR, "fdopen");
+	if (f->mode == FAKE_SMTP_STALL || f->mode == FAKE_SMTP_HANGUP) {
+		fake_smtp(f);
+		fclose(f->in);
+		close(f->fd);
+		return;
+	}
 	say(f, "* OK fake-imap ready\r\n");
 	while (fake_read(f, line, sizeof(line)) == 0)
 		if (fake_command(f, line))
@@ -345,6 +393,10 @@ fake_mode(const char *s)
 		return FAKE_TRICKLE;
 	if (strcmp(s, "good") == 0)
 		return FAKE_GOOD;
+	if (strcmp(s, "smtp-stall") == 0)
+		return FAKE_SMTP_STALL;
+	if (strcmp(s, "smtp-hangup") == 0)
+		return FAKE_SMTP_HANGUP;
 	errx(EX_USAGE, "bad mode %s", s);
 }
 
@@ -358,7 +410,8 @@ main(int argc, char *argv[])
 
 	if (argc != 6 && argc != 7) {
 		fprintf(stderr, "usage: fake-imap port pidfile "
-		    "hangup|stall|trickle|good count baduid [uidvalidity]\n");
+		    "hangup|stall|trickle|good|smtp-stall|smtp-hangup count baduid\n"
+		    "       [uidvalidity]\n");
 		return EX_USAGE;
 	}
 	memset(&f, 0, sizeof(f));

@@ -159,3 +159,22 @@ tb_log "SIGTERM during a stalled fetch: exit $st after $took ms"
 cd_expect_eq "exit status after SIGTERM during a stall" "$st" 0
 [ "$took" -le 2000 ] || tb_fail "SIGTERM took $took ms during a stall"
 tb_pass "SIGTERM during a stalled fetch ends the daemon at once"
+
+# 5. SMTP: a server that stalls or hangs up where the reply to the end of
+# DATA should come ends the send within [smtp] timeout (3 s), as a
+# temporary failure.
+printf 'From: conduct@example.test\r\nTo: r@example.test\r\nSubject: t\r\n\r\nhello\r\n' >"$TB/smtp.eml"
+for mode in smtp-stall smtp-hangup; do
+	fake_start "$mode" 1 0
+	s0=$(now_ms)
+	st=0
+	timeout -k 2 30 "$top_builddir/tests/unit/smtp-send" -t none -T 3 \
+	    127.0.0.1 "$FPORT" conduct@example.test r@example.test \
+	    "$TB/smtp.eml" >"$TB/smtp.out" 2>"$TB/smtp.err" || st=$?
+	took=$(( $(now_ms) - s0 ))
+	tb_log "$mode: smtp-send exit $st after $took ms: $(cat "$TB/smtp.out")"
+	cd_expect_eq "$mode: data reached the end" "$(fake_count "smtp end of data")" 1
+	cd_expect_eq "$mode: exit status (temporary failure)" "$st" 75
+	[ "$took" -le 4500 ] || tb_fail "$mode: the send took $took ms (timeout 3 s)"
+done
+tb_pass "a stalled or vanished SMTP server ends the send within the timeout"
