@@ -304,6 +304,9 @@ run(struct daemon *d, int once)
 			do_reload(d);
 		rc = intake_pass(d->intake, stop_requested);
 		report_pass(d, rc, backoff);
+		/* Asked to stop during intake: the rest waits for the next start. */
+		if (quit)
+			break;
 		if (process(d) == -1)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else

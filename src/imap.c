@@ -1211,7 +1211,12 @@ imap_idle_once(struct imap_session *s, long long until, int stopfd,
 		return -1;
 	}
 	/* DONE; the reply carries the EXISTS/EXPUNGE the server sent. */
-	if ((r = mailimap_idle_done(s->imap)) != MAILIMAP_NO_ERROR)
+	/* The signal that ended the wait must not cut the DONE short. */
+	if (w == 2)
+		imap_stream_set_stop(s->stream, -1, NULL);
+	r = mailimap_idle_done(s->imap);
+	imap_stream_set_stop(s->stream, s->stopfd, s->stop);
+	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(s, errstr, "idle done", r, IMAP_QUOTE_NONE);
 	imap_enter_state(s, IMAP_STATE_SELECTED);
 	if ((n = imap_arrived(s, before)) > 0) {

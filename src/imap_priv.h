@@ -91,6 +91,7 @@ struct imap_stream;
 struct imap_stream *imap_stream_wrap(mailstream *, int timeout, int stopfd,
 	    int (*stop)(void));
 void	imap_stream_set_timeout(struct imap_stream *, int timeout);
+void	imap_stream_set_stop(struct imap_stream *, int stopfd, int (*stop)(void));
 enum imap_stream_state imap_stream_state(const struct imap_stream *);
 const char *imap_stream_strstate(enum imap_stream_state);
 /* Bytes read from the server that libetpan has not taken yet. */

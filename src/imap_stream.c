@@ -303,6 +303,13 @@ imap_stream_set_timeout(struct imap_stream *st, int timeout)
 	st->timeout = timeout > 0 ? timeout : 1;
 }
 
+void
+imap_stream_set_stop(struct imap_stream *st, int stopfd, int (*stop)(void))
+{
+	st->stopfd = stopfd;
+	st->stop = stop;
+}
+
 enum imap_stream_state
 imap_stream_state(const struct imap_stream *st)
 {
