@@ -467,6 +467,8 @@ intake_skip_held(struct intake *in, uint32_t uidvalidity,
 	if (store_imap_held_uids(in->store, in->conf->imap_mailbox,
 	    uidvalidity, &held, &nheld) == -1)
 		return -1;
+	if (nheld == 0)
+		return 0;
 	for (i = j = 0; i < *n; i++) {
 		if (bsearch(&refs[i].uid, held, nheld, sizeof(*held),
 		    intake_uid_cmp) == NULL) {
