@@ -50,7 +50,8 @@
  * that none can interrupt a read or poll inside libetpan or libcurl: an
  * interrupted call there is reported as a lost connection, and a reload
  * during a login used to drop it.  The loop looks at the flags between
- * steps; its waits poll the signalfd along with the IMAP socket.
+ * steps; its waits poll the signalfd along with the IMAP socket, and so
+ * does every IMAP command that waits on the server (imap_stream.c).
  */
 static int	quit;
 static int	reload;
@@ -362,6 +363,9 @@ run(struct daemon *d, int once)
 			do_reload(d);
 		rc = intake_pass(d->intake, stop_requested);
 		report_pass(d, rc, backoff);
+		/* Asked to stop during intake: the rest waits for the next start. */
+		if (quit)
+			break;
 		if (process(d) == -1)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
@@ -479,6 +483,7 @@ main(int argc, char *argv[])
 	d.conf = conf;
 	d.store = store;
 	d.intake = intake_new(conf, store);
+	intake_set_stop(d.intake, sigfd, stop_requested);
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
 	d.held = held_new(conf, store, key);

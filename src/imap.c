@@ -133,6 +133,16 @@ imap_response_text(const char *resp, char *out, size_t outsize)
 		out[--len] = '\0';
 }
 
+/* What went wrong: a stream that ended knows why. */
+static const char *
+imap_why(struct imap_session *s, int r)
+{
+	if (s->stream != NULL &&
+	    imap_stream_state(s->stream) != IMAP_STREAM_OPEN)
+		return imap_stream_strstate(imap_stream_state(s->stream));
+	return imap_strerror(r);
+}
+
 /* Sets *errstr for a failed step; the session is unusable after it. */
 int
 imap_fail(struct imap_session *s, char **errstr, const char *step, int r,
@@ -145,7 +155,7 @@ imap_fail(struct imap_session *s, char **errstr, const char *step, int r,
 	if (quote == IMAP_QUOTE_RESPONSE && s->imap != NULL)
 		imap_response_text(s->imap->imap_response, text, sizeof(text));
 	xasprintf(errstr, "imap: %s failed: %s (libetpan %d)%s%s", step,
-	    imap_strerror(r), r, text[0] != '\0' ? ": " : "", text);
+	    imap_why(s, r), r, text[0] != '\0' ? ": " : "", text);
 	return -1;
 }
 
@@ -268,6 +278,7 @@ imap_new(const struct imap_params *p)
 	s->processed = xstrdup(p->processed != NULL ? p->processed :
 	    "Processed");
 	s->timeout = p->timeout > 0 ? p->timeout : IMAP_DEFAULT_TIMEOUT;
+	s->stopfd = -1;
 	s->state = IMAP_STATE_DISCONNECTED;
 	return s;
 }
@@ -294,6 +305,13 @@ imap_free(struct imap_session *s)
 	free(s->mailbox);
 	free(s->processed);
 	free(s);
+}
+
+void
+imap_set_stop(struct imap_session *s, int stopfd, int (*stop)(void))
+{
+	s->stopfd = stopfd;
+	s->stop = stop;
 }
 
 enum imap_state
@@ -328,6 +346,9 @@ imap_close(struct imap_session *s)
 		if (!s->broken && s->state == IMAP_STATE_SELECTED) {
 			mailimap_set_timeout(s->imap,
 			    s->timeout < 5 ? s->timeout : 5);
+			if (s->stream != NULL)
+				imap_stream_set_timeout(s->stream,
+				    s->timeout < 5 ? s->timeout : 5);
 			mailimap_logout(s->imap);
 		}
 		/* mailimap_free() would send LOGOUT and wait for the reply. */
@@ -337,6 +358,7 @@ imap_close(struct imap_session *s)
 		}
 		mailimap_free(s->imap);
 		s->imap = NULL;
+		s->stream = NULL;
 	}
 	s->broken = 0;
 	s->pending = 0;
@@ -597,6 +619,8 @@ imap_connect(struct imap_session *s, char **errstr)
 	imap_close(s);
 	if (imap_open(s, errstr) == -1 || imap_verify(s, errstr) == -1)
 		goto fail;
+	s->stream = imap_stream_wrap(s->imap->imap_stream, s->timeout,
+	    s->stopfd, s->stop);
 	imap_enter_state(s, IMAP_STATE_CONNECTED);
 	if (imap_login(s, errstr) == -1 ||
 	    imap_ensure_processed(s, errstr) == -1 ||
@@ -810,6 +834,32 @@ imap_fetch_set(struct imap_session *s, struct imap_fetch_ctx *fc,
 	return 0;
 }
 
+/* Counts a failed fetch of uid alone (kept across reconnects). */
+static void
+imap_fetch_failed(struct imap_session *s, uint32_t uid)
+{
+	/* Asked to stop: no fault of the message. */
+	if (s->stream != NULL &&
+	    imap_stream_state(s->stream) == IMAP_STREAM_STOPPED)
+		return;
+	s->fail_count = s->fail_uid == uid ? s->fail_count + 1 : 1;
+	s->fail_uid = uid;
+	s->last_failed = uid;
+}
+
+uint32_t
+imap_failed_uid(const struct imap_session *s)
+{
+	return s->last_failed;
+}
+
+void
+imap_set_failures(struct imap_session *s, uint32_t uid, int count)
+{
+	s->fail_uid = uid;
+	s->fail_count = count;
+}
+
 /*
  * Messages over the limit one by one, as their text parts; one whose cut
  * fetch failed IMAP_CUT_TRIES times in a row (a BODYSTRUCTURE libetpan
@@ -827,8 +877,8 @@ imap_fetch_cut(struct imap_session *s, struct imap_fetch_ctx *fc,
 	for (i = 0; i < fc->nwant; i++) {
 		for (j = 0; j < n && refs[j].uid != fc->want[i]; j++)
 			;
-		if (s->cut_uid == fc->want[i] &&
-		    s->cut_fails >= IMAP_CUT_TRIES) {
+		if (s->fail_uid == fc->want[i] &&
+		    s->fail_count >= IMAP_CUT_TRIES) {
 			log_warnx("imap: uid %u: its parts could not be "
 			    "fetched; keeping its first %zu bytes",
 			    fc->want[i], fc->limit);
@@ -836,16 +886,16 @@ imap_fetch_cut(struct imap_session *s, struct imap_fetch_ctx *fc,
 			one.want += i;
 			one.nwant = 1;
 			one.done += i;
-			if (imap_fetch_set(s, &one, errstr) == -1)
+			if (imap_fetch_set(s, &one, errstr) == -1) {
+				imap_fetch_failed(s, fc->want[i]);
 				return -1;
+			}
 			continue;
 		}
 		r = imap_cut_fetch(s, fc->want[i], refs[j].size, fc->limit,
 		    fc->cb, fc->arg, errstr);
 		if (r == -1) {
-			s->cut_fails = s->cut_uid == fc->want[i] ?
-			    s->cut_fails + 1 : 1;
-			s->cut_uid = fc->want[i];
+			imap_fetch_failed(s, fc->want[i]);
 			return -1;
 		}
 		fc->done[i] = (char)r;
@@ -881,8 +931,12 @@ imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
 	whole = (struct imap_fetch_ctx){ uids, nw, done, limit, 0, cb, arg };
 	part = (struct imap_fetch_ctx){ uids + nw, np, done + nw, limit, 1,
 	    cb, arg };
-	if (imap_fetch_set(s, &whole, errstr) == 0 &&
-	    imap_fetch_cut(s, &part, refs, n, errstr) == 0) {
+	s->last_failed = 0;
+	if (imap_fetch_set(s, &whole, errstr) == -1) {
+		/* The failure is the message's only when it came alone. */
+		if (n == 1)
+			imap_fetch_failed(s, uids[0]);
+	} else if (imap_fetch_cut(s, &part, refs, n, errstr) == 0) {
 		for (i = 0; i < n; i++)
 			got += done[i];
 		if (got < n)
@@ -1145,7 +1199,8 @@ imap_idle_once(struct imap_session *s, long long until, int stopfd,
 		return imap_fail(s, errstr, "idle", r, IMAP_QUOTE_NONE);
 	imap_enter_state(s, IMAP_STATE_IDLE);
 	/* Data read along with the continuation is already buffered. */
-	if (s->imap->imap_stream->read_buffer_len > 0)
+	if (s->imap->imap_stream->read_buffer_len > 0 ||
+	    (s->stream != NULL && imap_stream_pending(s->stream) > 0))
 		w = 1;
 	else
 		w = imap_poll(mailimap_idle_get_fd(s->imap), stopfd, until);
@@ -1156,7 +1211,12 @@ imap_idle_once(struct imap_session *s, long long until, int stopfd,
 		return -1;
 	}
 	/* DONE; the reply carries the EXISTS/EXPUNGE the server sent. */
-	if ((r = mailimap_idle_done(s->imap)) != MAILIMAP_NO_ERROR)
+	/* The signal that ended the wait must not cut the DONE short. */
+	if (w == 2)
+		imap_stream_set_stop(s->stream, -1, NULL);
+	r = mailimap_idle_done(s->imap);
+	imap_stream_set_stop(s->stream, s->stopfd, s->stop);
+	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(s, errstr, "idle done", r, IMAP_QUOTE_NONE);
 	imap_enter_state(s, IMAP_STATE_SELECTED);
 	if ((n = imap_arrived(s, before)) > 0) {

@@ -55,6 +55,14 @@ void	imap_free(struct imap_session *);
  */
 int	imap_connect(struct imap_session *, char **errstr);
 void	imap_close(struct imap_session *);
+
+/*
+ * While a command waits for the server, stopfd (-1: none) is watched too;
+ * when it is readable, stop() is asked whether to quit, and a non-zero
+ * answer ends the command as a lost connection at once.  Kept across
+ * reconnects.
+ */
+void	imap_set_stop(struct imap_session *, int stopfd, int (*stop)(void));
 enum imap_state imap_state(const struct imap_session *);
 
 uint32_t imap_uidvalidity(const struct imap_session *);
@@ -88,6 +96,17 @@ typedef void (*imap_fetch_cb)(uint32_t uid, const char *data, size_t len,
 	    int truncated, void *arg);
 int	imap_fetch(struct imap_session *, const struct imap_msgref *, size_t n,
 	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
+
+/*
+ * After imap_fetch() failed: the UID the failure belongs to, when that
+ * command fetched the one message alone (a batch of one, or a message
+ * fetched as its parts), else 0.  imap_set_failures() tells the session
+ * how often fetching uid failed before (the caller counts durably): a
+ * message over the limit whose parts failed twice is then fetched as its
+ * first limit bytes.  The session counts on its own across reconnects.
+ */
+uint32_t imap_failed_uid(const struct imap_session *);
+void	imap_set_failures(struct imap_session *, uint32_t uid, int count);
 
 /*
  * Moves the messages to the processed folder: UID MOVE where the server

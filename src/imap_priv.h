@@ -9,7 +9,7 @@
 
 #include "imap.h"
 
-/* A message whose cut fetch failed this often is fetched cut short. */
+/* A message whose fetch failed this often is fetched cut short. */
 #define IMAP_CUT_TRIES	2
 
 struct imap_session {
@@ -32,10 +32,14 @@ struct imap_session {
 	int		 has_move;
 	int		 has_uidplus;
 	int		 pending;	/* new mail announced, not yet listed */
+	struct imap_stream *stream;	/* ours, under libetpan (imap_stream.c) */
+	int		 stopfd;	/* readable: ask stop() whether to quit */
+	int		(*stop)(void);
 
 	/* Kept across reconnects (imap_close leaves them). */
-	uint32_t	 cut_uid;	/* the last message a cut fetch failed */
-	int		 cut_fails;	/* how often in a row */
+	uint32_t	 fail_uid;	/* the last message fetched alone that failed */
+	int		 fail_count;	/* how often (intake sets it from the store) */
+	uint32_t	 last_failed;	/* of the last imap_fetch(), 0: a batch */
 };
 
 /* Which response a failed step may quote. */
@@ -65,5 +69,32 @@ struct mailimap_fetch_type *imap_fetch_type(struct mailimap_fetch_att *);
  */
 int	imap_cut_fetch(struct imap_session *, uint32_t uid, size_t size,
 	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
+
+/*
+ * imap_stream.c: conductd's low-level stream under libetpan's parser.
+ * imap_stream_wrap() puts it between the mailstream and its socket or
+ * TLS layer (owned by the stream from then on; freed with it).  A read
+ * that meets end of stream, a lost exchange (less than 4 KiB from the
+ * server in timeout seconds since the last command was written) or a
+ * stop (stopfd readable and stop() non-zero) fails, and so does every
+ * read and write after it: libetpan then reports MAILIMAP_ERROR_STREAM.
+ */
+enum imap_stream_state {
+	IMAP_STREAM_OPEN = 0,
+	IMAP_STREAM_EOF,
+	IMAP_STREAM_ERROR,
+	IMAP_STREAM_TIMEOUT,
+	IMAP_STREAM_STOPPED
+};
+struct imap_stream;
+
+struct imap_stream *imap_stream_wrap(mailstream *, int timeout, int stopfd,
+	    int (*stop)(void));
+void	imap_stream_set_timeout(struct imap_stream *, int timeout);
+void	imap_stream_set_stop(struct imap_stream *, int stopfd, int (*stop)(void));
+enum imap_stream_state imap_stream_state(const struct imap_stream *);
+const char *imap_stream_strstate(enum imap_stream_state);
+/* Bytes read from the server that libetpan has not taken yet. */
+size_t	imap_stream_pending(const struct imap_stream *);
 
 #endif

@@ -4,6 +4,7 @@
  * leaves the alias's mailbox only after the transaction that stored it
  * has committed.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,19 @@
 
 /* Upper bound of bytes fetched in one UID FETCH (besides the count). */
 #define INTAKE_BATCH_BYTES	(32 * 1024 * 1024)
+/* Failed fetches of one message alone before it is set aside (held). */
+#define INTAKE_FETCH_TRIES	3
+/* The imap_held row that marks a failed batch fetch (no message has it). */
+#define INTAKE_BATCH_UID	0
 
 struct intake {
 	const struct config	*conf;
 	struct store		*store;
 	struct imap_session	*imap;
+	int			 stopfd;
+	int			(*stop)(void);
+	int			 single;	/* a batch failed: one per FETCH */
+	uint32_t		 floor;	/* lowest held UID listed, 0: none */
 };
 
 /* One fetched message of the current batch. */
@@ -60,6 +69,7 @@ intake_new(const struct config *conf, struct store *store)
 	in = xcalloc(1, sizeof(*in));
 	in->conf = conf;
 	in->store = store;
+	in->stopfd = -1;
 	in->imap = intake_session(conf);
 	return in;
 }
@@ -79,6 +89,15 @@ intake_set_config(struct intake *in, const struct config *conf)
 	imap_free(in->imap);
 	in->conf = conf;
 	in->imap = intake_session(conf);
+	imap_set_stop(in->imap, in->stopfd, in->stop);
+}
+
+void
+intake_set_stop(struct intake *in, int stopfd, int (*stop)(void))
+{
+	in->stopfd = stopfd;
+	in->stop = stop;
+	imap_set_stop(in->imap, stopfd, stop);
 }
 
 static int
@@ -261,7 +280,11 @@ intake_store_batch(struct intake *in, uint32_t uidvalidity,
 			goto fail;
 		stored += rc;
 		done[(*ndone)++] = b->items[i].uid;
-		if (!gap)
+		if (store_imap_fetched(in->store, in->conf->imap_mailbox,
+		    uidvalidity, b->items[i].uid) == -1)
+			goto fail;
+		/* Never past a held UID: a release must find it listed. */
+		if (!gap && (in->floor == 0 || b->items[i].uid < in->floor))
 			*last_uid = b->items[i].uid;
 	}
 	if (store_mailbox_set(in->store, in->conf->imap_mailbox, uidvalidity,
@@ -271,6 +294,94 @@ intake_store_batch(struct intake *in, uint32_t uidvalidity,
  fail:
 	store_rollback(in->store);
 	return -1;
+}
+
+/*
+ * Whether a batch fetch of this mailbox failed and the next passes fetch
+ * one message per command, kept in the database (UID 0 of imap_held,
+ * which no message has) so that a restart goes on where it was: a
+ * daemon restarted after every failure would otherwise never get past a
+ * batch to the message that breaks it.
+ */
+static int
+intake_set_single(struct intake *in, uint32_t uidvalidity, int on)
+{
+	int	tries;
+
+	if (!on)
+		return store_imap_fetched(in->store, in->conf->imap_mailbox,
+		    uidvalidity, INTAKE_BATCH_UID);
+	return store_imap_fetch_failed(in->store, in->conf->imap_mailbox,
+	    uidvalidity, INTAKE_BATCH_UID, "batch fetch failed", INT_MAX,
+	    &tries) == -1 ? -1 : 0;
+}
+
+static int
+intake_single(struct intake *in, uint32_t uidvalidity)
+{
+	int	tries;
+
+	if (store_imap_tries(in->store, in->conf->imap_mailbox, uidvalidity,
+	    INTAKE_BATCH_UID, &tries) == -1)
+		return -1;
+	in->single = tries > 0;
+	return 0;
+}
+
+/*
+ * A fetch failed.  When it fetched one message alone, the failure is
+ * that message's: it is counted in the database, and after
+ * INTAKE_FETCH_TRIES it is held, so the mail behind it goes on.  When it
+ * was a batch, the next passes fetch one message per command until one
+ * pass gets through, so that a failure can be pinned on its message.
+ */
+static int
+intake_fetch_failed(struct intake *in, uint32_t uidvalidity, size_t n,
+    char *errstr)
+{
+	const char	*why;
+	uint32_t	 uid;
+	int		 tries, held;
+
+	if ((uid = imap_failed_uid(in->imap)) == 0) {
+		if (n > 1 && intake_set_single(in, uidvalidity, 1) == 0)
+			in->single = 1;
+		return intake_fail(in, errstr);
+	}
+	why = errstr != NULL ? errstr : "fetch failed";
+	if (strncmp(why, "imap: ", 6) == 0)
+		why += 6;
+	held = store_imap_fetch_failed(in->store, in->conf->imap_mailbox,
+	    uidvalidity, uid, why, INTAKE_FETCH_TRIES, &tries);
+	if (held == 1)
+		log_warnx("intake: uid %u held after %d failed fetches (%s); "
+		    "the mail behind it goes on", uid, tries, why);
+	if (held != -1)
+		imap_set_failures(in->imap, uid, tries);
+	return intake_fail(in, errstr);
+}
+
+/* The count of earlier failures of a message fetched alone. */
+static int
+intake_prime_failures(struct intake *in, uint32_t uidvalidity,
+    const struct imap_msgref *refs, size_t n)
+{
+	size_t	i;
+	int	tries;
+
+	for (i = 0; i < n; i++) {
+		if (n > 1 && (in->conf->imap_max_size == 0 ||
+		    refs[i].size <= in->conf->imap_max_size))
+			continue;
+		if (store_imap_tries(in->store, in->conf->imap_mailbox,
+		    uidvalidity, refs[i].uid, &tries) == -1)
+			return -1;
+		if (tries > 0) {
+			imap_set_failures(in->imap, refs[i].uid, tries);
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* Fetches, stores and moves one batch. */
@@ -290,10 +401,14 @@ intake_batch(struct intake *in, uint32_t uidvalidity,
 		b.items[i].uid = refs[i].uid;
 		b.items[i].size = refs[i].size;
 	}
+	if (intake_prime_failures(in, uidvalidity, refs, n) == -1) {
+		intake_batch_free(&b);
+		return -1;
+	}
 	if (imap_fetch(in->imap, refs, n, in->conf->imap_max_size,
 	    intake_fetch_cb, &b, &errstr) == -1) {
 		intake_batch_free(&b);
-		return intake_fail(in, errstr);
+		return intake_fetch_failed(in, uidvalidity, n, errstr);
 	}
 	done = xcalloc(n, sizeof(*done));
 	stored = intake_store_batch(in, uidvalidity, &b, last_uid, done,
@@ -335,11 +450,51 @@ intake_start_uid(struct intake *in, uint32_t uidvalidity, uint32_t *from,
 	return 0;
 }
 
+static int
+intake_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Drops the held UIDs from the listing; in->floor becomes the lowest of
+ * them listed (0: none), so the mailbox's last UID stays below it.
+ */
+static int
+intake_skip_held(struct intake *in, uint32_t uidvalidity,
+    struct imap_msgref *refs, size_t *n)
+{
+	uint32_t	*held;
+	size_t		 nheld, i, j;
+
+	in->floor = 0;
+	if (store_imap_held_uids(in->store, in->conf->imap_mailbox,
+	    uidvalidity, &held, &nheld) == -1)
+		return -1;
+	if (nheld == 0)
+		return 0;
+	for (i = j = 0; i < *n; i++) {
+		if (bsearch(&refs[i].uid, held, nheld, sizeof(*held),
+		    intake_uid_cmp) == NULL) {
+			refs[j++] = refs[i];
+			continue;
+		}
+		log_debug("intake: uid %u is held, skipped", refs[i].uid);
+		if (in->floor == 0 || refs[i].uid < in->floor)
+			in->floor = refs[i].uid;
+	}
+	*n = j;
+	free(held);
+	return 0;
+}
+
 int
 intake_pass(struct intake *in, int (*stop)(void))
 {
 	struct imap_msgref	*refs = NULL;
-	size_t			 n = 0, i, j, bytes, limit;
+	size_t			 n = 0, i, j, bytes, limit, batch;
 	uint32_t		 uidvalidity, from, last_uid;
 	char			*errstr = NULL;
 	int			 rc, total = 0;
@@ -353,13 +508,18 @@ intake_pass(struct intake *in, int (*stop)(void))
 		return -1;
 	if (imap_list(in->imap, from, &refs, &n, &errstr) == -1)
 		return intake_fail(in, errstr);
+	if (intake_single(in, uidvalidity) == -1 ||
+	    intake_skip_held(in, uidvalidity, refs, &n) == -1) {
+		free(refs);
+		return -1;
+	}
 	if (n > 0)
 		log_debug("intake: %zu new message(s)", n);
 	limit = in->conf->imap_max_size;
 	for (i = 0; i < n && !stop(); i = j) {
 		bytes = 0;
-		for (j = i; j < n && j - i < (size_t)in->conf->imap_batch;
-		    j++) {
+		batch = in->single ? 1 : (size_t)in->conf->imap_batch;
+		for (j = i; j < n && j - i < batch; j++) {
 			bytes += refs[j].size < limit ? refs[j].size : limit;
 			if (bytes > INTAKE_BATCH_BYTES && j > i)
 				break;
@@ -372,6 +532,8 @@ intake_pass(struct intake *in, int (*stop)(void))
 		total += rc;
 	}
 	free(refs);
+	if (i >= n && in->single && intake_set_single(in, uidvalidity, 0) == 0)
+		in->single = 0;
 	return total;
 }
 

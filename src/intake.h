@@ -35,6 +35,12 @@ int	intake_pass(struct intake *, int (*stop)(void));
  */
 int	intake_wait(struct intake *, int timeout, int stopfd);
 
+/*
+ * Lets a command that waits on the server end early: when stopfd is
+ * readable and stop() returns non-zero (see imap_set_stop()).
+ */
+void	intake_set_stop(struct intake *, int stopfd, int (*stop)(void));
+
 /* Swaps in a new configuration (after a reload); reconnects lazily. */
 void	intake_set_config(struct intake *, const struct config *);
 

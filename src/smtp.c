@@ -13,6 +13,8 @@
  * never an address or message content.  The process must ignore SIGPIPE:
  * with CURLOPT_NOSIGNAL libcurl leaves signals alone.
  */
+#include <sys/socket.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +339,22 @@ smtp_seterr(const struct smtp_session *s, CURLcode rc, long code,
 }
 
 /*
+ * libcurl says QUIT on the way out and waits for the answer as long as
+ * for any other: a session dropped after a failure (a server that
+ * stopped answering among them) has its socket shut down first, so the
+ * send ends within [smtp] timeout and not twice that.
+ */
+static void
+smtp_shutdown(struct smtp_session *s)
+{
+	curl_socket_t	fd = CURL_SOCKET_BAD;
+
+	if (s->curl != NULL && curl_easy_getinfo(s->curl,
+	    CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD)
+		shutdown(fd, SHUT_RDWR);
+}
+
+/*
  * Status mapping (also the contract callers rely on):
  *   transfer done, 250 after the data	SMTP_OK
  *   anything before MAIL FROM: connection refused, DNS, timeouts, TLS
@@ -419,8 +437,10 @@ smtp_send(struct smtp_session *s, const char *mail_from, const char *rcpt_to,
 	s->data = NULL;
 
 	*code = (int)reply;
-	if (st != SMTP_OK)
+	if (st != SMTP_OK) {
+		smtp_shutdown(s);
 		smtp_close(s);
+	}
 	return st;
 }
 

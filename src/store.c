@@ -307,6 +307,23 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN fail_alarmed INTEGER NOT NULL "
 	"    DEFAULT 0;"
 	"UPDATE outbox SET fail_alarmed = 1 WHERE state = 'failed';",
+
+	/*
+	 * 11: UIDs the IMAP server could not serve whole (store_imap.c):
+	 * fetch tries across reconnects and restarts; held_at once set
+	 * aside, released when conductctl retry asked for another try.
+	 */
+	"CREATE TABLE imap_held ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	mailbox		TEXT NOT NULL,"
+	"	uidvalidity	INTEGER NOT NULL,"
+	"	uid		INTEGER NOT NULL,"
+	"	tries		INTEGER NOT NULL DEFAULT 0,"
+	"	reason		TEXT,"
+	"	held_at		INTEGER,"
+	"	released	INTEGER NOT NULL DEFAULT 0,"
+	"	UNIQUE (mailbox, uidvalidity, uid)"
+	");",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	11
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -561,5 +561,45 @@ int	store_outbox_send_unconfirmed(struct store *, int64_t id);
 int	store_outbox_fail_unalarmed(struct store *, size_t max,
 	    int64_t **ids, size_t *n);
 int	store_outbox_set_fail_alarmed(struct store *, int64_t id);
+
+/*
+ * UIDs the IMAP server cannot serve whole (store_imap.c), keyed by
+ * mailbox, UIDVALIDITY and UID; no content, no address.
+ * store_imap_fetch_failed counts one failed fetch of uid alone (reason:
+ * the error, without content) and holds the row when tries reach
+ * max_tries: returns 1 when it was held now, 0 when only counted, -1 on
+ * error; *tries gets the count.  store_imap_tries gives the count (0 for
+ * none).  store_imap_fetched forgets the UID once it was fetched whole.
+ * store_imap_held_uids lists, sorted, the held (not released) UIDs of
+ * one mailbox and UIDVALIDITY: intake skips them.  store_imap_held_list
+ * gives every held row (free with store_imap_held_free);
+ * store_imap_held_release(id) lets intake fetch that UID again on its
+ * next pass, with max_tries new tries: 1 released, 0 no such held row,
+ * -1 on error.  All return -1 on a database error.  intake counts its
+ * failed batch fetches under UID 0, which no message has, and never
+ * holds it.
+ */
+struct store_imap_held {
+	int64_t		 id;
+	char		*mailbox;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+	int		 tries;
+	char		*reason;
+	time_t		 held_at;
+};
+int	store_imap_fetch_failed(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid, const char *reason,
+	    int max_tries, int *tries);
+int	store_imap_tries(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid, int *tries);
+int	store_imap_fetched(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid);
+int	store_imap_held_uids(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t **uids, size_t *n);
+int	store_imap_held_list(struct store *, struct store_imap_held **,
+	    size_t *n);
+void	store_imap_held_free(struct store_imap_held *, size_t n);
+int	store_imap_held_release(struct store *, int64_t id);
 
 #endif

@@ -6,7 +6,7 @@
  * With -s it waits for a line on stdin before each send (and stops at the
  * end of input), so a test can stop and start the server between sends.
  * Exit status: 0 if every send went, 69 if any failed permanently, else
- * 75 if any failed temporarily.
+ * 75 if any failed temporarily.  -T sets [smtp] timeout (default 30 s).
  */
 #include <errno.h>
 #include <signal.h>
@@ -26,7 +26,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: smtp-send [-t tls|starttls|none] [-c cafile] "
-	    "[-u user -p passfile] [-n count] [-s]\n"
+	    "[-u user -p passfile] [-n count] [-s] [-T timeout]\n"
 	    "                 host port from rcpt file\n");
 	exit(EX_USAGE);
 }
@@ -117,7 +117,7 @@ main(int argc, char *argv[])
 	memset(&p, 0, sizeof(p));
 	p.tls = TLS_STARTTLS;
 	p.timeout = SEND_TIMEOUT;
-	while ((ch = getopt(argc, argv, "c:n:p:st:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:n:p:sT:t:u:")) != -1) {
 		switch (ch) {
 		case 'c':
 			p.ca_file = optarg;
@@ -129,6 +129,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			passfile = optarg;
+			break;
+		case 'T':
+			p.timeout = atoi(optarg);
 			break;
 		case 's':
 			step = 1;

@@ -910,6 +910,87 @@ test_refused(const struct crypto_key *key)
 	free(path);
 }
 
+/*
+ * Failed fetches of one UID count across a reopen (a restart); the third
+ * holds it, held UIDs are listed per mailbox and UIDVALIDITY, a release
+ * lets it be tried again, and a fetch that worked forgets it.
+ */
+static void
+test_imap_held(const char *db, const struct crypto_key *key)
+{
+	struct store_imap_held	*v;
+	struct store		*s;
+	uint32_t		*uids;
+	size_t			 n;
+	int			 tries;
+
+	s = open_ok(db, key);
+	CHECK_INTEQ(store_imap_tries(s, "INBOX", 9, 5, &tries), 0);
+	CHECK_INTEQ(tries, 0);
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 5, "fetch failed",
+	    3, &tries), 0);
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 5, "fetch failed",
+	    3, &tries), 0);
+	CHECK_INTEQ(tries, 2);
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 6, "other", 3,
+	    &tries), 0);
+	store_close(s);
+
+	s = open_ok(db, key);
+	CHECK_INTEQ(store_imap_tries(s, "INBOX", 9, 5, &tries), 0);
+	CHECK_INTEQ(tries, 2);
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 5, "timed out", 3,
+	    &tries), 1);
+	CHECK_INTEQ(tries, 3);
+	/* Once held, another failure does not hold it again. */
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 5, "timed out", 3,
+	    &tries), 0);
+	CHECK_INTEQ(store_imap_held_uids(s, "INBOX", 9, &uids, &n), 0);
+	CHECK_INTEQ(n, 1);
+	if (n == 1)
+		CHECK_INTEQ(uids[0], 5);
+	free(uids);
+	CHECK_INTEQ(store_imap_held_uids(s, "Other", 9, &uids, &n), 0);
+	CHECK_INTEQ(n, 0);
+	free(uids);
+	CHECK_INTEQ(store_imap_held_uids(s, "INBOX", 10, &uids, &n), 0);
+	CHECK_INTEQ(n, 0);
+	free(uids);
+
+	CHECK_INTEQ(store_imap_held_list(s, &v, &n), 0);
+	CHECK_INTEQ(n, 1);
+	if (n == 1) {
+		CHECK_STREQ(v[0].mailbox, "INBOX");
+		CHECK_INTEQ(v[0].uidvalidity, 9);
+		CHECK_INTEQ(v[0].uid, 5);
+		CHECK_STREQ(v[0].reason, "timed out");
+		CHECK(v[0].held_at > 0);
+		CHECK_INTEQ(store_imap_held_release(s, v[0].id), 1);
+		CHECK_INTEQ(store_imap_held_release(s, v[0].id), 0);
+	}
+	store_imap_held_free(v, n);
+	CHECK_INTEQ(store_imap_held_uids(s, "INBOX", 9, &uids, &n), 0);
+	CHECK_INTEQ(n, 0);
+	free(uids);
+	CHECK_INTEQ(store_imap_tries(s, "INBOX", 9, 5, &tries), 0);
+	CHECK_INTEQ(tries, 0);
+	/* Released, it has its tries anew. */
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 5, "again", 3,
+	    &tries), 0);
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 5, "again", 3,
+	    &tries), 0);
+	CHECK_INTEQ(store_imap_fetch_failed(s, "INBOX", 9, 5, "again", 3,
+	    &tries), 1);
+	CHECK_INTEQ(store_imap_held_release(s, 999999), 0);
+	CHECK_INTEQ(store_imap_fetched(s, "INBOX", 9, 5), 0);
+	CHECK_INTEQ(store_imap_tries(s, "INBOX", 9, 5, &tries), 0);
+	CHECK_INTEQ(tries, 0);
+	CHECK_INTEQ(store_imap_held_list(s, &v, &n), 0);
+	CHECK_INTEQ(n, 0);
+	store_imap_held_free(v, n);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -961,6 +1042,7 @@ main(void)
 	test_migrate_v7_shared(key);
 	test_migrate_v7_guard(key);
 
+	test_imap_held(db, key);
 	test_refused(key);
 	crypto_key_free(key);
 	free(keypath);
