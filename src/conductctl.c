@@ -81,7 +81,8 @@ static const struct verb verbs[] = {
 	{ "onboard", verb_onboard, VERB_STORE, "onboard NAME" },
 	{ "purge", verb_purge, VERB_STORE,
 	    "purge --closed-before YYYY-MM-DD [--dry-run]" },
-	{ "retry", verb_retry, VERB_STORE, "retry message|outbox|deadline:ID" },
+	{ "retry", verb_retry, VERB_STORE,
+	    "retry message|outbox|deadline|uid:ID" },
 	{ "show", verb_show, VERB_STORE, "show CODE-NAME" },
 	{ "show-message", verb_show_message, VERB_STORE, "show-message ID" },
 	{ "transparency", verb_transparency, VERB_STORE,
@@ -1428,8 +1429,8 @@ verb_retry(struct ctl *ctl, int argc, char **argv)
 	if (argc != 2)
 		usage();
 	if (ctl_held_parse(argv[1], &kind, &id) == -1)
-		errx(EX_USAGE, "%s: not an item (message:ID, outbox:ID or "
-		    "deadline:ID, as conductctl held lists them)", argv[1]);
+		errx(EX_USAGE, "%s: not an item (message:ID, outbox:ID, deadline:ID or "
+		    "uid:ID, as conductctl held lists them)", argv[1]);
 	if ((rc = store_held_retry(ctl->store, kind, id, clock_now())) == -1)
 		errx(EX_SOFTWARE, "cannot put %s back", argv[1]);
 	if (rc == 0)

@@ -122,6 +122,9 @@ held_text(const struct store_held_item *it, const char *code)
 	if (it->kind == STORE_HELD_MESSAGE)
 		snprintf(what, sizeof(what), "Stored message %" PRId64,
 		    it->id);
+	else if (it->kind == STORE_HELD_UID)
+		snprintf(what, sizeof(what), "A message the IMAP server "
+		    "cannot serve whole (%s, left in the mailbox)", it->what);
 	else
 		snprintf(what, sizeof(what), "%s %" PRId64 " (%s)",
 		    it->kind == STORE_HELD_OUTBOX ? "Outgoing mail" :

@@ -311,7 +311,8 @@ static const char *const store_migrations[] = {
 	/*
 	 * 11: UIDs the IMAP server could not serve whole (store_imap.c):
 	 * fetch tries across reconnects and restarts; held_at once set
-	 * aside, released when conductctl retry asked for another try.
+	 * aside, released when conductctl retry asked for another try;
+	 * held_alarmed as for the quarantine's items (store_held.c).
 	 */
 	"CREATE TABLE imap_held ("
 	"	id		INTEGER PRIMARY KEY,"
@@ -322,6 +323,7 @@ static const char *const store_migrations[] = {
 	"	reason		TEXT,"
 	"	held_at		INTEGER,"
 	"	released	INTEGER NOT NULL DEFAULT 0,"
+	"	held_alarmed	INTEGER NOT NULL DEFAULT 0,"
 	"	UNIQUE (mailbox, uidvalidity, uid)"
 	");",
 };

@@ -435,10 +435,11 @@ int	store_message_case_by_msgid(struct store *, const char *message_id,
 enum store_held_kind {
 	STORE_HELD_MESSAGE = 0,
 	STORE_HELD_OUTBOX,
-	STORE_HELD_DEADLINE
+	STORE_HELD_DEADLINE,
+	STORE_HELD_UID		/* a UID the IMAP server cannot serve whole */
 };
 const char *store_held_strkind(enum store_held_kind);
-/* 0 and *kind set for "message", "outbox", "deadline"; -1 else. */
+/* 0 and *kind set for "message", "outbox", "deadline", "uid"; -1 else. */
 int	store_held_parsekind(const char *, enum store_held_kind *);
 
 /* The failed tries of an item so far: 1 (*tries set), 0 no such, -1. */

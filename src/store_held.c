@@ -36,6 +36,7 @@ static const char *const sh_names[] = {
 	[STORE_HELD_MESSAGE] = "message",
 	[STORE_HELD_OUTBOX] = "outbox",
 	[STORE_HELD_DEADLINE] = "deadline",
+	[STORE_HELD_UID] = "uid",
 };
 
 static const char *const sh_sql[][SH_NOPS] = {
@@ -78,6 +79,24 @@ static const char *const sh_sql[][SH_NOPS] = {
 	    "held_tries = 0, held_next_try = ?2, held_alarmed = 0 "
 	    "WHERE id = ?1 AND held_reason IS NOT NULL AND done = 0",
 	},
+	/*
+	 * A UID intake could not fetch whole (store_imap.c holds it; the
+	 * quarantine only lists, alarms and releases it).  Its id is the
+	 * imap_held row's; UID 0 is intake's own note, never an item.
+	 */
+	[STORE_HELD_UID] = {
+	[SH_TRIES] = "SELECT tries FROM imap_held WHERE id = ?1 AND uid != 0",
+	[SH_DEFER] = "UPDATE imap_held SET tries = ?2 WHERE id = ?1 AND "
+	    "uid != 0 AND ?3 = ?3",
+	[SH_HOLD] = "UPDATE imap_held SET tries = ?2, reason = ?3, "
+	    "held_at = ?4, released = 0, held_alarmed = 0 WHERE id = ?1 AND "
+	    "uid != 0",
+	[SH_ALARMED] = "UPDATE imap_held SET held_alarmed = 1, held_at = "
+	    "coalesce(held_at, ?2) WHERE id = ?1 AND held_at IS NOT NULL",
+	[SH_RETRY] = "UPDATE imap_held SET released = 1, tries = 0, "
+	    "held_alarmed = 0 WHERE id = ?1 AND uid != 0 AND held_at IS NOT "
+	    "NULL AND released = 0 AND ?2 = ?2",
+	},
 };
 
 /* The kind numbers are STORE_HELD_* (the list orders by them). */
@@ -92,7 +111,10 @@ static const char sh_list_sql[] =
     "UNION ALL "
     "SELECT 2, id, case_id, kind, coalesce(held_at, 0), held_tries, "
     "held_alarmed, held_reason FROM deadline WHERE held_reason IS NOT NULL "
-    "AND done = 0) WHERE (?1 = 0 OR case_id = ?1) AND (?2 = 0 OR "
+    "AND done = 0 UNION ALL "
+    "SELECT 3, id, 0, 'UID ' || uid, held_at, tries, held_alarmed, "
+    "coalesce(reason, '') FROM imap_held WHERE held_at IS NOT NULL AND "
+    "released = 0 AND uid != 0) WHERE (?1 = 0 OR case_id = ?1) AND (?2 = 0 OR "
     "alarmed = 0) ORDER BY kind, id";
 
 const char *

@@ -87,7 +87,7 @@ si_hold(struct store *s, const char *mailbox, uint32_t uidvalidity,
 	sqlite3_stmt	*st;
 
 	if ((st = si_prepare(s, "UPDATE imap_held SET held_at = ?4, "
-	    "released = 0 WHERE mailbox = ?1 AND uidvalidity = ?2 AND "
+	    "released = 0, held_alarmed = 0 WHERE mailbox = ?1 AND uidvalidity = ?2 AND "
 	    "uid = ?3 AND tries >= ?5 AND (held_at IS NULL OR "
 	    "released = 1)")) == NULL)
 		return -1;

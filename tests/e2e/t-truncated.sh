@@ -5,6 +5,8 @@
 # restart loop would, counts the failed fetches across the runs, holds
 # that UID after three, and the good report behind it gets its case and
 # its acknowledgment (read back from the reporter's mailbox over IMAP).
+# The held UID is an item of conductctl held with one alarm to the lead;
+# with the file repaired, conductctl retry uid:ID gets it its case.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
@@ -13,6 +15,7 @@ cd_setup none
 command -v sqlite3 >/dev/null 2>&1 || tb_skip "sqlite3 (the CLI) not installed"
 DB=$TB/state/conductd.db
 tb_ini_set "$CONF" imap timeout 5
+cd_members Alice:lead
 
 tb_send reporter1@example.test conduct@example.test \
     --header "Subject: first report" \
@@ -22,6 +25,7 @@ md="$TB/mail/conduct/Maildir"
 f=$(find "$md/new" "$md/cur" -type f 2>/dev/null | head -1)
 [ -n "$f" ] || tb_fail "no maildir file for the first report under $md"
 size=$(stat -c %s "$f")
+cp -p "$f" "$TB/whole.eml"
 # Cut the file to a third: Dovecot still announces the recorded size.
 truncate -s $(( size / 3 )) "$f"
 tb_log "truncated $(basename "$f") from $size to $(( size / 3 )) bytes"
@@ -62,3 +66,26 @@ st=0
 cd_once || st=$?
 cd_expect_eq "exit status of a pass with a held UID" "$st" 0
 cd_expect_eq "left in INBOX after another pass" "$(tb_imap_count conduct INBOX)" 1
+
+# The held UID is an item like the quarantine's: listed, alarmed once.
+cd_ctl held >"$TB/held.out"
+item=$(awk '$1 ~ /^uid:/ { print $1 }' "$TB/held.out")
+[ -n "$item" ] || { cat "$TB/held.out" >&2;
+    tb_fail "conductctl held does not list the held UID"; }
+grep -q "^$item .*UID 1" "$TB/held.out" ||
+    tb_fail "conductctl held does not name UID 1"
+a=$(cd_wait_grep alice 1 "Subject: [CoC] ALARM: an item is held" \
+    "cannot serve whole")
+grep -qi "damaged on disk\|reporter1" "$a" && tb_fail "the alarm carries content"
+cd_once || tb_fail "a pass after the alarm failed"
+cd_exactly alice 1 "ALARM: an item is held"
+tb_pass "conductctl held lists $item; one alarm to the lead, without content"
+
+# Repaired on disk and retried, the report is fetched and gets its case.
+cp -p "$TB/whole.eml" "$f"
+cd_ctl retry "$item" >/dev/null || tb_fail "conductctl retry $item"
+cd_once || tb_fail "the pass after the retry failed"
+cd_expect_eq "cases after the retry" "$(cd_cases)" 2
+cd_expect_eq "left in INBOX after the retry" "$(tb_imap_count conduct INBOX)" 0
+cd_ctl held | grep -q "^$item " && tb_fail "$item still held after it was fetched"
+tb_pass "retried once repaired, the held UID was fetched and got its case"
