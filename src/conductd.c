@@ -484,6 +484,7 @@ main(int argc, char *argv[])
 	d.store = store;
 	d.intake = intake_new(conf, store);
 	intake_set_stop(d.intake, sigfd, stop_requested);
+	outbox_set_stop(stop_requested);
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
 	d.held = held_new(conf, store, key);

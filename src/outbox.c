@@ -169,10 +169,19 @@ outbox_begin(struct store *s, void *arg)
 	return store_outbox_send_begin(s, r->id, clock_now());
 }
 
+static int	(*outbox_stop)(void);
+
+void
+outbox_set_stop(int (*stop)(void))
+{
+	outbox_stop = stop;
+}
+
 /*
  * Runs a write until it commits.  A database locked past the busy
  * timeout (a long conductctl purge, a backup) is waited out, the watchdog
- * fed, for up to OUTBOX_COMMIT_WAIT seconds; -1 after that.
+ * fed, for up to OUTBOX_COMMIT_WAIT seconds or until asked to stop; -1
+ * after that.
  */
 static int
 outbox_write_retry(struct store *s, int (*write)(struct store *, void *),
@@ -184,6 +193,11 @@ outbox_write_retry(struct store *s, int (*write)(struct store *, void *),
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (tries = 1; write(s, arg) == -1; tries++) {
 		notify_watchdog();
+		if (outbox_stop != NULL && outbox_stop()) {
+			log_warnx("outbox: row %" PRId64 ": %s not written: "
+			    "stopping; the send stays unconfirmed", id, what);
+			return -1;
+		}
 		if (outbox_elapsed(&t0) >= OUTBOX_COMMIT_WAIT) {
 			log_warnx("outbox: row %" PRId64 ": %s not written "
 			    "after %d tries in %d s", id, what, tries,

@@ -49,4 +49,11 @@ int	outbox_run(struct store *, outbox_send_fn, void *arg,
  */
 long	outbox_next_due(struct store *);
 
+/*
+ * When stop() returns non-zero (SIGTERM), a write waiting out a locked
+ * database gives up at once instead of after OUTBOX_COMMIT_WAIT: the
+ * send stays unconfirmed, and counts towards the resend bound.
+ */
+void	outbox_set_stop(int (*stop)(void));
+
 #endif
