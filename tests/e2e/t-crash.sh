@@ -313,7 +313,7 @@ for u in alice bob; do
 	    problem "$u got $n refusal alarm(s) for $REFUSED refused row(s)"
 done
 [ "$HELD" -gt 0 ] && [ "$REFUSED" -gt 0 ] ||
-    tb_fail "the walk held nothing or had nothing refused"
+    problem "the walk held nothing or had nothing refused"
 [ -z "$PROBLEMS" ] || tb_fail "the crash walk found problems:"$'\n'"$PROBLEMS"
 tb_pass "every crash point walked: nothing lost, nothing doubled"
 
