@@ -36,6 +36,9 @@ static const struct crash_def crash_table[] = {
 	    "again after a start or reload (committed)" },
 	{ "after-decide", "cases: one stored message classified and acted "
 	    "on, its outbox rows queued (committed)" },
+	{ "after-hold", "quarantine: one failing message, deadline or "
+	    "outbox row deferred with backoff or set aside as held "
+	    "(committed)" },
 	{ "after-settle", "cases: copies of handled messages settled "
 	    "(committed)" },
 	{ "after-summary", "cases: one sender's summary acknowledgment "
@@ -46,14 +49,18 @@ static const struct crash_def crash_table[] = {
 	    "queued (committed)" },
 	{ "after-schedule", "cases and scheduler done for the pass, the "
 	    "outbox not yet drained" },
-	{ "before-send", "outbox: one row about to be sent (its attempt "
-	    "recorded)" },
+	{ "before-send", "outbox: one row's send recorded as begun "
+	    "(committed), not yet sent" },
 	{ "after-send", "outbox: the server accepted one row, not yet "
 	    "marked sent" },
 	{ "after-mark-sent", "outbox: one row's outcome recorded "
 	    "(committed)" },
 	{ "after-retry-unreachable", "outbox: rows deferred while the "
 	    "server was unreachable made due again (committed)" },
+	{ "after-held-alarm", "quarantine: one held item's alarm to the "
+	    "leads queued and the item marked alarmed (committed)" },
+	{ "after-fail-alarm", "outbox: one permanently refused row's alarm "
+	    "to the leads queued and the row marked alarmed (committed)" },
 };
 
 static int		 crash_parsed;

@@ -16,6 +16,7 @@
 #include "committee.h"
 #include "compose.h"
 #include "config.h"
+#include "crash.h"
 #include "held.h"
 #include "log.h"
 #include "store.h"
@@ -80,6 +81,7 @@ held_fail(struct store *s, enum store_held_kind kind, int64_t id,
 		store_rollback(s);
 		return -1;
 	}
+	crash_point("after-hold");
 	return rv;
 }
 
@@ -226,8 +228,10 @@ held_alarm_one(struct held *h, const struct store_held_item *it)
 		return -1;
 	if (held_alarm_item(h, it) != -1 && store_held_alarmed(h->store,
 	    it->kind, it->id, clock_now()) == 0 &&
-	    store_commit(h->store) == 0)
+	    store_commit(h->store) == 0) {
+		crash_point("after-held-alarm");
 		return 0;
+	}
 	store_rollback(h->store);
 	return -1;
 }

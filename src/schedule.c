@@ -644,6 +644,7 @@ schedule_fail_alarms(struct schedule *s)
 			store_rollback(s->store);
 			break;
 		}
+		crash_point("after-fail-alarm");
 		done++;
 	}
 	free(ids);

@@ -9,10 +9,18 @@
 # reach fails the test by name); restart without the crash; then check from
 # the database (sqlite3) and the real mailboxes (IMAP):
 #   nothing lost: every delivered message stored once, handled and marked
-#     processed, none left in INBOX, all in Processed; every report cased;
+#     processed, or held (listed by conductctl held), none left in INBOX,
+#     all in Processed; every report cased;
 #   no second case: exactly one case per report;
-#   every outbox row sent and in its recipient's mailbox, at most one
-#     duplicate send per crash and only at the send step (after-send).
+#   every outbox row sent and in its recipient's mailbox, or refused for
+#     good by the server (and then alarmed), at most one duplicate send per
+#     crash and only at the send step (after-send);
+#   every held item and every refused row alarmed, each exactly once.
+# The quarantine's points need more: in their rounds one more message is
+# stored, then damaged with sqlite3 (a pass killed after the intake, as in
+# t-held.sh), so the case step holds it and the leads get its alarm; the
+# refusal alarm's round brings a report from an address the test bed
+# refuses at RCPT (550, as in t-refused.sh), whose acknowledgment fails.
 # The walk ends with a table: point, kills, lost (messages), doubled
 # (second cases), dup-sends, lost-sends (rows marked sent that reached no
 # mailbox).  Then a real kill -9 of a busy daemon.
@@ -27,6 +35,11 @@ DUP_OK=" after-send "
 EXTRA="after-decide:3 after-deadline:2 before-send:3 after-send:3
 after-mark-sent:2"
 SENDERS="reporter1 reporter2"
+# Rounds that hold a damaged message, and that bring a refused report.
+HOLD_AT=" after-hold after-held-alarm "
+REFUSE_AT=" after-fail-alarm "
+HELD_ALARM="ALARM: an item is held"
+FAIL_ALARM="ALARM: mail refused by the server"
 
 cd_setup starttls
 cat >>"$CONF" <<EOF
@@ -99,8 +112,9 @@ mail_counts() {
 
 # db_counts: messages stored once, handled and marked processed; all
 # message rows; rows stored twice (dup_of); reports without a case; second
-# cases (cases beyond one per report Message-ID); outbox rows not sent;
-# rows sent.
+# cases (cases beyond one per report Message-ID); outbox rows neither sent
+# nor refused; rows sent; rows refused for good; messages held; held
+# messages and refused rows not alarmed.
 db_counts() {
 	sqlite3 -batch -noheader -separator ' ' "$DB" "SELECT
 	    (SELECT count(*) FROM message WHERE kind IS NOT NULL AND
@@ -111,8 +125,14 @@ db_counts() {
 	        case_id IS NULL),
 	    (SELECT count(*) - count(DISTINCT m.msgid_hash) FROM cases AS c
 	        JOIN message AS m ON m.id = c.report_message),
-	    (SELECT count(*) FROM outbox WHERE state != 'sent'),
-	    (SELECT count(*) FROM outbox WHERE state = 'sent')" ||
+	    (SELECT count(*) FROM outbox WHERE state NOT IN ('sent',
+	        'failed')),
+	    (SELECT count(*) FROM outbox WHERE state = 'sent'),
+	    (SELECT count(*) FROM outbox WHERE state = 'failed'),
+	    (SELECT count(*) FROM message WHERE held_reason IS NOT NULL),
+	    (SELECT count(*) FROM message WHERE held_reason IS NOT NULL AND
+	        held_alarmed = 0) + (SELECT count(*) FROM outbox WHERE
+	        state = 'failed' AND fail_alarmed = 0)" ||
 	    tb_fail "sqlite3 $DB failed"
 }
 
@@ -127,6 +147,8 @@ unanswered() {
 ROUND=0
 DELIVERED=0
 REPORTS=0
+HELD=0
+REFUSED=0
 : >"$TB/answered"
 
 # deliver: this round's mail to the alias: two reports from one sender
@@ -156,6 +178,40 @@ deliver() {
 	tb_imap_wait_count conduct INBOX "$n" 20
 }
 
+# save_alias FILE TAG FROM: one more message to the alias, put in its INBOX
+# with doveadm (the test bed's Postfix takes no mail from FROM).
+save_alias() {
+	printf 'From: %s\nTo: conduct@%s\nSubject: incident %s\nMessage-ID: <crash-%s@%s>\n\nLocation: room %s. Incident %s: something happened.\n' \
+	    "$3" "$D" "$2" "$2" "$D" "$ROUND" "$2" >"$1"
+	doveadm -c "$TB/dovecot.conf" save -u conduct -m INBOX <"$1" ||
+	    tb_fail "doveadm save"
+	DELIVERED=$((DELIVERED + 1))
+}
+
+# refused_report: a report from an address the server refuses at RCPT, so
+# its acknowledgment is refused for good and the leads are alarmed.
+refused_report() {
+	save_alias "$TB/refused.eml" "${ROUND}r" "ghost@$D"
+	REPORTS=$((REPORTS + 1))
+	REFUSED=$((REFUSED + 1))
+}
+
+# damaged_message: one more message, stored by a pass killed after the
+# intake, then its sealed bytes zeroed, so the next case step holds it.
+damaged_message() {
+	local st=0
+	save_alias "$TB/damaged.eml" "${ROUND}h" "reporter3@$D"
+	{ CONDUCTD_CRASH_AT=after-mark-moved CONDUCTD_CLOCK_OFFSET=$T \
+	    "$CONDUCTD" -f "$CONF" --once >>"$TB/conductd.log" 2>&1; } \
+	    2>/dev/null || st=$?
+	cd_expect_eq "exit status of the pass that stores the damaged one" \
+	    "$st" 137
+	sqlite3 "$DB" "UPDATE message SET raw = zeroblob(length(raw))
+	    WHERE id = (SELECT max(id) FROM message)" ||
+	    tb_fail "sqlite3 $DB: damaging message failed"
+	HELD=$((HELD + 1))
+}
+
 # ================================================ the walk
 PROBLEMS=""
 problem() {
@@ -165,17 +221,29 @@ problem() {
 
 # The totals after the last round; a round is judged by what it adds.
 P_LOST=0 P_DOUBLED=0 P_TWICE=0 P_UNSENT=0 P_UNDELIVERED=0 P_DUPS=0
+P_UNALARMED=0
 
 # check_round POINT KILLS: checks the database and the mailboxes after a
 # crash at POINT and a clean pass; appends the round to the table.
 check_round() {
 	local p=$1 kills=$2 good msgs twice nocase doubled unsent sent inbox
-	local processed lost dups undelivered l c d
+	local processed lost dups undelivered l c d failed held unalarmed
+	local listed
 	set -- $(db_counts)
 	good=$1 msgs=$2 twice=$3 nocase=$4 doubled=$5 unsent=$6 sent=$7
+	failed=$8 held=$9 unalarmed=${10}
 	inbox=$(tb_imap_count conduct INBOX)
 	processed=$(tb_imap_count conduct Processed)
-	lost=$((DELIVERED - good))
+	listed=$(cd_ctl held | grep -c '^message:[0-9]* ' || true)
+	[ "$held" = "$HELD" ] && [ "$listed" = "$HELD" ] ||
+	    problem "$p: $held message(s) held, $listed listed by conductctl" \
+	    "held, not the $HELD damaged"
+	[ "$failed" = "$REFUSED" ] ||
+	    problem "$p: $failed row(s) refused, not the $REFUSED expected"
+	[ $((unalarmed - P_UNALARMED)) -le 0 ] ||
+	    problem "$p: $((unalarmed - P_UNALARMED)) held message(s) or" \
+	    "refused row(s) not alarmed"
+	lost=$((DELIVERED - good - listed))
 	[ $((DELIVERED - processed)) -le "$lost" ] ||
 	    lost=$((DELIVERED - processed))
 	lost=$((lost + nocase))
@@ -205,7 +273,7 @@ check_round() {
 	    "$((undelivered - P_UNDELIVERED))" \
 	    >>"$TB/table"
 	P_LOST=$lost P_DOUBLED=$doubled P_TWICE=$twice P_UNSENT=$unsent
-	P_UNDELIVERED=$undelivered P_DUPS=$dups
+	P_UNDELIVERED=$undelivered P_DUPS=$dups P_UNALARMED=$unalarmed
 }
 
 printf '%-24s %5s %5s %7s %9s %10s\n' point kills lost doubled dup-sends \
@@ -219,6 +287,8 @@ check_round "(no crash)" 0
 for p in $POINTS $EXTRA; do
 	T=$((T + HOUR + 60))
 	deliver
+	case "$REFUSE_AT" in *" ${p%%:*} "*) refused_report ;; esac
+	case "$HOLD_AT" in *" ${p%%:*} "*) damaged_message ;; esac
 	st=0
 	# (Braced, so that bash's "Killed" notice goes nowhere.)
 	{ CONDUCTD_CRASH_AT=$p CONDUCTD_CLOCK_OFFSET=$T "$CONDUCTD" -f "$CONF" \
@@ -230,8 +300,20 @@ for p in $POINTS $EXTRA; do
 	cd_wait_queue
 	check_round "$p" "$([ "$st" = 137 ] && echo 1 || echo 0)"
 done
-tb_log "crash walk: $ROUND rounds, $DELIVERED messages, $REPORTS reports"
+tb_log "crash walk: $ROUND rounds, $DELIVERED messages, $REPORTS reports," \
+    "$HELD held, $REFUSED refused"
 sed 's/^/# /' "$TB/table"
+# One alarm per held message and per refused row to each lead, no more.
+for u in alice bob; do
+	n=$(cd_ngrep "$u" "$HELD_ALARM")
+	[ "$n" = "$HELD" ] ||
+	    problem "$u got $n held-item alarm(s) for $HELD held message(s)"
+	n=$(cd_ngrep "$u" "$FAIL_ALARM")
+	[ "$n" = "$REFUSED" ] ||
+	    problem "$u got $n refusal alarm(s) for $REFUSED refused row(s)"
+done
+[ "$HELD" -gt 0 ] && [ "$REFUSED" -gt 0 ] ||
+    problem "the walk held nothing or had nothing refused"
 [ -z "$PROBLEMS" ] || tb_fail "the crash walk found problems:"$'\n'"$PROBLEMS"
 tb_pass "every crash point walked: nothing lost, nothing doubled"
 
@@ -253,7 +335,9 @@ CD_PID=""
 cd_once || tb_fail "the pass after kill -9 failed"
 set -- $(db_counts)
 cd_expect_eq "stored after kill -9 and a restart" "$2" "$total"
-cd_expect_eq "handled and processed after kill -9" "$1" "$total"
+cd_expect_eq "handled and processed after kill -9" "$1" \
+    "$((total - HELD))"
+cd_expect_eq "held after kill -9 (the damaged ones)" "$9" "$HELD"
 cd_expect_eq "stored twice after kill -9" "$3" 0
 cd_expect_eq "second cases after kill -9" "$5" 0
 cd_expect_eq "cases after kill -9" \

@@ -69,12 +69,31 @@ run_child(const char *env, const char *name, int times, int *reached)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
+/* The quarantine's and the refusal alarms' commits are points too. */
+static const char *const quarantine_points[] = {
+	"after-hold", "after-held-alarm", "after-fail-alarm", "before-send"
+};
+
+static int
+crash_listed(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < crash_count(); i++)
+		if (strcmp(crash_name(i), name) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 test_table(void)
 {
 	size_t	i, j;
 
-	CHECK(crash_count() >= 13);
+	CHECK(crash_count() >= 17);
+	for (i = 0; i < sizeof(quarantine_points) /
+	    sizeof(quarantine_points[0]); i++)
+		CHECK(crash_listed(quarantine_points[i]));
 	CHECK(crash_name(crash_count()) == NULL);
 	for (i = 0; i < crash_count(); i++) {
 		CHECK(strspn(crash_name(i), "abcdefghijklmnopqrstuvwxyz-") ==
