@@ -347,6 +347,12 @@ check_rows_and_prose(void)
 		    "Cy Do were rude.", NULL },
 		{ "Hello from the Python Workshop team.", NULL },
 		{ "Cheers,\nJo from Acme", NULL },
+		/* fuzz-report: a role that describes no one, no blanks. */
+		{ "The volunteer with ?he green lanyard", NULL },
+		{ "It was the speaker with , sorry", NULL },
+		{ "the man with  made a joke", NULL },
+		{ "The speaker with the red hat \t\r\nsaid",
+		    "The speaker with the red hat" },
 	};
 	struct report	*r;
 	size_t		 i;
