@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs, from Debian 12's packages, everything conductd needs to build,
 # to run its whole test suite and its demo: the -dev libraries, the
-# autotools, and the real mail servers of the test bed (Dovecot, Postfix).
+# autotools, and the real mail servers of the test bed (Dovecot, Postfix);
+# clang and its compiler-rt (libclang-rt-dev: libclang_rt.fuzzer, only
+# recommended by clang, so --no-install-recommends would leave it out)
+# for the fuzzing build.
 # Run as root.  Safe to run again.
 set -eu
 
@@ -11,7 +14,8 @@ libgnutls28-dev libxml2-dev
 dovecot-core dovecot-imapd dovecot-lmtpd postfix
 swaks libnet-ssleay-perl libio-socket-ssl-perl curl openssl
 mandoc sqlite3 binutils iproute2 procps
-systemd libsystemd-dev"
+systemd libsystemd-dev
+clang libclang-rt-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install)" >&2

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds conductd twice, plainly and with AddressSanitizer and
 # UndefinedBehaviorSanitizer, runs the whole suite (unit and end-to-end
-# tests against real Dovecot and Postfix) in each, checks that the
+# tests against real Dovecot and Postfix) in each, runs every fuzz target
+# for a minute in a clang fuzzing build (make fuzz-smoke), checks that the
 # distribution tarball builds and passes (make distcheck), and ends with
 # one line: "N passed, N failed".  Run as root on Debian 12.
 set -u
@@ -63,6 +64,33 @@ for variant in plain asan; do
 	done
 	tally "$dir" "$variant"
 done
+
+# Fuzzing: a clang build with libFuzzer coverage, ASan and UBSan on the
+# whole library, every target 60 s on a copy of its seeds (make
+# fuzz-smoke, two at a time: about 5 minutes); one result per target.
+echo "== fuzz build (CC=clang --enable-fuzzing) and make fuzz-smoke"
+dir="$top/build-ci-fuzz"
+rm -rf "$dir"
+mkdir -p "$dir"
+if (cd "$dir" && ../configure CC=clang --enable-fuzzing >configure.out 2>&1 &&
+    make -j"$jobs" >make.out 2>&1); then
+	(cd "$dir" && make fuzz-smoke FUZZ_JOBS="$jobs" >fuzz.out 2>&1)
+	grep -vE '^fuzz: [0-9]+ passed' "$dir/fuzz.out" |
+	    grep -E '^(PASS|FAIL|    |fuzz: )'
+	p=$(grep -c '^PASS: fuzz-' "$dir/fuzz.out")
+	f=$(grep -c '^FAIL: fuzz-' "$dir/fuzz.out")
+	if [ $((p + f)) -eq 0 ]; then
+		echo "fuzz: make fuzz-smoke FAILED (see $dir/fuzz.out)"
+		tail -20 "$dir/fuzz.out"
+		f=1
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+else
+	echo "fuzz: build FAILED (see $dir/configure.out, $dir/make.out)"
+	tail -30 "$dir/configure.out" "$dir/make.out" 2>/dev/null
+	fail=$((fail + 1))
+fi
 
 # The layout Debian admins expect, from a build configured like a package.
 echo "== make install DESTDIR (Debian layout)"

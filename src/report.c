@@ -1064,8 +1064,12 @@ report_serialize(const struct report *r, struct buf *b)
 char *
 report_lookup(const void *data, size_t len, const char *name)
 {
-	const char	*p = data, *end = p + len, *value;
+	const char	*p = data, *end, *value;
 
+	/* No fields (NULL, 0): NULL + 0 would be undefined behaviour. */
+	if (p == NULL || len == 0)
+		return NULL;
+	end = p + len;
 	while (p < end) {
 		if ((value = memchr(p, '\0', (size_t)(end - p))) == NULL)
 			break;

@@ -84,7 +84,11 @@ const char *report_field_label(enum report_field);
  */
 struct buf;
 void	report_serialize(const struct report *, struct buf *b);
-/* The value of one field in serialized data (allocated), or NULL. */
+/*
+ * The value of one field in serialized data (allocated), or NULL; data
+ * may be NULL when len is 0 (no fields), and a pair cut short by len
+ * is not found.
+ */
 char	*report_lookup(const void *data, size_t len, const char *name);
 
 #endif

@@ -170,6 +170,23 @@ clause_end(const char *p)
 	return *q == '\0' ? q : NULL;
 }
 
+/*
+ * The end of the description after a role prefix of n bytes at p ("the
+ * speaker with the red hat"), trailing blanks dropped, or NULL when it
+ * describes nothing ("the volunteer with ?").
+ */
+static const char *
+role_end(const char *p, size_t n)
+{
+	const char	*e;
+
+	if ((e = clause_end(p)) == NULL)
+		return NULL;
+	while (e > p + n && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	return e > p + n ? e : NULL;
+}
+
 char *
 report_prose_person(const char *text)
 {
@@ -196,8 +213,8 @@ report_prose_person(const char *text)
 		    candidate(&found, s, p - 1) == -1)
 			return NULL;
 		for (i = 0; i < nitems(prose_roles); i++)
-			if (ci_prefix(p, prose_roles[i]) > 0 &&
-			    (e = clause_end(p)) != NULL &&
+			if ((n = ci_prefix(p, prose_roles[i])) > 0 &&
+			    (e = role_end(p, n)) != NULL &&
 			    candidate(&found, p, e) == -1)
 				return NULL;
 	}

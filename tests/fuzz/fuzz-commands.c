@@ -3,9 +3,10 @@
  * quote cutter and reply_read.  Any input, made a C string, must parse without a crash,
  * a leak or undefined behaviour; the commands stay within COMMANDS_MAX
  * with known ids, and every argument, the rest and the error are C
- * strings.  Not wired into the build yet; by hand:
- *	clang -fsanitize=fuzzer,address,undefined -include autoconf.h
- *	    -Isrc tests/fuzz/fuzz-commands.c src/libconductd.a -lsodium
+ * strings, and the command block ends inside the text.  The input is
+ * copied to a buffer of its exact size (plus the NUL), so ASan stops
+ * any read past it.  Seed corpus: tests/data/fuzz/commands (command
+ * blocks and the reply fixtures' bodies).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -34,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 
 	commands_parse(text, &l);
-	if (l.n > COMMANDS_MAX)
+	if (l.n > COMMANDS_MAX || l.end > strlen(text))
 		abort();
 	for (i = 0; i < l.n; i++) {
 		if ((unsigned)l.cmd[i].id > CMD_MAX ||

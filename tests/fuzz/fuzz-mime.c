@@ -1,7 +1,9 @@
 /*
  * fuzz-mime: libFuzzer target for the MIME parser.  Every input must
  * parse without a crash, a leak or undefined behaviour, and give strings
- * that are valid C strings; the seed corpus is tests/data/mime/.
+ * that are valid C strings; an odd length makes the message count as
+ * truncated.  Seed corpus: tests/data/fuzz/mime (the
+ * fixtures of tests/data/mime and tests/data/replies).
  */
 #include <stddef.h>
 #include <stdint.h>

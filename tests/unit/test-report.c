@@ -2,7 +2,8 @@
  * test-report: report_extract() on the layouts reporters use (plain and
  * bold labels, bullets, Markdown headings, numbered questions, Korean and
  * Japanese), on the urgency rules with their negations, and on the edge
- * cases: empty text, a field past the cap, a megabyte of text.
+ * cases: empty text, a field past the cap, a megabyte of text; and
+ * report_lookup() on serialized fields, including none at all.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,12 @@ check_rows_and_prose(void)
 		    "Cy Do were rude.", NULL },
 		{ "Hello from the Python Workshop team.", NULL },
 		{ "Cheers,\nJo from Acme", NULL },
+		/* fuzz-report: a role that describes no one, no blanks. */
+		{ "The volunteer with ?he green lanyard", NULL },
+		{ "It was the speaker with , sorry", NULL },
+		{ "the man with  made a joke", NULL },
+		{ "The speaker with the red hat \t\r\nsaid",
+		    "The speaker with the red hat" },
 	};
 	struct report	*r;
 	size_t		 i;
@@ -376,9 +383,35 @@ check_rows_and_prose(void)
 	report_free(r);
 }
 
+/*
+ * report_lookup on serialized fields: found, absent, cut short by len,
+ * and no data at all (NULL, 0), which was undefined behaviour (NULL + 0)
+ * that UBSan reports in the --enable-asan and fuzzing builds.
+ */
+static void
+check_lookup(void)
+{
+	static const char	 f[] = "location\0Room 1\0when\0Monday";
+	char			*v;
+
+	CHECK(report_lookup(NULL, 0, "location") == NULL);
+	CHECK(report_lookup(f, 0, "location") == NULL);
+	v = report_lookup(f, sizeof(f), "location");
+	CHECK_STREQ(v, "Room 1");
+	free(v);
+	v = report_lookup(f, sizeof(f), "when");
+	CHECK_STREQ(v, "Monday");
+	free(v);
+	CHECK(report_lookup(f, sizeof(f) - 1, "when") == NULL);	/* cut */
+	CHECK(report_lookup(f, 8, "location") == NULL);	/* name only */
+	CHECK(report_lookup(f, sizeof(f), "Room 1") == NULL);	/* a value */
+	CHECK(report_lookup(f, sizeof(f), "witnesses") == NULL);
+}
+
 int
 main(void)
 {
+	check_lookup();
 	check_rows_and_prose();
 	check_layouts();
 	check_urgency();
