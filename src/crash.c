@@ -26,12 +26,19 @@ struct crash_def {
 
 /* In the order a pass reaches them. */
 static const struct crash_def crash_table[] = {
-	{ "after-store", "intake: a batch of fetched messages stored "
-	    "(committed), not yet moved on the server" },
+	{ "after-store", "intake: a batch of fetched messages stored, "
+	    "their failed fetches forgotten (committed), not yet moved on "
+	    "the server" },
 	{ "after-move", "intake: the batch moved to the processed folder, "
 	    "not yet recorded as moved" },
 	{ "after-mark-moved", "intake: the batch recorded as moved and "
 	    "processed (committed)" },
+	{ "after-uid-fail", "intake: one failed fetch counted "
+	    "(committed): a batch's, so the next passes fetch one message "
+	    "per command, or one message's, whose UID is held after 3" },
+	{ "after-uid-fetched", "intake: a pass fetched every message one "
+	    "per command, the batch failure forgotten (committed); "
+	    "idempotent, a crash before it costs one more such pass" },
 	{ "after-resync", "cases: members ruled out of open cases recused "
 	    "again after a start or reload (committed)" },
 	{ "after-decide", "cases: one stored message classified and acted "

@@ -344,8 +344,10 @@ intake_fetch_failed(struct intake *in, uint32_t uidvalidity, size_t n,
 	int		 tries, held;
 
 	if ((uid = imap_failed_uid(in->imap)) == 0) {
-		if (n > 1 && intake_set_single(in, uidvalidity, 1) == 0)
+		if (n > 1 && intake_set_single(in, uidvalidity, 1) == 0) {
 			in->single = 1;
+			crash_point("after-uid-fail");
+		}
 		return intake_fail(in, errstr);
 	}
 	why = errstr != NULL ? errstr : "fetch failed";
@@ -356,8 +358,10 @@ intake_fetch_failed(struct intake *in, uint32_t uidvalidity, size_t n,
 	if (held == 1)
 		log_warnx("intake: uid %u held after %d failed fetches (%s); "
 		    "the mail behind it goes on", uid, tries, why);
-	if (held != -1)
+	if (held != -1) {
 		imap_set_failures(in->imap, uid, tries);
+		crash_point("after-uid-fail");
+	}
 	return intake_fail(in, errstr);
 }
 
@@ -532,8 +536,11 @@ intake_pass(struct intake *in, int (*stop)(void))
 		total += rc;
 	}
 	free(refs);
-	if (i >= n && in->single && intake_set_single(in, uidvalidity, 0) == 0)
+	if (i >= n && in->single &&
+	    intake_set_single(in, uidvalidity, 0) == 0) {
 		in->single = 0;
+		crash_point("after-uid-fetched");
+	}
 	return total;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The man pages are clean under mandoc -Tlint and document every
-# conductctl verb (the config keys are checked by test-config, which walks
-# the option table).
+# conductctl verb and crash point (the config keys are checked by
+# test-config, which walks the option table).
 set -eu
 . "$top_srcdir/tests/e2e/lib.sh"
 man="$top_srcdir/man"
@@ -25,3 +25,12 @@ for opt in -d -n -f --once --crash-points; do
 	    tb_fail "conductd option $opt is missing from conductd.8"
 done
 tb_pass "every conductd option is in conductd.8"
+
+# The list under CONDUCTD_CRASH_AT names every crash point of the table.
+points=$("$top_builddir/conductd" --crash-points | cut -f 1)
+[ -n "$points" ] || tb_fail "conductd --crash-points printed no points"
+for p in $points; do
+	grep -Eq "^\.(Pq )?Dq $p( |$)" "$man/conductd.8" ||
+	    tb_fail "crash point '$p' is missing from conductd.8"
+done
+tb_pass "every crash point is in conductd.8: $(echo $points | wc -w)"

@@ -21,6 +21,8 @@ static const struct {
 	{ "after-send:1", 0 },
 	{ "after-mark-sent:12", 0 },
 	{ "before-send", 0 },
+	{ "after-uid-fail:3", 0 },
+	{ "after-uid", -1 },
 	{ "schedule", -1 },
 	{ "after-send:", -1 },
 	{ "after-send:0", -1 },
@@ -69,9 +71,14 @@ run_child(const char *env, const char *name, int times, int *reached)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
-/* The quarantine's and the refusal alarms' commits are points too. */
+/*
+ * The quarantine's and the refusal alarms' commits are points too, and
+ * so are the intake's writes of failed fetches (outside a batch's
+ * transaction).
+ */
 static const char *const quarantine_points[] = {
-	"after-hold", "after-held-alarm", "after-fail-alarm", "before-send"
+	"after-hold", "after-held-alarm", "after-fail-alarm", "before-send",
+	"after-uid-fail", "after-uid-fetched"
 };
 
 static int
@@ -90,7 +97,7 @@ test_table(void)
 {
 	size_t	i, j;
 
-	CHECK(crash_count() >= 17);
+	CHECK(crash_count() >= 19);
 	for (i = 0; i < sizeof(quarantine_points) /
 	    sizeof(quarantine_points[0]); i++)
 		CHECK(crash_listed(quarantine_points[i]));
