@@ -365,7 +365,9 @@ config_set(struct config *conf, const struct option *o, const char *value)
 	case OPT_STRING:
 	case OPT_PATH:
 	case OPT_SECRET:
-		if (*value == '\0' && (o->flags & OPT_REQUIRED))
+		/* A path with a default (state_dir, key_file) cannot be unset. */
+		if (*value == '\0' && ((o->flags & OPT_REQUIRED) ||
+		    o->def != NULL))
 			return "must not be empty";
 		if (o->type != OPT_STRING && *value != '\0' && *value != '/')
 			return "must be an absolute path";

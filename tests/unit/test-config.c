@@ -32,6 +32,36 @@ write_file(const char *path, const char *text, mode_t mode)
 }
 
 /* A valid config with the password file path filled in, plus extra. */
+/*
+ * fuzz-config: "state_dir =" left state_dir NULL in a config that
+ * loaded (and the database path "(null)/conductd.db"); a path with a
+ * default cannot be emptied.
+ */
+static void
+test_empty_default(void)
+{
+	static const char	*const keys[] = { "state_dir", "key_file" };
+	struct config		*c;
+	char			 text[1024], want[64], *err = NULL;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(text, sizeof(text), "[daemon]\n%s =\n[imap]\n"
+		    "host = 127.0.0.1\nuser = conduct\npassword_file = %s\n"
+		    "[committee]\nalias = conduct@example.test\n", keys[i],
+		    pass);
+		write_file(conf_path, text, 0644);
+		c = config_load(conf_path, &err);
+		CHECK(c == NULL);
+		snprintf(want, sizeof(want), ":2: [daemon] %s: must not be "
+		    "empty", keys[i]);
+		CHECK_STRSTR(err, want);
+		config_free(c);
+		free(err);
+		err = NULL;
+	}
+}
+
 static void
 write_conf(const char *daemon_extra, const char *imap_extra)
 {
@@ -330,6 +360,7 @@ main(void)
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-config");
 
 	test_valid();
+	test_empty_default();
 	test_errors();
 	test_all_errors_together();
 	test_errors_for_log();
