@@ -276,20 +276,6 @@ cases_ack_body(struct cases *c, const char *code, const struct report *r,
 	return text;
 }
 
-/* The References of our answer: theirs, then their Message-ID. */
-static char *
-cases_references(const struct mime_msg *msg)
-{
-	char	*refs;
-
-	if (msg->references[0] != '\0' && msg->message_id[0] != '\0')
-		xasprintf(&refs, "%s %s", msg->references, msg->message_id);
-	else
-		refs = xstrdup(msg->references[0] != '\0' ? msg->references :
-		    msg->message_id);
-	return refs;
-}
-
 /*
  * Queues one acknowledgment to rcpt, replying from case code's reporter
  * address; *outbox_id is its row.  Returns 0, or -1 (logged).
@@ -347,7 +333,7 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
 		return -1;
 	}
 	subject = cases_ack_subject(c, code, msg);
-	refs = cases_references(msg);
+	refs = mime_reply_references(msg);
 	rv = cases_queue_mail(c, case_id, code, rcpt, subject, body,
 	    msg->message_id[0] != '\0' ? msg->message_id : NULL,
 	    refs[0] != '\0' ? refs : NULL, outbox_id);

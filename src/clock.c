@@ -48,3 +48,13 @@ clock_format(time_t t, char *buf, size_t size)
 			buf[0] = '\0';
 	}
 }
+
+time_t
+clock_backoff(int tries, time_t base, time_t max)
+{
+	time_t	wait = base;
+
+	while (--tries > 0 && wait < max)
+		wait *= 2;
+	return wait > max ? max : wait;
+}

@@ -11,5 +11,7 @@
 time_t	clock_now(void);
 /* Formats t as RFC 3339 UTC ("2026-11-22T10:00:00Z") into buf (>= 21). */
 void	clock_format(time_t, char *, size_t);
+/* A retry's wait after tries failures (>= 1): base, doubled, at most max. */
+time_t	clock_backoff(int tries, time_t base, time_t max);
 
 #endif

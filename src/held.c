@@ -33,11 +33,7 @@ struct held {
 time_t
 held_backoff(int tries)
 {
-	time_t	wait = HELD_WAIT_BASE;
-
-	while (--tries > 0 && wait < HELD_WAIT_MAX)
-		wait *= 2;
-	return wait > HELD_WAIT_MAX ? HELD_WAIT_MAX : wait;
+	return clock_backoff(tries, HELD_WAIT_BASE, HELD_WAIT_MAX);
 }
 
 /* held_fail inside its transaction. */

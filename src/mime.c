@@ -1797,3 +1797,16 @@ mime_strwarnings(int warnings, char *buf, size_t size)
 		len += n;
 	}
 }
+
+char *
+mime_reply_references(const struct mime_msg *msg)
+{
+	char	*refs;
+
+	if (msg->references[0] != '\0' && msg->message_id[0] != '\0')
+		xasprintf(&refs, "%s %s", msg->references, msg->message_id);
+	else
+		refs = xstrdup(msg->references[0] != '\0' ? msg->references :
+		    msg->message_id);
+	return refs;
+}

@@ -78,6 +78,12 @@ void	mime_msg_free(struct mime_msg *);
  */
 const char *mime_header(const struct mime_msg *, const char *name);
 
+/*
+ * The References header of a reply to msg: its References, then its
+ * Message-ID (RFC 5322 3.6.4); "" when it has neither.  Caller frees.
+ */
+char	*mime_reply_references(const struct mime_msg *);
+
 /* Writes the warning names ("bad-boundary,nul") into buf (always ends). */
 void	mime_strwarnings(int warnings, char *buf, size_t size);
 

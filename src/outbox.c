@@ -45,11 +45,7 @@
 time_t
 outbox_backoff(int attempts)
 {
-	time_t	wait = OUTBOX_BACKOFF_BASE;
-
-	while (--attempts > 0 && wait < OUTBOX_BACKOFF_MAX)
-		wait *= 2;
-	return wait > OUTBOX_BACKOFF_MAX ? OUTBOX_BACKOFF_MAX : wait;
+	return clock_backoff(attempts, OUTBOX_BACKOFF_BASE, OUTBOX_BACKOFF_MAX);
 }
 
 /*

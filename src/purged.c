@@ -55,20 +55,6 @@ purged_body(const struct config *conf, const struct purged_mail *pm,
 	    errstr);
 }
 
-/* The References of the reply: theirs, then their Message-ID. */
-static char *
-purged_references(const struct mime_msg *msg)
-{
-	char	*refs;
-
-	if (msg->references[0] != '\0' && msg->message_id[0] != '\0')
-		xasprintf(&refs, "%s %s", msg->references, msg->message_id);
-	else
-		refs = xstrdup(msg->references[0] != '\0' ? msg->references :
-		    msg->message_id);
-	return refs;
-}
-
 /* Queues the reply; 1 when it could not be composed (logged). */
 static int
 purged_queue(const struct config *conf, struct store *s,
@@ -83,7 +69,7 @@ purged_queue(const struct config *conf, struct store *s,
 	    sizeof(msgid));
 	xasprintf(&subject, "[%s %s] Case closed, its content deleted",
 	    conf->tag, pm->sc->code_name);
-	refs = purged_references(pm->msg);
+	refs = mime_reply_references(pm->msg);
 	memset(&m, 0, sizeof(m));
 	m.from_name = conf->committee_name;
 	m.from_addr = conf->alias;

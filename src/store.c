@@ -521,6 +521,20 @@ store_failing(const struct store *s)
 }
 
 
+int
+store_run_once(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_error(s, what);
+		return -1;
+	}
+	return sqlite3_changes(s->db);
+}
+
 /* Returns the cached statement, prepared on first use, or NULL. */
 static sqlite3_stmt *
 store_stmt(struct store *s, enum store_stmt_id id)

@@ -155,21 +155,6 @@ sh_prepare(struct store *s, enum store_held_kind kind, enum sh_op op,
 	return st;
 }
 
-/* Runs an UPDATE; the number of rows it changed, or -1. */
-static int
-sh_update(struct store *s, sqlite3_stmt *st, const char *what)
-{
-	int	rc;
-
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_error(s, what);
-		return -1;
-	}
-	return sqlite3_changes(s->db);
-}
-
 int
 store_held_tries(struct store *s, enum store_held_kind kind, int64_t id,
     int *tries)
@@ -201,7 +186,7 @@ store_held_defer(struct store *s, enum store_held_kind kind, int64_t id,
 		return -1;
 	sqlite3_bind_int(st, 2, tries);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)next);
-	return sh_update(s, st, "held defer") == -1 ? -1 : 0;
+	return store_run_once(s, st, "held defer") == -1 ? -1 : 0;
 }
 
 int
@@ -217,7 +202,7 @@ store_held_set(struct store *s, enum store_held_kind kind, int64_t id,
 	sqlite3_bind_int(st, 2, tries);
 	sqlite3_bind_text(st, 3, r, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	return sh_update(s, st, "held set") == -1 ? -1 : 0;
+	return store_run_once(s, st, "held set") == -1 ? -1 : 0;
 }
 
 int
@@ -229,7 +214,7 @@ store_held_alarmed(struct store *s, enum store_held_kind kind, int64_t id,
 	if ((st = sh_prepare(s, kind, SH_ALARMED, id)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return sh_update(s, st, "held alarmed") == -1 ? -1 : 0;
+	return store_run_once(s, st, "held alarmed") == -1 ? -1 : 0;
 }
 
 int
@@ -242,7 +227,7 @@ store_held_retry(struct store *s, enum store_held_kind kind, int64_t id,
 	if ((st = sh_prepare(s, kind, SH_RETRY, id)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	if ((n = sh_update(s, st, "held retry")) == -1)
+	if ((n = store_run_once(s, st, "held retry")) == -1)
 		return -1;
 	return n > 0;
 }

@@ -42,21 +42,6 @@ si_bind_key(sqlite3_stmt *st, const char *mailbox, uint32_t uidvalidity,
 	sqlite3_bind_int64(st, 3, uid);
 }
 
-/* Runs a statement without rows and finalizes it: 0 or -1. */
-static int
-si_run(struct store *s, sqlite3_stmt *st, const char *what)
-{
-	int	rc;
-
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_error(s, what);
-		return -1;
-	}
-	return 0;
-}
-
 int
 store_imap_tries(struct store *s, const char *mailbox, uint32_t uidvalidity,
     uint32_t uid, int *tries)
@@ -94,7 +79,7 @@ si_hold(struct store *s, const char *mailbox, uint32_t uidvalidity,
 	si_bind_key(st, mailbox, uidvalidity, uid);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)clock_now());
 	sqlite3_bind_int(st, 5, max_tries);
-	if (si_run(s, st, "imap hold") == -1)
+	if (store_run_once(s, st, "imap hold") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0;
 }
@@ -112,7 +97,7 @@ si_count(struct store *s, const char *mailbox, uint32_t uidvalidity,
 		return -1;
 	si_bind_key(st, mailbox, uidvalidity, uid);
 	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-	return si_run(s, st, "imap try");
+	return store_run_once(s, st, "imap try") == -1 ? -1 : 0;
 }
 
 int
@@ -141,7 +126,7 @@ store_imap_fetched(struct store *s, const char *mailbox,
 	    "AND uidvalidity = ? AND uid = ?")) == NULL)
 		return -1;
 	si_bind_key(st, mailbox, uidvalidity, uid);
-	return si_run(s, st, "imap fetched");
+	return store_run_once(s, st, "imap fetched") == -1 ? -1 : 0;
 }
 
 int
@@ -247,7 +232,7 @@ store_imap_held_release(struct store *s, int64_t id)
 	    "released = 0")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (si_run(s, st, "imap release") == -1)
+	if (store_run_once(s, st, "imap release") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0;
 }

@@ -19,6 +19,11 @@ struct store {
 };
 
 void	 store_error(struct store *, const char *what);
+/*
+ * Steps a statement that returns no rows and finalizes it: the rows it
+ * changed, or -1 (logged as what).  For statements prepared per call.
+ */
+int	 store_run_once(struct store *, sqlite3_stmt *, const char *what);
 /* The SQL of the migration from version v to v + 1 (tests); NULL past. */
 const char *store_migration_sql(int v);
 /* The statement in *slot, prepared from sql on first use; NULL on error. */
