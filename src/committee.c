@@ -257,6 +257,40 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	return rv;
 }
 
+int
+committee_mail_member(struct committee *c, const struct member *to,
+    const char *kind, const char *subject, const char *text)
+{
+	struct compose_mail	 m;
+	char			 msgid[256], key[COMMITTEE_KEYLEN + 1];
+	char			*subj, *errstr = NULL;
+	int			 rv;
+
+	xasprintf(&subj, "[%s] %s", c->conf->tag, subject);
+	compose_message_id(strrchr(c->conf->alias, '@') + 1, msgid,
+	    sizeof(msgid));
+	memset(&m, 0, sizeof(m));
+	m.from_name = c->conf->committee_name;
+	m.from_addr = c->conf->alias;
+	m.to_name = to->name;
+	m.to_addr = to->emails[0];
+	m.subject = subj;
+	m.message_id = msgid;
+	m.date = clock_now();
+	m.auto_submitted = "auto-generated";
+	m.loop_guard = c->conf->alias;
+	m.text = text;
+	committee_member_key(c, to, key, sizeof(key));
+	rv = compose_queue(c->store, &m, c->conf->alias, kind, 0, key, NULL,
+	    &errstr);
+	free(subj);
+	if (rv == 1) {
+		log_warnx("committee: %s mail not composed: %s", kind, errstr);
+		free(errstr);
+	}
+	return rv;
+}
+
 /* Sends out to every participant but skip (which may be NULL). */
 static int
 committee_to_participants(struct committee *c, const struct store_case *sc,

@@ -75,6 +75,13 @@ enum committee_audience {
 	COMMITTEE_PARTICIPANTS
 };
 /* Queues one mail to each member of the audience; returns how many. */
+/*
+ * Queues one mail of the committee's own, about no case (a digest, an
+ * alarm of no case), from the alias to member to, subject after the tag:
+ * 0 queued, 1 not composed (logged), -1 on a database error.
+ */
+int	committee_mail_member(struct committee *, const struct member *to,
+	    const char *kind, const char *subject, const char *text);
 int	committee_notify(struct committee *, const struct store_case *,
 	    enum committee_audience, const char *kind, const char *subject,
 	    const char *text);

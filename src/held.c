@@ -143,44 +143,21 @@ held_text(const struct store_held_item *it, const char *code)
 static int
 held_notice_leads(struct held *h, const char *subject, const char *text)
 {
-	struct compose_mail	 m;
 	const struct member	*lead;
-	char			 msgid[256], key[COMMITTEE_KEYLEN + 1];
-	char			*subj, *errstr = NULL;
 	size_t			 i;
-	int			 n = 0, rc = 0;
+	int			 n = 0, rc;
 
-	xasprintf(&subj, "[%s] %s", h->conf->tag, subject);
 	for (i = 0; i < h->conf->nmembers; i++) {
 		lead = &h->conf->members[i];
 		if (lead->role != ROLE_LEAD)
 			continue;
-		compose_message_id(strrchr(h->conf->alias, '@') + 1, msgid,
-		    sizeof(msgid));
-		memset(&m, 0, sizeof(m));
-		m.from_name = h->conf->committee_name;
-		m.from_addr = h->conf->alias;
-		m.to_name = lead->name;
-		m.to_addr = lead->emails[0];
-		m.subject = subj;
-		m.message_id = msgid;
-		m.date = clock_now();
-		m.auto_submitted = "auto-generated";
-		m.loop_guard = h->conf->alias;
-		m.text = text;
-		committee_member_key(h->committee, lead, key, sizeof(key));
-		if ((rc = compose_queue(h->store, &m, h->conf->alias, "alarm",
-		    0, key, NULL, &errstr)) == -1)
-			break;
-		if (rc == 1) {
-			log_warnx("held: alarm not composed: %s", errstr);
-			free(errstr);
-			errstr = NULL;
-		} else
+		if ((rc = committee_mail_member(h->committee, lead, "alarm",
+		    subject, text)) == -1)
+			return -1;
+		if (rc == 0)
 			n++;
 	}
-	free(subj);
-	return rc == -1 ? -1 : n;
+	return n;
 }
 
 /* Queues the alarm of one held item; how many mails, or -1. */

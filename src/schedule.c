@@ -450,11 +450,9 @@ digest_case_cb(const struct store_case *sc, void *arg)
 static int
 schedule_digest_one(struct schedule *s, const struct member *m)
 {
-	struct compose_mail	 cm;
 	struct digest		 dg;
 	struct buf		 b;
-	char			 msgid[256], today[32], key[COMMITTEE_KEYLEN + 1];
-	char			*subject, *errstr = NULL;
+	char			 today[32];
 	int			 rv = -1;
 
 	buf_init(&b);
@@ -470,29 +468,9 @@ schedule_digest_one(struct schedule *s, const struct member *m)
 		goto out;
 	if (dg.n == 0)
 		buf_addstr(&b, "No open cases.\n");
-	xasprintf(&subject, "[%s] Weekly status", s->conf->tag);
-	compose_message_id(strrchr(s->conf->alias, '@') + 1, msgid,
-	    sizeof(msgid));
-	memset(&cm, 0, sizeof(cm));
-	cm.from_name = s->conf->committee_name;
-	cm.from_addr = s->conf->alias;
-	cm.to_name = m->name;
-	cm.to_addr = m->emails[0];
-	cm.subject = subject;
-	cm.message_id = msgid;
-	cm.date = clock_now();
-	cm.auto_submitted = "auto-generated";
-	cm.loop_guard = s->conf->alias;
-	cm.text = b.data;
-	committee_member_key(s->committee, m, key, sizeof(key));
-	rv = compose_queue(s->store, &cm, s->conf->alias, "digest", 0, key,
-	    NULL, &errstr);
-	free(subject);
-	if (rv == 1) {
-		log_warnx("schedule: digest not composed: %s", errstr);
-		free(errstr);
+	if ((rv = committee_mail_member(s->committee, m, "digest",
+	    "Weekly status", b.data)) == 1)
 		rv = -1;
-	}
  out:
 	buf_free(&b);
 	return rv;
