@@ -45,6 +45,7 @@ struct intake_item {
 	size_t		 size;
 	int		 truncated;
 	int		 fetched;
+	int64_t		 stored_id;	/* stored in this batch: its row */
 };
 
 struct intake_batch {
@@ -210,7 +211,7 @@ intake_batch_free(struct intake_batch *b)
 /* Records one fetched message; returns 1 if new content was stored. */
 static int
 intake_record(struct intake *in, uint32_t uidvalidity,
-    const struct intake_item *it)
+    struct intake_item *it)
 {
 	struct store_msg_new	 m;
 	struct mime_msg		*msg;
@@ -245,9 +246,7 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 		    "stored again", it->uid, (long long)dup_of);
 		return 0;
 	}
-	log_info("intake: stored message %lld (uid %u, %zu bytes%s)",
-	    (long long)id, it->uid, m.size,
-	    it->truncated ? ", cut at max_message_size" : "");
+	it->stored_id = id;	/* logged once the batch commits */
 	if (warnings[0] != '\0')
 		log_warnx("intake: message %lld parsed with warnings: %s; "
 		    "raw bytes kept", (long long)id, warnings);
@@ -290,6 +289,14 @@ intake_store_batch(struct intake *in, uint32_t uidvalidity,
 	if (store_mailbox_set(in->store, in->conf->imap_mailbox, uidvalidity,
 	    *last_uid) == -1 || store_commit(in->store) == -1)
 		goto fail;
+	for (i = 0; i < b->n; i++)
+		if (b->items[i].stored_id != 0)
+			log_info("intake: stored message %lld (uid %u, %zu "
+			    "bytes%s)", (long long)b->items[i].stored_id,
+			    b->items[i].uid, b->items[i].size > b->items[i].len ?
+			    b->items[i].size : b->items[i].len,
+			    b->items[i].truncated ?
+			    ", cut at max_message_size" : "");
 	return stored;
  fail:
 	store_rollback(in->store);

@@ -88,6 +88,8 @@ tb_pass "the daemon backs off: 1, 2, 4, 8 s between passes"
 n=$(since | grep -c ' warn: ' || true)
 [ "$n" -le 3 ] || { since | grep ' warn: ' >&2; tb_fail "$n warnings in the disk-full passes"; }
 tb_pass "$n warning(s) in the disk-full passes"
+cd_expect_eq "'stored message' lines while nothing could be stored" \
+    "$(since | grep -c 'intake: stored message' || true)" 0
 cd_expect_eq "reports left in INBOX on a full disk" "$(tb_imap_count conduct INBOX)" 2
 cd_expect_eq "in Processed on a full disk" "$(tb_imap_count conduct Processed)" "$p0"
 cd_expect_eq "stored on a full disk" "$(cd_count)" "$c0"
