@@ -558,6 +558,40 @@ verb_onboard(struct ctl *ctl, int argc, char **argv)
 	return EX_OK;
 }
 
+/* The state of the acknowledgment's row, for show. */
+struct ack_row {
+	int64_t			 id;
+	enum store_outbox_state	 state;
+	int			 found;
+};
+
+static int
+show_ack_cb(const struct store_outbox_row *r, void *arg)
+{
+	struct ack_row	*a = arg;
+
+	if (r->id == a->id) {
+		a->state = r->state;
+		a->found = 1;
+	}
+	return 0;
+}
+
+/* "queued", or the row's state when it will not go by itself. */
+static const char *
+show_ack_state(struct ctl *ctl, const struct store_case *c)
+{
+	struct ack_row	a;
+
+	memset(&a, 0, sizeof(a));
+	a.id = c->ack_outbox;
+	if (store_outbox_foreach(ctl->store, c->id, show_ack_cb, &a) == -1 ||
+	    !a.found || a.state == STORE_OUTBOX_QUEUED)
+		return "queued";
+	return a.state == STORE_OUTBOX_HELD ? "held (see Not delivered)" :
+	    "refused (see Not delivered)";
+}
+
 static int
 verb_show(struct ctl *ctl, int argc, char **argv)
 {
@@ -596,7 +630,8 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 		print_safe("Reporter", reporter);
 	crypto_freestr(reporter);
 	printf("Acknowledgment: %s%s%s%s\n", c.ack_sent != 0 ? "accepted " :
-	    "", c.ack_sent != 0 ? ack : (c.ack_outbox != 0 ? "queued" : ""),
+	    "", c.ack_sent != 0 ? ack : (c.ack_outbox != 0 ?
+	    show_ack_state(ctl, &c) : ""),
 	    c.ack_note[0] != '\0' ? "not sent: " : "", c.ack_note);
 	if (c.repeat_sender)
 		printf("Note: the same sender reported less than 24 h "

@@ -126,6 +126,8 @@ cd_ctl held | grep -q "^outbox:$row  *ack  *$code .* sealed mail does not open$"
     tb_fail "conductctl held does not list outbox:$row"
 cd_ctl show "$code" | sed -n '/^Held/,$p' | grep -q "^outbox:$row " ||
     tb_fail "conductctl show $code does not list its held row"
+cd_ctl show "$code" | grep -q "^Acknowledgment: held" ||
+    tb_fail "conductctl show $code calls its held acknowledgment queued"
 f=$(cd_wait_grep alice 1 "Subject: [CoC $code$CALARM" \
     "Outgoing mail $row (ack) of case $code is held")
 cd_wait_grep bob 1 "Subject: [CoC $code$CALARM" \
