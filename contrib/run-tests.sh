@@ -74,7 +74,7 @@ rm -rf "$dir"
 mkdir -p "$dir"
 if (cd "$dir" && ../configure CC=clang --enable-fuzzing >configure.out 2>&1 &&
     make -j"$jobs" >make.out 2>&1); then
-	(cd "$dir" && make -s fuzz-smoke FUZZ_JOBS="$jobs" >fuzz.out 2>	(cd "$dir" && make fuzz-smoke FUZZ_JOBS="$jobs" >fuzz.out 2>&1)1)
+	(cd "$dir" && make -s fuzz-smoke FUZZ_JOBS="$jobs" >fuzz.out 2>&1)
 	grep -vE '^fuzz: [0-9]+ passed' "$dir/fuzz.out" |
 	    grep -E '^(PASS|FAIL|    |fuzz: )'
 	p=$(grep -c '^PASS: fuzz-' "$dir/fuzz.out")
