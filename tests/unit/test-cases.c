@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "harness_store.h"
 #include "cases.h"
 #include "codename.h"
 #include "config.h"
@@ -555,18 +556,13 @@ main(void)
 	struct crypto_key	*key;
 	struct cases		*c;
 	const char		*top = getenv("top_srcdir");
-	char			 path[512], templates[512], *err = NULL;
+	char			 path[512], templates[512];
 
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-cases");
 	crypto_init();
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(path, sizeof(path), "%s/key", dir);
-	CHECK(crypto_key_create(path, &err) == 0);
-	key = crypto_key_load(path, &err);
-	snprintf(path, sizeof(path), "%s/db", dir);
-	st = store_open(path, key, &err);
-	CHECK(st != NULL);
+	st = harness_store(dir, &key);
 	if (st == NULL)
 		return harness_done();
 	snprintf(templates, sizeof(templates), "%s/conf/templates",

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "harness_store.h"
 #include "config.h"
 #include "crypto.h"
 #include "held.h"
@@ -248,7 +249,7 @@ main(void)
 	struct schedule		*sch;
 	struct held		*h;
 	const char		*top = getenv("top_srcdir");
-	char			 path[512], templates[512], *err = NULL;
+	char			 path[512], templates[512];
 	char			*emails[] = { "lena@example.test" };
 
 	setenv("TZ", "UTC", 1);
@@ -256,12 +257,7 @@ main(void)
 	crypto_init();
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(path, sizeof(path), "%s/key", dir);
-	CHECK(crypto_key_create(path, &err) == 0);
-	key = crypto_key_load(path, &err);
-	snprintf(path, sizeof(path), "%s/db", dir);
-	st = store_open(path, key, &err);
-	CHECK(st != NULL);
+	st = harness_store(dir, &key);
 	if (st == NULL)
 		return harness_done();
 	snprintf(templates, sizeof(templates), "%s/conf/templates",

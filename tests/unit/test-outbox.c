@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "harness_store.h"
 #include "crypto.h"
 #include "log.h"
 #include "outbox.h"
@@ -486,19 +487,13 @@ main(void)
 {
 	struct crypto_key	*key;
 	struct store		*s;
-	char			 path[512], *err = NULL;
+	char			 path[512];
 
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-outbox");
 	crypto_init();
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(path, sizeof(path), "%s/key", dir);
-	CHECK(crypto_key_create(path, &err) == 0);
-	key = crypto_key_load(path, &err);
-	CHECK(key != NULL);
-	snprintf(path, sizeof(path), "%s/db", dir);
-	s = store_open(path, key, &err);
-	CHECK(s != NULL);
+	s = harness_store(dir, &key);
 	if (s == NULL)
 		return harness_done();
 

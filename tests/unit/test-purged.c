@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "harness_store.h"
 #include "address.h"
 #include "cases.h"
 #include "casestatus.h"
@@ -395,18 +396,13 @@ main(void)
 	struct cases		*c;
 	struct committee	*cm;
 	const char		*top = getenv("top_srcdir");
-	char			 path[512], templates[512], *err = NULL;
+	char			 path[512], templates[512];
 
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-purged");
 	crypto_init();
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(path, sizeof(path), "%s/key", dir);
-	CHECK(crypto_key_create(path, &err) == 0);
-	key = crypto_key_load(path, &err);
-	snprintf(path, sizeof(path), "%s/db", dir);
-	st = store_open(path, key, &err);
-	CHECK(st != NULL);
+	st = harness_store(dir, &key);
 	if (st == NULL)
 		return harness_done();
 	snprintf(templates, sizeof(templates), "%s/conf/templates",

@@ -1,0 +1,37 @@
+/*
+ * harness_store: the set-up the store-backed unit tests share, a new key
+ * and a new database in a test's temporary folder.  Include after
+ * harness.h; the test links libconductd like every unit test.
+ */
+#ifndef HARNESS_STORE_H
+#define HARNESS_STORE_H
+
+#include "crypto.h"
+#include "store.h"
+
+/*
+ * Creates dir/key and opens dir/db with it: the store, or NULL after a
+ * counted failure.  *key is the loaded key (the caller frees it).
+ */
+static inline struct store *
+harness_store(const char *dir, struct crypto_key **key)
+{
+	struct store	*s;
+	char		 path[512], *err = NULL;
+
+	snprintf(path, sizeof(path), "%s/key", dir);
+	CHECK(crypto_key_create(path, &err) == 0);
+	free(err);
+	err = NULL;
+	*key = crypto_key_load(path, &err);
+	CHECK(*key != NULL);
+	free(err);
+	err = NULL;
+	snprintf(path, sizeof(path), "%s/db", dir);
+	s = store_open(path, *key, &err);
+	CHECK(s != NULL);
+	free(err);
+	return s;
+}
+
+#endif
