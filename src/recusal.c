@@ -40,6 +40,7 @@
 #define RECUSAL_GAP_WORDS	4	/* words " * " in a phrase may skip */
 #define RECUSAL_WORD_MAX	32	/* bytes of one such word */
 #define RECUSAL_WRAP_MIN	60	/* a longer line may be wrapped */
+#define RECUSAL_GREET_WORDS	4	/* words a greeting line may name */
 
 /* Pattern flags: word boundaries, and whether " * " is a gap. */
 #define RECUSAL_P_START	0x01
@@ -182,6 +183,39 @@ recusal_has(const struct recusal_text *t, size_t i, const char *seq)
 	return i <= t->len && t->len - i >= n && memcmp(t->s + i, seq, n) == 0;
 }
 
+/*
+ * The code point of the UTF-8 character that starts at i (or, back,
+ * ends just before i); -1 for none or a malformed one.
+ */
+static long
+recusal_cp_at(const struct recusal_text *t, size_t i)
+{
+	int	c = recusal_byte(t, i), n, k;
+	long	cp;
+
+	if (c < 0xc0 || c > 0xf4)
+		return c < 0x80 ? c : -1;
+	n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+	cp = c & (0x3f >> n);
+	for (k = 1; k <= n; k++) {
+		if (((c = recusal_byte(t, i + k)) & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (c & 0x3f);
+	}
+	return cp;
+}
+
+static long
+recusal_cp_before(const struct recusal_text *t, size_t i)
+{
+	size_t	k;
+
+	for (k = 1; k <= 4 && k <= i; k++)
+		if (((unsigned char)t->s[i - k] & 0xc0) != 0x80)
+			return recusal_cp_at(t, i - k);
+	return -1;
+}
+
 /* Bytes of the white space at i: ASCII, U+00A0 or U+3000; 0 if none. */
 static size_t
 recusal_space(const struct recusal_text *t, size_t i)
@@ -291,6 +325,51 @@ recusal_skip(const struct recusal_text *t, size_t i, const char *p,
 	}
 }
 
+/*
+ * A letter's lower case, for the two-byte letters that have one of the
+ * same length: Latin-1, Latin Extended-A, Greek, Cyrillic ("ÉLODIE" is
+ * "Élodie", "ЮЛИЯ" is "Юлия").
+ */
+static long
+recusal_cp_fold(long cp)
+{
+	if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
+	    (cp >= 0x391 && cp <= 0x3a9) || (cp >= 0x410 && cp <= 0x42f))
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40f)
+		return cp + 0x50;
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
+		return cp | 1;
+	if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 &&
+	    cp <= 0x17e)) && (cp & 1))
+		return cp + 1;
+	return cp;
+}
+
+/*
+ * Bytes of text at i that match the pattern character at p, case
+ * folded (one ASCII byte, or a two-byte letter); 0 if they differ.
+ */
+static size_t
+recusal_same(const struct recusal_text *t, size_t i, const char *p,
+    size_t plen)
+{
+	struct recusal_text	pt;
+	int			c = recusal_byte(t, i);
+	long			a, b;
+
+	if (c < 0xc0 || (unsigned char)*p < 0xc0)
+		return recusal_fold(c) == recusal_fold((unsigned char)*p) ?
+		    1 : 0;
+	pt.s = p;
+	pt.len = plen;
+	a = recusal_cp_at(t, i);
+	b = recusal_cp_at(&pt, 0);
+	if (a < 0x80 || a > 0x7ff || b < 0x80 || b > 0x7ff)
+		return c == (unsigned char)*p ? 1 : 0;
+	return recusal_cp_fold(a) == recusal_cp_fold(b) ? 2 : 0;
+}
+
 /* Does pattern p match at i?  Then *end is where the match ends. */
 static int
 recusal_match(const struct recusal_text *t, size_t i, const char *p,
@@ -313,11 +392,10 @@ recusal_match(const struct recusal_text *t, size_t i, const char *p,
 			i += recusal_apos(t, i);
 			p++;
 			plen--;
-		} else if (recusal_fold(recusal_byte(t, i)) ==
-		    recusal_fold((unsigned char)*p)) {
-			i++;
-			p++;
-			plen--;
+		} else if ((n = recusal_same(t, i, p, plen)) != 0) {
+			i += n;
+			p += n;
+			plen -= n;
 		} else
 			return 0;
 	}
@@ -332,7 +410,8 @@ static int
 recusal_match_at(const struct recusal_text *t, size_t i,
     const struct recusal_pat *pat, size_t *end, struct recusal_span *gap)
 {
-	if (pat->p[0] != '\'' && recusal_fold(recusal_byte(t, i)) !=
+	if (pat->p[0] != '\'' && (unsigned char)pat->p[0] < 0x80 &&
+	    recusal_fold(recusal_byte(t, i)) !=
 	    recusal_fold((unsigned char)pat->p[0]))
 		return 0;
 	if ((pat->flags & RECUSAL_P_START) && i > 0 &&
@@ -382,11 +461,30 @@ recusal_name_pat(const struct member *m, struct recusal_pat *pat)
 	return 1;
 }
 
-/* Could c be part of an address's local part (so it joins the address)? */
+/*
+ * Is cp, not ASCII, a letter that could run on in an address
+ * ("josé@", "bücher.example")?  Latin, Greek and Cyrillic letters are;
+ * punctuation, spaces, quotes and CJK text are not ("“dave@…”",
+ * "dave@example.org에게"): where unsure, the address is the member's.
+ */
 static int
-recusal_local(int c)
+recusal_cp_joins(long cp)
 {
-	return c >= 0x80 || recusal_alnum(c) ||
+	return (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) ||
+	    (cp >= 0x370 && cp <= 0x52f);
+}
+
+/* Could the character before i be part of an address's local part? */
+static int
+recusal_local(const struct recusal_text *t, size_t i)
+{
+	int	c;
+
+	if (i == 0)
+		return 0;
+	if ((c = (unsigned char)t->s[i - 1]) >= 0x80)
+		return recusal_cp_joins(recusal_cp_before(t, i));
+	return recusal_alnum(c) ||
 	    (c > 0 && strchr("!#$%&'*+/=?^_`{|}~.-", c) != NULL);
 }
 
@@ -396,9 +494,13 @@ recusal_domain_goes_on(const struct recusal_text *t, size_t i)
 {
 	int	c = recusal_byte(t, i);
 
-	if (c == '.')
-		c = recusal_byte(t, i + 1);
-	return c >= 0x80 || c == '-' || recusal_alnum(c);
+	if (c == '.') {
+		i++;
+		c = recusal_byte(t, i);
+	}
+	if (c >= 0x80)
+		return recusal_cp_joins(recusal_cp_at(t, i));
+	return c == '-' || recusal_alnum(c);
 }
 
 static int
@@ -414,7 +516,7 @@ recusal_find_addr(const struct recusal_text *t, struct recusal_span sp,
 		    recusal_fold((unsigned char)addr[0]) ||
 		    strncasecmp(t->s + i, addr, n) != 0)
 			continue;
-		if (i > 0 && recusal_local((unsigned char)t->s[i - 1]))
+		if (recusal_local(t, i))
 			continue;
 		if (!recusal_domain_goes_on(t, i + n))
 			return 1;
@@ -672,6 +774,36 @@ recusal_is_reporter(const char *r, struct recusal_span sp,
 	return 0;
 }
 
+/*
+ * Is what follows the greeting word, up to its last character, only a
+ * few words naming whom it greets ("Hi Alice,", "Hello CoC team!")?
+ * "Hello, I need to report Alice (alice@...), here is what happened:"
+ * is the report itself on one unwrapped line, and no greeting.
+ */
+static int
+recusal_greeting_short(const struct recusal_text *t, size_t i, size_t e)
+{
+	size_t	words = 0, n;
+	int	inword = 0;
+
+	while (i < e) {
+		if ((n = recusal_space(t, i)) != 0) {
+			inword = 0;
+			i += n;
+			continue;
+		}
+		/* "Hi, Alice," but not "Hi Alice, Bob (...)," */
+		if (t->s[i] == '@' || recusal_stop(t, i) != 0 ||
+		    (words > 0 && strchr("(),;:", t->s[i]) != NULL))
+			return 0;
+		if (!inword && ++words > RECUSAL_GREET_WORDS)
+			return 0;
+		inword = 1;
+		i++;
+	}
+	return 1;
+}
+
 size_t
 recusal_greeting(const char *text)
 {
@@ -699,7 +831,8 @@ recusal_greeting(const char *text)
 		c = strlen(recusal_greetings[k]);
 		if (n - i >= (size_t)c && strncasecmp(t.s + i,
 		    recusal_greetings[k], c) == 0 &&
-		    !recusal_alnum(recusal_byte(&t, i + c)))
+		    !recusal_alnum(recusal_byte(&t, i + c)) &&
+		    recusal_greeting_short(&t, i + c, n - 1))
 			return e < t.len ? e + 1 : e;
 	}
 	return 0;

@@ -335,6 +335,59 @@ test_mentions(void)
 	CHECK_STREQ(recusal_strreason(RECUSAL_MENTIONED), "mentioned");
 }
 
+/*
+ * Issue 11: a report on one unwrapped line that opens with "Hello," is
+ * no greeting; an address in Unicode quotes or before Unicode
+ * punctuation is the member's; names fold case beyond ASCII.
+ */
+static void
+test_prose(void)
+{
+	static const char elodie_name[] = "\xc3\x89lodie";	/* Élodie */
+	static const char yulia_name[] = "\xd0\xae\xd0\xbb\xd0\xb8"
+	    "\xd1\x8f";					/* Юлия */
+	static char *e_emails[] = { "elo@example.test" };
+	static const struct member elodie = { (char *)elodie_name, e_emails,
+	    1, ROLE_LEAD, 1, 2, 3 };
+	static const struct member yulia = { (char *)yulia_name, e_emails,
+	    1, ROLE_LEAD, 1, 2, 3 };
+	char	got[NMEMBERS + 1];
+
+	verdict(NULL, NULL, "Hello, I need to report Alice from your "
+	    "committee (alice@example.test), this is what happened:\nx", got);
+	CHECK_STREQ(got, "M------");
+	verdict(NULL, NULL, "Hi, I need to report someone on your committee:"
+	    " cwhite@example.test!", got);
+	CHECK_STREQ(got, "--M----");
+	verdict(NULL, NULL, "Hi Alice, Bob (and Carol),\nx", got);
+	CHECK_STREQ(got, "MMM----");
+	verdict(NULL, NULL, "Hi, Alice!\nIt was bad.", got);
+	CHECK_STREQ(got, "-------");
+	verdict(NULL, NULL, "It was \xe2\x80\x9c" "cwhite@example.test"
+	    "\xe2\x80\x9d.", got);				/* “…” */
+	CHECK_STREQ(got, "--M----");
+	verdict(NULL, NULL, "Ask cwhite@example.test\xe2\x80\xa6", got);
+	CHECK_STREQ(got, "--M----");				/* … */
+	verdict(NULL, NULL, "Ask\xc2\xa0" "cwhite@example.test\xe3\x80\x82",
+	    got);						/* NBSP 。 */
+	CHECK_STREQ(got, "--M----");
+	verdict(NULL, NULL, "cwhite@example.test\xec\x97\x90\xea\xb2\x8c "
+	    "\xeb\xa7\x90\xed\x96\x88\xec\x96\xb4\xec\x9a\x94", got);
+	CHECK_STREQ(got, "--M----");		/* cwhite@…에게 말했어요 */
+	verdict(NULL, NULL, "jos\xc3\xa9" "cwhite@example.test and "
+	    "cwhite@example.test\xc3\xa9", got);		/* other mailboxes */
+	CHECK_STREQ(got, "-------");
+	CHECK_INTEQ(recusal_mentions("\xc3\x89LODIE was there.", NULL,
+	    &elodie), 1);
+	CHECK_INTEQ(recusal_mentions("\xc3\xa9lodie was there.", NULL,
+	    &elodie), 1);
+	CHECK_INTEQ(recusal_mentions("Elodie was there.", NULL, &elodie), 0);
+	CHECK_INTEQ(recusal_mentions("\xd0\xae\xd0\x9b\xd0\x98\xd0\xaf "
+	    "was there.", NULL, &yulia), 1);			/* ЮЛИЯ */
+	CHECK_INTEQ(recusal_mentions("At the annual meeting, annie spoke.",
+	    NULL, &committee[ALICE]), 0);
+}
+
 int
 main(void)
 {
@@ -345,5 +398,6 @@ main(void)
 	test_huge();
 	test_strreason();
 	test_mentions();
+	test_prose();
 	return harness_done();
 }
