@@ -597,9 +597,91 @@ committee_resync_cb(const struct store_case *sc, void *arg)
 	return rv;
 }
 
+/* The keyed token that stands for one of a member's addresses. */
+static void
+committee_addr_token(const struct committee *c, const char *addr, char *buf)
+{
+	crypto_token(c->key, "member-addr", addr, buf, COMMITTEE_KEYLEN);
+}
+
+/* Is key the key of a member the configuration has now? */
+static int
+committee_key_current(const struct committee *c, const char *key)
+{
+	return committee_member_by_key(c, key) != NULL;
+}
+
+/*
+ * The key, other than the configuration's own members', that one of m's
+ * addresses was recorded with and that has case states: m's section was
+ * renamed.  Into old; 1 found, 0 not, -1 on a database error.
+ */
+static int
+committee_old_key(struct committee *c, const struct member *m, char *old)
+{
+	char	tok[COMMITTEE_KEYLEN + 1], **keys;
+	size_t	i, k, n;
+	int	rv = 0;
+
+	for (i = 0; rv == 0 && i < m->nemails; i++) {
+		committee_addr_token(c, m->emails[i], tok);
+		if (store_member_by_addr(c->store, tok, &keys, &n) == -1)
+			return -1;
+		for (k = 0; k < n; k++) {
+			if (rv == 0 && !committee_key_current(c, keys[k]) &&
+			    (rv = store_member_known(c->store, keys[k])) == 1)
+				snprintf(old, COMMITTEE_KEYLEN + 1, "%s",
+				    keys[k]);
+			free(keys[k]);
+		}
+		free(keys);
+	}
+	return rv;
+}
+
+/* A member with no case state yet may be a renamed section: moves it. */
+static int
+committee_rekey_member(struct committee *c, const struct member *m)
+{
+	char	key[COMMITTEE_KEYLEN + 1], old[COMMITTEE_KEYLEN + 1];
+	char	tok[COMMITTEE_KEYLEN + 1];
+	size_t	i;
+	int	known, renamed = 0;
+
+	committee_member_key(c, m, key, sizeof(key));
+	if ((known = store_member_known(c->store, key)) == -1 ||
+	    (known == 0 && (renamed = committee_old_key(c, m, old)) == -1))
+		return -1;
+	if (renamed) {
+		if (store_member_rekey(c->store, old, key) == -1)
+			return -1;
+		log_info("committee: member section renamed (key %.8s -> "
+		    "%.8s)", old, key);
+	}
+	for (i = 0; i < m->nemails; i++) {
+		committee_addr_token(c, m->emails[i], tok);
+		if (store_member_addr_add(c->store, key, tok) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+committee_rekey(struct committee *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->conf->nmembers; i++)
+		if (committee_rekey_member(c, &c->conf->members[i]) == -1)
+			return -1;
+	return 0;
+}
+
 int
 committee_resync(struct committee *c)
 {
+	if (committee_rekey(c) == -1)
+		return -1;
 	return store_case_foreach(c->store, committee_resync_cb, c);
 }
 
@@ -1612,8 +1694,9 @@ committee_onboard(struct committee *c, const struct member *m, int *nchecked)
 	ob.n = 0;
 	if (store_begin(c->store) == -1)
 		return -1;
-	if ((rv = store_case_foreach(c->store, committee_onboard_cb, &ob)) ==
-	    -1 || store_commit(c->store) == -1) {
+	/* A renamed section is no new member: it keeps its states. */
+	if (committee_rekey(c) == -1 || (rv = store_case_foreach(c->store,
+	    committee_onboard_cb, &ob)) == -1 || store_commit(c->store) == -1) {
 		store_rollback(c->store);
 		return -1;
 	}

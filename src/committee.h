@@ -61,6 +61,17 @@ int	committee_reporter_mail(struct committee *, int64_t msg_id,
  */
 int	committee_resync(struct committee *);
 
+/*
+ * A member's identity is their section name or any of their addresses:
+ * records each configured member's address tokens, and moves every
+ * case state of a key that is no longer configured to the member whose
+ * key has none and who has one of its addresses (a renamed section;
+ * logged with both keys' first digits).  Call inside a transaction;
+ * committee_resync and committee_onboard call it.  -1 on a database
+ * error.
+ */
+int	committee_rekey(struct committee *);
+
 /* Sends the conflict check of every open case to a new member. */
 int	committee_onboard(struct committee *, const struct member *,
 	    int *nchecked);

@@ -326,6 +326,19 @@ static const char *const store_migrations[] = {
 	"	held_alarmed	INTEGER NOT NULL DEFAULT 0,"
 	"	UNIQUE (mailbox, uidvalidity, uid)"
 	");",
+
+	/*
+	 * 12: a member's identity across configuration edits
+	 * (store_member.c): keyed tokens of every address a member key
+	 * was ever configured with, so a renamed [member] section keeps
+	 * its states.  Rows are never deleted.
+	 */
+	"CREATE TABLE recusal_member_addr ("
+	"	member		TEXT NOT NULL,"		/* keyed hash of name */
+	"	addr		TEXT NOT NULL,"		/* keyed hash */
+	"	PRIMARY KEY (member, addr)"
+	");"
+	"CREATE INDEX recusal_member_addr_addr ON recusal_member_addr(addr);",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	11
+#define STORE_SCHEMA_VERSION	12
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -602,5 +602,23 @@ int	store_imap_held_list(struct store *, struct store_imap_held **,
 	    size_t *n);
 void	store_imap_held_free(struct store_imap_held *, size_t n);
 int	store_imap_held_release(struct store *, int64_t id);
+
+/*
+ * A member's identity across configuration edits (store_member.c), all
+ * by keyed ids and keyed address tokens.  store_member_addr_add records
+ * that the member key was configured with the address token (once);
+ * store_member_known returns 1 if the member key has a state on any
+ * case, 0 if not; store_member_by_addr gives, newly allocated, every
+ * member key recorded with the address token (free each and the array);
+ * store_member_rekey moves every per-case row of member key from (case
+ * states, deadlines, votes, outbox rows) to key to, atomically, and
+ * returns the case states moved.  All return -1 on a database error.
+ */
+int	store_member_addr_add(struct store *, const char *member,
+	    const char *addr);
+int	store_member_known(struct store *, const char *member);
+int	store_member_by_addr(struct store *, const char *addr, char ***keys,
+	    size_t *n);
+int	store_member_rekey(struct store *, const char *from, const char *to);
 
 #endif

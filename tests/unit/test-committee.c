@@ -37,7 +37,7 @@ static struct store	*st;
 static struct crypto_key *key;
 static uint32_t		 next_uid = 1;
 static int64_t		 last_row;
-static long		 rows_checked, content_rows, late_joins;
+static long		 rows_checked, content_rows, late_joins, renames;
 
 struct scenario {
 	struct config	 conf;
@@ -216,21 +216,26 @@ static void
 open_case(struct scenario *sc)
 {
 	char	raw[2048], state[24];
-	int	n = (int)sc->conf.nmembers, from, named, excluded, i;
+	int	n = (int)sc->conf.nmembers, from, named, excluded, i, prose;
 
 	/* Any member, also one who is not in the configuration yet. */
 	n = (int)sc->nall;
 	from = rnd(4) == 0 ? (int)rnd((unsigned)n) : -1;
 	named = rnd(3) == 0 ? -1 : (int)rnd((unsigned)n + 1);
 	excluded = rnd(3) == 0 ? (int)rnd((unsigned)n) : -1;
+	/* Named in a labelled field, or in prose only (a triage case). */
+	prose = named >= 0 && named < n ? (int)rnd(3) : 0;
 	snprintf(raw, sizeof(raw), "From: %s\r\nTo: conduct@example.test\r\n"
 	    "Subject: report %u\r\nMessage-ID: <r%u@x.test>\r\n\r\n"
-	    "Location: hall\r\n%s%s%s\r\n%s%s\r\nIt happened.\r\n",
+	    "%s%s%s\r\n%s%s\r\nIt happened.\r\n",
 	    from >= 0 ? sc->mails[from] : "someone@elsewhere.test",
 	    next_uid, next_uid,
-	    named < 0 ? "" : "Reported person: ",
-	    named < 0 ? "" : named == n ? "a stranger" : sc->names[named],
-	    named < 0 ? "" : "",
+	    prose ? "Hello, I need to report someone from your committee, " :
+	    named < 0 ? "Location: hall" : "Location: hall\r\n"
+	    "Reported person: ",
+	    named < 0 ? "" : named == n ? "a stranger" : prose == 2 ?
+	    sc->mails[named] : sc->names[named],
+	    prose ? ", here is what happened:" : "",
 	    excluded >= 0 ? "Please do not share this with " : "",
 	    excluded >= 0 ? sc->names[excluded] : "");
 	deliver(sc, raw);
@@ -250,6 +255,22 @@ reload(struct scenario *sc)
 	sc->conf.nmembers = sc->nall;
 	cases_set_config(sc->cases, &sc->conf);
 	late_joins++;
+}
+
+/*
+ * A reload that renames one member's section (same addresses): every
+ * state stays with them, so the checks on recused, conflicted and
+ * ruled-out members go on holding under the new name.
+ */
+static void
+rename_member(struct scenario *sc)
+{
+	int	i = (int)rnd((unsigned)sc->conf.nmembers);
+
+	snprintf(sc->names[i], sizeof(sc->names[i]), "Renamed%c%c%u",
+	    'A' + i, 'a' + (int)rnd(26), next_uid);
+	cases_set_config(sc->cases, &sc->conf);
+	renames++;
 }
 
 static const char *const commands[] = {
@@ -354,8 +375,11 @@ main(void)
 		setup(&sc, 3 + (int)rnd(MAXM - 2), templates);
 		open_case(&sc);
 		for (step = 0; step < 12; step++) {
+			/* A member is renamed after being configured. */
 			if (sc.conf.nmembers < sc.nall && rnd(6) == 0)
 				reload(&sc);
+			else if (rnd(8) == 0)
+				rename_member(&sc);
 			if (rnd(6) == 0)
 				reporter_mail(&sc);
 			else
@@ -364,11 +388,13 @@ main(void)
 		cases_free(sc.cases);
 		committee_free(sc.committee);
 	}
-	printf("%d scenarios (%ld with members joining by a reload), %ld "
-	    "outbox rows to members checked, %ld of them with case content\n",
-	    scenarios, late_joins, rows_checked, content_rows);
+	printf("%d scenarios (%ld with members joining by a reload, %ld "
+	    "renames), %ld outbox rows to members checked, %ld of them with "
+	    "case content\n", scenarios, late_joins, renames, rows_checked,
+	    content_rows);
 	CHECK(content_rows > 0);
 	CHECK(late_joins > 0);
+	CHECK(renames > 0);
 
 	store_close(st);
 	crypto_key_free(key);
