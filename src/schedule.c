@@ -424,15 +424,13 @@ digest_case_cb(const struct store_case *sc, void *arg)
 	if (committee_state_of(dg->s->committee, sc->id, dg->m, state,
 	    sizeof(state)) == -1)
 		return -1;
-	dg->n++;
+	/* Not even the code name to a member the case is kept from. */
 	shut = strcmp(state, "recused") == 0 ||
 	    strcmp(state, "mentioned") == 0 ||
 	    strcmp(state, "conflict") == 0 || strcmp(state, "withdrawn") == 0;
-	if (shut) {
-		buf_printf(dg->b, "%-24s %-14s (you are not on this case)\n",
-		    sc->code_name, sc->status);
+	if (shut)
 		return 0;
-	}
+	dg->n++;
 	clock_format(sc->received, received, sizeof(received));
 	clock_format(schedule_followup_due(dg->s->conf, sc), due, sizeof(due));
 	buf_printf(dg->b, "%-24s %-14s safety %-8s repeat %-8s%s\n"
@@ -457,8 +455,8 @@ schedule_digest_one(struct schedule *s, const struct member *m)
 
 	buf_init(&b);
 	clock_format(clock_now(), today, sizeof(today));
-	buf_printf(&b, "Weekly status of the %s, %.10s.\nOne entry per open "
-	    "case; the details only where you are on the case.\n\n",
+	buf_printf(&b, "Weekly status of the %s, %.10s.\nThe open cases "
+	    "you may follow; the details only where you are on the case.\n\n",
 	    s->conf->committee_name, today);
 	dg.s = s;
 	dg.m = m;
@@ -467,7 +465,7 @@ schedule_digest_one(struct schedule *s, const struct member *m)
 	if (store_case_foreach(s->store, digest_case_cb, &dg) == -1)
 		goto out;
 	if (dg.n == 0)
-		buf_addstr(&b, "No open cases.\n");
+		buf_addstr(&b, "No open cases to list.\n");
 	if ((rv = committee_mail_member(s->committee, m, "digest",
 	    "Weekly status", b.data)) == 1)
 		rv = -1;

@@ -10,7 +10,7 @@
 #   Alice's #conflict sends the conflict check to the new lead Erin, and
 #   the escalation after 24 h to the backup Carol;
 #   through all of it and the weekly digest (27 h), Bob and Dave get
-#   nothing but the digest's line with the code name and status.
+#   nothing about the case: their digests have no line for it.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 D=example.test
@@ -88,16 +88,9 @@ cd_sync carol
 cd_exactly carol 1 "Subject: [CoC] Weekly status" "$code"
 for u in bob dave; do
 	cd_sync "$u"
+	cd_exactly "$u" 1 "Subject: [CoC] Weekly status"
 	for f in $(cd_grep "$u" "$code"); do
-		case "$(cd_hdr "$f" Subject)" in
-		*[Ww]eekly*) ;;
-		*) tb_fail "$u got mail about $code: $(cd_hdr "$f" Subject)" ;;
-		esac
-		grep -q "$code.*not on this case" "$(cd_txt "$f")" ||
-		    tb_fail "$u's digest says more than code name and status"
-		! grep -qi "foyer\|urgent\|safety" "$(cd_txt "$f")" ||
-		    tb_fail "$u's digest has details of $code"
+		tb_fail "$u got mail about $code: $(cd_hdr "$f" Subject)"
 	done
 done
-tb_pass "Bob and Dave get nothing about $code (the digest: code name and" \
-    "status only)"
+tb_pass "Bob and Dave get nothing about $code, not even a digest line"
