@@ -437,6 +437,18 @@ committee_eligible(const struct member *m, int triage, int backups)
 	return !triage || m->role == ROLE_LEAD;
 }
 
+/* 1 if the case needs its backups (too few free leads), 0 if not. */
+static int
+committee_backups_needed(struct committee *c, const struct store_case *sc)
+{
+	int	free_leads, gone_leads;
+
+	if (committee_leads(c, sc->id, &free_leads, &gone_leads) == -1)
+		return -1;
+	return sc->backups_asked || free_leads < c->conf->min_free_leads ||
+	    gone_leads > c->conf->max_recused_leads;
+}
+
 /*
  * Sends the conflict check to every member who is eligible and has not
  * been asked, bringing in the backups when too few leads are free.
@@ -446,12 +458,10 @@ committee_ask(struct committee *c, struct store_case *sc, const char *reported)
 {
 	char	state[24];
 	size_t	i;
-	int	free_leads, gone_leads, backups;
+	int	backups;
 
-	if (committee_leads(c, sc->id, &free_leads, &gone_leads) == -1)
+	if ((backups = committee_backups_needed(c, sc)) == -1)
 		return -1;
-	backups = sc->backups_asked || free_leads < c->conf->min_free_leads ||
-	    gone_leads > c->conf->max_recused_leads;
 	if (backups && !sc->backups_asked) {
 		log_info("committee: case %s: too few free leads; asking the "
 		    "backups", sc->code_name);
@@ -1657,6 +1667,43 @@ struct onboard {
 	int			 n;
 };
 
+/*
+ * Whether a member onboarded now would have been asked when the case
+ * opened: a triage case asks the leads alone, and a backup is asked only
+ * when the case has too few free leads.  1, 0, or -1 on error.
+ */
+static int
+committee_onboard_eligible(struct committee *c, const struct store_case *sc,
+    const struct member *m)
+{
+	if (sc->triage)
+		return m->role == ROLE_LEAD;
+	if (m->role != ROLE_BACKUP)
+		return 1;
+	return committee_backups_needed(c, sc);
+}
+
+/* Why the case rules m out, the report's To, Cc and Subject included. */
+static enum recusal_reason
+committee_onboard_reason(const struct member *m, const struct case_report *cr)
+{
+	enum recusal_reason	 reason;
+	char			*headers;
+
+	if ((reason = committee_ruled_out(m, cr)) != RECUSAL_NONE)
+		return reason;
+	headers = committee_headers(cr->msg);
+	if (recusal_mentions(NULL, headers, m))
+		reason = RECUSAL_MENTIONED;
+	crypto_freestr(headers);
+	return reason;
+}
+
+/*
+ * One open case for a new member: the rules of a new case.  A member
+ * the report rules out is recorded so (eligible now or not, so a later
+ * ask skips them too); another gets the check if the case would ask them.
+ */
 static int
 committee_onboard_cb(const struct store_case *sc0, void *arg)
 {
@@ -1665,19 +1712,25 @@ committee_onboard_cb(const struct store_case *sc0, void *arg)
 	struct case_report	 cr;
 	enum recusal_reason	 reason;
 	char			 state[24];
-	int			 rv;
+	int			 rv = 0, eligible;
 
 	if (casestatus_settled(&sc) ||
 	    committee_state(ob->c, sc.id, ob->m, state, sizeof(state)) == -1 ||
-	    state[0] != '\0' || !committee_eligible(ob->m, sc.triage, 1))
+	    state[0] != '\0')
 		return 0;
 	if (committee_case_report(ob->c, &sc, &cr) == -1)
 		return -1;
-	if ((reason = committee_ruled_out(ob->m, &cr)) != RECUSAL_NONE)
+	if ((reason = committee_onboard_reason(ob->m, &cr)) != RECUSAL_NONE) {
+		log_info("committee: case %s: a member is recused (%s)",
+		    sc.code_name, recusal_strreason(reason));
 		rv = committee_set_state(ob->c, sc.id, ob->m,
 		    reason == RECUSAL_MENTIONED ? ST_MENTIONED : ST_RECUSED,
 		    recusal_strreason(reason));
-	else if ((rv = committee_check(ob->c, &sc, ob->m, cr.reported)) == 0)
+	} else if ((eligible = committee_onboard_eligible(ob->c, &sc,
+	    ob->m)) == -1)
+		rv = -1;
+	else if (eligible &&
+	    (rv = committee_check(ob->c, &sc, ob->m, cr.reported)) == 0)
 		ob->n++;
 	committee_case_report_free(&cr);
 	return rv;
