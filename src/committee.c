@@ -580,6 +580,9 @@ committee_ruled_out(const struct member *m, const struct case_report *cr)
 	return reason;
 }
 
+static int	committee_hold_headers(struct committee *,
+		    const struct store_case *);
+
 /*
  * Applies auto-recusal to every member on every case still open, for
  * members the configuration gained (or whose addresses changed) since
@@ -604,7 +607,8 @@ committee_resync_cb(const struct store_case *sc, void *arg)
 		rv = committee_recuse_auto(c, sc, cr.reporter, cr.reported,
 		    cr.msg->text);
 	committee_case_report_free(&cr);
-	return rv;
+	/* The report's To, Cc and Subject hold back a new member too. */
+	return rv == 0 ? committee_hold_headers(c, sc) : rv;
 }
 
 /* The keyed token that stands for one of a member's addresses. */
