@@ -1,13 +1,8 @@
 /*
  * committee: conflict checks, participants, the case thread and the mail
- * commands.  A member's standing on a case is a small state machine kept
- * in the store under the member's keyed id:
- *
- *	(none) -> recused		auto-recusal when the case opens
- *	(none) -> checked		the conflict check was sent
- *	checked -> participant		#noconflict
- *	checked -> conflict		#conflict (no reason, none stored)
- *	checked, participant -> withdrawn	#recuse (or #conflict later)
+ * commands.  A member's standing on a case is a small state machine
+ * (enum member_state, memberstate.h) kept in the store under the
+ * member's keyed id and changed only by committee_enter_state.
  *
  * Every mail that carries case content (the report, relays, echoes of
  * commands) goes through committee_queue, which refuses any recipient
@@ -32,6 +27,7 @@
 #include "crypto.h"
 #include "cutnote.h"
 #include "log.h"
+#include "memberstate.h"
 #include "mime.h"
 #include "recusal.h"
 #include "reply.h"
@@ -40,12 +36,6 @@
 #include "template.h"
 #include "xmalloc.h"
 
-#define ST_RECUSED	"recused"
-#define ST_MENTIONED	"mentioned"	/* held back: named in the report */
-#define ST_CHECKED	"checked"
-#define ST_PARTICIPANT	"participant"
-#define ST_CONFLICT	"conflict"
-#define ST_WITHDRAWN	"withdrawn"
 
 struct committee {
 	const struct config	*conf;
@@ -59,7 +49,7 @@ struct cmail {
 	struct store_case	 sc;
 	const struct member	*from;	/* the member writing */
 	const struct mime_msg	*msg;
-	char			 state[24];
+	enum member_state	 state;
 	struct buf		 echo;	/* lines echoed to the participants */
 };
 
@@ -98,41 +88,43 @@ committee_member_key(const struct committee *c, const struct member *m,
 	snprintf(buf, size, "%s", key);
 }
 
-/* The member's state on a case into buf ("" when none); -1 on error. */
+/* The member's state on a case (MEMBER_NONE when none); -1 on error. */
 static int
 committee_state(struct committee *c, int64_t case_id, const struct member *m,
-    char *buf, size_t size)
+    enum member_state *st)
 {
-	char	key[COMMITTEE_KEYLEN + 1];
+	char	key[COMMITTEE_KEYLEN + 1], buf[24];
 	int	rc;
 
+	*st = MEMBER_NONE;
 	committee_member_key(c, m, key, sizeof(key));
-	if ((rc = store_member_get(c->store, case_id, key, buf, size)) == 0)
-		buf[0] = '\0';
+	if ((rc = store_member_get(c->store, case_id, key, buf,
+	    sizeof(buf))) == 1)
+		*st = memberstate_parse(buf);
 	return rc == -1 ? -1 : 0;
 }
 
+/* The one way a member's state on a case changes: logged, then stored. */
 static int
-committee_set_state(struct committee *c, int64_t case_id,
-    const struct member *m, const char *state, const char *reason)
+committee_enter_state(struct committee *c, int64_t case_id,
+    const struct member *m, enum member_state to, const char *reason)
 {
 	char	key[COMMITTEE_KEYLEN + 1];
 
 	committee_member_key(c, m, key, sizeof(key));
 	log_debug("committee: case %" PRId64 ": member %.8s -> %s", case_id,
-	    key, state);
-	return store_member_set(c->store, case_id, key, state, reason,
-	    clock_now());
+	    key, memberstate_name(to));
+	return store_member_set(c->store, case_id, key, memberstate_name(to),
+	    reason, clock_now());
 }
 
 static int
 committee_is(struct committee *c, int64_t case_id, const struct member *m,
-    const char *state)
+    enum member_state want)
 {
-	char	buf[24];
+	enum member_state	st;
 
-	return committee_state(c, case_id, m, buf, sizeof(buf)) == 0 &&
-	    strcmp(buf, state) == 0;
+	return committee_state(c, case_id, m, &st) == 0 && st == want;
 }
 
 /* Kinds of mail that carry case content: participants only. */
@@ -219,7 +211,7 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	const char		*domain = strrchr(c->conf->alias, '@') + 1;
 
 	if (committee_content_kind(out->kind) &&
-	    !committee_is(c, sc->id, to, ST_PARTICIPANT)) {
+	    !committee_is(c, sc->id, to, MEMBER_PARTICIPANT)) {
 		log_warnx("committee: case %s: %s mail to a non-participant "
 		    "refused", sc->code_name, out->kind);
 		return 0;
@@ -301,7 +293,7 @@ committee_to_participants(struct committee *c, const struct store_case *sc,
 	for (i = 0; i < c->conf->nmembers; i++) {
 		if (&c->conf->members[i] == skip ||
 		    !committee_is(c, sc->id, &c->conf->members[i],
-		    ST_PARTICIPANT))
+		    MEMBER_PARTICIPANT))
 			continue;
 		if (committee_queue(c, sc, &c->conf->members[i], out) == -1)
 			return -1;
@@ -347,7 +339,7 @@ committee_mentioned_para(struct committee *c, const struct store_case *sc,
 	buf_init(&b);
 	for (i = 0; to->role == ROLE_LEAD && i < c->conf->nmembers; i++) {
 		if (!committee_is(c, sc->id, &c->conf->members[i],
-		    ST_MENTIONED))
+		    MEMBER_MENTIONED))
 			continue;
 		if (n++ == 0)
 			buf_printf(&b, "Not asked, because the report names "
@@ -398,7 +390,7 @@ committee_check(struct committee *c, const struct store_case *sc,
 	rv = committee_queue(c, sc, m, &out);
 	free(text);
 	if (rv == 0)
-		rv = committee_set_state(c, sc->id, m, ST_CHECKED, NULL);
+		rv = committee_enter_state(c, sc->id, m, MEMBER_CHECKED, NULL);
 	return rv;
 }
 
@@ -407,20 +399,17 @@ static int
 committee_leads(struct committee *c, int64_t case_id, int *free_leads,
     int *gone_leads)
 {
-	char	state[24];
-	size_t	i;
+	enum member_state	state;
+	size_t			i;
 
 	*free_leads = *gone_leads = 0;
 	for (i = 0; i < c->conf->nmembers; i++) {
 		if (c->conf->members[i].role != ROLE_LEAD)
 			continue;
-		if (committee_state(c, case_id, &c->conf->members[i], state,
-		    sizeof(state)) == -1)
+		if (committee_state(c, case_id, &c->conf->members[i],
+		    &state) == -1)
 			return -1;
-		if (strcmp(state, ST_RECUSED) == 0 ||
-		    strcmp(state, ST_MENTIONED) == 0 ||
-		    strcmp(state, ST_CONFLICT) == 0 ||
-		    strcmp(state, ST_WITHDRAWN) == 0)
+		if (memberstate_kept_out(state))
 			(*gone_leads)++;
 		else
 			(*free_leads)++;
@@ -456,9 +445,9 @@ committee_backups_needed(struct committee *c, const struct store_case *sc)
 static int
 committee_ask(struct committee *c, struct store_case *sc, const char *reported)
 {
-	char	state[24];
-	size_t	i;
-	int	backups;
+	enum member_state	state;
+	size_t			i;
+	int			backups;
 
 	if ((backups = committee_backups_needed(c, sc)) == -1)
 		return -1;
@@ -474,10 +463,10 @@ committee_ask(struct committee *c, struct store_case *sc, const char *reported)
 		if (!committee_eligible(&c->conf->members[i], sc->triage,
 		    backups))
 			continue;
-		if (committee_state(c, sc->id, &c->conf->members[i], state,
-		    sizeof(state)) == -1)
+		if (committee_state(c, sc->id, &c->conf->members[i],
+		    &state) == -1)
 			return -1;
-		if (state[0] == '\0' && committee_check(c, sc,
+		if (state == MEMBER_NONE && committee_check(c, sc,
 		    &c->conf->members[i], reported) == -1)
 			return -1;
 	}
@@ -490,7 +479,7 @@ committee_recuse_auto(struct committee *c, const struct store_case *sc,
     const char *reporter, const char *reported, const char *text)
 {
 	enum recusal_reason	*reasons;
-	char			 state[24];
+	enum member_state	 state;
 	size_t			 i;
 	int			 rv = 0;
 
@@ -499,17 +488,17 @@ committee_recuse_auto(struct committee *c, const struct store_case *sc,
 	    text, reasons);
 	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
 		if (reasons[i] == RECUSAL_NONE ||
-		    committee_state(c, sc->id, &c->conf->members[i], state,
-		    sizeof(state)) == -1 || strcmp(state, ST_RECUSED) == 0)
+		    committee_state(c, sc->id, &c->conf->members[i],
+		    &state) == -1 || state == MEMBER_RECUSED)
 			continue;
 		/* Held back only before being asked; #include undoes it. */
-		if (reasons[i] == RECUSAL_MENTIONED && state[0] != '\0')
+		if (reasons[i] == RECUSAL_MENTIONED && state != MEMBER_NONE)
 			continue;
 		log_info("committee: case %s: a member is recused (%s)",
 		    sc->code_name, recusal_strreason(reasons[i]));
-		rv = committee_set_state(c, sc->id, &c->conf->members[i],
-		    reasons[i] == RECUSAL_MENTIONED ? ST_MENTIONED :
-		    ST_RECUSED, recusal_strreason(reasons[i]));
+		rv = committee_enter_state(c, sc->id, &c->conf->members[i],
+		    reasons[i] == RECUSAL_MENTIONED ? MEMBER_MENTIONED :
+		    MEMBER_RECUSED, recusal_strreason(reasons[i]));
 	}
 	free(reasons);
 	return rv;
@@ -745,7 +734,8 @@ static int
 committee_hold_headers(struct committee *c, const struct store_case *sc)
 {
 	struct case_report	 cr;
-	char			*headers, state[24];
+	enum member_state	 state;
+	char			*headers;
 	size_t			 i;
 	int			 rv = 0;
 
@@ -753,14 +743,14 @@ committee_hold_headers(struct committee *c, const struct store_case *sc)
 		return -1;
 	headers = committee_headers(cr.msg);
 	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
-		if (committee_state(c, sc->id, &c->conf->members[i], state,
-		    sizeof(state)) == -1 || state[0] != '\0' ||
+		if (committee_state(c, sc->id, &c->conf->members[i],
+		    &state) == -1 || state != MEMBER_NONE ||
 		    !recusal_mentions(NULL, headers, &c->conf->members[i]))
 			continue;
 		log_info("committee: case %s: a member is recused (mentioned)",
 		    sc->code_name);
-		rv = committee_set_state(c, sc->id, &c->conf->members[i],
-		    ST_MENTIONED, "mentioned");
+		rv = committee_enter_state(c, sc->id, &c->conf->members[i],
+		    MEMBER_MENTIONED, "mentioned");
 	}
 	crypto_freestr(headers);
 	committee_case_report_free(&cr);
@@ -917,13 +907,13 @@ cmd_noconflict(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)arg;
 	(void)rest;
-	if (strcmp(cm->state, ST_PARTICIPANT) == 0)
+	if (cm->state == MEMBER_PARTICIPANT)
 		return 0;
-	if (committee_set_state(cm->c, cm->sc.id, cm->from, ST_PARTICIPANT,
-	    NULL) == -1 || committee_send_report(cm->c, &cm->sc, cm->from)
+	if (committee_enter_state(cm->c, cm->sc.id, cm->from,
+	    MEMBER_PARTICIPANT, NULL) == -1 || committee_send_report(cm->c, &cm->sc, cm->from)
 	    == -1)
 		return -1;
-	snprintf(cm->state, sizeof(cm->state), "%s", ST_PARTICIPANT);
+	cm->state = MEMBER_PARTICIPANT;
 	buf_printf(&cm->echo, "%s has no conflict and joined the case\n",
 	    cm->from->name);
 	return 0;
@@ -947,18 +937,18 @@ committee_left(struct cmail *cm)
 static int
 cmd_conflict(struct cmail *cm, const char *arg, const char *rest)
 {
-	const char	*to;
+	enum member_state	to;
 
 	(void)arg;
 	(void)rest;
-	to = strcmp(cm->state, ST_PARTICIPANT) == 0 ? ST_WITHDRAWN :
-	    ST_CONFLICT;
-	if (strcmp(to, ST_WITHDRAWN) == 0)
+	to = cm->state == MEMBER_PARTICIPANT ? MEMBER_WITHDRAWN :
+	    MEMBER_CONFLICT;
+	if (to == MEMBER_WITHDRAWN)
 		buf_printf(&cm->echo, "%s recused from the case\n",
 		    cm->from->name);
-	if (committee_set_state(cm->c, cm->sc.id, cm->from, to, NULL) == -1)
+	if (committee_enter_state(cm->c, cm->sc.id, cm->from, to, NULL) == -1)
 		return -1;
-	snprintf(cm->state, sizeof(cm->state), "%s", to);
+	cm->state = to;
 	return committee_left(cm);
 }
 
@@ -968,10 +958,10 @@ cmd_recuse(struct cmail *cm, const char *arg, const char *rest)
 	(void)arg;
 	(void)rest;
 	buf_printf(&cm->echo, "%s recused from the case\n", cm->from->name);
-	if (committee_set_state(cm->c, cm->sc.id, cm->from, ST_WITHDRAWN,
+	if (committee_enter_state(cm->c, cm->sc.id, cm->from, MEMBER_WITHDRAWN,
 	    NULL) == -1)
 		return -1;
-	snprintf(cm->state, sizeof(cm->state), "%s", ST_WITHDRAWN);
+	cm->state = MEMBER_WITHDRAWN;
 	return committee_left(cm);
 }
 
@@ -995,8 +985,8 @@ cmd_reported(struct cmail *cm, const char *arg, const char *rest)
 		rv = 0;
 	committee_case_report_free(&cr);
 	/* The sender may have named themselves. */
-	if (rv == 0 && committee_state(cm->c, cm->sc.id, cm->from, cm->state,
-	    sizeof(cm->state)) == -1)
+	if (rv == 0 && committee_state(cm->c, cm->sc.id, cm->from,
+	    &cm->state) == -1)
 		rv = -1;
 	return rv;
 }
@@ -1123,7 +1113,7 @@ committee_participants(struct committee *c, int64_t case_id, char ***keys)
 	*keys = xcalloc(c->conf->nmembers + 1, sizeof(**keys));
 	for (i = 0; i < c->conf->nmembers; i++) {
 		if (!committee_is(c, case_id, &c->conf->members[i],
-		    ST_PARTICIPANT))
+		    MEMBER_PARTICIPANT))
 			continue;
 		committee_member_key(c, &c->conf->members[i], key, sizeof(key));
 		(*keys)[n++] = xstrdup(key);
@@ -1277,14 +1267,14 @@ static const cmd_handler cmd_handlers[CMD_MAX] = {
 static const char *
 committee_refusal(struct cmail *cm, const struct command *cmd)
 {
-	int	participant = strcmp(cm->state, ST_PARTICIPANT) == 0;
+	int	participant = cm->state == MEMBER_PARTICIPANT;
 
 	if ((commands_flags(cmd->id) & CMD_F_LEAD) &&
 	    cm->from->role != ROLE_LEAD)
 		return "only a lead can give that command";
 	switch (cmd->id) {
 	case CMD_NOCONFLICT:
-		if (!participant && strcmp(cm->state, ST_CHECKED) != 0)
+		if (!participant && cm->state != MEMBER_CHECKED)
 			return "you answered this case already";
 		break;
 	case CMD_CONFLICT:
@@ -1309,7 +1299,7 @@ committee_include_check(struct cmail *cm, const char *arg)
 	if ((m = committee_member_named(cm->c, arg)) == NULL)
 		return "#include names no committee member (give their "
 		    "configured name or address)";
-	if (!committee_is(cm->c, cm->sc.id, m, ST_MENTIONED))
+	if (!committee_is(cm->c, cm->sc.id, m, MEMBER_MENTIONED))
 		return "#include is only for a member held back because "
 		    "the report mentions them";
 	return NULL;
@@ -1539,7 +1529,7 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 	if (committee_echo(cm) == -1)
 		return -1;
 	if (!to_reporter && relay[0] != '\0' &&
-	    strcmp(cm->state, ST_PARTICIPANT) == 0) {
+	    cm->state == MEMBER_PARTICIPANT) {
 		if (committee_relay(cm, relay) == -1 ||
 		    committee_cc_notice(cm) == -1)
 			return -1;
@@ -1599,10 +1589,9 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 	cm.from = m;
 	cm.msg = msg;
 	buf_init(&cm.echo);
-	if (committee_state(c, sc->id, m, cm.state, sizeof(cm.state)) == -1)
+	if (committee_state(c, sc->id, m, &cm.state) == -1)
 		return -1;
-	if (strcmp(cm.state, ST_PARTICIPANT) != 0 &&
-	    strcmp(cm.state, ST_CHECKED) != 0) {
+	if (!memberstate_on_case(cm.state)) {
 		log_info("committee: message %" PRId64 " on case %s from a "
 		    "member who is not on it: recorded only", msg_id,
 		    sc->code_name);
@@ -1627,14 +1616,13 @@ int
 committee_member_on_case(struct committee *c, const struct mime_msg *msg,
     const struct store_case *sc, const struct member *m)
 {
-	char	state[24];
+	enum member_state	state;
 
 	if (!committee_trusted(c, msg, m))
 		return 0;
-	if (committee_state(c, sc->id, m, state, sizeof(state)) == -1)
+	if (committee_state(c, sc->id, m, &state) == -1)
 		return -1;
-	return strcmp(state, ST_PARTICIPANT) == 0 ||
-	    strcmp(state, ST_CHECKED) == 0;
+	return memberstate_on_case(state);
 }
 
 int
@@ -1715,21 +1703,21 @@ committee_onboard_cb(const struct store_case *sc0, void *arg)
 	struct store_case	 sc = *sc0;
 	struct case_report	 cr;
 	enum recusal_reason	 reason;
-	char			 state[24];
+	enum member_state	 state;
 	int			 rv = 0, eligible;
 
 	if (casestatus_settled(&sc) ||
-	    committee_state(ob->c, sc.id, ob->m, state, sizeof(state)) == -1 ||
-	    state[0] != '\0')
+	    committee_state(ob->c, sc.id, ob->m, &state) == -1 ||
+	    state != MEMBER_NONE)
 		return 0;
 	if (committee_case_report(ob->c, &sc, &cr) == -1)
 		return -1;
 	if ((reason = committee_onboard_reason(ob->m, &cr)) != RECUSAL_NONE) {
 		log_info("committee: case %s: a member is recused (%s)",
 		    sc.code_name, recusal_strreason(reason));
-		rv = committee_set_state(ob->c, sc.id, ob->m,
-		    reason == RECUSAL_MENTIONED ? ST_MENTIONED : ST_RECUSED,
-		    recusal_strreason(reason));
+		rv = committee_enter_state(ob->c, sc.id, ob->m,
+		    reason == RECUSAL_MENTIONED ? MEMBER_MENTIONED :
+		    MEMBER_RECUSED, recusal_strreason(reason));
 	} else if ((eligible = committee_onboard_eligible(ob->c, &sc,
 	    ob->m)) == -1)
 		rv = -1;
@@ -1762,10 +1750,22 @@ committee_onboard(struct committee *c, const struct member *m, int *nchecked)
 }
 
 int
+committee_member_state(struct committee *c, int64_t case_id,
+    const struct member *m, enum member_state *st)
+{
+	return committee_state(c, case_id, m, st);
+}
+
+int
 committee_state_of(struct committee *c, int64_t case_id,
     const struct member *m, char *buf, size_t size)
 {
-	return committee_state(c, case_id, m, buf, size);
+	enum member_state	st;
+
+	if (committee_state(c, case_id, m, &st) == -1)
+		return -1;
+	snprintf(buf, size, "%s", memberstate_name(st));
+	return 0;
 }
 
 const struct member *
@@ -1787,14 +1787,12 @@ static int
 committee_lead_free(struct committee *c, int64_t case_id,
     const struct member *m)
 {
-	char	state[24];
+	enum member_state	state;
 
 	if (m->role != ROLE_LEAD ||
-	    committee_state(c, case_id, m, state, sizeof(state)) == -1)
+	    committee_state(c, case_id, m, &state) == -1)
 		return 0;
-	return strcmp(state, ST_RECUSED) != 0 &&
-	    strcmp(state, ST_MENTIONED) != 0 &&
-	    strcmp(state, ST_CONFLICT) != 0 && strcmp(state, ST_WITHDRAWN) != 0;
+	return !memberstate_kept_out(state);
 }
 
 int
@@ -1815,7 +1813,7 @@ committee_notify(struct committee *c, const struct store_case *sc,
 	for (i = 0; i < c->conf->nmembers; i++) {
 		m = &c->conf->members[i];
 		if (who == COMMITTEE_LEADS ? !committee_lead_free(c, sc->id, m) :
-		    !committee_is(c, sc->id, m, ST_PARTICIPANT))
+		    !committee_is(c, sc->id, m, MEMBER_PARTICIPANT))
 			continue;
 		if (committee_queue(c, sc, m, &out) == -1)
 			return -1;
@@ -1847,7 +1845,7 @@ committee_count(struct committee *c, int64_t case_id, int leads_only)
 	for (i = 0; i < c->conf->nmembers; i++)
 		if ((!leads_only || c->conf->members[i].role == ROLE_LEAD) &&
 		    committee_is(c, case_id, &c->conf->members[i],
-		    ST_PARTICIPANT))
+		    MEMBER_PARTICIPANT))
 			n++;
 	return n;
 }

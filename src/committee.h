@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memberstate.h"
+
 struct config;
 struct crypto_key;
 struct member;
@@ -106,6 +108,9 @@ int	committee_escalate(struct committee *, const struct store_case *);
 /* The member's state on a case into buf ("" when none). */
 int	committee_state_of(struct committee *, int64_t case_id,
 	    const struct member *, char *buf, size_t size);
+/* The same as a type (MEMBER_NONE when none); -1 on a database error. */
+int	committee_member_state(struct committee *, int64_t case_id,
+	    const struct member *, enum member_state *);
 const struct member *committee_member_by_key(const struct committee *,
 	    const char *key);
 /*

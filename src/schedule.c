@@ -28,6 +28,7 @@
 #include "crypto.h"
 #include "held.h"
 #include "log.h"
+#include "memberstate.h"
 #include "report.h"
 #include "schedule.h"
 #include "store.h"
@@ -157,7 +158,7 @@ schedule_plan_member_cb(const char *member, const char *state, time_t since,
 {
 	struct plan_members	*pm = arg;
 
-	if (strcmp(state, "checked") != 0)
+	if (memberstate_parse(state) != MEMBER_CHECKED)
 		return 0;
 	return store_deadline_plan(pm->s->store, pm->sc->id,
 	    "conflict-reminder", member,
@@ -345,12 +346,13 @@ schedule_conflict_reminder(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
 	const struct member	*m;
-	char			 state[24], *text;
+	enum member_state	 state;
+	char			*text;
 	int			 rv;
 
 	if ((m = committee_member_by_key(s->committee, d->member)) == NULL ||
-	    committee_state_of(s->committee, sc->id, m, state,
-	    sizeof(state)) == -1 || strcmp(state, "checked") != 0)
+	    committee_member_state(s->committee, sc->id, m, &state) == -1 ||
+	    state != MEMBER_CHECKED)
 		return 0;
 	xasprintf(&text, "You have not answered the conflict check of case "
 	    "%s yet.\nPlease reply with #noconflict or #conflict on the first "
@@ -415,20 +417,17 @@ static int
 digest_case_cb(const struct store_case *sc, void *arg)
 {
 	struct digest	*dg = arg;
-	char		 state[24], received[32], due[32];
+	char		 received[32], due[32];
 	enum case_status st;
-	int		 shut;
+	enum member_state state;
 
 	if ((st = casestatus_of(sc)) == CASE_CLOSED || st == CASE_PURGED)
 		return 0;
-	if (committee_state_of(dg->s->committee, sc->id, dg->m, state,
-	    sizeof(state)) == -1)
+	if (committee_member_state(dg->s->committee, sc->id, dg->m,
+	    &state) == -1)
 		return -1;
 	/* Not even the code name to a member the case is kept from. */
-	shut = strcmp(state, "recused") == 0 ||
-	    strcmp(state, "mentioned") == 0 ||
-	    strcmp(state, "conflict") == 0 || strcmp(state, "withdrawn") == 0;
-	if (shut)
+	if (memberstate_kept_out(state))
 		return 0;
 	dg->n++;
 	clock_format(sc->received, received, sizeof(received));
@@ -438,7 +437,7 @@ digest_case_cb(const struct store_case *sc, void *arg)
 	    sc->safety, sc->repeat_risk, sc->urgent ? " URGENT" : "",
 	    received, due, schedule_followup_due(dg->s->conf, sc) <
 	    clock_now() && !schedule_case_closed(sc) ? " (overdue)" : "");
-	if (strcmp(state, "participant") == 0) {
+	if (state == MEMBER_PARTICIPANT) {
 		digest_sealed(dg, sc->id, STORE_CASE_ACTIONS, "actions needed");
 		digest_sealed(dg, sc->id, STORE_CASE_RESOLUTION, "resolution");
 	}
