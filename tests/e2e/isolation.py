@@ -284,7 +284,7 @@ def check(ms, cases):
     for mem in ms:
         for msg in mailbox(mem.user):
             t = text_of(msg)
-            if "igest" in str(msg.get("Subject", "")):
+            if "Weekly status" in str(msg.get("Subject", "")):
                 counts["digests-read"] += 1
             for c in cases:
                 if mem.user not in c.banned and mem.user not in c.cut:
@@ -292,6 +292,8 @@ def check(ms, cases):
                         counts["report-to-participant"] += 1
                     continue
                 kind = leaked(c, mem, msg, t)
+                if kind and "Weekly status" in str(msg.get("Subject", "")):
+                    kind = "digest:" + kind
                 if kind and RENAMED[0]:
                     kind = "rename:" + kind
                 if kind:
@@ -348,7 +350,13 @@ def batch(b, size):
     once()
     wait_queue()
     if "digest" not in SKIP:
-        CLOCK[0] += 8 * 86400                 # a week on: digest, reminders
+        # on to the next Monday 09:30 UTC a week or more on: the digest
+        # (digest_day/hour defaults) and every reminder fall due
+        now = time.time() + CLOCK[0] + 7 * 86400
+        wd = time.gmtime(now).tm_wday
+        day0 = now - now % 86400 + ((7 - wd) % 7) * 86400
+        CLOCK[0] = int(day0 + 9.5 * 3600 + (7 * 86400 if day0 + 9.5 * 3600
+                                           < now else 0) - time.time())
         once()
         wait_queue()
         counts["batch-digest"] += 1
