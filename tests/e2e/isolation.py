@@ -158,6 +158,7 @@ def make_case(i, ms, batch):
     c.reporter = "reporter1+b%dc%d@%s" % (batch, i, D)
     c.banned = set()
     c.cut = {}
+    c.maddr = {}
     c.member_reporter = None
     target = rng.choice(ms)
     body = "Something happened at the venue. %s\n" % c.marker
@@ -240,6 +241,8 @@ def answer(ms, cases):
             c = bycode.get(fm.group(1))
             if c is None:
                 continue
+            c.maddr[mem.user] = (mem, email.utils.parseaddr(str(
+                msg.get("Reply-To") or msg.get("From")))[1], subj)
             r = rng.random()
             if r < 0.2 and "conflict" not in SKIP:
                 word = "#conflict"
@@ -278,6 +281,22 @@ def leaked(c, mem, msg, t):
     if code and code in t:
         return c.cat + "/codename"
     return None
+
+
+def recuse_late(cases):
+    """Some participants #recuse after the report: nothing more after."""
+    out = []
+    for c in cases:
+        for u, (mem, addr, subj) in c.maddr.items():
+            if u in c.cut or u in c.banned or rng.random() > 0.1:
+                continue
+            c.cut[u] = {str(x.get("Message-ID")) for x in mailbox(u)}
+            a = EmailMessage()
+            a["From"], a["To"], a["Subject"] = mem.addr, addr, "Re: " + subj
+            a.set_content("#recuse\n")
+            out.append(a)
+            counts["answer-late-recuse"] += 1
+    send_all(out)
 
 
 def check(ms, cases):
@@ -343,6 +362,11 @@ def batch(b, size):
     wait_queue()
     once()
     wait_queue()
+    if "recuse" not in SKIP:
+        recuse_late(cases)
+        wait_queue()
+        once()
+        wait_queue()
     RENAMED[0] = "rename" not in SKIP and rng.random() < .5
     if RENAMED[0]:
         write_conf(ms, " Renamed%d" % b)      # sections renamed between passes

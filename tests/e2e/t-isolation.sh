@@ -4,7 +4,7 @@
 # tests/e2e/isolation.py is the driver and the leak oracle.  CI runs
 # ISOLATION_N (default 200); the long check is contrib/isolation-long.sh
 # (ISOLATION_N=10000).  ISOLATION_SEED replays a run; ISOLATION_SKIP
-# (comma list: rename, digest, conflict, or a report category such as
+# (comma list: rename, digest, conflict, recuse, or a report category such as
 # prose-name) leaves out scenarios for holes not yet fixed; unfixed main
 # needs ISOLATION_SKIP=rename,digest.
 set -eu -o pipefail
