@@ -37,6 +37,7 @@ export top_srcdir top_builddir
 
 TB_DOMAIN=example.test
 TB_USERS="conduct alice bob carol dave erin lead1 lead2 backup1 reporter1
+m1 m2 m3 m4 m5 m6 m7 m8
 reporter2 outsider sink"
 TB_USERS=$(echo $TB_USERS)
 : "${TB_TIMEOUT:=20}"
