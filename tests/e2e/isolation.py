@@ -15,6 +15,7 @@ IMAP_PORT = int(os.environ["TB_IMAP_PORT"])
 SMTP_PORT = int(os.environ["TB_SMTP_PORT"])
 CONF, TB = os.environ["CONF"], os.environ["TB"]
 CONDUCTD = os.environ["CONDUCTD"]
+CONDUCTCTL = os.environ["CONDUCTCTL"]
 N = int(os.environ.get("ISOLATION_N", "200"))
 SEED = int(os.environ.get("ISOLATION_SEED", str(random.randrange(1 << 30))))
 SKIP = set(filter(None, os.environ.get("ISOLATION_SKIP", "").split(",")))
@@ -25,6 +26,13 @@ LAST = ["Quill", "Marsh", "Thorne", "Vale", "Brook", "Ashby", "Crane",
         "Dunmore", "Ellery", "Fairweather"]
 CATS = ["label-name", "label-address", "prose-name", "prose-address",
         "member-reporter", "keep-out", "plain"]
+# What happens after the answers (each skippable by name):
+# reporter: the reporter replies to their acknowledgment; stranger: someone
+# else replies to it (reaches no member); cc: a participant replies on the
+# thread with an outsider in Cc; to-reporter: a participant writes to the
+# reporter; reported: a participant names another participant as the
+# reported person; onboard: a new member joins (conductctl onboard) whom
+# some reports name; urgent: the report says it is ongoing.
 rng = random.Random(SEED)
 counts, leaks, detail = Counter(), Counter(), []
 
@@ -158,10 +166,16 @@ def make_case(i, ms, batch):
     c.reporter = "reporter1+b%dc%d@%s" % (batch, i, D)
     c.banned = set()
     c.cut = {}
+    c.why = {}
     c.maddr = {}
     c.member_reporter = None
-    target = rng.choice(ms)
+    c.part, c.rmark, c.xmark = set(), None, None
+    c.pmark = c.tmark = None
+    target = rng.choice(ms + ([NEWCOMER[0]] if NEWCOMER[0] else []))
     body = "Something happened at the venue. %s\n" % c.marker
+    if "urgent" not in SKIP and rng.random() < .15:
+        body += "It is still happening right now.\n"
+        counts["urgent-report"] += 1
     if c.cat == "label-name":
         body = "Reported person: %s\n\n%s" % (target.name, body)
     elif c.cat == "label-address":
@@ -218,6 +232,7 @@ def learn_codes(cases):
         m = CODE_RE.search(str(msg.get("Subject", "")))
         if m and to in by_rep:
             by_rep[to].code = m.group(1)
+            by_rep[to].ack_id = str(msg.get("Message-ID", ""))
     # a member reporter: the ack names their report's subject marker
     for c in cases:
         if c.member_reporter:
@@ -249,11 +264,13 @@ def answer(ms, cases):
                 # cut off from now on: what they hold already is allowed
                 c.cut[mem.user] = {str(x.get("Message-ID")) for x in
                                    mailbox(mem.user)}
+                c.why[mem.user] = "conflict"
                 counts["answer-conflict"] += 1
             elif r < 0.3:
                 continue            # no answer
             else:
                 word = "#noconflict"
+                c.part.add(mem.user)
                 counts["answer-noconflict"] += 1
             a = EmailMessage()
             a["From"] = mem.addr
@@ -275,7 +292,8 @@ def leaked(c, mem, msg, t):
     if c.member_reporter is mem and \
             not MADDR_RE.search(str(msg.get("From", ""))):
         return None                 # their own acknowledgment as reporter
-    if any(x in t for x in (c.marker, c.amark, c.smark)):
+    if any(x and x in t for x in (c.marker, c.amark, c.smark, c.rmark,
+                                  c.pmark, c.tmark)):
         return c.cat
     code = getattr(c, "code", None)
     if code and code in t:
@@ -288,15 +306,111 @@ def recuse_late(cases):
     out = []
     for c in cases:
         for u, (mem, addr, subj) in c.maddr.items():
+            # one per case and round: another's recusal echo processed
+            # before this one would be allowed, and the oracle cannot order
             if u in c.cut or u in c.banned or rng.random() > 0.1:
                 continue
             c.cut[u] = {str(x.get("Message-ID")) for x in mailbox(u)}
+            c.why[u] = "late recuse"
+            c.part.discard(u)
             a = EmailMessage()
             a["From"], a["To"], a["Subject"] = mem.addr, addr, "Re: " + subj
             a.set_content("#recuse\n")
             out.append(a)
             counts["answer-late-recuse"] += 1
+            break
     send_all(out)
+
+
+def mail(frm, to, subj, body, irt=None, cc=None):
+    a = EmailMessage()
+    a["From"], a["To"], a["Subject"] = frm, to, subj
+    if irt:
+        a["In-Reply-To"] = a["References"] = irt
+    if cc:
+        a["Cc"] = cc
+    a.set_content(body)
+    return a
+
+
+def followups(ms, cases):
+    """Replies, relays and commands after the answers, at random."""
+    out = []
+    for c in cases:
+        ack = getattr(c, "ack_id", None)
+        parts = sorted(u for u in c.part if u in c.maddr)
+        if ack and "reporter" not in SKIP and rng.random() < .3:
+            c.rmark = "rr%08x" % rng.randrange(1 << 32)
+            out.append(mail(c.reporter, "conduct@" + D, "Re: my report",
+                            "One more thing. %s\n" % c.rmark, irt=ack))
+            counts["reporter-reply"] += 1
+        if ack and "stranger" not in SKIP and rng.random() < .2:
+            c.xmark = "xs%08x" % rng.randrange(1 << 32)
+            out.append(mail("outsider@" + D, "conduct@" + D, "Re: report",
+                            "Let me in. %s\n" % c.xmark, irt=ack))
+            counts["stranger-reply"] += 1
+        if not parts:
+            continue
+        mem, addr, subj = c.maddr[rng.choice(parts)]
+        r = rng.random()
+        if r < .25 and "cc" not in SKIP:
+            c.pmark = "pc%08x" % rng.randrange(1 << 32)
+            out.append(mail(mem.addr, addr, "Re: " + subj, "My view. %s\n"
+                            % c.pmark, cc="outsider@" + D))
+            counts["participant-cc"] += 1
+        elif r < .45 and "to-reporter" not in SKIP and ack:
+            c.tmark = "tr%08x" % rng.randrange(1 << 32)
+            out.append(mail(mem.addr, addr, "Re: " + subj, "#to-reporter\n"
+                            "Thank you for writing. %s\n" % c.tmark))
+            counts["to-reporter"] += 1
+        elif r < .6 and "reported" not in SKIP and len(parts) > 1 and \
+                not c.cat.startswith("label"):
+            c.later = (mem, addr, subj, rng.choice([u for u in parts
+                                                    if u != mem.user]))
+    send_all(out)
+
+
+def reported_later(cases):
+    """A participant names another as the reported person (own round, so
+    what reached the named one before it was processed stays allowed)."""
+    out = []
+    for c in cases:
+        if not getattr(c, "later", None):
+            continue
+        mem, addr, subj, u = c.later
+        other = c.maddr[u][0]
+        c.cut[u] = {str(x.get("Message-ID")) for x in mailbox(u)}
+        c.part.discard(u)
+        c.why[u] = "#reported"
+        out.append(mail(mem.addr, addr, "Re: " + subj, "#reported %s\n"
+                        % other.name))
+        counts["reported-participant"] += 1
+    send_all(out)
+
+
+def onboard(ms, b):
+    """The newcomer joins the committee; conductctl onboard asks them."""
+    n = NEWCOMER[0]
+    ms.append(n)
+    write_conf(ms)
+    subprocess.run([CONDUCTCTL, "-f", CONF, "onboard", n.name],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False, env=dict(os.environ,
+                                         CONDUCTD_CLOCK_OFFSET=str(CLOCK[0])))
+    counts["onboarded"] += 1
+
+
+def check_reporters(cases):
+    """The reporter got #to-reporter text, and never a thread address."""
+    box = [text_of(m) + str(m.get("From", "")) + str(m.get("Reply-To", ""))
+           for m in mailbox("reporter1")]
+    for c in cases:
+        if c.tmark and not c.member_reporter:
+            if any(c.tmark in t for t in box):
+                counts["to-reporter-delivered"] += 1
+    for t in box:
+        if MADDR_RE.search(t):
+            leaks["thread-address-to-reporter"] += 1
 
 
 def check(ms, cases):
@@ -306,6 +420,10 @@ def check(ms, cases):
             if "Weekly status" in str(msg.get("Subject", "")):
                 counts["digests-read"] += 1
             for c in cases:
+                if c.xmark and c.xmark in t:
+                    leaks["stranger:" + c.cat] += 1
+                    detail.append("stranger %s -> %s: %s" % (
+                        getattr(c, "code", "?"), mem.user, msg.get("Subject")))
                 if mem.user not in c.banned and mem.user not in c.cut:
                     if c.marker in t:
                         counts["report-to-participant"] += 1
@@ -317,9 +435,10 @@ def check(ms, cases):
                     kind = "rename:" + kind
                 if kind:
                     leaks[kind] += 1
-                    detail.append("%s %s -> %s: %s" % (
-                        kind, getattr(c, "code", "?"), mem.user,
-                        msg.get("Subject")))
+                    detail.append("%s %s -> %s (%s, %s; %s): %s" % (
+                        kind, getattr(c, "code", "?"), mem.user, mem.role,
+                        "named" if mem.user in c.banned else "left",
+                        c.why.get(mem.user, "-"), msg.get("Subject")))
 
 
 DELIV = Counter()
@@ -345,8 +464,19 @@ def log_matches(ms):
         DELIV[u] = got[u]
 
 
+NEWCOMER = [None]
+
+
 def batch(b, size):
     ms = committee()
+    NEWCOMER[0] = None
+    if len(ms) < 8 and "onboard" not in SKIP and rng.random() < .4:
+        u = USERS[len(ms)]
+        names = {m.name for m in ms}
+        nm = rng.choice([f + " " + l for f in FIRST for l in LAST
+                         if f + " " + l not in names])
+        NEWCOMER[0] = Member(u, nm, rng.choice(["member", "backup",
+                                                "lead"]), None)
     for u in USERS + ["reporter1"]:
         clear(u)
     cases = [make_case(i, ms, b) for i in range(size)]
@@ -362,9 +492,21 @@ def batch(b, size):
     wait_queue()
     once()
     wait_queue()
+    followups(ms, cases)
+    wait_queue()
+    once()
+    wait_queue()
+    reported_later(cases)
+    wait_queue()
+    once()
+    wait_queue()
     if "recuse" not in SKIP:
         recuse_late(cases)
         wait_queue()
+        once()
+        wait_queue()
+    if NEWCOMER[0]:
+        onboard(ms, b)
         once()
         wait_queue()
     RENAMED[0] = "rename" not in SKIP and rng.random() < .5
@@ -385,6 +527,7 @@ def batch(b, size):
         wait_queue()
         counts["batch-digest"] += 1
     check(ms, cases)
+    check_reporters(cases)
     log_matches(ms)
 
 
@@ -402,7 +545,8 @@ def main():
         print("category %-20s %d" % (k, counts[k]))
     for k in sorted(leaks):
         print("leaks %-23s %d" % (k, leaks[k]))
-    for d in detail[:30]:
+    detail.sort(key=lambda d: d.startswith("stranger"))
+    for d in detail[:40]:
         print("leak: " + d)
     print("rate: %.0f scenarios/minute" % (done * 60 / dt))
     L = sum(leaks.values())

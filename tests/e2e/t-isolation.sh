@@ -12,7 +12,7 @@ set -eu -o pipefail
 
 cd_setup starttls
 cp "$CONF" "$CONF.base"
-export CONF CONDUCTD TB TB_IMAP_PORT TB_SMTP_PORT TB_DOMAIN
+export CONF CONDUCTD CONDUCTCTL TB TB_IMAP_PORT TB_SMTP_PORT TB_DOMAIN
 /usr/bin/python3 "$top_srcdir/tests/e2e/isolation.py" | tee "$TB/isolation.out" ||
     tb_fail "leaks found (see the leak: lines above)"
 tb_pass "$(tail -1 "$TB/isolation.out")"
