@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static int	verb_transparency(struct ctl *, int, char **);
 static const struct verb verbs[] = {
 	{ "cases", verb_cases, VERB_STORE, "cases [--csv]" },
 	{ "check-config", verb_check_config, VERB_STORE, "check-config" },
-	{ "export", verb_export, VERB_STORE, "export CODE-NAME > FILE" },
+	{ "export", verb_export, VERB_STORE, "export CODE-NAME FILE" },
 	{ "held", verb_held, VERB_STORE, "held" },
 	{ "init", verb_init, 0, "init" },
 	{ "members", verb_members, 0, "members" },
@@ -972,7 +973,7 @@ mbox_sender(const char *addr, char *buf, size_t size)
  * ">*From " quoted with one more '>', and a blank line.
  */
 static void
-mbox_write(const char *sender, time_t when, const char *header,
+mbox_write(FILE *out, const char *sender, time_t when, const char *header,
     const char *data, size_t len)
 {
 	struct tm	 tm;
@@ -983,7 +984,7 @@ mbox_write(const char *sender, time_t when, const char *header,
 	if (gmtime_r(&when, &tm) == NULL ||
 	    strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm) == 0)
 		snprintf(date, sizeof(date), "Thu Jan  1 00:00:00 1970");
-	printf("From %s %s\n%s", sender, date, header);
+	fprintf(out, "From %s %s\n%s", sender, date, header);
 	for (p = data; p < end; p = eol) {
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
@@ -995,15 +996,15 @@ mbox_write(const char *sender, time_t when, const char *header,
 		for (i = 0; i < n && p[i] == '>'; i++)
 			;
 		if (n - i >= 5 && memcmp(p + i, "From ", 5) == 0)
-			putchar('>');
-		fwrite(p, 1, n, stdout);
-		putchar('\n');
+			putc('>', out);
+		fwrite(p, 1, n, out);
+		putc('\n', out);
 	}
-	putchar('\n');
+	putc('\n', out);
 }
 
 static void
-export_message(struct ctl *ctl, int64_t id)
+export_message(struct ctl *ctl, FILE *out, int64_t id)
 {
 	struct store_msg_info	 info;
 	struct mime_msg		*msg;
@@ -1027,7 +1028,7 @@ export_message(struct ctl *ctl, int64_t id)
 	snprintf(header, sizeof(header), "X-Conductd-Export: message %lld "
 	    "(%s%s)\n", (long long)id, info.kind[0] != '\0' ? info.kind :
 	    "unhandled", info.truncated ? ", cut at max_message_size" : "");
-	mbox_write(sender, info.received, header, raw, len);
+	mbox_write(out, sender, info.received, header, raw, len);
 	crypto_freestr(addr);
 	mime_msg_free(msg);
 	crypto_wipe(raw, len);
@@ -1035,7 +1036,7 @@ export_message(struct ctl *ctl, int64_t id)
 }
 
 static void
-export_outbox(struct ctl *ctl, int64_t id)
+export_outbox(struct ctl *ctl, FILE *out, int64_t id)
 {
 	struct store_outbox_row	 r;
 	char			 sender[ADDRESS_MAX], rcpt[ADDRESS_MAX];
@@ -1053,11 +1054,36 @@ export_outbox(struct ctl *ctl, int64_t id)
 	    "%lld (%s, %s%s%s) to <%s>\n", (long long)id, r.kind,
 	    store_outbox_strstate(r.state), r.sent_at != 0 ? " " : "",
 	    r.sent_at != 0 ? when : "", rcpt);
-	mbox_write(sender, r.created, header, data, len);
+	mbox_write(out, sender, r.created, header, data, len);
 	crypto_freestr(from);
 	crypto_freestr(to);
 	crypto_wipe(data, len);
 	free(data);
+}
+
+/*
+ * Creates FILE for a case's content: only the owner may read it (mode
+ * 0600 whatever the umask), and a file that exists is never replaced.
+ */
+static FILE *
+export_create(const char *path)
+{
+	FILE	*out;
+	mode_t	 old;
+	int	 fd;
+
+	old = umask(077);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	umask(old);
+	if (fd == -1 && errno == EEXIST)
+		errx(EX_CANTCREAT, "%s: exists; not overwritten (export to a "
+		    "new file)", path);
+	if (fd == -1)
+		err(EX_CANTCREAT, "%s", path);
+	if ((out = fdopen(fd, "w")) == NULL)
+		err(EX_OSERR, "%s", path);
+	return out;
 }
 
 static int
@@ -1067,10 +1093,11 @@ verb_export(struct ctl *ctl, int argc, char **argv)
 	struct export_ctx	 x;
 	char			 when[32];
 	time_t			 purged;
+	FILE			*out;
 	size_t			 i;
 	int			 rc;
 
-	if (argc != 2)
+	if (argc != 3)
 		usage();
 	if ((rc = store_case_by_code(ctl->store, argv[1], &c)) == 0)
 		errx(EX_NOINPUT, "%s: no such case", argv[1]);
@@ -1082,24 +1109,26 @@ verb_export(struct ctl *ctl, int argc, char **argv)
 		errx(EX_NOINPUT, "%s: content purged %s; nothing to export",
 		    c.code_name, when);
 	}
-	/* Raw mail can hold escape sequences meant for a terminal. */
-	if (isatty(STDOUT_FILENO))
-		errx(EX_USAGE, "export writes an mbox: redirect it to a file");
 	memset(&x, 0, sizeof(x));
 	x.case_id = c.id;
 	if (store_message_foreach(ctl->store, export_message_cb, &x) == -1 ||
 	    store_outbox_foreach(ctl->store, c.id, export_outbox_cb, &x) == -1)
 		errx(EX_SOFTWARE, "cannot list the case's mail");
 	qsort(x.v, x.n, sizeof(*x.v), export_cmp);
+	out = export_create(argv[2]);
 	for (i = 0; i < x.n; i++) {
 		if (x.v[i].outbox)
-			export_outbox(ctl, x.v[i].id);
+			export_outbox(ctl, out, x.v[i].id);
 		else
-			export_message(ctl, x.v[i].id);
+			export_message(ctl, out, x.v[i].id);
 	}
 	free(x.v);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(EX_IOERR, "stdout");
+	if (fflush(out) == EOF || ferror(out) || fsync(fileno(out)) == -1 ||
+	    fclose(out) == EOF)
+		err(EX_IOERR, "%s", argv[2]);
+	fprintf(stderr, "%s: holds case %s in the clear (decrypted, mode "
+	    "0600): keep it safe and delete it when done\n", argv[2],
+	    c.code_name);
 	return EX_OK;
 }
 

@@ -45,7 +45,8 @@ enum opt_type {
 	OPT_DURATION,	/* "90s", "30m", "4h", "7d" -> seconds (long) */
 	OPT_DURATIONS,	/* "2d, 1d": up to four durations */
 	OPT_WEEKDAY,	/* "monday" .. "sunday" -> 1 .. 0 */
-	OPT_URL		/* http:// or https:// */
+	OPT_URL,	/* http:// or https:// */
+	OPT_DETAILS	/* urgent alert details: none, location */
 };
 
 #define OPT_REQUIRED	0x01
@@ -134,6 +135,8 @@ static const struct option options[] = {
 	    OFF(conflict_escalate_after), "24h", 60, 30 * 86400L, 0 },
 	{ "committee", "urgent_repeat", OPT_DURATION, OFF(urgent_repeat), "1h",
 	    60, 86400, 0 },
+	{ "committee", "urgent_alert_details", OPT_DETAILS,
+	    OFF(urgent_alert_details), "none", 0, 0, 0 },
 	{ "committee", "digest_day", OPT_WEEKDAY, OFF(digest_day), "monday",
 	    0, 0, 0 },
 	{ "committee", "digest_hour", OPT_INT, OFF(digest_hour), "9", 0, 23,
@@ -350,6 +353,18 @@ config_set_weekday(int *field, const char *value)
 	return "must be a weekday like monday";
 }
 
+static const char *
+config_set_details(enum urgent_details *field, const char *value)
+{
+	if (strcmp(value, "none") == 0)
+		*field = URGENT_DETAILS_NONE;
+	else if (strcmp(value, "location") == 0)
+		*field = URGENT_DETAILS_LOCATION;
+	else
+		return "must be none or location";
+	return NULL;
+}
+
 /* Stores one value; returns NULL or the reason it is bad. */
 static const char *
 config_set(struct config *conf, const struct option *o, const char *value)
@@ -426,6 +441,8 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return NULL;
+	case OPT_DETAILS:
+		return config_set_details((enum urgent_details *)field, value);
 	case OPT_CHAR:
 		if (strlen(value) != 1 || strchr("+-_=.", value[0]) == NULL)
 			return "must be one of + - _ = .";

@@ -18,6 +18,12 @@ enum tls_mode {
 	TLS_NONE		/* "none": plain text, only when asked for */
 };
 
+/* What an URGENT alert says besides the code name. */
+enum urgent_details {
+	URGENT_DETAILS_NONE = 0,	/* "none": code name and "ongoing" only */
+	URGENT_DETAILS_LOCATION		/* "location": the report's location too */
+};
+
 enum member_role {
 	ROLE_LEAD = 0,
 	ROLE_MEMBER,
@@ -92,6 +98,7 @@ struct config {
 	long		 conflict_reminder_after;
 	long		 conflict_escalate_after;
 	long		 urgent_repeat;
+	enum urgent_details urgent_alert_details;
 	int		 digest_day;		/* 0 Sunday .. 6 Saturday */
 	int		 digest_hour;
 	char		*webhook_url;

@@ -260,29 +260,48 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
 	    schedule_again(d->due, s->conf->alarm_repeat, now), d->base);
 }
 
+/*
+ * The URGENT alert goes to every free lead, also to those who have not
+ * answered the conflict check: it holds the code name and "ongoing" only,
+ * plus the location when urgent_alert_details = location.
+ */
+static char *
+schedule_urgent_text(struct schedule *s, const struct store_case *sc)
+{
+	void	*fields = NULL;
+	char	*location = NULL, *where = NULL, *text;
+	size_t	 len = 0;
+
+	if (s->conf->urgent_alert_details == URGENT_DETAILS_LOCATION) {
+		if (store_case_fields(s->store, sc->id, &fields, &len) == -1)
+			return NULL;
+		location = report_lookup(fields, len, "location");
+		crypto_wipe(fields, len);
+		free(fields);
+		xasprintf(&where, "Location: %s\n\n", location != NULL ?
+		    location : "(not given)");
+		crypto_freestr(location);
+	}
+	xasprintf(&text, "Case %s: the reporter says the incident is ongoing."
+	    "\n\n%sPlease answer the case's conflict check at once: "
+	    "#noconflict\ntakes the case and sends you the report. This "
+	    "alert repeats until\na lead does.\n", sc->code_name,
+	    where != NULL ? where : "");
+	crypto_freestr(where);
+	return text;
+}
+
 static int
 schedule_urgent(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	void	*fields = NULL;
-	char	*location = NULL, *text, when[32];
-	size_t	 len = 0;
+	char	*text;
 	int	 rv;
 
 	if (committee_count(s->committee, sc->id, 1) > 0)
 		return 0;	/* a lead has taken the case */
-	if (store_case_fields(s->store, sc->id, &fields, &len) == -1)
+	if ((text = schedule_urgent_text(s, sc)) == NULL)
 		return -1;
-	location = report_lookup(fields, len, "location");
-	crypto_wipe(fields, len);
-	free(fields);
-	clock_format(sc->received, when, sizeof(when));
-	xasprintf(&text, "Case %s: the reporter says the incident is ongoing."
-	    "\nReported: %s\nLocation: %s\n\nAnswer the case's conflict check "
-	    "with #noconflict to take it. This alert\nrepeats until a lead "
-	    "does.\n", sc->code_name, when, location != NULL ? location :
-	    "(not given)");
-	crypto_freestr(location);
 	log_warnx("schedule: case %s: urgent, no lead has taken it",
 	    sc->code_name);
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "urgent",

@@ -783,7 +783,9 @@ store_connect(struct store *s, const char *path, char **errstr)
 		return -1;
 	}
 	sqlite3_finalize(st);
+	/* temp_store: sorts and VACUUM never write a temp file (/var/tmp). */
 	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL; "
+	    "PRAGMA temp_store = MEMORY; "
 	    "PRAGMA foreign_keys = ON; "
 	    "PRAGMA journal_size_limit = " STORE_STR(STORE_WAL_LIMIT), NULL,
 	    NULL, NULL) != SQLITE_OK) {

@@ -104,7 +104,7 @@ mc=$(date -u -d "@$rc" +%Y-%m)
 
 # ------------------------------------------------------------ export
 st=0
-cd_ctl export no-such-case >"$TB/none.mbox" 2>"$TB/none.err" || st=$?
+cd_ctl export no-such-case "$TB/none.mbox" 2>"$TB/none.err" || st=$?
 cd_expect_eq "export of an unknown case: exit" "$st" 66
 grep -q "no such case" "$TB/none.err" || tb_fail "export of an unknown case says '$(cat "$TB/none.err")'"
 
@@ -113,8 +113,14 @@ nmsg=$(grep -c '^  message ' "$TB/show-a.out" || true)
 nout=$(awk '/^Delivery log/ { on = 1; next } on && /^$/ { exit } on && /^  / { n++ } END { print n + 0 }' "$TB/show-a.out")
 [ "$nmsg" -ge 6 ] && [ "$nout" -ge 6 ] ||
     tb_fail "show $A lists $nmsg messages and $nout outgoing mails: too few"
-cd_ctl export "$A" >"$TB/a.mbox" 2>"$TB/a.err" || tb_fail "export $A failed: $(cat "$TB/a.err")"
-[ ! -s "$TB/a.err" ] || tb_fail "export $A wrote to stderr: $(cat "$TB/a.err")"
+cd_ctl export "$A" "$TB/a.mbox" 2>"$TB/a.err" || tb_fail "export $A failed: $(cat "$TB/a.err")"
+grep -q "in the clear" "$TB/a.err" || tb_fail "export $A does not warn on stderr: $(cat "$TB/a.err")"
+cd_expect_eq "mode of the export" "$(stat -c %a "$TB/a.mbox")" 600
+sum=$(cksum <"$TB/a.mbox")
+st=0; cd_ctl export "$A" "$TB/a.mbox" 2>"$TB/a2.err" || st=$?
+[ "$st" -ne 0 ] || tb_fail "a second export over $TB/a.mbox succeeded"
+grep -q "not overwritten" "$TB/a2.err" || tb_fail "second export says '$(cat "$TB/a2.err")'"
+cd_expect_eq "the export after a refused overwrite" "$(cksum <"$TB/a.mbox")" "$sum"
 cd_expect_eq "records in the export of $A" "$(grep -c '^From ' "$TB/a.mbox")" $((nmsg + nout))
 cd_expect_eq "stored messages in the export" "$(grep -c '^X-Conductd-Export: message ' "$TB/a.mbox")" "$nmsg"
 cd_expect_eq "outgoing mails in the export" "$(grep -c '^X-Conductd-Export: outgoing mail ' "$TB/a.mbox")" "$nout"
@@ -286,7 +292,7 @@ for s in saffron_walrus "the report (message" "Reporter:" "Resolution:" \
 done
 grep -q "^Case $A: closed" "$TB/show-a2.out" || tb_fail "show $A lost the status"
 st=0
-cd_ctl export "$A" >"$TB/a2.mbox" 2>"$TB/a2.err" || st=$?
+cd_ctl export "$A" "$TB/a3.mbox" 2>"$TB/a2.err" || st=$?
 cd_expect_eq "export of a purged case: exit" "$st" 66
 grep -q "purged" "$TB/a2.err" || tb_fail "export of a purged case says '$(cat "$TB/a2.err")'"
 
@@ -312,7 +318,7 @@ for c in "$B" "$C"; do
 done
 cd_ctl show "$B" | grep -q juniper_lantern || tb_fail "B lost its report text"
 cd_ctl show "$C" | grep -q cobalt_meadow || tb_fail "C (closed after the date) lost its report text"
-cd_ctl export "$B" >"$TB/b.mbox" || tb_fail "export $B after the purge failed"
+cd_ctl export "$B" "$TB/b.mbox" 2>/dev/null || tb_fail "export $B after the purge failed"
 grep -q juniper_lantern "$TB/b.mbox" || tb_fail "the export of $B lacks its report"
 tb_pass "open $B and $C (closed after the date) are untouched"
 

@@ -10,8 +10,8 @@
 #   conflict checks: one reminder to each member who has not answered,
 #     12 h after the check; N, which nobody joins, goes to the backup at
 #     24 h;
-#   U, an ongoing incident: an urgent alert to the leads at once and every
-#     hour until Alice answers #noconflict;
+#   U, an ongoing incident: an urgent alert (no location by default) to
+#     the leads at once and every hour until Alice answers #noconflict;
 #   follow-up: reminders at day 5 and day 6 to the participants only, one
 #     copy each although the day-5 pass is killed right after the
 #     scheduler committed; overdue alarms to the non-recused leads at day
@@ -223,16 +223,17 @@ for u in alice bob; do
 	cd_one_recipient "$f" $u
 	from_case "$f" $u "$CU"
 	b=$(body "$f")
-	for s in "$CU" ongoing "the east hall"; do
+	for s in "$CU" ongoing "#noconflict"; do
 		case "$b" in *"$s"*) ;; *) tb_fail "$u's urgent alert lacks '$s': $b" ;; esac
 	done
+	# urgent_alert_details = none (the default): no location either.
 	lacks "$f" "$u's urgent alert" gazebo rutabaga "following me" whispers \
-	    outsider Olive Walt Moss walt@
+	    outsider Olive Walt Moss walt@ "east hall" "Location:"
 done
 for u in carol dave erin; do
 	cd_exactly $u 0 "$URGENT"
 done
-tb_pass "an ongoing incident: the leads are alerted in the pass that received it, with code name, 'ongoing' and location only"
+tb_pass "an ongoing incident: the leads are alerted in the pass that received it, with code name, 'ongoing' and #noconflict only (no location)"
 
 answer carol "$CN" "#conflict"
 pass $((8 * H + MIN)) 1

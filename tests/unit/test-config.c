@@ -287,6 +287,49 @@ test_bad_alias(void)
 	config_free(c);
 }
 
+/* load_committee TEXT: loads a config whose [committee] holds TEXT. */
+static struct config *
+load_committee(const char *extra, char **err)
+{
+	char	text[2048];
+
+	snprintf(text, sizeof(text),
+	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n"
+	    "[committee]\nalias = conduct@example.test\n%s", pass, extra);
+	write_file(conf_path, text, 0644);
+	return load(err);
+}
+
+/* urgent_alert_details: none by default, location on request, else error. */
+static void
+test_urgent_details(void)
+{
+	struct config	*c;
+	char		*err = NULL;
+
+	c = load_committee("", &err);
+	CHECK(c != NULL);
+	if (c != NULL)
+		CHECK_INTEQ(c->urgent_alert_details, URGENT_DETAILS_NONE);
+	config_free(c);
+	free(err);
+	err = NULL;
+	c = load_committee("urgent_alert_details = location\n", &err);
+	CHECK(c != NULL);
+	if (c != NULL)
+		CHECK_INTEQ(c->urgent_alert_details, URGENT_DETAILS_LOCATION);
+	config_free(c);
+	free(err);
+	err = NULL;
+	c = load_committee("urgent_alert_details = everything\n", &err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, conf_path);
+	CHECK_STRSTR(err, ":7: [committee] urgent_alert_details: "
+	    "must be none or location");
+	free(err);
+	config_free(c);
+}
+
 struct keycount {
 	int	n;
 	int	saw_host;
@@ -367,6 +410,7 @@ main(void)
 	test_missing_required();
 	test_secret_files();
 	test_bad_alias();
+	test_urgent_details();
 	test_foreach();
 	test_documented();
 

@@ -130,6 +130,21 @@ rmtree(const char *dir)
 	rmdir(dir);
 }
 
+/* Temp tables, sorts and VACUUM stay in memory: no file in /var/tmp. */
+static void
+test_temp_store(struct store *s)
+{
+	sqlite3_stmt	*st;
+
+	CHECK_INTEQ(sqlite3_prepare_v2(s->db, "PRAGMA temp_store", -1, &st,
+	    NULL), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INTEQ(sqlite3_column_int(st, 0), 2);	/* 2 = MEMORY */
+	sqlite3_finalize(st);
+	CHECK_INTEQ(sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL),
+	    SQLITE_OK);
+}
+
 static struct store *
 open_ok(const char *path, const struct crypto_key *key)
 {
@@ -1015,6 +1030,7 @@ main(void)
 	s = open_ok(db, key);
 	CHECK_INTEQ(store_schema_version(s), STORE_SCHEMA_VERSION);
 	test_modes(db);
+	test_temp_store(s);
 	test_mailbox(s);
 	a = test_messages(s);
 	test_states(s);
