@@ -167,3 +167,54 @@ address_each(const char *value, int (*cb)(const char *, void *), void *arg)
 	free(copy);
 	return found;
 }
+
+/* Characters of an address around its '@', as a text may hold it. */
+static int
+address_char(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || (ch != '\0' &&
+	    strchr("!#$%&'*+-/=?^_`{|}~.", ch) != NULL);
+}
+
+/* 1 if some word of text around an '@' is a sub-address of the alias. */
+static int
+address_sub_in_text(const struct config *conf, const char *text)
+{
+	char		 cand[ADDRESS_MAX], detail[ADDRESS_MAX];
+	const char	*at, *b, *e;
+
+	for (at = strchr(text, '@'); at != NULL; at = strchr(at + 1, '@')) {
+		for (b = at; b > text && address_char((unsigned char)b[-1]);
+		    b--)
+			;
+		for (e = at + 1; *e != '\0' && address_char((unsigned char)*e);
+		    e++)
+			;
+		while (e > at + 1 && e[-1] == '.')
+			e--;
+		if ((size_t)(e - b) >= sizeof(cand))
+			continue;
+		snprintf(cand, sizeof(cand), "%.*s", (int)(e - b), b);
+		if (address_detail(conf, cand, detail, sizeof(detail)))
+			return 1;
+	}
+	return 0;
+}
+
+int
+address_in_text(const struct config *conf, const struct crypto_key *key,
+    const char *code, const char *text)
+{
+	char	token[ADDRESS_TOKEN_LEN + 1];
+	size_t	i;
+
+	if (address_sub_in_text(conf, text))
+		return 1;
+	for (i = 0; i < conf->nmembers; i++) {
+		address_member_token(key, code, &conf->members[i], token);
+		if (strcasestr(text, token) != NULL)
+			return 1;
+	}
+	return 0;
+}

@@ -39,6 +39,14 @@ enum address_kind address_parse(const struct config *,
 /* 1 if addr is the alias or any sub-address of it. */
 int	address_is_ours(const struct config *, const char *addr);
 
+/*
+ * 1 if text holds what would let its reader write into a case: any
+ * sub-address of the alias (a thread or reporter address, whatever its
+ * token), or the token of one of case code's member addresses alone.
+ */
+int	address_in_text(const struct config *, const struct crypto_key *,
+	    const char *code, const char *text);
+
 /* Calls cb for each address in a header value ("A <a@b>, c@d"); cb
  * returning non-zero stops and is returned. */
 int	address_each(const char *value, int (*cb)(const char *, void *),

@@ -29,6 +29,7 @@
 #include "mime.h"
 #include "noreply.h"
 #include "purged.h"
+#include "relay.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -111,6 +112,7 @@ struct cases_target {
 	enum address_kind	 kind;
 	char			 code[CODENAME_MAX];
 	const struct member	*member;
+	int			 by_reference;	/* In-Reply-To/References */
 };
 
 static int
@@ -205,6 +207,7 @@ cases_find(struct cases *c, const struct mime_msg *msg,
 	if (rv != 1)
 		return rv;
 	t->kind = ADDRESS_REPORTER;
+	t->by_reference = 1;
 	return store_case_get(c->store, case_id, sc);
 }
 
@@ -518,6 +521,23 @@ cases_purged(struct cases *c, int64_t id, const struct mime_msg *msg,
 	return purged_mail(c->conf, c->store, &pm);
 }
 
+/*
+ * Mail to the alias that names its case by reference only: the sender
+ * decides whether it is the reporter's, a member's or a stranger's.
+ */
+static int
+cases_by_reference(struct cases *c, int64_t id, const struct mime_msg *msg,
+    const struct store_case *sc)
+{
+	const char	*kind = "stranger";
+
+	c->step = "a reply by reference";
+	if (relay_by_reference(c->committee, c->conf, c->store, id, msg, sc,
+	    &kind) == -1)
+		return -1;
+	return store_message_set_kind(c->store, id, kind, sc->id);
+}
+
 static int
 cases_dispatch(struct cases *c, int64_t id, time_t received,
     const struct mime_msg *msg)
@@ -552,6 +572,8 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 	    cases_find_by_ids(c, msg->references, NULL) == 1))
 		return cases_record(c, id, "reply", 0,
 		    "answers a notice of ours that belongs to no case");
+	if (rc == 1 && t.by_reference)
+		return cases_by_reference(c, id, msg, &sc);
 	if (rc == 1) {
 		log_info("cases: message %lld joins case %s", (long long)id,
 		    sc.code_name);

@@ -1331,6 +1331,11 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 				why = "your message to the reporter "
 				    "names a committee member or "
 				    "their address; nothing was sent";
+		if (why == NULL && address_in_text(cm->c->conf, cm->c->key,
+		    cm->sc.code_name, rest))
+			why = "your message to the reporter holds a case "
+			    "address of the committee (such as your own "
+			    "address for this case); nothing was sent";
 		crypto_freestr(reporter);
 		reporter = NULL;
 		break;
@@ -1610,6 +1615,13 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 	commands_free(&cl);
 	buf_free(&cm.echo);
 	return rv == -1 ? -1 : 0;
+}
+
+int
+committee_member_trusted(struct committee *c, const struct mime_msg *msg,
+    const struct member *m)
+{
+	return committee_trusted(c, msg, m);
 }
 
 int

@@ -121,5 +121,11 @@ const struct member *committee_member_by_key(const struct committee *,
  */
 int	committee_member_on_case(struct committee *, const struct mime_msg *,
 	    const struct store_case *, const struct member *);
+/*
+ * Whether msg is member m's own (From is one of m's addresses and, with
+ * authserv_id set, the server's checks pass): 1 or 0.  Changes nothing.
+ */
+int	committee_member_trusted(struct committee *, const struct mime_msg *,
+	    const struct member *);
 
 #endif

@@ -358,6 +358,15 @@ struct show_ctx {
 	int64_t		 case_id;
 };
 
+/* What a kind of message means for the leads, or "" (relay.h). */
+static const char *
+show_kind_note(const char *kind)
+{
+	if (strcmp(kind, "stranger") == 0)
+		return "  mail from an unknown sender, not relayed";
+	return "";
+}
+
 static int
 show_message_cb(const struct store_msg_info *m, void *arg)
 {
@@ -367,8 +376,8 @@ show_message_cb(const struct store_msg_info *m, void *arg)
 	if (m->case_id != sc->case_id)
 		return 0;
 	clock_format(m->received, when, sizeof(when));
-	printf("  message %-6lld %-20s %-10s %zu bytes\n", (long long)m->id,
-	    when, m->kind, m->size);
+	printf("  message %-6lld %-20s %-10s %zu bytes%s\n", (long long)m->id,
+	    when, m->kind, m->size, show_kind_note(m->kind));
 	return 0;
 }
 

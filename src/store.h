@@ -418,6 +418,12 @@ int	store_outbox_msgid_known(struct store *, const char *message_id);
 int	store_outbox_case_by_msgid(struct store *, const char *message_id,
 	    int64_t *case_id);
 /*
+ * (store_relay.c) 1 if we sent mail with this Message-ID on case
+ * case_id to the member whose keyed id is member, 0 if not, -1.
+ */
+int	store_outbox_sent_to_member(struct store *, const char *message_id,
+	    int64_t case_id, const char *member);
+/*
  * The case of a stored (incoming) message with this Message-ID whose
  * reporter is sender (compared by keyed hash), or whose content was
  * purged (it keeps no reporter to compare with; mail to it is only

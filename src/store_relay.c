@@ -1,0 +1,45 @@
+/*
+ * store_relay: the lookup behind relay.c.  Mail that reaches the alias
+ * and names a case only by its In-Reply-To or References counts as a
+ * member's when it answers mail the case sent to that very member; this
+ * file tells whether a Message-ID is one of those.  Such mail is rare,
+ * so the statement is prepared for each call and not cached.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "store.h"
+#include "store_priv.h"
+
+int
+store_outbox_sent_to_member(struct store *s, const char *message_id,
+    int64_t case_id, const char *member)
+{
+	static const char sql[] =
+	    "SELECT id FROM outbox WHERE msgid_hash = ?1 AND case_id = ?2 "
+	    "AND member = ?3 LIMIT 1";
+	sqlite3_stmt	*st;
+	unsigned char	 h[CRYPTO_HASHBYTES];
+	int		 rc, rv;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		return -1;
+	}
+	crypto_keyed_hash(s->key, "our-message-id", message_id,
+	    strlen(message_id), h);
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, case_id);
+	sqlite3_bind_text(st, 3, member, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		rv = 1;
+	else if (rc == SQLITE_DONE)
+		rv = 0;
+	else {
+		store_error(s, "outbox sent to member");
+		rv = -1;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
