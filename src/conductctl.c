@@ -1070,9 +1070,20 @@ export_outbox(struct ctl *ctl, FILE *out, int64_t id)
 	free(data);
 }
 
+/* The export being written: removed if conductctl exits before the end. */
+static const char *export_partial;
+
+static void
+export_unlink(void)
+{
+	if (export_partial != NULL)
+		(void)unlink(export_partial);
+}
+
 /*
  * Creates FILE for a case's content: only the owner may read it (mode
  * 0600 whatever the umask), and a file that exists is never replaced.
+ * Until export_done(), a failure that exits removes the partial file.
  */
 static FILE *
 export_create(const char *path)
@@ -1090,6 +1101,8 @@ export_create(const char *path)
 		    "new file)", path);
 	if (fd == -1)
 		err(EX_CANTCREAT, "%s", path);
+	export_partial = path;
+	atexit(export_unlink);
 	if ((out = fdopen(fd, "w")) == NULL)
 		err(EX_OSERR, "%s", path);
 	return out;
@@ -1135,6 +1148,7 @@ verb_export(struct ctl *ctl, int argc, char **argv)
 	if (fflush(out) == EOF || ferror(out) || fsync(fileno(out)) == -1 ||
 	    fclose(out) == EOF)
 		err(EX_IOERR, "%s", argv[2]);
+	export_partial = NULL;
 	fprintf(stderr, "%s: holds case %s in the clear (decrypted, mode "
 	    "0600): keep it safe and delete it when done\n", argv[2],
 	    c.code_name);

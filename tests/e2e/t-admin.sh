@@ -121,6 +121,18 @@ st=0; cd_ctl export "$A" "$TB/a.mbox" 2>"$TB/a2.err" || st=$?
 [ "$st" -ne 0 ] || tb_fail "a second export over $TB/a.mbox succeeded"
 grep -q "not overwritten" "$TB/a2.err" || tb_fail "second export says '$(cat "$TB/a2.err")'"
 cd_expect_eq "the export after a refused overwrite" "$(cksum <"$TB/a.mbox")" "$sum"
+# An export that fails half way (a stored message of A that no longer
+# decrypts) leaves no partial file of the case in the clear behind.
+DB=$TB/state/conductd.db
+mid=$(sqlite3 "$DB" "SELECT max(id) FROM message WHERE case_id = (SELECT id FROM cases WHERE code_name = '$A')")
+saved=$(sqlite3 "$DB" "SELECT hex(raw) FROM message WHERE id = $mid")
+sqlite3 "$DB" "UPDATE message SET raw = zeroblob(length(raw)) WHERE id = $mid"
+st=0; cd_ctl export "$A" "$TB/partial.mbox" 2>"$TB/partial.err" || st=$?
+sqlite3 "$DB" "UPDATE message SET raw = x'$saved' WHERE id = $mid"
+[ "$st" -ne 0 ] || tb_fail "an export with a damaged message succeeded"
+grep -q "cannot be decrypted" "$TB/partial.err" || tb_fail "the failed export says '$(cat "$TB/partial.err")'"
+[ ! -e "$TB/partial.mbox" ] || tb_fail "a failed export left $TB/partial.mbox behind"
+tb_pass "a failed export leaves no partial file"
 cd_expect_eq "records in the export of $A" "$(grep -c '^From ' "$TB/a.mbox")" $((nmsg + nout))
 cd_expect_eq "stored messages in the export" "$(grep -c '^X-Conductd-Export: message ' "$TB/a.mbox")" "$nmsg"
 cd_expect_eq "outgoing mails in the export" "$(grep -c '^X-Conductd-Export: outgoing mail ' "$TB/a.mbox")" "$nout"
