@@ -34,6 +34,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
+#include "memberstate.h"
 #include "mime.h"
 #include "relay.h"
 #include "reply.h"
@@ -121,12 +122,12 @@ relay_stranger(struct relay_ctx *r, const char *why, const char **kind)
 
 /* Why a member not on the case is refused, in their own terms. */
 static const char *
-relay_why_off(const char *state)
+relay_why_off(enum member_state state)
 {
-	if (strcmp(state, "conflict") == 0)
+	if (state == MEMBER_CONFLICT)
 		return "you answered #conflict on that case, so you do not "
 		    "take part in it";
-	if (strcmp(state, "withdrawn") == 0)
+	if (state == MEMBER_WITHDRAWN)
 		return "you recused from that case, so you no longer take "
 		    "part in it";
 	return "you do not take part in that case";
@@ -157,7 +158,7 @@ relay_has_conflict(const struct mime_msg *msg)
  */
 static int
 relay_refuse_member(struct relay_ctx *r, const struct member *m,
-    const char *state, const char **kind)
+    enum member_state state, const char **kind)
 {
 	char	*text;
 	int	 rv;
@@ -181,12 +182,12 @@ relay_refuse_member(struct relay_ctx *r, const struct member *m,
 static int
 relay_member(struct relay_ctx *r, const struct member *m, const char **kind)
 {
-	char	state[24];
-	int	rc;
+	enum member_state	state;
+	int			rc;
 
-	if (committee_state_of(r->c, r->sc->id, m, state, sizeof(state)) == -1)
+	if (committee_member_state(r->c, r->sc->id, m, &state) == -1)
 		return -1;
-	if (strcmp(state, "participant") != 0 && strcmp(state, "checked") != 0)
+	if (!memberstate_on_case(state))
 		return committee_member_trusted(r->c, r->msg, m) ?
 		    relay_refuse_member(r, m, state, kind) :
 		    relay_stranger(r, "in a member's name, not verified",
