@@ -421,6 +421,18 @@ static const char *const store_states[] = {
 };
 
 sqlite3_stmt *
+store_prepare(struct store *s, const char *sql)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_error(s, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+sqlite3_stmt *
 store_cached(struct store *s, sqlite3_stmt **slot, const char *sql)
 {
 	if (*slot == NULL && sqlite3_prepare_v3(s->db, sql, -1,

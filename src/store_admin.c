@@ -104,18 +104,6 @@ static const char *const sa_count_key[] = {
 	[STORE_COUNT_ALL] = "'cases'",
 };
 
-static sqlite3_stmt *
-sa_prepare(struct store *s, const char *sql)
-{
-	sqlite3_stmt	*st;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_error(s, "prepare");
-		return NULL;
-	}
-	return st;
-}
-
 int
 store_purge_candidates(struct store *s, const char *status, time_t before,
     int64_t **ids, size_t *n)
@@ -126,7 +114,7 @@ store_purge_candidates(struct store *s, const char *status, time_t before,
 
 	*ids = NULL;
 	*n = 0;
-	if ((st = sa_prepare(s, sa_candidates_sql)) == NULL)
+	if ((st = store_prepare(s, sa_candidates_sql)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)before);
@@ -163,7 +151,7 @@ sa_purge_step(struct store *s, enum sa_purge_step step, int64_t id,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = sa_prepare(s, sa_purge_sql[step])) == NULL)
+	if ((st = store_prepare(s, sa_purge_sql[step])) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (step == SA_OUTBOX_EMPTY) {
@@ -231,7 +219,7 @@ store_case_purged(struct store *s, int64_t id, time_t *when)
 	int		 rc, rv;
 
 	*when = 0;
-	if ((st = sa_prepare(s, "SELECT purged FROM cases WHERE id = ?1 AND "
+	if ((st = store_prepare(s, "SELECT purged FROM cases WHERE id = ?1 AND "
 	    "purged IS NOT NULL")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -255,7 +243,7 @@ sa_checkpoint(struct store *s)
 	sqlite3_stmt	*st;
 	int		 rc, rv;
 
-	if ((st = sa_prepare(s, "PRAGMA wal_checkpoint(TRUNCATE)")) == NULL)
+	if ((st = store_prepare(s, "PRAGMA wal_checkpoint(TRUNCATE)")) == NULL)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		rv = sqlite3_column_int(st, 0) != 0;
@@ -297,7 +285,7 @@ store_case_count(struct store *s, time_t since, enum store_count_by by,
 		return -1;
 	xasprintf(&sql, "SELECT %s AS k, count(*) FROM cases WHERE "
 	    "received >= ?1 GROUP BY k ORDER BY k", sa_count_key[by]);
-	st = sa_prepare(s, sql);
+	st = store_prepare(s, sql);
 	free(sql);
 	if (st == NULL)
 		return -1;

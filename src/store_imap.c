@@ -21,18 +21,6 @@
 #include "store_priv.h"
 #include "xmalloc.h"
 
-static sqlite3_stmt *
-si_prepare(struct store *s, const char *sql)
-{
-	sqlite3_stmt	*st;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_error(s, "prepare");
-		return NULL;
-	}
-	return st;
-}
-
 static void
 si_bind_key(sqlite3_stmt *st, const char *mailbox, uint32_t uidvalidity,
     uint32_t uid)
@@ -50,7 +38,7 @@ store_imap_tries(struct store *s, const char *mailbox, uint32_t uidvalidity,
 	int		 rc;
 
 	*tries = 0;
-	if ((st = si_prepare(s, "SELECT tries FROM imap_held WHERE "
+	if ((st = store_prepare(s, "SELECT tries FROM imap_held WHERE "
 	    "mailbox = ? AND uidvalidity = ? AND uid = ?")) == NULL)
 		return -1;
 	si_bind_key(st, mailbox, uidvalidity, uid);
@@ -71,7 +59,7 @@ si_hold(struct store *s, const char *mailbox, uint32_t uidvalidity,
 {
 	sqlite3_stmt	*st;
 
-	if ((st = si_prepare(s, "UPDATE imap_held SET held_at = ?4, "
+	if ((st = store_prepare(s, "UPDATE imap_held SET held_at = ?4, "
 	    "released = 0, held_alarmed = 0 WHERE mailbox = ?1 AND uidvalidity = ?2 AND "
 	    "uid = ?3 AND tries >= ?5 AND (held_at IS NULL OR "
 	    "released = 1)")) == NULL)
@@ -90,7 +78,7 @@ si_count(struct store *s, const char *mailbox, uint32_t uidvalidity,
 {
 	sqlite3_stmt	*st;
 
-	if ((st = si_prepare(s, "INSERT INTO imap_held (mailbox, "
+	if ((st = store_prepare(s, "INSERT INTO imap_held (mailbox, "
 	    "uidvalidity, uid, tries, reason) VALUES (?, ?, ?, 1, ?) "
 	    "ON CONFLICT (mailbox, uidvalidity, uid) DO UPDATE SET "
 	    "tries = tries + 1, reason = excluded.reason")) == NULL)
@@ -122,7 +110,7 @@ store_imap_fetched(struct store *s, const char *mailbox,
 {
 	sqlite3_stmt	*st;
 
-	if ((st = si_prepare(s, "DELETE FROM imap_held WHERE mailbox = ? "
+	if ((st = store_prepare(s, "DELETE FROM imap_held WHERE mailbox = ? "
 	    "AND uidvalidity = ? AND uid = ?")) == NULL)
 		return -1;
 	si_bind_key(st, mailbox, uidvalidity, uid);
@@ -139,7 +127,7 @@ store_imap_held_uids(struct store *s, const char *mailbox,
 
 	*uids = NULL;
 	*n = 0;
-	if ((st = si_prepare(s, "SELECT uid FROM imap_held WHERE "
+	if ((st = store_prepare(s, "SELECT uid FROM imap_held WHERE "
 	    "mailbox = ? AND uidvalidity = ? AND held_at IS NOT NULL AND "
 	    "released = 0 ORDER BY uid")) == NULL)
 		return -1;
@@ -188,7 +176,7 @@ store_imap_held_list(struct store *s, struct store_imap_held **v, size_t *n)
 
 	*v = NULL;
 	*n = 0;
-	if ((st = si_prepare(s, "SELECT id, mailbox, uidvalidity, uid, "
+	if ((st = store_prepare(s, "SELECT id, mailbox, uidvalidity, uid, "
 	    "tries, reason, held_at FROM imap_held WHERE held_at IS NOT "
 	    "NULL AND released = 0 ORDER BY id")) == NULL)
 		return -1;
@@ -227,7 +215,7 @@ store_imap_held_release(struct store *s, int64_t id)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = si_prepare(s, "UPDATE imap_held SET released = 1, "
+	if ((st = store_prepare(s, "UPDATE imap_held SET released = 1, "
 	    "tries = 0 WHERE id = ? AND held_at IS NOT NULL AND "
 	    "released = 0")) == NULL)
 		return -1;

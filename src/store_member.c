@@ -24,24 +24,12 @@ static const char *const store_member_moves[] = {
 	"UPDATE OR IGNORE case_member SET member = ?2 WHERE member = ?1"
 };
 
-static sqlite3_stmt *
-store_member_prepare(struct store *s, const char *sql)
-{
-	sqlite3_stmt	*st;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_error(s, "prepare");
-		return NULL;
-	}
-	return st;
-}
-
 int
 store_member_addr_add(struct store *s, const char *member, const char *addr)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = store_member_prepare(s, "INSERT OR IGNORE INTO "
+	if ((st = store_prepare(s, "INSERT OR IGNORE INTO "
 	    "recusal_member_addr (member, addr) VALUES (?1, ?2)")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
@@ -55,7 +43,7 @@ store_member_known(struct store *s, const char *member)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = store_member_prepare(s, "SELECT 1 FROM case_member "
+	if ((st = store_prepare(s, "SELECT 1 FROM case_member "
 	    "WHERE member = ?1 LIMIT 1")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
@@ -77,7 +65,7 @@ store_member_by_addr(struct store *s, const char *addr, char ***keys,
 
 	*keys = NULL;
 	*n = 0;
-	if ((st = store_member_prepare(s, "SELECT member FROM "
+	if ((st = store_prepare(s, "SELECT member FROM "
 	    "recusal_member_addr WHERE addr = ?1 ORDER BY member")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
@@ -102,7 +90,7 @@ store_member_rekey1(struct store *s, const char *from, const char *to)
 	int		 rv = 0;
 
 	for (i = 0; rv != -1 && i < nitems(store_member_moves); i++) {
-		if ((st = store_member_prepare(s, store_member_moves[i])) ==
+		if ((st = store_prepare(s, store_member_moves[i])) ==
 		    NULL)
 			return -1;
 		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);

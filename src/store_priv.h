@@ -26,6 +26,8 @@ void	 store_error(struct store *, const char *what);
 int	 store_run_once(struct store *, sqlite3_stmt *, const char *what);
 /* The SQL of the migration from version v to v + 1 (tests); NULL past. */
 const char *store_migration_sql(int v);
+/* A statement prepared for one call (finalize it); NULL on error. */
+sqlite3_stmt *store_prepare(struct store *, const char *sql);
 /* The statement in *slot, prepared from sql on first use; NULL on error. */
 sqlite3_stmt *store_cached(struct store *, sqlite3_stmt **slot,
 	    const char *sql);
