@@ -474,18 +474,26 @@ classify_resinfo(struct classify_lex *lx, struct classify_auth *st)
 		st->pass = 1;
 }
 
-/* One header's value: ignored unless it comes from authserv_id. */
-static void
-classify_ar_value(const char *v, const char *authserv_id,
-    struct classify_auth *st)
+/* Does the header's value name authserv_id as its authserv-id? */
+static int
+classify_ar_ours(const char *v, const char *authserv_id)
 {
 	struct classify_lex	 lx = { v, v + strlen(v) };
-	const char		*w, *end;
+	const char		*w;
 	size_t			 n;
 
 	n = classify_token(&lx, &w);
-	if (n != strlen(authserv_id) || strncasecmp(w, authserv_id, n) != 0)
-		return;
+	return n == strlen(authserv_id) && strncasecmp(w, authserv_id, n) == 0;
+}
+
+/* One header's value, known to come from authserv_id. */
+static void
+classify_ar_value(const char *v, struct classify_auth *st)
+{
+	struct classify_lex	 lx = { v, v + strlen(v) };
+	const char		*w, *end;
+
+	(void)classify_token(&lx, &w);
 	st->seen = 1;
 	while ((end = classify_item_end(lx.p, lx.end)) < lx.end) {
 		lx.p = end + 1;
@@ -495,21 +503,39 @@ classify_ar_value(const char *v, const char *authserv_id,
 	}
 }
 
-int
-classify_authenticated(const struct mime_msg *msg, const char *authserv_id)
+enum classify_auth_result
+classify_auth_check(const struct mime_msg *msg, const char *authserv_id)
 {
 	struct classify_auth	 st;
+	const struct mime_header *h;
 	const char		*at;
 	size_t			 i;
+	int			 closed = 0;
 
 	if (authserv_id == NULL || *authserv_id == '\0')
-		return 1;
+		return CLASSIFY_AUTH_PASS;
 	memset(&st, 0, sizeof(st));
 	at = strrchr(msg->from_addr, '@');
 	st.domain = at != NULL ? at + 1 : "";
-	for (i = 0; i < msg->nheaders; i++)
-		if (strcasecmp(msg->headers[i].name, CLASSIFY_AR) == 0)
-			classify_ar_value(msg->headers[i].value, authserv_id,
-			    &st);
-	return st.seen && st.pass && !st.fail;
+	for (i = 0; i < msg->nheaders; i++) {
+		h = &msg->headers[i];
+		if (strcasecmp(h->name, "Received") == 0) {
+			closed = st.seen;	/* the server's own hop */
+			continue;
+		}
+		if (strcasecmp(h->name, CLASSIFY_AR) != 0 ||
+		    !classify_ar_ours(h->value, authserv_id))
+			continue;
+		if (closed)
+			return CLASSIFY_AUTH_FORGED;
+		classify_ar_value(h->value, &st);
+	}
+	return st.seen && st.pass && !st.fail ? CLASSIFY_AUTH_PASS :
+	    CLASSIFY_AUTH_NONE;
+}
+
+int
+classify_authenticated(const struct mime_msg *msg, const char *authserv_id)
+{
+	return classify_auth_check(msg, authserv_id) == CLASSIFY_AUTH_PASS;
 }

@@ -27,18 +27,32 @@ enum classify_kind classify_message(const struct mime_msg *,
 /* "person", "auto-reply", "bounce", "list", "spam", "own". */
 const char *classify_strkind(enum classify_kind);
 
+enum classify_auth_result {
+	CLASSIFY_AUTH_NONE = 0,	/* not vouched for: no pass, or a failure */
+	CLASSIFY_AUTH_PASS,	/* the server vouched for the From */
+	CLASSIFY_AUTH_FORGED	/* a header in the server's name it did not write */
+};
+
 /*
  * Whether the admin's own receiving server vouched for the message
- * (DESIGN.md section 6): among the Authentication-Results headers whose
- * authserv-id is authserv_id (any case; headers of other ids are
- * ignored), no dkim, spf or dmarc result is fail, softfail, permerror,
- * policy or hardfail, and at least one is pass whose identity (header.d
- * or header.i, smtp.mailfrom or smtp.helo, header.from), when the
- * header names one, is the From domain or a parent or child of it.
- * Returns 1 when it did, 0 when not (no header from that server, a
- * failure, no aligned pass).  authserv_id NULL or "" returns 1.  It
- * trusts the server to remove forged headers that carry its own id.
+ * (DESIGN.md section 6), read as RFC 8601 section 5 intends: only the
+ * server's own Authentication-Results count, and those are the topmost
+ * ones carrying authserv_id (any case), the block that begins with the
+ * first such header and ends at the next Received header (the server's
+ * own hop; headers of other ids are ignored).  A header with authserv_id
+ * below that Received header was in the mail before the server took it:
+ * CLASSIFY_AUTH_FORGED, whatever the rest says.  Within the block, no
+ * dkim, spf or dmarc result is fail, softfail, permerror, policy or
+ * hardfail, and at least one is pass whose identity (header.d or
+ * header.i, smtp.mailfrom or smtp.helo, header.from), when the header
+ * names one, is the From domain or a parent or child of it:
+ * CLASSIFY_AUTH_PASS; otherwise CLASSIFY_AUTH_NONE.  authserv_id NULL or
+ * "" gives CLASSIFY_AUTH_PASS.  The rule needs the server to write its
+ * header on every message (conductctl check-config probes it).
  */
+enum classify_auth_result classify_auth_check(const struct mime_msg *,
+	    const char *authserv_id);
+/* classify_auth_check() == CLASSIFY_AUTH_PASS. */
 int	classify_authenticated(const struct mime_msg *,
 	    const char *authserv_id);
 

@@ -1570,6 +1570,34 @@ committee_trusted(struct committee *c, const struct mime_msg *msg,
 	return 0;
 }
 
+/*
+ * Mail on member m's case address with an Authentication-Results header
+ * in the server's name that the server did not write: nothing runs or is
+ * relayed, and m, at their configured address, is told why.
+ */
+static int
+committee_refuse_forged(struct committee *c, int64_t msg_id,
+    const struct store_case *sc, const struct member *m)
+{
+	char	*text;
+	int	 rv;
+
+	log_warnx("committee: message %" PRId64 " on case %s: forged "
+	    "Authentication-Results: refused", msg_id, sc->code_name);
+	xasprintf(&text, "A mail to your address for case %s carried an "
+	    "Authentication-Results\nheader in the name of our mail server "
+	    "that the server did not write:\nit was forged.  Nothing in it "
+	    "was acted on or passed on.\n\nIf you sent it, your mail went "
+	    "through a service that adds such headers;\nwrite again from "
+	    "your usual mail account.  If you did not, someone\nholds your "
+	    "case address and tried to write in your name: tell the\nleads.\n",
+	    sc->code_name);
+	rv = committee_mail_member(c, m, "notice", "Not accepted: forged "
+	    "authentication", text);
+	free(text);
+	return rv == -1 ? -1 : 0;
+}
+
 int
 committee_member_mail(struct committee *c, int64_t msg_id,
     const struct mime_msg *msg, const struct store_case *sc,
@@ -1582,6 +1610,9 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 	int			 rv;
 
 	*kind = "refused";
+	if (c->conf->authserv_id != NULL && classify_auth_check(msg,
+	    c->conf->authserv_id) == CLASSIFY_AUTH_FORGED)
+		return committee_refuse_forged(c, msg_id, sc, m);
 	if (!committee_trusted(c, msg, m)) {
 		log_warnx("committee: message %" PRId64 " to a member address "
 		    "of case %s is not from that member: ignored", msg_id,

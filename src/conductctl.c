@@ -729,6 +729,31 @@ check_imap(struct ctl *ctl, int *fails)
 }
 
 /*
+ * What authserv_id is worth (a warning, never a failure): unset, a
+ * forged From is all a member's mail has to show; set, the probe must
+ * have come with the server's own Authentication-Results (a server that
+ * writes them only for mail from outside, not for authenticated
+ * submission, also gets the warning).
+ */
+static void
+check_authserv(struct ctl *ctl, int ar_seen)
+{
+	if (ctl->conf->authserv_id == NULL)
+		printf("warn authserv_id is not set: mail on a member's case "
+		    "address counts on its From\n     header alone, which "
+		    "anyone who learns that address can forge\n     (see "
+		    "authserv_id in conductd.conf(5))\n");
+	else if (ar_seen)
+		printf("ok   the server writes Authentication-Results as %s\n",
+		    ctl->conf->authserv_id);
+	else
+		printf("warn the probe arrived without an "
+		    "Authentication-Results header of %s:\n     if the server "
+		    "writes none, members' mail is never authenticated\n",
+		    ctl->conf->authserv_id);
+}
+
+/*
  * Sends a probe to a sub-address of the alias through the SMTP server
  * and waits for it in the alias's mailbox: proves SMTP login and that
  * sub-addresses are delivered to the alias.
@@ -743,7 +768,7 @@ check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
 	char			*errstr = NULL, *at;
 	unsigned char		 rnd[8];
 	size_t			 len, i;
-	int			 code, found = 0, tries;
+	int			 code, found = 0, tries, ar_seen = 0;
 
 	if (ctl->conf->smtp_host == NULL) {
 		check_line(fails, 0, "SMTP", "[smtp] host is not set");
@@ -799,13 +824,15 @@ check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
 		return;
 	}
 	for (tries = 0; tries < 300 && found == 0; tries++) {
-		if ((found = imap_probe_take(imap, token, &errstr)) == 0)
+		if ((found = imap_probe_take(imap, token,
+		    ctl->conf->authserv_id, &ar_seen, &errstr)) == 0)
 			usleep(100 * 1000);
 	}
-	if (found == 1)
+	if (found == 1) {
 		check_line(fails, 1, "sub-addressing: mail to a sub-address "
 		    "of the alias reaches its mailbox", NULL);
-	else {
+		check_authserv(ctl, ar_seen);
+	} else {
 		check_line(fails, 0, "sub-addressing", found == -1 ? errstr :
 		    "the probe sent to a sub-address of the alias did not "
 		    "arrive in its mailbox within 30 s");

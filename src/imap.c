@@ -1261,29 +1261,63 @@ imap_wait(struct imap_session *s, int timeout, int stopfd, char **errstr)
 	return 0;
 }
 
-/* Finds the probe in the selected folder and deletes it: 1, 0, -1. */
-static int
-imap_probe_here(struct imap_session *s, const char *token, char **errstr)
+/*
+ * UID SEARCH for the probe, and when ar_id is not NULL for the probe with
+ * an Authentication-Results header holding ar_id: its UID or 0; -1.
+ */
+static int64_t
+imap_probe_search(struct imap_session *s, const char *token,
+    const char *ar_id, char **errstr)
 {
-	struct mailimap_search_key	*key;
-	struct mailimap_set		*set;
+	struct mailimap_search_key	*key, *probe, *ar;
 	clist				*result = NULL;
-	uint32_t			 uid;
+	int64_t				 uid = 0;
 	int				 r;
 
-	if ((key = mailimap_search_key_new_header(xstrdup("X-Conductd-Probe"),
-	    xstrdup(token))) == NULL)
+	if ((probe = mailimap_search_key_new_header(
+	    xstrdup("X-Conductd-Probe"), xstrdup(token))) == NULL)
 		imap_oom();
+	key = probe;
+	if (ar_id != NULL) {
+		if ((ar = mailimap_search_key_new_header(xstrdup(
+		    "Authentication-Results"), xstrdup(ar_id))) == NULL ||
+		    (key = mailimap_search_key_new_multiple_empty()) == NULL ||
+		    mailimap_search_key_multiple_add(key, probe) != 0 ||
+		    mailimap_search_key_multiple_add(key, ar) != 0)
+			imap_oom();
+	}
 	r = mailimap_uid_search(s->imap, NULL, key, &result);
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(s, errstr, "search", r, IMAP_QUOTE_NONE);
-	if (clist_begin(result) == NULL) {
-		mailimap_search_result_free(result);
-		return 0;
-	}
-	uid = *(uint32_t *)clist_content(clist_begin(result));
+	if (clist_begin(result) != NULL)
+		uid = *(uint32_t *)clist_content(clist_begin(result));
 	mailimap_search_result_free(result);
+	return uid;
+}
+
+/*
+ * Finds the probe in the selected folder and deletes it: 1, 0, -1.  With
+ * ar_id, *ar_seen tells whether it had an Authentication-Results header
+ * holding ar_id.
+ */
+static int
+imap_probe_here(struct imap_session *s, const char *token,
+    const char *ar_id, int *ar_seen, char **errstr)
+{
+	struct mailimap_set		*set;
+	int64_t				 found, with;
+	uint32_t			 uid;
+	int				 r;
+
+	if ((found = imap_probe_search(s, token, NULL, errstr)) <= 0)
+		return (int)found;
+	if (ar_id != NULL) {
+		if ((with = imap_probe_search(s, token, ar_id, errstr)) == -1)
+			return -1;
+		*ar_seen = with != 0;
+	}
+	uid = (uint32_t)found;
 	set = imap_set_new(&uid, 1);
 	if ((r = imap_store_deleted(s, set)) == MAILIMAP_NO_ERROR)
 		r = s->has_uidplus ? mailimap_uid_expunge(s->imap, set) :
@@ -1295,17 +1329,18 @@ imap_probe_here(struct imap_session *s, const char *token, char **errstr)
 }
 
 int
-imap_probe_take(struct imap_session *s, const char *token, char **errstr)
+imap_probe_take(struct imap_session *s, const char *token,
+    const char *ar_id, int *ar_seen, char **errstr)
 {
 	int	r, rs;
 
 	if (imap_ready(s, errstr) == -1 || imap_sync(s, errstr) == -1)
 		return -1;
-	if ((r = imap_probe_here(s, token, errstr)) != 0)
+	if ((r = imap_probe_here(s, token, ar_id, ar_seen, errstr)) != 0)
 		return r;
 	if ((rs = mailimap_select(s->imap, s->processed)) != MAILIMAP_NO_ERROR)
 		return imap_fail(s, errstr, "select", rs, IMAP_QUOTE_RESPONSE);
-	r = imap_probe_here(s, token, errstr);
+	r = imap_probe_here(s, token, ar_id, ar_seen, errstr);
 	if (r != -1 && imap_select(s, errstr) == -1)
 		return -1;
 	return r;

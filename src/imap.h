@@ -133,9 +133,10 @@ int	imap_wait(struct imap_session *, int timeout, int stopfd,
  * Looks for a message whose header X-Conductd-Probe is token in the
  * mailbox, then in the processed folder, and deletes it where found.
  * Returns 1 found, 0 not found, -1 on error.  Leaves the mailbox
- * selected.
+ * selected.  With ar_id not NULL, a found probe sets *ar_seen to
+ * whether an Authentication-Results header of it holds ar_id.
  */
 int	imap_probe_take(struct imap_session *, const char *token,
-	    char **errstr);
+	    const char *ar_id, int *ar_seen, char **errstr);
 
 #endif

@@ -21,6 +21,19 @@ for line in "^ok   IMAP login" "^ok   SMTP login" "^ok   sub-addressing" \
 	echo "$out" | grep -q "$line" || tb_fail "no '$line' in: $out"
 done
 tb_pass "check-config passes on a good configuration"
+echo "$out" | grep -q "^warn authserv_id is not set" ||
+    tb_fail "no warning that authserv_id is unset: $out"
+# authserv_id set, but the test bed's server writes no such header: a
+# warning (t-forged.sh has a server that does, and gets "ok").
+cp "$CONF" "$TB/noauth.conf"
+tb_ini_set "$CONF" committee authserv_id mail.example.test
+out=$(cd_ctl check-config 2>&1) || tb_fail "check-config failed: $out"
+echo "$out" | grep -q "^warn the probe arrived without an Authentication-Results header of mail.example.test" ||
+    tb_fail "no warning that the server writes no Authentication-Results: $out"
+! echo "$out" | grep -q "^warn authserv_id is not set" ||
+    tb_fail "authserv_id is set, yet check-config says it is not: $out"
+cp "$TB/noauth.conf" "$CONF"
+tb_pass "check-config weighs authserv_id"
 cd_expect_eq "probes left in INBOX" "$(tb_imap_count conduct INBOX)" 0
 cd_expect_eq "probes left in Processed" "$(tb_imap_count conduct Processed)" 0
 

@@ -319,6 +319,78 @@ test_authenticated(void)
 	mime_msg_free(msg);
 }
 
+/*
+ * RFC 8601 section 5: only the block of the server's own headers on top
+ * counts; one in its name below the server's Received header was in the
+ * mail when it arrived, so it is forged, whatever it says.
+ */
+#define RCVD	"Received: from mx.example.net by mx.example.org; " \
+		"1 Dec 2026 10:00:00 +0000\r\n"
+#define LMTP	"Received: from mx.example.org by imap.example.org " \
+		"with LMTP; 1 Dec 2026 10:00:01 +0000\r\n"
+#define PASS	"; dmarc=pass header.from=example.net\r\n"
+
+static const struct {
+	const char		*headers;
+	enum classify_auth_result want;
+} fcases[] = {
+	/* the server's own header on top, nothing below: as before */
+	{ AR SERVER PASS RCVD, CLASSIFY_AUTH_PASS },
+	{ LMTP AR SERVER PASS RCVD, CLASSIFY_AUTH_PASS },
+	/* two milters, one id, both above the server's hop */
+	{ AR SERVER "; dkim=none\r\n" AR SERVER PASS RCVD,
+	    CLASSIFY_AUTH_PASS },
+	/* the case: the server says none, a forgery below says pass */
+	{ AR SERVER "; dmarc=none\r\n" RCVD AR SERVER PASS,
+	    CLASSIFY_AUTH_FORGED },
+	{ LMTP AR SERVER "; dmarc=none\r\n" RCVD RCVD AR SERVER PASS,
+	    CLASSIFY_AUTH_FORGED },
+	/* a forgery below in another case of the id, or folded */
+	{ AR SERVER PASS RCVD "Authentication-Results: MX.EXAMPLE.ORG; "
+	    "dmarc=pass header.from=example.net\r\n", CLASSIFY_AUTH_FORGED },
+	{ AR SERVER PASS RCVD "Authentication-Results:\r\n\t" SERVER
+	    ";\r\n\tdmarc=pass header.from=example.net\r\n",
+	    CLASSIFY_AUTH_FORGED },
+	/* another server's headers anywhere are ignored, never forged */
+	{ AR SERVER PASS RCVD AR "evil.example" PASS, CLASSIFY_AUTH_PASS },
+	{ AR SERVER "; dmarc=none\r\n" RCVD AR "evil.example" PASS,
+	    CLASSIFY_AUTH_NONE },
+	/* a server that wrote nothing: none (check-config warns of it) */
+	{ RCVD, CLASSIFY_AUTH_NONE },
+	/* a server-id prefix is not the id */
+	{ AR SERVER PASS RCVD AR "mx.example.org.evil" PASS,
+	    CLASSIFY_AUTH_PASS },
+};
+
+static void
+test_forged(void)
+{
+	struct mime_msg	*msg;
+	char		 raw[2048];
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(fcases) / sizeof(fcases[0]); i++) {
+		n = snprintf(raw, sizeof(raw), "%sFrom: Alice "
+		    "<alice@example.net>\r\nTo: " ALIAS "\r\nSubject: "
+		    "hello\r\n\r\nSomething happened.\r\n",
+		    fcases[i].headers);
+		CHECK(n > 0 && (size_t)n < sizeof(raw));
+		msg = mime_parse(raw, (size_t)n, 0);
+		if (classify_auth_check(msg, SERVER) != fcases[i].want)
+			fprintf(stderr, "forged case %zu: %s", i,
+			    fcases[i].headers);
+		CHECK_INTEQ(classify_auth_check(msg, SERVER), fcases[i].want);
+		mime_msg_free(msg);
+	}
+	/* No authserv_id: nothing to forge. */
+	n = snprintf(raw, sizeof(raw), "%sFrom: a@example.net\r\n\r\nx\r\n",
+	    fcases[3].headers);
+	msg = mime_parse(raw, (size_t)n, 0);
+	CHECK_INTEQ(classify_auth_check(msg, NULL), CLASSIFY_AUTH_PASS);
+	mime_msg_free(msg);
+}
+
 int
 main(void)
 {
@@ -326,5 +398,6 @@ main(void)
 	test_from();
 	test_edges();
 	test_authenticated();
+	test_forged();
 	return harness_done();
 }
