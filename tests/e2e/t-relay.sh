@@ -111,7 +111,7 @@ cd_exactly alice 0 "carol-cherry-text"
 cd_exactly bob 0 "carol-cherry-text"
 f=$(cd_wait_grep carol 1 "Not passed on" "#conflict")
 cd_has "$f" "$B" && tb_fail "carol's refusal names the code name"
-tb_pass "a conflicted member's reply to the alias: refused to her, nothing relayed"
+tb_pass "a conflicted member's reply to the alias: refused, nothing relayed"
 
 f=$(cd_grep dave "Subject: [CoC $B] Conflict check" | head -1)
 alias dave@$D "$(cd_hdr "$f" Message-ID)" "Re: [CoC $B] Conflict check" \
@@ -131,6 +131,8 @@ alias alice@$D "$(cd_hdr "$f" Message-ID)" "Re: [CoC $B] Report" \
 I will talk to the volunteer. alice-alias-text"
 pass 1
 cd_expect_eq "status" "$(cd_status "$B")" investigating
+cd_ctl show "$B" | head -1 | grep -q "^Case $B: investigating," ||
+    tb_fail "conductctl show: '$(cd_ctl show "$B" | head -1)'"
 f=$(cd_wait_grep bob 1 "alice-alias-text")
 cd_hdr "$f" From | grep -q -F "Alice via" ||
     tb_fail "alice's text reached bob from '$(cd_hdr "$f" From)'"
