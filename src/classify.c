@@ -503,6 +503,21 @@ classify_ar_value(const char *v, struct classify_auth *st)
 	}
 }
 
+/*
+ * A Received header of the final delivery into the mailbox (Dovecot's
+ * LMTP writes one above everything the MTA wrote): no hop of its own.
+ */
+static int
+classify_delivery_hop(const char *v)
+{
+	const char	*p;
+
+	for (p = v; (p = strcasestr(p, "with lmtp")) != NULL; p++)
+		if (p == v || p[-1] == ' ' || p[-1] == '\t')
+			return 1;
+	return 0;
+}
+
 enum classify_auth_result
 classify_auth_check(const struct mime_msg *msg, const char *authserv_id)
 {
@@ -510,7 +525,7 @@ classify_auth_check(const struct mime_msg *msg, const char *authserv_id)
 	const struct mime_header *h;
 	const char		*at;
 	size_t			 i;
-	int			 closed = 0;
+	int			 closed = 0, hops = 0;
 
 	if (authserv_id == NULL || *authserv_id == '\0')
 		return CLASSIFY_AUTH_PASS;
@@ -521,12 +536,15 @@ classify_auth_check(const struct mime_msg *msg, const char *authserv_id)
 		h = &msg->headers[i];
 		if (strcasecmp(h->name, "Received") == 0) {
 			closed = st.seen;	/* the server's own hop */
+			if (!classify_delivery_hop(h->value))
+				hops++;
 			continue;
 		}
 		if (strcasecmp(h->name, CLASSIFY_AR) != 0 ||
 		    !classify_ar_ours(h->value, authserv_id))
 			continue;
-		if (closed)
+		/* below the server's hop, or below a hop with none above */
+		if (closed || (!st.seen && hops > 0))
 			return CLASSIFY_AUTH_FORGED;
 		classify_ar_value(h->value, &st);
 	}

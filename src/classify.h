@@ -47,8 +47,12 @@ enum classify_auth_result {
  * header.i, smtp.mailfrom or smtp.helo, header.from), when the header
  * names one, is the From domain or a parent or child of it:
  * CLASSIFY_AUTH_PASS; otherwise CLASSIFY_AUTH_NONE.  authserv_id NULL or
- * "" gives CLASSIFY_AUTH_PASS.  The rule needs the server to write its
- * header on every message (conductctl check-config probes it).
+ * "" gives CLASSIFY_AUTH_PASS.  A header with authserv_id that has a
+ * Received header above it (other than the final delivery's, "with
+ * LMTP") while none stands above that is forged too: the server wrote
+ * none, and the one there came with the mail.  So the server must write
+ * its header on every message, above its Received header, as milters do
+ * (conductctl check-config probes it).
  */
 enum classify_auth_result classify_auth_check(const struct mime_msg *,
 	    const char *authserv_id);

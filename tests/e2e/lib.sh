@@ -700,11 +700,13 @@ EOF
 	# TB_AUTH_RESULTS=1: the server writes its own Authentication-Results
 	# (authserv-id mail.$TB_DOMAIN) above its Received header, as a
 	# milter would: dmarc=none for a client saying HELO unauth.test,
+	# nothing for one saying HELO noar.test (a milter that is down),
 	# else dmarc=pass for the From domain $TB_DOMAIN.  Only Postfix's
 	# own Received header matches, never one inside the message.
 	if [ -n "${TB_AUTH_RESULTS:-}" ]; then
 		echo "header_checks = regexp:$c/header_checks" >>"$c/main.cf"
 		cat > "$c/header_checks" <<EOF
+/^Received: from noar\.test \(localhost / DUNNO
 /^Received: from unauth\.test \(localhost \[127\.0\.0\.1\]\)[[:space:]]+by mail\.$TB_DOMAIN \(Postfix\)/ PREPEND Authentication-Results: mail.$TB_DOMAIN; dmarc=none header.from=$TB_DOMAIN
 /^Received: from [^[:space:]]+ \(localhost \[127\.0\.0\.1\]\)[[:space:]]+by mail\.$TB_DOMAIN \(Postfix\)/ PREPEND Authentication-Results: mail.$TB_DOMAIN; dmarc=pass header.from=$TB_DOMAIN
 EOF

@@ -12,7 +12,9 @@
 #     says pass (the forgery): nothing runs or is relayed, alice
 #     gets a refusal at her configured address, the log names no one;
 #   the server says pass and a second one in its name sits below: the
-#     same (the server did not write the lower one).
+#     same (the server did not write the lower one);
+#   the server wrote none (HELO noar.test) and the mail brought one in
+#     its name: the same.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 data="$top_srcdir/tests/data/committee"
@@ -75,13 +77,23 @@ cd_exactly bob 0 "forged-fig-text"
 cd_exactly alice 2 "Not accepted: forged authentication"
 tb_pass "a second header in the server's name below its hop: refused"
 
+# ---- the server wrote nothing (a milter down): the one there came with it
+tb_send alice@$D "$A" --helo noar.test --header "Subject: Re: [CoC $B]" \
+    --header "Authentication-Results: mail.$D; dmarc=pass header.from=$D" \
+    --body $'#status waiting\n\nforged-lime-text'
+pass 1
+cd_expect_eq "status after the forged mail (no server header)" "$(status)" "$st0"
+cd_exactly bob 0 "forged-lime-text"
+cd_wait_grep alice 3 "Not accepted: forged authentication" >/dev/null
+tb_pass "the server wrote no header, the mail brought one: refused"
+
 # ---- unauthenticated (the server says none): ignored, no refusal
 tb_send alice@$D "$A" --helo unauth.test --header "Subject: Re: [CoC $B]" \
     --body $'#status waiting\n\nunauth-pear-text'
 pass 1
 cd_expect_eq "status after the unauthenticated mail" "$(status)" "$st0"
 cd_exactly bob 0 "unauth-pear-text"
-cd_exactly alice 2 "Not accepted: forged authentication"
+cd_exactly alice 3 "Not accepted: forged authentication"
 tb_pass "the server says none: ignored, as before"
 
 # ---- genuine: the server says pass

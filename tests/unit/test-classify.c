@@ -357,6 +357,11 @@ static const struct {
 	    CLASSIFY_AUTH_NONE },
 	/* a server that wrote nothing: none (check-config warns of it) */
 	{ RCVD, CLASSIFY_AUTH_NONE },
+	/* ... and a header in its name that came with the mail is forged */
+	{ RCVD AR SERVER PASS, CLASSIFY_AUTH_FORGED },
+	{ LMTP RCVD RCVD AR SERVER PASS, CLASSIFY_AUTH_FORGED },
+	/* the delivery's Received (with LMTP) above is no hop */
+	{ LMTP LMTP AR SERVER PASS RCVD, CLASSIFY_AUTH_PASS },
 	/* a server-id prefix is not the id */
 	{ AR SERVER PASS RCVD AR "mx.example.org.evil" PASS,
 	    CLASSIFY_AUTH_PASS },
