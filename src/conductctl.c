@@ -27,6 +27,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "cutnote.h"
+#include "expunge.h"
 #include "log.h"
 #include "mime.h"
 #include "report.h"
@@ -1207,6 +1208,7 @@ purge_one(struct ctl *ctl, int64_t id, struct purge_run *pr)
 	pr->sum.messages += p.messages;
 	pr->sum.outbox += p.outbox;
 	pr->sum.proposals += p.proposals;
+	pr->sum.server += p.server;
 	pr->last = id;
 	return 0;
 }
@@ -1240,6 +1242,44 @@ purge_batch(struct ctl *ctl, time_t before, int dry, struct purge_run *pr)
 		done = -1;
 	}
 	return done;
+}
+
+/*
+ * The purged cases' copies on the IMAP server go now when the server
+ * answers; otherwise conductd's next pass expunges them (they are
+ * recorded as due, whatever happens here).
+ */
+static void
+purge_server(struct ctl *ctl)
+{
+	struct imap_params	 ip;
+	struct imap_session	*imap;
+	struct expunge_counts	 k;
+	char			*errstr = NULL;
+	int64_t			 due, kept;
+
+	imap_params_from_config(&ip, ctl->conf);
+	ip.check_only = 1;
+	imap = imap_new(&ip);
+	memset(&k, 0, sizeof(k));
+	if (imap_connect(imap, &errstr) == 0)
+		(void)expunge_run(ctl->store, imap, ctl->conf, clock_now(), &k,
+		    &errstr);
+	imap_free(imap);
+	if (k.removed + k.absent + k.lost > 0)
+		printf("expunged %zu copies from the IMAP server (%zu were "
+		    "gone already)\n", k.removed, k.absent);
+	if (k.lost > 0)
+		printf("%zu copies could not be found on the IMAP server: "
+		    "the folder was rebuilt and they have no Message-ID; "
+		    "remove them by hand\n", k.lost);
+	if (store_server_waiting(ctl->store, expunge_cutoff(ctl->conf,
+	    clock_now()), &due, &kept) == 0 && due > 0)
+		printf("%lld copies on the IMAP server are left for conductd, "
+		    "which expunges them on its next pass (%s)\n",
+		    (long long)due, errstr != NULL ? errstr :
+		    "the server did not answer");
+	free(errstr);
 }
 
 static int
@@ -1280,8 +1320,13 @@ verb_purge(struct ctl *ctl, int argc, char **argv)
 		free(pr.names[i]);
 	}
 	free(pr.names);
-	if (dry || pr.n == 0)
+	if (dry || pr.n == 0) {
+		if (pr.sum.server > 0)
+			printf("would expunge %lld copies on the IMAP server\n",
+			    (long long)pr.sum.server);
 		return EX_OK;
+	}
+	purge_server(ctl);
 	if ((rc = store_compact(ctl->store)) == -1)
 		warnx("the database could not be compacted: the removed "
 		    "(sealed) content stays in its free pages until it is");

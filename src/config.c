@@ -46,7 +46,8 @@ enum opt_type {
 	OPT_DURATIONS,	/* "2d, 1d": up to four durations */
 	OPT_WEEKDAY,	/* "monday" .. "sunday" -> 1 .. 0 */
 	OPT_URL,	/* http:// or https:// */
-	OPT_DETAILS	/* urgent alert details: none, location */
+	OPT_DETAILS,	/* urgent alert details: none, location */
+	OPT_KEEP	/* days within min..max, or "keep" -> -1 */
 };
 
 #define OPT_REQUIRED	0x01
@@ -92,6 +93,8 @@ static const struct option options[] = {
 	{ "imap", "fetch_batch", OPT_INT, OFF(imap_batch), "100", 1, 1000,
 	    0 },
 	{ "imap", "timeout", OPT_INT, OFF(imap_timeout), "60", 1, 3600, 0 },
+	{ "imap", "processed_keep", OPT_KEEP, OFF(processed_keep), "30", 0,
+	    36500, 0 },
 
 	{ "smtp", "host", OPT_STRING, OFF(smtp_host), NULL, 0, 0, 0 },
 	{ "smtp", "port", OPT_INT, OFF(smtp_port), "0", 0, 65535, 0 },
@@ -443,6 +446,17 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		return NULL;
 	case OPT_DETAILS:
 		return config_set_details((enum urgent_details *)field, value);
+	case OPT_KEEP:
+		if (strcmp(value, "keep") == 0) {
+			*(int *)field = PROCESSED_KEEP_FOREVER;
+			return NULL;
+		}
+		if (config_parse_int(value, &v) == -1)
+			return "must be a number of days, or keep";
+		if (v < o->min || v > o->max)
+			return "out of range";
+		*(int *)field = (int)v;
+		return NULL;
 	case OPT_CHAR:
 		if (strlen(value) != 1 || strchr("+-_=.", value[0]) == NULL)
 			return "must be one of + - _ = .";

@@ -19,6 +19,9 @@ enum tls_mode {
 };
 
 /* What an URGENT alert says besides the code name. */
+/* processed_keep = keep: server copies are never expunged by age. */
+#define PROCESSED_KEEP_FOREVER	(-1)
+
 enum urgent_details {
 	URGENT_DETAILS_NONE = 0,	/* "none": code name and "ongoing" only */
 	URGENT_DETAILS_LOCATION		/* "location": the report's location too */
@@ -64,6 +67,7 @@ struct config {
 	size_t		 imap_max_size;	/* bytes kept per message */
 	int		 imap_batch;	/* messages per UID FETCH */
 	int		 imap_timeout;	/* seconds */
+	int		 processed_keep;	/* days; PROCESSED_KEEP_FOREVER */
 
 	/* [smtp] */
 	char		*smtp_host;

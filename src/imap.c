@@ -159,7 +159,7 @@ imap_fail(struct imap_session *s, char **errstr, const char *step, int r,
 	return -1;
 }
 
-static int
+int
 imap_ready(struct imap_session *s, char **errstr)
 {
 	if (s->imap == NULL || s->broken || s->state != IMAP_STATE_SELECTED) {
@@ -228,7 +228,7 @@ imap_ref_cmp(const void *a, const void *b)
 }
 
 /* A UID set of sorted UIDs, with runs folded into ranges. */
-static struct mailimap_set *
+struct mailimap_set *
 imap_set_new(const uint32_t *uids, size_t n)
 {
 	struct mailimap_set	*set;
@@ -547,8 +547,7 @@ imap_login(struct imap_session *s, char **errstr)
 	return 0;
 }
 
-/* Whether LIST shows the mailbox; -1 on error. */
-static int
+int
 imap_mailbox_exists(struct imap_session *s, const char *name, char **errstr)
 {
 	clist			*list = NULL;
@@ -595,7 +594,7 @@ imap_ensure_processed(struct imap_session *s, char **errstr)
 	return -1;
 }
 
-static int
+int
 imap_select(struct imap_session *s, char **errstr)
 {
 	struct mailimap_selection_info	*sel;
@@ -949,7 +948,7 @@ imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
 	return ret;
 }
 
-static int
+int
 imap_store_deleted(struct imap_session *s, struct mailimap_set *set)
 {
 	struct mailimap_flag_list	*fl;

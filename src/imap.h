@@ -129,6 +129,32 @@ int	imap_move_processed(struct imap_session *, const uint32_t *uids,
 int	imap_wait(struct imap_session *, int timeout, int stopfd,
 	    char **errstr);
 
+/* What became of one copy imap_expunge() was asked to remove. */
+enum imap_copy_fate {
+	IMAP_COPY_REMOVED = 0,	/* found and expunged */
+	IMAP_COPY_ABSENT,	/* not in the folder (someone removed it) */
+	IMAP_COPY_LOST		/* no valid UID and no Message-ID: unfindable */
+};
+
+/* One copy of a stored message on the server. */
+struct imap_copy {
+	uint32_t		 uid;	/* under the given UIDVALIDITY; 0 */
+	const char		*msgid;	/* without <>; NULL: none */
+	enum imap_copy_fate	 fate;	/* set by imap_expunge() */
+};
+
+/*
+ * Expunges copies from folder, then selects the alias's mailbox again.
+ * While the folder's UIDVALIDITY is uidvalidity, a copy is found by its
+ * UID; otherwise (the folder was rebuilt), or with no UID, by a UID
+ * SEARCH of its Message-ID header.  Found copies get \Deleted and UID
+ * EXPUNGE (EXPUNGE without UIDPLUS).  A missing folder leaves every copy
+ * absent.  Sets each fate; -1 only when the session failed.
+ */
+int	imap_expunge(struct imap_session *, const char *folder,
+	    uint32_t uidvalidity, struct imap_copy *, size_t n,
+	    char **errstr);
+
 /*
  * Looks for a message whose header X-Conductd-Probe is token in the
  * mailbox, then in the processed folder, and deletes it where found.

@@ -52,6 +52,17 @@ enum imap_quote {
 int	imap_fail(struct imap_session *, char **errstr, const char *step,
 	    int r, enum imap_quote);
 int64_t	imap_count(struct imap_session *);
+/* 0 when the session is selected and usable, else -1 with *errstr. */
+int	imap_ready(struct imap_session *, char **errstr);
+/* Whether LIST shows the folder: 1, 0, or -1 (session failed). */
+int	imap_mailbox_exists(struct imap_session *, const char *name,
+	    char **errstr);
+/* SELECTs the alias's mailbox again and notes its UIDVALIDITY. */
+int	imap_select(struct imap_session *, char **errstr);
+/* A UID set of n sorted UIDs, runs folded into ranges. */
+struct mailimap_set *imap_set_new(const uint32_t *uids, size_t n);
+/* UID STORE +FLAGS.SILENT (\Deleted): libetpan's result code. */
+int	imap_store_deleted(struct imap_session *, struct mailimap_set *);
 /* Remembers mail announced during a command (count before it). */
 void	imap_note_arrivals(struct imap_session *, int64_t before);
 void	imap_oom(void) __attribute__((noreturn));

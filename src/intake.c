@@ -13,6 +13,7 @@
 #include "config.h"
 #include "crash.h"
 #include "crypto.h"
+#include "expunge.h"
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
@@ -501,6 +502,26 @@ intake_skip_held(struct intake *in, uint32_t uidvalidity,
 	return 0;
 }
 
+/*
+ * The server copies now due (expunge.h).  A failure costs the session,
+ * not the pass: what was stored stays stored, the next pass reconnects
+ * and tries again.
+ */
+static void
+intake_expunge(struct intake *in)
+{
+	struct expunge_counts	 k;
+	char			*errstr = NULL;
+
+	if (expunge_run(in->store, in->imap, in->conf, clock_now(), &k,
+	    &errstr) == 0)
+		return;
+	log_warnx("%s; the server copies are tried again on the next pass",
+	    errstr != NULL ? errstr : "expunge: failed");
+	free(errstr);
+	imap_close(in->imap);
+}
+
 int
 intake_pass(struct intake *in, int (*stop)(void))
 {
@@ -548,6 +569,8 @@ intake_pass(struct intake *in, int (*stop)(void))
 		in->single = 0;
 		crash_point("after-uid-fetched");
 	}
+	if (!stop())
+		intake_expunge(in);
 	return total;
 }
 

@@ -339,6 +339,23 @@ static const char *const store_migrations[] = {
 	"	PRIMARY KEY (member, addr)"
 	");"
 	"CREATE INDEX recusal_member_addr_addr ON recusal_member_addr(addr);",
+
+	/*
+	 * 13: the server copy of a message (store_server.c): its
+	 * Message-ID sealed, to find it again once the folder's
+	 * UIDVALIDITY changed; when it was expunged (or found gone), the
+	 * locator then dropped; and whether a purge asked for it to go at
+	 * once.  The partial indexes keep the pass's question ("which
+	 * copies are due?") to the copies still on the server.
+	 */
+	"ALTER TABLE message ADD COLUMN server_msgid BLOB;"
+	"ALTER TABLE message ADD COLUMN server_gone INTEGER;"
+	"ALTER TABLE message ADD COLUMN server_purge INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"CREATE INDEX message_server_age ON message(received) "
+	"    WHERE server_gone IS NULL;"
+	"CREATE INDEX message_server_purge ON message(id) "
+	"    WHERE server_gone IS NULL AND server_purge = 1;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -403,8 +420,8 @@ static const char *const store_sql[STORE_STMT_MAX] = {
 	[STORE_MSG_INSERT] =
 	    "INSERT INTO message (uidvalidity, uid, msgid_hash, content_hash, "
 	    "received, size, stored_size, truncated, dup_of, state, warnings, "
-	    "raw, form_hash, mailbox) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "?9, ?10, ?11, ?12, ?13, ?14)",
+	    "raw, form_hash, mailbox, server_msgid) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[STORE_MSG_PENDING] =
 	    "SELECT uid FROM message WHERE mailbox = ?3 AND uidvalidity = ?1 "
 	    "AND state = ?2 ORDER BY uid",
@@ -1030,6 +1047,8 @@ struct store_msg_row {
 	int64_t			 dup_of;	/* 0: an original */
 	const void		*blob;		/* sealed raw, originals only */
 	size_t			 bloblen;
+	const void		*msgid;		/* sealed Message-ID, or NULL */
+	size_t			 msgidlen;
 };
 
 /*
@@ -1086,6 +1105,9 @@ store_msg_insert(struct store *s, const struct store_msg_new *m,
 	sqlite3_bind_blob(st, 13, r->form_hash, CRYPTO_HASHBYTES,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, store_mbox(m->mailbox), -1, SQLITE_STATIC);
+	if (r->msgid != NULL)
+		sqlite3_bind_blob64(st, 15, r->msgid, r->msgidlen,
+		    SQLITE_STATIC);
 	if (store_step_done(s, st, "message insert") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
@@ -1113,7 +1135,7 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 	unsigned char		 mh[CRYPTO_HASHBYTES], ch[CRYPTO_HASHBYTES];
 	unsigned char		 fh[CRYPTO_HASHBYTES];
 	char			 ad[64];
-	void			*blob = NULL;
+	void			*blob = NULL, *sealed_id = NULL;
 	int			 rv;
 
 	if ((rv = store_msg_by_uid(s, m, id)) != 0) {
@@ -1125,6 +1147,9 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 		crypto_keyed_hash(s->key, "message-id", m->message_id,
 		    strlen(m->message_id), mh);
 		r.msgid_hash = mh;
+		sealed_id = crypto_seal(s->key, m->message_id,
+		    strlen(m->message_id), STORE_SERVER_MSGID_AD, &r.msgidlen);
+		r.msgid = sealed_id;
 	}
 	crypto_keyed_hash(s->key, "content", m->raw, m->rawlen, ch);
 	r.content_hash = ch;
@@ -1139,6 +1164,7 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 	}
 	rv = store_msg_insert(s, m, &r, id);
 	free(blob);
+	free(sealed_id);
 	*dup_of = r.dup_of;
 	return rv;
 }

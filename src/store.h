@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	12
+#define STORE_SCHEMA_VERSION	13
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -509,6 +509,7 @@ struct store_purged {
 	int64_t	messages;	/* message contents dropped */
 	int64_t	outbox;		/* outgoing mails emptied */
 	int64_t	proposals;	/* proposals deleted, with their votes */
+	int64_t	server;		/* server copies now due to be expunged */
 };
 
 /*
@@ -523,6 +524,31 @@ struct store_purged {
  */
 int	store_case_purge(struct store *, int64_t id, time_t now,
 	    struct store_purged *p);
+/*
+ * The server copies of stored messages (store_server.c).  A copy is due
+ * when its message was stored at or before cutoff (-1: none by age) or
+ * its case was purged.  folder NULL: the server gave no COPYUID, the
+ * copy is in the processed folder; uid 0: unknown; msgid NULL: none.
+ */
+struct store_server_copy {
+	int64_t		 id;
+	char		*folder;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+	char		*msgid;		/* without <> */
+	int		 purged;	/* due because its case was purged */
+};
+/* Up to max due copies, oldest first (free with the function below). */
+int	store_server_due(struct store *, time_t cutoff, size_t max,
+	    struct store_server_copy **, size_t *n);
+void	store_server_copies_free(struct store_server_copy *, size_t n);
+/* Records the copies of the n message ids gone from the server. */
+int	store_server_gone(struct store *, const int64_t *ids, size_t n,
+	    time_t now);
+/* How many copies are on the server: due now, and kept for later. */
+int	store_server_waiting(struct store *, time_t cutoff, int64_t *due,
+	    int64_t *kept);
+
 /* When the case's content was purged: 1 (*when set), 0 never, -1 error. */
 int	store_case_purged(struct store *, int64_t id, time_t *when);
 

@@ -52,6 +52,7 @@ enum sa_purge_step {
 	SA_MESSAGES,
 	SA_OUTBOX_UNQUEUE,
 	SA_OUTBOX_EMPTY,
+	SA_SERVER,
 	SA_VOTES,
 	SA_PROPOSALS,
 	SA_CASE,
@@ -79,6 +80,15 @@ static const char *const sa_purge_sql[SA_NSTEPS] = {
 	[SA_OUTBOX_EMPTY] =
 	    "UPDATE outbox SET envelope = ?2, data = ?3, rcpt_hash = X'', "
 	    "purged = ?4 WHERE case_id = ?1 AND purged IS NULL",
+	/*
+	 * The server copies of its messages, and of the copies of them
+	 * dropped as duplicates, are to be expunged at once
+	 * (store_server.c).
+	 */
+	[SA_SERVER] =
+	    "UPDATE message SET server_purge = 1 WHERE server_gone IS NULL "
+	    "AND server_purge = 0 AND (case_id = ?1 OR dup_of IN "
+	    "(SELECT id FROM message WHERE case_id = ?1))",
 	[SA_VOTES] =
 	    "DELETE FROM vote WHERE proposal_id IN "
 	    "(SELECT id FROM proposal WHERE case_id = ?1)",
@@ -192,6 +202,7 @@ sa_case_purge(struct store *s, int64_t id, time_t now,
 		p->messages = changes[SA_MESSAGES];
 		p->outbox = changes[SA_OUTBOX_EMPTY];
 		p->proposals = changes[SA_PROPOSALS];
+		p->server = changes[SA_SERVER];
 		log_info("store: case %" PRId64 ": content purged (%" PRId64
 		    " messages, %" PRId64 " outgoing mails)", id, p->messages,
 		    p->outbox);

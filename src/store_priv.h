@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 
 #define STORE_XSTMT_MAX	64	/* cached statements of the siblings */
+/* Associated data of a message's sealed Message-ID (store_server.c). */
+#define STORE_SERVER_MSGID_AD	"server-msgid"
 
 struct store {
 	sqlite3			*db;

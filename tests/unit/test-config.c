@@ -330,6 +330,59 @@ test_urgent_details(void)
 	config_free(c);
 }
 
+/* load_imap TEXT: loads a config whose [imap] ends with TEXT (line 5). */
+static struct config *
+load_imap(const char *extra, char **err)
+{
+	char	text[2048];
+
+	snprintf(text, sizeof(text),
+	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n%s"
+	    "[committee]\nalias = conduct@example.test\n", pass, extra);
+	write_file(conf_path, text, 0644);
+	return load(err);
+}
+
+/* processed_keep: 30 days by default, a number of days, keep, else error. */
+static void
+test_processed_keep(void)
+{
+	static const struct {
+		const char	*line;
+		int		 want;	/* -2: refused */
+		const char	*why;
+	} t[] = {
+		{ "", 30, NULL },
+		{ "processed_keep = 0\n", 0, NULL },
+		{ "processed_keep = 7\n", 7, NULL },
+		{ "processed_keep = keep\n", PROCESSED_KEEP_FOREVER, NULL },
+		{ "processed_keep = forever\n", -2,
+		    ":5: [imap] processed_keep: must be a number of days, or "
+		    "keep" },
+		{ "processed_keep = -1\n", -2,
+		    ":5: [imap] processed_keep: out of range" },
+	};
+	struct config	*c;
+	char		*err;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		err = NULL;
+		c = load_imap(t[i].line, &err);
+		if (t[i].want == -2) {
+			CHECK(c == NULL);
+			CHECK_STRSTR(err, conf_path);
+			CHECK_STRSTR(err, t[i].why);
+		} else {
+			CHECK(c != NULL);
+			if (c != NULL)
+				CHECK_INTEQ(c->processed_keep, t[i].want);
+		}
+		free(err);
+		config_free(c);
+	}
+}
+
 struct keycount {
 	int	n;
 	int	saw_host;
@@ -411,6 +464,7 @@ main(void)
 	test_secret_files();
 	test_bad_alias();
 	test_urgent_details();
+	test_processed_keep();
 	test_foreach();
 	test_documented();
 

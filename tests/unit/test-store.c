@@ -638,7 +638,8 @@ test_migrate_v7(const struct crypto_key *key)
 	    "sqlite_master WHERE tbl_name = 'message' AND type = 'index' AND "
 	    "name NOT LIKE 'sqlite_%' ORDER BY name)", got, sizeof(got));
 	CHECK_STREQ(got, "message_case message_content_hash message_form_hash "
-	    "message_held message_kind message_msgid_hash");
+	    "message_held message_kind message_msgid_hash "
+	    "message_server_age message_server_purge");
 	query1(db, "SELECT sql FROM sqlite_master WHERE name = 'cases'", got,
 	    sizeof(got));
 	CHECK_STRSTR(got, "REFERENCES message(id)");
@@ -1006,6 +1007,74 @@ test_imap_held(const char *db, const struct crypto_key *key)
 	store_close(s);
 }
 
+/*
+ * Server copies (store_server.c): none is due before it is moved; once
+ * moved, one is due when stored at or before the cutoff, with the place
+ * the server gave and the Message-ID opened; a copy without COPYUID has
+ * no folder; one recorded gone is never due again and loses its
+ * Message-ID; cutoff -1 (keep) makes none due by age.
+ */
+static void
+test_server_copies(const struct crypto_key *key)
+{
+	struct store_server_copy	*v;
+	struct store_moved		 mv;
+	struct store			*s;
+	uint32_t			 uids[2] = { 1, 2 };
+	int64_t				 id1, id2, dup, due, kept;
+	size_t				 n;
+	char				*db;
+
+	db = tmppath("server.db");
+	s = open_ok(db, key);
+	CHECK_INTEQ(add(s, 5, 1, "one@x.test", "Subject: one\r\n\r\n1",
+	    &id1, &dup), 0);
+	CHECK_INTEQ(add(s, 5, 2, NULL, "Subject: two\r\n\r\n2", &id2,
+	    &dup), 0);
+	CHECK_INTEQ(store_server_due(s, 1800000000, 10, &v, &n), 0);
+	CHECK_INTEQ(n, 0);
+	store_server_copies_free(v, n);
+	mv.uid = 1;
+	mv.folder = "Processed";
+	mv.dest_uidvalidity = 77;
+	mv.dest_uid = 41;
+	CHECK_INTEQ(store_message_set_moved(s, "INBOX", 5, &mv, 1), 0);
+	CHECK_INTEQ(store_message_set_processed(s, "INBOX", 5, uids, 2), 0);
+	/* Stored at 1700000001 and 1700000002. */
+	CHECK_INTEQ(store_server_due(s, 1700000001, 10, &v, &n), 0);
+	CHECK_INTEQ(n, 1);
+	if (n == 1) {
+		CHECK_INTEQ(v[0].id, id1);
+		CHECK_STREQ(v[0].folder, "Processed");
+		CHECK_INTEQ(v[0].uidvalidity, 77);
+		CHECK_INTEQ(v[0].uid, 41);
+		CHECK_STREQ(v[0].msgid, "one@x.test");
+		CHECK_INTEQ(v[0].purged, 0);
+	}
+	store_server_copies_free(v, n);
+	CHECK_INTEQ(store_server_due(s, -1, 10, &v, &n), 0);
+	CHECK_INTEQ(n, 0);
+	store_server_copies_free(v, n);
+	CHECK_INTEQ(store_server_waiting(s, 1700000001, &due, &kept), 0);
+	CHECK_INTEQ(due, 1);
+	CHECK_INTEQ(kept, 1);
+	CHECK_INTEQ(store_server_gone(s, &id1, 1, 1700000100), 0);
+	CHECK_INTEQ(store_server_due(s, 1800000000, 10, &v, &n), 0);
+	CHECK_INTEQ(n, 1);
+	if (n == 1) {
+		CHECK_INTEQ(v[0].id, id2);
+		CHECK(v[0].folder == NULL);
+		CHECK_INTEQ(v[0].uid, 0);
+		CHECK(v[0].msgid == NULL);
+	}
+	store_server_copies_free(v, n);
+	CHECK_INTEQ(store_server_waiting(s, 1800000000, &due, &kept), 0);
+	CHECK_INTEQ(due, 1);
+	CHECK_INTEQ(kept, 0);
+	store_close(s);
+	free(db);
+}
+
 int
 main(void)
 {
@@ -1059,6 +1128,7 @@ main(void)
 	test_migrate_v7_guard(key);
 
 	test_imap_held(db, key);
+	test_server_copies(key);
 	test_refused(key);
 	crypto_key_free(key);
 	free(keypath);
