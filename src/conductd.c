@@ -370,6 +370,8 @@ run(struct daemon *d, int once)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
 			status = rc == -1 ? 75 : 0;	/* EX_TEMPFAIL */
+		if (status == 0 && !quit)
+			intake_expunge(d->intake);
 		dbwait = db_after_pass(d, status == 70);
 		if (once || quit)
 			break;

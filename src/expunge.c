@@ -47,7 +47,7 @@ expunge_count(struct expunge_counts *k, const struct store_server_copy *c,
 	case IMAP_COPY_REMOVED:
 		k->removed++;
 		if (c->purged)
-			k->purged++;
+			k->at_once++;
 		break;
 	case IMAP_COPY_ABSENT:
 		k->absent++;
@@ -141,9 +141,9 @@ expunge_run(struct store *store, struct imap_session *imap,
 	while ((rv = expunge_batch(store, imap, conf, now, k, errstr)) == 1)
 		;
 	if (k->removed + k->absent + k->lost > 0)
-		log_info("expunge: %zu server copies removed (%zu of purged "
-		    "cases), %zu already gone, %zu not found", k->removed,
-		    k->purged, k->absent, k->lost);
+		log_info("expunge: %zu server copies removed (%zu at once: "
+		    "purged or not to be kept), %zu already gone, %zu not "
+		    "found", k->removed, k->at_once, k->absent, k->lost);
 	if (k->lost > 0)
 		log_warnx("expunge: %zu server copies could not be found "
 		    "(the folder was rebuilt and they have no Message-ID); "

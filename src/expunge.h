@@ -18,7 +18,7 @@
 
 struct expunge_counts {
 	size_t	removed;	/* expunged from the server */
-	size_t	purged;		/* of them, because their case was purged */
+	size_t	at_once;	/* of them, due at once (purged, or dropped) */
 	size_t	absent;		/* already gone (removed by someone else) */
 	size_t	lost;		/* could not be found (see imap_expunge) */
 };

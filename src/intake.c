@@ -502,17 +502,14 @@ intake_skip_held(struct intake *in, uint32_t uidvalidity,
 	return 0;
 }
 
-/*
- * The server copies now due (expunge.h).  A failure costs the session,
- * not the pass: what was stored stays stored, the next pass reconnects
- * and tries again.
- */
-static void
+void
 intake_expunge(struct intake *in)
 {
 	struct expunge_counts	 k;
 	char			*errstr = NULL;
 
+	if (imap_state(in->imap) != IMAP_STATE_SELECTED)
+		return;
 	if (expunge_run(in->store, in->imap, in->conf, clock_now(), &k,
 	    &errstr) == 0)
 		return;
@@ -569,8 +566,6 @@ intake_pass(struct intake *in, int (*stop)(void))
 		in->single = 0;
 		crash_point("after-uid-fetched");
 	}
-	if (!stop())
-		intake_expunge(in);
 	return total;
 }
 

@@ -26,6 +26,13 @@ void	intake_free(struct intake *);
  * connection is closed and the caller retries with backoff).
  */
 int	intake_pass(struct intake *, int (*stop)(void));
+/*
+ * After the pass's case step: expunges the server copies now due
+ * (expunge.h), those whose content the case step dropped included.  A
+ * failure costs the session, not the pass: what was stored stays
+ * stored, the next pass reconnects and tries again.
+ */
+void	intake_expunge(struct intake *);
 
 /*
  * Waits up to timeout seconds for new mail (IMAP IDLE, or plain waiting

@@ -344,8 +344,8 @@ static const char *const store_migrations[] = {
 	 * 13: the server copy of a message (store_server.c): its
 	 * Message-ID sealed, to find it again once the folder's
 	 * UIDVALIDITY changed; when it was expunged (or found gone), the
-	 * locator then dropped; and whether a purge asked for it to go at
-	 * once.  The partial indexes keep the pass's question ("which
+	 * locator then dropped; and whether a purge (or content dropped,
+	 * store_message_drop_content) asked for it to go at once.  The partial indexes keep the pass's question ("which
 	 * copies are due?") to the copies still on the server.
 	 */
 	"ALTER TABLE message ADD COLUMN server_msgid BLOB;"
@@ -355,7 +355,9 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX message_server_age ON message(received) "
 	"    WHERE server_gone IS NULL;"
 	"CREATE INDEX message_server_purge ON message(id) "
-	"    WHERE server_gone IS NULL AND server_purge = 1;",
+	"    WHERE server_gone IS NULL AND server_purge = 1;"
+	"CREATE INDEX message_dup_of ON message(dup_of) "
+	"    WHERE dup_of IS NOT NULL;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -196,7 +196,10 @@ int	store_message_unhandled(struct store *, time_t now, int64_t **ids,
 /* Records how a message was handled; case_id 0: no case. */
 int	store_message_set_kind(struct store *, int64_t id, const char *kind,
 	    int64_t case_id);
-/* Drops a message's content (a #conflict answer keeps no reason). */
+/*
+ * Drops a message's content (a #conflict answer keeps no reason); its
+ * server copy, and its duplicates', are then due at once.
+ */
 int	store_message_drop_content(struct store *, int64_t id);
 /* Marks copies (rows without content of their own) as handled. */
 int	store_message_settle_copies(struct store *);

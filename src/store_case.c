@@ -91,8 +91,14 @@ static const char *const sc_sql[SC_MAX] = {
 	    "FROM message AS o WHERE o.id = message.dup_of) "
 	    "WHERE kind IS NULL AND dup_of IS NOT NULL AND (SELECT kind "
 	    "FROM message AS o WHERE o.id = message.dup_of) IS NOT NULL",
+	/*
+	 * Content not to be kept is not to stay on the IMAP server either:
+	 * its copy, and those of its duplicates, are expunged at once
+	 * (store_server.c).
+	 */
 	[SC_MSG_DROP] =
-	    "UPDATE message SET raw = NULL, stored_size = 0 WHERE id = ?1",
+	    "UPDATE message SET raw = NULL, stored_size = 0, server_purge = 1 "
+	    "WHERE id = ?1 OR dup_of = ?1",
 	[SC_CODE_TAKEN] = "SELECT id FROM cases WHERE code_name = ?1",
 	[SC_CASE_ADD] =
 	    "INSERT INTO cases (code_name, received, urgent, repeat_sender, "

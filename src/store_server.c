@@ -22,13 +22,17 @@
 
 /*
  * Rows moved to the server's processed folder (state 'processed') whose
- * copy is not known gone, due by age (?1) or by purge, oldest first.
+ * copy is not known gone, due by purge or by age (?1), oldest first.
+ * Each half has its partial index, so a pass touches only what is due,
+ * however many copies are kept.
  */
 #define SS_DUE_SQL							\
 	"SELECT id, moved_folder, moved_uidvalidity, moved_uid, "	\
-	"server_msgid, server_purge FROM message WHERE server_gone IS "	\
-	"NULL AND state = 'processed' AND (server_purge = 1 OR "	\
-	"received <= ?1) ORDER BY id LIMIT ?2"
+	"server_msgid, server_purge FROM message WHERE id IN ("	\
+	"SELECT id FROM message WHERE server_gone IS NULL AND "		\
+	"server_purge = 1 UNION ALL SELECT id FROM message WHERE "	\
+	"server_gone IS NULL AND received <= ?1) AND state = "		\
+	"'processed' ORDER BY id LIMIT ?2"
 
 /* The row's sealed Message-ID opened, or NULL. */
 static char *

@@ -637,8 +637,8 @@ test_migrate_v7(const struct crypto_key *key)
 	query1(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE tbl_name = 'message' AND type = 'index' AND "
 	    "name NOT LIKE 'sqlite_%' ORDER BY name)", got, sizeof(got));
-	CHECK_STREQ(got, "message_case message_content_hash message_form_hash "
-	    "message_held message_kind message_msgid_hash "
+	CHECK_STREQ(got, "message_case message_content_hash message_dup_of "
+	    "message_form_hash message_held message_kind message_msgid_hash "
 	    "message_server_age message_server_purge");
 	query1(db, "SELECT sql FROM sqlite_master WHERE name = 'cases'", got,
 	    sizeof(got));
