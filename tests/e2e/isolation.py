@@ -214,10 +214,29 @@ def make_case(i, ms, batch):
 
 
 def send_all(msgs):
-    s = smtplib.SMTP("127.0.0.1", SMTP_PORT)
+    """Sends over one connection; a connection Postfix drops (its limits
+    on one session) is opened again and the message sent again."""
+    s = None
     for m in msgs:
-        s.send_message(m)
-    s.quit()
+        for attempt in range(4):
+            try:
+                if s is None:
+                    s = smtplib.SMTP("127.0.0.1", SMTP_PORT)
+                s.send_message(m)
+                break
+            except (smtplib.SMTPServerDisconnected, ConnectionError,
+                    smtplib.SMTPResponseException):
+                counts["smtp-reconnects"] += 1
+                try:
+                    s.close()
+                except Exception:
+                    pass
+                s = None
+                if attempt == 3:
+                    raise
+                time.sleep(0.5)
+    if s is not None:
+        s.quit()
 
 
 CODE_RE = re.compile(r"\[CoC ([a-z]+-[a-z]+)\]")
@@ -540,6 +559,9 @@ def main():
         batch(b, size)
         done += size
         b += 1
+        print("isolation: batch %d: %d scenarios, %d leaks, %.0f s"
+              % (b, done, sum(leaks.values()), time.time() - t0),
+              file=sys.stderr, flush=True)
     dt = max(time.time() - t0, 1e-3)
     for k in sorted(counts):
         print("category %-20s %d" % (k, counts[k]))
@@ -554,4 +576,10 @@ def main():
     return 1 if L else 0
 
 
-sys.exit(main())
+try:
+    sys.exit(main())
+except Exception:
+    import traceback
+    traceback.print_exc()
+    print("isolation: the driver failed (not a leak)", flush=True)
+    sys.exit(2)
