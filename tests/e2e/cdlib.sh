@@ -41,6 +41,19 @@ cd_once() {
 	"$CONDUCTD" -f "$CONF" --once >>"$TB/conductd.log" 2>&1
 }
 
+# cd_pass N OFFSET: waits for N messages in the alias's INBOX, then one
+# pass with the clock moved by OFFSET seconds; it must succeed and empty
+# INBOX; then waits until Postfix delivered what the pass sent.
+cd_pass() {
+	local st=0
+	tb_imap_wait_count conduct INBOX "$1" 20
+	CONDUCTD_CLOCK_OFFSET=$2 cd_once || st=$?
+	[ "$st" = 0 ] || tb_fail "conductd --once exited $st"
+	[ "$(tb_imap_count conduct INBOX)" = 0 ] ||
+	    tb_fail "the pass left mail in the alias's INBOX"
+	cd_wait_queue
+}
+
 # cd_full_stacks: full malloc stacks for the sanitizer build, for tests
 # that stop Dovecot under a running daemon.  A connection refused with
 # "* BYE" leaks inside libetpan, and only a full stack names the frame that

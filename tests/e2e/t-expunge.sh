@@ -44,17 +44,7 @@ expect_copies() {
 	cd_expect_eq "copies of <$1> in Processed ($3)" "$(in_processed "$1")" "$2"
 }
 
-# pass N OFFSET: waits for N messages in the alias's INBOX, then one pass
-# with the clock moved by OFFSET seconds; it must succeed and empty INBOX.
-pass() {
-	tb_imap_wait_count conduct INBOX "$1" 20
-	st=0
-	CONDUCTD_CLOCK_OFFSET=$2 cd_once || st=$?
-	[ "$st" = 0 ] || tb_fail "conductd --once exited $st"
-	[ "$(tb_imap_count conduct INBOX)" = 0 ] ||
-	    tb_fail "the pass left mail in the alias's INBOX"
-	cd_wait_queue
-}
+pass() { cd_pass "$@"; }
 
 # report FROM ID: a report naming a stranger, Message-ID <exp-report-ID@D>.
 report() {
@@ -95,6 +85,16 @@ close() {
 	member_mail alice@$D "$(cd_maddr alice "$1")" "$2-b" "#status closed"
 	pass 1 "$3"
 	cd_expect_eq "status of $1" "$(cd_status "$1")" closed
+}
+
+# closed_case REPORTER ID CMDID OFFSET: a report, its pass and Alice's
+# closing it; CODE is set to its code name.
+closed_case() {
+	report "$1" "$2"
+	pass 1 "$4"
+	CODE=$(cd_codename "$1")
+	cd_wait_grep alice 1 "Subject: [CoC $CODE] Conflict check" >/dev/null
+	close "$CODE" "$3" "$4"
 }
 
 # purge OFFSET: conductctl purge of every case closed before 60 days on.
@@ -143,11 +143,8 @@ cd_wait_log "expunge: [1-9][0-9]* server copies removed"
 tb_pass "after processed_keep days the copies left the server"
 
 # ------------------------------------------------------------ IMAP down
-report dave 3
-pass 1 $((31 * DAY))
-C=$(cd_codename dave)
-cd_wait_grep alice 1 "Subject: [CoC $C] Conflict check" >/dev/null
-close "$C" c $((31 * DAY))
+closed_case dave 3 c $((31 * DAY))
+C=$CODE
 tb_stop_dovecot
 purge $((31 * DAY))
 grep -q "left for conductd" "$TB/purge.out" ||
@@ -163,11 +160,8 @@ done
 tb_pass "with Dovecot down purge left the copies to conductd, whose next pass removed them"
 
 # ------------------------------------------------------------ UIDVALIDITY
-report erin 4
-pass 1 $((32 * DAY))
-E=$(cd_codename erin)
-cd_wait_grep alice 1 "Subject: [CoC $E] Conflict check" >/dev/null
-close "$E" e $((32 * DAY))
+closed_case erin 4 e $((32 * DAY))
+E=$CODE
 expect_copies "exp-report-4@$D" 1 "before the rebuild"
 # Copy Processed out, delete it, create it anew and put everything back,
 # with a message of someone else's: new UIDVALIDITY, new UIDs.

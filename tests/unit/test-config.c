@@ -287,17 +287,28 @@ test_bad_alias(void)
 	config_free(c);
 }
 
-/* load_committee TEXT: loads a config whose [committee] holds TEXT. */
+/*
+ * load_sections IMAP COMMITTEE: loads a config whose [imap] ends with
+ * IMAP (from line 5) and whose [committee] ends with COMMITTEE.
+ */
 static struct config *
-load_committee(const char *extra, char **err)
+load_sections(const char *imap, const char *committee, char **err)
 {
 	char	text[2048];
 
 	snprintf(text, sizeof(text),
-	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n"
-	    "[committee]\nalias = conduct@example.test\n%s", pass, extra);
+	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n%s"
+	    "[committee]\nalias = conduct@example.test\n%s", pass, imap,
+	    committee);
 	write_file(conf_path, text, 0644);
 	return load(err);
+}
+
+/* load_committee TEXT: loads a config whose [committee] holds TEXT. */
+static struct config *
+load_committee(const char *extra, char **err)
+{
+	return load_sections("", extra, err);
 }
 
 /* urgent_alert_details: none by default, location on request, else error. */
@@ -330,19 +341,6 @@ test_urgent_details(void)
 	config_free(c);
 }
 
-/* load_imap TEXT: loads a config whose [imap] ends with TEXT (line 5). */
-static struct config *
-load_imap(const char *extra, char **err)
-{
-	char	text[2048];
-
-	snprintf(text, sizeof(text),
-	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n%s"
-	    "[committee]\nalias = conduct@example.test\n", pass, extra);
-	write_file(conf_path, text, 0644);
-	return load(err);
-}
-
 /* processed_keep: 30 days by default, a number of days, keep, else error. */
 static void
 test_processed_keep(void)
@@ -368,7 +366,7 @@ test_processed_keep(void)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		err = NULL;
-		c = load_imap(t[i].line, &err);
+		c = load_sections(t[i].line, "", &err);
 		if (t[i].want == -2) {
 			CHECK(c == NULL);
 			CHECK_STRSTR(err, conf_path);
