@@ -430,6 +430,26 @@ def check_reporters(cases):
     for t in box:
         if MADDR_RE.search(t):
             leaks["thread-address-to-reporter"] += 1
+            note_leak("thread-address-to-reporter")
+
+
+DUMP = os.environ.get("ISOLATION_DUMP")
+
+
+def note_leak(line, msg=None, c=None):
+    """Records a leak; says it at once, and with ISOLATION_DUMP=DIR keeps
+    the mail and the scenario there to look at."""
+    detail.append(line)
+    print("leak: " + line, file=sys.stderr, flush=True)
+    if DUMP and msg is not None:
+        os.makedirs(DUMP, exist_ok=True)
+        n = len(detail)
+        with open(os.path.join(DUMP, "leak-%d.eml" % n), "w") as f:
+            f.write(msg.as_string())
+        if c is not None:
+            with open(os.path.join(DUMP, "leak-%d.case" % n), "w") as f:
+                f.write(repr(vars(c)) + "\n")
+                f.write(c.msg.as_string())
 
 
 def check(ms, cases):
@@ -441,8 +461,9 @@ def check(ms, cases):
             for c in cases:
                 if c.xmark and c.xmark in t:
                     leaks["stranger:" + c.cat] += 1
-                    detail.append("stranger %s -> %s: %s" % (
-                        getattr(c, "code", "?"), mem.user, msg.get("Subject")))
+                    note_leak("stranger %s -> %s: %s" % (
+                        getattr(c, "code", "?"), mem.user,
+                        msg.get("Subject")), msg, c)
                 if mem.user not in c.banned and mem.user not in c.cut:
                     if c.marker in t:
                         counts["report-to-participant"] += 1
@@ -454,10 +475,11 @@ def check(ms, cases):
                     kind = "rename:" + kind
                 if kind:
                     leaks[kind] += 1
-                    detail.append("%s %s -> %s (%s, %s; %s): %s" % (
+                    note_leak("%s %s -> %s (%s, %s; %s): %s" % (
                         kind, getattr(c, "code", "?"), mem.user, mem.role,
                         "named" if mem.user in c.banned else "left",
-                        c.why.get(mem.user, "-"), msg.get("Subject")))
+                        c.why.get(mem.user, "-"), msg.get("Subject")),
+                        msg, c)
 
 
 DELIV = Counter()
@@ -477,8 +499,8 @@ def log_matches(ms):
         logged = got[mem.user] - DELIV[mem.user]
         if logged != n:
             leaks["log-mismatch"] += 1
-            detail.append("log-mismatch %s: log %d, imap %d" %
-                          (mem.user, logged, n))
+            note_leak("log-mismatch %s: log %d, imap %d" %
+                      (mem.user, logged, n))
     for u in USERS:
         DELIV[u] = got[u]
 
