@@ -616,46 +616,62 @@ committee_key_current(const struct committee *c, const char *key)
 
 /*
  * The key, other than the configuration's own members', that one of m's
- * addresses was recorded with and that has case states: m's section was
- * renamed.  Into old; 1 found, 0 not, -1 on a database error.
+ * addresses was configured with last, when that was after m's own key
+ * was (own: its last generation, -1 never): m's section was renamed
+ * since.  Never an older key: an address that had several names over the
+ * years is the member of the name it had last.  Into old; 1 found, 0
+ * not, -1 on a database error.
  */
 static int
-committee_old_key(struct committee *c, const struct member *m, char *old)
+committee_old_key(struct committee *c, const struct member *m, int64_t own,
+    char *old)
 {
 	char	tok[COMMITTEE_KEYLEN + 1], **keys;
+	int64_t	*seen, best = own;
 	size_t	i, k, n;
-	int	rv = 0;
+	int	found = 0;
 
-	for (i = 0; rv == 0 && i < m->nemails; i++) {
+	for (i = 0; i < m->nemails; i++) {
 		committee_addr_token(c, m->emails[i], tok);
-		if (store_member_by_addr(c->store, tok, &keys, &n) == -1)
+		if (store_member_by_addr(c->store, tok, &keys, &seen, &n) == -1)
 			return -1;
 		for (k = 0; k < n; k++) {
-			if (rv == 0 && !committee_key_current(c, keys[k]) &&
-			    (rv = store_member_known(c->store, keys[k])) == 1)
+			if (seen[k] > best &&
+			    !committee_key_current(c, keys[k])) {
+				best = seen[k];
 				snprintf(old, COMMITTEE_KEYLEN + 1, "%s",
 				    keys[k]);
+				found = 1;
+			}
 			free(keys[k]);
 		}
 		free(keys);
+		free(seen);
 	}
-	return rv;
+	return found;
 }
 
-/* A member with no case state yet may be a renamed section: moves it. */
+/*
+ * A member whose addresses were last configured under another key is a
+ * renamed section: its states move to the member's key (gen: this run's
+ * generation).
+ */
 static int
-committee_rekey_member(struct committee *c, const struct member *m)
+committee_rekey_member(struct committee *c, const struct member *m,
+    int64_t gen)
 {
 	char	key[COMMITTEE_KEYLEN + 1], old[COMMITTEE_KEYLEN + 1];
 	char	tok[COMMITTEE_KEYLEN + 1];
+	int64_t	own;
 	size_t	i;
-	int	known, renamed = 0;
+	int	renamed, known = 0;
 
 	committee_member_key(c, m, key, sizeof(key));
-	if ((known = store_member_known(c->store, key)) == -1 ||
-	    (known == 0 && (renamed = committee_old_key(c, m, old)) == -1))
+	if (store_member_seen(c->store, key, &own) == -1 ||
+	    (renamed = committee_old_key(c, m, own, old)) == -1 ||
+	    (renamed && (known = store_member_known(c->store, old)) == -1))
 		return -1;
-	if (renamed) {
+	if (known) {
 		if (store_member_rekey(c->store, old, key) == -1)
 			return -1;
 		log_info("committee: member section renamed (key %.8s -> "
@@ -663,7 +679,7 @@ committee_rekey_member(struct committee *c, const struct member *m)
 	}
 	for (i = 0; i < m->nemails; i++) {
 		committee_addr_token(c, m->emails[i], tok);
-		if (store_member_addr_add(c->store, key, tok) == -1)
+		if (store_member_addr_add(c->store, key, tok, gen) == -1)
 			return -1;
 	}
 	return 0;
@@ -672,10 +688,14 @@ committee_rekey_member(struct committee *c, const struct member *m)
 int
 committee_rekey(struct committee *c)
 {
+	int64_t	gen;
 	size_t	i;
 
+	if (store_member_generation(c->store, &gen) == -1)
+		return -1;
 	for (i = 0; i < c->conf->nmembers; i++)
-		if (committee_rekey_member(c, &c->conf->members[i]) == -1)
+		if (committee_rekey_member(c, &c->conf->members[i], gen) ==
+		    -1)
 			return -1;
 	return 0;
 }

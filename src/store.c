@@ -357,7 +357,15 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX message_server_purge ON message(id) "
 	"    WHERE server_gone IS NULL AND server_purge = 1;"
 	"CREATE INDEX message_dup_of ON message(dup_of) "
-	"    WHERE dup_of IS NOT NULL;",
+	"    WHERE dup_of IS NOT NULL;"
+	/*
+	 * ... and when a member key was last configured with an address
+	 * (a generation counted by committee_rekey), so that a renamed
+	 * section takes the states of the key that address had last, not
+	 * of any it ever had (store_member.c).
+	 */
+	"ALTER TABLE recusal_member_addr ADD COLUMN seen INTEGER NOT NULL "
+	"    DEFAULT 0;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -640,20 +640,26 @@ int	store_imap_held_release(struct store *, int64_t id);
 
 /*
  * A member's identity across configuration edits (store_member.c), all
- * by keyed ids and keyed address tokens.  store_member_addr_add records
- * that the member key was configured with the address token (once);
- * store_member_known returns 1 if the member key has a state on any
- * case, 0 if not; store_member_by_addr gives, newly allocated, every
- * member key recorded with the address token (free each and the array);
- * store_member_rekey moves every per-case row of member key from (case
- * states, deadlines, votes, outbox rows) to key to, atomically, and
- * returns the case states moved.  All return -1 on a database error.
+ * by keyed ids and keyed address tokens.  store_member_generation gives
+ * the next generation (one per committee_rekey run);
+ * store_member_addr_add records that the member key is configured with
+ * the address token in generation gen; store_member_seen gives the last
+ * generation the key was configured in (-1: never); store_member_known
+ * returns 1 if the member key has a state on any case, 0 if not;
+ * store_member_by_addr gives, newly allocated, every member key recorded
+ * with the address token and its last generation with it, the latest
+ * first (free each key, the arrays); store_member_rekey moves every
+ * per-case row of member key from (case states, deadlines, votes, outbox
+ * rows) to key to, atomically: from's case states replace any to had on
+ * the same cases.  All return -1 on a database error.
  */
+int	store_member_generation(struct store *, int64_t *gen);
 int	store_member_addr_add(struct store *, const char *member,
-	    const char *addr);
+	    const char *addr, int64_t gen);
+int	store_member_seen(struct store *, const char *member, int64_t *seen);
 int	store_member_known(struct store *, const char *member);
 int	store_member_by_addr(struct store *, const char *addr, char ***keys,
-	    size_t *n);
+	    int64_t **seen, size_t *n);
 int	store_member_rekey(struct store *, const char *from, const char *to);
 
 #endif

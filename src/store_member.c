@@ -21,20 +21,65 @@ static const char *const store_member_moves[] = {
 	"UPDATE OR IGNORE deadline SET member = ?2 WHERE member = ?1",
 	"UPDATE OR IGNORE vote SET member = ?2 WHERE member = ?1",
 	"UPDATE outbox SET member = ?2 WHERE member = ?1",
-	"UPDATE OR IGNORE case_member SET member = ?2 WHERE member = ?1"
+	/* The states the old key has win over older ones of the new. */
+	"DELETE FROM case_member WHERE member = ?2 AND case_id IN "
+	"(SELECT case_id FROM case_member WHERE member = ?1)",
+	"UPDATE case_member SET member = ?2 WHERE member = ?1"
 };
 
 int
-store_member_addr_add(struct store *s, const char *member, const char *addr)
+store_member_addr_add(struct store *s, const char *member, const char *addr,
+    int64_t gen)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = store_prepare(s, "INSERT OR IGNORE INTO "
-	    "recusal_member_addr (member, addr) VALUES (?1, ?2)")) == NULL)
+	if ((st = store_prepare(s, "INSERT INTO recusal_member_addr "
+	    "(member, addr, seen) VALUES (?1, ?2, ?3) ON CONFLICT (member, "
+	    "addr) DO UPDATE SET seen = excluded.seen")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, gen);
 	return store_run_once(s, st, "member address add") == -1 ? -1 : 0;
+}
+
+/* One integer of a one-row query on member; -1 on error. */
+static int
+store_member_int(struct store *s, const char *sql, const char *member,
+    int64_t *v)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*v = 0;
+	if ((st = store_prepare(s, sql)) == NULL)
+		return -1;
+	if (member != NULL)
+		sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		store_error(s, "member generation");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_member_generation(struct store *s, int64_t *gen)
+{
+	if (store_member_int(s, "SELECT coalesce(max(seen), 0) + 1 FROM "
+	    "recusal_member_addr", NULL, gen) == -1)
+		return -1;
+	return 0;
+}
+
+int
+store_member_seen(struct store *s, const char *member, int64_t *seen)
+{
+	return store_member_int(s, "SELECT coalesce(max(seen), -1) FROM "
+	    "recusal_member_addr WHERE member = ?1", member, seen);
 }
 
 int
@@ -58,21 +103,25 @@ store_member_known(struct store *s, const char *member)
 
 int
 store_member_by_addr(struct store *s, const char *addr, char ***keys,
-    size_t *n)
+    int64_t **seen, size_t *n)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
 	*keys = NULL;
+	*seen = NULL;
 	*n = 0;
-	if ((st = store_prepare(s, "SELECT member FROM "
-	    "recusal_member_addr WHERE addr = ?1 ORDER BY member")) == NULL)
+	if ((st = store_prepare(s, "SELECT member, seen FROM "
+	    "recusal_member_addr WHERE addr = ?1 ORDER BY seen DESC, "
+	    "member")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*keys = xreallocarray(*keys, *n + 1, sizeof(**keys));
-		(*keys)[(*n)++] = xstrdup((const char *)
+		*seen = xreallocarray(*seen, *n + 1, sizeof(**seen));
+		(*keys)[*n] = xstrdup((const char *)
 		    sqlite3_column_text(st, 0));
+		(*seen)[(*n)++] = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

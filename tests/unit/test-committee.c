@@ -14,7 +14,10 @@
  *    configuration after the case opened (a reload mid-scenario).
  *
  * Each message changes at most one member's standing, so the standing
- * after the message is the standing when its rows were queued.
+ * after the message is the standing when its rows were queued.  GROUP
+ * scenarios in a row share one database, the members' addresses and a
+ * pool of section names each committee hands out anew, so renames meet
+ * the history an address gathers over years of configuration edits.
  * CONDUCTD_SCENARIOS sets the number of scenarios (default 1000).
  */
 #include <stdio.h>
@@ -162,17 +165,46 @@ check_rows(struct scenario *sc)
 	last_row = rc.max;
 }
 
+#define POOL	12	/* section names a group of scenarios shares */
+#define GROUP	5	/* scenarios that share one database */
+
+static int		 pool[POOL];
+static unsigned		 group;
+
+/* A fresh order of the pool's names (Fisher-Yates). */
+static void
+pool_shuffle(void)
+{
+	int	i, j, t;
+
+	for (i = 0; i < POOL; i++)
+		pool[i] = i;
+	for (i = POOL - 1; i > 0; i--) {
+		j = (int)rnd((unsigned)i + 1);
+		t = pool[i];
+		pool[i] = pool[j];
+		pool[j] = t;
+	}
+}
+
 static void
 setup(struct scenario *sc, int n, const char *templates)
 {
 	int	i, leads = 0;
 
 	memset(sc, 0, sizeof(*sc));
+	pool_shuffle();
 	for (i = 0; i < n; i++) {
-		snprintf(sc->names[i], sizeof(sc->names[i]), "Member%c%c",
-		    'A' + i, 'a' + (int)rnd(26));
+		/*
+		 * The scenarios of a group share a database, the addresses
+		 * and a pool of section names, which each committee gives
+		 * out anew: a name another address had before, an address
+		 * under another name, as admins' edits over years do.
+		 */
+		snprintf(sc->names[i], sizeof(sc->names[i]), "Pool%c%c",
+		    'A' + pool[i], 'a' + pool[i]);
 		snprintf(sc->mails[i], sizeof(sc->mails[i]),
-		    "m%d.%u@example.test", i, next_uid);
+		    "m%d.g%u@example.test", i, group);
 		sc->mailp[i] = sc->mails[i];
 		sc->m[i].name = sc->names[i];
 		sc->m[i].emails = &sc->mailp[i];
@@ -364,13 +396,16 @@ main(void)
 	    top != NULL ? top : "..");
 
 	for (s = 0; s < scenarios; s++) {
-		/* A fresh database per scenario keeps each check small. */
-		store_close(st);
-		unlink(path);
-		st = store_open(path, key, &err);
-		CHECK(st != NULL);
-		if (st == NULL)
-			break;
+		/* A fresh database per group keeps each check small. */
+		if (s % GROUP == 0) {
+			store_close(st);
+			unlink(path);
+			st = store_open(path, key, &err);
+			CHECK(st != NULL);
+			if (st == NULL)
+				break;
+			group++;
+		}
 		last_row = 0;
 		setup(&sc, 3 + (int)rnd(MAXM - 2), templates);
 		open_case(&sc);
