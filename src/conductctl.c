@@ -794,7 +794,7 @@ static void
 check_cb(enum confcheck_result r, const char *what, const char *why,
     void *arg)
 {
-	check_line(arg, r == CONFCHECK_OK, what, why);
+	check_line(arg, r == CONFCHECK_OK, what, why);	/* soft fails too */
 }
 
 static struct imap_session *

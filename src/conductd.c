@@ -156,7 +156,7 @@ load_config(const char *path, int checkonly)
 	char		*errstr = NULL;
 
 	if ((conf = config_load(path, &errstr)) != NULL &&
-	    confcheck_errors(conf, &errstr) == -1) {
+	    confcheck_errors(conf, !checkonly, &errstr) == -1) {
 		config_free(conf);
 		conf = NULL;
 	}
@@ -274,7 +274,7 @@ do_reload(struct daemon *d)
 	if (d->ready)
 		notify_reloading();
 	if ((fresh = config_load(d->conf->path, &errstr)) != NULL &&
-	    confcheck_errors(fresh, &errstr) == -1) {
+	    confcheck_errors(fresh, 1, &errstr) == -1) {
 		config_free(fresh);
 		fresh = NULL;
 	}

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "confcheck.h"
+#include "log.h"
 #include "template.h"
 #include "xmalloc.h"
 
@@ -29,13 +30,19 @@ struct confcheck {
 };
 
 static void
+confcheck_result(struct confcheck *cc, enum confcheck_result r,
+    const char *what, const char *why)
+{
+	if (r != CONFCHECK_OK)
+		cc->fails++;
+	cc->cb(r, what, r == CONFCHECK_OK ? NULL : why, cc->arg);
+}
+
+static void
 confcheck_report(struct confcheck *cc, int ok, const char *what,
     const char *why)
 {
-	if (!ok)
-		cc->fails++;
-	cc->cb(ok ? CONFCHECK_OK : CONFCHECK_FAIL, what, ok ? NULL : why,
-	    cc->arg);
+	confcheck_result(cc, ok ? CONFCHECK_OK : CONFCHECK_FAIL, what, why);
 }
 
 /* A failure of [section] key, worded as config_load()'s errors. */
@@ -83,7 +90,7 @@ confcheck_lead(struct confcheck *cc)
 	xasprintf(&why, "%s: [member] role: no [member] has role lead: "
 	    "reports that name nobody, and the alarms, would reach no one",
 	    conf->path);
-	confcheck_report(cc, 0, what, why);
+	confcheck_result(cc, CONFCHECK_FAIL_SOFT, what, why);
 	free(why);
 }
 
@@ -177,30 +184,47 @@ confcheck_run(const struct config *conf, confcheck_cb cb, void *arg)
 	return cc.fails;
 }
 
+struct confcheck_gather {
+	struct buf	errs;
+	int		soft_ok;
+	int		nerrs;
+};
+
 static void
 confcheck_gather_cb(enum confcheck_result r, const char *what,
     const char *why, void *arg)
 {
-	struct buf	*b = arg;
+	struct confcheck_gather	*g = arg;
+	char			*copy;
 
 	(void)what;
-	if (r != CONFCHECK_FAIL)
+	if (r == CONFCHECK_OK)
 		return;
-	if (b->len > 0)
-		buf_addch(b, '\n');
-	buf_addstr(b, why);
+	if (r == CONFCHECK_FAIL_SOFT && g->soft_ok) {
+		copy = xstrdup(why);
+		config_errors_for_log(copy);
+		log_warnx("conductd: %s", copy);
+		free(copy);
+		return;
+	}
+	if (g->nerrs++ > 0)
+		buf_addch(&g->errs, '\n');
+	buf_addstr(&g->errs, why);
 }
 
 int
-confcheck_errors(const struct config *conf, char **errstr)
+confcheck_errors(const struct config *conf, int soft_ok, char **errstr)
 {
-	struct buf	b;
+	struct confcheck_gather	g;
 
-	buf_init(&b);
-	if (confcheck_run(conf, confcheck_gather_cb, &b) == 0) {
-		buf_free(&b);
+	buf_init(&g.errs);
+	g.soft_ok = soft_ok;
+	g.nerrs = 0;
+	(void)confcheck_run(conf, confcheck_gather_cb, &g);
+	if (g.nerrs == 0) {
+		buf_free(&g.errs);
 		return 0;
 	}
-	*errstr = buf_release(&b, NULL);
+	*errstr = buf_release(&g.errs, NULL);
 	return -1;
 }

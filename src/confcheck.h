@@ -13,7 +13,13 @@
 
 enum confcheck_result {
 	CONFCHECK_OK = 0,
-	CONFCHECK_FAIL
+	CONFCHECK_FAIL,
+	/*
+	 * Fails -n and check-config, yet a running daemon can go on: a
+	 * committee without a lead (reports are still stored and
+	 * acknowledged while the committee is set up; the leads' mail waits).
+	 */
+	CONFCHECK_FAIL_SOFT
 };
 
 /*
@@ -29,8 +35,10 @@ int	confcheck_run(const struct config *, confcheck_cb, void *arg);
 
 /*
  * Runs them and gathers the failures: 0, or -1 with *errstr allocated,
- * one line per failure, as config_load() returns its errors.
+ * one line per failure, as config_load() returns its errors.  With
+ * soft_ok (the daemon's start and reload), a soft failure is logged as
+ * a warning instead, without member names.
  */
-int	confcheck_errors(const struct config *, char **errstr);
+int	confcheck_errors(const struct config *, int soft_ok, char **errstr);
 
 #endif
