@@ -567,7 +567,10 @@ main(int argc, char *argv[])
 		exit(64);
 	}
 
-	log_init(LOG_TARGET_STDERR, LOG_LEVEL_INFO, "conductd");
+	/* The checks' warnings go to the journal with their priority. */
+	target = !o.checkonly && getenv("JOURNAL_STREAM") != NULL ?
+	    LOG_TARGET_JOURNAL : LOG_TARGET_STDERR;
+	log_init(target, LOG_LEVEL_INFO, "conductd");
 	if ((conf = load_config(o.path, o.checkonly)) == NULL)
 		exit(78);	/* EX_CONFIG */
 	if (o.checkonly) {
