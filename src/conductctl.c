@@ -24,6 +24,7 @@
 #include "committee.h"
 #include "compose.h"
 #include "imap.h"
+#include "confcheck.h"
 #include "config.h"
 #include "crypto.h"
 #include "cutnote.h"
@@ -73,7 +74,7 @@ static int	verb_show_message(struct ctl *, int, char **);
 static int	verb_transparency(struct ctl *, int, char **);
 
 static const struct verb verbs[] = {
-	{ "cases", verb_cases, VERB_STORE, "cases [--csv]" },
+	{ "cases", verb_cases, VERB_STORE, "cases [--wide | --csv]" },
 	{ "check-config", verb_check_config, VERB_STORE, "check-config" },
 	{ "export", verb_export, VERB_STORE, "export CODE-NAME FILE" },
 	{ "held", verb_held, VERB_STORE, "held" },
@@ -93,15 +94,39 @@ static const struct verb verbs[] = {
 
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
 
-static __attribute__((noreturn)) void
-usage(void)
+static const struct verb *verb_now;	/* the verb running, for usage() */
+
+static void
+usage_print(FILE *fp)
 {
 	size_t	i;
 
-	fprintf(stderr, "usage: conductctl [-f file] verb [args]\nverbs:\n");
+	fprintf(fp, "usage: conductctl [-f file] verb [args]\n"
+	    "       conductctl --help | --version\nverbs:\n");
 	for (i = 0; i < NVERBS; i++)
-		fprintf(stderr, "\t%s\n", verbs[i].usage);
+		fprintf(fp, "\t%s\n", verbs[i].usage);
+}
+
+/* The running verb's usage line, or the whole usage; exits EX_USAGE. */
+static __attribute__((noreturn)) void
+usage(void)
+{
+	if (verb_now != NULL)
+		fprintf(stderr, "usage: conductctl [-f file] %s\n",
+		    verb_now->usage);
+	else
+		usage_print(stderr);
 	exit(EX_USAGE);
+}
+
+/* Names what was wrong (why, then the word at fault), then usage(). */
+static __attribute__((noreturn)) void
+usage_error(const char *why, const char *what)
+{
+	fprintf(stderr, "conductctl: %s%s%s %s\n",
+	    verb_now != NULL ? verb_now->name : "",
+	    verb_now != NULL ? ": " : "", why, what);
+	usage();
 }
 
 static void
@@ -282,9 +307,15 @@ verb_show_message(struct ctl *ctl, int argc, char **argv)
 	return EX_OK;
 }
 
+enum cases_format {
+	CASES_NARROW = 0,	/* fits 80 columns */
+	CASES_WIDE,		/* every field whole, times in full */
+	CASES_CSV
+};
+
 struct cases_ctx {
 	const struct config	*conf;
-	int			 csv;
+	enum cases_format	 format;
 };
 
 static void
@@ -296,15 +327,77 @@ format_time(time_t t, char *buf, size_t size)
 		clock_format(t, buf, size);
 }
 
+/* "unknown" takes a column of its own: "?" in the narrow table. */
+static const char *
+cases_short(const char *s)
+{
+	return strcmp(s, "unknown") == 0 ? "?" : s;
+}
+
+/* How far off a deadline is: "in 6d", "in 23h", "in 45m", "3d late". */
+static void
+cases_relative(time_t due, char *buf, size_t size)
+{
+	time_t		 d = due - clock_now(), a = d < 0 ? -d : d;
+	long long	 n;
+	char		 unit;
+
+	if (a >= 2 * 86400) {
+		n = (long long)(a / 86400);
+		unit = 'd';
+	} else if (a >= 3600) {
+		n = (long long)(a / 3600);
+		unit = 'h';
+	} else {
+		n = (long long)(a / 60);
+		unit = 'm';
+	}
+	if (d < 0)
+		snprintf(buf, size, "%lld%c late", n, unit);
+	else
+		snprintf(buf, size, "in %lld%c", n, unit);
+}
+
+/*
+ * The narrow row, 80 columns at most: the code name whole, the day of
+ * receipt, "?" for unknown, the deadline relative to now.
+ */
+static void
+cases_narrow(const struct store_case *c, time_t next)
+{
+	char	received[32], ack[8], due[24];
+
+	format_time(c->received, received, sizeof(received));
+	received[strcspn(received, "T")] = '\0';	/* the day */
+	/* Why none was sent ("no-sender", ...) is in --wide and show. */
+	if (c->ack_sent != 0)
+		snprintf(ack, sizeof(ack), "yes");
+	else if (strcmp(c->ack_note, "held") == 0)
+		snprintf(ack, sizeof(ack), "held");
+	else
+		snprintf(ack, sizeof(ack), "%s", c->ack_note[0] == '\0' &&
+		    c->ack_outbox != 0 ? "queued" : "no");
+	if (schedule_case_closed(c))
+		snprintf(due, sizeof(due), "-");
+	else
+		cases_relative(next, due, sizeof(due));
+	printf("%-23s %-10s %-13s %-3s %-6s %-4s %-5s %s\n", c->code_name,
+	    received, c->status, c->urgent ? "yes" : "no", ack,
+	    cases_short(c->safety), cases_short(c->repeat_risk), due);
+}
+
 static int
 cases_cb(const struct store_case *c, void *arg)
 {
 	const struct cases_ctx	*cc = arg;
-	const int		*csv = &cc->csv;
 	char			 received[32], ack[32], due[40];
 	time_t			 next;
 
 	next = schedule_followup_due(cc->conf, c);
+	if (cc->format == CASES_NARROW) {
+		cases_narrow(c, next);
+		return 0;
+	}
 	if (schedule_case_closed(c))
 		snprintf(due, sizeof(due), "-");
 	else {
@@ -319,7 +412,7 @@ cases_cb(const struct store_case *c, void *arg)
 		snprintf(ack, sizeof(ack), "(%s)", c->ack_note);
 	else if (c->ack_sent == 0 && c->ack_outbox != 0)
 		snprintf(ack, sizeof(ack), "(queued)");
-	if (*csv)
+	if (cc->format == CASES_CSV)
 		printf("%s,%s,%s,%s,%s,%s,%s,%s\n", c->code_name, received,
 		    c->status, c->urgent ? "yes" : "no", ack, c->safety,
 		    c->repeat_risk, due);
@@ -331,24 +424,43 @@ cases_cb(const struct store_case *c, void *arg)
 	return 0;
 }
 
+static void
+cases_header(enum cases_format format)
+{
+	switch (format) {
+	case CASES_CSV:
+		printf("code_name,received,status,urgent,ack_sent,safety,"
+		    "repeat,next_due\n");
+		break;
+	case CASES_WIDE:
+		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
+		    "CODE NAME", "RECEIVED", "STATUS", "URGENT", "ACK SENT",
+		    "SAFETY", "REPEAT", "NEXT DUE");
+		break;
+	case CASES_NARROW:
+		printf("%-23s %-10s %-13s %-3s %-6s %-4s %-5s %s\n",
+		    "CODE NAME", "RECEIVED", "STATUS", "URG", "ACK", "SAFE",
+		    "RPT", "DUE");
+		break;
+	}
+}
+
 static int
 verb_cases(struct ctl *ctl, int argc, char **argv)
 {
 	struct cases_ctx	cc;
 
 	cc.conf = ctl->conf;
-	cc.csv = 0;
+	cc.format = CASES_NARROW;
 	if (argc == 2 && strcmp(argv[1], "--csv") == 0)
-		cc.csv = 1;
+		cc.format = CASES_CSV;
+	else if (argc == 2 && strcmp(argv[1], "--wide") == 0)
+		cc.format = CASES_WIDE;
+	else if (argc == 2)
+		usage_error("unknown option", argv[1]);
 	else if (argc != 1)
 		usage();
-	if (cc.csv)
-		printf("code_name,received,status,urgent,ack_sent,safety,"
-		    "repeat,next_due\n");
-	else
-		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
-		    "CODE NAME", "RECEIVED", "STATUS", "URGENT", "ACK SENT",
-		    "SAFETY", "REPEAT", "NEXT DUE");
+	cases_header(cc.format);
 	if (store_case_foreach(ctl->store, cases_cb, &cc) == -1)
 		errx(EX_SOFTWARE, "cannot list cases");
 	return EX_OK;
@@ -679,31 +791,10 @@ check_line(int *fails, int ok, const char *what, const char *detail)
 }
 
 static void
-check_templates(struct ctl *ctl, int *fails)
+check_cb(enum confcheck_result r, const char *what, const char *why,
+    void *arg)
 {
-	static const char *const names[] = { "ack", "ack-summary",
-	    "conflict-check", "conflict-check-triage", "case-purged" };
-	struct template_var	 vars[8];
-	const char		*names_v[] = { "committee", "code_name",
-	    "followup_days", "missing_fields", "alias", "reported",
-	    "code_names", "mentioned" };
-	char			*text, *errstr = NULL;
-	size_t			 i;
-
-	for (i = 0; i < 8; i++) {
-		vars[i].name = names_v[i];
-		vars[i].value = "x";
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((text = template_render(ctl->conf->templates, names[i],
-		    vars, 8, &errstr)) == NULL) {
-			check_line(fails, 0, "template", errstr);
-			free(errstr);
-			errstr = NULL;
-		} else
-			check_line(fails, 1, "template", names[i]);
-		free(text);
-	}
+	check_line(arg, r == CONFCHECK_OK, what, why);	/* soft fails too */
 }
 
 static struct imap_session *
@@ -713,8 +804,8 @@ check_imap(struct ctl *ctl, int *fails)
 	struct imap_session	*imap;
 	char			*errstr = NULL, what[512];
 
+	/* Like conductd, it creates the processed folder when missing. */
 	imap_params_from_config(&ip, ctl->conf);
-	ip.check_only = 1;
 	imap = imap_new(&ip);
 	snprintf(what, sizeof(what), "IMAP login to %s:%d, mailbox %s and "
 	    "processed folder %s", ctl->conf->imap_host, ctl->conf->imap_port,
@@ -726,6 +817,9 @@ check_imap(struct ctl *ctl, int *fails)
 		return NULL;
 	}
 	check_line(fails, 1, what, NULL);
+	if (imap_created_processed(imap))
+		printf("ok   processed folder %s created: it did not exist\n",
+		    ctl->conf->imap_processed);
 	return imap;
 }
 
@@ -754,32 +848,21 @@ check_authserv(struct ctl *ctl, int ar_seen)
 		    ctl->conf->authserv_id);
 }
 
-/*
- * Sends a probe to a sub-address of the alias through the SMTP server
- * and waits for it in the alias's mailbox: proves SMTP login and that
- * sub-addresses are delivered to the alias.
- */
-static void
-check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
+/* The probe: a fresh token in its first header, to a sub-address. */
+static char *
+probe_compose(struct ctl *ctl, char *token, size_t tsize, char *rcpt,
+    size_t rsize, char **errstr)
 {
-	struct smtp_params	 sp;
-	struct smtp_session	*smtp;
 	struct compose_mail	 m;
-	char			 token[40], rcpt[512], msgid[256], *data;
-	char			*errstr = NULL, *at;
 	unsigned char		 rnd[8];
+	char			 msgid[256], *data, *with, *at;
 	size_t			 len, i;
-	int			 code, found = 0, tries, ar_seen = 0;
 
-	if (ctl->conf->smtp_host == NULL) {
-		check_line(fails, 0, "SMTP", "[smtp] host is not set");
-		return;
-	}
 	crypto_random(rnd, sizeof(rnd));
-	for (i = 0; i < sizeof(rnd); i++)
+	for (i = 0; i < sizeof(rnd) && 2 * i + 2 < tsize; i++)
 		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
 	at = strrchr(ctl->conf->alias, '@');
-	snprintf(rcpt, sizeof(rcpt), "%.*s%cprobe-%s%s",
+	snprintf(rcpt, rsize, "%.*s%cprobe-%s%s",
 	    (int)(at - ctl->conf->alias), ctl->conf->alias,
 	    ctl->conf->delimiter, token, at);
 	compose_message_id(at + 1, msgid, sizeof(msgid));
@@ -793,67 +876,114 @@ check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
 	m.auto_submitted = "auto-generated";
 	m.loop_guard = ctl->conf->alias;
 	m.text = "A probe of conductctl check-config; it deletes it.";
-	if ((data = compose_message(&m, &len, &errstr)) == NULL) {
+	if ((data = compose_message(&m, &len, errstr)) == NULL)
+		return NULL;
+	/* The probe header goes first, where the search finds it. */
+	xasprintf(&with, "X-Conductd-Probe: %s\r\n%s", token, data);
+	free(data);
+	return with;
+}
+
+/*
+ * Sends the probe: 1 sent, 0 refused, -1 failed when the server may
+ * have taken it all the same (the probe is then looked for too).
+ */
+static int
+probe_send(struct ctl *ctl, const char *rcpt, const char *data, int *fails)
+{
+	struct smtp_params	 sp;
+	struct smtp_session	*smtp;
+	char			*errstr = NULL;
+	int			 code, rc = 1;
+
+	smtp_params_from_config(&sp, ctl->conf);
+	smtp = smtp_new(&sp);
+	if (smtp_send(smtp, ctl->conf->alias, rcpt, data, strlen(data), &code,
+	    &errstr) != SMTP_OK) {
+		check_line(fails, 0, "SMTP login and submission", errstr);
+		free(errstr);
+		rc = smtp_unsure(smtp) ? -1 : 0;
+	} else
+		check_line(fails, 1, "SMTP login and submission", NULL);
+	smtp_free(smtp);
+	return rc;
+}
+
+/*
+ * Waits up to tries tenths of a second for the probe and deletes it: 1
+ * found, 0 not, -1 the session failed (with *errstr).  A failed session
+ * is opened again once, so that the probe is not left behind.
+ */
+static int
+probe_take(struct ctl *ctl, struct imap_session *imap, const char *token,
+    int tries, int *ar_seen, char **errstr)
+{
+	int	found = 0, reconnected = 0;
+
+	while (tries-- > 0) {
+		found = imap_probe_take(imap, token, ctl->conf->authserv_id,
+		    ar_seen, errstr);
+		if (found == 1)
+			return 1;
+		if (found == -1) {
+			if (reconnected++)
+				return -1;
+			free(*errstr);
+			*errstr = NULL;
+			if (imap_connect(imap, errstr) == -1)
+				return -1;
+			continue;
+		}
+		usleep(100 * 1000);
+	}
+	return found;
+}
+
+/*
+ * Sends a probe to a sub-address of the alias through the SMTP server
+ * and waits for it in the alias's mailbox: proves SMTP login and that
+ * sub-addresses are delivered to the alias.  The probe is deleted where
+ * found; without an IMAP session none is sent, as none could be.
+ */
+static void
+check_probe(struct ctl *ctl, struct imap_session *imap, int *fails)
+{
+	char	 token[40], rcpt[512], *data, *errstr = NULL;
+	int	 found, sent, ar_seen = 0;
+
+	if (ctl->conf->smtp_host == NULL) {
+		check_line(fails, 0, "SMTP", "[smtp] host is not set");
+		return;
+	}
+	if (imap == NULL) {
+		printf("skip SMTP submission and sub-addressing: no probe is "
+		    "sent without an IMAP session to delete it from\n");
+		return;
+	}
+	if ((data = probe_compose(ctl, token, sizeof(token), rcpt,
+	    sizeof(rcpt), &errstr)) == NULL) {
 		check_line(fails, 0, "probe", errstr);
 		free(errstr);
 		return;
 	}
-	/* The probe header goes first, where the search finds it. */
-	{
-		char	*with;
-
-		xasprintf(&with, "X-Conductd-Probe: %s\r\n%s", token, data);
-		free(data);
-		data = with;
-		len = strlen(with);
-	}
-	smtp_params_from_config(&sp, ctl->conf);
-	smtp = smtp_new(&sp);
-	if (smtp_send(smtp, ctl->conf->alias, rcpt, data, len, &code,
-	    &errstr) != SMTP_OK) {
-		check_line(fails, 0, "SMTP login and submission", errstr);
-		free(errstr);
-		smtp_free(smtp);
-		free(data);
-		return;
-	}
-	smtp_free(smtp);
+	sent = probe_send(ctl, rcpt, data, fails);
 	free(data);
-	check_line(fails, 1, "SMTP login and submission", NULL);
-	if (imap == NULL) {
-		check_line(fails, 0, "sub-addressing", "no IMAP to look in");
+	if (sent == 0)
 		return;
-	}
-	for (tries = 0; tries < 300 && found == 0; tries++) {
-		if ((found = imap_probe_take(imap, token,
-		    ctl->conf->authserv_id, &ar_seen, &errstr)) == 0)
-			usleep(100 * 1000);
-	}
-	if (found == 1) {
+	found = probe_take(ctl, imap, token, sent == 1 ? 300 : 50, &ar_seen,
+	    &errstr);
+	if (found == 1 && sent == 1) {
 		check_line(fails, 1, "sub-addressing: mail to a sub-address "
 		    "of the alias reaches its mailbox", NULL);
 		check_authserv(ctl, ar_seen);
-	} else {
+	} else if (sent == 1)
 		check_line(fails, 0, "sub-addressing", found == -1 ? errstr :
 		    "the probe sent to a sub-address of the alias did not "
 		    "arrive in its mailbox within 30 s");
-		free(errstr);
-	}
-}
-
-/* A committee needs a lead: triage and the alarms go to the leads. */
-static void
-check_committee(struct ctl *ctl, int *fails)
-{
-	size_t	leads = config_count_role(ctl->conf, ROLE_LEAD);
-	char	what[128];
-
-	snprintf(what, sizeof(what), "committee: %zu lead(s), %zu member(s), "
-	    "%zu backup(s)", leads, config_count_role(ctl->conf, ROLE_MEMBER),
-	    config_count_role(ctl->conf, ROLE_BACKUP));
-	check_line(fails, leads > 0, what, leads > 0 ? NULL :
-	    "no [member] has role lead: reports that name nobody, and the "
-	    "alarms, would reach no one");
+	if (found != 1 && sent == 1)
+		printf("     should it arrive later, delete the message with "
+		    "the header X-Conductd-Probe: %s\n", token);
+	free(errstr);
 }
 
 /* Warns (no failure) when the state filesystem is nearly full. */
@@ -887,10 +1017,10 @@ verb_check_config(struct ctl *ctl, int argc, char **argv)
 	if (argc != 1)
 		usage();
 	check_line(&fails, 1, "configuration", ctl->conf->path);
-	check_committee(ctl, &config_fails);
+	/* The checks conductd -n runs too (confcheck.h). */
+	(void)confcheck_run(ctl->conf, check_cb, &config_fails);
 	check_line(&fails, 1, "key and database", ctl->conf->database);
 	check_disk(ctl);
-	check_templates(ctl, &config_fails);
 	imap = check_imap(ctl, &fails);
 	check_probe(ctl, imap, &fails);
 	if (imap != NULL)
@@ -1258,8 +1388,8 @@ purge_server(struct ctl *ctl)
 	char			*errstr = NULL;
 	int64_t			 due, kept;
 
+	/* Like conductd, it creates the processed folder when missing. */
 	imap_params_from_config(&ip, ctl->conf);
-	ip.check_only = 1;
 	imap = imap_new(&ip);
 	memset(&k, 0, sizeof(k));
 	if (imap_connect(imap, &errstr) == 0)
@@ -1600,33 +1730,83 @@ verb_retry(struct ctl *ctl, int argc, char **argv)
 	return EX_OK;
 }
 
+/* The option getopt_long() refused, as the user wrote it. */
+static const char *
+bad_option(char **argv, char *buf, size_t size)
+{
+	const char	*arg = argv[optind - 1];
+
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0) {
+		snprintf(buf, size, "-%c", optopt);
+		return buf;
+	}
+	return arg;
+}
+
+/* The options before the verb; returns the index of the verb. */
+static int
+parse_options(int argc, char *argv[], const char **path)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char	buf[8];
+	int	ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:f:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			*path = optarg;
+			break;
+		case 'h':
+			usage_print(stdout);
+			exit(EX_OK);
+		case 'V':
+			printf("conductctl %s\n", PACKAGE_VERSION);
+			exit(EX_OK);
+		case ':':
+			usage_error("a value is needed after",
+			    bad_option(argv, buf, sizeof(buf)));
+		default:
+			usage_error("unknown option",
+			    bad_option(argv, buf, sizeof(buf)));
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "conductctl: no verb given\n");
+		usage();
+	}
+	return optind;
+}
+
+static const struct verb *
+verb_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NVERBS; i++)
+		if (strcmp(name, verbs[i].name) == 0)
+			return &verbs[i];
+	usage_error("unknown verb", name);
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct ctl	 ctl;
-	const char	*path = CONDUCTCTL_CONF;
-	char		*errstr = NULL;
-	size_t		 i;
-	int		 ch, status;
+	struct ctl		 ctl;
+	const struct verb	*v;
+	const char		*path = CONDUCTCTL_CONF;
+	char			*errstr = NULL;
+	int			 status;
 
-	while ((ch = getopt(argc, argv, "+f:")) != -1) {
-		switch (ch) {
-		case 'f':
-			path = optarg;
-			break;
-		default:
-			usage();
-		}
-	}
+	optind = parse_options(argc, argv, &path);
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
-		usage();
-	for (i = 0; i < NVERBS; i++)
-		if (strcmp(argv[0], verbs[i].name) == 0)
-			break;
-	if (i == NVERBS)
-		usage();
+	v = verb_find(argv[0]);
+	verb_now = v;
 
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_WARN, "conductctl");
 	crypto_init();
@@ -1636,9 +1816,9 @@ main(int argc, char *argv[])
 		free(errstr);
 		exit(EX_CONFIG);
 	}
-	if (verbs[i].flags & VERB_STORE)
+	if (v->flags & VERB_STORE)
 		ctl_open_store(&ctl);
-	status = verbs[i].handler(&ctl, argc, argv);
+	status = v->handler(&ctl, argc, argv);
 	if (ctl.store != NULL)
 		store_close(ctl.store);
 	crypto_key_free(ctl.key);

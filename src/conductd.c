@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "confcheck.h"
 #include "config.h"
 #include "crash.h"
 #include "crypto.h"
@@ -44,6 +45,10 @@
 #define CONDUCTD_CONF		SYSCONFDIR "/conductd/conductd.conf"
 #define BACKOFF_MIN		1
 #define BACKOFF_MAX		300
+/* A refused login is retried slowly: a new password comes by hand. */
+#define BACKOFF_AUTH_MIN	60
+#define BACKOFF_AUTH_MAX	600
+#define STATUS_MAX		256
 
 /*
  * Signals are blocked for the whole run and read from a signalfd, so
@@ -127,22 +132,35 @@ sleep_interruptible(int seconds)
 	}
 }
 
+static const char usage_text[] =
+    "usage: conductd [-dn] [--once] [-f file]\n"
+    "       conductd --crash-points | --help | --version\n";
+
+/* A usage error: what was wrong (and the word at fault), then the usage. */
 static __attribute__((noreturn)) void
-usage(void)
+usage(const char *why, const char *what)
 {
-	fprintf(stderr, "usage: conductd [-dn] [--once] [-f file]\n"
-	    "       conductd --crash-points\n");
+	fprintf(stderr, "conductd: %s %s\n", why, what);
+	fputs(usage_text, stderr);
 	exit(64);	/* EX_USAGE */
 }
 
-/* Loads the config; errors are shown whole to -n, without names else. */
+/*
+ * Loads the config and runs the offline checks (confcheck.h); errors are
+ * shown whole to -n, and to the log without names.
+ */
 static struct config *
 load_config(const char *path, int checkonly)
 {
 	struct config	*conf;
 	char		*errstr = NULL;
 
-	if ((conf = config_load(path, &errstr)) == NULL) {
+	if ((conf = config_load(path, &errstr)) != NULL &&
+	    confcheck_errors(conf, !checkonly, &errstr) == -1) {
+		config_free(conf);
+		conf = NULL;
+	}
+	if (conf == NULL) {
 		if (!checkonly)
 			config_errors_for_log(errstr);
 		fprintf(stderr, "%s\n", errstr);
@@ -203,14 +221,6 @@ drain_outbox(struct daemon *d)
 	return rc;
 }
 
-static void
-warn_no_lead(const struct config *conf)
-{
-	if (config_count_role(conf, ROLE_LEAD) == 0)
-		log_warnx("conductd: no [member] has role lead: reports that "
-		    "name nobody, and the alarms, reach no one");
-}
-
 /* Says once at start when the database's filesystem is nearly full. */
 static void
 warn_disk(const struct config *conf)
@@ -225,7 +235,35 @@ warn_disk(const struct config *conf)
 		    (unsigned long long)(STORE_DISK_LOW >> 20));
 }
 
-/* Re-reads the configuration; a bad new one keeps the running one. */
+/*
+ * STATUS= after a refused reload: its first error (no names: the log's
+ * wording), how many more, and that the old configuration still runs.
+ */
+static void
+status_reload_refused(const char *errs)
+{
+	char		 status[STATUS_MAX];
+	size_t		 len = strcspn(errs, "\n"), more = 0;
+	const char	*p;
+
+	for (p = errs; (p = strchr(p, '\n')) != NULL; p++)
+		more++;
+	if (len > 160)
+		len = 160;
+	if (more > 0)
+		snprintf(status, sizeof(status), "reload refused: %.*s (and "
+		    "%zu more) - running the previous configuration",
+		    (int)len, errs, more);
+	else
+		snprintf(status, sizeof(status), "reload refused: %.*s - "
+		    "running the previous configuration", (int)len, errs);
+	notify_status(status);
+}
+
+/*
+ * Re-reads the configuration, with the same checks as a start; a bad new
+ * one keeps the running one, and STATUS= says so until the next reload.
+ */
 static void
 do_reload(struct daemon *d)
 {
@@ -235,10 +273,16 @@ do_reload(struct daemon *d)
 	reload = 0;
 	if (d->ready)
 		notify_reloading();
-	if ((fresh = config_load(d->conf->path, &errstr)) == NULL) {
+	if ((fresh = config_load(d->conf->path, &errstr)) != NULL &&
+	    confcheck_errors(fresh, 1, &errstr) == -1) {
+		config_free(fresh);
+		fresh = NULL;
+	}
+	if (fresh == NULL) {
 		config_errors_for_log(errstr);
 		log_warnx("conductd: reload refused, keeping the running "
 		    "configuration:\n%s", errstr);
+		status_reload_refused(errstr);
 		free(errstr);
 		if (d->ready)
 			notify_ready();
@@ -252,7 +296,7 @@ do_reload(struct daemon *d)
 	config_free(d->conf);
 	d->conf = fresh;
 	log_info("conductd: configuration reloaded");
-	warn_no_lead(fresh);
+	notify_status("running (configuration reloaded)");
 	if (d->ready)
 		notify_ready();
 }
@@ -292,14 +336,16 @@ wait_mail(struct daemon *d, int seconds)
 
 /* Tells systemd how the last intake pass went: READY=1 after the first. */
 static void
-report_pass(struct daemon *d, int rc, int backoff)
+report_pass(struct daemon *d, int rc, int backoff, int auth)
 {
-	char	status[64];
+	char	status[STATUS_MAX];
 
 	notify_watchdog();
 	if (rc == -1) {
-		snprintf(status, sizeof(status),
-		    "intake failed, retrying in %d s", backoff);
+		snprintf(status, sizeof(status), auth ? "IMAP authentication "
+		    "failed: check [imap] user and password_file, then "
+		    "reload; retrying in %d s" : "intake failed, retrying in "
+		    "%d s", backoff);
 		notify_status(status);
 		return;
 	}
@@ -353,16 +399,50 @@ db_after_pass(struct daemon *d, int failed)
 	return wait;
 }
 
+/*
+ * The wait before the next try after a failed pass: doubling from 1 s
+ * up to 5 min, or, when the server refused the login, from 1 to 10 min.
+ */
+static int
+next_backoff(int backoff, int auth)
+{
+	int	hi = auth ? BACKOFF_AUTH_MAX : BACKOFF_MAX;
+
+	return backoff * 2 > hi ? hi : backoff * 2;
+}
+
+/*
+ * A refused login before the first one succeeded: the configuration is
+ * wrong, not the network.  Under --once, or at start, it ends the run
+ * with EX_CONFIG; later it is retried slowly.
+ */
+static int
+auth_refused(struct daemon *d, int once)
+{
+	log_warnx("conductd: IMAP authentication failed: check [imap] user "
+	    "and password_file%s", once || !d->ready ? "" :
+	    "; retrying slowly (reload after fixing them)");
+	return once || !d->ready;
+}
+
 static int
 run(struct daemon *d, int once)
 {
-	int	backoff = BACKOFF_MIN, rc, dbwait, status = 0;
+	int	backoff = BACKOFF_MIN, rc, dbwait, status = 0, auth;
 
 	while (!stop_requested()) {
 		if (reload)
 			do_reload(d);
 		rc = intake_pass(d->intake, stop_requested);
-		report_pass(d, rc, backoff);
+		auth = rc == -1 && intake_auth_refused(d->intake);
+		if (auth && auth_refused(d, once)) {
+			notify_status("IMAP authentication failed: check "
+			    "[imap] user and password_file");
+			return 78;	/* EX_CONFIG */
+		}
+		if (auth && backoff < BACKOFF_AUTH_MIN)
+			backoff = BACKOFF_AUTH_MIN;
+		report_pass(d, rc, backoff, auth);
 		/* Asked to stop during intake: the rest waits for the next start. */
 		if (quit)
 			break;
@@ -383,8 +463,7 @@ run(struct daemon *d, int once)
 		if (rc == -1) {
 			log_info("conductd: retrying in %d s", backoff);
 			sleep_interruptible(wait_time(d, backoff));
-			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-			    backoff * 2;
+			backoff = next_backoff(backoff, auth);
 			continue;
 		}
 		backoff = BACKOFF_MIN;
@@ -400,64 +479,109 @@ run(struct daemon *d, int once)
 	return status;
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line asks for. */
+struct opts {
+	const char	*path;
+	int		 foreground;
+	int		 checkonly;
+	int		 once;
+};
+
+/* The option getopt_long() refused, as the user wrote it. */
+static const char *
+bad_option(char **argv, char *buf, size_t size)
+{
+	const char	*arg = argv[optind - 1];
+
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0) {
+		snprintf(buf, size, "-%c", optopt);
+		return buf;
+	}
+	return arg;
+}
+
+static void
+parse_options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, 'o' },
 		{ "crash-points", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct daemon		 d;
-	struct config		*conf;
-	struct crypto_key	*key;
-	struct store		*store;
-	const char		*path = CONDUCTD_CONF;
-	char			*errstr = NULL;
-	int			 ch, foreground = 0, checkonly = 0, once = 0;
-	int			 status;
-	enum log_target		 target;
+	char	buf[8];
+	int	ch;
 
-	while ((ch = getopt_long(argc, argv, "df:n", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":df:n", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			foreground = 1;
+			o->foreground = 1;
 			break;
 		case 'f':
-			path = optarg;
+			o->path = optarg;
 			break;
 		case 'n':
-			checkonly = 1;
+			o->checkonly = 1;
 			break;
 		case 'o':
-			once = 1;
+			o->once = 1;
 			break;
 		case 'C':
 			crash_list(stdout);
 			exit(0);
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("conductd %s\n", PACKAGE_VERSION);
+			exit(0);
+		case ':':
+			usage("a value is needed after",
+			    bad_option(argv, buf, sizeof(buf)));
 		default:
-			usage();
+			usage("unknown option",
+			    bad_option(argv, buf, sizeof(buf)));
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage("unexpected argument", argv[optind]);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts		 o = { CONDUCTD_CONF, 0, 0, 0 };
+	struct daemon		 d;
+	struct config		*conf;
+	struct crypto_key	*key;
+	struct store		*store;
+	char			*errstr = NULL;
+	int			 status;
+	enum log_target		 target;
+
+	parse_options(argc, argv, &o);
 	if (crash_check(&errstr) == -1) {
 		fprintf(stderr, "conductd: %s\n", errstr);
 		exit(64);
 	}
 
-	log_init(LOG_TARGET_STDERR, LOG_LEVEL_INFO, "conductd");
-	if ((conf = load_config(path, checkonly)) == NULL)
+	/* The checks' warnings go to the journal with their priority. */
+	target = !o.checkonly && getenv("JOURNAL_STREAM") != NULL ?
+	    LOG_TARGET_JOURNAL : LOG_TARGET_STDERR;
+	log_init(target, LOG_LEVEL_INFO, "conductd");
+	if ((conf = load_config(o.path, o.checkonly)) == NULL)
 		exit(78);	/* EX_CONFIG */
-	if (checkonly) {
-		printf("%s: configuration OK\n", path);
+	if (o.checkonly) {
+		printf("%s: configuration OK\n", o.path);
 		config_free(conf);
 		exit(0);
 	}
 
 	target = getenv("JOURNAL_STREAM") != NULL ? LOG_TARGET_JOURNAL :
 	    LOG_TARGET_STDERR;
-	if (!foreground && !once) {
+	if (!o.foreground && !o.once) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		target = LOG_TARGET_SYSLOG;
@@ -479,8 +603,7 @@ main(int argc, char *argv[])
 		exit(73);	/* EX_CANTCREAT */
 	}
 	signal_setup();
-	log_info("conductd: started%s", once ? " for one pass" : "");
-	warn_no_lead(conf);
+	log_info("conductd: started%s", o.once ? " for one pass" : "");
 	warn_disk(conf);
 	d.conf = conf;
 	d.store = store;
@@ -492,7 +615,7 @@ main(int argc, char *argv[])
 	d.held = held_new(conf, store, key);
 	d.ready = 0;
 	dbstate_init(&d.db);
-	status = run(&d, once);
+	status = run(&d, o.once);
 	held_free(d.held);
 	schedule_free(d.schedule);
 	cases_free(d.cases);

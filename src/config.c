@@ -830,7 +830,18 @@ config_load(const char *path, char **errstr)
 		return NULL;
 	}
 	buf_free(&p.errors);
+	p.conf->key_lines = xcalloc(NOPTIONS, sizeof(*p.conf->key_lines));
+	memcpy(p.conf->key_lines, p.seen_line, sizeof(p.seen_line));
 	return p.conf;
+}
+
+int
+config_key_line(const struct config *conf, const char *section,
+    const char *key)
+{
+	size_t	i = (size_t)(config_option(section, key) - options);
+
+	return conf->key_lines != NULL ? conf->key_lines[i] : 0;
 }
 
 void
@@ -860,6 +871,7 @@ config_free(struct config *conf)
 		free(conf->members[i].name);
 	}
 	free(conf->members);
+	free(conf->key_lines);
 	crypto_freestr(conf->imap_password);
 	crypto_freestr(conf->smtp_password);
 	free(conf->database);

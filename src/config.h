@@ -109,6 +109,8 @@ struct config {
 
 	struct member	*members;
 	size_t		 nmembers;
+
+	int		*key_lines;	/* per option key; config_key_line() */
 };
 
 const char *config_strrole(enum member_role);
@@ -117,6 +119,9 @@ const struct member *config_member_by_address(const struct config *,
 	    const char *addr);
 const struct member *config_member_by_name(const struct config *,
 	    const char *name);
+/* The line of the file that set [section] key, 0 if the file did not. */
+int	config_key_line(const struct config *, const char *section,
+	    const char *key);
 /* How many members have the role. */
 size_t	config_count_role(const struct config *, enum member_role);
 

@@ -517,6 +517,37 @@ imap_env_flag(const char *name)
 	return (v = getenv(name)) != NULL && strcmp(v, "1") == 0;
 }
 
+/*
+ * A NO to LOGIN that says it is temporary ("NO [UNAVAILABLE] Temporary
+ * authentication failure": the server's password database is down) is
+ * retried like a lost connection.  libetpan keeps the response text
+ * without its code, so the text is what tells.
+ */
+static int
+imap_login_temporary(struct imap_session *s)
+{
+	const char	*t = s->imap->imap_response;
+
+	return t != NULL && (strcasestr(t, "temporar") != NULL ||
+	    strcasestr(t, "unavailable") != NULL ||
+	    strcasestr(t, "try again") != NULL);
+}
+
+/* The login was refused: the server's text, never the user or password. */
+static int
+imap_auth_fail(struct imap_session *s, char **errstr)
+{
+	char	text[IMAP_RESPONSE_MAX];
+
+	s->broken = 1;
+	s->auth_refused = 1;
+	imap_response_text(s->imap->imap_response, text, sizeof(text));
+	xasprintf(errstr, "imap: authentication failed: the server refused "
+	    "the login of [imap] user with the password in password_file%s%s",
+	    text[0] != '\0' ? ": " : "", text);
+	return -1;
+}
+
 /* Logs in and learns the capabilities that only show after login. */
 static int
 imap_login(struct imap_session *s, char **errstr)
@@ -526,6 +557,8 @@ imap_login(struct imap_session *s, char **errstr)
 
 	if (s->imap->imap_state == MAILIMAP_STATE_NON_AUTHENTICATED) {
 		r = mailimap_login(s->imap, s->user, s->password);
+		if (r == MAILIMAP_ERROR_LOGIN && !imap_login_temporary(s))
+			return imap_auth_fail(s, errstr);
 		if (r != MAILIMAP_NO_ERROR)
 			return imap_fail(s, errstr, "login", r,
 			    IMAP_QUOTE_RESPONSE);
@@ -581,6 +614,7 @@ imap_ensure_processed(struct imap_session *s, char **errstr)
 	r = mailimap_create(s->imap, s->processed);
 	if (r == MAILIMAP_NO_ERROR) {
 		log_info("imap: created the processed folder");
+		s->created_processed = 1;
 		return 0;
 	}
 	if (r != MAILIMAP_ERROR_CREATE)
@@ -613,9 +647,23 @@ imap_select(struct imap_session *s, char **errstr)
 }
 
 int
+imap_auth_refused(const struct imap_session *s)
+{
+	return s->auth_refused;
+}
+
+int
+imap_created_processed(const struct imap_session *s)
+{
+	return s->created_processed;
+}
+
+int
 imap_connect(struct imap_session *s, char **errstr)
 {
 	imap_close(s);
+	s->auth_refused = 0;
+	s->created_processed = 0;
 	if (imap_open(s, errstr) == -1 || imap_verify(s, errstr) == -1)
 		goto fail;
 	s->stream = imap_stream_wrap(s->imap->imap_stream, s->timeout,

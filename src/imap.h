@@ -55,6 +55,15 @@ void	imap_free(struct imap_session *);
  */
 int	imap_connect(struct imap_session *, char **errstr);
 void	imap_close(struct imap_session *);
+/*
+ * After imap_connect() failed: 1 when the server refused the login (a NO
+ * to LOGIN that does not say the failure is temporary), which retrying
+ * with the same user and password cannot cure; 0 for anything else (the
+ * server unreachable, TLS, a dropped connection).
+ */
+int	imap_auth_refused(const struct imap_session *);
+/* After imap_connect() succeeded: 1 when it created the processed folder. */
+int	imap_created_processed(const struct imap_session *);
 
 /*
  * While a command waits for the server, stopfd (-1: none) is watched too;

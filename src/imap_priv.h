@@ -23,6 +23,8 @@ struct imap_session {
 	char		*processed;
 	int		 check_only;
 	int		 timeout;
+	int		 auth_refused;	/* the last login got NO: permanent */
+	int		 created_processed; /* the last connect created it */
 
 	mailimap	*imap;
 	enum imap_state	 state;

@@ -570,6 +570,12 @@ intake_pass(struct intake *in, int (*stop)(void))
 }
 
 int
+intake_auth_refused(const struct intake *in)
+{
+	return imap_auth_refused(in->imap);
+}
+
+int
 intake_wait(struct intake *in, int timeout, int stopfd)
 {
 	char	*errstr = NULL;

@@ -27,6 +27,11 @@ void	intake_free(struct intake *);
  */
 int	intake_pass(struct intake *, int (*stop)(void));
 /*
+ * After intake_pass() returned -1: 1 when the IMAP server refused the
+ * login (imap_auth_refused()), a failure retrying does not cure.
+ */
+int	intake_auth_refused(const struct intake *);
+/*
  * After the pass's case step: expunges the server copies now due
  * (expunge.h), those whose content the case step dropped included.  A
  * failure costs the session, not the pass: what was stored stays

@@ -40,7 +40,7 @@ cd_start_daemon
 cd_wait_log "waiting for new mail (IDLE"
 total=0
 base=$(cd_count)
-acked() { cd_ctl cases | awk 'NR > 1 && $5 ~ /T/' | wc -l; }
+acked() { cd_ctl cases --wide | awk 'NR > 1 && $5 ~ /T/' | wc -l; }
 acktotal=0
 ackbase=$(acked)
 for r in $(seq 1 "$rounds"); do

@@ -371,10 +371,10 @@ cd_received() {
 	date -u -d "$r" +%s || tb_fail "bad receipt time '$r' for $1"
 }
 
-# cd_next_due CODE: what conductctl cases prints for CODE from its
+# cd_next_due CODE: what conductctl cases --wide prints for CODE from its
 # "NEXT DUE" column on (the time, then "overdue" when it has passed).
 cd_next_due() {
-	cd_ctl cases | awk -v c="$1" '
+	cd_ctl cases --wide | awk -v c="$1" '
 	    NR == 1 { i = index($0, "NEXT DUE"); next }
 	    $1 == c { if (i) print substr($0, i); else print "(no NEXT DUE column)" }'
 }

@@ -19,7 +19,7 @@ awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "figure: %d reports fetched,
 cd_expect_eq "cases" "$(cd_cases)" "$n"
 tb_imap_wait_count sink INBOX "$n" 60
 cd_expect_eq "acks in the sink" "$(tb_imap_count sink INBOX)" "$n"
-cd_expect_eq "acks marked sent" "$(cd_ctl cases | awk 'NR > 1 && $5 ~ /T/' | wc -l)" "$n"
+cd_expect_eq "acks marked sent" "$(cd_ctl cases --wide | awk 'NR > 1 && $5 ~ /T/' | wc -l)" "$n"
 conns=$(grep -c "connect from localhost\[127.0.0.1\]" "$TB/postfix/maillog" || true)
 echo "# SMTP connections seen by Postfix: $conns"
 [ "$conns" -ge 1 ] && [ "$conns" -le 5 ] ||

@@ -48,7 +48,7 @@ cd_expect_eq "cases" "$(cd_cases)" 9
 tb_imap_wait_count reporter2 INBOX 5 20
 cd_once || tb_fail "a second pass failed"
 cd_expect_eq "acks to reporter2 within the hour" "$(tb_imap_count reporter2 INBOX)" 5
-held=$(cd_ctl cases | awk '/\(held\)/ { print $1 }')
+held=$(cd_ctl cases --wide | awk '/\(held\)/ { print $1 }')
 cd_expect_eq "held cases" "$(echo "$held" | grep -c .)" 1
 CONDUCTD_CLOCK_OFFSET=1800 cd_once || tb_fail "pass at +30 min failed"
 cd_expect_eq "acks to reporter2 before the hour ends" "$(tb_imap_count reporter2 INBOX)" 5
@@ -63,7 +63,7 @@ cd_expect_eq "summary subject" "$subject" "[CoC $held] Your reports"
 grep -q "^  $held" "$TB/summary.eml" || tb_fail "the summary does not list $held"
 tb_pass "the summary lists $held"
 cd_expect_eq "summary Auto-Submitted" "$(cd_header "$TB/summary.eml" Auto-Submitted)" "auto-replied"
-cd_ctl cases | grep "^$held " | grep -q '(held)' && tb_fail "$held still held"
+cd_ctl cases --wide | grep "^$held " | grep -q '(held)' && tb_fail "$held still held"
 cd_ctl show "$held" | grep -q 'Acknowledgment: accepted' ||
     tb_fail "the held case's ack is not marked sent"
 tb_pass "the held case's ack is marked sent"

@@ -24,7 +24,7 @@ CONDUCTD_CLOCK_OFFSET=61 cd_once || tb_fail "pass after the backoff failed"
 tb_imap_wait_count reporter1 INBOX 1 20
 CONDUCTD_CLOCK_OFFSET=7200 cd_once || tb_fail "a later pass failed"
 cd_expect_eq "acks after Postfix came back" "$(tb_imap_count reporter1 INBOX)" 1
-cd_ctl cases | grep "^$code " | grep -q 'T' || tb_fail "no ack time recorded"
+cd_ctl cases --wide | grep "^$code " | grep -q 'T' || tb_fail "no ack time recorded"
 
 # Killed after the decision was committed, before sending.
 tb_send_file reporter2@example.test conduct@example.test "$data/korean.eml"

@@ -37,7 +37,7 @@ cd_expect_eq "In-Reply-To" "$(cd_header "$TB/ack.eml" In-Reply-To)" "<report-en-
 cd_expect_eq "Auto-Submitted" "$(cd_header "$TB/ack.eml" Auto-Submitted)" "auto-replied"
 cd_header "$TB/ack.eml" From | grep -q 'conduct@example.test' || tb_fail "From is not the alias"
 grep -q "$code" "$TB/ack.eml" || tb_fail "the body does not name the code name"
-cd_ctl cases | grep "^$code " | grep -qv ' - *$' || tb_fail "no ack time on the case"
+cd_ctl cases --wide | grep "^$code " | grep -qv ' - *$' || tb_fail "no ack time on the case"
 cd_ctl show "$code" | grep -q 'Acknowledgment: accepted' || tb_fail "show lacks the ack time"
 cd_ctl show "$code" | grep -q 'the rooftop bar' || tb_fail "show lacks the location"
 

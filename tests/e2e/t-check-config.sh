@@ -2,8 +2,10 @@
 # conductctl check-config against the test bed: everything passes with a
 # good configuration (a committee with a lead, IMAP login, processed
 # folder, SMTP login, and a probe to a sub-address found in the alias's
-# mailbox); a committee without a lead fails with exit status 78, a wrong
-# password or a missing processed folder with 69.
+# mailbox); a committee without a lead or a missing ca_file fails with
+# exit status 78 (the checks conductd -n runs too), a wrong password with
+# 69; a missing processed folder is created, as conductd would; and no
+# probe is ever left behind, also when a check fails.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
@@ -52,7 +54,7 @@ tb_pass "a committee without a lead fails the check (exit 78)"
 ! grep -q "no \[member\] has role lead" "$TB/conductd.log" ||
     tb_fail "conductd warned about a lead it has"
 cd_once || tb_fail "pass without a lead failed"
-grep -q "warn: conductd: no \[member\] has role lead" "$TB/conductd.log" ||
+grep -q "warn: conductd: .*no \[member\] has role lead" "$TB/conductd.log" ||
     tb_fail "conductd did not warn that no member is a lead"
 tb_pass "conductd runs without a lead, and says so in its log"
 cp "$TB/good.conf" "$CONF"
@@ -66,7 +68,11 @@ st=0
 out=$(cd_ctl check-config 2>&1) || st=$?
 cd_expect_eq "exit status with a wrong IMAP password" "$st" 69
 echo "$out" | grep -q '^FAIL IMAP login' || tb_fail "no IMAP failure: $out"
-tb_pass "a wrong IMAP password fails the check"
+echo "$out" | grep -q '^skip SMTP submission and sub-addressing' ||
+    tb_fail "a probe was sent with no IMAP session to delete it: $out"
+cd_expect_eq "probes left in INBOX after a failed IMAP login" \
+    "$(tb_imap_count conduct INBOX)" 0
+tb_pass "a wrong IMAP password fails the check, and no probe is left behind"
 
 # A wrong SMTP password.
 cp "$TB/good.conf" "$CONF"
@@ -77,15 +83,45 @@ cd_expect_eq "exit status with a wrong SMTP password" "$st" 69
 echo "$out" | grep -q '^FAIL SMTP login' || tb_fail "no SMTP failure: $out"
 tb_pass "a wrong SMTP password fails the check"
 
-# A processed folder that does not exist is reported, not created.
+# A fresh mailbox: the processed folder does not exist yet.  check-config
+# creates it, as conductd would at its first login, and says so.
+folder_listed() {
+	tb__curl_imap conduct "" -X "LIST \"\" $1" 2>/dev/null | tr -d '\r' |
+	    grep -q "^\* LIST .* \"*$1\"*\$"
+}
 cp "$TB/good.conf" "$CONF"
-tb_ini_set "$CONF" imap processed_mailbox Nowhere
+tb_ini_set "$CONF" imap processed_mailbox Fresh
+! folder_listed Fresh || tb_fail "the folder Fresh exists before the check"
+out=$(cd_ctl check-config 2>&1) ||
+    tb_fail "check-config failed on a fresh mailbox: $out"
+echo "$out" | grep -q '^ok   processed folder Fresh created' ||
+    tb_fail "no word that the processed folder was created: $out"
+echo "$out" | grep -q '^all checks passed' || tb_fail "not all passed: $out"
+folder_listed Fresh || tb_fail "the folder Fresh was not created"
+cd_expect_eq "messages in the created folder" "$(tb_imap_count conduct Fresh)" 0
+cd_expect_eq "probes left in INBOX" "$(tb_imap_count conduct INBOX)" 0
+out=$(cd_ctl check-config 2>&1) || tb_fail "second check-config: $out"
+! echo "$out" | grep -q 'processed folder Fresh created' ||
+    tb_fail "the folder was created twice: $out"
+tb_pass "a missing processed folder is created, the probe deleted"
+
+# A ca_file that does not exist: a configuration error, named with its
+# line, as conductd -n names it; the server checks still run.
+cp "$TB/good.conf" "$CONF"
+tb_ini_set "$CONF" imap ca_file "$TB/missing-ca.pem"
 st=0
 out=$(cd_ctl check-config 2>&1) || st=$?
-cd_expect_eq "exit status with a missing folder" "$st" 69
-echo "$out" | grep -q 'processed folder does not exist' ||
-    tb_fail "no missing-folder failure: $out"
-tb_pass "a missing processed folder fails the check and is not created"
+cd_expect_eq "exit status with a missing ca_file" "$st" 78
+line=$(grep -n "^ca_file = $TB/missing-ca.pem" "$CONF" | cut -d: -f1)
+echo "$out" | grep -qF "FAIL [imap] ca_file: $CONF:$line: [imap] ca_file: $TB/missing-ca.pem: No such file or directory" ||
+    tb_fail "no ca_file failure: $out"
+st=0
+nout=$("$CONDUCTD" -n -f "$CONF" 2>&1) || st=$?
+cd_expect_eq "conductd -n with a missing ca_file" "$st" 78
+echo "$nout" | grep -qF "$CONF:$line: [imap] ca_file: $TB/missing-ca.pem: No such file or directory" ||
+    tb_fail "conductd -n words it otherwise: $nout"
+cd_expect_eq "probes left in INBOX" "$(tb_imap_count conduct INBOX)" 0
+tb_pass "a missing ca_file fails check-config and conductd -n alike (78)"
 
 # conductd -n's checks come first: a bad key is a configuration error.
 cp "$TB/good.conf" "$CONF"

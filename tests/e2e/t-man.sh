@@ -20,7 +20,7 @@ for v in $verbs; do
 done
 tb_pass "every conductctl verb is in conductctl.8: $(echo $verbs)"
 
-for opt in -d -n -f --once --crash-points; do
+for opt in -d -n -f --once --crash-points --help --version; do
 	grep -q "^\.It Fl ${opt#-}" "$man/conductd.8" ||
 	    tb_fail "conductd option $opt is missing from conductd.8"
 done

@@ -361,7 +361,7 @@ tb_pass "day 8: the overdue alarm repeated once; still nothing overdue for M"
 
 # conductctl reads the same (moved) clock.
 export CONDUCTD_CLOCK_OFFSET=$((8 * DAY + 3 * MIN))
-cd_ctl cases >"$TB/cases.out"
+cd_ctl cases --wide >"$TB/cases.out"
 head -1 "$TB/cases.out" | grep -q "NEXT DUE" ||
     tb_fail "conductctl cases has no NEXT DUE column: $(head -1 "$TB/cases.out")"
 nd=$(cd_next_due "$CK")

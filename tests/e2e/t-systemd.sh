@@ -4,7 +4,10 @@
 # review; and conductd, given a stand-in notification socket
 # (tests/unit/notify-listen), sends READY=1 after its first IMAP login,
 # WATCHDOG=1 every second for WATCHDOG_USEC=2 s while it waits in IDLE,
-# RELOADING=1 then READY=1 around a reload (valid or refused), and
+# RELOADING=1 then READY=1 around a reload (valid or refused), a STATUS=
+# line naming a refused reload (file, line, key, reason) and a normal one
+# after a good reload, a STATUS= line and a slow retry (60 s, not 1 s)
+# when a reload brings a password the IMAP server refuses, and
 # STOPPING=1 on SIGTERM.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
@@ -146,8 +149,41 @@ nl_wait 'READY=1' 3
 cd_expect_eq "RELOADING=1 datagrams" \
     "$(nl_count 'RELOADING=1 MONOTONIC_USEC=[0-9]+')" 2
 cd_wait_log "reload refused"
-cp "$TB/conductd.conf.good" "$CONF"
 tb_pass "RELOADING=1, then READY=1 after a refused reload"
+line=$(grep -n '^poll_interval = not-a-number' "$CONF" | cut -d: -f1)
+want="STATUS=reload refused: $CONF:$line: [daemon] poll_interval: must be a whole number - running the previous configuration"
+nl_wait "$(printf '%s' "$want" | sed 's/[][\\.*^$]/\\&/g')" 1 5
+tb_pass "STATUS= names the refused reload: file, line, key, reason"
+
+cp "$TB/conductd.conf.good" "$CONF"
+kill -HUP "$CD_PID"
+nl_wait 'READY=1' 4
+# The first good reload said it once, this one says it again.
+nl_wait 'STATUS=running \(configuration reloaded\)' 2 5
+tb_pass "STATUS= is a normal one again after a good reload"
+
+# A reload to a password the server refuses: the login is retried
+# slowly, and STATUS= says why; a reload with the right one retries at
+# once.
+printf 'wrong-horse-battery\n' >"$TB/wrong.pass"
+chmod 600 "$TB/wrong.pass"
+tb_ini_set "$CONF" imap password_file "$TB/wrong.pass"
+kill -HUP "$CD_PID"
+nl_wait 'STATUS=IMAP authentication failed: check \[imap\] user and password_file, then reload; retrying in 60 s' 1 10
+cd_wait_log "conductd: retrying in 60 s"
+grep -q "imap: authentication failed" "$TB/conductd.log" ||
+    tb_fail "no authentication failure in the log"
+! grep -q "wrong-horse" "$TB/conductd.log" || tb_fail "the password is logged"
+tb_pass "a refused login: STATUS= names it, the retry waits 60 s"
+n=$(grep -c 'imap: mailbox selected' "$TB/conductd.log")
+r=$(nl_count 'STATUS=running')
+cp "$TB/conductd.conf.good" "$CONF"
+kill -HUP "$CD_PID"
+cd_wait_log_count 'imap: mailbox selected' $(( n + 1 ))
+nl_wait 'STATUS=running' $(( r + 1 )) 10
+cd_expect_eq "logins refused" \
+    "$(grep -c 'imap: authentication failed' "$TB/conductd.log")" 1
+tb_pass "a reload with the right password logs in at once"
 
 st=0
 cd_stop_daemon TERM || st=$?
@@ -164,3 +200,4 @@ n=$(nl_count 'WATCHDOG=1')
     tb_fail "$n WATCHDOG=1 in $elapsed s: the waits are not sliced right"
 echo "figure: $n WATCHDOG=1 in $elapsed s"
 tb_pass "the watchdog is fed at its interval"
+grep '^STATUS=' "$TB/notify.out" | uniq | sed 's/^/# notify: /'

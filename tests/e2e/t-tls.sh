@@ -9,6 +9,8 @@ cd_setup tls
 n=0
 try_mode() {	# try_mode MODE CAFILE EXPECT(ok|refused)
 	tb_conductd_conf "$CONF" "$1"
+	# conductd refuses to start when a template does not render.
+	tb_ini_set "$CONF" committee templates "$top_srcdir/conf/templates"
 	if [ "$2" = system ]; then
 		sed -i '/^ca_file/d' "$CONF"
 	else

@@ -1,0 +1,230 @@
+/*
+ * confcheck: the offline checks of a loaded configuration (confcheck.h).
+ * Each check is one function in a table; each reports through the
+ * caller's callback, so conductctl prints them as its "ok"/"FAIL" lines
+ * and conductd gathers the failures as configuration errors.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "confcheck.h"
+#include "log.h"
+#include "template.h"
+#include "xmalloc.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct confcheck {
+	const struct config	*conf;
+	confcheck_cb		 cb;
+	void			*arg;
+	int			 fails;
+};
+
+static void
+confcheck_result(struct confcheck *cc, enum confcheck_result r,
+    const char *what, const char *why)
+{
+	if (r != CONFCHECK_OK)
+		cc->fails++;
+	cc->cb(r, what, r == CONFCHECK_OK ? NULL : why, cc->arg);
+}
+
+static void
+confcheck_report(struct confcheck *cc, int ok, const char *what,
+    const char *why)
+{
+	confcheck_result(cc, ok ? CONFCHECK_OK : CONFCHECK_FAIL, what, why);
+}
+
+/* A failure of [section] key, worded as config_load()'s errors. */
+static void
+confcheck_fail_key(struct confcheck *cc, const char *what,
+    const char *section, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+confcheck_fail_key(struct confcheck *cc, const char *what,
+    const char *section, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 reason[512], *why;
+	int	 line = config_key_line(cc->conf, section, key);
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		xasprintf(&why, "%s:%d: [%s] %s: %s", cc->conf->path, line,
+		    section, key, reason);
+	else
+		xasprintf(&why, "%s: [%s] %s: %s", cc->conf->path, section,
+		    key, reason);
+	confcheck_report(cc, 0, what, why);
+	free(why);
+}
+
+/* A committee needs a lead: triage and the alarms go to the leads. */
+static void
+confcheck_lead(struct confcheck *cc)
+{
+	const struct config	*conf = cc->conf;
+	size_t			 leads = config_count_role(conf, ROLE_LEAD);
+	char			 what[128], *why;
+
+	snprintf(what, sizeof(what), "committee: %zu lead(s), %zu member(s), "
+	    "%zu backup(s)", leads, config_count_role(conf, ROLE_MEMBER),
+	    config_count_role(conf, ROLE_BACKUP));
+	if (leads > 0) {
+		confcheck_report(cc, 1, what, NULL);
+		return;
+	}
+	xasprintf(&why, "%s: [member] role: no [member] has role lead: "
+	    "reports that name nobody, and the alarms, would reach no one",
+	    conf->path);
+	confcheck_result(cc, CONFCHECK_FAIL_SOFT, what, why);
+	free(why);
+}
+
+/* config_load() refuses a key others can read; here it must exist. */
+static void
+confcheck_key(struct confcheck *cc)
+{
+	struct stat	st;
+
+	if (stat(cc->conf->key_file, &st) == 0) {
+		confcheck_report(cc, 1, "key file", NULL);
+		return;
+	}
+	confcheck_fail_key(cc, "key file", "daemon", "key_file", "%s: %s%s",
+	    cc->conf->key_file, strerror(errno), errno == ENOENT ?
+	    " (run conductctl init first)" : "");
+}
+
+static void
+confcheck_ca(struct confcheck *cc, const char *section, const char *path)
+{
+	char	what[32];
+	int	fd;
+
+	if (path == NULL)
+		return;	/* the system's trust store */
+	snprintf(what, sizeof(what), "[%s] ca_file", section);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		confcheck_fail_key(cc, what, section, "ca_file", "%s: %s",
+		    path, strerror(errno));
+		return;
+	}
+	close(fd);
+	confcheck_report(cc, 1, what, NULL);
+}
+
+static void
+confcheck_ca_files(struct confcheck *cc)
+{
+	confcheck_ca(cc, "imap", cc->conf->imap_ca_file);
+	confcheck_ca(cc, "smtp", cc->conf->smtp_ca_file);
+}
+
+/* Every template renders (the admin's folder first, then the defaults). */
+static void
+confcheck_templates(struct confcheck *cc)
+{
+	static const char *const names[] = { "ack", "ack-summary",
+	    "conflict-check", "conflict-check-triage", "case-purged" };
+	static const char *const vnames[] = { "committee", "code_name",
+	    "followup_days", "missing_fields", "alias", "reported",
+	    "code_names", "mentioned" };
+	struct template_var	 vars[nitems(vnames)];
+	char			*text, *errstr = NULL, what[64];
+	size_t			 i;
+
+	for (i = 0; i < nitems(vnames); i++) {
+		vars[i].name = vnames[i];
+		vars[i].value = "x";
+	}
+	for (i = 0; i < nitems(names); i++) {
+		snprintf(what, sizeof(what), "template: %s", names[i]);
+		text = template_render(cc->conf->templates, names[i], vars,
+		    nitems(vars), &errstr);
+		confcheck_report(cc, text != NULL, what, errstr);
+		free(text);
+		free(errstr);
+		errstr = NULL;
+	}
+}
+
+static void (*const checks[])(struct confcheck *) = {
+	confcheck_lead,
+	confcheck_key,
+	confcheck_ca_files,
+	confcheck_templates,
+};
+
+int
+confcheck_run(const struct config *conf, confcheck_cb cb, void *arg)
+{
+	struct confcheck	cc;
+	size_t			i;
+
+	cc.conf = conf;
+	cc.cb = cb;
+	cc.arg = arg;
+	cc.fails = 0;
+	for (i = 0; i < nitems(checks); i++)
+		checks[i](&cc);
+	return cc.fails;
+}
+
+struct confcheck_gather {
+	struct buf	errs;
+	int		soft_ok;
+	int		nerrs;
+};
+
+static void
+confcheck_gather_cb(enum confcheck_result r, const char *what,
+    const char *why, void *arg)
+{
+	struct confcheck_gather	*g = arg;
+	char			*copy;
+
+	(void)what;
+	if (r == CONFCHECK_OK)
+		return;
+	if (r == CONFCHECK_FAIL_SOFT && g->soft_ok) {
+		copy = xstrdup(why);
+		config_errors_for_log(copy);
+		log_warnx("conductd: %s", copy);
+		free(copy);
+		return;
+	}
+	if (g->nerrs++ > 0)
+		buf_addch(&g->errs, '\n');
+	buf_addstr(&g->errs, why);
+}
+
+int
+confcheck_errors(const struct config *conf, int soft_ok, char **errstr)
+{
+	struct confcheck_gather	g;
+
+	buf_init(&g.errs);
+	g.soft_ok = soft_ok;
+	g.nerrs = 0;
+	(void)confcheck_run(conf, confcheck_gather_cb, &g);
+	if (g.nerrs == 0) {
+		buf_free(&g.errs);
+		return 0;
+	}
+	*errstr = buf_release(&g.errs, NULL);
+	return -1;
+}
