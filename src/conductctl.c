@@ -133,8 +133,8 @@ init_user(struct svcuser *u)
 	char	*errstr = NULL;
 
 	if (svcuser_lookup(u, CONDUCTD_USER, &errstr) == -1) {
-		warnx("%s (systemd-sysusers makes it): what init makes stays "
-		    "root's", errstr);
+		printf("owner: %s (systemd-sysusers makes it): the files stay "
+		    "root's\n", errstr);
 		free(errstr);
 	}
 }
@@ -162,8 +162,8 @@ init_state_dir(const struct svcuser *u, const char *dir)
 	else if (made)
 		printf("state: %s created, mode 0700\n", dir);
 	else if (!svcuser_owns(u, dir))
-		warnx("%s is not %s's: the daemon may not write it (chown "
-		    "%s:%s %s)", dir, u->name, u->name, u->name, dir);
+		printf("state: %s exists, not %s's: kept (chown %s:%s it for "
+		    "the daemon)\n", dir, u->name, u->name, u->name);
 	else if (!u->root && access(dir, W_OK | X_OK) == -1) {
 		xasprintf(&errstr, "%s: %s", dir, strerror(errno));
 		init_fail(u, errstr);

@@ -38,17 +38,22 @@ svcuser_lookup(struct svcuser *u, const char *name, char **errstr)
 	return 1;
 }
 
-/* Makes each missing parent of dir, mode 0755. */
+/*
+ * Makes each missing parent of dir, mode 0755 whatever the umask, so that
+ * the service user can reach its folder through them.
+ */
 static int
 svcuser_mkparents(const char *dir, char **errstr)
 {
 	char	*p, *s;
-	int	 rv = 0;
+	int	 rv = 0, made;
 
 	p = xstrdup(dir);
 	for (s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
 		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+		made = mkdir(p, 0755) == 0;
+		if ((!made && errno != EEXIST) ||
+		    (made && chmod(p, 0755) == -1)) {
 			xasprintf(errstr, "%s: %s", p, strerror(errno));
 			rv = -1;
 			break;

@@ -244,13 +244,19 @@ echo secret >"$T/imap.pass"
 chmod 600 "$T/imap.pass"
 chown "$user:$group" "$T/imap.pass"
 
-# A fresh state_dir whose parents are missing too, a key in a root folder.
+# A fresh state_dir whose parents are missing too, a key in a root folder,
+# and an admin's umask that would keep the service user out of the parents.
 mkdir -m 0755 "$T/etc"
 state=$T/var/lib/conductd
 conf_for "$state" "$T/etc/conductd.key" >"$T/etc/root.conf"
-"$top_builddir/conductctl" -f "$T/etc/root.conf" init >"$T/init.out" 2>&1 ||
+(umask 077 && "$top_builddir/conductctl" -f "$T/etc/root.conf" init) \
+    >"$T/init.out" 2>&1 ||
     { cat "$T/init.out" >&2; tb_fail "conductctl init as root"; }
 expect_owned "$state" 700
+for p in "$T/var" "$T/var/lib"; do
+	[ "$(owner_mode "$p")" = "root:root 755" ] ||
+	    tb_fail "${p#"$T"/}: $(owner_mode "$p"), expected root:root 755"
+done
 expect_owned "$T/etc/conductd.key" 600
 expect_owned "$state/conductd.db" 600
 for f in "$state"/*; do
