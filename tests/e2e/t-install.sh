@@ -163,7 +163,7 @@ expect_line "$u" \
     "ExecStart=/usr/sbin/conductd -d -f /etc/conductd/conductd.conf"
 expect_line "$u" \
     "ExecReload=/usr/sbin/conductd -n -f /etc/conductd/conductd.conf"
-expect_line "$u" 'ExecReload=/bin/kill -HUP $MAINPID'
+expect_line "$u" "ExecReload=/bin/sh -c 'kill -HUP \"\$\$MAINPID\"'"
 expect_line "$u" "StateDirectory=conductd"
 expect_line "$u" "StateDirectoryMode=0700"
 expect_line "$u" "User=_conductd"

@@ -128,7 +128,7 @@ for u in "$UNIT" "$TMPL"; do
 	second=$(sed -n 's/^ExecReload=//p' "$u" | sed -n 2p)
 	cd_expect_eq "${u##*/}: first ExecReload=" "$first" "$start"
 	cd_expect_eq "${u##*/}: second ExecReload=" "$second" \
-	    '/bin/kill -HUP $MAINPID'
+	    "/bin/sh -c 'kill -HUP \"\$\$MAINPID\"'"
 done
 cp "$CONF" "$TB/broken.conf"
 tb_ini_set "$TB/broken.conf" daemon poll_interval not-a-number
