@@ -107,11 +107,14 @@ if (cd "$dir" && ../configure --prefix=/usr --sysconfdir=/etc \
 	    usr/share/conductd/templates/ack-summary.txt \
 	    usr/share/conductd/templates/conflict-check.txt \
 	    usr/share/man/man8/conductd.8 usr/share/man/man8/conductctl.8 \
-	    usr/share/man/man5/conductd.conf.5; do
+	    usr/share/man/man5/conductd.conf.5 \
+	    usr/lib/sysusers.d/conductd.conf usr/lib/tmpfiles.d/conductd.conf; do
 		[ -e "$dest/$f" ] || missing="$missing $f"
 	done
 	unit=$(find "$dest" -name conductd.service | head -1)
 	[ -n "$unit" ] || missing="$missing conductd.service"
+	[ -n "$(find "$dest" -name 'conductd@.service')" ] ||
+	    missing="$missing conductd@.service"
 	[ -z "$unit" ] || grep -q '^ExecStart=/usr/sbin/conductd' "$unit" ||
 	    missing="$missing ExecStart=/usr/sbin/conductd"
 else

@@ -36,6 +36,7 @@
 #include "smtp.h"
 #include "template.h"
 #include "store.h"
+#include "svcuser.h"
 #include "xmalloc.h"
 
 #ifndef SYSCONFDIR
@@ -43,6 +44,10 @@
 #endif
 
 #define CONDUCTCTL_CONF		SYSCONFDIR "/conductd/conductd.conf"
+
+#ifndef CONDUCTD_USER
+#define CONDUCTD_USER		"_conductd"
+#endif
 
 #define VERB_STORE	0x01	/* needs the key and the database */
 
@@ -142,24 +147,94 @@ ctl_open_store(struct ctl *ctl)
 		errx(EX_CANTCREAT, "%s", errstr);
 }
 
+/*
+ * What init makes as root (the state folder, the key, the database) is
+ * the service user's, so that the daemon systemd starts as that user can
+ * use it; run as anyone else, what it makes is that user's own.
+ */
+static void
+init_user(struct svcuser *u)
+{
+	char	*errstr = NULL;
+
+	if (svcuser_lookup(u, CONDUCTD_USER, &errstr) == -1) {
+		printf("owner: %s (systemd-sysusers makes it): the files stay "
+		    "root's\n", errstr);
+		free(errstr);
+	}
+}
+
+static __attribute__((noreturn)) void
+init_fail(const struct svcuser *u, char *errstr)
+{
+	if (u->root)
+		errx(EX_CANTCREAT, "%s", errstr);
+	errx(EX_CANTCREAT, "%s (run conductctl init as root: it makes the "
+	    "files %s's)", errstr, u->name);
+}
+
+static void
+init_state_dir(const struct svcuser *u, const char *dir)
+{
+	char	*errstr = NULL;
+	int	 made;
+
+	if ((made = svcuser_mkdir(u, dir, &errstr)) == -1)
+		init_fail(u, errstr);
+	if (made && u->active)
+		printf("state: %s created, mode 0700, owner %s\n", dir,
+		    u->name);
+	else if (made)
+		printf("state: %s created, mode 0700\n", dir);
+	else if (!svcuser_owns(u, dir))
+		printf("state: %s exists, not %s's: kept (chown %s:%s it for "
+		    "the daemon)\n", dir, u->name, u->name, u->name);
+	else if (!u->root && access(dir, W_OK | X_OK) == -1) {
+		xasprintf(&errstr, "%s: %s", dir, strerror(errno));
+		init_fail(u, errstr);
+	}
+}
+
+/* The database and SQLite's -wal and -shm files beside it. */
+static void
+init_give_database(const struct svcuser *u, const char *db)
+{
+	const char	*sfx[] = { "", "-wal", "-shm" };
+	char		*path, *errstr = NULL;
+	size_t		 i;
+
+	if (svcuser_create(u, db, &errstr) == -1)
+		init_fail(u, errstr);
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		xasprintf(&path, "%s%s", db, sfx[i]);
+		if (svcuser_give(u, path, &errstr) == -1)
+			init_fail(u, errstr);
+		free(path);
+	}
+}
+
 static int
 verb_init(struct ctl *ctl, int argc, char **argv)
 {
+	struct svcuser	 u;
 	struct stat	 st;
 	char		*errstr = NULL;
 
 	(void)argv;
 	if (argc != 1)
 		usage();
-	if (mkdir(ctl->conf->state_dir, 0700) == -1 && errno != EEXIST)
-		err(EX_CANTCREAT, "%s", ctl->conf->state_dir);
+	init_user(&u);
+	init_state_dir(&u, ctl->conf->state_dir);
 	if (stat(ctl->conf->key_file, &st) == 0)
 		printf("key: %s exists, kept\n", ctl->conf->key_file);
 	else if (crypto_key_create(ctl->conf->key_file, &errstr) == -1)
-		errx(EX_CANTCREAT, "%s", errstr);
+		init_fail(&u, errstr);
 	else
 		printf("key: %s created; back it up apart from the "
 		    "database\n", ctl->conf->key_file);
+	if (svcuser_give(&u, ctl->conf->key_file, &errstr) == -1)
+		init_fail(&u, errstr);
+	init_give_database(&u, ctl->conf->database);
 	ctl_open_store(ctl);
 	printf("database: %s (schema version %d)\n", ctl->conf->database,
 	    store_schema_version(ctl->store));

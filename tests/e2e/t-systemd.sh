@@ -1,7 +1,8 @@
 #!/bin/bash
-# systemd: the unit built from contrib/conductd.service.in passes
-# "systemd-analyze verify" and rates 2.0 or lower in the offline security
-# review; and conductd, given a stand-in notification socket
+# systemd: the units built from contrib/conductd.service.in and
+# contrib/conductd@.service.in pass "systemd-analyze verify", rate 2.0 or
+# lower in the offline security review, share one sandbox, and check the
+# configuration (conductd -n) before the SIGHUP of a reload; and conductd, given a stand-in notification socket
 # (tests/unit/notify-listen), sends READY=1 after its first IMAP login,
 # WATCHDOG=1 every second for WATCHDOG_USEC=2 s while it waits in IDLE,
 # RELOADING=1 then READY=1 around a reload (valid or refused), a STATUS=
@@ -13,12 +14,15 @@ set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
 UNIT=$top_builddir/contrib/conductd.service
+TMPL=$top_builddir/contrib/conductd@.service
 LISTEN=$top_builddir/tests/unit/notify-listen
 NL_PID=""
 
 command -v systemd-analyze >/dev/null 2>&1 ||
     tb_skip "systemd-analyze not installed (Debian: systemd)"
-[ -f "$UNIT" ] || tb_fail "$UNIT not built (make check builds it)"
+for u in "$UNIT" "$TMPL"; do
+	[ -f "$u" ] || tb_fail "$u not built (make check builds it)"
+done
 
 nl_stop() {
 	[ -n "$NL_PID" ] || return 0
@@ -59,15 +63,19 @@ cd_setup starttls
 trap t_exit EXIT
 
 # ---------------------------------------------------- systemd-analyze
-# verify checks that ExecStart's program exists, and it does not before
-# "make install": check a copy whose ExecStart runs the conductd just
-# built, the only line that differs.  Documentation= is checked with
-# man(1) against the pages in the source tree.
+# verify checks that the programs of ExecStart= and ExecReload= exist, and
+# conductd does not before "make install": check copies that run the
+# conductd just built, the only lines that differ.  Documentation= is
+# checked with man(1) against the pages in the source tree.  verify
+# checks the template as the instance conductd@i.
 mkdir -p "$TB/unit" "$TB/man/man5" "$TB/man/man8"
-sed "s|^ExecStart=/[^ ]*/conductd |ExecStart=$top_builddir/conductd |" \
-    "$UNIT" >"$TB/unit/conductd.service"
-changed=$(diff "$UNIT" "$TB/unit/conductd.service" | grep -c '^[<>]' || true)
-cd_expect_eq "lines changed in the copy checked by verify" "$changed" 2
+for u in "$UNIT" "$TMPL"; do
+	c=$TB/unit/${u##*/}
+	sed "s|^\(Exec[A-Za-z]*=\)/[^ ]*/conductd |\1$top_builddir/conductd |" \
+	    "$u" >"$c"
+	changed=$(diff "$u" "$c" | grep -c '^[<>]' || true)
+	cd_expect_eq "lines changed in the copy of ${u##*/}" "$changed" 4
+done
 ln -s "$top_srcdir/man/conductd.8" "$TB/man/man8/conductd.8"
 ln -s "$top_srcdir/man/conductd.conf.5" "$TB/man/man5/conductd.conf.5"
 manopt=""
@@ -77,28 +85,62 @@ else
 	manopt=--man=no
 	tb_log "man(1) not installed: Documentation= not checked"
 fi
-st=0
-out=$(systemd-analyze verify $manopt "$TB/unit/conductd.service" 2>&1) ||
-    st=$?
-if [ "$st" != 0 ] || printf '%s\n' "$out" | grep -q conductd; then
-	printf '%s\n' "$out" | sed 's/^/#   /' >&2
-	tb_fail "systemd-analyze verify (exit $st)"
-fi
-[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# (other units) /'
+for u in conductd.service conductd@.service; do
+	st=0
+	out=$(systemd-analyze verify $manopt "$TB/unit/$u" 2>&1) || st=$?
+	if [ "$st" != 0 ] || printf '%s\n' "$out" | grep -q conductd; then
+		printf '%s\n' "$out" | sed 's/^/#   /' >&2
+		tb_fail "systemd-analyze verify $u (exit $st)"
+	fi
+	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# (other units) /'
+	tb_pass "systemd-analyze verify $u is clean"
+done
 unset MANPATH
-tb_pass "systemd-analyze verify is clean"
 
-out=$(systemd-analyze security --offline=true "$UNIT" 2>&1) ||
-    { printf '%s\n' "$out" >&2; tb_fail "systemd-analyze security"; }
-score=$(printf '%s\n' "$out" | sed -n \
-    's/.*Overall exposure level for conductd\.service: *\([0-9][0-9.]*\).*/\1/p')
-[ -n "$score" ] || { printf '%s\n' "$out" >&2; tb_fail "no exposure score"; }
-echo "figure: systemd-analyze security exposure: $score"
-awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || {
-	printf '%s\n' "$out" | grep -v '^✓' | sed 's/^/#   /' >&2
-	tb_fail "exposure $score is above 2.0"
+for u in "$UNIT" "$TMPL"; do
+	out=$(systemd-analyze security --offline=true "$u" 2>&1) ||
+	    { printf '%s\n' "$out" >&2; tb_fail "systemd-analyze security"; }
+	score=$(printf '%s\n' "$out" | sed -n \
+	    's/.*Overall exposure level for [^:]*: *\([0-9][0-9.]*\).*/\1/p')
+	[ -n "$score" ] ||
+	    { printf '%s\n' "$out" >&2; tb_fail "no exposure score"; }
+	echo "figure: systemd-analyze security exposure of ${u##*/}: $score"
+	awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || {
+		printf '%s\n' "$out" | grep -v '^✓' | sed 's/^/#   /' >&2
+		tb_fail "exposure of ${u##*/} $score is above 2.0"
+	}
+	tb_pass "exposure of ${u##*/} $score <= 2.0"
+done
+
+# The template runs the same sandbox as the unit: every line from
+# User= on but comments is the same but for the state folder's instance.
+sandbox() {
+	sed -n '/^User=/,$p' "$1" | sed -e '/^#/d' -e 's|conductd/%i$|conductd|'
 }
-tb_pass "exposure $score <= 2.0"
+sandbox "$UNIT" >"$TB/sandbox.unit"
+sandbox "$TMPL" >"$TB/sandbox.tmpl"
+diff "$TB/sandbox.unit" "$TB/sandbox.tmpl" >&2 ||
+    tb_fail "conductd@.service's sandbox differs from conductd.service's"
+tb_pass "conductd@.service has conductd.service's sandbox"
+
+# A reload runs conductd -n on the unit's own configuration, then sends
+# SIGHUP; and the check really fails on a broken configuration.
+for u in "$UNIT" "$TMPL"; do
+	start=$(sed -n 's/^ExecStart=\([^ ]*\) -d -f \(.*\)/\1 -n -f \2/p' "$u")
+	first=$(sed -n 's/^ExecReload=//p' "$u" | head -1)
+	second=$(sed -n 's/^ExecReload=//p' "$u" | sed -n 2p)
+	cd_expect_eq "${u##*/}: first ExecReload=" "$first" "$start"
+	cd_expect_eq "${u##*/}: second ExecReload=" "$second" \
+	    "/bin/sh -c 'kill -HUP \"\$\$MAINPID\"'"
+done
+cp "$CONF" "$TB/broken.conf"
+tb_ini_set "$TB/broken.conf" daemon poll_interval not-a-number
+st=0
+"$CONDUCTD" -n -f "$TB/broken.conf" >"$TB/check.out" 2>&1 || st=$?
+cd_expect_eq "conductd -n on a broken configuration" "$st" 78
+"$CONDUCTD" -n -f "$CONF" >"$TB/check.out" 2>&1 ||
+    { cat "$TB/check.out" >&2; tb_fail "conductd -n on the test's own"; }
+tb_pass "ExecReload= checks the configuration with conductd -n first"
 
 # ---------------------------------------------------- sd_notify
 grep -q '^#define HAVE_SYSTEMD 1' "$top_builddir/autoconf.h" ||
