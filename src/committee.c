@@ -264,13 +264,15 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	return rv;
 }
 
-int
-committee_mail_member(struct committee *c, const struct member *to,
-    const char *kind, const char *subject, const char *text)
+/* From the alias, about no case; in answer to ans (or NULL). */
+static int
+committee_mail_alias(struct committee *c, const struct member *to,
+    const struct mime_msg *ans, const char *kind, const char *subject,
+    const char *text)
 {
 	struct compose_mail	 m;
 	char			 msgid[256], key[COMMITTEE_KEYLEN + 1];
-	char			*subj, *errstr = NULL;
+	char			*subj, *refs, *errstr = NULL;
 	int			 rv;
 
 	xasprintf(&subj, "[%s] %s", c->conf->tag, subject);
@@ -283,6 +285,11 @@ committee_mail_member(struct committee *c, const struct member *to,
 	m.to_addr = to->emails[0];
 	m.subject = subj;
 	m.message_id = msgid;
+	refs = thread_references(NULL, ans != NULL ? ans->message_id : NULL,
+	    ans != NULL ? ans->references : NULL);
+	if (ans != NULL && ans->message_id[0] != '\0')
+		m.in_reply_to = ans->message_id;
+	m.references = refs[0] != '\0' ? refs : NULL;
 	m.date = clock_now();
 	m.auto_submitted = "auto-generated";
 	m.loop_guard = c->conf->alias;
@@ -290,12 +297,28 @@ committee_mail_member(struct committee *c, const struct member *to,
 	committee_member_key(c, to, key, sizeof(key));
 	rv = compose_queue(c->store, &m, c->conf->alias, kind, 0, key, NULL,
 	    &errstr);
+	free(refs);
 	free(subj);
 	if (rv == 1) {
 		log_warnx("committee: %s mail not composed: %s", kind, errstr);
 		free(errstr);
 	}
 	return rv;
+}
+
+int
+committee_mail_member(struct committee *c, const struct member *to,
+    const char *kind, const char *subject, const char *text)
+{
+	return committee_mail_alias(c, to, NULL, kind, subject, text);
+}
+
+int
+committee_reply_member(struct committee *c, const struct member *to,
+    const struct mime_msg *msg, const char *kind, const char *subject,
+    const char *text)
+{
+	return committee_mail_alias(c, to, msg, kind, subject, text);
 }
 
 /* Sends out to every participant but skip (which may be NULL). */
