@@ -235,9 +235,9 @@ thread_prefix_len(const char *s, enum thread_prefix *kind)
 	return 0;
 }
 
-/* subject without any copy of tag, the gaps closed (allocated). */
+/* s without the copies of tag in it, the gaps closed (allocated). */
 static char *
-thread_untag(const char *tag, const char *subject)
+thread_untag_once(const char *tag, const char *s)
 {
 	struct buf	 b;
 	const char	*p;
@@ -245,8 +245,8 @@ thread_untag(const char *tag, const char *subject)
 
 	buf_init(&b);
 	buf_addstr(&b, "");
-	for (p = subject; *p != '\0'; ) {
-		if (taglen > 0 && strncasecmp(p, tag, taglen) == 0) {
+	for (p = s; *p != '\0'; ) {
+		if (strncasecmp(p, tag, taglen) == 0) {
 			p += taglen;
 			p += strspn(p, " \t");
 			if (b.len > 0 && b.data[b.len - 1] != ' ')
@@ -256,6 +256,24 @@ thread_untag(const char *tag, const char *subject)
 		buf_addch(&b, *p++);
 	}
 	return buf_release(&b, NULL);
+}
+
+/*
+ * subject without any tag, also one that closing a gap made
+ * ("[CoC [CoC x] x]"): each pass is shorter, so this ends.
+ */
+static char *
+thread_untag(const char *tag, const char *subject)
+{
+	char	*s, *t;
+
+	s = xstrdup(subject);
+	while (tag[0] != '\0' && strcasestr(s, tag) != NULL) {
+		t = thread_untag_once(tag, s);
+		free(s);
+		s = t;
+	}
+	return s;
 }
 
 char *

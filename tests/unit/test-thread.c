@@ -79,8 +79,11 @@ static const struct {
 	    TAG " Re: Report: rude remarks" },
 	{ "ack of outlook", "RE: AW: Incident", 1, TAG " Re: Incident" },
 	{ "not a prefix", "Reminder: dinner", 0, TAG " Reminder: dinner" },
+	{ "re: inside", "Question re: the badge", 0,
+	    TAG " Question re: the badge" },
 	{ "not a prefix 2", "Research: results", 0, TAG " Research: results" },
 	{ "rest empty", "Re: " TAG, 0, TAG " Re:" },
+	{ "tag made by a gap", "[CoC " TAG " quiet-otter]", 0, TAG },
 	{ "nothing", "", 0, TAG },
 };
 
@@ -101,6 +104,55 @@ test_subjects(void)
 	s = thread_subject(TAG, "Re: " TAG, 0, "(no subject)");
 	CHECK_STREQ(s, TAG " Re: (no subject)");
 	free(s);
+}
+
+/* Occurrences of needle in s, matched without regard to ASCII case. */
+static int
+count_ci(const char *s, const char *needle)
+{
+	int	n = 0;
+
+	for (; (s = strcasestr(s, needle)) != NULL; s++)
+		n++;
+	return n;
+}
+
+/*
+ * Subjects made of random pieces (prefixes, tags, tag fragments, text):
+ * the result starts with the tag and holds it once, and normalising it
+ * again changes nothing (so no prefix is left behind its "Re: ").
+ */
+static void
+test_subject_pieces(void)
+{
+	static const char *const pieces[] = {
+		"Re:", "RE :", "re: ", "AW: ", "Aw:", "SV:", "Fwd: ", "FW:",
+		"WG: ", "Re[2]: ", "Re(3):", "Re^2: ", "回复：", "答复: ",
+		"회신: ", "전달: ", TAG, "[coc quiet-otter]", "[CoC ", "]",
+		"quiet-otter", " ", "\t", "Report", "x", "Re", ":", "[", "報告"
+	};
+	char		 in[512], *s, *t;
+	size_t		 i, k, n, bad = 0;
+	unsigned int	 seed = 12345;
+
+	for (i = 0; i < 20000; i++) {
+		in[0] = '\0';
+		n = rand_r(&seed) % 12;
+		for (k = 0; k < n; k++)
+			strcat(in, pieces[rand_r(&seed) %
+			    (sizeof(pieces) / sizeof(pieces[0]))]);
+		s = thread_subject(TAG, in, rand_r(&seed) % 2, NULL);
+		t = thread_subject(TAG, s, 0, NULL);
+		if (strncmp(s, TAG, strlen(TAG)) != 0 ||
+		    count_ci(s, TAG) != 1 || strcmp(s, t) != 0) {
+			if (bad++ < 5)
+				fprintf(stderr, "\"%s\" -> \"%s\" -> \"%s\"\n",
+				    in, s, t);
+		}
+		free(s);
+		free(t);
+	}
+	CHECK_INTEQ(bad, 0);
 }
 
 static int
@@ -239,6 +291,7 @@ main(void)
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-thread");
 	crypto_init();
 	test_subjects();
+	test_subject_pieces();
 	test_references();
 	if (mkdtemp(dir) == NULL)
 		return 1;
