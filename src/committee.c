@@ -1082,23 +1082,62 @@ committee_followed_up(struct cmail *cm)
 	    STORE_CASE_FOLLOWUP_AT, (int64_t)clock_now());
 }
 
+/*
+ * The ids of mail to the reporter: in the reporter's thread, answering
+ * the acknowledgment (its root), with the report's own Message-ID first
+ * in References while the case keeps the report.  0, or -1.
+ */
+static int
+committee_reporter_thread(struct committee *c, const struct store_case *sc,
+    struct thread_ids *t)
+{
+	struct store_msg_info	 info;
+	struct mime_msg		*msg;
+	char			 root[THREAD_ID_MAX], *refs;
+	const char		*domain = strrchr(c->conf->alias, '@') + 1;
+	void			*raw;
+	size_t			 len;
+	int			 rc;
+
+	thread_root(c->key, domain, sc->id, sc->code_name, THREAD_REPORTER,
+	    root, sizeof(root));
+	if (thread_next(c->store, domain, root, NULL, NULL, t) == -1)
+		return -1;
+	if ((rc = store_message_raw(c->store, sc->report_message, &raw, &len,
+	    &info)) != 0) {
+		if (rc == -1)
+			thread_ids_free(t);
+		return rc == -1 ? -1 : 0;
+	}
+	msg = mime_parse(raw, len, info.truncated);
+	crypto_wipe(raw, len);
+	free(raw);
+	if (msg->message_id[0] != '\0') {
+		refs = thread_references(msg->message_id, NULL,
+		    t->references);
+		free(t->references);
+		t->references = refs;
+		if (t->in_reply_to[0] == '\0')
+			snprintf(t->in_reply_to, sizeof(t->in_reply_to),
+			    "%s", msg->message_id);
+	}
+	mime_msg_free(msg);
+	return 0;
+}
+
 /* Writes to the reporter from the alias, signed by the committee. */
 static int
 cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 {
 	struct compose_mail	 m;
 	struct thread_ids	 t;
-	char			 reply_to[ADDRESS_MAX], root[THREAD_ID_MAX];
+	char			 reply_to[ADDRESS_MAX];
 	char			*reporter = NULL, *text, *subject;
 	char			*errstr = NULL;
-	const char		*domain = strrchr(cm->c->conf->alias, '@') + 1;
 	int			 rv;
 
 	(void)arg;
-	/* In the reporter's thread: after the acknowledgment. */
-	thread_root(cm->c->key, domain, cm->sc.id, cm->sc.code_name,
-	    THREAD_REPORTER, root, sizeof(root));
-	if (thread_next(cm->c->store, domain, root, NULL, NULL, &t) == -1)
+	if (committee_reporter_thread(cm->c, &cm->sc, &t) == -1)
 		return -1;
 	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1) {
 		thread_ids_free(&t);

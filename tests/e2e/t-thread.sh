@@ -161,6 +161,8 @@ ack=$(cd_grep reporter1 "Subject: [CoC $A] Re: Report: rude remarks" | head -1)
 [ -n "$ack" ] || tb_fail "reporter1 has no acknowledgment"
 answers "$ack" "${RID//[<>]/}"
 answers "$r" "$(ids "$ack" Message-ID)"
+[ "$(ids "$r" References | head -1)" = "${RID//[<>]/}" ] ||
+    tb_fail "the lead's mail's References start at '$(cd_hdr "$r" References)'"
 tb_pass "the reporter's acknowledgment answers the report, the lead's mail the acknowledgment"
 
 # nests USER CODE: USER's mail of case CODE forms one thread.
