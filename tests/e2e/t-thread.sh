@@ -163,7 +163,8 @@ answers "$ack" "${RID//[<>]/}"
 answers "$r" "$(ids "$ack" Message-ID)"
 [ "$(ids "$r" References | head -1)" = "${RID//[<>]/}" ] ||
     tb_fail "the lead's mail's References start at '$(cd_hdr "$r" References)'"
-tb_pass "the reporter's acknowledgment answers the report, the lead's mail the acknowledgment"
+tb_pass "the acknowledgment answers the report, the lead's mail the" \
+    "acknowledgment"
 
 # nests USER CODE: USER's mail of case CODE forms one thread.
 nests() {
@@ -202,9 +203,13 @@ nests() {
 				print subj[i] ": answers nothing"
 				bad = 1
 			}
-			s = subj[i]
-			if (gsub(/(^|[ \t])([Rr][Ee]|AW|[Aa]w|SV|[Ff][Ww][Dd]?):/,
-			    "", s) > 1 || index(subj[i], tag) != 1 ||
+			# the tag once, first; no two prefixes in a row
+			# after it ("Re: RE:"), no second "Re:" anywhere
+			s = substr(subj[i], length(tag) + 1)
+			pre = "([Rr][Ee]|AW|[Aa]w|SV|WG|[Ff][Ww][Dd]?)[ \t]*:"
+			if (s ~ ("^[ \t]*" pre "[ \t]*" pre) ||
+			    gsub(/[Rr][Ee]:/, "", s) > 1 ||
+			    index(subj[i], tag) != 1 ||
 			    index(substr(subj[i], 2), tag) > 0) {
 				print "subject: " subj[i]
 				bad = 1
