@@ -33,6 +33,7 @@
 #include "report.h"
 #include "store.h"
 #include "template.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 #define CASES_ACK_WINDOW	(24 * 60 * 60)
@@ -239,22 +240,6 @@ cases_missing_paragraph(const struct report *r, int have_text)
 }
 
 static char *
-cases_ack_subject(const struct cases *c, const char *code,
-    const struct mime_msg *msg)
-{
-	char	*s;
-
-	if (msg->subject[0] == '\0')
-		xasprintf(&s, "[%s %s] Your report", c->conf->tag, code);
-	else if (strncasecmp(msg->subject, "re:", 3) == 0)
-		xasprintf(&s, "[%s %s] %s", c->conf->tag, code, msg->subject);
-	else
-		xasprintf(&s, "[%s %s] Re: %s", c->conf->tag, code,
-		    msg->subject);
-	return s;
-}
-
-static char *
 cases_ack_body(struct cases *c, const char *code, const struct report *r,
     const struct mime_msg *msg, char **errstr)
 {
@@ -281,36 +266,45 @@ cases_ack_body(struct cases *c, const char *code, const struct report *r,
 
 /*
  * Queues one acknowledgment to rcpt, replying from case code's reporter
- * address; *outbox_id is its row.  Returns 0, or -1 (logged).
+ * address, in the reporter's thread of the case and answering the
+ * report answered (or NULL); *outbox_id is its row.  Returns 0, or -1
+ * (logged).
  */
 static int
 cases_queue_mail(struct cases *c, int64_t case_id, const char *code,
     const char *rcpt, const char *subject, const char *body,
-    const char *in_reply_to, const char *refs, int64_t *outbox_id)
+    const struct mime_msg *answered, int64_t *outbox_id)
 {
 	struct compose_mail	 m;
-	char			 reply_to[CASES_ADDR_MAX], msgid[256];
+	struct thread_ids	 t;
+	char			 reply_to[CASES_ADDR_MAX], root[THREAD_ID_MAX];
 	char			*errstr = NULL;
+	const char		*domain = strrchr(c->conf->alias, '@') + 1;
 	int			 rv;
 
 	cases_reporter_address(c, code, reply_to, sizeof(reply_to));
-	compose_message_id(strrchr(c->conf->alias, '@') + 1, msgid,
-	    sizeof(msgid));
+	thread_root(c->key, domain, case_id, code, THREAD_REPORTER, root,
+	    sizeof(root));
+	if (thread_next(c->store, domain, root, answered != NULL ?
+	    answered->message_id : NULL, answered != NULL ?
+	    answered->references : NULL, &t) == -1)
+		return -1;
 	memset(&m, 0, sizeof(m));
 	m.from_name = c->conf->committee_name;
 	m.from_addr = c->conf->alias;
 	m.to_addr = rcpt;
 	m.reply_to_addr = reply_to;
 	m.subject = subject;
-	m.message_id = msgid;
-	m.in_reply_to = in_reply_to;
-	m.references = refs;
+	m.message_id = t.message_id;
+	m.in_reply_to = t.in_reply_to[0] != '\0' ? t.in_reply_to : NULL;
+	m.references = t.references[0] != '\0' ? t.references : NULL;
 	m.date = clock_now();
 	m.auto_submitted = "auto-replied";
 	m.loop_guard = c->conf->alias;
 	m.text = body;
 	rv = compose_queue(c->store, &m, c->conf->alias, "ack", case_id, NULL,
 	    outbox_id, &errstr);
+	thread_ids_free(&t);
 	if (rv == 1) {
 		log_warnx("cases: case %s: acknowledgment not composed: %s",
 		    code, errstr);
@@ -326,7 +320,7 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
     const char *rcpt, const struct report *r, const struct mime_msg *msg,
     int64_t *outbox_id)
 {
-	char	*subject, *body, *refs, *errstr = NULL;
+	char	*subject, *body, *tag, *errstr = NULL;
 	int	 rv;
 
 	if ((body = cases_ack_body(c, code, r, msg, &errstr)) == NULL) {
@@ -335,13 +329,13 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
 		free(errstr);
 		return -1;
 	}
-	subject = cases_ack_subject(c, code, msg);
-	refs = mime_reply_references(msg);
-	rv = cases_queue_mail(c, case_id, code, rcpt, subject, body,
-	    msg->message_id[0] != '\0' ? msg->message_id : NULL,
-	    refs[0] != '\0' ? refs : NULL, outbox_id);
+	xasprintf(&tag, "[%s %s]", c->conf->tag, code);
+	subject = msg->subject[0] != '\0' ? thread_subject(tag, msg->subject,
+	    1, NULL) : thread_subject(tag, "Your report", 0, NULL);
+	rv = cases_queue_mail(c, case_id, code, rcpt, subject, body, msg,
+	    outbox_id);
+	free(tag);
 	free(subject);
-	free(refs);
 	free(body);
 	return rv;
 }
@@ -650,7 +644,7 @@ cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 		    "composed: %s", rows[0].code_name, errstr);
 		free(errstr);
 	} else if (cases_queue_mail(c, rows[0].id, rows[0].code_name, rcpt,
-	    subject, body, NULL, NULL, &outbox_id) == 0) {
+	    subject, body, NULL, &outbox_id) == 0) {
 		for (i = 0; i < n; i++)
 			if (store_case_set_ack(c->store, rows[i].id, outbox_id,
 			    "") == -1)

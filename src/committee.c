@@ -34,6 +34,7 @@
 #include "report.h"
 #include "store.h"
 #include "template.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 
@@ -41,6 +42,9 @@ struct committee {
 	const struct config	*conf;
 	struct store		*store;
 	const struct crypto_key	*key;
+	/* the member mail being handled: mail back to its writer answers it */
+	const struct member	*answer_to;
+	const struct mime_msg	*answer;
 };
 
 /* What one incoming member mail is being handled as. */
@@ -135,28 +139,15 @@ committee_content_kind(const char *kind)
 	    strcmp(kind, "echo") == 0 || strcmp(kind, "reminder") == 0;
 }
 
-/* "[CoC code] subject": the tag first, once, wherever it was before. */
+/* "[CoC code] subject": the tag first, once; one "Re:" at most. */
 static char *
 committee_subject(struct committee *c, const char *code, const char *subject)
 {
-	struct buf	 b;
-	char		*tag, *s;
-	const char	*p, *hit;
-	size_t		 taglen;
+	char	*tag, *s;
 
 	xasprintf(&tag, "[%s %s]", c->conf->tag, code);
-	taglen = strlen(tag);
-	buf_init(&b);
-	buf_addstr(&b, tag);
-	buf_addch(&b, ' ');
-	for (p = subject; (hit = strstr(p, tag)) != NULL; p = hit + taglen) {
-		buf_add(&b, p, (size_t)(hit - p));
-		if (hit[taglen] == ' ')
-			hit++;
-	}
-	buf_addstr(&b, p);
+	s = thread_subject(tag, subject, 0, NULL);
 	free(tag);
-	s = buf_release(&b, NULL);
 	return s;
 }
 
@@ -199,16 +190,38 @@ committee_attachments(const struct mime_msg *msg, size_t *n)
 static int	committee_case_asked(struct committee *, struct store_case *,
 		    const char *);
 
+/*
+ * The ids of the next mail to member to (keyed id key) on the case: in
+ * the member's own thread of the case, answering the member's mail when
+ * that is what is being handled.  0, or -1 on a database error.
+ */
+static int
+committee_thread(struct committee *c, const struct store_case *sc,
+    const struct member *to, const char *key, struct thread_ids *t)
+{
+	char			 root[THREAD_ID_MAX];
+	const char		*domain = strrchr(c->conf->alias, '@') + 1;
+	const struct mime_msg	*ans = NULL;
+
+	if (c->answer != NULL && c->answer_to == to)
+		ans = c->answer;
+	thread_root(c->key, domain, sc->id, sc->code_name, key, root,
+	    sizeof(root));
+	return thread_next(c->store, domain, root,
+	    ans != NULL ? ans->message_id : NULL,
+	    ans != NULL ? ans->references : NULL, t);
+}
+
 static int
 committee_queue(struct committee *c, const struct store_case *sc,
     const struct member *to, const struct committee_out *out)
 {
 	struct compose_mail	 m;
-	char			 addr[ADDRESS_MAX], msgid[256], thread[256];
+	struct thread_ids	 t;
+	char			 addr[ADDRESS_MAX];
 	char			 key[COMMITTEE_KEYLEN + 1], *subject;
 	char			*errstr = NULL;
 	int			 rv;
-	const char		*domain = strrchr(c->conf->alias, '@') + 1;
 
 	if (committee_content_kind(out->kind) &&
 	    !committee_is(c, sc->id, to, MEMBER_PARTICIPANT)) {
@@ -216,9 +229,10 @@ committee_queue(struct committee *c, const struct store_case *sc,
 		    "refused", sc->code_name, out->kind);
 		return 0;
 	}
+	committee_member_key(c, to, key, sizeof(key));
+	if (committee_thread(c, sc, to, key, &t) == -1)
+		return -1;
 	address_member(c->conf, c->key, sc->code_name, to, addr, sizeof(addr));
-	compose_message_id(domain, msgid, sizeof(msgid));
-	snprintf(thread, sizeof(thread), "case.%s@%s", sc->code_name, domain);
 	subject = committee_subject(c, sc->code_name, out->subject);
 	memset(&m, 0, sizeof(m));
 	m.from_name = out->from_name;
@@ -227,19 +241,20 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	m.to_addr = to->emails[0];
 	m.reply_to_addr = addr;
 	m.subject = subject;
-	m.message_id = msgid;
-	m.references = thread;
+	m.message_id = t.message_id;
+	m.in_reply_to = t.in_reply_to[0] != '\0' ? t.in_reply_to : NULL;
+	m.references = t.references[0] != '\0' ? t.references : NULL;
 	m.date = clock_now();
 	if (strcmp(out->kind, "relay") != 0)
 		m.auto_submitted = "auto-generated";
 	m.loop_guard = c->conf->alias;
 	m.text = out->text;
 	m.attachments = committee_attachments(out->attach, &m.nattachments);
-	committee_member_key(c, to, key, sizeof(key));
 	rv = compose_queue(c->store, &m, c->conf->alias, out->kind, sc->id,
 	    key, NULL, &errstr);
 	free((void *)m.attachments);
 	free(subject);
+	thread_ids_free(&t);
 	if (rv == 1) {
 		log_warnx("committee: case %s: %s mail not composed: %s",
 		    sc->code_name, out->kind, errstr);
@@ -249,13 +264,15 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	return rv;
 }
 
-int
-committee_mail_member(struct committee *c, const struct member *to,
-    const char *kind, const char *subject, const char *text)
+/* From the alias, about no case; in answer to ans (or NULL). */
+static int
+committee_mail_alias(struct committee *c, const struct member *to,
+    const struct mime_msg *ans, const char *kind, const char *subject,
+    const char *text)
 {
 	struct compose_mail	 m;
 	char			 msgid[256], key[COMMITTEE_KEYLEN + 1];
-	char			*subj, *errstr = NULL;
+	char			*subj, *refs, *errstr = NULL;
 	int			 rv;
 
 	xasprintf(&subj, "[%s] %s", c->conf->tag, subject);
@@ -268,6 +285,11 @@ committee_mail_member(struct committee *c, const struct member *to,
 	m.to_addr = to->emails[0];
 	m.subject = subj;
 	m.message_id = msgid;
+	refs = thread_references(NULL, ans != NULL ? ans->message_id : NULL,
+	    ans != NULL ? ans->references : NULL);
+	if (ans != NULL && ans->message_id[0] != '\0')
+		m.in_reply_to = ans->message_id;
+	m.references = refs[0] != '\0' ? refs : NULL;
 	m.date = clock_now();
 	m.auto_submitted = "auto-generated";
 	m.loop_guard = c->conf->alias;
@@ -275,12 +297,28 @@ committee_mail_member(struct committee *c, const struct member *to,
 	committee_member_key(c, to, key, sizeof(key));
 	rv = compose_queue(c->store, &m, c->conf->alias, kind, 0, key, NULL,
 	    &errstr);
+	free(refs);
 	free(subj);
 	if (rv == 1) {
 		log_warnx("committee: %s mail not composed: %s", kind, errstr);
 		free(errstr);
 	}
 	return rv;
+}
+
+int
+committee_mail_member(struct committee *c, const struct member *to,
+    const char *kind, const char *subject, const char *text)
+{
+	return committee_mail_alias(c, to, NULL, kind, subject, text);
+}
+
+int
+committee_reply_member(struct committee *c, const struct member *to,
+    const struct mime_msg *msg, const char *kind, const char *subject,
+    const char *text)
+{
+	return committee_mail_alias(c, to, msg, kind, subject, text);
 }
 
 /* Sends out to every participant but skip (which may be NULL). */
@@ -1064,23 +1102,69 @@ committee_followed_up(struct cmail *cm)
 	    STORE_CASE_FOLLOWUP_AT, (int64_t)clock_now());
 }
 
+/*
+ * The ids of mail to the reporter: in the reporter's thread, answering
+ * the acknowledgment (its root), with the report's own Message-ID first
+ * in References while the case keeps the report.  0, or -1.
+ */
+static int
+committee_reporter_thread(struct committee *c, const struct store_case *sc,
+    struct thread_ids *t)
+{
+	struct store_msg_info	 info;
+	struct mime_msg		*msg;
+	char			 root[THREAD_ID_MAX], *refs;
+	const char		*domain = strrchr(c->conf->alias, '@') + 1;
+	void			*raw;
+	size_t			 len;
+	int			 rc;
+
+	thread_root(c->key, domain, sc->id, sc->code_name, THREAD_REPORTER,
+	    root, sizeof(root));
+	if (thread_next(c->store, domain, root, NULL, NULL, t) == -1)
+		return -1;
+	if ((rc = store_message_raw(c->store, sc->report_message, &raw, &len,
+	    &info)) != 0) {
+		if (rc == -1)
+			thread_ids_free(t);
+		return rc == -1 ? -1 : 0;
+	}
+	msg = mime_parse(raw, len, info.truncated);
+	crypto_wipe(raw, len);
+	free(raw);
+	if (msg->message_id[0] != '\0') {
+		refs = thread_references(msg->message_id, NULL,
+		    t->references);
+		free(t->references);
+		t->references = refs;
+		if (t->in_reply_to[0] == '\0')
+			snprintf(t->in_reply_to, sizeof(t->in_reply_to),
+			    "%s", msg->message_id);
+	}
+	mime_msg_free(msg);
+	return 0;
+}
+
 /* Writes to the reporter from the alias, signed by the committee. */
 static int
 cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 {
 	struct compose_mail	 m;
-	char			 reply_to[ADDRESS_MAX], msgid[256];
+	struct thread_ids	 t;
+	char			 reply_to[ADDRESS_MAX];
 	char			*reporter = NULL, *text, *subject;
 	char			*errstr = NULL;
 	int			 rv;
 
 	(void)arg;
-	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1)
+	if (committee_reporter_thread(cm->c, &cm->sc, &t) == -1)
 		return -1;
+	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1) {
+		thread_ids_free(&t);
+		return -1;
+	}
 	address_reporter(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,
 	    sizeof(reply_to));
-	compose_message_id(strrchr(cm->c->conf->alias, '@') + 1, msgid,
-	    sizeof(msgid));
 	xasprintf(&text, "%s\n\n\xe2\x80\x94 %s\n", rest,
 	    cm->c->conf->committee_name);
 	xasprintf(&subject, "[%s %s] About your report", cm->c->conf->tag,
@@ -1091,12 +1175,15 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	m.to_addr = reporter;
 	m.reply_to_addr = reply_to;
 	m.subject = subject;
-	m.message_id = msgid;
+	m.message_id = t.message_id;
+	m.in_reply_to = t.in_reply_to[0] != '\0' ? t.in_reply_to : NULL;
+	m.references = t.references[0] != '\0' ? t.references : NULL;
 	m.date = clock_now();
 	m.loop_guard = cm->c->conf->alias;
 	m.text = text;
 	rv = compose_queue(cm->c->store, &m, cm->c->conf->alias, "to-reporter",
 	    cm->sc.id, NULL, NULL, &errstr);
+	thread_ids_free(&t);
 	free(subject);
 	crypto_freestr(text);
 	crypto_freestr(reporter);
@@ -1657,7 +1744,11 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 	reply_read(msg->text, &r);
 	commands_parse(r.text, &cl);
 	relay = reply_relay_after(&r, cl.end);
+	c->answer_to = m;
+	c->answer = msg;
 	rv = committee_execute(&cm, &cl, relay);
+	c->answer_to = NULL;
+	c->answer = NULL;
 	crypto_freestr(relay);
 	reply_free(&r);
 	if (rv == 0 && committee_has_conflict(&cl) &&

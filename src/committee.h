@@ -87,7 +87,6 @@ enum committee_audience {
 	COMMITTEE_LEADS,	/* leads not recused and without a conflict */
 	COMMITTEE_PARTICIPANTS
 };
-/* Queues one mail to each member of the audience; returns how many. */
 /*
  * Queues one mail of the committee's own, about no case (a digest, an
  * alarm of no case), from the alias to member to, subject after the tag:
@@ -95,6 +94,11 @@ enum committee_audience {
  */
 int	committee_mail_member(struct committee *, const struct member *to,
 	    const char *kind, const char *subject, const char *text);
+/* The same in answer to the member's own mail msg (In-Reply-To it). */
+int	committee_reply_member(struct committee *, const struct member *to,
+	    const struct mime_msg *msg, const char *kind, const char *subject,
+	    const char *text);
+/* Queues one mail to each member of the audience; returns how many. */
 int	committee_notify(struct committee *, const struct store_case *,
 	    enum committee_audience, const char *kind, const char *subject,
 	    const char *text);

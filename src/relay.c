@@ -169,7 +169,8 @@ relay_refuse_member(struct relay_ctx *r, const struct member *m,
 	xasprintf(&text, "Your mail to %s answered mail of a case, but %s.\n"
 	    "Nothing was changed, and your mail was not passed on to "
 	    "anyone.\n", r->conf->alias, relay_why_off(state));
-	rv = committee_mail_member(r->c, m, "notice", "Not passed on", text);
+	rv = committee_reply_member(r->c, m, r->msg, "notice", "Not passed on",
+	    text);
 	free(text);
 	if (rv == -1)
 		return -1;

@@ -10,7 +10,10 @@
  * writes, each once, in lines that are "Name: value" or folded (no
  * bare CR or LF, no header a value could start), mime_parse() reads
  * the same headers back, and the multipart body has exactly our
- * boundaries.  Seed corpus: tests/data/fuzz/compose.
+ * boundaries.  With the thread flag the subject is first normalised as
+ * case mail's are (thread.c): it starts with the tag, holds it once, and
+ * normalising it again changes nothing.  Seed corpus:
+ * tests/data/fuzz/compose.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +24,7 @@
 #include "compose.h"
 #include "crypto.h"
 #include "mime.h"
+#include "thread.h"
 #include "fuzz.h"
 
 #define FUZZ_DATE	1795000000
@@ -238,12 +242,29 @@ fuzz_mail(struct compose_mail *m, struct compose_attachment *a,
 	}
 }
 
+/* The subject as case mail gets it, checked (allocated). */
+static char *
+fuzz_thread_subject(const char *in, int reply)
+{
+	static const char	 tag[] = "[CoC fuzz-case]";
+	char			*s, *again;
+
+	s = thread_subject(tag, in, reply, NULL);
+	FUZZ_ASSERT(strncmp(s, tag, strlen(tag)) == 0);
+	FUZZ_ASSERT(strcasestr(s + 1, tag) == NULL);
+	again = thread_subject(tag, s, 0, NULL);
+	FUZZ_ASSERT(strcmp(s, again) == 0);
+	free(again);
+	return s;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct compose_mail		 m;
 	struct compose_attachment	 a;
 	char				*text, *part[FUZZ_NPARTS], *out, *err;
+	char				*subject;
 	size_t				 len;
 
 	if (size < 1)
@@ -251,6 +272,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = fuzz_cstr(data + 1, size - 1);
 	fuzz_split(text, '\x01', part, FUZZ_NPARTS);
 	fuzz_mail(&m, &a, data[0], part);
+	subject = NULL;
+	if (data[0] & FUZZ_THREAD) {
+		subject = fuzz_thread_subject(part[4], data[0] & FUZZ_NAMES);
+		m.subject = subject;
+	}
 	out = compose_message(&m, &len, &err);
 	FUZZ_ASSERT((out == NULL) == fuzz_must_refuse(&m));
 	FUZZ_ASSERT((out == NULL) == (err != NULL));
@@ -258,6 +284,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_output(out, len, &m);
 	free(out);
 	free(err);
+	free(subject);
 	free(text);
 	return 0;
 }

@@ -247,6 +247,47 @@ msgid_of(const char *kind, const struct member *to, char *buf, size_t size)
 	return buf;
 }
 
+/* The last row of kind (any case) holds needle in its data. */
+struct last_data {
+	const char	*kind;
+	int64_t		 id;
+};
+
+static int
+last_data_cb(const struct store_outbox_row *r, void *arg)
+{
+	struct last_data	*l = arg;
+
+	if (strcmp(r->kind, l->kind) == 0)
+		l->id = r->id;
+	return 0;
+}
+
+static int
+last_data_has(const char *kind, const char *needle)
+{
+	struct last_data	 l;
+	struct store_outbox_row	 row;
+	char			*from = NULL, *rcpt = NULL, *data = NULL;
+	char			*text = NULL;
+	size_t			 len = 0;
+	int			 rv = 0;
+
+	l.kind = kind;
+	l.id = 0;
+	store_outbox_foreach(st, 0, last_data_cb, &l);
+	if (l.id != 0 && store_outbox_get(st, l.id, &row, &from, &rcpt,
+	    &data, &len) == 1 && data != NULL) {
+		text = strndup(data, len);
+		rv = strstr(text, needle) != NULL;
+	}
+	free(text);
+	free(from);
+	free(rcpt);
+	free(data);
+	return rv;
+}
+
 static int
 case_cb(const struct store_case *c, void *arg)
 {
@@ -337,7 +378,8 @@ test_pipeline(void)
 	CHECK_STREQ(last_kind(), "reply");
 	CHECK_INTEQ(new_rows().relays, 2);
 
-	to_alias("From: carol@example.test\r\n",
+	to_alias("From: carol@example.test\r\n"
+	    "Message-ID: <carol-1@example.test>\r\n",
 	    msgid_of("conflict-check", &m[2], check, sizeof(check)),
 	    "Zed is my cousin.");
 	CHECK_STREQ(last_kind(), "refused");
@@ -346,6 +388,9 @@ test_pipeline(void)
 	CHECK_INTEQ(rs.n, 1);
 	CHECK_INTEQ(rs.notices, 1);
 	CHECK_STREQ(rs.member, k);
+	/* the refusal answers her mail */
+	CHECK(last_data_has("notice", "In-Reply-To: <carol-1@example.test>"));
+	CHECK(last_data_has("notice", check));	/* in References */
 
 	/* alice's From, answering mail she was not sent */
 	to_alias("From: alice@example.test\r\n", ack, "#status closed\r\nx");
