@@ -1,6 +1,7 @@
 #!/bin/sh
 # deb-build.sh DIR: builds the Debian package (dpkg-buildpackage -us -uc
-# -b) from a copy of the files git tracks, in DIR/conductd-VERSION, so
+# -b) from a copy of the files git tracks (of the whole tree, minus its
+# build* folders, outside git), in DIR/conductd-VERSION, so
 # the build folders and autotools output of this tree cannot leak into
 # it.  The .deb, .buildinfo and .changes land in DIR; the log is
 # DIR/build.log.  Prints the .deb's path last.  Needs debhelper and the
@@ -15,8 +16,14 @@ version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 src="$dir/conductd-$version"
 rm -rf "$src" "$dir"/conductd_*
 mkdir -p "$src"
-(cd "$top" && git ls-files -z | xargs -0 tar cf - --no-recursion) |
-    (cd "$src" && tar xf -)
+if [ -d "$top/.git" ] || [ -f "$top/.git" ]; then
+	(cd "$top" && git ls-files -z | xargs -0 tar cf - --no-recursion) |
+	    (cd "$src" && tar xf -)
+else
+	# An unpacked release tarball: all of it but build folders.
+	(cd "$top" && tar cf - --exclude='./build*' --exclude='./debian/.debhelper' .) |
+	    (cd "$src" && tar xf -)
+fi
 
 if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$dir/build.log" 2>&1; then
 	tail -40 "$dir/build.log" >&2
