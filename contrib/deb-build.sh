@@ -21,7 +21,8 @@ if [ -d "$top/.git" ] || [ -f "$top/.git" ]; then
 	    (cd "$src" && tar xf -)
 else
 	# An unpacked release tarball: all of it but build folders.
-	(cd "$top" && tar cf - --exclude='./build*' --exclude='./debian/.debhelper' .) |
+	(cd "$top" && tar cf - --exclude='./build*' \
+	    --exclude='./debian/.debhelper' .) |
 	    (cd "$src" && tar xf -)
 fi
 

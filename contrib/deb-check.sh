@@ -47,7 +47,8 @@ else
 	ko "dpkg-buildpackage -us -uc -b (see $dir/build.log)"
 	finish
 fi
-grep -E '^# (TOTAL|PASS|FAIL):' "$dir/build.log" | sed 's/^/deb: make check (unit tests): /'
+grep -E '^# (TOTAL|PASS|FAIL):' "$dir/build.log" |
+    sed 's/^/deb: make check (unit tests): /'
 
 # -------------------------------------------------------------- lintian
 changes=$(ls "$dir"/conductd_*.changes)
@@ -161,7 +162,8 @@ check "purged: no statoverride left" \
 check "purged: the unit's enable link gone" \
     [ ! -e /etc/systemd/system/multi-user.target.wants/conductd.service ]
 check "purged: dpkg knows no conductd" \
-    sh -c '! dpkg-query -W -f="\${Status}" conductd 2>/dev/null | grep -q installed'
+    sh -c '! dpkg-query -W -f="\${Status}" conductd 2>/dev/null |
+    grep -q installed'
 check "purged: user _conductd kept (Debian policy)" \
     sh -c 'getent passwd _conductd >/dev/null'
 finish

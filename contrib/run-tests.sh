@@ -139,14 +139,17 @@ count_lines() {
 }
 echo "== Debian package (contrib/deb-check.sh)"
 start=$(date +%s)
-sh contrib/deb-check.sh "$top/build-ci-deb" 2>&1 | tee "$top/build-ci-deb.out"
-count_lines "$top/build-ci-deb.out"
+mkdir -p "$top/build-ci-deb" "$top/build-ci-systemd"
+sh contrib/deb-check.sh "$top/build-ci-deb" 2>&1 |
+    tee "$top/build-ci-deb/check.out"
+count_lines "$top/build-ci-deb/check.out"
 echo "deb: $(($(date +%s) - start)) s"
 echo "== under systemd (tests/systemd/run.sh)"
 start=$(date +%s)
 deb=$(ls "$top"/build-ci-deb/conductd_*.deb 2>/dev/null | tail -1)
-bash tests/systemd/run.sh $deb 2>&1 | tee "$top/build-ci-systemd.out"
-count_lines "$top/build-ci-systemd.out"
+bash tests/systemd/run.sh $deb 2>&1 |
+    tee "$top/build-ci-systemd/run.out"
+count_lines "$top/build-ci-systemd/run.out"
 echo "systemd: $(($(date +%s) - start)) s"
 
 echo "== make distcheck"
