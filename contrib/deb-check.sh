@@ -34,9 +34,19 @@ if [ "$(id -u)" -ne 0 ]; then
 	ko "must run as root (apt-get install)"
 	finish
 fi
+# A run cut short leaves its package installed, and says so here.
+stamp=/var/cache/conductd-test/deb-check.installed
 if dpkg-query -W -f='${Status}' conductd 2>/dev/null | grep -q installed; then
-	ko "conductd is already installed here: not touching it"
-	finish
+	if [ -f "$stamp" ]; then
+		echo "deb: purging the package an earlier run left installed"
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q conductd \
+		    >/dev/null 2>&1
+	fi
+	if dpkg-query -W -f='${Status}' conductd 2>/dev/null |
+	    grep -q installed; then
+		ko "conductd is already installed here: not touching it"
+		finish
+	fi
 fi
 
 # ---------------------------------------------------------------- build
@@ -67,6 +77,8 @@ check "/etc/conductd/conductd.conf is a conffile" \
 
 # -------------------------------------------------------------- install
 export DEBIAN_FRONTEND=noninteractive
+mkdir -p "$(dirname "$stamp")"
+: >"$stamp"
 if apt-get install -y "$deb" >"$dir/install.out" 2>&1; then
 	ok "apt-get install -y $(basename "$deb")"
 else
@@ -155,6 +167,7 @@ if apt-get purge -y conductd >"$dir/purge.out" 2>&1; then
 else
 	ko "apt-get purge -y conductd (see $dir/purge.out)"
 fi
+rm -f "$stamp"
 check "purged: /etc/conductd gone" [ ! -e /etc/conductd ]
 check "purged: /var/lib/conductd gone" [ ! -e /var/lib/conductd ]
 check "purged: no statoverride left" \
