@@ -164,10 +164,10 @@ check "removed: dpkg says config-files" sh -c \
 # ---------------------------------------------------------------- purge
 if apt-get purge -y conductd >"$dir/purge.out" 2>&1; then
 	ok "apt-get purge -y conductd"
+	rm -f "$stamp"
 else
 	ko "apt-get purge -y conductd (see $dir/purge.out)"
 fi
-rm -f "$stamp"
 check "purged: /etc/conductd gone" [ ! -e /etc/conductd ]
 check "purged: /var/lib/conductd gone" [ ! -e /var/lib/conductd ]
 check "purged: no statoverride left" \
