@@ -453,6 +453,9 @@ check "journal: 'started' at priority 6 (info)" \
     grep -q '^6 conductd: started$' "$TB/journal.txt"
 check "journal: 'reload refused' at priority 4 (warning)" \
     grep -q '^4 conductd: reload refused' "$TB/journal.txt"
+check "journal: the refusal's reason (next line) at priority 4 too" \
+    grep -q '^4 /etc/conductd/conductd.conf:5: .*poll_interval' \
+    "$TB/journal.txt"
 check "journal: no line without a priority prefix parsed (<N>)" \
     sh -c '! grep -q "^[0-9] <[0-9]>" "$1"' sh "$TB/journal.txt"
 echo "== journalctl -u conductd (systemd's view, last 15 lines)"
