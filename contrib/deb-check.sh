@@ -34,12 +34,14 @@ if [ "$(id -u)" -ne 0 ]; then
 	ko "must run as root (apt-get install)"
 	finish
 fi
+# Another apt or dpkg on the machine holds its lock for a while: wait.
+apt="apt-get -o DPkg::Lock::Timeout=300"
 # A run cut short leaves its package installed, and says so here.
 stamp=/var/cache/conductd-test/deb-check.installed
 if dpkg-query -W -f='${Status}' conductd 2>/dev/null | grep -q installed; then
 	if [ -f "$stamp" ]; then
 		echo "deb: purging the package an earlier run left installed"
-		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q conductd \
+		DEBIAN_FRONTEND=noninteractive $apt purge -y -q conductd \
 		    >/dev/null 2>&1
 	fi
 	if dpkg-query -W -f='${Status}' conductd 2>/dev/null |
@@ -79,7 +81,7 @@ check "/etc/conductd/conductd.conf is a conffile" \
 export DEBIAN_FRONTEND=noninteractive
 mkdir -p "$(dirname "$stamp")"
 : >"$stamp"
-if apt-get install -y "$deb" >"$dir/install.out" 2>&1; then
+if $apt install -y "$deb" >"$dir/install.out" 2>&1; then
 	ok "apt-get install -y $(basename "$deb")"
 else
 	ko "apt-get install -y $(basename "$deb") (see $dir/install.out)"
@@ -151,7 +153,7 @@ check "conductd -n accepts the sample with a password file and a lead" \
     [ "$st" = 0 ]
 
 # --------------------------------------------------------------- remove
-if apt-get remove -y conductd >"$dir/remove.out" 2>&1; then
+if $apt remove -y conductd >"$dir/remove.out" 2>&1; then
 	ok "apt-get remove -y conductd"
 else
 	ko "apt-get remove -y conductd (see $dir/remove.out)"
@@ -162,7 +164,7 @@ check "removed: dpkg says config-files" sh -c \
     'dpkg-query -W -f="\${Status}" conductd | grep -q config-files'
 
 # ---------------------------------------------------------------- purge
-if apt-get purge -y conductd >"$dir/purge.out" 2>&1; then
+if $apt purge -y conductd >"$dir/purge.out" 2>&1; then
 	ok "apt-get purge -y conductd"
 	rm -f "$stamp"
 else
