@@ -8,7 +8,8 @@
 # build-ci-deb/conductd_*.deb, built by contrib/deb-build.sh when there
 # is none), points it at the mail test bed (tests/e2e/lib.sh: Dovecot and
 # Postfix on the host's 127.0.0.1) and checks, printing a transcript:
-#   - install enables the unit and does not start it;
+#   - install enables the unit and does not start it; started on the
+#     unedited sample, it fails once (exit 78) and is not restarted;
 #   - start reaches "active (running)" through READY=1 (Type=notify);
 #   - a report to the alias is acknowledged (the reporter's mailbox, read
 #     over IMAP from the host);
@@ -272,6 +273,16 @@ check "systemd-analyze verify conductd.service (every command exists)" \
     "$st" "$out"
 check "install does not start it (ActiveState=$(prop ActiveState))" \
     [ "$(prop ActiveState)" = inactive ]
+
+# What a boot before the admin edits the sample does: one try, exit 78
+# (configuration error), not restarted (RestartPreventExitStatus=78): the
+# unit is "failed" at once, not "activating (auto-restart)".
+echo "== start on the unedited sample"
+show systemctl start conductd || true
+check "the sample is refused: failed, status 78, no restart" \
+    sh -c '[ "$1 $2 $3" = "failed 78 0" ]' sh "$(prop ActiveState)" \
+    "$(prop ExecMainStatus)" "$(prop NRestarts)"
+cx systemctl reset-failed conductd.service || true
 
 # ------------------------------------------------------------- configure
 # The admin's steps (README.Debian): the configuration, the password
