@@ -4,7 +4,9 @@
 # autotools, and the real mail servers of the test bed (Dovecot, Postfix);
 # clang and its compiler-rt (libclang-rt-dev: libclang_rt.fuzzer, only
 # recommended by clang, so --no-install-recommends would leave it out)
-# for the fuzzing build.
+# for the fuzzing build; debhelper and lintian for the Debian package,
+# debootstrap and systemd-container (systemd-nspawn) for its test under
+# a booted systemd (tests/systemd/run.sh).
 # Run as root.  Safe to run again.
 set -eu
 
@@ -15,7 +17,8 @@ dovecot-core dovecot-imapd dovecot-lmtpd postfix
 swaks libnet-ssleay-perl libio-socket-ssl-perl curl openssl
 mandoc sqlite3 binutils iproute2 procps
 systemd libsystemd-dev
-clang libclang-rt-dev"
+clang libclang-rt-dev
+debhelper lintian debootstrap systemd-container"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install)" >&2

@@ -2,9 +2,11 @@
 # Builds conductd twice, plainly and with AddressSanitizer and
 # UndefinedBehaviorSanitizer, runs the whole suite (unit and end-to-end
 # tests against real Dovecot and Postfix) in each, runs every fuzz target
-# for a minute in a clang fuzzing build (make fuzz-smoke), checks that the
-# distribution tarball builds and passes (make distcheck), and ends with
-# one line: "N passed, N failed".  Run as root on Debian 12.
+# for a minute in a clang fuzzing build (make fuzz-smoke), builds and
+# checks the Debian package (contrib/deb-check.sh) and runs it under a
+# real systemd (tests/systemd/run.sh), checks that the distribution
+# tarball builds and passes (make distcheck), and ends with one line:
+# "N passed, N failed".  Run as root on Debian 12.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -127,6 +129,31 @@ else
 	fail=$((fail + 1))
 	echo "FAIL: install layout, missing:$missing"
 fi
+
+# The Debian package (build, lintian, install, conductd -n, remove,
+# purge), then the package under a real systemd in a booted container.
+# Each prints PASS:, XFAIL: or FAIL: lines, counted here.
+count_lines() {
+	p=$(grep -cE '^(PASS|XFAIL): ' "$1")
+	f=$(grep -cE '^FAIL: ' "$1")
+	[ $((p + f)) -gt 0 ] || f=1
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+echo "== Debian package (contrib/deb-check.sh)"
+start=$(date +%s)
+mkdir -p "$top/build-ci-deb" "$top/build-ci-systemd"
+sh contrib/deb-check.sh "$top/build-ci-deb" 2>&1 |
+    tee "$top/build-ci-deb/check.out"
+count_lines "$top/build-ci-deb/check.out"
+echo "deb: $(($(date +%s) - start)) s"
+echo "== under systemd (tests/systemd/run.sh)"
+start=$(date +%s)
+deb=$(ls "$top"/build-ci-deb/conductd_*.deb 2>/dev/null | tail -1)
+bash tests/systemd/run.sh $deb 2>&1 |
+    tee "$top/build-ci-systemd/run.out"
+count_lines "$top/build-ci-systemd/run.out"
+echo "systemd: $(($(date +%s) - start)) s"
 
 echo "== make distcheck"
 if (cd "$top/build-ci-plain" && make -j"$jobs" distcheck \

@@ -45,6 +45,24 @@ log_parselevel(const char *s)
 	return -1;
 }
 
+/*
+ * journald reads a priority prefix per line: a message of several lines
+ * (a refused reload and its reasons) gets "<N>" on each, or its second
+ * line would be logged at the default priority.
+ */
+static void
+log_journal(int prio, const char *msg)
+{
+	const char	*nl;
+
+	while ((nl = strchr(msg, '\n')) != NULL) {
+		fprintf(stderr, "<%d>%.*s\n", prio, (int)(nl - msg), msg);
+		msg = nl + 1;
+	}
+	if (*msg != '\0')
+		fprintf(stderr, "<%d>%s\n", prio, msg);
+}
+
 static void
 log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 {
@@ -66,7 +84,7 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 		syslog(prio[level], "%s", msg);
 		break;
 	case LOG_TARGET_JOURNAL:
-		fprintf(stderr, "<%d>%s\n", prio[level], msg);
+		log_journal(prio[level], msg);
 		break;
 	case LOG_TARGET_STDERR:
 		now = time(NULL);
