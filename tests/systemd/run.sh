@@ -13,15 +13,19 @@
 #   - start reaches "active (running)" through READY=1 (Type=notify);
 #   - a report to the alias is acknowledged (the reporter's mailbox, read
 #     over IMAP from the host);
-#   - reload with a good config, then with a broken one (refused, the
-#     running config keeps working: a second report is acknowledged);
+#   - reload with a good config, then with a broken one (ExecReload's
+#     conductd -n fails "systemctl reload", the daemon keeps its PID and
+#     its config: a second report is acknowledged);
 #   - Restart= brings back a killed daemon (systemctl kill -s KILL);
 #   - the watchdog restarts a frozen one (SIGSTOP, WatchdogSec=4s in a
 #     test drop-in);
-#   - systemctl stop exits cleanly;
+#   - two instances side by side: conductd.service and
+#     conductd@second.service (/etc/conductd/second.conf, its own alias
+#     mailbox, state folder and key), each acknowledging a report;
+#   - systemctl stop exits cleanly, for both;
 #   - journalctl has conductd's lines with their priorities;
-#   - systemd-analyze security rates the installed unit.
-# One "PASS: systemd: ..." / "FAIL: systemd: ..." (or XFAIL) line per
+#   - systemd-analyze security rates the installed units.
+# One "PASS: systemd: ..." / "FAIL: systemd: ..." line per
 # check, then "systemd: N passed, N failed".  Run as root; needs
 # debootstrap and systemd-container (contrib/install-deps.sh).
 set -eu
@@ -42,7 +46,6 @@ WAIT=${SYSTEMD_TEST_TIMEOUT:-60}
 
 ok() { pass=$((pass + 1)); echo "PASS: systemd: $*"; }
 ko() { fail=$((fail + 1)); echo "FAIL: systemd: $*"; }
-xf() { pass=$((pass + 1)); echo "XFAIL: systemd: $*"; }
 check() {
 	local what=$1
 	shift
@@ -76,6 +79,10 @@ show() {
 prop() {
 	cx systemctl show -P "$1" conductd.service
 }
+# uprop UNIT PROPERTY: a property of another unit.
+uprop() {
+	cx systemctl show -P "$2" "$1"
+}
 # wait_until SECONDS CMD...: runs CMD every 0.5 s until it succeeds.
 wait_until() {
 	local end=$(( $(date +%s) + $1 ))
@@ -87,6 +94,10 @@ wait_until() {
 }
 running() {
 	[ "$(prop ActiveState)/$(prop SubState)" = active/running ]
+}
+# urunning UNIT: UNIT is active (running).
+urunning() {
+	[ "$(uprop "$1" ActiveState)/$(uprop "$1" SubState)" = active/running ]
 }
 # restarted OLDPID N: a new main PID, running, NRestarts at least N.
 restarted() {
@@ -152,9 +163,12 @@ includes() {
 make_tree() {
 	local inc m
 	inc=$(includes)
+	# A cached tree holding every package needed (and maybe more, from
+	# an earlier Depends:) will do.
 	if [ -f "$CACHE/.conductd-tree" ] &&
-	    [ "$(cat "$CACHE/.conductd-tree")" = "$inc" ]; then
-		echo "# cached tree $CACHE ($inc)"
+	    [ -z "$(comm -23 <(echo "$inc" | tr , '\n' | sort) \
+	    <(tr , '\n' <"$CACHE/.conductd-tree" | sort))" ]; then
+		echo "# cached tree $CACHE ($(cat "$CACHE/.conductd-tree"))"
 		return 0
 	fi
 	m=$(mirror)
@@ -273,6 +287,13 @@ check "systemd-analyze verify conductd.service (every command exists)" \
     "$st" "$out"
 check "install does not start it (ActiveState=$(prop ActiveState))" \
     [ "$(prop ActiveState)" = inactive ]
+check "the template conductd@.service is installed, not enabled" \
+    sh -c '[ -f "$1/lib/systemd/system/conductd@.service" ] &&
+    [ -z "$(ls "$1"/etc/systemd/system/*.wants/ | grep "conductd@")" ]' sh \
+    "$ROOT"
+st=$(cx stat -c '%U %a' /var/lib/conductd 2>&1) || true
+check "the state folder is '_conductd 700' (tmpfiles.d): '$st'" \
+    [ "$st" = "_conductd 700" ]
 
 # What a boot before the admin edits the sample does: one try, exit 78
 # (configuration error), not restarted (RestartPreventExitStatus=78): the
@@ -286,19 +307,24 @@ cx systemctl reset-failed conductd.service || true
 
 # ------------------------------------------------------------- configure
 # The admin's steps (README.Debian): the configuration, the password
-# file, the CA of the test bed's servers, conductctl init as the user.
+# file, the CA of the test bed's servers, conductctl init as root.
 etc=$ROOT/etc/conductd
 cp "$TB_CA" "$etc/ca.pem"
 chmod 644 "$etc/ca.pem"
 (umask 077; tb_password conduct >"$etc/imap.pass")
 cx chown _conductd:_conductd /etc/conductd/imap.pass
-write_conf() {
-	cat >"$etc/conductd.conf" <<EOF
+# conf_text ALIAS STATE_DIR KEY_FILE POLL LEAD MEMBER TAG: a configuration
+# for the mailbox ALIAS of the test bed (password file /etc/conductd/
+# ALIAS.pass but for conduct's).  poll_interval is on line 5.
+conf_text() {
+	local pass=/etc/conductd/$1.pass
+	[ "$1" != conduct ] || pass=/etc/conductd/imap.pass
+	cat <<EOF
 # tests/systemd/run.sh: the host's test bed on 127.0.0.1.
 [daemon]
-state_dir = /var/lib/conductd
-key_file = /var/lib/conductd/conductd.key
-poll_interval = $1
+state_dir = $2
+key_file = $3
+poll_interval = $4
 log_level = info
 
 [imap]
@@ -306,36 +332,44 @@ host = 127.0.0.1
 port = $TB_IMAP_PORT
 tls = starttls
 ca_file = /etc/conductd/ca.pem
-user = conduct
-password_file = /etc/conductd/imap.pass
+user = $1
+password_file = $pass
 
 [smtp]
 host = 127.0.0.1
 port = $TB_SUBMISSION_PORT
 tls = starttls
 ca_file = /etc/conductd/ca.pem
-user = conduct
-password_file = /etc/conductd/imap.pass
+user = $1
+password_file = $pass
 
 [committee]
-name = Example Conduct Committee
-alias = conduct@$TB_DOMAIN
-tag = CoC
+name = Example Conduct Committee ($1)
+alias = $1@$TB_DOMAIN
+tag = $7
 
 [member Lead]
-email = lead1@$TB_DOMAIN
+email = $5@$TB_DOMAIN
 role = lead
 
-[member Alice]
-email = alice@$TB_DOMAIN
+[member Member]
+email = $6@$TB_DOMAIN
 role = member
 EOF
+}
+# write_conf POLL: conductd.service's configuration, on the defaults.
+write_conf() {
+	conf_text conduct /var/lib/conductd /etc/conductd/conductd.key "$1" \
+	    lead1 alice CoC >"$etc/conductd.conf"
 }
 write_conf 30
 echo "== configure"
 check "conductd -n accepts the test configuration" show conductd -n
-check "conductctl init as _conductd" \
-    show runuser -u _conductd -- conductctl init
+check "conductctl init (as root)" show conductctl init
+st=$(cx stat -c '%U %a' /etc/conductd/conductd.key \
+    /var/lib/conductd/conductd.db 2>&1 | paste -sd, -) || true
+check "init gave key and database to _conductd: '$st'" \
+    [ "$st" = "_conductd 600,_conductd 600" ]
 
 # ----------------------------------------------------------------- start
 echo "== start"
@@ -381,28 +415,34 @@ check "same main PID after the reload, still running" \
     "$pid" "$(prop MainPID)" "$(prop ActiveState)/$(prop SubState)"
 
 echo "== reload, broken configuration"
-n=$(journal_count 'reload refused')
+# ExecReload runs conductd -n on the new file first: it fails the reload
+# and no SIGHUP is sent.
+nr=$(journal_count 'configuration reloaded')
+nn=$(journal_count 'conductd.conf:5: .*poll_interval')
 write_conf soon
 st=0
 show systemctl reload conductd || st=$?
-if [ "$good" != 1 ]; then
-	ko "systemctl reload with a broken config: says nothing, the" \
-	    "good one failed too"
-elif [ "$st" != 0 ]; then
-	ok "systemctl reload with a broken config fails (exit $st)"
-elif grep -q '^ExecReload=.*conductd.* -n' \
-    "$ROOT/lib/systemd/system/conductd.service" 2>/dev/null; then
-	ko "systemctl reload with a broken config exits 0"
-else
-	# main's unit: ExecReload=/bin/kill -HUP $MAINPID.  The install
-	# branch runs conductd -n first (issue 12, item 4).
-	xf "systemctl reload with a broken config exits 0: ExecReload" \
-	    "does not run conductd -n yet"
-fi
+check "systemctl reload with a broken config fails (exit $st)" \
+    [ "$st" != 0 ]
+check "the unit's journal has conductd -n's reason (file:line: key)" \
+    wait_until "$WAIT" journal_more 'conductd.conf:5: .*poll_interval' "$nn"
+show systemctl status --no-pager -n 3 conductd || true
+check "same main PID after the failed reload, still running" \
+    sh -c '[ "$1" = "$2" ] && [ "$3" = active/running ]' sh \
+    "$pid" "$(prop MainPID)" "$(prop ActiveState)/$(prop SubState)"
+check "the daemon did not reload ('configuration reloaded' not logged)" \
+    [ "$(journal_count 'configuration reloaded')" = "$nr" ]
+# A SIGHUP that bypasses ExecReload: the daemon's own refusal.
+echo "== SIGHUP with the broken configuration (systemctl kill -s HUP)"
+n=$(journal_count 'reload refused')
+show systemctl kill -s HUP conductd || true
 check "the journal says 'reload refused' (the daemon kept its config)" \
     wait_until "$WAIT" journal_more 'reload refused' "$n"
-show systemctl status --no-pager -n 3 conductd || true
-check "same main PID after the refused reload, still running" \
+status=$(prop StatusText)
+echo "  StatusText=$status"
+check "STATUS= names the refused reload" \
+    sh -c 'printf "%s" "$1" | grep -q "reload refused"' sh "$status"
+check "same main PID after the refused SIGHUP, still running" \
     sh -c '[ "$1" = "$2" ] && [ "$3" = active/running ]' sh \
     "$pid" "$(prop MainPID)" "$(prop ActiveState)/$(prop SubState)"
 tb_send reporter2@$TB_DOMAIN conduct@$TB_DOMAIN \
@@ -447,6 +487,81 @@ cx rm -f /run/systemd/system/conductd.service.d/50-test.conf
 cx systemctl daemon-reload
 show timeout 120 systemctl restart conductd || true
 
+# ------------------------------------------------------------ instances
+# conductd@.service (README.Debian, conductd(8)): a second alias, the
+# test bed's mailbox m8, with lead m7 and member m6, its own state folder
+# and key, beside conductd.service.
+echo "== two instances: conductd.service and conductd@second.service"
+I=conductd@second.service
+(umask 077; tb_password m8 >"$etc/m8.pass")
+cx chown _conductd:_conductd /etc/conductd/m8.pass
+conf_text m8 /var/lib/conductd/second /etc/conductd/second.key 30 \
+    m7 m6 CoC >"$etc/second.conf"
+check "conductd -n -f /etc/conductd/second.conf" \
+    show conductd -n -f /etc/conductd/second.conf
+check "conductctl -f /etc/conductd/second.conf init (as root)" \
+    show conductctl -f /etc/conductd/second.conf init
+st=$(cx stat -c '%U %a' /var/lib/conductd/second /etc/conductd/second.key \
+    /var/lib/conductd/second/conductd.db 2>&1 | paste -sd, -) || true
+check "the instance's state folder, key and database: '$st'" \
+    [ "$st" = "_conductd 700,_conductd 600,_conductd 600" ]
+st=0
+out=$(cx systemd-analyze verify --man=no "$I" 2>&1) || st=$?
+[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/  | /'
+check "systemd-analyze verify $I" \
+    sh -c '[ "$1" = 0 ] && ! printf "%s" "$2" | grep -q conductd' sh \
+    "$st" "$out"
+check "systemctl start conductd@second (returns on READY=1)" \
+    show timeout 120 systemctl start conductd@second
+show systemctl status --no-pager -n 3 conductd conductd@second || true
+check "both active (running), two main PIDs" \
+    sh -c '[ "$1 $2" = "active/running active/running" ] &&
+    [ "$3" != "$4" ] && [ "$3" != 0 ] && [ "$4" != 0 ]' sh \
+    "$(prop ActiveState)/$(prop SubState)" \
+    "$(uprop $I ActiveState)/$(uprop $I SubState)" \
+    "$(prop MainPID)" "$(uprop $I MainPID)"
+echo "  conductd.service PID $(prop MainPID)," \
+    "$I PID $(uprop $I MainPID)"
+check "$I: StateDirectory=conductd/second" \
+    [ "$(uprop $I StateDirectory)" = conductd/second ]
+r1=$(tb__imap_count reporter1 INBOX 2>/dev/null) || r1=0
+tb_send reporter1@$TB_DOMAIN conduct@$TB_DOMAIN \
+    --header "Subject: Third report, to the first alias" \
+    --body "The first alias, with a second instance running."
+tb_send m1@$TB_DOMAIN m8@$TB_DOMAIN \
+    --header "Subject: Report to the second alias" \
+    --body "Someone was rude to me at the second event."
+check "conductd.service acknowledges its report (reporter1)" \
+    wait_until "$WAIT" imap_has reporter1 $((r1 + 1))
+check "$I acknowledges its report (m1's INBOX)" \
+    wait_until "$WAIT" imap_has m1 1
+check "$I's lead gets the conflict check (m7's INBOX)" \
+    wait_until "$WAIT" imap_has m7 1
+uid=$(tb_imap_uids m1 INBOX | head -1)
+[ -z "$uid" ] || tb_imap_fetch m1 INBOX "$uid" >"$TB/ack2.eml"
+from=$(sed -n 's/^From: //p' "$TB/ack2.eml" 2>/dev/null | head -1 |
+    tr -d '\r')
+echo "  second acknowledgment: From: $from"
+check "the second acknowledgment comes from the second alias" \
+    sh -c 'printf "%s" "$1" | grep -q "m8@"' sh "$from"
+n1=$(cx conductctl cases 2>/dev/null | grep -c '^[[:space:]]*[0-9]') || true
+n2=$(cx conductctl -f /etc/conductd/second.conf cases 2>/dev/null |
+    grep -c '^[[:space:]]*[0-9]') || true
+show conductctl -f /etc/conductd/second.conf cases || true
+check "each database holds its own cases (first: $n1, second: $n2)" \
+    sh -c '[ "$1" -ge 2 ] && [ "$2" = 1 ]' sh "${n1:-0}" "${n2:-0}"
+check "the journal of $I says 'conductd: started'" sh -c \
+    'nsenter -t "$1" -a journalctl -q _SYSTEMD_UNIT="$2" -o cat |
+    grep -q "conductd: started$"' sh "$CPID" "$I"
+check "systemctl stop conductd@second" \
+    show timeout 120 systemctl stop conductd@second
+check "$I stopped cleanly: Result=$(uprop $I Result)," \
+    "status $(uprop $I ExecMainStatus)" \
+    sh -c '[ "$1" = success ] && [ "$2" = 0 ] && [ "$3" = inactive ]' sh \
+    "$(uprop $I Result)" "$(uprop $I ExecMainStatus)" \
+    "$(uprop $I ActiveState)"
+check "conductd.service still active (running)" running
+
 # ------------------------------------------------------------------ stop
 echo "== stop"
 check "systemctl stop conductd" show timeout 120 systemctl stop conductd
@@ -473,12 +588,17 @@ echo "== journalctl -u conductd (systemd's view, last 15 lines)"
 show journalctl -q -u conductd --no-pager -n 15 -o short-monotonic || true
 
 # -------------------------------------------------------------- security
-echo "== systemd-analyze security conductd"
-show systemd-analyze security --no-pager conductd >"$TB/security.out" || true
-grep -E 'Overall exposure' "$TB/security.out" | sed 's/^  | /  /'
-score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' \
-    "$TB/security.out")
-check "systemd-analyze security: exposure ${score:-?} (at most 2.0)" \
-    awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+for u in conductd.service conductd@second.service; do
+	echo "== systemd-analyze security $u"
+	show systemd-analyze security --no-pager "$u" >"$TB/security.out" ||
+	    true
+	grep -E 'Overall exposure' "$TB/security.out" | sed 's/^  | /  /'
+	score=$(sed -n \
+	    's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' \
+	    "$TB/security.out")
+	check "systemd-analyze security $u: exposure ${score:-?}" \
+	    "(at most 2.0)" \
+	    awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+done
 
 echo "# done in $(( $(date +%s) - started )) s"
