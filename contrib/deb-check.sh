@@ -3,7 +3,7 @@
 # as root, by contrib/run-tests.sh).  Builds it with contrib/deb-build.sh
 # in DIR (default build-ci-deb), runs lintian (no errors allowed; the
 # warnings are printed), installs it with apt-get, checks what it
-# installed (binaries, man pages, templates, unit, sysusers and tmpfiles
+# installed (binaries, man pages, templates, units, sysusers and tmpfiles
 # files, the conffile, the user _conductd, the state folder, the unit
 # enabled and not started), runs conductd -n on the installed sample,
 # then removes (the configuration stays) and purges it (/etc/conductd
@@ -101,6 +101,8 @@ for f in /usr/sbin/conductd /usr/sbin/conductctl \
 done
 unit=$(dpkg -L conductd | grep '/systemd/system/conductd\.service$' | head -1)
 [ -n "$unit" ] && [ -f "$unit" ] || missing="$missing conductd.service"
+[ -z "$unit" ] || [ -f "${unit%/*}/conductd@.service" ] ||
+    missing="$missing conductd@.service"
 check "installed files${missing:+, missing:$missing}" [ -z "$missing" ]
 [ -z "$unit" ] || check "the unit runs /usr/sbin/conductd -d" \
     grep -q '^ExecStart=/usr/sbin/conductd -d ' "$unit"
@@ -114,6 +116,8 @@ check "/etc/conductd is 'root:_conductd 750': '$st'" \
     [ "$st" = "root:_conductd 750" ]
 check "conductd.service enabled (multi-user.target.wants)" \
     [ -L /etc/systemd/system/multi-user.target.wants/conductd.service ]
+check "conductd@.service (the template) not enabled" \
+    sh -c '! ls /etc/systemd/system/*.wants/ 2>/dev/null | grep -q "conductd@"'
 # Not started: on a machine booted with systemd, is-active must say so;
 # either way the postinst must not have run it.
 if [ -d /run/systemd/system ]; then
