@@ -132,7 +132,8 @@ fi
 # The sample names example servers and no member, and its password file
 # does not exist: conductd -n must refuse it with a configuration error
 # (exit 78) naming the file, not crash.  Filled in with the minimum a
-# committee needs (a password file and a lead), it must pass.
+# committee needs (a password file and a lead) and once conductctl init
+# made the key, it must pass.
 conf=/etc/conductd/conductd.conf
 st=0
 out=$(conductd -n -f "$conf" 2>&1) || st=$?
@@ -150,10 +151,18 @@ cat >>"$conf" <<'EOT'
 email = alice@example.org
 role = lead
 EOT
+# README.Debian's step 3: the key and the database, as root.
+st=0
+out=$(conductctl init 2>&1) || st=$?
+echo "deb: conductctl init (exit $st): $out" | head -5
+st=$(stat -c '%U %a' /etc/conductd/conductd.key \
+    /var/lib/conductd/conductd.db 2>&1 | paste -sd, -)
+check "conductctl init as root: key and database _conductd's, 0600: '$st'" \
+    [ "$st" = "_conductd 600,_conductd 600" ]
 st=0
 out=$(conductd -n -f "$conf" 2>&1) || st=$?
 echo "deb: conductd -n on the filled-in sample (exit $st): $out" | head -5
-check "conductd -n accepts the sample with a password file and a lead" \
+check "conductd -n accepts the sample with a password file, a lead, a key" \
     [ "$st" = 0 ]
 
 # --------------------------------------------------------------- remove

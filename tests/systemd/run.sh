@@ -364,12 +364,12 @@ write_conf() {
 }
 write_conf 30
 echo "== configure"
-check "conductd -n accepts the test configuration" show conductd -n
 check "conductctl init (as root)" show conductctl init
 st=$(cx stat -c '%U %a' /etc/conductd/conductd.key \
     /var/lib/conductd/conductd.db 2>&1 | paste -sd, -) || true
 check "init gave key and database to _conductd: '$st'" \
     [ "$st" = "_conductd 600,_conductd 600" ]
+check "conductd -n accepts the test configuration" show conductd -n
 
 # ----------------------------------------------------------------- start
 echo "== start"
@@ -497,10 +497,10 @@ I=conductd@second.service
 cx chown _conductd:_conductd /etc/conductd/m8.pass
 conf_text m8 /var/lib/conductd/second /etc/conductd/second.key 30 \
     m7 m6 CoC >"$etc/second.conf"
-check "conductd -n -f /etc/conductd/second.conf" \
-    show conductd -n -f /etc/conductd/second.conf
 check "conductctl -f /etc/conductd/second.conf init (as root)" \
     show conductctl -f /etc/conductd/second.conf init
+check "conductd -n -f /etc/conductd/second.conf" \
+    show conductd -n -f /etc/conductd/second.conf
 st=$(cx stat -c '%U %a' /var/lib/conductd/second /etc/conductd/second.key \
     /var/lib/conductd/second/conductd.db 2>&1 | paste -sd, -) || true
 check "the instance's state folder, key and database: '$st'" \
