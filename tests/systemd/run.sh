@@ -235,8 +235,9 @@ t_exit() {
 	[ "$rc" = 0 ] || [ "$fail" -gt 0 ] || fail=1
 	summary
 	tb_cleanup
-	[ "$fail" = 0 ]
-	exit
+	# A bare "exit" in an EXIT trap keeps the status the script had.
+	[ "$fail" = 0 ] && exit 0
+	exit 1
 }
 
 # ----------------------------------------------------------------- setup
@@ -544,9 +545,10 @@ from=$(sed -n 's/^From: //p' "$TB/ack2.eml" 2>/dev/null | head -1 |
 echo "  second acknowledgment: From: $from"
 check "the second acknowledgment comes from the second alias" \
     sh -c 'printf "%s" "$1" | grep -q "m8@"' sh "$from"
-n1=$(cx conductctl cases 2>/dev/null | grep -c '^[[:space:]]*[0-9]') || true
+# "conductctl cases": a header line, then one line per case.
+n1=$(cx conductctl cases 2>/dev/null | tail -n +2 | grep -c .) || true
 n2=$(cx conductctl -f /etc/conductd/second.conf cases 2>/dev/null |
-    grep -c '^[[:space:]]*[0-9]') || true
+    tail -n +2 | grep -c .) || true
 show conductctl -f /etc/conductd/second.conf cases || true
 check "each database holds its own cases (first: $n1, second: $n2)" \
     sh -c '[ "$1" -ge 2 ] && [ "$2" = 1 ]' sh "${n1:-0}" "${n2:-0}"
@@ -555,8 +557,9 @@ check "the journal of $I says 'conductd: started'" sh -c \
     grep -q "conductd: started$"' sh "$CPID" "$I"
 check "systemctl stop conductd@second" \
     show timeout 120 systemctl stop conductd@second
-check "$I stopped cleanly: Result=$(uprop $I Result)," \
-    "status $(uprop $I ExecMainStatus)" \
+what="$I stopped cleanly: Result=$(uprop $I Result), status"
+what="$what $(uprop $I ExecMainStatus)"
+check "$what" \
     sh -c '[ "$1" = success ] && [ "$2" = 0 ] && [ "$3" = inactive ]' sh \
     "$(uprop $I Result)" "$(uprop $I ExecMainStatus)" \
     "$(uprop $I ActiveState)"
@@ -596,9 +599,8 @@ for u in conductd.service conductd@second.service; do
 	score=$(sed -n \
 	    's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' \
 	    "$TB/security.out")
-	check "systemd-analyze security $u: exposure ${score:-?}" \
-	    "(at most 2.0)" \
-	    awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+	what="systemd-analyze security $u: exposure ${score:-?} (at most 2.0)"
+	check "$what" awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
 done
 
 echo "# done in $(( $(date +%s) - started )) s"
