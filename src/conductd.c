@@ -163,7 +163,7 @@ load_config(const char *path, int checkonly)
 	if (conf == NULL) {
 		if (!checkonly)
 			config_errors_for_log(errstr);
-		fprintf(stderr, "%s\n", errstr);
+		log_stderr_lines(LOG_LEVEL_ERROR, errstr);
 		free(errstr);
 	}
 	return conf;
@@ -567,9 +567,12 @@ main(int argc, char *argv[])
 		exit(64);
 	}
 
-	/* The checks' warnings go to the journal with their priority. */
-	target = !o.checkonly && getenv("JOURNAL_STREAM") != NULL ?
-	    LOG_TARGET_JOURNAL : LOG_TARGET_STDERR;
+	/*
+	 * The checks' errors and warnings go to the journal with their
+	 * priority, for -n too (ExecReload runs it).
+	 */
+	target = log_stderr_is_journal() ? LOG_TARGET_JOURNAL :
+	    LOG_TARGET_STDERR;
 	log_init(target, LOG_LEVEL_INFO, "conductd");
 	if ((conf = load_config(o.path, o.checkonly)) == NULL)
 		exit(78);	/* EX_CONFIG */

@@ -3,6 +3,8 @@
  * ids, code names and counts: this file cannot tell content from ids, so
  * the rule is kept at every call site.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <strings.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -61,6 +64,36 @@ log_journal(int prio, const char *msg)
 	}
 	if (*msg != '\0')
 		fprintf(stderr, "<%d>%s\n", prio, msg);
+}
+
+/*
+ * systemd sets JOURNAL_STREAM to the device and inode of the stream it
+ * connected to the journal; a child of a service inherits the variable
+ * with another stderr, so both must match.
+ */
+int
+log_stderr_is_journal(void)
+{
+	const char		*js = getenv("JOURNAL_STREAM");
+	unsigned long long	 dev, ino;
+	struct stat		 sb;
+
+	if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &sb) == -1)
+		return 0;
+	return (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino;
+}
+
+void
+log_stderr_lines(enum log_level level, const char *msg)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+
+	if (log_target == LOG_TARGET_JOURNAL)
+		log_journal(prio[level], msg);
+	else
+		fprintf(stderr, "%s\n", msg);
 }
 
 static void

@@ -26,6 +26,12 @@ void	log_setlevel(enum log_level);
 /* Parses "error", "warn", "info", "debug"; returns -1 if unknown. */
 int	log_parselevel(const char *);
 
+/* stderr is systemd's journal stream (JOURNAL_STREAM=device:inode). */
+int	log_stderr_is_journal(void);
+/* MSG, lines as they are, on stderr; prefixed with LEVEL's priority for
+ * the journal. */
+void	log_stderr_lines(enum log_level, const char *msg);
+
 /* log_warn and fatal append ": strerror(errno)". */
 /* An error the admin must see (alarms); the daemon goes on. */
 void	log_errorx(const char *, ...) __attribute__((format(printf, 1, 2)));

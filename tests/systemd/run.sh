@@ -585,6 +585,12 @@ check "journal: 'reload refused' at priority 4 (warning)" \
 check "journal: the refusal's reason (next line) at priority 4 too" \
     grep -q '^4 /etc/conductd/conductd.conf:5: .*poll_interval' \
     "$TB/journal.txt"
+check "journal: ExecReload's conductd -n reason at priority 3 (err)" \
+    grep -q '^3 /etc/conductd/conductd.conf:5: .*poll_interval' \
+    "$TB/journal.txt"
+check "journal: the unedited sample's error at priority 3 (err)" \
+    grep -q '^3 /etc/conductd/conductd.conf:[0-9]*: .*password_file' \
+    "$TB/journal.txt"
 check "journal: no line without a priority prefix parsed (<N>)" \
     sh -c '! grep -q "^[0-9] <[0-9]>" "$1"' sh "$TB/journal.txt"
 echo "== journalctl -u conductd (systemd's view, last 15 lines)"
