@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "cases.h"
 #include "clock.h"
+#include "cmdline.h"
 #include "committee.h"
 #include "compose.h"
 #include "imap.h"
@@ -1805,19 +1806,6 @@ verb_retry(struct ctl *ctl, int argc, char **argv)
 	return EX_OK;
 }
 
-/* The option getopt_long() refused, as the user wrote it. */
-static const char *
-bad_option(char **argv, char *buf, size_t size)
-{
-	const char	*arg = argv[optind - 1];
-
-	if (optopt != 0 && strncmp(arg, "--", 2) != 0) {
-		snprintf(buf, size, "-%c", optopt);
-		return buf;
-	}
-	return arg;
-}
-
 /* The options before the verb; returns the index of the verb. */
 static int
 parse_options(int argc, char *argv[], const char **path)
@@ -1844,10 +1832,10 @@ parse_options(int argc, char *argv[], const char **path)
 			exit(EX_OK);
 		case ':':
 			usage_error("a value is needed after",
-			    bad_option(argv, buf, sizeof(buf)));
+			    cmdline_bad_option(argv, buf, sizeof(buf)));
 		default:
 			usage_error("unknown option",
-			    bad_option(argv, buf, sizeof(buf)));
+			    cmdline_bad_option(argv, buf, sizeof(buf)));
 		}
 	}
 	if (optind >= argc) {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "cmdline.h"
 #include "confcheck.h"
 #include "config.h"
 #include "crash.h"
@@ -487,19 +488,6 @@ struct opts {
 	int		 once;
 };
 
-/* The option getopt_long() refused, as the user wrote it. */
-static const char *
-bad_option(char **argv, char *buf, size_t size)
-{
-	const char	*arg = argv[optind - 1];
-
-	if (optopt != 0 && strncmp(arg, "--", 2) != 0) {
-		snprintf(buf, size, "-%c", optopt);
-		return buf;
-	}
-	return arg;
-}
-
 static void
 parse_options(int argc, char *argv[], struct opts *o)
 {
@@ -539,10 +527,10 @@ parse_options(int argc, char *argv[], struct opts *o)
 			exit(0);
 		case ':':
 			usage("a value is needed after",
-			    bad_option(argv, buf, sizeof(buf)));
+			    cmdline_bad_option(argv, buf, sizeof(buf)));
 		default:
 			usage("unknown option",
-			    bad_option(argv, buf, sizeof(buf)));
+			    cmdline_bad_option(argv, buf, sizeof(buf)));
 		}
 	}
 	if (optind != argc)

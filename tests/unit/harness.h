@@ -7,9 +7,12 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int harness_checks;
 static int harness_failures;
@@ -57,6 +60,25 @@ static int harness_failures;
 		    __FILE__, __LINE__, #a, #b, harness_x, harness_y);	\
 	}								\
 } while (0)
+
+/* Writes text to path anew with the mode; exits the test on failure. */
+static inline void
+harness_write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE	*f;
+
+	unlink(path);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+	if (chmod(path, mode) == -1) {
+		perror(path);
+		exit(1);
+	}
+}
 
 /*
  * Reads a whole file, NUL-terminated (the NUL not counted in *len);

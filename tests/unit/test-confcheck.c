@@ -22,20 +22,6 @@ static char	pass[512], key[512], ca[512], tdir[512], conf_path[512];
 static const char *const templates[] = { "ack", "ack-summary",
     "conflict-check", "conflict-check-triage", "case-purged" };
 
-static void
-write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE	*fp;
-
-	unlink(path);
-	if ((fp = fopen(path, "w")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, fp);
-	fclose(fp);
-	chmod(path, mode);
-}
 
 struct tcase {
 	const char	*name;
@@ -86,7 +72,7 @@ write_conf(const struct tcase *t)
 	    "email = alice@example.test\n"
 	    "role = %s\n", dir, t->key_file != NULL ? t->key_file : key, pass,
 	    t->ca_file != NULL ? t->ca_file : ca, tdir, t->role);
-	write_file(conf_path, text, 0600);
+	harness_write_file(conf_path, text, 0600);
 }
 
 static void
@@ -97,7 +83,7 @@ write_templates(const char *ack)
 
 	for (i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s.txt", tdir, templates[i]);
-		write_file(path, i == 0 && ack != NULL ? ack :
+		harness_write_file(path, i == 0 && ack != NULL ? ack :
 		    "${committee}: ${code_name}\n", 0644);
 	}
 }
@@ -177,9 +163,9 @@ main(void)
 		perror(tdir);
 		return 1;
 	}
-	write_file(pass, "secret\n", 0600);
-	write_file(key, "not really a key\n", 0600);
-	write_file(ca, "-----BEGIN CERTIFICATE-----\n", 0644);
+	harness_write_file(pass, "secret\n", 0600);
+	harness_write_file(key, "not really a key\n", 0600);
+	harness_write_file(ca, "-----BEGIN CERTIFICATE-----\n", 0644);
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-confcheck");
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

@@ -16,20 +16,6 @@
 static char	dir[] = "/tmp/test-config.XXXXXX";
 static char	pass[512], key[512], conf_path[512];
 
-static void
-write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE	*fp;
-
-	unlink(path);
-	if ((fp = fopen(path, "w")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, fp);
-	fclose(fp);
-	chmod(path, mode);
-}
 
 /* A valid config with the password file path filled in, plus extra. */
 /*
@@ -50,7 +36,7 @@ test_empty_default(void)
 		    "host = 127.0.0.1\nuser = conduct\npassword_file = %s\n"
 		    "[committee]\nalias = conduct@example.test\n", keys[i],
 		    pass);
-		write_file(conf_path, text, 0644);
+		harness_write_file(conf_path, text, 0644);
 		c = config_load(conf_path, &err);
 		CHECK(c == NULL);
 		snprintf(want, sizeof(want), ":2: [daemon] %s: must not be "
@@ -81,7 +67,7 @@ write_conf(const char *daemon_extra, const char *imap_extra)
 	    "[committee]\n"
 	    "alias = conduct@example.test\n",
 	    dir, key, daemon_extra, pass, imap_extra);
-	write_file(conf_path, text, 0644);
+	harness_write_file(conf_path, text, 0644);
 }
 
 static struct config *
@@ -212,7 +198,7 @@ test_missing_required(void)
 	struct config	*c;
 	char		*err;
 
-	write_file(conf_path, "[daemon]\npoll_interval = 10\n", 0644);
+	harness_write_file(conf_path, "[daemon]\npoll_interval = 10\n", 0644);
 	c = load(&err);
 	CHECK(c == NULL);
 	CHECK_STRSTR(err, "[imap] host: missing (required)");
@@ -239,7 +225,7 @@ test_secret_files(void)
 	config_free(c);
 	chmod(pass, 0600);
 
-	write_file(key, "x\n", 0640);
+	harness_write_file(key, "x\n", 0640);
 	c = load(&err);
 	CHECK(c == NULL);
 	CHECK_STRSTR(err, ":4: [daemon] key_file: ");
@@ -256,7 +242,7 @@ test_secret_files(void)
 	CHECK_STRSTR(err, "No such file");
 	free(err);
 	config_free(c);
-	write_file(pass, "secret\n", 0600);
+	harness_write_file(pass, "secret\n", 0600);
 }
 
 static void
@@ -269,7 +255,7 @@ test_bad_alias(void)
 	snprintf(text, sizeof(text),
 	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n"
 	    "[committee]\nalias = conduct+x@example.test\n", pass);
-	write_file(conf_path, text, 0644);
+	harness_write_file(conf_path, text, 0644);
 	c = load(&err);
 	CHECK(c == NULL);
 	CHECK_STRSTR(err, ":6: [committee] alias: must not contain");
@@ -279,7 +265,7 @@ test_bad_alias(void)
 	snprintf(text, sizeof(text),
 	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n"
 	    "[committee]\nalias = Conduct <conduct@example.test>\n", pass);
-	write_file(conf_path, text, 0644);
+	harness_write_file(conf_path, text, 0644);
 	c = load(&err);
 	CHECK(c == NULL);
 	CHECK_STRSTR(err, ":6: [committee] alias: must be a bare address");
@@ -300,7 +286,7 @@ load_sections(const char *imap, const char *committee, char **err)
 	    "[imap]\nhost = h\nuser = u\npassword_file = %s\n%s"
 	    "[committee]\nalias = conduct@example.test\n%s", pass, imap,
 	    committee);
-	write_file(conf_path, text, 0644);
+	harness_write_file(conf_path, text, 0644);
 	return load(err);
 }
 
@@ -450,7 +436,7 @@ main(void)
 	snprintf(pass, sizeof(pass), "%s/imap.pass", dir);
 	snprintf(key, sizeof(key), "%s/conductd.key", dir);
 	snprintf(conf_path, sizeof(conf_path), "%s/conductd.conf", dir);
-	write_file(pass, "secret\n", 0600);
+	harness_write_file(pass, "secret\n", 0600);
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-config");
 
 	test_valid();

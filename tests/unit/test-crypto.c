@@ -31,23 +31,6 @@ tmppath(const char *name)
 	return p;
 }
 
-static void
-write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE	*f;
-
-	unlink(path);
-	if ((f = fopen(path, "w")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
-	if (chmod(path, mode) == -1) {
-		perror(path);
-		exit(1);
-	}
-}
 
 static void
 rmtree(const char *dir)
@@ -166,7 +149,7 @@ test_key_load_refuses(void)
 
 	path = tmppath("k");
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		write_file(path, t[i].text, t[i].mode);
+		harness_write_file(path, t[i].text, t[i].mode);
 		err = NULL;
 		key = crypto_key_load(path, &err);
 		if (t[i].error == NULL) {
