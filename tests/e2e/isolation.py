@@ -315,7 +315,8 @@ def leaked(c, mem, msg, t):
                                   c.pmark, c.tmark)):
         return c.cat
     code = getattr(c, "code", None)
-    if code and code in t:
+    # a whole code name: rainy-turnstone is not in grainy-turnstone
+    if code and re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(code), t):
         return c.cat + "/codename"
     return None
 
