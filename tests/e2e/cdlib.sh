@@ -310,13 +310,15 @@ cd_exactly() {
 }
 
 # cd_maddr USER CODE: USER's per-case address (From of the first conflict
-# check of CODE that USER got).
+# check of CODE that USER got; waits for it, bounded, since a pass only
+# hands its mail to Postfix).
 cd_maddr() {
 	local f a
 	if [ -s "$TB/maddr.$1.$2" ]; then
 		cat "$TB/maddr.$1.$2"
 		return 0
 	fi
+	cd_wait_grep "$1" 1 "Subject: [CoC $2] Conflict check" >/dev/null
 	f=$(cd_grep "$1" "Subject: [CoC $2] Conflict check" | head -1)
 	[ -n "$f" ] || tb_fail "$1 has no conflict check for $2"
 	a=$(cd_hdr "$f" From |
