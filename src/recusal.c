@@ -26,11 +26,16 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "config.h"
+#include "log.h"
 #include "recusal.h"
+#include "recusal_match.h"
+#include "recusal_priv.h"
+#include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -326,27 +331,6 @@ recusal_skip(const struct recusal_text *t, size_t i, const char *p,
 }
 
 /*
- * A letter's lower case, for the two-byte letters that have one of the
- * same length: Latin-1, Latin Extended-A, Greek, Cyrillic ("ÉLODIE" is
- * "Élodie", "ЮЛИЯ" is "Юлия").
- */
-static long
-recusal_cp_fold(long cp)
-{
-	if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
-	    (cp >= 0x391 && cp <= 0x3a9) || (cp >= 0x410 && cp <= 0x42f))
-		return cp + 0x20;
-	if (cp >= 0x400 && cp <= 0x40f)
-		return cp + 0x50;
-	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
-		return cp | 1;
-	if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 &&
-	    cp <= 0x17e)) && (cp & 1))
-		return cp + 1;
-	return cp;
-}
-
-/*
  * Bytes of text at i that match the pattern character at p, case
  * folded (one ASCII byte, or a two-byte letter); 0 if they differ.
  */
@@ -367,7 +351,8 @@ recusal_same(const struct recusal_text *t, size_t i, const char *p,
 	b = recusal_cp_at(&pt, 0);
 	if (a < 0x80 || a > 0x7ff || b < 0x80 || b > 0x7ff)
 		return c == (unsigned char)*p ? 1 : 0;
-	return recusal_cp_fold(a) == recusal_cp_fold(b) ? 2 : 0;
+	return recusal_match_cp_fold(a) == recusal_match_cp_fold(b) ?
+	    2 : 0;
 }
 
 /* Does pattern p match at i?  Then *end is where the match ends. */
@@ -665,40 +650,51 @@ recusal_mark(const struct member *members, size_t n,
 }
 
 /*
- * Tries every phrase at i; on a match marks the members its named part
+ * Tries phrase k at i; on a match marks the members its named part
  * names and returns where scanning goes on, after that part (so named
  * parts never overlap and the scan stays linear).  Returns 0 for none.
  */
+static size_t
+recusal_phrase_try(const struct member *members, size_t n,
+    const struct recusal_text *t, size_t i, size_t floor, size_t k,
+    enum recusal_reason *reasons)
+{
+	const struct recusal_phrase	*ph = &recusal_phrases[k];
+	struct recusal_pat		 pat;
+	struct recusal_span		 gap = { 0, 0 }, sp;
+	size_t				 end;
+
+	recusal_pat_init(&pat, ph->pat, strlen(ph->pat), RECUSAL_P_GAP);
+	if (!recusal_match_at(t, i, &pat, &end, &gap))
+		return 0;
+	if (ph->side == RECUSAL_BEFORE || ph->side == RECUSAL_BOTH)
+		recusal_mark(members, n, t, recusal_before(t, i, floor),
+		    reasons);
+	if (ph->side == RECUSAL_GAP)
+		recusal_mark(members, n, t, gap, reasons);
+	if (ph->side == RECUSAL_AFTER || ph->side == RECUSAL_BOTH) {
+		sp = recusal_after(t, end);
+		recusal_mark(members, n, t, sp, reasons);
+		end = sp.e;
+	}
+	return end;
+}
+
+/* The reference scan: every phrase at i, the first that matches wins. */
 static size_t
 recusal_phrase_at(const struct member *members, size_t n,
     const struct recusal_text *t, size_t i, size_t floor,
     enum recusal_reason *reasons)
 {
-	const struct recusal_phrase	*ph;
-	struct recusal_pat		 pat;
-	struct recusal_span		 gap = { 0, 0 }, sp;
-	size_t				 k, end;
+	size_t	k, end;
 
 	for (k = 0; k < nitems(recusal_phrases); k++) {
-		ph = &recusal_phrases[k];
 		if (recusal_fold(recusal_byte(t, i)) !=
-		    recusal_fold((unsigned char)ph->pat[0]))
+		    recusal_fold((unsigned char)recusal_phrases[k].pat[0]))
 			continue;
-		recusal_pat_init(&pat, ph->pat, strlen(ph->pat),
-		    RECUSAL_P_GAP);
-		if (!recusal_match_at(t, i, &pat, &end, &gap))
-			continue;
-		if (ph->side == RECUSAL_BEFORE || ph->side == RECUSAL_BOTH)
-			recusal_mark(members, n, t, recusal_before(t, i, floor),
-			    reasons);
-		if (ph->side == RECUSAL_GAP)
-			recusal_mark(members, n, t, gap, reasons);
-		if (ph->side == RECUSAL_AFTER || ph->side == RECUSAL_BOTH) {
-			sp = recusal_after(t, end);
-			recusal_mark(members, n, t, sp, reasons);
-			end = sp.e;
-		}
-		return end;
+		if ((end = recusal_phrase_try(members, n, t, i, floor, k,
+		    reasons)) != 0)
+			return end;
 	}
 	return 0;
 }
@@ -714,8 +710,9 @@ recusal_pending(const enum recusal_reason *reasons, size_t n)
 	return 0;
 }
 
+/* The reference scan for exclusions: every byte, every phrase. */
 static void
-recusal_exclusions(const struct member *members, size_t n,
+recusal_exclusions_ref(const struct member *members, size_t n,
     const char *text, enum recusal_reason *reasons)
 {
 	struct recusal_text	t;
@@ -732,6 +729,57 @@ recusal_exclusions(const struct member *members, size_t n,
 		floor = next;
 		i = next - 1;
 	}
+}
+
+/* The phrases' anchors, compiled once: the table never changes. */
+static struct recusal_match *
+recusal_phrase_matcher(void)
+{
+	static struct recusal_match	*m;
+	size_t				 k;
+
+	if (m != NULL)
+		return m;
+	m = recusal_match_new();
+	for (k = 0; k < nitems(recusal_phrases); k++)
+		if (!recusal_match_add(m, recusal_phrases[k].pat,
+		    strlen(recusal_phrases[k].pat), RECUSAL_MATCH_PATTERN,
+		    (int)k))
+			fatalx("recusal: phrase %zu has no anchor", k);
+	return m;
+}
+
+/*
+ * As recusal_exclusions_ref(), trying a phrase only where its anchor
+ * starts in the folded text (hits in order of start, then of table
+ * order: the first phrase that matches at a byte still wins).
+ */
+static void
+recusal_exclusions(const struct member *members, size_t n,
+    const struct recusal_text *t, const char *folded,
+    enum recusal_reason *reasons)
+{
+	struct recusal_hit	*hits;
+	size_t			 nh, h, i, end, next = 0, floor = 0;
+
+	nh = recusal_match_scan(recusal_phrase_matcher(), folded, t->len,
+	    &hits);
+	for (h = 0; h < nh;) {
+		if ((i = hits[h].start) < next) {
+			h++;
+			continue;
+		}
+		for (end = 0; h < nh && hits[h].start == i; h++)
+			if (end == 0)
+				end = recusal_phrase_try(members, n, t, i,
+				    floor, (size_t)hits[h].id, reasons);
+		if (end == 0)
+			continue;
+		if (!recusal_pending(reasons, n))
+			break;
+		floor = next = end;
+	}
+	free(hits);
 }
 
 /* The address in reporter: inside the last <...> if any, trimmed. */
@@ -838,24 +886,32 @@ recusal_greeting(const char *text)
 	return 0;
 }
 
+/* m's name as "Last, First" ("Ann Lee" -> "Lee, Ann") into buf; 0: none. */
+static int
+recusal_rev_name(const struct member *m, char *buf, size_t size)
+{
+	const char	*sp;
+
+	if (m->name == NULL || strnlen(m->name, RECUSAL_PART_MAX) >=
+	    RECUSAL_PART_MAX || (sp = strrchr(m->name, ' ')) == NULL ||
+	    sp == m->name || sp[1] == '\0')
+		return 0;
+	snprintf(buf, size, "%s, %.*s", sp + 1, (int)(sp - m->name),
+	    m->name);
+	return 1;
+}
+
 /* Does text name m, or m's name as "Last, First" ("Lee, Ann")? */
 static int
 recusal_names_any(const char *text, const struct member *m)
 {
 	struct member	 rev;
 	char		 buf[RECUSAL_PART_MAX + 4];
-	const char	*sp;
-	size_t		 n;
 
 	if (recusal_names_member(text, m))
 		return 1;
-	if (m->name == NULL || (n = strnlen(m->name, RECUSAL_PART_MAX)) >=
-	    RECUSAL_PART_MAX || (sp = strrchr(m->name, ' ')) == NULL ||
-	    sp == m->name || sp[1] == '\0')
+	if (!recusal_rev_name(m, buf, sizeof(buf)))
 		return 0;
-	/* "Ann Lee" -> "Lee, Ann" */
-	snprintf(buf, sizeof(buf), "%s, %.*s", sp + 1, (int)(sp - m->name),
-	    m->name);
 	memset(&rev, 0, sizeof(rev));
 	rev.name = buf;
 	return recusal_names_member(text, &rev);
@@ -873,19 +929,145 @@ recusal_mentions(const char *text, const char *headers,
 	    recusal_names_any(text + recusal_greeting(text), m);
 }
 
-void
-recusal_check(const struct member *members, size_t n, const char *reporter,
-    const char *reported, const char *text, enum recusal_reason *reasons)
+/*
+ * What one member is named by in the whole-text scan for mentions:
+ * slot 0 the name, 1 the name as "Last, First", 2 on its addresses.
+ */
+#define RECUSAL_SLOT_NAME	0
+#define RECUSAL_SLOT_REV	1
+#define RECUSAL_SLOT_ADDR	2
+
+struct recusal_who {
+	struct recusal_pat	pat[2];
+	int			has[2];
+	char			rev[RECUSAL_PART_MAX + 4];
+	int			fallback;	/* an unanchored pattern */
+	int			named;
+};
+
+/* Adds member k's anchors under ids k * stride + slot. */
+static void
+recusal_who_add(struct recusal_match *rm, const struct member *m,
+    struct recusal_who *w, int base)
+{
+	struct member	rev;
+	size_t		j;
+
+	memset(&rev, 0, sizeof(rev));
+	if (recusal_rev_name(m, w->rev, sizeof(w->rev))) {
+		rev.name = w->rev;
+		w->has[RECUSAL_SLOT_REV] = recusal_name_pat(&rev,
+		    &w->pat[RECUSAL_SLOT_REV]);
+	}
+	w->has[RECUSAL_SLOT_NAME] = recusal_name_pat(m,
+	    &w->pat[RECUSAL_SLOT_NAME]);
+	for (j = 0; j < 2; j++)
+		if (w->has[j] && !recusal_match_add(rm, w->pat[j].p,
+		    w->pat[j].len, RECUSAL_MATCH_PATTERN, base + (int)j))
+			w->fallback = 1;
+	for (j = 0; j < m->nemails; j++)
+		if (m->emails[j] != NULL && m->emails[j][0] != '\0' &&
+		    !recusal_match_add(rm, m->emails[j],
+		    strnlen(m->emails[j], RECUSAL_PART_MAX),
+		    RECUSAL_MATCH_LITERAL, base + RECUSAL_SLOT_ADDR + (int)j))
+			w->fallback = 1;
+}
+
+/* Does the anchor hit at i name the member, as recusal_names() would? */
+static int
+recusal_who_at(const struct recusal_text *t, size_t i,
+    const struct member *m, const struct recusal_who *w, int slot)
+{
+	const char	*addr;
+	size_t		 n, end;
+
+	if (slot < RECUSAL_SLOT_ADDR)
+		return recusal_match_at(t, i, &w->pat[slot], &end, NULL) &&
+		    end <= t->len;
+	addr = m->emails[slot - RECUSAL_SLOT_ADDR];
+	n = strnlen(addr, RECUSAL_PART_MAX);
+	return n <= t->len && i + n <= t->len &&
+	    strncasecmp(t->s + i, addr, n) == 0 && !recusal_local(t, i) &&
+	    !recusal_domain_goes_on(t, i + n);
+}
+
+/*
+ * recusal_mentions() for every member still without a reason, in one
+ * scan of the text after its greeting line (t2, folded2).
+ */
+static void
+recusal_mentions_all(const struct member *members, size_t n,
+    const struct recusal_text *t2, const char *folded2,
+    enum recusal_reason *reasons, const char *text)
+{
+	struct recusal_match	*rm;
+	struct recusal_who	*who;
+	struct recusal_hit	*hits;
+	size_t			 k, h, nh, stride = 0;
+
+	for (k = 0; k < n; k++)
+		if (members[k].nemails > stride)
+			stride = members[k].nemails;
+	stride += RECUSAL_SLOT_ADDR;
+	rm = recusal_match_new();
+	who = xcalloc(n, sizeof(*who));
+	for (k = 0; k < n; k++)
+		if (reasons[k] == RECUSAL_NONE)
+			recusal_who_add(rm, &members[k], &who[k],
+			    (int)(k * stride));
+	nh = recusal_match_scan(rm, folded2, t2->len, &hits);
+	for (h = 0; h < nh; h++) {
+		k = (size_t)hits[h].id / stride;
+		if (!who[k].named && recusal_who_at(t2, hits[h].start,
+		    &members[k], &who[k], (int)((size_t)hits[h].id % stride)))
+			who[k].named = 1;
+	}
+	for (k = 0; k < n; k++)
+		if (reasons[k] == RECUSAL_NONE && (who[k].named ||
+		    (who[k].fallback && recusal_mentions(text, NULL,
+		    &members[k]))))
+			reasons[k] = RECUSAL_MENTIONED;
+	free(hits);
+	free(who);
+	recusal_match_free(rm);
+}
+
+/* Exclusions and mentions over the text, folded once. */
+static void
+recusal_scan(const struct member *members, size_t n, const char *text,
+    enum recusal_reason *reasons)
+{
+	struct recusal_text	t, t2;
+	char			*folded;
+	size_t			 g, flen;
+
+	t.s = text;
+	t.len = recusal_cap(text);
+	g = recusal_greeting(text);
+	t2.s = text + g;
+	t2.len = recusal_cap(t2.s);
+	flen = g + t2.len > t.len ? g + t2.len : t.len;
+	folded = xmalloc(flen + 1);
+	recusal_match_fold(text, flen, folded);
+	recusal_exclusions(members, n, &t, folded, reasons);
+	recusal_mentions_all(members, n, &t2, folded + g, reasons, text);
+	free(folded);
+}
+
+/* The reasons that come before the text: reporter, reported person. */
+static int
+recusal_check_start(const struct member *members, size_t n,
+    const char *reporter, const char *reported, enum recusal_reason *reasons)
 {
 	struct recusal_span	from;
 	size_t			k;
 
 	if (reasons == NULL)
-		return;
+		return 0;
 	for (k = 0; k < n; k++)
 		reasons[k] = RECUSAL_NONE;
 	if (members == NULL)
-		return;
+		return 0;
 	from = recusal_addr_spec(reporter, recusal_cap(reporter));
 	for (k = 0; k < n; k++) {
 		if (reporter != NULL &&
@@ -894,8 +1076,29 @@ recusal_check(const struct member *members, size_t n, const char *reporter,
 		else if (recusal_names_member(reported, &members[k]))
 			reasons[k] = RECUSAL_REPORTED;
 	}
+	return 1;
+}
+
+void
+recusal_check(const struct member *members, size_t n, const char *reporter,
+    const char *reported, const char *text, enum recusal_reason *reasons)
+{
+	if (recusal_check_start(members, n, reporter, reported, reasons) &&
+	    text != NULL)
+		recusal_scan(members, n, text, reasons);
+}
+
+void
+recusal_check_ref(const struct member *members, size_t n,
+    const char *reporter, const char *reported, const char *text,
+    enum recusal_reason *reasons)
+{
+	size_t	k;
+
+	if (!recusal_check_start(members, n, reporter, reported, reasons))
+		return;
 	if (text != NULL)
-		recusal_exclusions(members, n, text, reasons);
+		recusal_exclusions_ref(members, n, text, reasons);
 	for (k = 0; k < n; k++)
 		if (reasons[k] == RECUSAL_NONE &&
 		    recusal_mentions(text, NULL, &members[k]))

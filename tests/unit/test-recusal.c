@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "config.h"
 #include "recusal.h"
+#include "recusal_priv.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -190,11 +191,14 @@ static void
 verdict(const char *reporter, const char *reported, const char *text,
     char *out)
 {
-	enum recusal_reason	reasons[NMEMBERS];
+	enum recusal_reason	reasons[NMEMBERS], ref[NMEMBERS];
 	static const char	letters[] = "-RPEM";
 	size_t			k;
 
 	recusal_check(committee, NMEMBERS, reporter, reported, text, reasons);
+	/* The matcher decides as the reference scan did (issue 13). */
+	recusal_check_ref(committee, NMEMBERS, reporter, reported, text, ref);
+	CHECK(memcmp(reasons, ref, sizeof(ref)) == 0);
 	for (k = 0; k < NMEMBERS; k++)
 		out[k] = (size_t)reasons[k] < 5 ? letters[reasons[k]] : '?';
 	out[NMEMBERS] = '\0';
