@@ -1,11 +1,13 @@
 /*
  * cases: the step after intake.  Every stored message is handled once,
- * in its own transaction: classified, joined to a case or made into a
- * new one, and, for a new report, acknowledged through an outbox row
- * written in that same transaction.  A crash between two messages leaves
- * the next one unhandled, never half-handled.  A message that cannot be
- * handled (its sealed bytes do not open, a step fails) is retried with
- * backoff and then held (held.c); it never stops the ones behind it.
+ * under its own savepoint in a batch's transaction: classified, joined
+ * to a case or made into a new one, and, for a new report, acknowledged
+ * through an outbox row written in that same transaction.  A crash
+ * leaves the messages of the batch not committed yet unhandled, never
+ * half-handled; one message that fails is undone alone, the batch
+ * before it committed.  A message that cannot be handled (its sealed
+ * bytes do not open, a step fails) is retried with backoff and then
+ * held (held.c); it never stops the ones behind it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +41,7 @@
 #define CASES_ACK_WINDOW	(24 * 60 * 60)
 #define CASES_FLOOD_WINDOW	(60 * 60)
 #define CASES_ADDR_MAX		ADDRESS_MAX
+#define CASES_BATCH		256	/* messages per transaction */
 
 struct cases {
 	const struct config	*conf;
@@ -463,7 +466,7 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0 &&
 	    store_case_get(c->store, case_id, &sc) == 1 &&
 	    committee_case_opened(c->committee, &sc, rcpt,
-	    r->field[REPORT_REPORTED], msg->text) == 0) {
+	    r->field[REPORT_REPORTED], msg) == 0) {
 		log_info("cases: message %lld opened case %s%s",
 		    (long long)msg_id, code, r->urgent ? " (urgent)" : "");
 		rv = 0;
@@ -693,31 +696,12 @@ cases_summaries(struct cases *c)
 	return rv;
 }
 
-/*
- * Handles message id in its own transaction: 1 handled, 0 when it
- * failed and waits for its next try or is held (held.c), -1 when the
- * database fails (the pass ends; the message is not the culprit).
- */
+/* Holds back or defers the message whose try just failed (logged). */
 static int
-cases_try(struct cases *c, int64_t id)
+cases_fail(struct cases *c, int64_t id)
 {
 	char	reason[96];
 
-	store_error_reset(c->store);
-	c->step = "starting";
-	c->hopeless = 0;
-	if (store_begin(c->store) == -1)
-		return -1;
-	if (cases_handle(c, id) == 0 && store_commit(c->store) == 0) {
-		crash_point("after-decide");
-		return 1;
-	}
-	store_rollback(c->store);
-	if (store_failing(c->store)) {
-		log_warnx("cases: message %lld: the database fails; the pass "
-		    "ends", (long long)id);
-		return -1;
-	}
 	if (c->hopeless)
 		snprintf(reason, sizeof(reason), "sealed message does not "
 		    "open");
@@ -728,11 +712,109 @@ cases_try(struct cases *c, int64_t id)
 	    c->hopeless) == -1 ? -1 : 0;
 }
 
+static int
+cases_db_fails(int64_t id)
+{
+	log_warnx("cases: message %lld: the database fails; the pass ends",
+	    (long long)id);
+	return -1;
+}
+
+/*
+ * Handles message id in its own transaction: 1 handled, 0 when it
+ * failed and waits for its next try or is held (held.c), -1 when the
+ * database fails (the pass ends; the message is not the culprit).
+ */
+static int
+cases_try(struct cases *c, int64_t id)
+{
+	store_error_reset(c->store);
+	c->step = "starting";
+	c->hopeless = 0;
+	if (store_begin(c->store) == -1)
+		return -1;
+	if (cases_handle(c, id) == 0 && store_commit(c->store) == 0) {
+		crash_point("after-decide");
+		return 1;
+	}
+	store_rollback(c->store);
+	if (store_failing(c->store))
+		return cases_db_fails(id);
+	return cases_fail(c, id);
+}
+
+/*
+ * Handles message id inside the batch's transaction, under a savepoint:
+ * 1 handled, 0 failed (undone; c->step and c->hopeless say why), -1
+ * when the database fails.
+ */
+static int
+cases_try_item(struct cases *c, int64_t id)
+{
+	int	rv;
+
+	store_error_reset(c->store);
+	c->step = "starting";
+	c->hopeless = 0;
+	if (store_item_begin(c->store) == -1)
+		return -1;
+	rv = cases_handle(c, id) == 0;
+	if (store_item_end(c->store, !rv) == -1 || (!rv &&
+	    store_failing(c->store)))
+		return -1;
+	return rv;
+}
+
+/*
+ * Handles ids[0..n-1] in one transaction, up to the first that fails:
+ * those before it are committed, it is held or deferred, and *used says
+ * how many were dealt with.  A commit that fails without the database
+ * failing takes the batch again one message per transaction.  Returns
+ * the messages handled, or -1 when the database fails.
+ */
+static int
+cases_batch(struct cases *c, const int64_t *ids, size_t n, size_t *used)
+{
+	size_t	i, k;
+	int	rc = 1, done;
+
+	if (store_begin(c->store) == -1)
+		return -1;
+	for (i = 0; i < n && (rc = cases_try_item(c, ids[i])) == 1; i++)
+		;
+	if (rc == -1) {
+		store_rollback(c->store);
+		return cases_db_fails(ids[i]);
+	}
+	if (store_commit(c->store) == -1) {
+		store_rollback(c->store);
+		if (store_failing(c->store))
+			return cases_db_fails(ids[0]);
+		*used = i > 0 ? i : 1;
+		for (k = done = 0; k < *used; k++) {
+			if ((rc = cases_try(c, ids[k])) == -1)
+				return -1;
+			done += rc;
+		}
+		return done;
+	}
+	/* Each message of the batch passes its point, as if alone. */
+	for (k = 0; k < i; k++)
+		crash_point("after-decide");
+	*used = i;
+	if (i < n) {
+		if (cases_fail(c, ids[i]) == -1)
+			return -1;
+		(*used)++;
+	}
+	return (int)i;
+}
+
 int
 cases_run(struct cases *c)
 {
 	int64_t	*ids = NULL;
-	size_t	 n = 0, i;
+	size_t	 n = 0, i, used;
 	int	 done = 0, rc;
 
 	/* A new configuration may name members the open cases rule out. */
@@ -750,8 +832,9 @@ cases_run(struct cases *c)
 	if (store_message_unhandled(c->store, clock_now(), &ids, &n) == -1)
 		return -1;
 	/* A message that fails waits or is held; those behind it go on. */
-	for (i = 0; i < n; i++) {
-		if ((rc = cases_try(c, ids[i])) == -1) {
+	for (i = 0; i < n; i += used) {
+		if ((rc = cases_batch(c, ids + i, n - i > CASES_BATCH ?
+		    CASES_BATCH : n - i, &used)) == -1) {
 			free(ids);
 			return -1;
 		}

@@ -789,17 +789,15 @@ committee_headers(const struct mime_msg *msg)
 
 /* Holds back the members the report's headers name (new ones only). */
 static int
-committee_hold_headers(struct committee *c, const struct store_case *sc)
+committee_hold_headers_msg(struct committee *c, const struct store_case *sc,
+    const struct mime_msg *msg)
 {
-	struct case_report	 cr;
 	enum member_state	 state;
 	char			*headers;
 	size_t			 i;
 	int			 rv = 0;
 
-	if (committee_case_report(c, sc, &cr) == -1)
-		return -1;
-	headers = committee_headers(cr.msg);
+	headers = committee_headers(msg);
 	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
 		if (committee_state(c, sc->id, &c->conf->members[i],
 		    &state) == -1 || state != MEMBER_NONE ||
@@ -811,21 +809,34 @@ committee_hold_headers(struct committee *c, const struct store_case *sc)
 		    MEMBER_MENTIONED, "mentioned");
 	}
 	crypto_freestr(headers);
+	return rv;
+}
+
+/* As committee_hold_headers_msg(), reading the stored report. */
+static int
+committee_hold_headers(struct committee *c, const struct store_case *sc)
+{
+	struct case_report	cr;
+	int			rv;
+
+	if (committee_case_report(c, sc, &cr) == -1)
+		return -1;
+	rv = committee_hold_headers_msg(c, sc, cr.msg);
 	committee_case_report_free(&cr);
 	return rv;
 }
 
 int
 committee_case_opened(struct committee *c, const struct store_case *sc0,
-    const char *reporter, const char *field, const char *text)
+    const char *reporter, const char *field, const struct mime_msg *msg)
 {
 	struct store_case	 sc = *sc0;
 	char			*reported;
 	int			 rv;
 
 	/* Recusal reads the whole field; the checks name its first line. */
-	if (committee_recuse_auto(c, &sc, reporter, field, text) == -1 ||
-	    committee_hold_headers(c, &sc) == -1)
+	if (committee_recuse_auto(c, &sc, reporter, field, msg->text) == -1 ||
+	    committee_hold_headers_msg(c, &sc, msg) == -1)
 		return -1;
 	reported = field != NULL ? committee_reported_line(field) : NULL;
 	rv = committee_case_asked(c, &sc, reported);

@@ -36,11 +36,13 @@ void	committee_set_config(struct committee *, const struct config *);
  * A case was just opened (call inside its transaction): recuses members
  * and queues the conflict checks.  reporter may be NULL, reported (the
  * reported-person field; checks name only its first line) NULL
- * (the report names nobody: only the leads are asked), text is the
- * report's decoded text.
+ * (the report names nobody: only the leads are asked), msg is the
+ * report as the case step decoded it (its text and headers are read;
+ * the stored copy is not decoded again).
  */
 int	committee_case_opened(struct committee *, const struct store_case *,
-	    const char *reporter, const char *reported, const char *text);
+	    const char *reporter, const char *reported,
+	    const struct mime_msg *msg);
 
 /*
  * Mail to a member's per-case address.  Carries out its commands and

@@ -42,7 +42,8 @@ static const struct crash_def crash_table[] = {
 	{ "after-resync", "cases: members ruled out of open cases recused "
 	    "again after a start or reload (committed)" },
 	{ "after-decide", "cases: one stored message classified and acted "
-	    "on, its outbox rows queued (committed)" },
+	    "on, its outbox rows queued (committed with its batch; passed "
+	    "once per message of the batch)" },
 	{ "after-hold", "quarantine: one failing message, deadline or "
 	    "outbox row deferred with backoff or set aside as held "
 	    "(committed)" },

@@ -943,6 +943,20 @@ store_rollback(struct store *s)
 		store_exec(s, STORE_ROLLBACK);
 }
 
+int
+store_item_begin(struct store *s)
+{
+	return store_exec(s, STORE_SAVEPOINT);
+}
+
+int
+store_item_end(struct store *s, int undo)
+{
+	if (undo && store_exec(s, STORE_ROLLBACK_TO) == -1)
+		return -1;
+	return store_exec(s, STORE_RELEASE);
+}
+
 /*
  * A savepoint makes one store call atomic whether or not the caller has
  * a transaction open.  store_atomic_end releases it, or undoes it when

@@ -81,6 +81,14 @@ int	store_commit(struct store *);
 void	store_rollback(struct store *);
 
 /*
+ * Inside a transaction, a savepoint around one item of a batch:
+ * store_item_end keeps what the item wrote, or undoes it when undo is
+ * set; 0, or -1 on an error (then roll the transaction back).
+ */
+int	store_item_begin(struct store *);
+int	store_item_end(struct store *, int undo);
+
+/*
  * Per-mailbox UID bookkeeping.  store_mailbox_get returns 1 and fills the
  * values when the mailbox is known, 0 when it is not, -1 on error.
  */
