@@ -549,6 +549,48 @@ test_db_failing(struct cases *c)
 	CHECK_INTEQ(ncases(), base + 1);
 }
 
+/*
+ * A batch (issue 13): a message that fails after writing (its case and
+ * acknowledgment are in, recording its kind is refused) is undone alone,
+ * between two that the same pass handles, and waits for its next try.
+ */
+static void
+test_batch(struct cases *c)
+{
+	char	sql[256], when[32];
+	int64_t	failing;
+	int	base = ncases(), out, tries = -1;
+	time_t	t = 1790200000;
+
+	snprintf(when, sizeof(when), "%lld", (long long)t);
+	setenv("CONDUCTD_CLOCK", when, 1);
+	add_message("From: fa@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: b1\r\n\r\nThe first of the batch.\r\n");
+	add_message("From: fb@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: b2\r\n\r\nThe second of the batch.\r\n");
+	failing = last_message();
+	add_message("From: fc@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: b3\r\n\r\nThe third of the batch.\r\n");
+	snprintf(sql, sizeof(sql), "CREATE TRIGGER refuse_kind BEFORE UPDATE "
+	    "OF kind ON message WHEN new.id = %lld BEGIN SELECT RAISE(ABORT, "
+	    "'no'); END", (long long)failing);
+	db_exec(sql);
+	out = noutbox();
+	CHECK_INTEQ(cases_run(c), 2);
+	CHECK_INTEQ(ncases(), base + 2);	/* its case undone */
+	CHECK_INTEQ(noutbox(), out + 2);	/* and its acknowledgment */
+	CHECK_INTEQ(store_held_tries(st, STORE_HELD_MESSAGE, failing, &tries),
+	    1);
+	CHECK_INTEQ(tries, 1);
+	db_exec("DROP TRIGGER refuse_kind");
+	snprintf(when, sizeof(when), "%lld", (long long)t + held_backoff(1));
+	setenv("CONDUCTD_CLOCK", when, 1);
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK_INTEQ(ncases(), base + 3);
+	CHECK_INTEQ(noutbox(), out + 3);
+	unsetenv("CONDUCTD_CLOCK");
+}
+
 int
 main(void)
 {
@@ -583,6 +625,7 @@ main(void)
 	test_flood(c, &conf);
 	test_quarantine(c);
 	test_db_failing(c);
+	test_batch(c);
 
 	cases_free(c);
 	store_close(st);
