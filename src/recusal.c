@@ -948,13 +948,13 @@ struct recusal_who {
 /* Adds member k's anchors under ids k * stride + slot. */
 static void
 recusal_who_add(struct recusal_match *rm, const struct member *m,
-    struct recusal_who *w, int base)
+    struct recusal_who *w, int base, int with_rev)
 {
 	struct member	rev;
 	size_t		j;
 
 	memset(&rev, 0, sizeof(rev));
-	if (recusal_rev_name(m, w->rev, sizeof(w->rev))) {
+	if (with_rev && recusal_rev_name(m, w->rev, sizeof(w->rev))) {
 		rev.name = w->rev;
 		w->has[RECUSAL_SLOT_REV] = recusal_name_pat(&rev,
 		    &w->pat[RECUSAL_SLOT_REV]);
@@ -992,13 +992,15 @@ recusal_who_at(const struct recusal_text *t, size_t i,
 }
 
 /*
- * recusal_mentions() for every member still without a reason, in one
- * scan of the text after its greeting line (t2, folded2).
+ * For every member without a reason yet, whether t names them, as
+ * recusal_names_member() (with_rev: recusal_names_any()) decides, in
+ * one scan of t folded; into named[].  A member with a pattern that has
+ * no anchor is looked for the reference way.
  */
 static void
-recusal_mentions_all(const struct member *members, size_t n,
-    const struct recusal_text *t2, const char *folded2,
-    enum recusal_reason *reasons, const char *text)
+recusal_names_all(const struct member *members, size_t n,
+    const struct recusal_text *t, const char *folded, int with_rev,
+    const enum recusal_reason *reasons, int *named)
 {
 	struct recusal_match	*rm;
 	struct recusal_who	*who;
@@ -1010,26 +1012,43 @@ recusal_mentions_all(const struct member *members, size_t n,
 			stride = members[k].nemails;
 	stride += RECUSAL_SLOT_ADDR;
 	rm = recusal_match_new();
-	who = xcalloc(n, sizeof(*who));
+	who = xcalloc(n + 1, sizeof(*who));
 	for (k = 0; k < n; k++)
 		if (reasons[k] == RECUSAL_NONE)
 			recusal_who_add(rm, &members[k], &who[k],
-			    (int)(k * stride));
-	nh = recusal_match_scan(rm, folded2, t2->len, &hits);
+			    (int)(k * stride), with_rev);
+	nh = recusal_match_scan(rm, folded, t->len, &hits);
 	for (h = 0; h < nh; h++) {
 		k = (size_t)hits[h].id / stride;
-		if (!who[k].named && recusal_who_at(t2, hits[h].start,
+		if (!who[k].named && recusal_who_at(t, hits[h].start,
 		    &members[k], &who[k], (int)((size_t)hits[h].id % stride)))
 			who[k].named = 1;
 	}
-	for (k = 0; k < n; k++)
-		if (reasons[k] == RECUSAL_NONE && (who[k].named ||
-		    (who[k].fallback && recusal_mentions(text, NULL,
-		    &members[k]))))
-			reasons[k] = RECUSAL_MENTIONED;
+	for (k = 0; k < n; k++) {
+		named[k] = 0;
+		if (reasons[k] != RECUSAL_NONE)
+			continue;
+		if (who[k].named)
+			named[k] = 1;
+		else if (who[k].fallback)
+			named[k] = with_rev ? recusal_names_any(t->s,
+			    &members[k]) : recusal_names_member(t->s,
+			    &members[k]);
+	}
 	free(hits);
 	free(who);
 	recusal_match_free(rm);
+}
+
+/* Folds the first len bytes of s (allocated, the caller frees it). */
+static char *
+recusal_folded(const char *s, size_t len)
+{
+	char	*f;
+
+	f = xmalloc(len + 1);
+	recusal_match_fold(s, len, f);
+	return f;
 }
 
 /* Exclusions and mentions over the text, folded once. */
@@ -1039,7 +1058,8 @@ recusal_scan(const struct member *members, size_t n, const char *text,
 {
 	struct recusal_text	t, t2;
 	char			*folded;
-	size_t			 g, flen;
+	size_t			 g, flen, k;
+	int			*named;
 
 	t.s = text;
 	t.len = recusal_cap(text);
@@ -1047,17 +1067,52 @@ recusal_scan(const struct member *members, size_t n, const char *text,
 	t2.s = text + g;
 	t2.len = recusal_cap(t2.s);
 	flen = g + t2.len > t.len ? g + t2.len : t.len;
-	folded = xmalloc(flen + 1);
-	recusal_match_fold(text, flen, folded);
+	folded = recusal_folded(text, flen);
 	recusal_exclusions(members, n, &t, folded, reasons);
-	recusal_mentions_all(members, n, &t2, folded + g, reasons, text);
+	named = xcalloc(n + 1, sizeof(*named));
+	recusal_names_all(members, n, &t2, folded + g, 1, reasons, named);
+	for (k = 0; k < n; k++)
+		if (named[k])
+			reasons[k] = RECUSAL_MENTIONED;
+	free(named);
+	free(folded);
+}
+
+/* The reporter by address, else the reported person by name or address. */
+static void
+recusal_parties(const struct member *members, size_t n,
+    const char *reporter, const char *reported, enum recusal_reason *reasons)
+{
+	struct recusal_span	from;
+	struct recusal_text	t;
+	char			*folded;
+	size_t			 k;
+	int			*named;
+
+	from = recusal_addr_spec(reporter, recusal_cap(reporter));
+	for (k = 0; k < n; k++)
+		if (reporter != NULL &&
+		    recusal_is_reporter(reporter, from, &members[k]))
+			reasons[k] = RECUSAL_REPORTER;
+	if (reported == NULL)
+		return;
+	t.s = reported;
+	t.len = recusal_cap(reported);
+	folded = recusal_folded(reported, t.len);
+	named = xcalloc(n + 1, sizeof(*named));
+	recusal_names_all(members, n, &t, folded, 0, reasons, named);
+	for (k = 0; k < n; k++)
+		if (named[k])
+			reasons[k] = RECUSAL_REPORTED;
+	free(named);
 	free(folded);
 }
 
 /* The reasons that come before the text: reporter, reported person. */
 static int
 recusal_check_start(const struct member *members, size_t n,
-    const char *reporter, const char *reported, enum recusal_reason *reasons)
+    const char *reporter, const char *reported, enum recusal_reason *reasons,
+    int ref)
 {
 	struct recusal_span	from;
 	size_t			k;
@@ -1068,6 +1123,10 @@ recusal_check_start(const struct member *members, size_t n,
 		reasons[k] = RECUSAL_NONE;
 	if (members == NULL)
 		return 0;
+	if (!ref) {
+		recusal_parties(members, n, reporter, reported, reasons);
+		return 1;
+	}
 	from = recusal_addr_spec(reporter, recusal_cap(reporter));
 	for (k = 0; k < n; k++) {
 		if (reporter != NULL &&
@@ -1083,7 +1142,7 @@ void
 recusal_check(const struct member *members, size_t n, const char *reporter,
     const char *reported, const char *text, enum recusal_reason *reasons)
 {
-	if (recusal_check_start(members, n, reporter, reported, reasons) &&
+	if (recusal_check_start(members, n, reporter, reported, reasons, 0) &&
 	    text != NULL)
 		recusal_scan(members, n, text, reasons);
 }
@@ -1095,7 +1154,7 @@ recusal_check_ref(const struct member *members, size_t n,
 {
 	size_t	k;
 
-	if (!recusal_check_start(members, n, reporter, reported, reasons))
+	if (!recusal_check_start(members, n, reporter, reported, reasons, 1))
 		return;
 	if (text != NULL)
 		recusal_exclusions_ref(members, n, text, reasons);

@@ -92,12 +92,13 @@ static void
 compare(const char *text, int alone)
 {
 	static const char *const reporters[] = { NULL, "Bob <bob@example.test>" };
-	static const char *const reporteds[] = { NULL, "Dave Kim" };
+	const char		*reporteds[] = { NULL, "Dave Kim", text };
 	enum recusal_reason	got[NM], want[NM];
 	size_t			r, p, k;
 
 	for (r = 0; r < nitems(reporters); r++)
 		for (p = 0; p < nitems(reporteds); p++) {
+			/* The text as the reported-person field too. */
 			recusal_check(members, NM, reporters[r], reporteds[p],
 			    text, got);
 			recusal_check_ref(members, NM, reporters[r],
@@ -171,7 +172,7 @@ compare_all(const char *text, uint32_t seed)
 		    (int)(len / 2), text, inserts[i], text + len / 2,
 		    inserts[i]);
 		compare(with, i == 0);
-		for (k = 0; k < 1; k++) {
+		for (k = 0; k < 1 && (i + seed) % 2 == 0; k++) {
 			m = mutate(with, strlen(with), seed + 977 * i + k);
 			compare(m, 0);
 			free(m);
@@ -256,7 +257,7 @@ test_generated(void)
 	uint32_t	 st = 42;
 	int		 round;
 
-	for (round = 0; round < 3000; round++) {
+	for (round = 0; round < 2000; round++) {
 		n = 0;
 		for (i = 0; i < 1 + lcg(&st) % 6 && n < 3000; i++) {
 			const char *s = inserts[lcg(&st) % nitems(inserts)];
