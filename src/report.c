@@ -585,12 +585,34 @@ line_markers(const char *p, const char *e, int *flags)
 	return skip_space(p, e);
 }
 
+/* The bytes a label starts with, case folded (as urgent_firsts()). */
+static const unsigned char *
+label_firsts(void)
+{
+	static unsigned char	firsts[256];
+	static int		done;
+	size_t			i;
+
+	if (!done) {
+		for (i = 0; i < nitems(report_labels); i++)
+			firsts[ascii_lower(
+			    (unsigned char)report_labels[i].label[0])] = 1;
+		for (i = 0; i < report_labels_nintl; i++)
+			firsts[ascii_lower(
+			    (unsigned char)report_labels_intl[i].label[0])] = 1;
+		done = 1;
+	}
+	return firsts;
+}
+
 /* The longest label at p, or 0. */
 static size_t
 label_match(const char *p, const char *e, enum report_field *field)
 {
 	size_t	i, n, best = 0;
 
+	if (p >= e || !label_firsts()[ascii_lower((unsigned char)*p)])
+		return 0;
 	for (i = 0; i < nitems(report_labels); i++) {
 		n = word_match(p, e, report_labels[i].label);
 		if (n > best) {
@@ -791,14 +813,38 @@ urgent_negated(const char *s, const char *m, const char *me, const char *e)
 	return find_word(me, ce, report_neg_after, nitems(report_neg_after));
 }
 
+/*
+ * The bytes an urgent phrase starts with, case folded: a byte no phrase
+ * starts with starts none (issue 13: the case step tried every phrase
+ * at every word).
+ */
+static const unsigned char *
+urgent_firsts(void)
+{
+	static unsigned char	firsts[256];
+	static int		done;
+	size_t			i;
+
+	if (!done) {
+		for (i = 0; i < nitems(report_urgent); i++)
+			firsts[ascii_lower(
+			    (unsigned char)report_urgent[i].phrase[0])] = 1;
+		done = 1;
+	}
+	return firsts;
+}
+
 /* Does [s, e) hold an urgent phrase that nothing negates? */
 static int
 urgent_line(const char *s, const char *e)
 {
-	const char	*p;
-	size_t		 i, n;
+	const unsigned char	*firsts = urgent_firsts();
+	const char		*p;
+	size_t			 i, n;
 
 	for (p = s; p < e; p++) {
+		if (!firsts[ascii_lower((unsigned char)*p)])
+			continue;
 		if (p > s && ascii_alnum((unsigned char)p[-1]) &&
 		    ascii_alnum((unsigned char)*p))
 			continue;
