@@ -585,42 +585,72 @@ line_markers(const char *p, const char *e, int *flags)
 	return skip_space(p, e);
 }
 
-/* The bytes a label starts with, case folded (as urgent_firsts()). */
-static const unsigned char *
-label_firsts(void)
-{
-	static unsigned char	firsts[256];
-	static int		done;
-	size_t			i;
+/*
+ * The labels of both tables (report_labels first) grouped by their
+ * folded first byte, each group in table order: label_match() tries
+ * only the group of the byte at p (issue 13).  byfirst[b] to
+ * byfirst[b + 1] index order[]; an entry i past report_labels is
+ * report_labels_intl[i - nitems(report_labels)].
+ */
+struct label_index {
+	size_t	 byfirst[257];
+	size_t	*order;
+};
 
-	if (!done) {
-		for (i = 0; i < nitems(report_labels); i++)
-			firsts[ascii_lower(
-			    (unsigned char)report_labels[i].label[0])] = 1;
-		for (i = 0; i < report_labels_nintl; i++)
-			firsts[ascii_lower(
-			    (unsigned char)report_labels_intl[i].label[0])] = 1;
-		done = 1;
+static size_t
+label_first(size_t i)
+{
+	const char	*l = i < nitems(report_labels) ? report_labels[i].label :
+			    report_labels_intl[i - nitems(report_labels)].label;
+
+	return (size_t)ascii_lower((unsigned char)l[0]);
+}
+
+static const struct label_index *
+label_index(void)
+{
+	static struct label_index	ix;
+	static int			done;
+	size_t				n, i, b, fill[256];
+
+	if (done)
+		return &ix;
+	n = nitems(report_labels) + report_labels_nintl;
+	ix.order = xreallocarray(NULL, n + 1, sizeof(*ix.order));
+	memset(ix.byfirst, 0, sizeof(ix.byfirst));
+	for (i = 0; i < n; i++)
+		ix.byfirst[label_first(i) + 1]++;
+	for (b = 0; b < 256; b++) {
+		ix.byfirst[b + 1] += ix.byfirst[b];
+		fill[b] = ix.byfirst[b];
 	}
-	return firsts;
+	for (i = 0; i < n; i++)
+		ix.order[fill[label_first(i)]++] = i;
+	done = 1;
+	return &ix;
 }
 
 /* The longest label at p, or 0. */
 static size_t
 label_match(const char *p, const char *e, enum report_field *field)
 {
-	size_t	i, n, best = 0;
+	const struct label_index	*ix = label_index();
+	size_t				 b, k, i, n, best = 0;
 
-	if (p >= e || !label_firsts()[ascii_lower((unsigned char)*p)])
+	if (p >= e)
 		return 0;
-	for (i = 0; i < nitems(report_labels); i++) {
-		n = word_match(p, e, report_labels[i].label);
-		if (n > best) {
-			best = n;
-			*field = report_labels[i].field;
+	b = (size_t)ascii_lower((unsigned char)*p);
+	for (k = ix->byfirst[b]; k < ix->byfirst[b + 1]; k++) {
+		i = ix->order[k];
+		if (i < nitems(report_labels)) {
+			n = word_match(p, e, report_labels[i].label);
+			if (n > best) {
+				best = n;
+				*field = report_labels[i].field;
+			}
+			continue;
 		}
-	}
-	for (i = 0; i < report_labels_nintl; i++) {
+		i -= nitems(report_labels);
 		n = word_match(p, e, report_labels_intl[i].label);
 		if (n > best) {
 			best = n;
