@@ -941,20 +941,32 @@ struct recusal_who {
 	struct recusal_pat	pat[2];
 	int			has[2];
 	char			rev[RECUSAL_PART_MAX + 4];
-	int			fallback;	/* an unanchored pattern */
-	int			named;
+	int			fallback[2];	/* unanchored: without, with rev */
 };
 
-/* Adds member k's anchors under ids k * stride + slot. */
+/*
+ * The members' anchors compiled, with a copy of the names and addresses
+ * they came from: a check with the same members (the same configuration)
+ * reuses it, different ones rebuild it.
+ */
+struct recusal_set {
+	struct member		*members;	/* copies */
+	size_t			 n;
+	size_t			 stride;	/* ids per member */
+	struct recusal_who	*who;
+	struct recusal_match	*rm;
+};
+
+/* Adds member m's anchors under ids base + slot. */
 static void
 recusal_who_add(struct recusal_match *rm, const struct member *m,
-    struct recusal_who *w, int base, int with_rev)
+    struct recusal_who *w, int base)
 {
 	struct member	rev;
 	size_t		j;
 
 	memset(&rev, 0, sizeof(rev));
-	if (with_rev && recusal_rev_name(m, w->rev, sizeof(w->rev))) {
+	if (recusal_rev_name(m, w->rev, sizeof(w->rev))) {
 		rev.name = w->rev;
 		w->has[RECUSAL_SLOT_REV] = recusal_name_pat(&rev,
 		    &w->pat[RECUSAL_SLOT_REV]);
@@ -963,14 +975,115 @@ recusal_who_add(struct recusal_match *rm, const struct member *m,
 	    &w->pat[RECUSAL_SLOT_NAME]);
 	for (j = 0; j < 2; j++)
 		if (w->has[j] && !recusal_match_add(rm, w->pat[j].p,
-		    w->pat[j].len, RECUSAL_MATCH_PATTERN, base + (int)j))
-			w->fallback = 1;
+		    w->pat[j].len, RECUSAL_MATCH_PATTERN, base + (int)j)) {
+			w->fallback[1] = 1;
+			if (j == RECUSAL_SLOT_NAME)
+				w->fallback[0] = 1;
+		}
 	for (j = 0; j < m->nemails; j++)
 		if (m->emails[j] != NULL && m->emails[j][0] != '\0' &&
 		    !recusal_match_add(rm, m->emails[j],
 		    strnlen(m->emails[j], RECUSAL_PART_MAX),
 		    RECUSAL_MATCH_LITERAL, base + RECUSAL_SLOT_ADDR + (int)j))
-			w->fallback = 1;
+			w->fallback[0] = w->fallback[1] = 1;
+}
+
+static char *
+recusal_strdup(const char *s)
+{
+	return s == NULL ? NULL : xstrdup(s);
+}
+
+static int
+recusal_streq(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static void
+recusal_set_free(struct recusal_set *set)
+{
+	size_t	k, j;
+
+	if (set == NULL)
+		return;
+	for (k = 0; k < set->n; k++) {
+		free(set->members[k].name);
+		for (j = 0; j < set->members[k].nemails; j++)
+			free(set->members[k].emails[j]);
+		free(set->members[k].emails);
+	}
+	free(set->members);
+	free(set->who);
+	recusal_match_free(set->rm);
+	free(set);
+}
+
+static struct recusal_set *
+recusal_set_new(const struct member *members, size_t n)
+{
+	struct recusal_set	*set;
+	struct member		*m;
+	size_t			 k, j;
+
+	set = xcalloc(1, sizeof(*set));
+	set->n = n;
+	set->members = xcalloc(n + 1, sizeof(*set->members));
+	set->who = xcalloc(n + 1, sizeof(*set->who));
+	set->rm = recusal_match_new();
+	for (k = 0; k < n; k++) {
+		m = &set->members[k];
+		m->name = recusal_strdup(members[k].name);
+		m->nemails = members[k].nemails;
+		m->emails = xcalloc(m->nemails + 1, sizeof(*m->emails));
+		for (j = 0; j < m->nemails; j++)
+			m->emails[j] = recusal_strdup(members[k].emails[j]);
+		if (m->nemails > set->stride)
+			set->stride = m->nemails;
+	}
+	set->stride += RECUSAL_SLOT_ADDR;
+	for (k = 0; k < n; k++)
+		recusal_who_add(set->rm, &set->members[k], &set->who[k],
+		    (int)(k * set->stride));
+	return set;
+}
+
+/* Were set's members compiled from these, name for name? */
+static int
+recusal_set_same(const struct recusal_set *set, const struct member *members,
+    size_t n)
+{
+	size_t	k, j;
+
+	if (set == NULL || set->n != n)
+		return 0;
+	for (k = 0; k < n; k++) {
+		if (!recusal_streq(set->members[k].name, members[k].name) ||
+		    set->members[k].nemails != members[k].nemails)
+			return 0;
+		for (j = 0; j < members[k].nemails; j++)
+			if (!recusal_streq(set->members[k].emails[j],
+			    members[k].emails[j]))
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * The compiled set for members: the committee's (kept while the
+ * configuration's members stay the same) or a single member's.
+ */
+static const struct recusal_set *
+recusal_set_for(const struct member *members, size_t n)
+{
+	static struct recusal_set	*cache[2];
+	struct recusal_set		**slot = &cache[n == 1];
+
+	if (!recusal_set_same(*slot, members, n)) {
+		recusal_set_free(*slot);
+		*slot = recusal_set_new(members, n);
+	}
+	return *slot;
 }
 
 /* Does the anchor hit at i name the member, as recusal_names() would? */
@@ -1002,42 +1115,29 @@ recusal_names_all(const struct member *members, size_t n,
     const struct recusal_text *t, const char *folded, int with_rev,
     const enum recusal_reason *reasons, int *named)
 {
-	struct recusal_match	*rm;
-	struct recusal_who	*who;
-	struct recusal_hit	*hits;
-	size_t			 k, h, nh, stride = 0;
+	const struct recusal_set	*set = recusal_set_for(members, n);
+	struct recusal_hit		*hits;
+	size_t				 k, h, nh, slot;
 
 	for (k = 0; k < n; k++)
-		if (members[k].nemails > stride)
-			stride = members[k].nemails;
-	stride += RECUSAL_SLOT_ADDR;
-	rm = recusal_match_new();
-	who = xcalloc(n + 1, sizeof(*who));
-	for (k = 0; k < n; k++)
-		if (reasons[k] == RECUSAL_NONE)
-			recusal_who_add(rm, &members[k], &who[k],
-			    (int)(k * stride), with_rev);
-	nh = recusal_match_scan(rm, folded, t->len, &hits);
-	for (h = 0; h < nh; h++) {
-		k = (size_t)hits[h].id / stride;
-		if (!who[k].named && recusal_who_at(t, hits[h].start,
-		    &members[k], &who[k], (int)((size_t)hits[h].id % stride)))
-			who[k].named = 1;
-	}
-	for (k = 0; k < n; k++) {
 		named[k] = 0;
-		if (reasons[k] != RECUSAL_NONE)
+	nh = recusal_match_scan(set->rm, folded, t->len, &hits);
+	for (h = 0; h < nh; h++) {
+		k = (size_t)hits[h].id / set->stride;
+		slot = (size_t)hits[h].id % set->stride;
+		if (named[k] || reasons[k] != RECUSAL_NONE ||
+		    (!with_rev && slot == RECUSAL_SLOT_REV))
 			continue;
-		if (who[k].named)
-			named[k] = 1;
-		else if (who[k].fallback)
+		named[k] = recusal_who_at(t, hits[h].start, &set->members[k],
+		    &set->who[k], (int)slot);
+	}
+	for (k = 0; k < n; k++)
+		if (!named[k] && reasons[k] == RECUSAL_NONE &&
+		    set->who[k].fallback[with_rev])
 			named[k] = with_rev ? recusal_names_any(t->s,
 			    &members[k]) : recusal_names_member(t->s,
 			    &members[k]);
-	}
 	free(hits);
-	free(who);
-	recusal_match_free(rm);
 }
 
 /* Folds the first len bytes of s (allocated, the caller frees it). */

@@ -320,10 +320,43 @@ test_matcher(void)
 	CHECK_INTEQ(recusal_match_cp_fold(0xd7), 0xd7);		/* × */
 }
 
+/*
+ * The compiled members are kept while they stay the same: the same array
+ * changed in place (a name, an address) is compiled again.
+ */
+static void
+test_set_cache(void)
+{
+	static char	*emails[] = { "bob@example.test" };
+	struct member	 m[2] = {
+		{ "Bob", emails, 1, ROLE_LEAD, 1, 2, 3 },
+		{ "Carol", e_carol, 1, ROLE_LEAD, 1, 2, 3 }
+	};
+	enum recusal_reason	r[2];
+
+	recusal_check(m, 2, NULL, NULL, "Bob and rob@example.test.", r);
+	CHECK_INTEQ(r[0], RECUSAL_MENTIONED);
+	m[0].name = "Rob";
+	recusal_check(m, 2, NULL, NULL, "Bob was there.", r);
+	CHECK_INTEQ(r[0], RECUSAL_NONE);
+	recusal_check(m, 2, NULL, NULL, "Rob was there.", r);
+	CHECK_INTEQ(r[0], RECUSAL_MENTIONED);
+	emails[0] = "rob@example.test";
+	m[0].name = "Someone";
+	recusal_check(m, 2, NULL, NULL, "Ask bob@example.test.", r);
+	CHECK_INTEQ(r[0], RECUSAL_NONE);
+	recusal_check(m, 2, NULL, NULL, "Ask rob@example.test.", r);
+	CHECK_INTEQ(r[0], RECUSAL_MENTIONED);
+	m[1].nemails = 0;
+	recusal_check(m, 2, NULL, NULL, "Ask cwhite@example.test.", r);
+	CHECK_INTEQ(r[1], RECUSAL_NONE);
+}
+
 int
 main(void)
 {
 	test_matcher();
+	test_set_cache();
 	test_generated();
 	test_fixtures();
 	return harness_done();
