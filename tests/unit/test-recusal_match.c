@@ -258,7 +258,10 @@ test_generated(void)
 	int		 round;
 
 	for (round = 0; round < 2000; round++) {
-		n = 0;
+		/* Every third text opens with a greeting line. */
+		n = round % 3 ? 0 : (size_t)snprintf(buf, sizeof(buf),
+		    "%s %s,\n", round % 2 ? "Hi" : "Dear",
+		    members[lcg(&st) % NM].name);
 		for (i = 0; i < 1 + lcg(&st) % 6 && n < 3000; i++) {
 			const char *s = inserts[lcg(&st) % nitems(inserts)];
 			const char *nm = members[lcg(&st) % NM].name;
