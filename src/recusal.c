@@ -941,7 +941,7 @@ struct recusal_who {
 	struct recusal_pat	pat[2];
 	int			has[2];
 	char			rev[RECUSAL_PART_MAX + 4];
-	int			fallback[2];	/* unanchored: without, with rev */
+	int			fallback[2];	/* unanchored: [with_rev] */
 };
 
 /*

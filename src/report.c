@@ -600,9 +600,12 @@ struct label_index {
 static size_t
 label_first(size_t i)
 {
-	const char	*l = i < nitems(report_labels) ? report_labels[i].label :
-			    report_labels_intl[i - nitems(report_labels)].label;
+	const char	*l;
 
+	if (i < nitems(report_labels))
+		l = report_labels[i].label;
+	else
+		l = report_labels_intl[i - nitems(report_labels)].label;
 	return (size_t)ascii_lower((unsigned char)l[0]);
 }
 

@@ -91,7 +91,8 @@ lcg(uint32_t *st)
 static void
 compare(const char *text, int alone)
 {
-	static const char *const reporters[] = { NULL, "Bob <bob@example.test>" };
+	static const char *const reporters[] = {
+	    NULL, "Bob <bob@example.test>" };
 	const char		*reporteds[] = { NULL, "Dave Kim", text };
 	enum recusal_reason	got[NM], want[NM];
 	size_t			r, p, k;
