@@ -23,6 +23,12 @@
  * line; a single line break ends it too unless the line looks hard-
  * wrapped.  Every input is read up to RECUSAL_SCAN_MAX bytes, each
  * scan is linear, and nothing here logs.
+ *
+ * The report is folded once and scanned once per pass over it by an
+ * Aho-Corasick automaton (recusal_match.c) of every phrase's and every
+ * member's anchor; a pattern is tried only where its anchor starts.
+ * recusal_check_ref() keeps the scan of every pattern at every byte, as
+ * the reference the tests hold the automaton to.
  */
 #include <stddef.h>
 #include <stdio.h>
