@@ -412,7 +412,10 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX cases_reporter_received ON cases(reporter_hash, "
 	"    received);"
 	"CREATE INDEX cases_held ON cases(reporter_hash, id) WHERE "
-	"    ack_note = 'held' AND ack_outbox IS NULL;",
+	"    ack_note = 'held' AND ack_outbox IS NULL;"
+	/* The next deadline's time, read off the index's first entry. */
+	"CREATE INDEX deadline_pending ON deadline(max(due, held_next_try)) "
+	"    WHERE done = 0 AND held_reason IS NULL;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -190,9 +190,11 @@ static const char *const sc_sql[SC_MAX] = {
 	    "WHERE done = 0 AND due <= ?1 AND held_reason IS NULL AND "
 	    "held_next_try <= ?1 ORDER BY due, id LIMIT ?2",
 	[SC_DL_DONE] = "UPDATE deadline SET done = 1 WHERE id = ?1",
+	/* Named: the planner would rather scan deadline_due's done = 0. */
 	[SC_DL_NEXT] =
-	    "SELECT min(max(due, held_next_try)) FROM deadline WHERE "
-	    "done = 0 AND held_reason IS NULL",
+	    "SELECT max(due, held_next_try) FROM deadline INDEXED BY "
+	    "deadline_pending WHERE done = 0 AND held_reason IS NULL ORDER BY "
+	    "max(due, held_next_try) LIMIT 1",
 	[SC_MSG_CASE_BY_MSGID] =
 	    "SELECT m.case_id FROM message m JOIN cases c ON c.id = m.case_id "
 	    "WHERE m.msgid_hash = ?1 AND (c.reporter_hash = ?2 OR "
@@ -1216,9 +1218,11 @@ store_deadline_next(struct store *s, time_t *when)
 	if ((st = sc_stmt(s, SC_DL_NEXT)) == NULL)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rv = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		rv = 1;
 		*when = (time_t)sqlite3_column_int64(st, 0);
-	} else {
+	} else if (rc == SQLITE_DONE)
+		rv = 0;
+	else {
 		store_error(s, "deadline next");
 		rv = -1;
 	}
