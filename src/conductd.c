@@ -602,6 +602,7 @@ main(int argc, char *argv[])
 	signal_setup();
 	log_info("conductd: started%s", o.once ? " for one pass" : "");
 	warn_disk(conf);
+	memset(&d, 0, sizeof(d));
 	d.conf = conf;
 	d.store = store;
 	d.intake = intake_new(conf, store);
