@@ -415,7 +415,10 @@ static const char *const store_migrations[] = {
 	"    ack_note = 'held' AND ack_outbox IS NULL;"
 	/* The next deadline's time, read off the index's first entry. */
 	"CREATE INDEX deadline_pending ON deadline(max(due, held_next_try)) "
-	"    WHERE done = 0 AND held_reason IS NULL;",
+	"    WHERE done = 0 AND held_reason IS NULL;"
+	/* The messages stored but not yet moved out of the mailbox. */
+	"CREATE INDEX message_pending ON message(mailbox, uidvalidity, uid) "
+	"    WHERE state = 'stored';",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -482,9 +485,10 @@ static const char *const store_sql[STORE_STMT_MAX] = {
 	    "received, size, stored_size, truncated, dup_of, state, warnings, "
 	    "raw, form_hash, mailbox, server_msgid) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	/* state as a literal, so that the partial message_pending serves. */
 	[STORE_MSG_PENDING] =
 	    "SELECT uid FROM message WHERE mailbox = ?3 AND uidvalidity = ?1 "
-	    "AND state = ?2 ORDER BY uid",
+	    "AND state = 'stored' AND ?2 = 'stored' ORDER BY uid",
 	[STORE_MSG_SETSTATE] =
 	    "UPDATE message SET state = ?1 WHERE mailbox = ?4 AND "
 	    "uidvalidity = ?2 AND uid = ?3",
