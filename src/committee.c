@@ -512,29 +512,42 @@ committee_ask(struct committee *c, struct store_case *sc, const char *reported)
 }
 
 /* Recuses the members the report rules out (new ones only). */
+static int	committee_recuse_members(struct committee *,
+		    const struct store_case *, const struct member *, size_t,
+		    const char *, const char *, const char *);
+
 static int
 committee_recuse_auto(struct committee *c, const struct store_case *sc,
     const char *reporter, const char *reported, const char *text)
+{
+	return committee_recuse_members(c, sc, c->conf->members,
+	    c->conf->nmembers, reporter, reported, text);
+}
+
+/* The same for the n members ms only (a resync's new or changed ones). */
+static int
+committee_recuse_members(struct committee *c, const struct store_case *sc,
+    const struct member *ms, size_t n, const char *reporter,
+    const char *reported, const char *text)
 {
 	enum recusal_reason	*reasons;
 	enum member_state	 state;
 	size_t			 i;
 	int			 rv = 0;
 
-	reasons = xcalloc(c->conf->nmembers + 1, sizeof(*reasons));
-	recusal_check(c->conf->members, c->conf->nmembers, reporter, reported,
-	    text, reasons);
-	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
+	reasons = xcalloc(n + 1, sizeof(*reasons));
+	recusal_check(ms, n, reporter, reported, text, reasons);
+	for (i = 0; rv == 0 && i < n; i++) {
 		if (reasons[i] == RECUSAL_NONE ||
-		    committee_state(c, sc->id, &c->conf->members[i],
-		    &state) == -1 || state == MEMBER_RECUSED)
+		    committee_state(c, sc->id, &ms[i], &state) == -1 ||
+		    state == MEMBER_RECUSED)
 			continue;
 		/* Held back only before being asked; #include undoes it. */
 		if (reasons[i] == RECUSAL_MENTIONED && state != MEMBER_NONE)
 			continue;
 		log_info("committee: case %s: a member is recused (%s)",
 		    sc->code_name, recusal_strreason(reasons[i]));
-		rv = committee_enter_state(c, sc->id, &c->conf->members[i],
+		rv = committee_enter_state(c, sc->id, &ms[i],
 		    reasons[i] == RECUSAL_MENTIONED ? MEMBER_MENTIONED :
 		    MEMBER_RECUSED, recusal_strreason(reasons[i]));
 	}
@@ -607,35 +620,47 @@ committee_ruled_out(const struct member *m, const struct case_report *cr)
 	return reason;
 }
 
-static int	committee_hold_headers(struct committee *,
-		    const struct store_case *);
+static int	committee_hold_members(struct committee *,
+		    const struct store_case *, const struct mime_msg *,
+		    const struct member *, size_t);
+
+/* The members a resync applies recusal to on every open case. */
+struct resync {
+	struct committee	*c;
+	struct member		*ms;	/* shallow copies of the config's */
+	size_t			 n;
+	size_t			 cases;
+};
 
 /*
- * Applies auto-recusal to every member on every case still open, for
- * members the configuration gained (or whose addresses changed) since
- * the cases opened: they are recused before the scheduler or a member's
- * answer can reach them (alarms, backups, the digest).  Runs once per
- * configuration load, from cases_run.
+ * Applies auto-recusal, on one case still open, to the members the
+ * configuration gained (or whose names or addresses changed) since the
+ * case opened: they are recused before the scheduler or a member's
+ * answer can reach them (alarms, backups, the digest).
  */
 static int
 committee_resync_cb(const struct store_case *sc, void *arg)
 {
-	struct committee	*c = arg;
+	struct resync		*rs = arg;
 	struct case_report	 cr;
 	enum case_status	 st;
 	int			 rv;
 
 	if ((st = casestatus_of(sc)) == CASE_CLOSED || st == CASE_PURGED)
 		return 0;
-	if (committee_case_report(c, sc, &cr) == -1)
+	if (committee_case_report(rs->c, sc, &cr) == -1)
 		return -1;
-	rv = committee_recuse_auto(c, sc, cr.reporter, cr.field, cr.msg->text);
+	rs->cases++;
+	rv = committee_recuse_members(rs->c, sc, rs->ms, rs->n, cr.reporter,
+	    cr.field, cr.msg->text);
 	if (rv == 0 && cr.reported != NULL)
-		rv = committee_recuse_auto(c, sc, cr.reporter, cr.reported,
-		    cr.msg->text);
-	committee_case_report_free(&cr);
+		rv = committee_recuse_members(rs->c, sc, rs->ms, rs->n,
+		    cr.reporter, cr.reported, cr.msg->text);
 	/* The report's To, Cc and Subject hold back a new member too. */
-	return rv == 0 ? committee_hold_headers(c, sc) : rv;
+	if (rv == 0)
+		rv = committee_hold_members(rs->c, sc, cr.msg, rs->ms, rs->n);
+	committee_case_report_free(&cr);
+	return rv;
 }
 
 /* The keyed token that stands for one of a member's addresses. */
@@ -738,12 +763,127 @@ committee_rekey(struct committee *c)
 	return 0;
 }
 
+/*
+ * The version of the recusal rules a member's fingerprint stands for:
+ * raise it when recusal.c decides differently, so that the upgrade
+ * applies the new rules to the open cases once.
+ */
+#define COMMITTEE_RECUSAL_RULES	1
+#define COMMITTEE_PART_MEMBER	"member:"
+
+/* The keyed fingerprint of what recusal reads of m, into fp. */
+static void
+committee_member_fp(const struct committee *c, const struct member *m,
+    char *fp)
+{
+	struct buf	 b;
+	char		*data;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_printf(&b, "%d\n%s\n", COMMITTEE_RECUSAL_RULES,
+	    m->name != NULL ? m->name : "");
+	for (i = 0; i < m->nemails; i++)
+		buf_printf(&b, "%s\n", m->emails[i]);
+	data = buf_release(&b, NULL);
+	crypto_token(c->key, "member-applied", data, fp, COMMITTEE_KEYLEN);
+	crypto_freestr(data);
+}
+
+static void
+committee_member_part(const struct committee *c, const struct member *m,
+    char *part, size_t size)
+{
+	char	key[COMMITTEE_KEYLEN + 1];
+
+	committee_member_key(c, m, key, sizeof(key));
+	snprintf(part, size, "%s%s", COMMITTEE_PART_MEMBER, key);
+}
+
+/*
+ * Forgets what was applied for members the configuration no longer
+ * has: one who comes back is new again, for the cases opened meanwhile.
+ */
+static int
+committee_applied_prune(struct committee *c)
+{
+	char	**parts;
+	size_t	  n, i;
+	int	  rv = 0;
+
+	if (store_applied_parts(c->store, COMMITTEE_PART_MEMBER, &parts,
+	    &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (rv == 0 && !committee_key_current(c, parts[i] +
+		    strlen(COMMITTEE_PART_MEMBER)))
+			rv = store_applied_del(c->store, parts[i]);
+		free(parts[i]);
+	}
+	free(parts);
+	return rv;
+}
+
+/* The members whose fingerprint is not the one applied, into rs. */
+static int
+committee_changed_members(struct committee *c, struct resync *rs,
+    char (*fps)[COMMITTEE_KEYLEN + 1])
+{
+	const struct member	*m;
+	char			 part[COMMITTEE_KEYLEN + 16];
+	char			 had[COMMITTEE_KEYLEN + 1];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < c->conf->nmembers; i++) {
+		m = &c->conf->members[i];
+		committee_member_part(c, m, part, sizeof(part));
+		committee_member_fp(c, m, fps[rs->n]);
+		if ((rc = store_applied_get(c->store, part, had,
+		    sizeof(had))) == -1)
+			return -1;
+		if (rc == 1 && crypto_token_eq(had, fps[rs->n]))
+			continue;
+		rs->ms[rs->n++] = *m;
+	}
+	return 0;
+}
+
+/*
+ * Applies recusal to the open cases for the members the configuration
+ * gained or changed since it was last applied (a member's names and
+ * addresses, by a keyed fingerprint per member): a start or reload that
+ * changed no member reads no case.  Runs once per configuration load,
+ * from cases_run, inside its transaction.
+ */
 int
 committee_resync(struct committee *c)
 {
-	if (committee_rekey(c) == -1)
+	struct resync	  rs;
+	char		(*fps)[COMMITTEE_KEYLEN + 1];
+	char		  part[COMMITTEE_KEYLEN + 16];
+	size_t		  i;
+	int		  rv;
+
+	if (committee_rekey(c) == -1 || committee_applied_prune(c) == -1)
 		return -1;
-	return store_case_foreach(c->store, committee_resync_cb, c);
+	memset(&rs, 0, sizeof(rs));
+	rs.c = c;
+	rs.ms = xcalloc(c->conf->nmembers + 1, sizeof(*rs.ms));
+	fps = xcalloc(c->conf->nmembers + 1, sizeof(*fps));
+	rv = committee_changed_members(c, &rs, fps);
+	if (rv == 0 && rs.n > 0)
+		rv = store_case_foreach_open(c->store, committee_resync_cb, &rs);
+	for (i = 0; rv == 0 && i < rs.n; i++) {
+		committee_member_part(c, &rs.ms[i], part, sizeof(part));
+		rv = store_applied_set(c->store, part, fps[i]);
+	}
+	if (rv == 0 && rs.n > 0)
+		log_info("committee: recusal applied for %zu new or changed "
+		    "member(s) on %zu open case(s)", rs.n, rs.cases);
+	free(rs.ms);
+	free(fps);
+	return rv;
 }
 
 /*
@@ -787,10 +927,13 @@ committee_headers(const struct mime_msg *msg)
 	return buf_release(&b, NULL);
 }
 
-/* Holds back the members the report's headers name (new ones only). */
+/*
+ * Holds back, of the n members ms, those the report's headers name (new
+ * ones only).
+ */
 static int
-committee_hold_headers_msg(struct committee *c, const struct store_case *sc,
-    const struct mime_msg *msg)
+committee_hold_members(struct committee *c, const struct store_case *sc,
+    const struct mime_msg *msg, const struct member *ms, size_t n)
 {
 	enum member_state	 state;
 	char			*headers;
@@ -798,31 +941,17 @@ committee_hold_headers_msg(struct committee *c, const struct store_case *sc,
 	int			 rv = 0;
 
 	headers = committee_headers(msg);
-	for (i = 0; rv == 0 && i < c->conf->nmembers; i++) {
-		if (committee_state(c, sc->id, &c->conf->members[i],
-		    &state) == -1 || state != MEMBER_NONE ||
-		    !recusal_mentions(NULL, headers, &c->conf->members[i]))
+	for (i = 0; rv == 0 && i < n; i++) {
+		if (committee_state(c, sc->id, &ms[i], &state) == -1 ||
+		    state != MEMBER_NONE ||
+		    !recusal_mentions(NULL, headers, &ms[i]))
 			continue;
 		log_info("committee: case %s: a member is recused (mentioned)",
 		    sc->code_name);
-		rv = committee_enter_state(c, sc->id, &c->conf->members[i],
+		rv = committee_enter_state(c, sc->id, &ms[i],
 		    MEMBER_MENTIONED, "mentioned");
 	}
 	crypto_freestr(headers);
-	return rv;
-}
-
-/* As committee_hold_headers_msg(), reading the stored report. */
-static int
-committee_hold_headers(struct committee *c, const struct store_case *sc)
-{
-	struct case_report	cr;
-	int			rv;
-
-	if (committee_case_report(c, sc, &cr) == -1)
-		return -1;
-	rv = committee_hold_headers_msg(c, sc, cr.msg);
-	committee_case_report_free(&cr);
 	return rv;
 }
 
@@ -836,7 +965,8 @@ committee_case_opened(struct committee *c, const struct store_case *sc0,
 
 	/* Recusal reads the whole field; the checks name its first line. */
 	if (committee_recuse_auto(c, &sc, reporter, field, msg->text) == -1 ||
-	    committee_hold_headers_msg(c, &sc, msg) == -1)
+	    committee_hold_members(c, &sc, msg, c->conf->members,
+	    c->conf->nmembers) == -1)
 		return -1;
 	reported = field != NULL ? committee_reported_line(field) : NULL;
 	rv = committee_case_asked(c, &sc, reported);

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -180,6 +181,7 @@ struct daemon {
 	struct dbstate	 db;	/* failing: passes back off */
 	struct held	*held;
 	int		 ready;	/* READY=1 sent (first IMAP login) */
+	uint64_t	 cases_read;	/* case rows read before this pass */
 };
 
 static struct smtp_session *
@@ -389,6 +391,10 @@ db_after_pass(struct daemon *d, int failed)
 	int			wait;
 
 	store_checkpoint(d->store);
+	/* What the pass cost, by count: nothing new reads no case. */
+	log_debug("conductd: the pass read %" PRIu64 " case row(s)",
+	    store_cases_read(d->store) - d->cases_read);
+	d->cases_read = store_cases_read(d->store);
 	fault = store_fault_take(d->store);
 	/* A row's own trouble (held, not fatal) is no database fault. */
 	if (!failed && fault == STORE_FAULT_OTHER)
@@ -596,6 +602,7 @@ main(int argc, char *argv[])
 	signal_setup();
 	log_info("conductd: started%s", o.once ? " for one pass" : "");
 	warn_disk(conf);
+	memset(&d, 0, sizeof(d));
 	d.conf = conf;
 	d.store = store;
 	d.intake = intake_new(conf, store);

@@ -202,10 +202,57 @@ schedule_plan_case(const struct store_case *sc, void *arg)
 	    schedule_plan_member_cb, &pm);
 }
 
+/*
+ * The settings the plan reads, as the applied table keeps them: when
+ * they change, every open case is planned again, once.
+ */
+static void
+schedule_settings(const struct config *conf, char *buf, size_t size)
+{
+	struct buf	b;
+	char		*p;
+	size_t		i;
+
+	buf_init(&b);
+	buf_printf(&b, "1 %ld %ld %ld %ld", conf->ack_alarm_after,
+	    conf->conflict_escalate_after, conf->followup_within,
+	    conf->conflict_reminder_after);
+	for (i = 0; i < conf->nreminders; i++)
+		buf_printf(&b, " %ld", conf->reminders[i]);
+	p = buf_release(&b, NULL);
+	snprintf(buf, size, "%s", p);
+	free(p);
+}
+
+/* Plans the cases that changed since their last plan (store_plan.c). */
+static int
+schedule_plan_dirty(struct schedule *s)
+{
+	struct store_case	 sc;
+	int64_t			*ids;
+	size_t			 n, i;
+	int			 rc, rv = 0;
+
+	if (store_plan_dirty(s->store, &ids, &n) == -1)
+		return -1;
+	for (i = 0; rv == 0 && i < n; i++) {
+		if ((rc = store_case_get(s->store, ids[i], &sc)) == -1 ||
+		    (rc == 1 && schedule_plan_case(&sc, s) == -1) ||
+		    store_plan_done(s->store, ids[i]) == -1)
+			rv = -1;
+	}
+	free(ids);
+	if (rv == 0 && n > 0)
+		log_debug("schedule: %zu changed case(s) planned", n);
+	return rv;
+}
+
 static int
 schedule_plan(struct schedule *s, time_t now)
 {
+	char	want[128], had[128];
 	time_t	last, next;
+	int	rc;
 
 	schedule_digest_times(s->conf, now, &last, &next);
 	if (now - last < 3600 && store_deadline_plan(s->store, 0, "digest",
@@ -213,7 +260,19 @@ schedule_plan(struct schedule *s, time_t now)
 		return -1;
 	if (store_deadline_plan(s->store, 0, "digest", NULL, next, next) == -1)
 		return -1;
-	return store_case_foreach(s->store, schedule_plan_case, s);
+	schedule_settings(s->conf, want, sizeof(want));
+	if ((rc = store_applied_get(s->store, "schedule", had,
+	    sizeof(had))) == -1)
+		return -1;
+	if (rc == 0 || strcmp(had, want) != 0) {
+		if (store_plan_all_open(s->store) == -1 ||
+		    store_applied_set(s->store, "schedule", want) == -1)
+			return -1;
+		if (rc == 1)
+			log_info("schedule: deadline settings changed; every "
+			    "open case is planned again");
+	}
+	return schedule_plan_dirty(s);
 }
 
 /* The acknowledgment watch: leads, the log, and the webhook. */

@@ -366,6 +366,59 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE recusal_member_addr ADD COLUMN seen INTEGER NOT NULL "
 	"    DEFAULT 0;",
+
+	/*
+	 * 14: work a pass need not redo (store_plan.c).  plan_dirty
+	 * holds the cases whose deadlines need planning again: the
+	 * triggers add a case whenever its row or a member state of it
+	 * changes, and the upgrade adds every case once.  applied keeps,
+	 * per configuration part, a keyed fingerprint of what was last
+	 * applied to the open cases (a member's names and addresses for
+	 * recusal, the deadlines' settings), so that a start or reload
+	 * re-applies only what changed.  cases_open keeps the walk over
+	 * open cases to those.  The triggers test before they insert: a
+	 * conflict clause in a trigger yields to the firing statement's
+	 * (an upsert's ABORT).
+	 */
+	"CREATE TABLE plan_dirty (case_id INTEGER PRIMARY KEY);"
+	"CREATE TRIGGER plan_case_insert AFTER INSERT ON cases BEGIN "
+	"    INSERT INTO plan_dirty SELECT new.id WHERE NOT EXISTS "
+	"    (SELECT 1 FROM plan_dirty WHERE case_id = new.id); END;"
+	"CREATE TRIGGER plan_case_update AFTER UPDATE ON cases BEGIN "
+	"    INSERT INTO plan_dirty SELECT new.id WHERE NOT EXISTS "
+	"    (SELECT 1 FROM plan_dirty WHERE case_id = new.id); END;"
+	"CREATE TRIGGER plan_member_insert AFTER INSERT ON case_member BEGIN "
+	"    INSERT INTO plan_dirty SELECT new.case_id WHERE NOT EXISTS "
+	"    (SELECT 1 FROM plan_dirty WHERE case_id = new.case_id); END;"
+	"CREATE TRIGGER plan_member_update AFTER UPDATE ON case_member BEGIN "
+	"    INSERT INTO plan_dirty SELECT new.case_id WHERE NOT EXISTS "
+	"    (SELECT 1 FROM plan_dirty WHERE case_id = new.case_id); END;"
+	"CREATE TRIGGER plan_member_delete AFTER DELETE ON case_member BEGIN "
+	"    INSERT INTO plan_dirty SELECT old.case_id WHERE NOT EXISTS "
+	"    (SELECT 1 FROM plan_dirty WHERE case_id = old.case_id); END;"
+	"INSERT INTO plan_dirty SELECT id FROM cases;"
+	"CREATE TABLE applied ("
+	"	part		TEXT PRIMARY KEY,"	/* keyed for members */
+	"	fp		TEXT NOT NULL"		/* keyed fingerprint */
+	");"
+	"CREATE INDEX cases_open ON cases(id) WHERE status <> 'closed' AND "
+	"    purged IS NULL;"
+	/*
+	 * A flood's held acknowledgments (store_case_held_due): the held
+	 * rows alone, and a sender's cases by time, so that the question
+	 * costs the held cases, not every case of the sender.
+	 */
+	"DROP INDEX cases_reporter_hash;"
+	"CREATE INDEX cases_reporter_received ON cases(reporter_hash, "
+	"    received);"
+	"CREATE INDEX cases_held ON cases(reporter_hash, id) WHERE "
+	"    ack_note = 'held' AND ack_outbox IS NULL;"
+	/* The next deadline's time, read off the index's first entry. */
+	"CREATE INDEX deadline_pending ON deadline(max(due, held_next_try)) "
+	"    WHERE done = 0 AND held_reason IS NULL;"
+	/* The messages stored but not yet moved out of the mailbox. */
+	"CREATE INDEX message_pending ON message(mailbox, uidvalidity, uid) "
+	"    WHERE state = 'stored';",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -432,9 +485,10 @@ static const char *const store_sql[STORE_STMT_MAX] = {
 	    "received, size, stored_size, truncated, dup_of, state, warnings, "
 	    "raw, form_hash, mailbox, server_msgid) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	/* state as a literal, so that the partial message_pending serves. */
 	[STORE_MSG_PENDING] =
 	    "SELECT uid FROM message WHERE mailbox = ?3 AND uidvalidity = ?1 "
-	    "AND state = ?2 ORDER BY uid",
+	    "AND state = 'stored' AND ?2 = 'stored' ORDER BY uid",
 	[STORE_MSG_SETSTATE] =
 	    "UPDATE message SET state = ?1 WHERE mailbox = ?4 AND "
 	    "uidvalidity = ?2 AND uid = ?3",

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	13
+#define STORE_SCHEMA_VERSION	14
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -253,6 +253,14 @@ int	store_case_by_code(struct store *, const char *,
 	    struct store_case *);
 int	store_case_foreach(struct store *,
 	    int (*cb)(const struct store_case *, void *), void *);
+/* The same over the cases neither closed nor purged (an index serves). */
+int	store_case_foreach_open(struct store *,
+	    int (*cb)(const struct store_case *, void *), void *);
+/*
+ * Case rows this store has read since it opened: the count a pass's
+ * log line and tests use to show that a pass reads only what it needs.
+ */
+uint64_t store_cases_read(const struct store *);
 /* Decrypted reporter address (*addr NULL when none); caller frees. */
 int	store_case_reporter(struct store *, int64_t id, char **addr);
 /* Decrypted report data; caller wipes and frees. */
@@ -669,5 +677,26 @@ int	store_member_known(struct store *, const char *member);
 int	store_member_by_addr(struct store *, const char *addr, char ***keys,
 	    int64_t **seen, size_t *n);
 int	store_member_rekey(struct store *, const char *from, const char *to);
+
+/*
+ * What a pass need not redo (store_plan.c).  store_plan_dirty gives,
+ * newly allocated, the cases whose row or member states changed since
+ * store_plan_done was last called for them (the schema's triggers keep
+ * the list); store_plan_all_open adds every open case, for a change of
+ * the settings the plan reads.  store_applied_get copies into fp (size
+ * bytes) the fingerprint last applied for part: 1, or 0 when none;
+ * store_applied_set records one; store_applied_parts gives, newly
+ * allocated, the parts starting with prefix (free each, the array);
+ * store_applied_del forgets one.
+ */
+int	store_plan_dirty(struct store *, int64_t **ids, size_t *n);
+int	store_plan_done(struct store *, int64_t case_id);
+int	store_plan_all_open(struct store *);
+int	store_applied_get(struct store *, const char *part, char *fp,
+	    size_t size);
+int	store_applied_set(struct store *, const char *part, const char *fp);
+int	store_applied_parts(struct store *, const char *prefix,
+	    char ***parts, size_t *n);
+int	store_applied_del(struct store *, const char *part);
 
 #endif

@@ -190,9 +190,11 @@ static const char *const sc_sql[SC_MAX] = {
 	    "WHERE done = 0 AND due <= ?1 AND held_reason IS NULL AND "
 	    "held_next_try <= ?1 ORDER BY due, id LIMIT ?2",
 	[SC_DL_DONE] = "UPDATE deadline SET done = 1 WHERE id = ?1",
+	/* Named: the planner would rather scan deadline_due's done = 0. */
 	[SC_DL_NEXT] =
-	    "SELECT min(max(due, held_next_try)) FROM deadline WHERE "
-	    "done = 0 AND held_reason IS NULL",
+	    "SELECT max(due, held_next_try) FROM deadline INDEXED BY "
+	    "deadline_pending WHERE done = 0 AND held_reason IS NULL ORDER BY "
+	    "max(due, held_next_try) LIMIT 1",
 	[SC_MSG_CASE_BY_MSGID] =
 	    "SELECT m.case_id FROM message m JOIN cases c ON c.id = m.case_id "
 	    "WHERE m.msgid_hash = ?1 AND (c.reporter_hash = ?2 OR "
@@ -371,6 +373,7 @@ sc_case_row(struct store *s, sqlite3_stmt *st, struct store_case *c)
 		store_done(st);
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
+	s->cases_read++;
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(st, 0);
 	sc_copy_text(st, 1, c->code_name, sizeof(c->code_name));
@@ -414,8 +417,9 @@ store_case_by_code(struct store *s, const char *code, struct store_case *c)
 	return sc_case_row(s, st, c);
 }
 
-int
-store_case_foreach(struct store *s,
+/* The cases sql selects the ids of, in order, to cb. */
+static int
+sc_case_walk(struct store *s, const char *sql,
     int (*cb)(const struct store_case *, void *), void *arg)
 {
 	struct store_case	 c;
@@ -425,8 +429,7 @@ store_case_foreach(struct store *s,
 	int			 rc, rv = 0;
 
 	/* Collect the ids first: a callback may use the store. */
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM cases ORDER BY id", -1,
-	    &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		store_error(s, "prepare");
 		return -1;
 	}
@@ -447,6 +450,28 @@ store_case_foreach(struct store *s,
 			rv = -1;
 	free(ids);
 	return rv;
+}
+
+int
+store_case_foreach(struct store *s,
+    int (*cb)(const struct store_case *, void *), void *arg)
+{
+	return sc_case_walk(s, "SELECT id FROM cases ORDER BY id", cb, arg);
+}
+
+int
+store_case_foreach_open(struct store *s,
+    int (*cb)(const struct store_case *, void *), void *arg)
+{
+	/* The condition of the cases_open index, so that it serves. */
+	return sc_case_walk(s, "SELECT id FROM cases WHERE status <> "
+	    "'closed' AND purged IS NULL ORDER BY id", cb, arg);
+}
+
+uint64_t
+store_cases_read(const struct store *s)
+{
+	return s->cases_read;
 }
 
 /* Decrypts the sealed column 0 of a one-row query on id. */
@@ -1193,9 +1218,11 @@ store_deadline_next(struct store *s, time_t *when)
 	if ((st = sc_stmt(s, SC_DL_NEXT)) == NULL)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rv = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		rv = 1;
 		*when = (time_t)sqlite3_column_int64(st, 0);
-	} else {
+	} else if (rc == SQLITE_DONE)
+		rv = 0;
+	else {
 		store_error(s, "deadline next");
 		rv = -1;
 	}

@@ -99,7 +99,11 @@ static const char *const sh_sql[][SH_NOPS] = {
 	},
 };
 
-/* The kind numbers are STORE_HELD_* (the list orders by them). */
+/*
+ * Every held item; the kind numbers are STORE_HELD_* (the list orders
+ * by them).  "+done" keeps the planner on deadline_held (the held
+ * rows) rather than deadline_due (every pending deadline).
+ */
 static const char sh_list_sql[] =
     "SELECT kind, id, case_id, what, since, tries, alarmed, reason FROM ("
     "SELECT 0 AS kind, id, coalesce(case_id, 0) AS case_id, '' AS what, "
@@ -111,7 +115,7 @@ static const char sh_list_sql[] =
     "UNION ALL "
     "SELECT 2, id, case_id, kind, coalesce(held_at, 0), held_tries, "
     "held_alarmed, held_reason FROM deadline WHERE held_reason IS NOT NULL "
-    "AND done = 0 UNION ALL "
+    "AND +done = 0 UNION ALL "
     "SELECT 3, id, 0, 'UID ' || uid, held_at, tries, held_alarmed, "
     "coalesce(reason, '') FROM imap_held WHERE held_at IS NOT NULL AND "
     "released = 0 AND uid != 0) WHERE (?1 = 0 OR case_id = ?1) AND (?2 = 0 OR "

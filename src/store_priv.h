@@ -18,6 +18,7 @@ struct store {
 	sqlite3_stmt		*xstmt[STORE_XSTMT_MAX];
 	int			 fault;	/* enum store_fault, first one */
 	int			 quiet;	/* store errors at debug level */
+	uint64_t		 cases_read;	/* case rows read, ever */
 };
 
 void	 store_error(struct store *, const char *what);

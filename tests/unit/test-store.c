@@ -639,7 +639,7 @@ test_migrate_v7(const struct crypto_key *key)
 	    "name NOT LIKE 'sqlite_%' ORDER BY name)", got, sizeof(got));
 	CHECK_STREQ(got, "message_case message_content_hash message_dup_of "
 	    "message_form_hash message_held message_kind message_msgid_hash "
-	    "message_server_age message_server_purge");
+	    "message_pending message_server_age message_server_purge");
 	query1(db, "SELECT sql FROM sqlite_master WHERE name = 'cases'", got,
 	    sizeof(got));
 	CHECK_STRSTR(got, "REFERENCES message(id)");
