@@ -31,8 +31,8 @@ struct outbox_result {
 	int	deferred;
 	int	failed;
 	int	held;		/* too many sends not confirmed */
-	int	unreachable;	/* the run ended on a server that did not answer */
-	time_t	retry_at;	/* then: when the row it deferred is due again */
+	int	unreachable;	/* the run ended: the server did not answer */
+	time_t	retry_at;	/* then: when the row it deferred is due */
 };
 
 /* Seconds to wait after the given number of failed attempts (>= 1). */
