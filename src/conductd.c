@@ -239,13 +239,14 @@ end_session(struct daemon *d)
 
 /*
  * Between two intake batches: a stop asked for ends the intake; else the
- * batch's messages become cases, and their acknowledgments, urgent
- * alerts and alarms go out before the next batch is fetched, so that a
- * report in a flood is answered in seconds, not after the whole flood.
- * The rest of the pass's work waits for its end.  Not before the first
- * batch (a pass of one batch goes as before), nor while the server is
- * unreachable.  A database error ends the intake; the pass's own steps
- * then meet it and say so.
+ * batch's messages become cases, their deadlines are planned (an urgent
+ * report's alert is one), and their acknowledgments, urgent alerts and
+ * alarms go out before the next batch is fetched, so that a report in a
+ * flood is answered in seconds, not after the whole flood.  The rest of
+ * the pass's mail waits for its end.  Not before the first batch (a pass
+ * of one batch goes as before), nor while the server is unreachable.  A
+ * database error ends the intake; the pass's own steps then meet it and
+ * say so.
  */
 static struct daemon	*batch_daemon;
 
@@ -261,6 +262,8 @@ between_batches(void)
 		return 0;
 	if ((n = cases_run(d->cases)) <= 0)
 		return n == -1;
+	if (schedule_run(d->schedule) == -1)
+		return 1;
 	return drain_outbox(d, 1) == -1;
 }
 

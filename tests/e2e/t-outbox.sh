@@ -1,9 +1,10 @@
 #!/bin/bash
 # The outbox at the MTA's pace: 120 reports taken in by one pass in
-# batches of 40.  Between the batches the new cases' acknowledgments go
-# out already (before the last batch is stored), the conflict checks
-# only after the intake; every row goes out in that one pass, all over
-# one SMTP connection.
+# batches of 40, the tenth of them urgent (ongoing).  Between the batches
+# the new cases' acknowledgments and the urgent alerts go out already
+# (before the last batch is stored), the conflict checks only after the
+# intake; every row goes out in that one pass, all over one SMTP
+# connection.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
@@ -15,7 +16,9 @@ n=120
 md=$TB/seed
 mkdir -p "$md/cur" "$md/new" "$md/tmp"
 for i in $(seq 1 "$n"); do
-	printf 'From: Reporter %s <r%03d@elsewhere.test>\r\nTo: conduct@example.test\r\nSubject: report %s\r\nMessage-ID: <ob-%s@elsewhere.test>\r\n\r\nLocation: room %s\r\nSomething happened.\r\n' \
+	ongoing=
+	[ "$i" != 10 ] || ongoing='Ongoing: yes, right now\r\n'
+	printf 'From: Reporter %s <r%03d@elsewhere.test>\r\nTo: conduct@example.test\r\nSubject: report %s\r\nMessage-ID: <ob-%s@elsewhere.test>\r\n\r\nLocation: room %s\r\n'"$ongoing"'Something happened.\r\n' \
 	    "$i" "$i" "$i" "$i" "$i" >"$md/cur/$i.ob:2,"
 done
 chown -R dovecot:dovecot "$md"
@@ -50,6 +53,12 @@ acks_before=$(head -n "$last_stored" "$log" |
 [ "$acks_before" -ge 80 ] ||
     tb_fail "$acks_before acknowledgments before the last batch, not the first two batches' 80"
 tb_pass "$acks_before acknowledgments went out between the intake batches"
+urgent=$(grep -n "(urgent, case .*) accepted by the server" "$log" |
+    head -1 | cut -d: -f1)
+[ -n "$urgent" ] || tb_fail "no urgent alert was sent"
+[ "$urgent" -lt "$last_stored" ] ||
+    tb_fail "the urgent alert waited for the end of the intake"
+tb_pass "the urgent alert went out between the intake batches"
 [ "$first_check" -gt "$last_stored" ] ||
     tb_fail "a conflict check went out between the batches, before acks"
 tb_pass "conflict checks only after the intake"
