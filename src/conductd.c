@@ -3,8 +3,11 @@
  * database, and runs one loop: an intake pass, then waiting for new mail
  * (IMAP IDLE or polling), reconnecting with backoff after any failure.
  * After each intake pass the new messages become cases and the outbox is
- * drained, and the leads are told of items newly held (held.h); the
- * outbox and retries of failed items also wake the loop when due.
+ * drained, and the leads are told of items newly held (held.h); between
+ * the batches of a long pass (a flood) the new cases are opened and their
+ * acknowledgments and alerts sent already.  The outbox and retries of
+ * failed items also wake the loop when due; while outgoing mail is due
+ * and going out, the loop does not wait at all.
  * SIGTERM and SIGINT finish the current step and exit; SIGHUP re-reads
  * the configuration.  --once does a single pass (fetch, cases, outbox)
  * and exits (tests, cron).  Under systemd (Type=notify) it reports ready
@@ -182,6 +185,10 @@ struct daemon {
 	struct held	*held;
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 	uint64_t	 cases_read;	/* case rows read before this pass */
+	/* The pass's SMTP session, one connection for all its mail. */
+	struct smtp_session	*smtp;
+	struct outbox_result	 sent;	/* the last outbox run */
+	int			 batches;	/* intake batches this pass */
 };
 
 static struct smtp_session *
@@ -205,23 +212,61 @@ send_cb(const char *from, const char *rcpt, const char *data, size_t len,
 	return st;
 }
 
-/* Drains the outbox over one SMTP connection. */
+/*
+ * Drains the outbox (first: only its first class) over the pass's SMTP
+ * session, opened here the first time.
+ */
 static int
-drain_outbox(struct daemon *d)
+drain_outbox(struct daemon *d, int first)
 {
-	struct smtp_session	*smtp;
-	int			 rc;
-
 	if (d->conf->smtp_host == NULL) {
 		if (outbox_next_due(d->store) == 0)
 			log_warnx("conductd: mail is queued but [smtp] host "
 			    "is not set");
 		return 0;
 	}
-	smtp = smtp_session(d->conf);
-	rc = outbox_run(d->store, send_cb, smtp, NULL);
-	smtp_free(smtp);
-	return rc;
+	if (d->smtp == NULL)
+		d->smtp = smtp_session(d->conf);
+	return first ? outbox_run_first(d->store, send_cb, d->smtp, &d->sent) :
+	    outbox_run(d->store, send_cb, d->smtp, &d->sent);
+}
+
+/* Ends the pass's SMTP session (QUIT). */
+static void
+end_session(struct daemon *d)
+{
+	smtp_free(d->smtp);
+	d->smtp = NULL;
+}
+
+/*
+ * Between two intake batches: a stop asked for ends the intake; else the
+ * batch's messages become cases, their deadlines are planned (an urgent
+ * report's alert is one), and their acknowledgments, urgent alerts and
+ * alarms go out before the next batch is fetched, so that a report in a
+ * flood is answered in seconds, not after the whole flood.  The rest of
+ * the pass's mail waits for its end.  Not before the first batch (a pass
+ * of one batch goes as before), nor while the server is unreachable.  A
+ * database error ends the intake; the pass's own steps then meet it and
+ * say so.
+ */
+static struct daemon	*batch_daemon;
+
+static int
+between_batches(void)
+{
+	struct daemon	*d = batch_daemon;
+	int		 n;
+
+	if (stop_requested())
+		return 1;
+	if (d == NULL || d->batches++ == 0 || d->sent.unreachable)
+		return 0;
+	if ((n = cases_run(d->cases)) <= 0)
+		return n == -1;
+	if (schedule_run(d->schedule) == -1)
+		return 1;
+	return drain_outbox(d, 1) == -1;
 }
 
 /* Says once at start when the database's filesystem is nearly full. */
@@ -304,14 +349,18 @@ do_reload(struct daemon *d)
 		notify_ready();
 }
 
-/* Seconds to wait: the poll interval, or sooner for a retry or deadline. */
+/*
+ * Seconds to wait: the poll interval, or sooner for a retry or deadline;
+ * none while outgoing mail is due and going out (outbox_wait).
+ */
 static int
 wait_time(struct daemon *d, int limit)
 {
 	long	due;
 
-	if ((due = outbox_next_due(d->store)) >= 0 && due < limit)
-		limit = due < 1 ? 1 : (int)due;
+	if (d->conf->smtp_host != NULL &&
+	    (due = outbox_wait(d->store, &d->sent)) >= 0 && due < limit)
+		limit = (int)due;
 	if ((due = schedule_next_due(d->schedule)) >= 0 && due < limit)
 		limit = due < 1 ? 1 : (int)due;
 	if ((due = held_next_due(d->store)) >= 0 && due < limit)
@@ -373,10 +422,10 @@ process(struct daemon *d)
 	if (cases_run(d->cases) == -1 || schedule_run(d->schedule) == -1)
 		return -1;
 	crash_point("after-schedule");
-	if (drain_outbox(d) == -1 || (n = held_alarm(d->held)) == -1 ||
+	if (drain_outbox(d, 0) == -1 || (n = held_alarm(d->held)) == -1 ||
 	    (m = schedule_fail_alarms(d->schedule)) == -1)
 		return -1;
-	return n + m > 0 ? drain_outbox(d) : 0;
+	return n + m > 0 ? drain_outbox(d, 0) : 0;
 }
 
 /*
@@ -440,7 +489,9 @@ run(struct daemon *d, int once)
 	while (!stop_requested()) {
 		if (reload)
 			do_reload(d);
-		rc = intake_pass(d->intake, stop_requested);
+		memset(&d->sent, 0, sizeof(d->sent));
+		d->batches = 0;
+		rc = intake_pass(d->intake, between_batches);
 		auth = rc == -1 && intake_auth_refused(d->intake);
 		if (auth && auth_refused(d, once)) {
 			notify_status("IMAP authentication failed: check "
@@ -457,6 +508,7 @@ run(struct daemon *d, int once)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
 			status = rc == -1 ? 75 : 0;	/* EX_TEMPFAIL */
+		end_session(d);
 		if (status == 0 && !quit)
 			intake_expunge(d->intake);
 		dbwait = db_after_pass(d, status == 70);
@@ -612,8 +664,13 @@ main(int argc, char *argv[])
 	d.schedule = schedule_new(conf, store, key);
 	d.held = held_new(conf, store, key);
 	d.ready = 0;
+	d.smtp = NULL;
+	memset(&d.sent, 0, sizeof(d.sent));
+	d.batches = 0;
+	batch_daemon = &d;
 	dbstate_init(&d.db);
 	status = run(&d, o.once);
+	end_session(&d);
 	held_free(d.held);
 	schedule_free(d.schedule);
 	cases_free(d.cases);

@@ -2,16 +2,21 @@
  * outbox: the one place mail leaves conductd.  Rows are sent by class
  * (urgent alerts, acknowledgments and alarms first; then the mail of a
  * case's thread; then conflict checks, reminders and digests), oldest
- * first within a class, for at most OUTBOX_DRAIN_MAX seconds a run; each
- * outcome is written back in its own transaction, together with its
- * consequence for the case (the acknowledgment's time of acceptance).
+ * first within a class, for at most OUTBOX_DRAIN_MAX seconds a run, as
+ * many rows as are due (no count bounds a run); each outcome is written
+ * back in its own transaction, together with its consequence for the
+ * case (the acknowledgment's time of acceptance).
  *
  * Resends are bounded: each send is recorded as begun, in a commit of its
  * own, before it goes out, and the write of its outcome confirms it.  A
  * crash between the server's acceptance and that write sends the row
  * again on restart; a row with OUTBOX_UNCONFIRMED_MAX sends begun and
  * none confirmed (a crash loop, a server that hangs up after the data) is
- * held instead, and the rows behind it go on.  The outcome write waits
+ * held instead, and the rows behind it go on.  The begin waits for the
+ * disk; the outcome's commit does not (store_outbox_lazy): the next
+ * begin, or the checkpoint after the pass, writes both to the disk in
+ * WAL order, so an outcome lost to a power cut is a send unconfirmed,
+ * counted, as after a crash.  The outcome write waits
  * out a busy database (up to OUTBOX_COMMIT_WAIT seconds), so a lock held
  * elsewhere never makes mail go twice.
  * A row whose sealed envelope or message does not open is held too
@@ -141,20 +146,26 @@ outbox_record(struct store *s, void *arg)
 {
 	struct outbox_write	*w = arg;
 	struct store_outbox_row	*r = w->r;
+	int			 rc = 0;
 
-	if (store_begin(s) == -1)
+	if (store_outbox_lazy(s, 1) == -1)
 		return -1;
-	if (store_outbox_update(s, r) == -1 ||
+	if (store_begin(s) == -1)
+		rc = -1;
+	else if (store_outbox_update(s, r) == -1 ||
 	    (!w->unsure && store_outbox_send_confirm(s, r->id) == -1) ||
 	    (r->state == STORE_OUTBOX_SENT && r->case_id != 0 &&
 	    strcmp(r->kind, "ack") == 0 &&
 	    store_case_set_ack_sent(s, r->case_id, r->sent_at) == -1) ||
 	    store_commit(s) == -1) {
 		store_rollback(s);
-		return -1;
+		rc = -1;
 	}
-	crash_point("after-mark-sent");
-	return 0;
+	if (store_outbox_lazy(s, 0) == -1)
+		rc = -1;
+	if (rc == 0)
+		crash_point("after-mark-sent");
+	return rc;
 }
 
 static int
@@ -314,7 +325,11 @@ outbox_send_one(struct store *s, struct store_outbox_row *r,
 		    r->kind, name);
 	if (outbox_write_retry(s, outbox_record, &w, r->id, "outcome") == -1)
 		return -1;
-	return st == SMTP_TEMPFAIL && code == 0 ? SMTP_TEMPFAIL : SMTP_OK;
+	if (st != SMTP_TEMPFAIL || code != 0)
+		return SMTP_OK;
+	res->unreachable = 1;
+	res->retry_at = r->next_attempt;
+	return SMTP_TEMPFAIL;
 }
 
 /* Sends one row; returns the status, or -1 on a database error. */
@@ -347,12 +362,13 @@ outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
 }
 
 /*
- * Sends the due rows once, in class order, until the run's time is up;
- * 1 when the server proved unreachable, 2 when time ran out.
+ * Sends the due rows of the classes up to last once, in class order,
+ * until the run's time is up; 1 when the server proved unreachable, 2
+ * when time ran out.
  */
 static int
-outbox_pass(struct store *s, outbox_send_fn send, void *arg,
-    const struct timespec *t0, struct outbox_result *res)
+outbox_pass(struct store *s, enum outbox_class last, outbox_send_fn send,
+    void *arg, const struct timespec *t0, struct outbox_result *res)
 {
 	struct store_outbox_due	*due = NULL;
 	size_t			 n = 0, i;
@@ -363,6 +379,8 @@ outbox_pass(struct store *s, outbox_send_fn send, void *arg,
 		return -1;
 	}
 	qsort(due, n, sizeof(*due), outbox_cmp);
+	while (n > 0 && outbox_class(due[n - 1].kind) > last)
+		n--;
 	for (i = 0; i < n; i++) {
 		if (outbox_elapsed(t0) >= OUTBOX_DRAIN_MAX) {
 			log_info("outbox: %zu row(s) left for the next run "
@@ -383,9 +401,9 @@ outbox_pass(struct store *s, outbox_send_fn send, void *arg,
 	return rc;
 }
 
-int
-outbox_run(struct store *s, outbox_send_fn send, void *arg,
-    struct outbox_result *resp)
+static int
+outbox_run_upto(struct store *s, enum outbox_class last, outbox_send_fn send,
+    void *arg, struct outbox_result *resp)
 {
 	struct outbox_result	res;
 	struct timespec		t0;
@@ -401,7 +419,7 @@ outbox_run(struct store *s, outbox_send_fn send, void *arg,
 	 */
 	do {
 		sent = res.sent;
-		rc = outbox_pass(s, send, arg, &t0, &res);
+		rc = outbox_pass(s, last, send, arg, &t0, &res);
 		if (rc == 0 && res.sent > sent) {
 			if ((n = store_outbox_retry_unreachable(s,
 			    clock_now())) == -1)
@@ -415,6 +433,20 @@ outbox_run(struct store *s, outbox_send_fn send, void *arg,
 	return rc == -1 ? -1 : 0;
 }
 
+int
+outbox_run(struct store *s, outbox_send_fn send, void *arg,
+    struct outbox_result *res)
+{
+	return outbox_run_upto(s, OUTBOX_CLASS_ROUTINE, send, arg, res);
+}
+
+int
+outbox_run_first(struct store *s, outbox_send_fn send, void *arg,
+    struct outbox_result *res)
+{
+	return outbox_run_upto(s, OUTBOX_CLASS_FIRST, send, arg, res);
+}
+
 long
 outbox_next_due(struct store *s)
 {
@@ -424,4 +456,19 @@ outbox_next_due(struct store *s)
 	if ((rc = store_outbox_next_attempt(s, &when)) != 1)
 		return -1;
 	return when <= clock_now() ? 0 : (long)(when - clock_now());
+}
+
+long
+outbox_wait(struct store *s, const struct outbox_result *last)
+{
+	time_t	now = clock_now();
+	long	due;
+
+	if ((due = outbox_next_due(s)) != 0)
+		return due;
+	if (last->unreachable && last->retry_at > now)
+		return (long)(last->retry_at - now);
+	if (last->sent + last->deferred + last->failed + last->held > 0)
+		return 0;
+	return 1;
 }

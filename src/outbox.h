@@ -1,7 +1,8 @@
 /*
  * outbox: drains the queue of outgoing mail.  Every row was written in
  * the transaction of the decision that caused it; this sends the rows
- * that are due, oldest first, over one SMTP connection.  A row's
+ * that are due, by class and oldest first, one after the other over the
+ * caller's SMTP session (one connection for as many as are due).  A row's
  * lifecycle: queued -> sent, or queued -> failed on a permanent (5xx)
  * refusal; a temporary failure leaves it queued with its next attempt
  * pushed back exponentially.  An SMTP outage delays mail, never drops it.
@@ -30,6 +31,8 @@ struct outbox_result {
 	int	deferred;
 	int	failed;
 	int	held;		/* too many sends not confirmed */
+	int	unreachable;	/* the run ended: the server did not answer */
+	time_t	retry_at;	/* then: when the row it deferred is due */
 };
 
 /* Seconds to wait after the given number of failed attempts (>= 1). */
@@ -44,10 +47,27 @@ int	outbox_run(struct store *, outbox_send_fn, void *arg,
 	    struct outbox_result *res);
 
 /*
+ * The same for the first class only: urgent alerts, acknowledgments and
+ * alarms (the daemon sends them between intake batches of a flood).
+ */
+int	outbox_run_first(struct store *, outbox_send_fn, void *arg,
+	    struct outbox_result *res);
+
+/*
  * Seconds until the next queued row is due (0 if one is due now), or -1
  * when nothing is queued.
  */
 long	outbox_next_due(struct store *);
+
+/*
+ * Seconds the daemon may wait before the next run, given the last one
+ * (zeroed if none): 0 when rows are due and the last run got on with
+ * them (its time ran out, or rows were queued while it ran); while the
+ * server is unreachable, until the row that found it so is due again; 1
+ * when rows are due and the last run did nothing (no busy loop); the
+ * seconds until the next row is due; -1 when nothing is queued.
+ */
+long	outbox_wait(struct store *, const struct outbox_result *last);
 
 /*
  * When stop() returns non-zero (SIGTERM), a write waiting out a locked

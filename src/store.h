@@ -600,8 +600,17 @@ int	store_case_count(struct store *, time_t since, enum store_count_by,
  * Bounded resends and heard failures (store_send.c).
  */
 
-/* Records, in a commit of its own, that a send of row id begins now. */
+/*
+ * Records, in a commit of its own, that a send of row id begins now; the
+ * commit waits for the disk.
+ */
 int	store_outbox_send_begin(struct store *, int64_t id, time_t now);
+/*
+ * on: the commits that follow do not wait for the disk (a send's
+ * outcome; the next send's begin or the checkpoint writes them there,
+ * in order); off: they wait again, as every other commit does.
+ */
+int	store_outbox_lazy(struct store *, int on);
 /* The send's outcome is known: no send of the row is unconfirmed. */
 int	store_outbox_send_confirm(struct store *, int64_t id);
 /* Sends of row id begun and not confirmed (0 when none), or -1. */

@@ -111,9 +111,15 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_CASE_FIELDS] = "SELECT fields FROM cases WHERE id = ?1",
 	[SC_CASE_SETACK] =
 	    "UPDATE cases SET ack_outbox = ?2, ack_note = ?3 WHERE id = ?1",
+	/*
+	 * The cases one summary acknowledges are one sender's: the
+	 * sender's index finds them, where ack_outbox alone (no index)
+	 * read every case for each acknowledgment sent.
+	 */
 	[SC_CASE_ACKSENT] =
-	    "UPDATE cases SET ack_sent = ?2 WHERE id = ?1 OR ack_outbox = "
-	    "(SELECT ack_outbox FROM cases WHERE id = ?1)",
+	    "UPDATE cases SET ack_sent = ?2 WHERE id = ?1 OR "
+	    "(reporter_hash = (SELECT reporter_hash FROM cases WHERE id = ?1) "
+	    "AND ack_outbox = (SELECT ack_outbox FROM cases WHERE id = ?1))",
 	[SC_CASE_SENDER_RECENT] =
 	    "SELECT count(*) FROM cases WHERE reporter_hash = (SELECT "
 	    "reporter_hash FROM cases WHERE id = ?1) AND id != ?1 AND "

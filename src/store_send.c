@@ -5,6 +5,8 @@
  * outcome confirms it (the count back to 0).  A row whose count reaches
  * the bound was sent, perhaps, that many times without a word back and
  * is held by outbox.c.  A failed row is alarmed once (fail_alarmed).
+ * The outcome's commit may skip the wait for the disk (store_outbox_lazy):
+ * in WAL mode the next send's begin, which waits, writes it there first.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -47,6 +49,17 @@ store_outbox_send_begin(struct store *s, int64_t id, time_t now)
 	    (int64_t)now, "outbox send begin") == -1 ||
 	    store_commit(s) == -1) {
 		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_outbox_lazy(struct store *s, int on)
+{
+	if (sqlite3_exec(s->db, on ? "PRAGMA synchronous = NORMAL" :
+	    "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK) {
+		store_error(s, "outbox commit mode");
 		return -1;
 	}
 	return 0;

@@ -4,7 +4,10 @@
  * an unreachable server ending the pass, the acknowledgment's time
  * recorded on its case, rows whose sealed content is damaged held while
  * the rows behind them go out; bounded resends (sends begun and not
- * confirmed, held at 3) and addresses scrubbed from the server's replies.
+ * confirmed, held at 3) and addresses scrubbed from the server's replies;
+ * the first class alone between intake batches, and how long the daemon
+ * may wait (not at all while due rows go out; no busy loop while the
+ * server is unreachable).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,6 +485,83 @@ test_bounded(struct store *s)
 	free(ids);
 }
 
+/*
+ * outbox_run_first sends urgent alerts, acknowledgments and alarms only,
+ * in their order; the rest goes with the next full run.
+ */
+static void
+test_first(struct store *s)
+{
+	struct outbox_result	res;
+	const time_t		t5 = 1800600000;
+
+	set_clock(t5);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);	/* leftovers */
+	queue_kind(s, "digest", "ok-1@example.test", "f-digest", t5);
+	queue_kind(s, "relay", "ok-2@example.test", "f-relay", t5);
+	queue_kind(s, "ack", "ok-3@example.test", "f-ack", t5);
+	queue_kind(s, "conflict-check", "ok-4@example.test", "f-check", t5);
+	queue_kind(s, "alarm", "ok-5@example.test", "f-alarm", t5);
+	sent_order[0] = '\0';
+	CHECK(outbox_run_first(s, fake_send, NULL, &res) == 0);
+	CHECK_STREQ(sent_order, "f-ack f-alarm ");
+	CHECK_INTEQ(res.sent, 2);
+	CHECK_INTEQ(outbox_next_due(s), 0);
+	sent_order[0] = '\0';
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_STREQ(sent_order, "f-relay f-digest f-check ");
+	CHECK_INTEQ(res.sent, 3);
+}
+
+/*
+ * How long the daemon may wait: not at all while due rows go out, one
+ * second at most when due rows saw no progress, and while the server is
+ * unreachable until the row that found it so is due again (the rows
+ * behind it, due too, do not make the daemon try every second).
+ */
+static void
+test_wait(struct store *s)
+{
+	struct outbox_result	none, res;
+	const time_t		t6 = 1800700000;
+	int64_t			a, b;
+	long			w;
+
+	memset(&none, 0, sizeof(none));
+	set_clock(t6);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);	/* leftovers */
+	w = outbox_wait(s, &res);
+	CHECK(w != 0);
+	CHECK_INTEQ(w, outbox_next_due(s));
+
+	a = queue_kind(s, "ack", "ok-w1@example.test", "w1", t6);
+	b = queue_kind(s, "ack", "ok-w2@example.test", "w2", t6);
+	CHECK_INTEQ(outbox_wait(s, &none), 1);
+	res = none;
+	res.sent = 1;
+	CHECK_INTEQ(outbox_wait(s, &res), 0);
+
+	server_down = 1;
+	calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	server_down = 0;
+	CHECK_INTEQ(calls, 1);
+	CHECK_INTEQ(res.unreachable, 1);
+	CHECK_INTEQ(res.retry_at, t6 + 60);
+	CHECK_INTEQ(outbox_next_due(s), 0);	/* b, never tried */
+	CHECK_INTEQ(outbox_wait(s, &res), 60);
+	set_clock(t6 + 20);
+	CHECK_INTEQ(outbox_wait(s, &res), 40);
+
+	calls = 0;
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK_INTEQ(res.unreachable, 0);
+	CHECK_INTEQ(res.sent, 2);	/* b, then a made due again */
+	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_SENT);
+	CHECK_INTEQ(row(s, b).state, STORE_OUTBOX_SENT);
+	CHECK(outbox_wait(s, &res) != 0);
+}
+
 int
 main(void)
 {
@@ -506,6 +586,8 @@ main(void)
 	test_refusal_scrubbed(s);
 	test_fail_unalarmed(s);
 	test_bounded(s);
+	test_first(s);
+	test_wait(s);
 
 	store_close(s);
 	crypto_key_free(key);
