@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	13
+#define STORE_SCHEMA_VERSION	14
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
