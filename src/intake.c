@@ -586,6 +586,7 @@ intake_wait(struct intake *in, int timeout, int stopfd)
 	if (imap_state(in->imap) == IMAP_STATE_DISCONNECTED)
 		return 0;
 	/* What the pass freed goes back to the system before the wait. */
+	store_release_memory(in->store);
 	xmalloc_trim();
 	log_debug("intake: waiting for new mail (%s, up to %d s)",
 	    imap_has_idle(in->imap) ? "IDLE" : "polling", timeout);

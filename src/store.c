@@ -924,6 +924,12 @@ store_close(struct store *s)
  * the WAL emptied (TRUNCATE), and then without waiting for readers: a
  * conductctl reading now keeps the WAL until the next pass.
  */
+void
+store_release_memory(struct store *s)
+{
+	sqlite3_db_release_memory(s->db);
+}
+
 int
 store_checkpoint(struct store *s)
 {
