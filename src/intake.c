@@ -218,17 +218,20 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 {
 	struct store_msg_new	 m;
 	struct mime_msg		*msg;
-	char			 warnings[128];
+	char			 warnings[128], *msgid;
 	int64_t			 id, dup_of;
 	int			 rc;
 
+	/* Freed before the store seals a copy: a big mail's parts go. */
 	msg = mime_parse(it->data, it->len, it->truncated);
 	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
+	msgid = msg->message_id[0] != '\0' ? xstrdup(msg->message_id) : NULL;
+	mime_msg_free(msg);
 	memset(&m, 0, sizeof(m));
 	m.mailbox = in->conf->imap_mailbox;
 	m.uidvalidity = uidvalidity;
 	m.uid = it->uid;
-	m.message_id = msg->message_id[0] != '\0' ? msg->message_id : NULL;
+	m.message_id = msgid;
 	m.raw = it->data;
 	m.rawlen = it->len;
 	m.size = it->size > it->len ? it->size : it->len;
@@ -236,7 +239,7 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 	m.received = clock_now();
 	m.warnings = warnings;
 	rc = store_message_add(in->store, &m, &id, &dup_of);
-	mime_msg_free(msg);
+	free(msgid);
 	if (rc == -1)
 		return -1;
 	if (dup_of == id) {
