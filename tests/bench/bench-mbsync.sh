@@ -91,7 +91,7 @@ for who in conductd mbsync; do
 	    "$(bench_stats "$TB/$who.times" 4 | sed 's/\.000//g')"
 done
 paste "$TB/conductd.times" "$TB/mbsync.times" | awk '{
-	print $5 / $1, ($6 + $7) / ($2 + $3) }' >"$TB/ratios"
+	print $5 / $1, ($2 + $3) / ($6 + $7) }' >"$TB/ratios"
 printf 'figure: conductd rate / mbsync rate (wall) %s\n' \
     "$(bench_stats "$TB/ratios" 1)"
 awk '{ print $2 }' "$TB/ratios" >"$TB/cpuratio"
