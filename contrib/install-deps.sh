@@ -6,7 +6,8 @@
 # recommended by clang, so --no-install-recommends would leave it out)
 # for the fuzzing build; debhelper and lintian for the Debian package,
 # debootstrap and systemd-container (systemd-nspawn) for its test under
-# a booted systemd (tests/systemd/run.sh).
+# a booted systemd (tests/systemd/run.sh); isync (mbsync) and time for
+# the benchmarks (tests/bench, `make bench`; python3 makes their mail).
 # Run as root.  Safe to run again.
 set -eu
 
@@ -18,7 +19,8 @@ swaks libnet-ssleay-perl libio-socket-ssl-perl curl openssl
 mandoc sqlite3 binutils iproute2 procps
 systemd libsystemd-dev
 clang libclang-rt-dev
-debhelper lintian debootstrap systemd-container"
+debhelper lintian debootstrap systemd-container
+isync time python3"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install)" >&2

@@ -42,6 +42,7 @@
 #include "schedule.h"
 #include "smtp.h"
 #include "store.h"
+#include "xmalloc.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -637,6 +638,7 @@ main(int argc, char *argv[])
 	}
 	log_init(target, (enum log_level)conf->log_level, "conductd");
 
+	xmalloc_tune();
 	crypto_init();
 	if ((key = crypto_key_load(conf->key_file, &errstr)) == NULL) {
 		log_warnx("conductd: %s (run conductctl init first)", errstr);

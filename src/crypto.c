@@ -280,6 +280,33 @@ crypto_open(const struct crypto_key *key, const void *blob, size_t bloblen,
 	return 0;
 }
 
+int
+crypto_open_inplace(const struct crypto_key *key, void *blob,
+    size_t bloblen, const char *ad, size_t *plainlen)
+{
+	unsigned char		*b = blob, *adbuf;
+	unsigned long long	 mlen;
+	size_t			 adlen;
+	int			 rv;
+
+	*plainlen = 0;
+	if (bloblen < CRYPTO_HEADERBYTES + CRYPTO_TAGBYTES ||
+	    b[0] != CRYPTO_BLOB_V1)
+		return -1;
+	adbuf = crypto_ad(ad, &adlen);
+	/* libsodium checks the tag first, then decrypts over the input. */
+	rv = crypto_aead_xchacha20poly1305_ietf_decrypt(b + CRYPTO_HEADERBYTES,
+	    &mlen, NULL, b + CRYPTO_HEADERBYTES, bloblen - CRYPTO_HEADERBYTES,
+	    adbuf, adlen, b + 1, key->aead);
+	free(adbuf);
+	if (rv != 0)
+		return -1;
+	memmove(b, b + CRYPTO_HEADERBYTES, (size_t)mlen);
+	b[mlen] = '\0';
+	*plainlen = (size_t)mlen;
+	return 0;
+}
+
 void
 crypto_keyed_hash(const struct crypto_key *key, const char *context,
     const void *data, size_t len, unsigned char *out)

@@ -48,6 +48,14 @@ void	*crypto_seal(const struct crypto_key *, const void *, size_t,
  */
 int	crypto_open(const struct crypto_key *, const void *, size_t,
 	    const char *ad, void **plain, size_t *plainlen);
+/*
+ * crypto_open within the blob's own buffer (of bloblen bytes): the plain
+ * text ends up at its start, NUL-terminated, so a big one is held once.
+ * On failure the buffer holds no plain text (libsodium clears what would
+ * have been it) and is of no further use.
+ */
+int	crypto_open_inplace(const struct crypto_key *, void *, size_t,
+	    const char *ad, size_t *plainlen);
 
 /*
  * Keyed hash (a blind index): the same data under the same key and

@@ -682,16 +682,7 @@ fail:
 	return -1;
 }
 
-/* The UID and the static attributes of one FETCH response we want. */
-struct imap_att {
-	uint32_t	 uid;
-	int		 has_size;
-	size_t		 size;
-	const char	*body;
-	size_t		 len;
-};
-
-static void
+void
 imap_att_parse(struct mailimap_msg_att *msg, struct imap_att *a)
 {
 	clistiter			*it;
@@ -837,8 +828,8 @@ imap_fetch_deliver(struct imap_fetch_ctx *fc, clist *result)
 		if (fc->done[i])
 			continue;
 		fc->done[i] = 1;
-		fc->cb(a.uid, a.body, a.len, fc->partial && a.len >= fc->limit,
-		    fc->arg);
+		fc->cb(a.uid, xmemdup(a.body, a.len), a.len,
+		    fc->partial && a.len >= fc->limit, fc->arg);
 	}
 }
 
@@ -908,7 +899,8 @@ imap_set_failures(struct imap_session *s, uint32_t uid, int count)
 }
 
 /*
- * Messages over the limit one by one, as their text parts; one whose cut
+ * Messages over IMAP_CHUNK one by one, a piece at a time (imap_chunk.c);
+ * those over the limit as their text parts; one whose cut
  * fetch failed IMAP_CUT_TRIES times in a row (a BODYSTRUCTURE libetpan
  * cannot parse breaks the session) as its first limit bytes instead, so
  * it cannot hold up the mail behind it.
@@ -919,12 +911,13 @@ imap_fetch_cut(struct imap_session *s, struct imap_fetch_ctx *fc,
 {
 	struct imap_fetch_ctx	 one;
 	size_t			 i, j;
-	int			 r;
+	int			 r, whole;
 
 	for (i = 0; i < fc->nwant; i++) {
 		for (j = 0; j < n && refs[j].uid != fc->want[i]; j++)
 			;
-		if (s->fail_uid == fc->want[i] &&
+		whole = fc->limit == 0 || refs[j].size <= fc->limit;
+		if (!whole && s->fail_uid == fc->want[i] &&
 		    s->fail_count >= IMAP_CUT_TRIES) {
 			log_warnx("imap: uid %u: its parts could not be "
 			    "fetched; keeping its first %zu bytes",
@@ -939,8 +932,12 @@ imap_fetch_cut(struct imap_session *s, struct imap_fetch_ctx *fc,
 			}
 			continue;
 		}
-		r = imap_cut_fetch(s, fc->want[i], refs[j].size, fc->limit,
-		    fc->cb, fc->arg, errstr);
+		if (whole)
+			r = imap_chunk_fetch(s, fc->want[i], refs[j].size,
+			    fc->limit, fc->cb, fc->arg, errstr);
+		else
+			r = imap_cut_fetch(s, fc->want[i], refs[j].size,
+			    fc->limit, fc->cb, fc->arg, errstr);
 		if (r == -1) {
 			imap_fetch_failed(s, fc->want[i]);
 			return -1;
@@ -964,11 +961,12 @@ imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
 		return -1;
 	if (n == 0)
 		return 0;
-	/* Whole messages first in uids[], cut ones from the end. */
+	/* Whole messages first in uids[], cut and big ones from the end. */
 	uids = xreallocarray(NULL, n, sizeof(*uids));
 	done = xcalloc(n, 1);
 	for (i = 0; i < n; i++) {
-		if (limit == 0 || refs[i].size <= limit)
+		if (refs[i].size <= IMAP_CHUNK && (limit == 0 ||
+		    refs[i].size <= limit))
 			uids[nw++] = refs[i].uid;
 		else
 			uids[n - ++np] = refs[i].uid;

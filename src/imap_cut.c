@@ -612,8 +612,6 @@ imap_cut_fetch(struct imap_session *s, uint32_t uid, size_t size,
 		    "part(s) left out or cut", uid, size, limit, w.ntext,
 		    w.fetched, w.nomit);
 		cb(uid, raw, len, 1, arg);
-		explicit_bzero(raw, len);
-		free(raw);
 		rv = 1;
 	} else if (w.gone)
 		rv = 0;

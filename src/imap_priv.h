@@ -1,5 +1,5 @@
 /*
- * imap_priv.h: what imap.c shares with its sibling imap_cut.c.  Nothing
+ * imap_priv.h: what imap.c shares with its siblings imap_*.c.  Nothing
  * outside imap*.c includes it: it names libetpan's types.
  */
 #ifndef IMAP_PRIV_H
@@ -69,6 +69,16 @@ int	imap_store_deleted(struct imap_session *, struct mailimap_set *);
 void	imap_note_arrivals(struct imap_session *, int64_t before);
 void	imap_oom(void) __attribute__((noreturn));
 int	imap_uid_cmp(const void *, const void *);
+/* The UID and the static attributes of one FETCH response we want. */
+struct imap_att {
+	uint32_t	 uid;
+	int		 has_size;
+	size_t		 size;
+	const char	*body;
+	size_t		 len;
+};
+
+void	imap_att_parse(struct mailimap_msg_att *, struct imap_att *);
 /* A FETCH of UID and att (owned by the result). */
 struct mailimap_fetch_type *imap_fetch_type(struct mailimap_fetch_att *);
 
@@ -81,6 +91,17 @@ struct mailimap_fetch_type *imap_fetch_type(struct mailimap_fetch_att *);
  * error.
  */
 int	imap_cut_fetch(struct imap_session *, uint32_t uid, size_t size,
+	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
+
+/*
+ * imap_chunk.c: fetches message uid (size octets by RFC822.SIZE, at most
+ * limit, 0: none) alone, IMAP_CHUNK bytes per command, into one buffer,
+ * so that libetpan never holds more than a piece of it; hands the buffer
+ * to cb.  Returns 1 when it was handed, 0 when the message was gone, -1
+ * on error.
+ */
+#define IMAP_CHUNK	(1024 * 1024)
+int	imap_chunk_fetch(struct imap_session *, uint32_t uid, size_t size,
 	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
 
 /*

@@ -22,7 +22,7 @@
 #include "xmalloc.h"
 
 /* Upper bound of bytes fetched in one UID FETCH (besides the count). */
-#define INTAKE_BATCH_BYTES	(32 * 1024 * 1024)
+#define INTAKE_BATCH_BYTES	(1024 * 1024)
 /* Failed fetches of one message alone before it is set aside (held). */
 #define INTAKE_FETCH_TRIES	3
 /* The imap_held row that marks a failed batch fetch (no message has it). */
@@ -175,7 +175,7 @@ intake_finish_pending(struct intake *in, uint32_t uidvalidity)
 }
 
 static void
-intake_fetch_cb(uint32_t uid, const char *data, size_t len, int truncated,
+intake_fetch_cb(uint32_t uid, char *data, size_t len, int truncated,
     void *arg)
 {
 	struct intake_batch	*b = arg;
@@ -184,13 +184,15 @@ intake_fetch_cb(uint32_t uid, const char *data, size_t len, int truncated,
 	for (i = 0; i < b->n; i++) {
 		if (b->items[i].uid != uid || b->items[i].fetched)
 			continue;
-		b->items[i].data = xmemdup(data, len);
+		b->items[i].data = data;
 		b->items[i].len = len;
 		b->items[i].truncated = truncated;
 		b->items[i].fetched = 1;
 		return;
 	}
 	log_debug("intake: server sent uid %u we did not ask for", uid);
+	crypto_wipe(data, len);
+	free(data);
 }
 
 static void
@@ -216,17 +218,20 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 {
 	struct store_msg_new	 m;
 	struct mime_msg		*msg;
-	char			 warnings[128];
+	char			 warnings[128], *msgid;
 	int64_t			 id, dup_of;
 	int			 rc;
 
+	/* Freed before the store seals a copy: a big mail's parts go. */
 	msg = mime_parse(it->data, it->len, it->truncated);
 	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
+	msgid = msg->message_id[0] != '\0' ? xstrdup(msg->message_id) : NULL;
+	mime_msg_free(msg);
 	memset(&m, 0, sizeof(m));
 	m.mailbox = in->conf->imap_mailbox;
 	m.uidvalidity = uidvalidity;
 	m.uid = it->uid;
-	m.message_id = msg->message_id[0] != '\0' ? msg->message_id : NULL;
+	m.message_id = msgid;
 	m.raw = it->data;
 	m.rawlen = it->len;
 	m.size = it->size > it->len ? it->size : it->len;
@@ -234,7 +239,7 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 	m.received = clock_now();
 	m.warnings = warnings;
 	rc = store_message_add(in->store, &m, &id, &dup_of);
-	mime_msg_free(msg);
+	free(msgid);
 	if (rc == -1)
 		return -1;
 	if (dup_of == id) {
@@ -583,6 +588,9 @@ intake_wait(struct intake *in, int timeout, int stopfd)
 
 	if (imap_state(in->imap) == IMAP_STATE_DISCONNECTED)
 		return 0;
+	/* What the pass freed goes back to the system before the wait. */
+	store_release_memory(in->store);
+	xmalloc_trim();
 	log_debug("intake: waiting for new mail (%s, up to %d s)",
 	    imap_has_idle(in->imap) ? "IDLE" : "polling", timeout);
 	if ((rc = imap_wait(in->imap, timeout, stopfd, &errstr)) == -1)

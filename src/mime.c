@@ -591,6 +591,56 @@ mime_qp_ok(const char *s, size_t n)
 	return 1;
 }
 
+static int
+mime_b64_val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	return c == '/' ? 63 : -1;
+}
+
+/*
+ * Decodes base64 that mime_b64_ok() passed straight into one buffer:
+ * libetpan's decoder builds its own and the copy out of it doubled the
+ * peak of a big attachment.  Blanks and the padding are skipped.
+ */
+static char *
+mime_b64_decode(const char *s, size_t n, size_t *outlen)
+{
+	unsigned char	*out;
+	uint32_t	 acc = 0;
+	size_t		 i, k = 0, o = 0;
+	int		 v;
+
+	out = xmalloc(n / 4 * 3 + 4);
+	for (i = 0; i < n; i++) {
+		if ((v = mime_b64_val(s[i])) < 0)
+			continue;
+		acc = acc << 6 | (uint32_t)v;
+		if (++k < 4)
+			continue;
+		out[o++] = (unsigned char)(acc >> 16);
+		out[o++] = (unsigned char)(acc >> 8);
+		out[o++] = (unsigned char)acc;
+		acc = 0;
+		k = 0;
+	}
+	if (k == 3) {
+		out[o++] = (unsigned char)(acc >> 10);
+		out[o++] = (unsigned char)(acc >> 2);
+	} else if (k == 2)
+		out[o++] = (unsigned char)(acc >> 4);
+	out[o] = '\0';
+	*outlen = o;
+	return (char *)out;
+}
+
 /* Decodes a body; an unknown or broken encoding gives the raw bytes. */
 static char *
 mime_cte_decode(struct mime_ctx *ctx, const char *cte, const char *p,
@@ -605,6 +655,8 @@ mime_cte_decode(struct mime_ctx *ctx, const char *cte, const char *p,
 	if (cte == NULL || *cte == '\0' || strcmp(cte, "7bit") == 0 ||
 	    strcmp(cte, "8bit") == 0 || strcmp(cte, "binary") == 0)
 		return xmemdup(p, n);
+	if (strcmp(cte, "base64") == 0 && n > 0 && mime_b64_ok(p, n))
+		return mime_b64_decode(p, n, outlen);
 	buf_init(&fix);
 	if (strcmp(cte, "base64") == 0) {
 		mech = MAILMIME_MECHANISM_BASE64;
@@ -1702,6 +1754,7 @@ mime_parse(const char *raw, size_t len, int truncated)
 	const char			*p, *end;
 	char				*norm;
 	size_t				 nlen;
+	int				 w;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.msg = xcalloc(1, sizeof(*ctx.msg));
@@ -1715,10 +1768,15 @@ mime_parse(const char *raw, size_t len, int truncated)
 		mime_finish(&ctx);
 		return ctx.msg;
 	}
-	norm = mime_normalize(&ctx, raw, len, &nlen);
-	end = norm + nlen;
+	/* Already CRLF without NULs (as IMAP sends it): parsed in place. */
+	w = 0;
+	norm = NULL;
+	if ((nlen = mime_crlf(raw, len, NULL, &w)) != len || w != 0)
+		norm = mime_normalize(&ctx, raw, len, &nlen);
+	p = norm != NULL ? norm : raw;
+	end = p + nlen;
 	memset(&fs, 0, sizeof(fs));
-	p = mime_skip_mbox(norm, end);
+	p = mime_skip_mbox(p, end);
 	body.p = mime_fields_split(p, end, &fs, &ctx.msg->warnings);
 	body.len = (size_t)(end - body.p);
 	if (fs.n == 0)

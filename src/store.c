@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,6 +420,28 @@ static const char *const store_migrations[] = {
 	/* The messages stored but not yet moved out of the mailbox. */
 	"CREATE INDEX message_pending ON message(mailbox, uidvalidity, uid) "
 	"    WHERE state = 'stored';",
+
+	/*
+	 * 15: the sealed mail in a table of its own (issue 13).  SQLite
+	 * rewrites a row whole on every UPDATE, and walks a blob's
+	 * overflow pages to reach the columns after it: each change of a
+	 * message's state read and wrote its mail again, three copies of
+	 * a big one in memory at once.  message.raw stays, as a marker:
+	 * an empty blob while message_raw holds the bytes, NULL once they
+	 * are dropped, and setting it NULL (a purge) drops them.
+	 */
+	"CREATE TABLE message_raw ("
+	"	id		INTEGER PRIMARY KEY,"	/* message.id */
+	"	raw		BLOB NOT NULL"		/* sealed */
+	");"
+	"INSERT INTO message_raw (id, raw) SELECT id, raw FROM message "
+	"    WHERE raw IS NOT NULL;"
+	"UPDATE message SET raw = X'' WHERE raw IS NOT NULL;"
+	"CREATE TRIGGER message_raw_dropped AFTER UPDATE OF raw ON message "
+	"    WHEN NEW.raw IS NULL BEGIN "
+	"    DELETE FROM message_raw WHERE id = NEW.id; END;"
+	"CREATE TRIGGER message_raw_deleted AFTER DELETE ON message BEGIN "
+	"    DELETE FROM message_raw WHERE id = OLD.id; END;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
@@ -448,6 +471,7 @@ enum store_stmt_id {
 	STORE_MSG_PENDING,
 	STORE_MSG_SETSTATE,
 	STORE_MSG_ONE,
+	STORE_MSG_RAW_ADD,
 	STORE_STMT_MAX
 };
 
@@ -493,7 +517,11 @@ static const char *const store_sql[STORE_STMT_MAX] = {
 	    "UPDATE message SET state = ?1 WHERE mailbox = ?4 AND "
 	    "uidvalidity = ?2 AND uid = ?3",
 	[STORE_MSG_ONE] =
-	    "SELECT " STORE_INFO_COLUMNS ", raw FROM message WHERE id = ?1",
+	    "SELECT " STORE_INFO_COLUMNS ", (SELECT length(r.raw) FROM "
+	    "message_raw AS r WHERE r.id = message.id) FROM message "
+	    "WHERE id = ?1",
+	[STORE_MSG_RAW_ADD] =
+	    "INSERT INTO message_raw (id, raw) VALUES (?1, zeroblob(?2))",
 };
 
 static const char *const store_states[] = {
@@ -950,6 +978,12 @@ store_close(struct store *s)
  * the WAL emptied (TRUNCATE), and then without waiting for readers: a
  * conductctl reading now keeps the WAL until the next pass.
  */
+void
+store_release_memory(struct store *s)
+{
+	sqlite3_db_release_memory(s->db);
+}
+
 int
 store_checkpoint(struct store *s)
 {
@@ -1152,6 +1186,40 @@ store_msg_original(struct store *s, const struct store_msg_row *r,
 	return store_lookup_id(s, st, id, "message lookup");
 }
 
+/*
+ * The sealed bytes, written into a zeroblob of their size: bound as a
+ * value, SQLite would first copy them whole into the record it builds.
+ */
+static int
+store_msg_raw_add(struct store *s, int64_t id, const struct store_msg_row *r)
+{
+	sqlite3_stmt	*st;
+	sqlite3_blob	*b;
+	int		 rc;
+
+	if (r->bloblen > INT_MAX) {
+		store_error(s, "message too large");
+		return -1;
+	}
+	if ((st = store_stmt(s, STORE_MSG_RAW_ADD)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)r->bloblen);
+	if (store_step_done(s, st, "message raw insert") == -1)
+		return -1;
+	if (sqlite3_blob_open(s->db, "main", "message_raw", "raw", id, 1,
+	    &b) != SQLITE_OK) {
+		store_error(s, "message raw open");
+		return -1;
+	}
+	rc = sqlite3_blob_write(b, r->blob, (int)r->bloblen, 0);
+	if (sqlite3_blob_close(b) != SQLITE_OK || rc != SQLITE_OK) {
+		store_error(s, "message raw write");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 store_msg_insert(struct store *s, const struct store_msg_new *m,
     const struct store_msg_row *r, int64_t *id)
@@ -1179,7 +1247,7 @@ store_msg_insert(struct store *s, const struct store_msg_new *m,
 	sqlite3_bind_text(st, 11, m->warnings != NULL ? m->warnings : "", -1,
 	    SQLITE_STATIC);
 	if (r->blob != NULL)
-		sqlite3_bind_blob64(st, 12, r->blob, r->bloblen, SQLITE_STATIC);
+		sqlite3_bind_zeroblob(st, 12, 0);	/* message_raw has it */
 	sqlite3_bind_blob(st, 13, r->form_hash, CRYPTO_HASHBYTES,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, store_mbox(m->mailbox), -1, SQLITE_STATIC);
@@ -1189,7 +1257,7 @@ store_msg_insert(struct store *s, const struct store_msg_new *m,
 	if (store_step_done(s, st, "message insert") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return r->blob != NULL ? store_msg_raw_add(s, *id, r) : 0;
 }
 
 /* The keyed hash of the message's dedupe form (dedupe.c). */
@@ -1449,6 +1517,40 @@ store_message_foreach(struct store *s,
 	return rv;
 }
 
+/*
+ * Reads message_raw's bytes into one buffer and opens them there: read as
+ * a column, SQLite would hand over a copy of its own, and crypto_open
+ * would make a third.  0, -1 (the database), or -2 (fails to open).
+ */
+static int
+store_raw_read(struct store *s, int64_t id, const char *ad, void **raw,
+    size_t *len)
+{
+	sqlite3_blob	*b;
+	char		*buf;
+	int		 n, rc;
+
+	if (sqlite3_blob_open(s->db, "main", "message_raw", "raw", id, 0,
+	    &b) != SQLITE_OK) {
+		store_error(s, "message raw open");
+		return -1;
+	}
+	n = sqlite3_blob_bytes(b);
+	buf = xmalloc((size_t)n + 1);
+	rc = sqlite3_blob_read(b, buf, n, 0);
+	if (sqlite3_blob_close(b) != SQLITE_OK || rc != SQLITE_OK) {
+		store_error(s, "message raw read");
+		free(buf);
+		return -1;
+	}
+	if (crypto_open_inplace(s->key, buf, (size_t)n, ad, len) == -1) {
+		free(buf);
+		return -2;
+	}
+	*raw = buf;
+	return 0;
+}
+
 int
 store_message_raw(struct store *s, int64_t id, void **raw, size_t *len,
     struct store_msg_info *info)
@@ -1456,7 +1558,6 @@ store_message_raw(struct store *s, int64_t id, void **raw, size_t *len,
 	char			 ad[64];
 	struct store_msg_info	 tmp;
 	sqlite3_stmt		*st;
-	const void		*blob;
 	int			 rc, rv;
 
 	*raw = NULL;
@@ -1476,17 +1577,14 @@ store_message_raw(struct store *s, int64_t id, void **raw, size_t *len,
 		rv = -1;
 	else if (sqlite3_column_type(st, STORE_INFO_NCOLUMNS) == SQLITE_NULL)
 		rv = 1;
-	else {
-		blob = sqlite3_column_blob(st, STORE_INFO_NCOLUMNS);
-		store_message_ad(ad, sizeof(ad), info->uidvalidity,
-		    info->uid);
-		rv = crypto_open(s->key, blob,
-		    (size_t)sqlite3_column_bytes(st, STORE_INFO_NCOLUMNS),
-		    ad, raw, len);
-		if (rv == -1)
-			log_warnx("store: message %" PRId64 ": sealed content "
-			    "fails authentication", id);
-	}
+	else
+		rv = 0;
 	store_done(st);
-	return rv;
+	if (rv != 0)
+		return rv;
+	store_message_ad(ad, sizeof(ad), info->uidvalidity, info->uid);
+	if ((rv = store_raw_read(s, id, ad, raw, len)) == -2)
+		log_warnx("store: message %" PRId64 ": sealed content "
+		    "fails authentication", id);
+	return rv < 0 ? -1 : 0;
 }

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	14
+#define STORE_SCHEMA_VERSION	15
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -45,6 +45,8 @@ int	store_schema_version(struct store *);
  * error.
  */
 int	store_checkpoint(struct store *);
+/* Gives back the page cache's memory (before the daemon waits). */
+void	store_release_memory(struct store *);
 
 /*
  * Faults: every failed database call is logged and its kind remembered,

@@ -7,9 +7,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "log.h"
 #include "xmalloc.h"
+
+/*
+ * Buffers of this size and more come from mmap and go back to the system
+ * when freed.  glibc's default threshold starts here but rises with each
+ * large free, up to 32 MB; then the buffers of a big mail come from the
+ * heap and the daemon stays at the size it peaked at.
+ */
+#define XMALLOC_MMAP_THRESHOLD	(128 * 1024)
+/* Free memory at the top of the heap beyond this goes back at once. */
+#define XMALLOC_TRIM_THRESHOLD	(1024 * 1024)
+
+void
+xmalloc_tune(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, XMALLOC_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, XMALLOC_TRIM_THRESHOLD);
+#endif
+}
+
+void
+xmalloc_trim(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
 
 void *
 xmalloc(size_t size)

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+void	 xmalloc_tune(void);
+void	 xmalloc_trim(void);
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);

@@ -125,10 +125,10 @@ cd_expect_eq "the export after a refused overwrite" "$(cksum <"$TB/a.mbox")" "$s
 # decrypts) leaves no partial file of the case in the clear behind.
 DB=$TB/state/conductd.db
 mid=$(sqlite3 "$DB" "SELECT max(id) FROM message WHERE case_id = (SELECT id FROM cases WHERE code_name = '$A')")
-saved=$(sqlite3 "$DB" "SELECT hex(raw) FROM message WHERE id = $mid")
-sqlite3 "$DB" "UPDATE message SET raw = zeroblob(length(raw)) WHERE id = $mid"
+saved=$(sqlite3 "$DB" "SELECT hex(raw) FROM message_raw WHERE id = $mid")
+sqlite3 "$DB" "UPDATE message_raw SET raw = zeroblob(length(raw)) WHERE id = $mid"
 st=0; cd_ctl export "$A" "$TB/partial.mbox" 2>"$TB/partial.err" || st=$?
-sqlite3 "$DB" "UPDATE message SET raw = x'$saved' WHERE id = $mid"
+sqlite3 "$DB" "UPDATE message_raw SET raw = x'$saved' WHERE id = $mid"
 [ "$st" -ne 0 ] || tb_fail "an export with a damaged message succeeded"
 grep -q "cannot be decrypted" "$TB/partial.err" || tb_fail "the failed export says '$(cat "$TB/partial.err")'"
 [ ! -e "$TB/partial.mbox" ] || tb_fail "a failed export left $TB/partial.mbox behind"
@@ -259,7 +259,7 @@ bid=$(sqlite3 "$DB" "SELECT id FROM cases WHERE code_name = '$B'")
 # hexof CASE: the first 48 bytes (version, nonce, start) of the case's
 # sealed report, as hex.
 hexof() {
-	sqlite3 "$DB" "SELECT hex(substr(raw, 1, 48)) FROM message WHERE id =
+	sqlite3 "$DB" "SELECT hex(substr(raw, 1, 48)) FROM message_raw WHERE id =
 	    (SELECT report_message FROM cases WHERE id = $1)"
 }
 # infiles HEX: how many of the database files hold those bytes.

@@ -259,7 +259,7 @@ damaged_message() {
 	    2>/dev/null || st=$?
 	cd_expect_eq "exit status of the pass that stores the damaged one" \
 	    "$st" 137
-	sqlite3 "$DB" "UPDATE message SET raw = zeroblob(length(raw))
+	sqlite3 "$DB" "UPDATE message_raw SET raw = zeroblob(length(raw))
 	    WHERE id = (SELECT max(id) FROM message)" ||
 	    tb_fail "sqlite3 $DB: damaging message failed"
 	HELD=$((HELD + 1))

@@ -55,9 +55,9 @@ tb_imap_wait_count conduct INBOX 1 20
 stop_at after-move
 cd_expect_eq "messages stored" "$(cd_count)" 1
 cd_expect_eq "cases before the case step" "$(cd_cases)" 0
-saved=$(sqlite3 "$DB" "SELECT hex(raw) FROM message WHERE id = 1")
+saved=$(sqlite3 "$DB" "SELECT hex(raw) FROM message_raw WHERE id = 1")
 [ -n "$saved" ] || tb_fail "message 1 has no stored bytes"
-sqlite3 "$DB" "UPDATE message SET raw = zeroblob(length(raw)) WHERE id = 1"
+sqlite3 "$DB" "UPDATE message_raw SET raw = zeroblob(length(raw)) WHERE id = 1"
 tb_send reporter2@example.test conduct@example.test \
     --header "Subject: second report" \
     --body "Location: the bar. He is still here and shouting."
@@ -96,7 +96,7 @@ cd_ctl held | grep -q '^message:1 ' && tb_fail "message:1 still held after retry
 pass 7300
 cd_wait_grep alice 2 "$ALARM" "Stored message 1 is held" >/dev/null
 tb_pass "still damaged: held again, and alarmed again"
-sqlite3 "$DB" "UPDATE message SET raw = x'$saved' WHERE id = 1"
+sqlite3 "$DB" "UPDATE message_raw SET raw = x'$saved' WHERE id = 1"
 cd_ctl retry message:1 >/dev/null || tb_fail "second conductctl retry"
 pass 7400
 cd_expect_eq "cases once the bytes are back" "$(cd_cases)" 2

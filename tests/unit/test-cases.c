@@ -449,7 +449,7 @@ test_quarantine(struct cases *c)
 	add_message("From: ana@example.test\r\nTo: conduct@example.test\r\n"
 	    "Subject: first\r\n\r\nSomething happened in the hall.\r\n");
 	bad = last_message();
-	snprintf(sql, sizeof(sql), "UPDATE message SET raw = "
+	snprintf(sql, sizeof(sql), "UPDATE message_raw SET raw = "
 	    "zeroblob(length(raw)) WHERE id = %lld", (long long)bad);
 	db_exec(sql);
 	add_message("From: bo@example.test\r\nTo: conduct@example.test\r\n"
@@ -527,14 +527,23 @@ test_db_failing(struct cases *c)
 	int64_t	id;
 	int	tries = -1, base = ncases(), len, i;
 
-	/* Long: its case's sealed data needs pages the file does not have. */
+	/*
+	 * Long, the subject too: its case's sealed data and its
+	 * acknowledgment need pages the file does not have.
+	 */
 	len = snprintf(raw, sizeof(raw), "From: ed@example.test\r\nTo: "
-	    "conduct@example.test\r\nSubject: fifth\r\n\r\nA fifth thing");
+	    "conduct@example.test\r\nSubject: fifth");
+	for (i = 0; i < 900; i++)
+		len += snprintf(raw + len, sizeof(raw) - len, "%s fifth",
+		    i % 8 == 7 ? "\r\n" : "");
+	len += snprintf(raw + len, sizeof(raw) - len, "\r\n\r\nA fifth thing");
 	for (i = 0; i < 900; i++)
 		len += snprintf(raw + len, sizeof(raw) - len, ", and %d", i);
 	snprintf(raw + len, sizeof(raw) - len, ".\r\n");
 	add_message(raw);
 	id = last_message();
+	/* No free pages left by earlier tests to take the case. */
+	CHECK(sqlite3_exec(st->db, "VACUUM", NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(st->db, "PRAGMA max_page_count = 1", NULL, NULL,
 	    NULL) == SQLITE_OK);
 	CHECK_INTEQ(cases_run(c), -1);

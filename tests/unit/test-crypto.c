@@ -278,6 +278,36 @@ test_tamper(const struct crypto_key *key)
 	free(blob);
 }
 
+/* Opened in its own buffer: the same bytes, NUL-terminated; tampered: -1. */
+static void
+test_open_inplace(const struct crypto_key *key)
+{
+	unsigned char	*plain, *blob;
+	size_t		 n = 300000, bloblen, len, i;
+
+	plain = xmalloc(n);
+	for (i = 0; i < n; i++)
+		plain[i] = (unsigned char)(i * 7 + i / 251);
+	blob = crypto_seal(key, plain, n, "message", &bloblen);
+	CHECK_INTEQ(crypto_open_inplace(key, blob, bloblen, "other", &len), -1);
+	CHECK(memmem(blob, bloblen, plain, 64) == NULL);
+	free(blob);
+	blob = crypto_seal(key, plain, n, "message", &bloblen);
+	CHECK_INTEQ(crypto_open_inplace(key, blob, bloblen, "message", &len),
+	    0);
+	CHECK_INTEQ((long long)len, (long long)n);
+	CHECK(memcmp(blob, plain, n) == 0);
+	CHECK_INTEQ(blob[n], 0);
+	free(blob);
+	blob = crypto_seal(key, plain, n, "message", &bloblen);
+	blob[bloblen / 2] ^= 1;
+	CHECK_INTEQ(crypto_open_inplace(key, blob, bloblen, "message", &len),
+	    -1);
+	CHECK_INTEQ(crypto_open_inplace(key, blob, 10, "message", &len), -1);
+	free(blob);
+	free(plain);
+}
+
 static void
 test_other_key(const struct crypto_key *k1, const struct crypto_key *k2)
 {
@@ -373,6 +403,7 @@ main(void)
 	if (k1 == NULL || k2 == NULL)
 		return harness_done();
 	test_seal_roundtrip(k1);
+	test_open_inplace(k1);
 	test_tamper(k1);
 	test_other_key(k1, k2);
 	test_hash(k1, k2);

@@ -844,7 +844,7 @@ tamper(const char *db, int64_t id, int truncate)
 	    SQLITE_OK);
 	sqlite3_busy_timeout(h, 5000);
 	CHECK_INTEQ(sqlite3_prepare_v2(h,
-	    "SELECT raw FROM message WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	    "SELECT raw FROM message_raw WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, id);
 	CHECK_INTEQ(sqlite3_step(st), SQLITE_ROW);
 	len = sqlite3_column_bytes(st, 0);
@@ -857,7 +857,7 @@ tamper(const char *db, int64_t id, int truncate)
 	else
 		blob[len / 2] ^= 0x04;
 	CHECK_INTEQ(sqlite3_prepare_v2(h,
-	    "UPDATE message SET raw = ?1 WHERE id = ?2", -1, &st, NULL),
+	    "UPDATE message_raw SET raw = ?1 WHERE id = ?2", -1, &st, NULL),
 	    SQLITE_OK);
 	sqlite3_bind_blob(st, 1, blob, len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
