@@ -343,14 +343,20 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
 	return rv;
 }
 
-/* A code name no case has yet. */
+/*
+ * A code name no case has yet: two words, and once 100 draws of those
+ * found none free (some 90,000 cases), two words and a number.
+ */
 static int
 cases_fresh_code(struct cases *c, char *code, size_t size)
 {
 	int	i, rc;
 
 	for (i = 0; i < 1000; i++) {
-		codename_new(code, size);
+		if (i < 100)
+			codename_new(code, size);
+		else
+			codename_new_numbered(code, size, i < 500 ? 99 : 9999);
 		if ((rc = store_case_code_taken(c->store, code)) != 1)
 			return rc;
 	}

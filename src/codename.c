@@ -184,15 +184,48 @@ codename_new(char *buf, size_t size)
 	(void)snprintf(buf, size, "%s-%s", first, second);
 }
 
+void
+codename_new_numbered(char *buf, size_t size, unsigned max)
+{
+	const char	*first, *second;
+	unsigned	 n;
+
+	if (max < 2)
+		max = 2;
+	first = codename_draw(0);
+	second = codename_draw(1);
+	n = 2 + crypto_random_uniform(max - 1);
+	(void)snprintf(buf, size, "%s-%s-%u", first, second, n);
+}
+
+/* 1 if s (len bytes) is a number from 2 to 9999, no leading zero. */
+static int
+codename_number(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len > 4 || s[0] == '0' || (len == 1 && s[0] == '1'))
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 int
 codename_valid(const char *s)
 {
-	const char	*dash;
+	const char	*dash, *num;
 	size_t		 len;
 
 	if (s == NULL || (len = strlen(s)) >= CODENAME_MAX ||
 	    (dash = strchr(s, '-')) == NULL)
 		return 0;
+	if ((num = strchr(dash + 1, '-')) != NULL) {
+		if (!codename_number(num + 1, len - (size_t)(num + 1 - s)))
+			return 0;
+		len = (size_t)(num - s);
+	}
 	return codename_in(0, s, (size_t)(dash - s)) &&
 	    codename_in(1, dash + 1, len - (size_t)(dash - s) - 1);
 }

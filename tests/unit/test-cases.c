@@ -116,6 +116,13 @@ test_addresses(struct cases *c)
 	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
 	snprintf(bad, sizeof(bad), "other%s", strchr(addr, '+'));
 	CHECK(cases_parse_address(c, bad, code, sizeof(code)) == 0);
+	/* A numbered name (past some 90,000 cases) travels the same way. */
+	cases_reporter_address(c, "amber-heron-17", addr, sizeof(addr));
+	CHECK_STRSTR(addr, "conduct+amber-heron-17-");
+	CHECK(cases_parse_address(c, addr, code, sizeof(code)) == 1);
+	CHECK_STREQ(code, "amber-heron-17");
+	CHECK(cases_parse_address(c, "conduct+amber-heron-17@example.test",
+	    code, sizeof(code)) == 0);
 }
 
 static int

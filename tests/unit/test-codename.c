@@ -139,12 +139,24 @@ test_valid(void)
 		"foo-bar", "amber", "amber-", "-heron", "-", "", "Amber-heron",
 		"amber-Heron", "AMBER-HERON", "amber-heron-oak", "amber--heron",
 		"amber heron", "amber_heron", " amber-heron", "amber-heron ",
-		"heron-amber", "amber-herons", "ambe-heron"
+		"heron-amber", "amber-herons", "ambe-heron", "amber-heron-",
+		"amber-heron-1", "amber-heron-0", "amber-heron-07",
+		"amber-heron-10000", "amber-heron-2a", "amber-heron-2-3",
+		"amber-heron--2", "amber-heron-+2", "amber-heron-oak-2"
 	};
+	char	buf[CODENAME_MAX];
 	size_t	i;
 
 	CHECK(codename_valid("amber-heron"));
 	CHECK(codename_valid("misty-granite"));
+	CHECK(codename_valid("amber-heron-2"));
+	CHECK(codename_valid("amber-heron-9999"));
+	for (i = 0; i < 2000; i++) {
+		codename_new_numbered(buf, sizeof(buf), i % 2 ? 99 : 9999);
+		if (!codename_valid(buf))
+			fprintf(stderr, "drawn, not valid: \"%s\"\n", buf);
+		CHECK(codename_valid(buf));
+	}
 	CHECK(!codename_valid(NULL));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (codename_valid(bad[i]))
