@@ -873,7 +873,8 @@ committee_resync(struct committee *c)
 	fps = xcalloc(c->conf->nmembers + 1, sizeof(*fps));
 	rv = committee_changed_members(c, &rs, fps);
 	if (rv == 0 && rs.n > 0)
-		rv = store_case_foreach_open(c->store, committee_resync_cb, &rs);
+		rv = store_case_foreach_open(c->store, committee_resync_cb,
+		    &rs);
 	for (i = 0; rv == 0 && i < rs.n; i++) {
 		committee_member_part(c, &rs.ms[i], part, sizeof(part));
 		rv = store_applied_set(c->store, part, fps[i]);

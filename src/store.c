@@ -346,8 +346,9 @@ static const char *const store_migrations[] = {
 	 * Message-ID sealed, to find it again once the folder's
 	 * UIDVALIDITY changed; when it was expunged (or found gone), the
 	 * locator then dropped; and whether a purge (or content dropped,
-	 * store_message_drop_content) asked for it to go at once.  The partial indexes keep the pass's question ("which
-	 * copies are due?") to the copies still on the server.
+	 * store_message_drop_content) asked for it to go at once.  The
+	 * partial indexes keep the pass's question ("which copies are
+	 * due?") to the copies still on the server.
 	 */
 	"ALTER TABLE message ADD COLUMN server_msgid BLOB;"
 	"ALTER TABLE message ADD COLUMN server_gone INTEGER;"
@@ -1118,6 +1119,33 @@ store_mbox(const char *mailbox)
 }
 
 /* Looks up a row by one int64 parameter; 1 found (*id set), 0 not, -1. */
+int
+store_collect_ids(struct store *s, sqlite3_stmt *st, int64_t **ids,
+    size_t *n, const char *what)
+{
+	size_t	cap = 0;
+	int	rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			*ids = xreallocarray(*ids, cap, sizeof(**ids));
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_error(s, what);
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_lookup_id(struct store *s, sqlite3_stmt *st, int64_t *id,
     const char *what)

@@ -119,8 +119,6 @@ store_purge_candidates(struct store *s, const char *status, time_t before,
     int64_t **ids, size_t *n)
 {
 	sqlite3_stmt	*st;
-	size_t		 cap = 0;
-	int		 rc;
 
 	*ids = NULL;
 	*n = 0;
@@ -128,22 +126,7 @@ store_purge_candidates(struct store *s, const char *status, time_t before,
 		return -1;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)before);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			*ids = xreallocarray(*ids, cap, sizeof(**ids));
-		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_error(s, "purge candidates");
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_collect_ids(s, st, ids, n, "purge candidates");
 }
 
 /* The sealed empty values that replace an outgoing mail. */

@@ -430,27 +430,14 @@ sc_case_walk(struct store *s, const char *sql,
 {
 	struct store_case	 c;
 	sqlite3_stmt		*st;
-	int64_t			*ids = NULL;
-	size_t			 n = 0, cap = 0, i;
-	int			 rc, rv = 0;
+	int64_t			*ids;
+	size_t			 n, i;
+	int			 rv = 0;
 
 	/* Collect the ids first: a callback may use the store. */
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_error(s, "prepare");
+	if ((st = store_prepare(s, sql)) == NULL ||
+	    store_collect_ids(s, st, &ids, &n, "case foreach") == -1)
 		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			ids = xreallocarray(ids, cap, sizeof(*ids));
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		store_error(s, "case foreach");
-		rv = -1;
-	}
-	sqlite3_finalize(st);
 	for (i = 0; rv == 0 && i < n; i++)
 		if (store_case_get(s, ids[i], &c) != 1 || cb(&c, arg) == -1)
 			rv = -1;

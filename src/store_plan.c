@@ -17,27 +17,13 @@ int
 store_plan_dirty(struct store *s, int64_t **ids, size_t *n)
 {
 	sqlite3_stmt	*st;
-	size_t		 cap = 0;
-	int		 rc;
 
 	*ids = NULL;
 	*n = 0;
 	if ((st = store_prepare(s, "SELECT case_id FROM plan_dirty ORDER BY "
 	    "case_id")) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			*ids = xreallocarray(*ids, cap, sizeof(**ids));
-		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_error(s, "cases to plan");
-		return -1;
-	}
-	return 0;
+	return store_collect_ids(s, st, ids, n, "cases to plan");
 }
 
 int

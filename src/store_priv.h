@@ -38,6 +38,13 @@ sqlite3_stmt *store_cached(struct store *, sqlite3_stmt **slot,
 void	 store_done(sqlite3_stmt *);
 /* Runs a statement that returns no rows, then resets it. */
 int	 store_step_done(struct store *, sqlite3_stmt *, const char *what);
+/*
+ * Steps st to its end, collecting column 0 of each row into *ids (newly
+ * allocated, *n of them), and finalizes it: 0, or -1 (logged as what;
+ * nothing left allocated).
+ */
+int	 store_collect_ids(struct store *, sqlite3_stmt *, int64_t **ids,
+	    size_t *n, const char *what);
 /* Runs a one-column lookup: 1 found (*id set), 0 not, -1 error. */
 int	 store_lookup_id(struct store *, sqlite3_stmt *, int64_t *id,
 	    const char *what);

@@ -6,6 +6,8 @@
 #ifndef HARNESS_STORE_H
 #define HARNESS_STORE_H
 
+#include <sqlite3.h>
+
 #include "crypto.h"
 #include "store.h"
 
@@ -32,6 +34,19 @@ harness_store(const char *dir, struct crypto_key **key)
 	CHECK(s != NULL);
 	free(err);
 	return s;
+}
+
+/* Runs sql on dir/db from a connection of its own. */
+static inline void
+harness_db_exec(const char *dir, const char *sql)
+{
+	sqlite3	*db;
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
 }
 
 #endif

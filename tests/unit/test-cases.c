@@ -402,19 +402,6 @@ test_run(struct cases *c)
 	CHECK_INTEQ(cases_run(c), 0);
 }
 
-/* Runs sql on the test database from a connection of its own. */
-static void
-db_exec(const char *sql)
-{
-	sqlite3	*db;
-	char	 path[512];
-
-	snprintf(path, sizeof(path), "%s/db", dir);
-	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_close(db);
-}
-
 static int64_t
 last_message(void)
 {
@@ -458,7 +445,7 @@ test_quarantine(struct cases *c)
 	bad = last_message();
 	snprintf(sql, sizeof(sql), "UPDATE message_raw SET raw = "
 	    "zeroblob(length(raw)) WHERE id = %lld", (long long)bad);
-	db_exec(sql);
+	harness_db_exec(dir, sql);
 	add_message("From: bo@example.test\r\nTo: conduct@example.test\r\n"
 	    "Subject: second\r\n\r\nSomething else happened.\r\n");
 	good = last_message();
@@ -480,14 +467,15 @@ test_quarantine(struct cases *c)
 	 * Handling that fails (here a trigger refuses the new case): five
 	 * tries a backoff apart, while a later report goes on.
 	 */
-	db_exec("CREATE TRIGGER refuse BEFORE INSERT ON cases WHEN "
-	    "new.received = 1790000001 BEGIN SELECT RAISE(ABORT, 'no'); END");
+	harness_db_exec(dir, "CREATE TRIGGER refuse BEFORE INSERT ON cases "
+	    "WHEN new.received = 1790000001 BEGIN SELECT RAISE(ABORT, 'no'); "
+	    "END");
 	add_message("From: cy@example.test\r\nTo: conduct@example.test\r\n"
 	    "Subject: third\r\n\r\nA third thing.\r\n");
 	failing = last_message();
 	snprintf(sql, sizeof(sql), "UPDATE message SET received = 1790000001 "
 	    "WHERE id = %lld", (long long)failing);
-	db_exec(sql);
+	harness_db_exec(dir, sql);
 	add_message("From: di@example.test\r\nTo: conduct@example.test\r\n"
 	    "Subject: fourth\r\n\r\nA fourth thing.\r\n");
 	CHECK_INTEQ(cases_run(c), 1);
@@ -514,7 +502,7 @@ test_quarantine(struct cases *c)
 	CHECK_INTEQ(held_next_due(st), -1);
 
 	/* conductctl retry: tried now, handled once the cause is gone. */
-	db_exec("DROP TRIGGER refuse");
+	harness_db_exec(dir, "DROP TRIGGER refuse");
 	CHECK_INTEQ(store_held_retry(st, STORE_HELD_MESSAGE, failing, t), 1);
 	CHECK_INTEQ(store_held_retry(st, STORE_HELD_MESSAGE, failing, t), 0);
 	CHECK_INTEQ(cases_run(c), 1);
@@ -590,7 +578,7 @@ test_batch(struct cases *c)
 	snprintf(sql, sizeof(sql), "CREATE TRIGGER refuse_kind BEFORE UPDATE "
 	    "OF kind ON message WHEN new.id = %lld BEGIN SELECT RAISE(ABORT, "
 	    "'no'); END", (long long)failing);
-	db_exec(sql);
+	harness_db_exec(dir, sql);
 	out = noutbox();
 	CHECK_INTEQ(cases_run(c), 2);
 	CHECK_INTEQ(ncases(), base + 2);	/* its case undone */
@@ -598,7 +586,7 @@ test_batch(struct cases *c)
 	CHECK_INTEQ(store_held_tries(st, STORE_HELD_MESSAGE, failing, &tries),
 	    1);
 	CHECK_INTEQ(tries, 1);
-	db_exec("DROP TRIGGER refuse_kind");
+	harness_db_exec(dir, "DROP TRIGGER refuse_kind");
 	snprintf(when, sizeof(when), "%lld", (long long)t + held_backoff(1));
 	setenv("CONDUCTD_CLOCK", when, 1);
 	CHECK_INTEQ(cases_run(c), 1);

@@ -34,19 +34,6 @@ set_clock(long long t)
 	setenv("CONDUCTD_CLOCK", buf, 1);
 }
 
-/* Runs sql on the test database from a connection of its own. */
-static void
-db_exec(const char *sql)
-{
-	sqlite3	*db;
-	char	 path[512];
-
-	snprintf(path, sizeof(path), "%s/db", dir);
-	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_close(db);
-}
-
 /* The first column of the first row of sql, as a number. */
 static long long
 db_value(const char *sql)
@@ -102,8 +89,9 @@ test_schedule(struct schedule *sch)
 
 	set_clock(t);
 	/* Marking a digest row done fails: its action fails each time. */
-	db_exec("CREATE TRIGGER refuse BEFORE UPDATE OF done ON deadline "
-	    "WHEN old.kind = 'digest' BEGIN SELECT RAISE(ABORT, 'no'); END");
+	harness_db_exec(dir, "CREATE TRIGGER refuse BEFORE UPDATE OF done ON "
+	    "deadline WHEN old.kind = 'digest' BEGIN SELECT RAISE(ABORT, "
+	    "'no'); END");
 	CHECK(store_deadline_plan(st, 0, "digest", NULL, t - 100, t - 100) ==
 	    0);
 	CHECK(store_deadline_plan(st, 0, "later", NULL, t - 50, t - 50) == 0);
@@ -135,7 +123,7 @@ test_schedule(struct schedule *sch)
 	CHECK_INTEQ(db_value("SELECT held_tries FROM deadline WHERE due = "
 	    "1790099900"), HELD_TRIES);
 	CHECK(schedule_next_due(sch) != 0);
-	db_exec("DROP TRIGGER refuse");
+	harness_db_exec(dir, "DROP TRIGGER refuse");
 }
 
 /* The decrypted message of outbox row id. */
@@ -201,7 +189,7 @@ test_alarms(struct held *h)
 	snprintf(sql, sizeof(sql), "UPDATE outbox SET state = 'held', "
 	    "last_error = '550 robin@example.test unknown' WHERE id = %lld",
 	    (long long)row);
-	db_exec(sql);
+	harness_db_exec(dir, sql);
 	CHECK_INTEQ(held_alarm(h), 1);
 	CHECK_INTEQ(nalarms(), before + 2);
 	last = db_value("SELECT max(id) FROM outbox");
@@ -221,7 +209,7 @@ test_alarms(struct held *h)
 	alarm = last;
 	snprintf(sql, sizeof(sql), "UPDATE outbox SET state = 'held' WHERE "
 	    "id = %lld", (long long)alarm);
-	db_exec(sql);
+	harness_db_exec(dir, sql);
 	CHECK_INTEQ(held_alarm(h), 1);
 	CHECK_INTEQ(nalarms(), before + 2);
 	CHECK_INTEQ(held_alarm(h), 0);

@@ -32,19 +32,6 @@ static struct store	*st;
 static int64_t		 ids[NCASES];
 static size_t		 nids;
 
-/* Runs sql on the test database from a connection of its own. */
-static void
-db_exec(const char *sql)
-{
-	sqlite3	*db;
-	char	 path[512];
-
-	snprintf(path, sizeof(path), "%s/db", dir);
-	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_close(db);
-}
-
 /* The deadline table, one line per row, newly allocated. */
 static char *
 deadlines(void)
@@ -152,7 +139,8 @@ run(struct schedule *sch, int steps)
 	}
 	pass(sch);
 	inc = deadlines();
-	db_exec("INSERT OR IGNORE INTO plan_dirty SELECT id FROM cases");
+	harness_db_exec(dir, "INSERT OR IGNORE INTO plan_dirty SELECT id FROM "
+	    "cases");
 	pass(sch);
 	full = deadlines();
 	differs = strcmp(inc, full) != 0;
@@ -172,10 +160,10 @@ test_plan(struct schedule *sch)
 	CHECK_INTEQ((long long)(store_cases_read(st) - before), 0);
 
 	/* The control: without the trigger on cases, plans go missing. */
-	db_exec("DROP TRIGGER plan_case_update");
+	harness_db_exec(dir, "DROP TRIGGER plan_case_update");
 	CHECK_INTEQ(run(sch, NSTEPS), 1);
-	db_exec("CREATE TRIGGER plan_case_update AFTER UPDATE ON cases "
-	    "BEGIN INSERT INTO plan_dirty SELECT new.id WHERE NOT EXISTS "
+	harness_db_exec(dir, "CREATE TRIGGER plan_case_update AFTER UPDATE ON "
+	    "cases BEGIN INSERT INTO plan_dirty SELECT new.id WHERE NOT EXISTS "
 	    "(SELECT 1 FROM plan_dirty WHERE case_id = new.id); END");
 	CHECK_INTEQ(run(sch, NSTEPS), 0);
 }
