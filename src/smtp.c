@@ -250,8 +250,15 @@ smtp_setup(struct smtp_session *s)
 	if (s->tls != TLS_NONE) {
 		SMTP_SETOPT(rc, c, CURLOPT_SSL_VERIFYPEER, 1L);
 		SMTP_SETOPT(rc, c, CURLOPT_SSL_VERIFYHOST, 2L);
-		if (s->ca_file != NULL)
+		/*
+		 * The file replaces the system's store, directory too: as
+		 * documented, and libcurl-gnutls would load every file of
+		 * that directory (some 6 MB) for each connection.
+		 */
+		if (s->ca_file != NULL) {
 			SMTP_SETOPT(rc, c, CURLOPT_CAINFO, s->ca_file);
+			SMTP_SETOPT(rc, c, CURLOPT_CAPATH, NULL);
+		}
 	}
 	if (s->user != NULL) {
 		SMTP_SETOPT(rc, c, CURLOPT_USERNAME, s->user);
