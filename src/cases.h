@@ -39,6 +39,12 @@ void	cases_set_config(struct cases *, const struct config *);
  * (logged; what was committed stays).
  */
 int	cases_run(struct cases *);
+/*
+ * The same without the flood summaries (a question over every held
+ * acknowledgment): between the intake's batches, where the pass's own
+ * cases_run comes after.
+ */
+int	cases_run_new(struct cases *);
 
 /*
  * The reporter address of a case: alias local part, delimiter, code

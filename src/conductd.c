@@ -263,7 +263,7 @@ between_batches(void)
 		return 1;
 	if (d == NULL || d->batches++ == 0 || d->sent.unreachable)
 		return 0;
-	if ((n = cases_run(d->cases)) <= 0)
+	if ((n = cases_run_new(d->cases)) <= 0)
 		return n == -1;
 	if (schedule_run(d->schedule) == -1)
 		return 1;

@@ -413,7 +413,7 @@ static const char *const store_migrations[] = {
 	"DROP INDEX cases_reporter_hash;"
 	"CREATE INDEX cases_reporter_received ON cases(reporter_hash, "
 	"    received);"
-	"CREATE INDEX cases_held ON cases(reporter_hash, id) WHERE "
+	"CREATE INDEX cases_held ON cases(reporter_hash, received) WHERE "
 	"    ack_note = 'held' AND ack_outbox IS NULL;"
 	/* The next deadline's time, read off the index's first entry. */
 	"CREATE INDEX deadline_pending ON deadline(max(due, held_next_try)) "

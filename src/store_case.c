@@ -124,13 +124,20 @@ static const char *const sc_sql[SC_MAX] = {
 	    "SELECT count(*) FROM cases WHERE reporter_hash = (SELECT "
 	    "reporter_hash FROM cases WHERE id = ?1) AND id != ?1 AND "
 	    "received >= ?2",
+	/*
+	 * A sender's held acknowledgments are due when the burst that
+	 * began within ?2 before one of them is ?2 old.  That burst's
+	 * start only moves later with the held case, so the sender's
+	 * first held case decides: one index seek per sender.
+	 */
 	[SC_CASE_HELD_DUE] =
 	    "SELECT id, code_name, reporter_hash FROM cases WHERE ack_note = "
 	    "'held' AND ack_outbox IS NULL AND reporter_hash IN (SELECT "
-	    "c.reporter_hash FROM cases AS c WHERE c.ack_note = 'held' AND "
-	    "c.ack_outbox IS NULL AND (SELECT min(o.received) FROM cases AS o "
-	    "WHERE o.reporter_hash = c.reporter_hash AND o.received > "
-	    "c.received - ?2) + ?2 <= ?1) ORDER BY reporter_hash, id",
+	    "g.reporter_hash FROM (SELECT reporter_hash, min(received) AS "
+	    "first FROM cases WHERE ack_note = 'held' AND ack_outbox IS NULL "
+	    "GROUP BY reporter_hash) AS g WHERE (SELECT min(o.received) FROM "
+	    "cases AS o WHERE o.reporter_hash = g.reporter_hash AND "
+	    "o.received > g.first - ?2) + ?2 <= ?1) ORDER BY reporter_hash, id",
 	[SC_OUT_ADD] =
 	    "INSERT INTO outbox (case_id, kind, rcpt_hash, envelope, data, "
 	    "msgid_hash, created, next_attempt, member) "
