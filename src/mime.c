@@ -674,6 +674,14 @@ mime_cte_decode(struct mime_ctx *ctx, const char *cte, const char *p,
 		ctx->msg->warnings |= MIME_W_BAD_ENCODING;
 		return xmemdup(p, n);
 	}
+	/*
+	 * libetpan's decoders read a byte past the end (a NUL there stops
+	 * them); the message may be parsed in place, not NUL-terminated.
+	 */
+	if (n > 0 && p != fix.data) {
+		buf_add(&fix, p, n);
+		p = fix.data;
+	}
 	if (n == 0 || mailmime_part_parse(p, n, &idx, mech, &r, &rlen) !=
 	    MAILIMF_NO_ERROR) {
 		if (n > 0)

@@ -486,6 +486,39 @@ test_big(void)
 	    "--x\r\n\r\nt\r\n", "--x--\r\n", 0);
 }
 
+/*
+ * A fuzz finding: mail parsed in place (not NUL-terminated) whose
+ * quoted-printable body ends at the buffer's end; libetpan's decoder read
+ * past it.  Parsed from an allocation of exactly its size, for ASan.
+ */
+static void
+test_overread(void)
+{
+	const char	*top;
+	char		 path[1024], *data, *exact;
+	size_t		 len;
+	struct mime_msg	*m;
+
+	if ((top = getenv("top_srcdir")) == NULL)
+		top = ".";
+	snprintf(path, sizeof(path),
+	    "%s/tests/data/fuzz/mime/regress-decoder-overread", top);
+	data = harness_slurp(path, &len);
+	CHECK(data != NULL);
+	if (data == NULL)
+		return;
+	exact = malloc(len);
+	CHECK(exact != NULL);
+	if (exact == NULL)
+		return;
+	memcpy(exact, data, len);
+	m = mime_parse(exact, len, 0);
+	CHECK(m != NULL);
+	mime_msg_free(m);
+	free(exact);
+	free(data);
+}
+
 int
 main(void)
 {
@@ -498,5 +531,6 @@ main(void)
 	test_edges();
 	test_depth();
 	test_big();
+	test_overread();
 	return harness_done();
 }
