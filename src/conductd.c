@@ -265,7 +265,8 @@ between_batches(void)
 		return 0;
 	if ((n = cases_run_new(d->cases)) <= 0)
 		return n == -1;
-	if (schedule_run(d->schedule) == -1)
+	/* Only urgent alerts: a digest or reminder waits for all the mail. */
+	if (schedule_run_urgent(d->schedule) == -1)
 		return 1;
 	return drain_outbox(d, 1) == -1;
 }
