@@ -242,11 +242,11 @@ end_session(struct daemon *d)
 
 /*
  * Between two intake batches: a stop asked for ends the intake; else the
- * batch's messages become cases, their deadlines are planned (an urgent
- * report's alert is one), and their acknowledgments, urgent alerts and
- * alarms go out before the next batch is fetched, so that a report in a
- * flood is answered in seconds, not after the whole flood.  The rest of
- * the pass's mail waits for its end.  Not before the first batch (a pass
+ * batch's messages become cases and their acknowledgments go out before
+ * the next batch is fetched, so that a report in a flood is answered in
+ * seconds, not after the whole flood.  Deadlines (urgent alerts, digests,
+ * reminders) and the rest of the pass's mail wait for its end, when
+ * every fetched answer has been read.  Not before the first batch (a pass
  * of one batch goes as before), nor while the server is unreachable.  A
  * database error ends the intake; the pass's own steps then meet it and
  * say so.
@@ -265,9 +265,10 @@ between_batches(void)
 		return 0;
 	if ((n = cases_run_new(d->cases)) <= 0)
 		return n == -1;
-	/* Only urgent alerts: a digest or reminder waits for all the mail. */
-	if (schedule_run_urgent(d->schedule) == -1)
-		return 1;
+	/*
+	 * No deadline here: an alert, digest or reminder built now could
+	 * miss a member's #conflict in a batch not yet read.
+	 */
 	return drain_outbox(d, 1) == -1;
 }
 

@@ -745,9 +745,8 @@ schedule_try(struct schedule *s, const struct store_deadline *d, time_t now)
 	    -1 ? -1 : 0;
 }
 
-/* A pass over the due rows; urgent_only: the urgent alerts alone. */
-static int
-schedule_pass(struct schedule *s, int urgent_only)
+int
+schedule_run(struct schedule *s)
 {
 	struct store_deadline	*rows = NULL;
 	size_t			 n = 0, i;
@@ -768,8 +767,6 @@ schedule_pass(struct schedule *s, int urgent_only)
 	}
 	/* A row that fails waits or is held; the rows behind it go on. */
 	for (i = 0; i < n; i++) {
-		if (urgent_only && strcmp(rows[i].kind, "urgent") != 0)
-			continue;
 		if ((rc = schedule_try(s, &rows[i], now)) == -1) {
 			free(rows);
 			schedule_hooks(s);
@@ -779,21 +776,9 @@ schedule_pass(struct schedule *s, int urgent_only)
 	}
 	free(rows);
 	schedule_hooks(s);
-	if (!urgent_only && schedule_fail_alarms(s) == -1)
+	if (schedule_fail_alarms(s) == -1)
 		return -1;
 	return done;
-}
-
-int
-schedule_run(struct schedule *s)
-{
-	return schedule_pass(s, 0);
-}
-
-int
-schedule_run_urgent(struct schedule *s)
-{
-	return schedule_pass(s, 1);
 }
 
 long

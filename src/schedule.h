@@ -31,12 +31,6 @@ void	schedule_set_config(struct schedule *, const struct config *);
  * or -1 when the database fails.
  */
 int	schedule_run(struct schedule *);
-/*
- * The same for the urgent alerts alone: between the intake's batches,
- * where mail not yet read may be a member's #conflict, so that nothing
- * else (digests, reminders) is built before the pass has read it all.
- */
-int	schedule_run_urgent(struct schedule *);
 
 /*
  * One alarm to the leads for each outgoing mail refused for good (any
