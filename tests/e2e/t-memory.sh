@@ -5,14 +5,14 @@
 # from /proc.  Before the fix the mail peaked at 157 MB and left the
 # daemon at 144 MB (freed memory kept by the allocator); the bounds are
 # the targets: a peak under 3x the mail + 16 MB, and under 20 MB after.
-# Sanitizer builds skip: their allocator has other sizes.
+# Under AddressSanitizer the allocator has other sizes: the mail must be
+# stored and filed cleanly, the memory bounds are the plain build's.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 D=example.test
 
-if ldd "$CONDUCTD" 2>/dev/null | grep -q 'libasan'; then
-	tb_skip "memory figures mean nothing under AddressSanitizer"
-fi
+asan=0
+ldd "$CONDUCTD" 2>/dev/null | grep -q 'libasan' && asan=1
 cd_setup tls
 cd_members Alice:lead Bob:lead
 tb_ini_set "$CONF" daemon poll_interval 3600
@@ -42,6 +42,11 @@ doveadm -c "$TB/dovecot.conf" save -u conduct -m INBOX <"$big" ||
 TB_TIMEOUT=120 cd_wait_log_count "waiting for new mail (IDLE" 2
 cd_expect_eq "stored" "$(cd_count)" 1
 cd_expect_eq "cases" "$(cd_cases)" 1
+if [ "$asan" = 1 ]; then
+	cd_stop_daemon TERM || tb_fail "the daemon did not stop cleanly"
+	tb_pass "under ASan: the 27 MB mail stored and filed (no bounds here)"
+	exit 0
+fi
 hwm=$(kb "$CD_PID" VmHWM)
 rss=$(kb "$CD_PID" VmRSS)
 echo "# mail $size bytes: peak $hwm kB, after $rss kB" >&2
