@@ -591,6 +591,20 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 	return cases_open(c, id, received, msg);
 }
 
+/* Records and logs what the parse of message id had to work around. */
+static int
+cases_warnings(struct cases *c, int64_t id, const struct mime_msg *msg)
+{
+	char	warnings[128];
+
+	if (msg->warnings == 0)
+		return 0;
+	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
+	log_warnx("cases: message %lld parsed with warnings: %s; raw bytes "
+	    "kept", (long long)id, warnings);
+	return store_message_set_warnings(c->store, id, warnings);
+}
+
 static int
 cases_handle(struct cases *c, int64_t id)
 {
@@ -610,7 +624,8 @@ cases_handle(struct cases *c, int64_t id)
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
-	rv = cases_dispatch(c, id, info.received, msg);
+	if ((rv = cases_warnings(c, id, msg)) == 0)
+		rv = cases_dispatch(c, id, info.received, msg);
 	mime_msg_free(msg);
 	return rv;
 }

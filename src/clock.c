@@ -58,3 +58,13 @@ clock_backoff(int tries, time_t base, time_t max)
 		wait *= 2;
 	return wait > max ? max : wait;
 }
+
+double
+clock_mono(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -13,5 +13,7 @@ time_t	clock_now(void);
 void	clock_format(time_t, char *, size_t);
 /* A retry's wait after tries failures (>= 1): base, doubled, at most max. */
 time_t	clock_backoff(int tries, time_t base, time_t max);
+/* Seconds on the monotonic clock (no test moves it), for durations. */
+double	clock_mono(void);
 
 #endif

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "clock.h"
 #include "cmdline.h"
 #include "confcheck.h"
 #include "config.h"
@@ -190,6 +191,9 @@ struct daemon {
 	struct smtp_session	*smtp;
 	struct outbox_result	 sent;	/* the last outbox run */
 	int			 batches;	/* intake batches this pass */
+	double			 t_pass;	/* the pass began (clock_mono) */
+	double			 t_between;	/* seconds between batches */
+	double			 t_after;	/* seconds after the intake */
 };
 
 static struct smtp_session *
@@ -257,19 +261,24 @@ static int
 between_batches(void)
 {
 	struct daemon	*d = batch_daemon;
-	int		 n;
+	double		 t0;
+	int		 n, rc;
 
 	if (stop_requested())
 		return 1;
 	if (d == NULL || d->batches++ == 0 || d->sent.unreachable)
 		return 0;
+	t0 = clock_mono();
 	if ((n = cases_run_new(d->cases)) <= 0)
-		return n == -1;
-	/*
-	 * No deadline here: an alert, digest or reminder built now could
-	 * miss a member's #conflict in a batch not yet read.
-	 */
-	return drain_outbox(d, 1) == -1;
+		rc = n == -1;
+	else
+		/*
+		 * No deadline here: an alert, digest or reminder built now
+		 * could miss a member's #conflict in a batch not yet read.
+		 */
+		rc = drain_outbox(d, 1) == -1;
+	d->t_between += clock_mono() - t0;
+	return rc;
 }
 
 /* Says once at start when the database's filesystem is nearly full. */
@@ -439,10 +448,15 @@ process(struct daemon *d)
 static int
 db_after_pass(struct daemon *d, int failed)
 {
-	enum store_fault	fault;
-	int			wait;
+	const struct intake_times	*it = intake_times(d->intake);
+	enum store_fault		 fault;
+	int				 wait;
 
 	store_checkpoint(d->store);
+	log_debug("conductd: the pass took %.3f s: fetch %.3f, store %.3f, "
+	    "move %.3f, between batches %.3f, after the intake %.3f",
+	    clock_mono() - d->t_pass, it->fetch, it->store, it->move,
+	    d->t_between, d->t_after);
 	/* What the pass cost, by count: nothing new reads no case. */
 	log_debug("conductd: the pass read %" PRIu64 " case row(s)",
 	    store_cases_read(d->store) - d->cases_read);
@@ -494,6 +508,8 @@ run(struct daemon *d, int once)
 			do_reload(d);
 		memset(&d->sent, 0, sizeof(d->sent));
 		d->batches = 0;
+		d->t_pass = clock_mono();
+		d->t_between = d->t_after = 0;
 		rc = intake_pass(d->intake, between_batches);
 		auth = rc == -1 && intake_auth_refused(d->intake);
 		if (auth && auth_refused(d, once)) {
@@ -507,11 +523,13 @@ run(struct daemon *d, int once)
 		/* Asked to stop during intake: the rest waits for the next start. */
 		if (quit)
 			break;
+		d->t_after = clock_mono();
 		if (process(d) == -1)
 			status = 70;	/* EX_SOFTWARE: the database */
 		else
 			status = rc == -1 ? 75 : 0;	/* EX_TEMPFAIL */
 		end_session(d);
+		d->t_after = clock_mono() - d->t_after;
 		if (status == 0 && !quit)
 			intake_expunge(d->intake);
 		dbwait = db_after_pass(d, status == 70);

@@ -36,6 +36,7 @@ struct intake {
 	int			(*stop)(void);
 	int			 single;	/* a batch failed: one per FETCH */
 	uint32_t		 floor;	/* lowest held UID listed, 0: none */
+	struct intake_times	 times;	/* the last pass's */
 };
 
 /* One fetched message of the current batch. */
@@ -218,13 +219,12 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 {
 	struct store_msg_new	 m;
 	struct mime_msg		*msg;
-	char			 warnings[128], *msgid;
+	char			*msgid;
 	int64_t			 id, dup_of;
 	int			 rc;
 
-	/* Freed before the store seals a copy: a big mail's parts go. */
-	msg = mime_parse(it->data, it->len, it->truncated);
-	mime_strwarnings(msg->warnings, warnings, sizeof(warnings));
+	/* The headers alone: the case step parses the rest, once. */
+	msg = mime_parse_headers(it->data, it->len);
 	msgid = msg->message_id[0] != '\0' ? xstrdup(msg->message_id) : NULL;
 	mime_msg_free(msg);
 	memset(&m, 0, sizeof(m));
@@ -237,7 +237,6 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 	m.size = it->size > it->len ? it->size : it->len;
 	m.truncated = it->truncated;
 	m.received = clock_now();
-	m.warnings = warnings;
 	rc = store_message_add(in->store, &m, &id, &dup_of);
 	free(msgid);
 	if (rc == -1)
@@ -253,9 +252,6 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 		return 0;
 	}
 	it->stored_id = id;	/* logged once the batch commits */
-	if (warnings[0] != '\0')
-		log_warnx("intake: message %lld parsed with warnings: %s; "
-		    "raw bytes kept", (long long)id, warnings);
 	return 1;
 }
 
@@ -411,6 +407,7 @@ intake_batch(struct intake *in, uint32_t uidvalidity,
 	size_t			 i, ndone;
 	char			*errstr = NULL;
 	int			 stored;
+	double			 t0, t1, t2;
 
 	b.items = xcalloc(n, sizeof(*b.items));
 	b.n = n;
@@ -422,20 +419,26 @@ intake_batch(struct intake *in, uint32_t uidvalidity,
 		intake_batch_free(&b);
 		return -1;
 	}
+	t0 = clock_mono();
 	if (imap_fetch(in->imap, refs, n, in->conf->imap_max_size,
 	    intake_fetch_cb, &b, &errstr) == -1) {
 		intake_batch_free(&b);
 		return intake_fetch_failed(in, uidvalidity, n, errstr);
 	}
+	t1 = clock_mono();
 	done = xcalloc(n, sizeof(*done));
 	stored = intake_store_batch(in, uidvalidity, &b, last_uid, done,
 	    &ndone);
 	intake_batch_free(&b);
+	t2 = clock_mono();
+	in->times.fetch += t1 - t0;
+	in->times.store += t2 - t1;
 	if (stored == -1)
 		goto out;
 	crash_point("after-store");
 	if (ndone > 0 && intake_move(in, uidvalidity, done, ndone) == -1)
 		stored = -1;
+	in->times.move += clock_mono() - t2;
  out:
 	free(done);
 	return stored;
@@ -533,6 +536,7 @@ intake_pass(struct intake *in, int (*stop)(void))
 	char			*errstr = NULL;
 	int			 rc, total = 0;
 
+	memset(&in->times, 0, sizeof(in->times));
 	if (imap_state(in->imap) == IMAP_STATE_DISCONNECTED &&
 	    imap_connect(in->imap, &errstr) == -1)
 		return intake_fail(in, errstr);
@@ -572,6 +576,12 @@ intake_pass(struct intake *in, int (*stop)(void))
 		crash_point("after-uid-fetched");
 	}
 	return total;
+}
+
+const struct intake_times *
+intake_times(const struct intake *in)
+{
+	return &in->times;
 }
 
 int

@@ -26,6 +26,13 @@ void	intake_free(struct intake *);
  * connection is closed and the caller retries with backoff).
  */
 int	intake_pass(struct intake *, int (*stop)(void));
+/* The last pass's seconds waiting on FETCH, storing, and on MOVE. */
+struct intake_times {
+	double	fetch;
+	double	store;
+	double	move;
+};
+const struct intake_times *intake_times(const struct intake *);
 /*
  * After intake_pass() returned -1: 1 when the IMAP server refused the
  * login (imap_auth_refused()), a failure retrying does not cure.

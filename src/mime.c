@@ -1797,6 +1797,27 @@ mime_parse(const char *raw, size_t len, int truncated)
 	return ctx.msg;
 }
 
+/* The length of raw's header block through its empty line, or len. */
+static size_t
+mime_header_len(const char *raw, size_t len)
+{
+	const char	*p = raw, *end = raw + len, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl == p || (nl - p == 1 && *p == '\r'))
+			return (size_t)(nl + 1 - raw);
+		p = nl + 1;
+	}
+	return len;
+}
+
+struct mime_msg *
+mime_parse_headers(const char *raw, size_t len)
+{
+	return mime_parse(raw, raw != NULL ? mime_header_len(raw, len) : 0,
+	    0);
+}
+
 void
 mime_msg_free(struct mime_msg *msg)
 {

@@ -70,6 +70,11 @@ struct mime_msg {
  * the first bytes of a larger message.  Never returns NULL.
  */
 struct mime_msg *mime_parse(const char *raw, size_t len, int truncated);
+/*
+ * Parses raw's header block alone (the intake's Message-ID): no body is
+ * walked or decoded, and the warnings say nothing of the body.
+ */
+struct mime_msg *mime_parse_headers(const char *raw, size_t len);
 void	mime_msg_free(struct mime_msg *);
 
 /*

@@ -211,6 +211,9 @@ int	store_message_set_kind(struct store *, int64_t id, const char *kind,
  * server copy, and its duplicates', are then due at once.
  */
 int	store_message_drop_content(struct store *, int64_t id);
+/* The parse warnings of message id, found by the case step. */
+int	store_message_set_warnings(struct store *, int64_t id,
+	    const char *warnings);
 /* Marks copies (rows without content of their own) as handled. */
 int	store_message_settle_copies(struct store *);
 

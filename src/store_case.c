@@ -22,6 +22,7 @@
 enum store_case_stmt {
 	SC_MSG_UNHANDLED,
 	SC_MSG_SETKIND,
+	SC_MSG_SETWARN,
 	SC_MSG_SETTLE,
 	SC_MSG_DROP,
 	SC_CODE_TAKEN,
@@ -86,6 +87,8 @@ static const char *const sc_sql[SC_MAX] = {
 	    "AND held_reason IS NULL AND held_next_try <= ?1 ORDER BY id",
 	[SC_MSG_SETKIND] =
 	    "UPDATE message SET kind = ?2, case_id = ?3 WHERE id = ?1",
+	[SC_MSG_SETWARN] =
+	    "UPDATE message SET warnings = ?2 WHERE id = ?1",
 	[SC_MSG_SETTLE] =
 	    "UPDATE message SET kind = 'copy', case_id = (SELECT case_id "
 	    "FROM message AS o WHERE o.id = message.dup_of) "
@@ -305,6 +308,19 @@ store_message_set_kind(struct store *s, int64_t id, const char *kind,
 	if (case_id != 0)
 		sqlite3_bind_int64(st, 3, case_id);
 	return store_step_done(s, st, "message kind");
+}
+
+int
+store_message_set_warnings(struct store *s, int64_t id,
+    const char *warnings)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_MSG_SETWARN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sc_bind_text(st, 2, warnings);
+	return store_step_done(s, st, "message warnings");
 }
 
 int

@@ -19,7 +19,7 @@ rounds=${3:-5}
 command -v mbsync >/dev/null || tb_skip "mbsync (Debian package isync) not installed"
 
 cd_setup tls
-tb_ini_set "$CONF" daemon log_level warn
+tb_ini_set "$CONF" daemon log_level "${BENCH_LOG_LEVEL:-warn}"
 md=${BENCH_CACHE:-$TB}/mailbox-$small-$big
 bench_gen "$md" "$small" "$big"
 

@@ -2,7 +2,7 @@
 # after cdlib.sh).  Benchmarks print figures and never fail on timing;
 # they fail only when the test bed or a run breaks.
 
-BENCH_TIME=/usr/bin/time
+BENCH_TIME=${BENCH_TIME:-/usr/bin/time}
 
 # bench_gen DIR SMALL BIG: a maildir of SMALL messages of about 3 KB and
 # BIG of about 1 MB, made once per DIR.  All come from one sender, so past
