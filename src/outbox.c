@@ -21,6 +21,14 @@
  * elsewhere never makes mail go twice.
  * A row whose sealed envelope or message does not open is held too
  * (held.c).
+ *
+ * Over several connections ([smtp] connections) the sends run on the
+ * pool's threads (sendpool.c), one row per connection at a time; this
+ * file's every read and write stays on the caller's thread, row by row:
+ * begun before the send is handed over, outcome once it is back.  Rows
+ * start in the order above, so the first class still starts before case
+ * mail.  A crash then finds up to one send unconfirmed per connection,
+ * each sent again (and bounded) as above.
  */
 #include <inttypes.h>
 #include <stdint.h>
