@@ -28,7 +28,9 @@
  * begun before the send is handed over, outcome once it is back.  Rows
  * start in the order above, so the first class still starts before case
  * mail.  A crash then finds up to one send unconfirmed per connection,
- * each sent again (and bounded) as above.
+ * each sent again (and bounded) as above; such a resend goes alone, no
+ * other send under way, so that in a crash loop a row's count is its
+ * own sends, not the sends cut short beside it.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -329,20 +331,18 @@ outbox_job_clear(struct outbox_job *j)
 }
 
 /*
- * Reads a due row and records its send as begun: 1 when it is ready to
+ * Reads a due row (its sends begun and not confirmed: unconfirmed) and
+ * records its send as begun: 1 when it is ready to
  * go, 0 when it does not go (gone, held, damaged), -1 on a database
  * error.
  */
 static int
-outbox_prepare(struct store *s, int64_t id, struct outbox_job *j,
-    struct outbox_result *res)
+outbox_prepare(struct store *s, int64_t id, int unconfirmed,
+    struct outbox_job *j, struct outbox_result *res)
 {
-	int	rc, unconfirmed;
+	int	rc;
 
 	memset(j, 0, sizeof(*j));
-	store_error_reset(s);
-	if ((unconfirmed = store_outbox_send_unconfirmed(s, id)) == -1)
-		return -1;
 	if ((rc = store_outbox_get(s, id, &j->r, &j->from, &j->rcpt,
 	    &j->data, &j->len)) != 1) {
 		memset(j, 0, sizeof(*j));	/* nothing of it is kept */
@@ -399,17 +399,38 @@ struct outbox_pass {
 	size_t			 next;
 	struct sendpool		*pool;
 	struct outbox_job	*jobs;		/* one per connection */
+	int			 alone;		/* a resend is under way */
 	int			 rc;		/* 0 while rows may start */
 };
+
+/*
+ * Whether the next row may start now: -1 on a database error, 0 when it
+ * must wait, else 1 with its count of sends not confirmed.  A row sent
+ * before and not confirmed (a crash) goes alone, no other send under
+ * way: a crash while it is out then counts against it only, and the
+ * bound of OUTBOX_UNCONFIRMED_MAX counts its own sends.
+ */
+static int
+outbox_may_start(struct store *s, struct outbox_pass *p, int *unconfirmed)
+{
+	store_error_reset(s);
+	*unconfirmed = store_outbox_send_unconfirmed(s, p->due[p->next].id);
+	if (*unconfirmed == -1)
+		return -1;
+	if (*unconfirmed > 0 && *unconfirmed < OUTBOX_UNCONFIRMED_MAX &&
+	    sendpool_busy(p->pool) > 0)
+		return 0;
+	return 1;
+}
 
 /* Starts due rows on the idle connections, in class and queue order. */
 static void
 outbox_start(struct store *s, struct outbox_pass *p,
     const struct timespec *t0, struct outbox_result *res)
 {
-	int	slot, rc;
+	int	slot, rc, unconfirmed;
 
-	while (p->rc == 0 && p->next < p->n &&
+	while (p->rc == 0 && p->next < p->n && !p->alone &&
 	    (slot = sendpool_idle(p->pool)) != -1) {
 		if (outbox_elapsed(t0) >= OUTBOX_DRAIN_MAX) {
 			log_info("outbox: %zu row(s) left for the next run "
@@ -418,9 +439,15 @@ outbox_start(struct store *s, struct outbox_pass *p,
 			p->rc = 2;
 			break;
 		}
-		rc = outbox_prepare(s, p->due[p->next++].id, &p->jobs[slot],
-		    res);
+		if ((rc = outbox_may_start(s, p, &unconfirmed)) != 1) {
+			if (rc == -1)
+				p->rc = -1;
+			break;
+		}
+		rc = outbox_prepare(s, p->due[p->next++].id, unconfirmed,
+		    &p->jobs[slot], res);
 		if (rc == 1) {
+			p->alone = unconfirmed > 0;
 			crash_point("before-send");
 			sendpool_start(p->pool, slot, &p->jobs[slot].send);
 			continue;
@@ -449,6 +476,7 @@ outbox_collect(struct store *s, struct outbox_pass *p,
 	crash_point("after-send");
 	rc = outbox_finish(s, sj->ctx, res);
 	outbox_job_clear(sj->ctx);
+	p->alone = 0;
 	if (rc == -1)
 		p->rc = -1;
 	else if (rc == SMTP_TEMPFAIL && p->rc == 0) {
