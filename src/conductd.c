@@ -187,8 +187,12 @@ struct daemon {
 	struct held	*held;
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 	uint64_t	 cases_read;	/* case rows read before this pass */
-	/* The pass's SMTP session, one connection for all its mail. */
-	struct smtp_session	*smtp;
+	/*
+	 * The pass's SMTP sessions, [smtp] connections of them, each one
+	 * connection for as much of its mail as it sends.
+	 */
+	struct smtp_session	**smtp;
+	int			  nsmtp;
 	struct outbox_result	 sent;	/* the last outbox run */
 	int			 batches;	/* intake batches this pass */
 	double			 t_pass;	/* the pass began (clock_mono) */
@@ -196,13 +200,18 @@ struct daemon {
 	double			 t_after;	/* seconds after the intake */
 };
 
-static struct smtp_session *
-smtp_session(const struct config *conf)
+static void
+smtp_sessions(struct daemon *d)
 {
 	struct smtp_params	sp;
+	int			i;
 
-	smtp_params_from_config(&sp, conf);
-	return smtp_new(&sp);
+	smtp_params_from_config(&sp, d->conf);
+	d->nsmtp = d->conf->smtp_connections > 0 ?
+	    d->conf->smtp_connections : 1;
+	d->smtp = xcalloc(d->nsmtp, sizeof(*d->smtp));
+	for (i = 0; i < d->nsmtp; i++)
+		d->smtp[i] = smtp_new(&sp);
 }
 
 static enum smtp_status
@@ -211,7 +220,7 @@ send_cb(const char *from, const char *rcpt, const char *data, size_t len,
 {
 	enum smtp_status	st;
 
-	notify_watchdog();	/* a long outbox run sends one by one */
+	/* On a thread of the outbox's (sendpool.h): this session only. */
 	st = smtp_send(arg, from, rcpt, data, len, code, errstr);
 	*unsure = smtp_unsure(arg);
 	return st;
@@ -219,11 +228,13 @@ send_cb(const char *from, const char *rcpt, const char *data, size_t len,
 
 /*
  * Drains the outbox (first: only its first class) over the pass's SMTP
- * session, opened here the first time.
+ * sessions, made here the first time (each connects at its first send).
  */
 static int
 drain_outbox(struct daemon *d, int first)
 {
+	struct outbox_conns	c;
+
 	if (d->conf->smtp_host == NULL) {
 		if (outbox_next_due(d->store) == 0)
 			log_warnx("conductd: mail is queued but [smtp] host "
@@ -231,17 +242,24 @@ drain_outbox(struct daemon *d, int first)
 		return 0;
 	}
 	if (d->smtp == NULL)
-		d->smtp = smtp_session(d->conf);
-	return first ? outbox_run_first(d->store, send_cb, d->smtp, &d->sent) :
-	    outbox_run(d->store, send_cb, d->smtp, &d->sent);
+		smtp_sessions(d);
+	c.send = send_cb;
+	c.args = (void **)d->smtp;
+	c.n = d->nsmtp;
+	return outbox_run_conns(d->store, &c, first, &d->sent);
 }
 
-/* Ends the pass's SMTP session (QUIT). */
+/* Ends the pass's SMTP sessions (QUIT). */
 static void
 end_session(struct daemon *d)
 {
-	smtp_free(d->smtp);
+	int	i;
+
+	for (i = 0; i < d->nsmtp; i++)
+		smtp_free(d->smtp[i]);
+	free(d->smtp);
 	d->smtp = NULL;
+	d->nsmtp = 0;
 }
 
 /*
@@ -687,6 +705,7 @@ main(int argc, char *argv[])
 	d.held = held_new(conf, store, key);
 	d.ready = 0;
 	d.smtp = NULL;
+	d.nsmtp = 0;
 	memset(&d.sent, 0, sizeof(d.sent));
 	d.batches = 0;
 	batch_daemon = &d;

@@ -104,6 +104,8 @@ static const struct option options[] = {
 	{ "smtp", "password_file", OPT_SECRET, OFF(smtp_password_file),
 	    NULL, 0, 0, 0 },
 	{ "smtp", "timeout", OPT_INT, OFF(smtp_timeout), "30", 1, 3600, 0 },
+	{ "smtp", "connections", OPT_INT, OFF(smtp_connections), "4", 1, 16,
+	    0 },
 
 	{ "committee", "name", OPT_STRING, OFF(committee_name),
 	    "Code of Conduct Committee", 0, 0, 0 },

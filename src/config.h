@@ -78,6 +78,7 @@ struct config {
 	char		*smtp_password_file;
 	char		*smtp_password;
 	int		 smtp_timeout;	/* seconds */
+	int		 smtp_connections;	/* sending at once, at most */
 
 	/* [committee] */
 	char		*committee_name;

@@ -21,6 +21,16 @@
  * elsewhere never makes mail go twice.
  * A row whose sealed envelope or message does not open is held too
  * (held.c).
+ *
+ * Over several connections ([smtp] connections) the sends run on the
+ * pool's threads (sendpool.c), one row per connection at a time; this
+ * file's every read and write stays on the caller's thread, row by row:
+ * begun before the send is handed over, outcome once it is back.  Rows
+ * start in the order above, so the first class still starts before case
+ * mail.  A crash then finds up to one send unconfirmed per connection,
+ * each sent again (and bounded) as above; such a resend goes alone, no
+ * other send under way, so that in a crash loop a row's count is its
+ * own sends, not the sends cut short beside it.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -37,7 +47,9 @@
 #include "notify.h"
 #include "outbox.h"
 #include "scrub.h"
+#include "sendpool.h"
 #include "store.h"
+#include "xmalloc.h"
 
 #define OUTBOX_BATCH		10000		/* rows read for one pass */
 #define OUTBOX_DRAIN_MAX	60		/* seconds of sending a run */
@@ -296,114 +308,222 @@ outbox_hold(struct store *s, struct store_outbox_row *r, const char *name,
 	return outbox_write_retry(s, outbox_record, &w, r->id, "held state");
 }
 
-/* Sends one row and records the outcome; -1 on a database error. */
+/* A row on its way out: what its send needs, and where it went. */
+struct outbox_job {
+	struct store_outbox_row	 r;
+	char			*from;
+	char			*rcpt;
+	char			*data;
+	size_t			 len;
+	char			 name[48];
+	struct sendpool_job	 send;
+};
+
+static void
+outbox_job_clear(struct outbox_job *j)
+{
+	crypto_freestr(j->from);
+	crypto_freestr(j->rcpt);
+	crypto_wipe(j->data, j->len);
+	free(j->data);
+	free(j->send.errstr);
+	memset(j, 0, sizeof(*j));
+}
+
+/*
+ * Reads a due row (its sends begun and not confirmed: unconfirmed) and
+ * records its send as begun: 1 when it is ready to
+ * go, 0 when it does not go (gone, held, damaged), -1 on a database
+ * error.
+ */
 static int
-outbox_send_one(struct store *s, struct store_outbox_row *r,
-    const char *from, const char *rcpt, const char *data, size_t len,
-    outbox_send_fn send, void *arg, const char *name,
+outbox_prepare(struct store *s, int64_t id, int unconfirmed,
+    struct outbox_job *j, struct outbox_result *res)
+{
+	int	rc;
+
+	memset(j, 0, sizeof(*j));
+	if ((rc = store_outbox_get(s, id, &j->r, &j->from, &j->rcpt,
+	    &j->data, &j->len)) != 1) {
+		memset(j, 0, sizeof(*j));	/* nothing of it is kept */
+		return rc == 0 ? 0 : outbox_unreadable(s, id) == -1 ? -1 : 0;
+	}
+	outbox_case_name(s, j->r.case_id, j->name, sizeof(j->name));
+	if (unconfirmed >= OUTBOX_UNCONFIRMED_MAX)
+		return outbox_hold(s, &j->r, j->name, res) == -1 ? -1 : 0;
+	if (outbox_write_retry(s, outbox_begin, &j->r, j->r.id,
+	    "send begun") == -1)
+		return -1;
+	log_debug("outbox: row %" PRId64 " (%s, case %s): sending", j->r.id,
+	    j->r.kind, j->name);
+	j->send.from = j->from;
+	j->send.rcpt = j->rcpt;
+	j->send.data = j->data;
+	j->send.len = j->len;
+	j->send.ctx = j;
+	return 1;
+}
+
+/*
+ * Records a finished send's outcome: SMTP_OK, SMTP_TEMPFAIL when the
+ * server proved unreachable, -1 on a database error.
+ */
+static int
+outbox_finish(struct store *s, struct outbox_job *j,
     struct outbox_result *res)
 {
+	struct store_outbox_row	*r = &j->r;
 	struct outbox_write	 w;
-	enum smtp_status	 st;
-	char			*errstr = NULL;
-	int			 code = 0, unsure = 0;
+	enum smtp_status	 st = j->send.st;
 
-	if (outbox_write_retry(s, outbox_begin, r, r->id, "send begun") == -1)
-		return -1;
-	log_debug("outbox: row %" PRId64 " (%s, case %s): sending", r->id,
-	    r->kind, name);
-	crash_point("before-send");
-	st = send(from, rcpt, data, len, &code, &errstr, &unsure, arg);
-	crash_point("after-send");
-	outbox_outcome(r, st, code, errstr, name, res);
-	free(errstr);
+	outbox_outcome(r, st, j->send.code, j->send.errstr, j->name, res);
 	w.r = r;
-	w.unsure = st == SMTP_TEMPFAIL && unsure;
+	w.unsure = st == SMTP_TEMPFAIL && j->send.unsure;
 	if (w.unsure)
 		log_warnx("outbox: row %" PRId64 " (%s, case %s): the server "
 		    "may have taken it; that send is not confirmed", r->id,
-		    r->kind, name);
+		    r->kind, j->name);
 	if (outbox_write_retry(s, outbox_record, &w, r->id, "outcome") == -1)
 		return -1;
-	if (st != SMTP_TEMPFAIL || code != 0)
+	if (st != SMTP_TEMPFAIL || j->send.code != 0)
 		return SMTP_OK;
 	res->unreachable = 1;
 	res->retry_at = r->next_attempt;
 	return SMTP_TEMPFAIL;
 }
 
-/* Sends one row; returns the status, or -1 on a database error. */
-static int
-outbox_send_row(struct store *s, int64_t id, outbox_send_fn send,
-    void *arg, struct outbox_result *res)
-{
-	struct store_outbox_row	 r;
-	char			*from = NULL, *rcpt = NULL, *data = NULL;
-	char			 name[48];
-	size_t			 len = 0;
-	int			 rc, unconfirmed;
+/* A pass under way: its rows, the next to start, and its connections. */
+struct outbox_pass {
+	struct store_outbox_due	*due;
+	size_t			 n;
+	size_t			 next;
+	struct sendpool		*pool;
+	struct outbox_job	*jobs;		/* one per connection */
+	int			 alone;		/* a resend is under way */
+	int			 rc;		/* 0 while rows may start */
+};
 
+/*
+ * Whether the next row may start now: -1 on a database error, 0 when it
+ * must wait, else 1 with its count of sends not confirmed.  A row sent
+ * before and not confirmed (a crash) goes alone, no other send under
+ * way: a crash while it is out then counts against it only, and the
+ * bound of OUTBOX_UNCONFIRMED_MAX counts its own sends.
+ */
+static int
+outbox_may_start(struct store *s, struct outbox_pass *p, int *unconfirmed)
+{
 	store_error_reset(s);
-	if ((unconfirmed = store_outbox_send_unconfirmed(s, id)) == -1)
+	*unconfirmed = store_outbox_send_unconfirmed(s, p->due[p->next].id);
+	if (*unconfirmed == -1)
 		return -1;
-	if ((rc = store_outbox_get(s, id, &r, &from, &rcpt, &data, &len)) != 1)
-		return rc == 0 ? SMTP_OK : outbox_unreadable(s, id);
-	outbox_case_name(s, r.case_id, name, sizeof(name));
-	if (unconfirmed >= OUTBOX_UNCONFIRMED_MAX)
-		rc = outbox_hold(s, &r, name, res) == -1 ? -1 : SMTP_OK;
-	else
-		rc = outbox_send_one(s, &r, from, rcpt, data, len, send, arg,
-		    name, res);
-	crypto_freestr(from);
-	crypto_freestr(rcpt);
-	crypto_wipe(data, len);
-	free(data);
-	return rc;
+	if (*unconfirmed > 0 && *unconfirmed < OUTBOX_UNCONFIRMED_MAX &&
+	    sendpool_busy(p->pool) > 0)
+		return 0;
+	return 1;
+}
+
+/* Starts due rows on the idle connections, in class and queue order. */
+static void
+outbox_start(struct store *s, struct outbox_pass *p,
+    const struct timespec *t0, struct outbox_result *res)
+{
+	int	slot, rc, unconfirmed;
+
+	while (p->rc == 0 && p->next < p->n && !p->alone &&
+	    (slot = sendpool_idle(p->pool)) != -1) {
+		if (outbox_elapsed(t0) >= OUTBOX_DRAIN_MAX) {
+			log_info("outbox: %zu row(s) left for the next run "
+			    "after %d s of sending", p->n - p->next,
+			    OUTBOX_DRAIN_MAX);
+			p->rc = 2;
+			break;
+		}
+		if ((rc = outbox_may_start(s, p, &unconfirmed)) != 1) {
+			if (rc == -1)
+				p->rc = -1;
+			break;
+		}
+		rc = outbox_prepare(s, p->due[p->next++].id, unconfirmed,
+		    &p->jobs[slot], res);
+		if (rc == 1) {
+			p->alone = unconfirmed > 0;
+			crash_point("before-send");
+			sendpool_start(p->pool, slot, &p->jobs[slot].send);
+			continue;
+		}
+		outbox_job_clear(&p->jobs[slot]);
+		if (rc == -1)
+			p->rc = -1;
+	}
+}
+
+/*
+ * Records the next send to finish.  Once the server proved unreachable
+ * or the database failed, no row starts; those under way still end and
+ * are recorded.
+ */
+static void
+outbox_collect(struct store *s, struct outbox_pass *p,
+    struct outbox_result *res)
+{
+	struct sendpool_job	*sj;
+	int			 rc;
+
+	while ((sj = sendpool_wait(p->pool, 1000)) == NULL)
+		notify_watchdog();
+	notify_watchdog();
+	crash_point("after-send");
+	rc = outbox_finish(s, sj->ctx, res);
+	outbox_job_clear(sj->ctx);
+	p->alone = 0;
+	if (rc == -1)
+		p->rc = -1;
+	else if (rc == SMTP_TEMPFAIL && p->rc == 0) {
+		log_info("outbox: server unreachable; %zu row(s) wait for "
+		    "the next attempt", p->n - p->next);
+		p->rc = 1;
+	}
 }
 
 /*
  * Sends the due rows of the classes up to last once, in class order,
- * until the run's time is up; 1 when the server proved unreachable, 2
- * when time ran out.
+ * over the connections, until the run's time is up; 1 when the server
+ * proved unreachable, 2 when time ran out.
  */
 static int
-outbox_pass(struct store *s, enum outbox_class last, outbox_send_fn send,
-    void *arg, const struct timespec *t0, struct outbox_result *res)
+outbox_pass(struct store *s, enum outbox_class last,
+    const struct outbox_conns *c, const struct timespec *t0,
+    struct outbox_result *res)
 {
-	struct store_outbox_due	*due = NULL;
-	size_t			 n = 0, i;
-	int			 rc = 0;
+	struct outbox_pass	p;
 
-	if (store_outbox_due(s, clock_now(), OUTBOX_BATCH, &due, &n) == -1) {
-		free(due);
+	memset(&p, 0, sizeof(p));
+	if (store_outbox_due(s, clock_now(), OUTBOX_BATCH, &p.due,
+	    &p.n) == -1) {
+		free(p.due);
 		return -1;
 	}
-	qsort(due, n, sizeof(*due), outbox_cmp);
-	while (n > 0 && outbox_class(due[n - 1].kind) > last)
-		n--;
-	for (i = 0; i < n; i++) {
-		if (outbox_elapsed(t0) >= OUTBOX_DRAIN_MAX) {
-			log_info("outbox: %zu row(s) left for the next run "
-			    "after %d s of sending", n - i, OUTBOX_DRAIN_MAX);
-			rc = 2;
+	qsort(p.due, p.n, sizeof(*p.due), outbox_cmp);
+	while (p.n > 0 && outbox_class(p.due[p.n - 1].kind) > last)
+		p.n--;
+	p.pool = sendpool_new(c->send, c->args, c->n);
+	p.jobs = xcalloc(c->n, sizeof(*p.jobs));
+	for (;;) {
+		outbox_start(s, &p, t0, res);
+		if (sendpool_busy(p.pool) == 0)
 			break;
-		}
-		if ((rc = outbox_send_row(s, due[i].id, send, arg, res)) == -1)
-			break;
-		if (rc == SMTP_TEMPFAIL) {
-			log_info("outbox: server unreachable; %zu row(s) "
-			    "wait for the next attempt", n - i - 1);
-			rc = 1;
-			break;
-		}
+		outbox_collect(s, &p, res);
 	}
-	free(due);
-	return rc;
+	sendpool_free(p.pool);
+	free(p.jobs);
+	free(p.due);
+	return p.rc;
 }
 
 static int
-outbox_run_upto(struct store *s, enum outbox_class last, outbox_send_fn send,
-    void *arg, struct outbox_result *resp)
+outbox_run_upto(struct store *s, enum outbox_class last,
+    const struct outbox_conns *c, struct outbox_result *resp)
 {
 	struct outbox_result	res;
 	struct timespec		t0;
@@ -419,7 +539,7 @@ outbox_run_upto(struct store *s, enum outbox_class last, outbox_send_fn send,
 	 */
 	do {
 		sent = res.sent;
-		rc = outbox_pass(s, last, send, arg, &t0, &res);
+		rc = outbox_pass(s, last, c, &t0, &res);
 		if (rc == 0 && res.sent > sent) {
 			if ((n = store_outbox_retry_unreachable(s,
 			    clock_now())) == -1)
@@ -434,17 +554,29 @@ outbox_run_upto(struct store *s, enum outbox_class last, outbox_send_fn send,
 }
 
 int
+outbox_run_conns(struct store *s, const struct outbox_conns *c, int first,
+    struct outbox_result *res)
+{
+	return outbox_run_upto(s, first ? OUTBOX_CLASS_FIRST :
+	    OUTBOX_CLASS_ROUTINE, c, res);
+}
+
+int
 outbox_run(struct store *s, outbox_send_fn send, void *arg,
     struct outbox_result *res)
 {
-	return outbox_run_upto(s, OUTBOX_CLASS_ROUTINE, send, arg, res);
+	struct outbox_conns	c = { send, &arg, 1 };
+
+	return outbox_run_conns(s, &c, 0, res);
 }
 
 int
 outbox_run_first(struct store *s, outbox_send_fn send, void *arg,
     struct outbox_result *res)
 {
-	return outbox_run_upto(s, OUTBOX_CLASS_FIRST, send, arg, res);
+	struct outbox_conns	c = { send, &arg, 1 };
+
+	return outbox_run_conns(s, &c, 1, res);
 }
 
 long

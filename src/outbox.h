@@ -47,6 +47,29 @@ int	outbox_run(struct store *, outbox_send_fn, void *arg,
 	    struct outbox_result *res);
 
 /*
+ * The connections a run sends over: send is called with one of the n
+ * args, one message at a time on each; with n > 1 each sends on a
+ * thread of its own (sendpool.h), so send must be safe to call on
+ * several threads at once with distinct args.
+ */
+struct outbox_conns {
+	outbox_send_fn	  send;
+	void		**args;
+	int		  n;
+};
+
+/*
+ * outbox_run (first: outbox_run_first) over up to c->n connections at
+ * once.  Rows start in the same order as over one; each send is begun
+ * and its outcome written on the caller's thread, one row at a time, so
+ * every bound on resends holds as over one connection.  Once the server
+ * proved unreachable no row starts; the sends under way end and are
+ * recorded.
+ */
+int	outbox_run_conns(struct store *, const struct outbox_conns *c,
+	    int first, struct outbox_result *res);
+
+/*
  * The same for the first class only: urgent alerts, acknowledgments and
  * alarms (the daemon sends them between intake batches of a flood).
  */

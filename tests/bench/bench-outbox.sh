@@ -9,6 +9,8 @@
 #    round.  The pass's fixed cost (start, IMAP login, an empty intake)
 #    is measured by an empty pass just before and taken off.  The SMTP
 #    connections each conductd round opened are counted in Postfix's log.
+#    Each round runs once for each [smtp] connections value in CONNS
+#    (default "1 4"), against smtp-source -d with as many sessions (-s).
 # 2. Flood latency: conductd runs as a daemon (IDLE); FLOOD reports land
 #    in its mailbox, half just before and half just after a genuine
 #    report sent over SMTP; the figure is the time from swaks having
@@ -16,9 +18,10 @@
 #    acknowledgment (a header_checks WARN line, polled every 10 ms), with
 #    no flood, with a flood from as many senders (an acknowledgment
 #    each), and with one from a single sender (the flood guard holds all
-#    but 5 acknowledgments).
+#    but 5 acknowledgments).  The flood from many senders runs once per
+#    CONNS value, the one from a single sender at the last.
 #
-# Usage: top_builddir=BUILD bash tests/bench/bench-outbox.sh [N] [ROUNDS] [FLOOD]
+# Usage: top_builddir=BUILD [CONNS="1 4"] bash tests/bench/bench-outbox.sh [N] [ROUNDS] [FLOOD]
 #   defaults: N=2000, ROUNDS=3, FLOOD=1000; about 2.5 min at those.
 #   Figures taken while other work runs on the machine are noisy.
 set -eu
@@ -28,6 +31,7 @@ export top_srcdir
 n=${1:-2000}
 rounds=${2:-3}
 flood=${3:-1000}
+conns_list=${CONNS:-1 4}
 PATH=$PATH:/usr/sbin:/sbin
 command -v smtp-source >/dev/null 2>&1 ||
     tb_skip "smtp-source (package postfix) not installed"
@@ -84,15 +88,19 @@ queue_acks() {
 }
 
 size=0
-: >"$TB/cd.rates"
-: >"$TB/ss.rates"
 : >"$TB/ss1.rates"
+for k in $conns_list; do
+	: >"$TB/cd.$k.rates"
+	: >"$TB/ss.$k.rates"
+done
 for r in $(seq 1 "$rounds"); do
+for k in $conns_list; do
+	tb_ini_set "$CONF" smtp connections "$k"
 	t0=$(now)
 	"$CONDUCTD" -f "$CONF" --once >>"$TB/conductd.log" 2>&1 ||
 	    tb_fail "empty pass failed"
 	t1=$(now)
-	queue_acks "$r"
+	queue_acks "$r-$k"
 	cd_wait_queue
 	c0=$(conns)
 	l0=$(wc -l <"$maillog")
@@ -109,29 +117,32 @@ for r in $(seq 1 "$rounds"); do
 	    sub(/.*size=/, ""); sub(/,.*/, ""); s += $0; k++ }
 	    END { print k ? int(s / k) : 0 }' "$TB/round.log")
 	awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$n" \
-	    -v k="$((c1 - c0))" -v r="$r" -v left="$left" -v sz="$size" 'BEGIN {
+	    -v k="$((c1 - c0))" -v r="$r" -v left="$left" -v sz="$size" \
+	    -v cf="$k" 'BEGIN {
 	    net = (d - c) - (b - a)
-	    printf "round %d conductd: %d acks in %.2f s (empty pass %.2f s, net %.2f s): %.0f mails/s over %d SMTP connection(s), %d not sent, %d bytes each\n",
-	        r, n, d - c, b - a, net, n / net, k, left, sz }'
+	    printf "round %d conductd connections=%d: %d acks in %.2f s (empty pass %.2f s, net %.2f s): %.0f mails/s over %d SMTP connection(s), %d not sent, %d bytes each\n",
+	        r, cf, n, d - c, b - a, net, n / net, k, left, sz }'
 	awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$n" 'BEGIN {
-	    print n / ((d - c) - (b - a)) }' >>"$TB/cd.rates"
-	echo "$((c1 - c0))" >"$TB/cd.conns"
+	    print n / ((d - c) - (b - a)) }' >>"$TB/cd.$k.rates"
+	echo "$((c1 - c0))" >"$TB/cd.$k.conns"
 
 	cd_wait_queue
 	c0=$(conns)
 	t0=$(now)
-	smtp-source -d -s 1 -m "$n" -l "$((size > 300 ? size - 300 : 100))" \
+	smtp-source -d -s "$k" -m "$n" -l "$((size > 300 ? size - 300 : 100))" \
 	    -M bench.example.test -f conduct@example.test \
 	    -t sink@example.test "127.0.0.1:$TB_SMTP_PORT" ||
 	    tb_fail "smtp-source failed"
 	t1=$(now)
 	c1=$(conns)
-	awk -v a="$t0" -v b="$t1" -v n="$n" -v k="$((c1 - c0))" -v r="$r" 'BEGIN {
-	    printf "round %d smtp-source -d -s 1: %d mails in %.2f s: %.0f mails/s over %d connection(s)\n",
-	        r, n, b - a, n / (b - a), k }'
+	awk -v a="$t0" -v b="$t1" -v n="$n" -v k="$((c1 - c0))" -v r="$r" \
+	    -v s="$k" 'BEGIN {
+	    printf "round %d smtp-source -d -s %d: %d mails in %.2f s: %.0f mails/s over %d connection(s)\n",
+	        r, s, n, b - a, n / (b - a), k }'
 	awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { print n / (b - a) }' \
-	    >>"$TB/ss.rates"
+	    >>"$TB/ss.$k.rates"
 	cd_wait_queue
+done
 	t0=$(now)
 	smtp-source -s 1 -m "$n" -l "$((size > 300 ? size - 300 : 100))" \
 	    -M bench.example.test -f conduct@example.test \
@@ -145,14 +156,17 @@ for r in $(seq 1 "$rounds"); do
 	    >>"$TB/ss1.rates"
 	cd_wait_queue
 done
-cdm=$(median <"$TB/cd.rates")
-ssm=$(median <"$TB/ss.rates")
 ss1m=$(median <"$TB/ss1.rates")
-awk -v c="$cdm" -v s="$ssm" -v s1="$ss1m" -v cr="$(range <"$TB/cd.rates")" \
-    -v sr="$(range <"$TB/ss.rates")" -v n="$n" -v r="$rounds" \
-    -v k="$(cat "$TB/cd.conns")" 'BEGIN {
-    printf "figure: outbox drain of %d acks: conductd %.0f mails/s (range %s, %d SMTP connection(s)), smtp-source -d %.0f mails/s (range %s), ratio %.2f; smtp-source a connection per mail %.0f mails/s; medians of %d rounds\n",
-        n, c, cr, k, s, sr, c / s, s1, r }'
+for k in $conns_list; do
+	cdm=$(median <"$TB/cd.$k.rates")
+	ssm=$(median <"$TB/ss.$k.rates")
+	awk -v c="$cdm" -v s="$ssm" -v s1="$ss1m" \
+	    -v cr="$(range <"$TB/cd.$k.rates")" \
+	    -v sr="$(range <"$TB/ss.$k.rates")" -v n="$n" -v r="$rounds" \
+	    -v k="$(cat "$TB/cd.$k.conns")" -v cf="$k" 'BEGIN {
+	    printf "figure: outbox drain of %d acks, connections=%d: conductd %.0f mails/s (range %s, %d SMTP connection(s)), smtp-source -d -s %d %.0f mails/s (range %s), ratio %.2f; smtp-source a connection per mail %.0f mails/s; medians of %d rounds\n",
+	        n, cf, c, cr, k, cf, s, sr, c / s, s1, r }'
+done
 
 # ------------------------------------------------------------ flood latency
 
@@ -167,15 +181,17 @@ tb_stop_postfix
 tb_start_postfix
 
 # genuine USER: sends a report from USER@example.test, prints the seconds
-# from Postfix taking it to Postfix taking its acknowledgment.
+# from Postfix taking it to Postfix taking its acknowledgment (a line of
+# the log after its line count now).
 genuine() {
-	local user=$1 t0 t1 end
+	local user=$1 t0 t1 end l0
+	l0=$(wc -l <"$maillog")
 	tb_send "$user@example.test" conduct@example.test \
 	    --header "Subject: genuine report" \
 	    --body "Location: hall B. Something happened to me."
 	t0=$(now)
 	end=$(( $(date +%s) + 300 ))
-	until grep -q "bench ack to $user" "$maillog"; do
+	until tail -n +"$((l0 + 1))" "$maillog" | grep -q "bench ack to $user"; do
 		[ "$(date +%s)" -lt "$end" ] ||
 		    tb_fail "no acknowledgment to $user after 300 s"
 		sleep 0.01
@@ -187,24 +203,38 @@ genuine() {
 tb_ini_set "$CONF" daemon poll_interval 3600
 tb_ini_set "$CONF" daemon log_level debug
 half=$((flood / 2))
-seed f1- 1 "$half"
-seed f2- $((half + 1)) $((flood - half))
 seed g1- 1 "$half" flood@elsewhere.test
 seed g2- $((half + 1)) $((flood - half)) flood@elsewhere.test
-cd_start_daemon
-cd_wait_log "waiting for new mail (IDLE"
-quiet=$(genuine reporter1)
-cd_wait_queue
-# A flood from as many senders: an acknowledgment for each.
-import f1-
-lat=$(genuine reporter2 &
-    sleep 0.2; import f2- >/dev/null; wait)
-cd_wait_log_count "accepted by the server" $((flood + 2))
-cd_wait_queue
+sent=0
+lats=
+for k in $conns_list; do
+	tb_ini_set "$CONF" smtp connections "$k"
+	seed "f${k}a-" 1 "$half"
+	seed "f${k}b-" $((half + 1)) $((flood - half))
+	l0=$(wc -l <"$TB/conductd.log")
+	cd_start_daemon
+	end=$(( $(date +%s) + 60 ))
+	until tail -n +"$((l0 + 1))" "$TB/conductd.log" |
+	    grep -q "waiting for new mail (IDLE"; do
+		[ "$(date +%s)" -lt "$end" ] || tb_fail "the daemon is not idle"
+		sleep 0.05
+	done
+	quiet=$(genuine reporter1)
+	cd_wait_queue
+	# A flood from as many senders: an acknowledgment for each.
+	import "f${k}a-"
+	lat=$(genuine reporter2 &
+	    sleep 0.2; import "f${k}b-" >/dev/null; wait)
+	sent=$((sent + flood + 2))
+	cd_wait_log_count "accepted by the server" "$sent"
+	cd_wait_queue
+	lats="$lats, connections=$k: ${quiet} s with no flood, ${lat} s in the flood"
+	[ "$k" = "${conns_list##* }" ] || cd_stop_daemon TERM || true
+done
 # A flood from one sender (a mailing-list accident): 5 acknowledgments,
 # the rest held for the summary (the flood guard).
 import g1-
 lat1=$(genuine outsider &
     sleep 0.2; import g2- >/dev/null; wait)
 cd_stop_daemon TERM || true
-echo "figure: arrival of a report to its acknowledgment accepted by Postfix: ${quiet} s with no flood; during a flood of $flood reports (half before it, half after) ${lat} s when each flood report has its own sender (and acknowledgment), ${lat1} s when they share one"
+echo "figure: arrival of a report to its acknowledgment accepted by Postfix, during a flood of $flood reports (half before it, half after) each with its own sender (and acknowledgment)${lats}; ${lat1} s when they share one (connections=$k)"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A burst: 200 reports from 200 senders -> 200 cases and 200 acks, sent
-# over one SMTP connection.
+# over a few SMTP connections ([smtp] connections, default 4).
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
@@ -20,7 +20,7 @@ cd_expect_eq "cases" "$(cd_cases)" "$n"
 tb_imap_wait_count sink INBOX "$n" 60
 cd_expect_eq "acks in the sink" "$(tb_imap_count sink INBOX)" "$n"
 cd_expect_eq "acks marked sent" "$(cd_ctl cases --wide | awk 'NR > 1 && $5 ~ /T/' | wc -l)" "$n"
-conns=$(grep -c "connect from localhost\[127.0.0.1\]" "$TB/postfix/maillog" || true)
+conns=$(grep -c ": connect from localhost\[127.0.0.1\]" "$TB/postfix/maillog" || true)
 echo "# SMTP connections seen by Postfix: $conns"
 [ "$conns" -ge 1 ] && [ "$conns" -le 5 ] ||
     tb_fail "$conns SMTP connections for $n acks: mail is not batched"

@@ -57,6 +57,10 @@ conflict_reminder_after = 1h
 EOF
 # A hang-up mid-FETCH is seen at once; this bounds a stall.
 tb_ini_set "$CONF" imap timeout 5
+# One send in flight when the pass dies: the walk's bound of one
+# duplicate per crash.  Over N connections up to N sends are in flight,
+# each begun and unconfirmed, and each goes again (bounded per row).
+tb_ini_set "$CONF" smtp connections 1
 cd_members Alice:lead Bob:lead Carol:member
 DB=$TB/state/conductd.db
 

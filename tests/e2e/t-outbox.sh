@@ -12,6 +12,9 @@ set -eu
 cd_setup tls
 cd_committee
 tb_ini_set "$CONF" imap fetch_batch 40
+# One connection, so that the log's order is the order of sending
+# (t-connections.sh tests several).
+tb_ini_set "$CONF" smtp connections 1
 tb_ini_set "$CONF" daemon log_level info
 n=120
 md=$TB/seed

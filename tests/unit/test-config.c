@@ -100,6 +100,15 @@ test_valid(void)
 	CHECK_INTEQ(c->delimiter, '+');
 	CHECK_INTEQ(c->log_level, LOG_LEVEL_INFO);
 	CHECK_STRSTR(c->database, "/conductd.db");
+	CHECK_INTEQ(c->smtp_connections, 4);
+	config_free(c);
+
+	write_conf("", "[smtp]\nconnections = 16\n");
+	c = load(&err);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_INTEQ(c->smtp_connections, 16);
 	config_free(c);
 
 	write_conf("log_level = debug\npoll_interval = 5\n",
@@ -133,6 +142,9 @@ static const struct {
 	{ "", "ca_file = relative/ca.pem\n", ":9: [imap] ca_file: must be an absolute path" },
 	{ "", "[nonsense]\nfoo = bar\n", ":10: [nonsense] unknown section" },
 	{ "", "this line is not ini\n", ":9: syntax error" },
+	{ "", "[smtp]\nconnections = 0\n", ":10: [smtp] connections: out of range" },
+	{ "", "[smtp]\nconnections = 17\n", ":10: [smtp] connections: out of range" },
+	{ "", "[smtp]\nconnections = four\n", ":10: [smtp] connections: must be a whole number" },
 };
 
 static void

@@ -7,8 +7,10 @@
  * confirmed, held at 3) and addresses scrubbed from the server's replies;
  * the first class alone between intake batches, and how long the daemon
  * may wait (not at all while due rows go out; no busy loop while the
- * server is unreachable).
+ * server is unreachable); several connections at once, each row sent
+ * once, acknowledgments started before case mail.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -562,6 +564,110 @@ test_wait(struct store *s)
 	CHECK(outbox_wait(s, &res) != 0);
 }
 
+/*
+ * Several connections: a thread-safe fake that counts each message's
+ * sends and the connections in flight.  The first send waits (5 s at
+ * most) until a second is in flight, so two connections surely overlap.
+ */
+#define CONNS_N		40
+static pthread_mutex_t	conns_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	conns_cv = PTHREAD_COND_INITIALIZER;
+static int		conns_sends[CONNS_N];
+static int		conns_started[CONNS_N + 1];	/* start order */
+static int		conns_nstarted, conns_inflight, conns_max;
+static int		conns_used[4];
+static int		conns_refuse = 1;	/* temp@ gets 451 */
+
+static enum smtp_status
+conns_send(const char *from, const char *rcpt, const char *data, size_t len,
+    int *code, char **errstr, int *unsure, void *arg)
+{
+	struct timespec	until;
+	int		i = atoi(data), first;
+
+	(void)from;
+	(void)len;
+	*unsure = 0;
+	*errstr = NULL;
+	pthread_mutex_lock(&conns_mtx);
+	conns_used[*(int *)arg]++;
+	conns_sends[i]++;
+	conns_started[conns_nstarted++] = i;
+	first = conns_nstarted == 1;
+	if (++conns_inflight > conns_max)
+		conns_max = conns_inflight;
+	pthread_cond_broadcast(&conns_cv);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	while (first && conns_inflight < 2 &&
+	    pthread_cond_timedwait(&conns_cv, &conns_mtx, &until) == 0)
+		;
+	conns_inflight--;
+	pthread_mutex_unlock(&conns_mtx);
+	if (conns_refuse && strncmp(rcpt, "temp", 4) == 0) {
+		*code = 451;
+		*errstr = strdup("451 try later");
+		return SMTP_TEMPFAIL;
+	}
+	*code = 250;
+	return SMTP_OK;
+}
+
+static void
+test_conns(struct store *s)
+{
+	struct outbox_result	 res;
+	struct outbox_conns	 c;
+	void			*args[4];
+	int			 ids[4] = { 0, 1, 2, 3 };
+	int64_t			 id[CONNS_N];
+	char			 data[16];
+	int			 i, once = 0, used = 0, order_ok = 1;
+	const time_t		 t0 = 1796000000;
+
+	set_clock(t0);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);	/* leftovers */
+	/* Rows 0-9 are case mail queued first, 10-39 acknowledgments. */
+	for (i = 0; i < CONNS_N; i++) {
+		snprintf(data, sizeof(data), "%d", i);
+		id[i] = queue_case(s, 0, i < 10 ? "report" : "ack",
+		    i == 20 ? "temp@example.test" : "ok@example.test", data,
+		    t0);
+	}
+	for (i = 0; i < 4; i++)
+		args[i] = &ids[i];
+	c.send = conns_send;
+	c.args = args;
+	c.n = 4;
+	CHECK(outbox_run_conns(s, &c, 0, &res) == 0);
+	CHECK_INTEQ(res.sent, CONNS_N - 1);
+	CHECK_INTEQ(res.deferred, 1);
+	for (i = 0; i < CONNS_N; i++) {
+		once += conns_sends[i] == 1;
+		if (i < 30 && conns_started[i] < 10)
+			order_ok = 0;
+		if (i != 20)
+			CHECK_INTEQ(row(s, id[i]).state, STORE_OUTBOX_SENT);
+	}
+	CHECK_INTEQ(once, CONNS_N);
+	CHECK(order_ok);	/* every acknowledgment started first */
+	CHECK_INTEQ(row(s, id[20]).state, STORE_OUTBOX_QUEUED);
+	CHECK_INTEQ(store_outbox_send_unconfirmed(s, id[20]), 0);
+	for (i = 0; i < 4; i++)
+		used += conns_used[i] > 0;
+	CHECK(used >= 2);
+	CHECK(conns_max >= 2 && conns_max <= 4);
+
+	/* Its retry, after the backoff, goes once; nothing else goes. */
+	set_clock(t0 + 61);
+	conns_refuse = 0;
+	CHECK(outbox_run_conns(s, &c, 0, &res) == 0);
+	CHECK_INTEQ(res.sent, 1);
+	CHECK_INTEQ(conns_sends[20], 2);
+	CHECK_INTEQ(conns_nstarted, CONNS_N + 1);
+	CHECK_INTEQ(row(s, id[20]).state, STORE_OUTBOX_SENT);
+}
+
 int
 main(void)
 {
@@ -588,6 +694,7 @@ main(void)
 	test_bounded(s);
 	test_first(s);
 	test_wait(s);
+	test_conns(s);
 
 	store_close(s);
 	crypto_key_free(key);
