@@ -5,7 +5,9 @@
 # until well after the server took it.  The write of the outcome waits
 # the lock out; every mail is delivered exactly once.  The test bed's
 # Postfix pauses 2 s at DATA (smtpd_data_restrictions = sleep 2), so the
-# lock is surely taken between the send and its outcome.
+# lock is surely taken between the send and its outcome.  One SMTP
+# connection: the rows go one after another, so row 1's outcome is the
+# write that meets the lock, whatever the machine's load.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 data="$top_srcdir/tests/data/reports"
@@ -25,6 +27,7 @@ t_cleanup() {
 cd_setup starttls
 trap t_cleanup EXIT
 cd_committee
+tb_ini_set "$CONF" smtp connections 1
 tb_stop_postfix
 echo "smtpd_data_restrictions = sleep 2" >>"$TB/postfix/conf/main.cf"
 tb__backdate "$TB/postfix/conf/main.cf"
