@@ -401,7 +401,7 @@ cases_flooding(struct cases *c, int64_t case_id)
 	if (c->conf->ack_flood == 0)
 		return 0;
 	if (store_case_sender_recent(c->store, case_id,
-	    clock_now() - CASES_FLOOD_WINDOW, &count) == -1)
+	    clock_now() - CASES_FLOOD_WINDOW, c->conf->ack_flood, &count) == -1)
 		return -1;
 	return count >= c->conf->ack_flood;
 }

@@ -278,9 +278,9 @@ int	store_case_set_ack(struct store *, int64_t id, int64_t outbox_id,
  * (one summary acknowledgment covers several cases).
  */
 int	store_case_set_ack_sent(struct store *, int64_t id, time_t when);
-/* How many other cases the same sender opened since since. */
+/* How many other cases the same sender opened since since, up to max. */
 int	store_case_sender_recent(struct store *, int64_t id, time_t since,
-	    int64_t *count);
+	    int64_t max, int64_t *count);
 /*
  * Held acknowledgments (ack_note "held", no outbox row) of senders whose
  * hour window (window seconds from their first case in it) ended by

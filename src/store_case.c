@@ -123,10 +123,14 @@ static const char *const sc_sql[SC_MAX] = {
 	    "UPDATE cases SET ack_sent = ?2 WHERE id = ?1 OR "
 	    "(reporter_hash = (SELECT reporter_hash FROM cases WHERE id = ?1) "
 	    "AND ack_outbox = (SELECT ack_outbox FROM cases WHERE id = ?1))",
+	/*
+	 * Counted up to ?3 only: in a flood of thousands from one sender
+	 * each new case would otherwise count all the others again.
+	 */
 	[SC_CASE_SENDER_RECENT] =
-	    "SELECT count(*) FROM cases WHERE reporter_hash = (SELECT "
-	    "reporter_hash FROM cases WHERE id = ?1) AND id != ?1 AND "
-	    "received >= ?2",
+	    "SELECT count(*) FROM (SELECT 1 FROM cases WHERE reporter_hash = "
+	    "(SELECT reporter_hash FROM cases WHERE id = ?1) AND id != ?1 AND "
+	    "received >= ?2 LIMIT ?3)",
 	/*
 	 * A sender's held acknowledgments are due when the burst that
 	 * began within ?2 before one of them is ?2 old.  That burst's
@@ -551,7 +555,7 @@ store_case_set_ack(struct store *s, int64_t id, int64_t outbox_id,
 
 int
 store_case_sender_recent(struct store *s, int64_t id, time_t since,
-    int64_t *count)
+    int64_t max, int64_t *count)
 {
 	sqlite3_stmt	*st;
 
@@ -560,6 +564,7 @@ store_case_sender_recent(struct store *s, int64_t id, time_t since,
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	sqlite3_bind_int64(st, 3, max);
 	return store_lookup_id(s, st, count, "sender recent") == -1 ? -1 : 0;
 }
 
