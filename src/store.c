@@ -933,6 +933,29 @@ store_disk_free(const char *path, uint64_t *avail)
 	return 0;
 }
 
+/*
+ * Whether the database holds messages stored before schema 6, without
+ * a dedupe-form hash: a copy of one of them is found by the hash of its
+ * raw bytes, so new messages then get that hash too.  Newer databases
+ * store an empty content_hash and spare hashing every mail twice.
+ */
+static int
+store_raw_hashes(struct store *s, char **errstr)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM message "
+	    "WHERE form_hash IS NULL)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	s->raw_hashes = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 struct store *
 store_open(const char *path, const struct crypto_key *key, char **errstr)
 {
@@ -949,6 +972,8 @@ store_open(const char *path, const struct crypto_key *key, char **errstr)
 	umask(old);
 	if (rv == 0)
 		rv = store_migrate(s, &err);
+	if (rv == 0)
+		rv = store_raw_hashes(s, &err);
 	if (rv == -1) {
 		xasprintf(errstr, "%s: %s", path, err);
 		free(err);
@@ -1182,7 +1207,7 @@ store_msg_by_uid(struct store *s, const struct store_msg_new *m,
 
 struct store_msg_row {
 	const unsigned char	*msgid_hash;	/* NULL: no Message-ID */
-	const unsigned char	*content_hash;	/* of the raw bytes */
+	const unsigned char	*content_hash;	/* of the raw bytes, or NULL */
 	const unsigned char	*form_hash;	/* of the dedupe form */
 	int64_t			 dup_of;	/* 0: an original */
 	const void		*blob;		/* sealed raw, originals only */
@@ -1209,8 +1234,9 @@ store_msg_original(struct store *s, const struct store_msg_row *r,
 		    SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, r->form_hash, CRYPTO_HASHBYTES,
 	    SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, r->content_hash, CRYPTO_HASHBYTES,
-	    SQLITE_STATIC);
+	if (r->content_hash != NULL)
+		sqlite3_bind_blob(st, 3, r->content_hash, CRYPTO_HASHBYTES,
+		    SQLITE_STATIC);
 	return store_lookup_id(s, st, id, "message lookup");
 }
 
@@ -1261,8 +1287,11 @@ store_msg_insert(struct store *s, const struct store_msg_new *m,
 	if (r->msgid_hash != NULL)
 		sqlite3_bind_blob(st, 3, r->msgid_hash, CRYPTO_HASHBYTES,
 		    SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, r->content_hash, CRYPTO_HASHBYTES,
-	    SQLITE_STATIC);
+	if (r->content_hash != NULL)
+		sqlite3_bind_blob(st, 4, r->content_hash, CRYPTO_HASHBYTES,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 4, 0);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)m->received);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)m->size);
 	sqlite3_bind_int64(st, 7,
@@ -1325,8 +1354,11 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 		    strlen(m->message_id), STORE_SERVER_MSGID_AD, &r.msgidlen);
 		r.msgid = sealed_id;
 	}
-	crypto_keyed_hash(s->key, "content", m->raw, m->rawlen, ch);
-	r.content_hash = ch;
+	/* Only rows from before schema 6 are matched by it. */
+	if (s->raw_hashes) {
+		crypto_keyed_hash(s->key, "content", m->raw, m->rawlen, ch);
+		r.content_hash = ch;
+	}
 	store_form_hash(s, m, fh);
 	r.form_hash = fh;
 	if (store_msg_original(s, &r, &r.dup_of) == -1)

@@ -19,6 +19,7 @@ struct store {
 	int			 fault;	/* enum store_fault, first one */
 	int			 quiet;	/* store errors at debug level */
 	uint64_t		 cases_read;	/* case rows read, ever */
+	int			 raw_hashes;	/* rows matched by content_hash */
 };
 
 void	 store_error(struct store *, const char *what);

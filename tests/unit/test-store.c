@@ -398,33 +398,55 @@ test_copies(struct store *s)
 
 /*
  * Rows stored before schema 6 have no form_hash: they are copies only
- * byte for byte, and a reused Message-ID is new there too.
+ * byte for byte, and a reused Message-ID is new there too.  Such rows
+ * are found when the database opens: only then is every new message's
+ * raw content hashed too (an empty content_hash otherwise).  Returns the
+ * store, reopened.
  */
-static void
-test_old_rows(struct store *s, const char *db)
+static void	query1(const char *, const char *, char *, size_t);
+
+static struct store *
+test_old_rows(struct store *s, const char *db, const struct crypto_key *key)
 {
 	static const char	 old[] = "Received: from x\r\n"
 	    "Message-ID: <old@x>\r\nSubject: old\r\n\r\nold body\r\n";
+	unsigned char		 ch[CRYPTO_HASHBYTES];
 	sqlite3			*h;
+	sqlite3_stmt		*st;
 	int64_t			 a, id, dup;
-	char			 sql[80];
+	char			 sql[96], got[16];
 
 	CHECK_INTEQ(add(s, 10, 1, "<old@x>", old, &a, &dup), 0);
+	snprintf(sql, sizeof(sql), "SELECT length(content_hash) FROM message "
+	    "WHERE id = %lld", (long long)a);
+	query1(db, sql, got, sizeof(got));
+	CHECK_STREQ(got, "0");
+	crypto_keyed_hash(key, "content", old, strlen(old), ch);
 	CHECK_INTEQ(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL),
 	    SQLITE_OK);
-	snprintf(sql, sizeof(sql),
-	    "UPDATE message SET form_hash = NULL WHERE id = %lld",
-	    (long long)a);
-	CHECK_INTEQ(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_prepare_v2(h, "UPDATE message SET form_hash = "
+	    "NULL, content_hash = ?2 WHERE id = ?1", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_blob(st, 2, ch, sizeof(ch), SQLITE_STATIC);
+	CHECK_INTEQ(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
 	CHECK_INTEQ(sqlite3_changes(h), 1);
 	sqlite3_close(h);
+	store_close(s);
+	s = open_ok(db, key);
 	CHECK_INTEQ(add(s, 10, 2, "<old@x>", old, &id, &dup), 0);
 	CHECK_INTEQ(dup, a);
 	CHECK_INTEQ(add(s, 10, 3, "<old@x>", old + 18, &id, &dup), 0);
 	CHECK_INTEQ(dup, 0);
+	snprintf(sql, sizeof(sql), "SELECT length(content_hash) FROM message "
+	    "WHERE id = %lld", (long long)id);
+	query1(db, sql, got, sizeof(got));
+	CHECK_STREQ(got, "32");
 	CHECK_INTEQ(add(s, 10, 4, "<old@x>", "Message-ID: <old@x>\r\n\r\nnew",
 	    &id, &dup), 0);
 	CHECK_INTEQ(dup, 0);
+	return s;
 }
 
 /*
@@ -1119,7 +1141,7 @@ main(void)
 	test_tamper(s, db);
 	test_dedupe_form();
 	test_copies(s);
-	test_old_rows(s, db);
+	s = test_old_rows(s, db, key);
 	test_wal(s, db);
 	test_mailboxes(s);
 	store_close(s);
