@@ -2,7 +2,9 @@
  * intake: fetch, store, then mark processed, in that order, in batches.
  * The order is the reliability contract of DESIGN.md section 3: a message
  * leaves the alias's mailbox only after the transaction that stored it
- * has committed.
+ * has committed.  The moves of several batches go in one command, at the
+ * latest at the pass's end; those a failed pass or a crash left behind
+ * are moved first thing in the next pass.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -27,6 +29,13 @@
 #define INTAKE_FETCH_TRIES	3
 /* The imap_held row that marks a failed batch fetch (no message has it). */
 #define INTAKE_BATCH_UID	0
+/*
+ * Stored messages moved in one UID MOVE: a server's cost is mostly per
+ * command (Dovecot moves 2,040 mails in 0.29 s 20 at a time, 0.14 s 100
+ * at a time, 0.07 s at once), so the moves of a pass's batches are
+ * gathered up to this many, and the rest go at the pass's end.
+ */
+#define INTAKE_MOVE_MAX		2000
 
 struct intake {
 	const struct config	*conf;
@@ -37,6 +46,8 @@ struct intake {
 	int			 single;	/* a batch failed: one per FETCH */
 	uint32_t		 floor;	/* lowest held UID listed, 0: none */
 	struct intake_times	 times;	/* the last pass's */
+	uint32_t		*moving;	/* stored this pass, not moved */
+	size_t			 nmoving;
 };
 
 /* One fetched message of the current batch. */
@@ -83,6 +94,7 @@ intake_free(struct intake *in)
 	if (in == NULL)
 		return;
 	imap_free(in->imap);
+	free(in->moving);
 	free(in);
 }
 
@@ -167,12 +179,43 @@ intake_finish_pending(struct intake *in, uint32_t uidvalidity)
 		rc = 0;
 		goto out;
 	}
-	log_info("intake: moving %zu message(s) stored before a restart",
+	log_info("intake: moving %zu message(s) stored by an earlier pass",
 	    n);
 	rc = intake_move(in, uidvalidity, uids, n);
  out:
 	free(uids);
 	return rc;
+}
+
+/* Moves the UIDs gathered so far. */
+static int
+intake_move_gathered(struct intake *in, uint32_t uidvalidity)
+{
+	size_t	n = in->nmoving;
+	double	t0;
+	int	rc;
+
+	if (n == 0)
+		return 0;
+	in->nmoving = 0;
+	t0 = clock_mono();
+	rc = intake_move(in, uidvalidity, in->moving, n);
+	in->times.move += clock_mono() - t0;
+	return rc;
+}
+
+/* Gathers a stored batch's UIDs; moves them once there are enough. */
+static int
+intake_gather(struct intake *in, uint32_t uidvalidity, const uint32_t *uids,
+    size_t n)
+{
+	in->moving = xreallocarray(in->moving, in->nmoving + n,
+	    sizeof(*in->moving));
+	memcpy(in->moving + in->nmoving, uids, n * sizeof(*uids));
+	in->nmoving += n;
+	if (in->nmoving < INTAKE_MOVE_MAX)
+		return 0;
+	return intake_move_gathered(in, uidvalidity);
 }
 
 static void
@@ -397,7 +440,7 @@ intake_prime_failures(struct intake *in, uint32_t uidvalidity,
 	return 0;
 }
 
-/* Fetches, stores and moves one batch. */
+/* Fetches and stores one batch, and gathers its UIDs for the move. */
 static int
 intake_batch(struct intake *in, uint32_t uidvalidity,
     const struct imap_msgref *refs, size_t n, uint32_t *last_uid)
@@ -436,9 +479,8 @@ intake_batch(struct intake *in, uint32_t uidvalidity,
 	if (stored == -1)
 		goto out;
 	crash_point("after-store");
-	if (ndone > 0 && intake_move(in, uidvalidity, done, ndone) == -1)
+	if (intake_gather(in, uidvalidity, done, ndone) == -1)
 		stored = -1;
-	in->times.move += clock_mono() - t2;
  out:
 	free(done);
 	return stored;
@@ -537,6 +579,7 @@ intake_pass(struct intake *in, int (*stop)(void))
 	int			 rc, total = 0;
 
 	memset(&in->times, 0, sizeof(in->times));
+	in->nmoving = 0;	/* left by a failed pass: moved as pending */
 	if (imap_state(in->imap) == IMAP_STATE_DISCONNECTED &&
 	    imap_connect(in->imap, &errstr) == -1)
 		return intake_fail(in, errstr);
@@ -570,6 +613,8 @@ intake_pass(struct intake *in, int (*stop)(void))
 		total += rc;
 	}
 	free(refs);
+	if (intake_move_gathered(in, uidvalidity) == -1)
+		return -1;
 	if (i >= n && in->single &&
 	    intake_set_single(in, uidvalidity, 0) == 0) {
 		in->single = 0;
