@@ -340,6 +340,8 @@ test_base64(void)
 	} rows[] = {
 		{ "aGVsbG8=", "hello", 0 },
 		{ "aGVs\r\nbG8=\r\n", "hello", 0 },
+		{ "aGV\r\nsbG8=", "hello", 0 },
+		{ "aGVsbG8hIHdvcmxk\r\nIQ==", "hello! world!", 0 },
 		{ " aGVs bG8 =\t\r\n", "hello", 0 },
 		{ "aGVsbG8h", "hello!", 0 },
 		{ "aGVsbA==", "hell", 0 },
