@@ -174,7 +174,7 @@ struct store_msg_info {
 	int			 truncated;
 	int64_t			 dup_of;
 	enum store_msg_state	 state;
-	char			 warnings[128];	/* "a,b"; "" when none */
+	char			 warnings[192];	/* "a,b", MIME_WARNINGS_LEN */
 	char			 kind[16];	/* "" until handled */
 	int64_t			 case_id;	/* 0: none */
 };
