@@ -262,7 +262,8 @@ cases_ack_body(struct cases *c, const char *code, const struct report *r,
 	vars[3].value = missing;
 	vars[4].name = "alias";
 	vars[4].value = c->conf->alias;
-	text = template_render(c->conf->templates, "ack", vars, 5, errstr);
+	text = template_render(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "ack", vars, 5, errstr);
 	free(missing);
 	return text;
 }
@@ -637,6 +638,7 @@ cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 	struct template_var	 vars[3];
 	struct buf		 codes;
 	char			*rcpt = NULL, *subject, *body, *errstr = NULL;
+	char			*words = NULL;
 	int64_t			 outbox_id = 0;
 	size_t			 i;
 	int			 rv = -1;
@@ -659,10 +661,11 @@ cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 	vars[1].value = codes.data;
 	vars[2].name = "alias";
 	vars[2].value = c->conf->alias;
-	body = template_render(c->conf->templates, "ack-summary", vars, 3,
-	    &errstr);
-	xasprintf(&subject, "[%s %s] Your reports", c->conf->tag,
-	    rows[0].code_name);
+	body = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "ack-summary", vars, 3, &words, &errstr);
+	xasprintf(&subject, "[%s %s] %s", c->conf->tag, rows[0].code_name,
+	    words != NULL ? words : "");
+	free(words);
 	if (body == NULL) {
 		log_warnx("cases: case %s: summary acknowledgment not "
 		    "composed: %s", rows[0].code_name, errstr);

@@ -3,8 +3,9 @@
  * of a member's mail, and cuts from the rest what must not travel on
  * (quoted earlier mail, the signature).  One table, indexed by enum
  * command_id, gives every command its name, the check of its argument,
- * who may give it and its line in #help; parsing, commands_name,
- * commands_flags and commands_help all read that table.
+ * who may give it and its example; parsing, commands_name and
+ * commands_flags read that table.  The #help answer is a template
+ * (help.txt); test-commands checks it lists every command here.
  *
  * The command block: leading blank lines (and a UTF-8 BOM) are skipped;
  * then every line whose first non-blank character is '#' directly
@@ -57,7 +58,6 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define COMMANDS_ECHO_MAX	32	/* an unknown name shown in errors */
-#define COMMANDS_HELP_COL	32	/* where a #help summary starts */
 #define COMMANDS_RULE_MIN	20	/* '_' in an Outlook rule */
 #define COMMANDS_DASH_MIN	3	/* '-' around "Original Message" */
 
@@ -67,8 +67,7 @@ struct commands_def {
 			    size_t, char **, char **);
 	const char	*choices;	/* '|'-separated, lower case */
 	int		 flags;
-	const char	*example;	/* for #help and errors */
-	const char	*summary;	/* for #help */
+	const char	*example;	/* for errors (help.txt has the same) */
 };
 
 /* One line of text being looked at by the quote rules. */
@@ -103,42 +102,35 @@ static int	commands_is_header_block(const struct commands_line *);
 
 static const struct commands_def commands_defs[CMD_MAX] = {
 	[CMD_NOCONFLICT] = { "noconflict", commands_none, NULL,
-	    CMD_F_CHECKED, "#noconflict", "no conflict: show me the case" },
+	    CMD_F_CHECKED, "#noconflict" },
 	[CMD_CONFLICT] = { "conflict", commands_drop, NULL,
-	    CMD_F_CHECKED, "#conflict", "I have a conflict (give no reason)" },
+	    CMD_F_CHECKED, "#conflict" },
 	[CMD_RECUSE] = { "recuse", commands_none, NULL,
-	    CMD_F_PARTICIPANT, "#recuse", "I step away from this case" },
+	    CMD_F_PARTICIPANT, "#recuse" },
 	[CMD_REPORTED] = { "reported", commands_text, NULL,
-	    CMD_F_PARTICIPANT, "#reported Jo <jo@example.org>",
-	    "who was reported" },
+	    CMD_F_PARTICIPANT, "#reported Jo <jo@example.org>" },
 	[CMD_STATUS] = { "status", commands_choice,
 	    "new|investigating|waiting|resolved|closed", CMD_F_PARTICIPANT,
-	    "#status investigating", "set the case's state" },
+	    "#status investigating" },
 	[CMD_SAFETY] = { "safety", commands_choice, "yes|no|unknown",
-	    CMD_F_PARTICIPANT, "#safety unknown",
-	    "is anyone's safety at risk?" },
+	    CMD_F_PARTICIPANT, "#safety unknown" },
 	[CMD_REPEAT] = { "repeat", commands_choice, "yes|no|maybe",
-	    CMD_F_PARTICIPANT, "#repeat no", "has this happened before?" },
+	    CMD_F_PARTICIPANT, "#repeat no" },
 	[CMD_ACTIONS] = { "actions", commands_text, NULL, CMD_F_PARTICIPANT,
-	    "#actions spoke with both", "record what was done" },
+	    "#actions spoke with both" },
 	[CMD_RESOLUTION] = { "resolution", commands_text, NULL,
-	    CMD_F_PARTICIPANT, "#resolution a private warning",
-	    "record how the case ended" },
+	    CMD_F_PARTICIPANT, "#resolution a private warning" },
 	[CMD_TO_REPORTER] = { "to-reporter", commands_none, NULL,
-	    CMD_F_PARTICIPANT, "#to-reporter",
-	    "what follows goes to the reporter" },
+	    CMD_F_PARTICIPANT, "#to-reporter" },
 	[CMD_FOLLOWUP_DONE] = { "followup-done", commands_none, NULL,
-	    CMD_F_PARTICIPANT, "#followup-done",
-	    "the reporter has been followed up" },
+	    CMD_F_PARTICIPANT, "#followup-done" },
 	[CMD_PROPOSE] = { "propose", commands_text, NULL, CMD_F_PARTICIPANT,
-	    "#propose close with a warning", "put a proposal to a vote" },
+	    "#propose close with a warning" },
 	[CMD_VOTE] = { "vote", commands_choice, "yes|no|abstain",
-	    CMD_F_PARTICIPANT, "#vote yes", "vote on the open proposal" },
+	    CMD_F_PARTICIPANT, "#vote yes" },
 	[CMD_INCLUDE] = { "include", commands_text, NULL,
-	    CMD_F_PARTICIPANT | CMD_F_LEAD, "#include Jo Doe",
-	    "ask a member the report mentions" },
-	[CMD_HELP] = { "help", commands_none, NULL, CMD_F_ANYONE, "#help",
-	    "this list" }
+	    CMD_F_PARTICIPANT | CMD_F_LEAD, "#include Jo Doe" },
+	[CMD_HELP] = { "help", commands_none, NULL, CMD_F_ANYONE, "#help" }
 };
 
 /* Tried in order on every line; the first that matches cuts there. */
@@ -169,7 +161,6 @@ static const char *commands_sent_labels =
     "\xeb\xb3\xb4\xeb\x82\xb8 \xeb\x82\xa0\xec\xa7\x9c|"	/* ko */
     "\xe9\x80\x81\xe4\xbf\xa1\xe6\x97\xa5\xe6\x99\x82";	/* ja */
 
-static char	*commands_help_text;
 
 /*
  * The line at p: sets *len to its length without "\n" and one "\r".
@@ -474,35 +465,6 @@ commands_flags(enum command_id id)
 	if ((size_t)id >= nitems(commands_defs))
 		return 0;
 	return commands_defs[id].flags;
-}
-
-const char *
-commands_help(void)
-{
-	const struct commands_def	*d;
-	struct buf			 b;
-	size_t				 i;
-
-	if (commands_help_text != NULL)
-		return commands_help_text;
-	buf_init(&b);
-	buf_addstr(&b, "Commands go at the top of your mail, one per line, "
-	    "each starting\nwith '#'.  The first other line ends them; "
-	    "what follows is your\nmessage.  Upper or lower case are "
-	    "both fine.  Writing below the\nquoted mail works too; "
-	    "several commands are carried out in order.\n\n");
-	for (i = 0; i < nitems(commands_defs); i++) {
-		d = &commands_defs[i];
-		buf_printf(&b, "%-*s %s\n", COMMANDS_HELP_COL - 1,
-		    d->example, d->summary);
-		if (d->choices == NULL)
-			continue;
-		buf_addstr(&b, "    one of: ");
-		commands_choices(&b, d->choices);
-		buf_addch(&b, '\n');
-	}
-	commands_help_text = buf_release(&b, NULL);
-	return commands_help_text;
 }
 
 /* "-- " or "--" alone: the signature follows. */

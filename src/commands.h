@@ -65,8 +65,6 @@ void	commands_free(struct command_list *);
 
 const char *commands_name(enum command_id);	/* "noconflict" */
 int	commands_flags(enum command_id);
-/* The #help text: every command with an example. */
-const char *commands_help(void);
 
 /*
  * Removes what must not travel on: quoted earlier mail ("> " lines, an

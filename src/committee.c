@@ -364,6 +364,54 @@ committee_notice(struct committee *c, const struct store_case *sc,
 }
 
 /*
+ * Renders template name (a mail, with its subject) for the case, with
+ * ${committee}, ${code_name} and the given variables; NULL (logged) on
+ * error, which the caller treats as a failed step.
+ */
+static char *
+committee_render(struct committee *c, const struct store_case *sc,
+    const char *name, const struct template_var *more, size_t nmore,
+    char **subject)
+{
+	struct template_var	 vars[8];
+	char			*text, *errstr = NULL;
+	size_t			 n = 0, i;
+
+	vars[n].name = "committee";
+	vars[n++].value = c->conf->committee_name;
+	vars[n].name = "code_name";
+	vars[n++].value = sc->code_name;
+	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
+		vars[n++] = more[i];
+	text = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT, name,
+	    vars, n, subject, &errstr);
+	if (text == NULL) {
+		log_warnx("committee: case %s: %s mail not composed: %s",
+		    sc->code_name, name, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/* A notice to one member from template name; -1 also when it fails. */
+static int
+committee_notice_of(struct committee *c, const struct store_case *sc,
+    const struct member *to, const char *name,
+    const struct template_var *vars, size_t nvars)
+{
+	char	*subject, *text;
+	int	 rv;
+
+	if ((text = committee_render(c, sc, name, vars, nvars,
+	    &subject)) == NULL)
+		return -1;
+	rv = committee_notice(c, sc, to, subject, text);
+	free(subject);
+	free(text);
+	return rv;
+}
+
+/*
  * For a lead's conflict check: a paragraph listing the members held
  * back because the report mentions them, or "" (never for others).
  */
@@ -398,7 +446,7 @@ committee_check(struct committee *c, const struct store_case *sc,
 {
 	struct template_var	 vars[4];
 	struct committee_out	 out;
-	char			*text, *errstr = NULL, *mentioned;
+	char			*text, *subject, *errstr = NULL, *mentioned;
 	int			 rv;
 
 	mentioned = committee_mentioned_para(c, sc, m);
@@ -410,8 +458,9 @@ committee_check(struct committee *c, const struct store_case *sc,
 	vars[1].value = sc->code_name;
 	vars[2].name = "reported";
 	vars[2].value = reported;
-	text = template_render(c->conf->templates, reported != NULL ?
-	    "conflict-check" : "conflict-check-triage", vars, 4, &errstr);
+	text = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    reported != NULL ? "conflict-check" : "conflict-check-triage",
+	    vars, 4, &subject, &errstr);
 	free(mentioned);
 	if (text == NULL) {
 		log_warnx("committee: case %s: conflict check not composed: "
@@ -422,10 +471,10 @@ committee_check(struct committee *c, const struct store_case *sc,
 	memset(&out, 0, sizeof(out));
 	out.kind = "conflict-check";
 	out.from_name = c->conf->committee_name;
-	out.subject = reported != NULL ? "Conflict check" :
-	    "Conflict check: reported person not identified";
+	out.subject = subject;
 	out.text = text;
 	rv = committee_queue(c, sc, m, &out);
+	free(subject);
 	free(text);
 	if (rv == 0)
 		rv = committee_enter_state(c, sc->id, m, MEMBER_CHECKED, NULL);
@@ -1450,8 +1499,7 @@ cmd_help(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)arg;
 	(void)rest;
-	return committee_notice(cm->c, &cm->sc, cm->from, "Commands",
-	    commands_help());
+	return committee_notice_of(cm->c, &cm->sc, cm->from, "help", NULL, 0);
 }
 
 /* The member named by arg (name or address), or NULL. */

@@ -32,6 +32,7 @@
 #include "report.h"
 #include "schedule.h"
 #include "store.h"
+#include "template.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -122,6 +123,36 @@ schedule_span(long secs, char *buf, size_t size)
 		    (secs + 1800) / 3600 == 1 ? "" : "s");
 	else
 		snprintf(buf, size, "%ld minutes", (secs + 59) / 60);
+}
+
+/*
+ * Renders template name for the committee with the case's code name and
+ * the given variables: the body, *subject set; NULL (logged) on error.
+ */
+static char *
+schedule_render(struct schedule *s, const char *code, const char *name,
+    const struct template_var *more, size_t nmore, char **subject)
+{
+	struct template_var	 vars[8];
+	char			*text, *errstr = NULL;
+	size_t			 n = 0, i;
+
+	vars[n].name = "committee";
+	vars[n++].value = s->conf->committee_name;
+	if (code != NULL) {
+		vars[n].name = "code_name";
+		vars[n++].value = code;
+	}
+	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
+		vars[n++] = more[i];
+	text = template_mail(s->conf->templates, TEMPLATE_LANG_DEFAULT, name,
+	    vars, n, subject, &errstr);
+	if (text == NULL) {
+		log_warnx("schedule: case %s: %s mail not composed: %s",
+		    code != NULL ? code : "-", name, errstr);
+		free(errstr);
+	}
+	return text;
 }
 
 /* The last and the next digest time around now (local time). */
@@ -281,6 +312,7 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d, time_t now)
 {
 	struct store_outbox_row	 r;
+	struct template_var	 vars[3];
 	char			 deadline[32], late[32], left[32];
 	char			*subject, *text, *json;
 	time_t			 promise = sc->received + SCHEDULE_ACK_PROMISE;
@@ -299,12 +331,16 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
 	log_errorx("schedule: ALARM: case %s: the acknowledgment is not "
 	    "accepted %s after the report; %s left of the 24 hours (%s)",
 	    sc->code_name, late, promise > now ? left : "none", deadline);
-	xasprintf(&subject, "ALARM: acknowledgment not sent");
-	xasprintf(&text, "The acknowledgment of case %s has not been accepted "
-	    "by the mail server\n%s after the report arrived.\n\nThe procedure "
-	    "promises it within 24 hours: %s left (until %s).\nPlease check "
-	    "the [smtp] settings and conductd's log.\n", sc->code_name, late,
-	    promise > now ? left : "no time is", deadline);
+	vars[0].name = "late";
+	vars[0].value = late;
+	vars[1].name = "deadline";
+	vars[1].value = deadline;
+	vars[2].name = "left";
+	vars[2].value = left;
+	if ((text = schedule_render(s, sc->code_name, promise > now ?
+	    "ack-alarm" : "ack-alarm-missed", vars, promise > now ? 3 : 2,
+	    &subject)) == NULL)
+		return -1;
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "alarm",
 	    subject, text);
 	free(subject);
@@ -325,11 +361,14 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
  * plus the location when urgent_alert_details = location.
  */
 static char *
-schedule_urgent_text(struct schedule *s, const struct store_case *sc)
+schedule_urgent_text(struct schedule *s, const struct store_case *sc,
+    char **subject)
 {
-	void	*fields = NULL;
-	char	*location = NULL, *where = NULL, *text;
-	size_t	 len = 0;
+	struct template_var	 var[1];
+	void			*fields = NULL;
+	char			*location = NULL, *where = NULL, *text;
+	char			*errstr = NULL;
+	size_t			 len = 0;
 
 	if (s->conf->urgent_alert_details == URGENT_DETAILS_LOCATION) {
 		if (store_case_fields(s->store, sc->id, &fields, &len) == -1)
@@ -337,15 +376,23 @@ schedule_urgent_text(struct schedule *s, const struct store_case *sc)
 		location = report_lookup(fields, len, "location");
 		crypto_wipe(fields, len);
 		free(fields);
-		xasprintf(&where, "Location: %s\n\n", location != NULL ?
-		    location : "(not given)");
+		var[0].name = "location";
+		var[0].value = location;
+		where = template_render(s->conf->templates,
+		    TEMPLATE_LANG_DEFAULT, location != NULL ?
+		    "urgent-location" : "urgent-location-unknown", var,
+		    location != NULL ? 1 : 0, &errstr);
 		crypto_freestr(location);
+		if (where == NULL) {
+			log_warnx("schedule: case %s: urgent alert not "
+			    "composed: %s", sc->code_name, errstr);
+			free(errstr);
+			return NULL;
+		}
 	}
-	xasprintf(&text, "Case %s: the reporter says the incident is ongoing."
-	    "\n\n%sPlease answer the case's conflict check at once: "
-	    "#noconflict\ntakes the case and sends you the report. This "
-	    "alert repeats until\na lead does.\n", sc->code_name,
-	    where != NULL ? where : "");
+	var[0].name = "location_para";
+	var[0].value = where;
+	text = schedule_render(s, sc->code_name, "urgent", var, 1, subject);
 	crypto_freestr(where);
 	return text;
 }
@@ -354,18 +401,19 @@ static int
 schedule_urgent(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	char	*text;
+	char	*text, *subject;
 	int	 rv;
 
 	if (committee_count(s->committee, sc->id, 1) > 0)
 		return 0;	/* a lead has taken the case */
-	if ((text = schedule_urgent_text(s, sc)) == NULL)
+	if ((text = schedule_urgent_text(s, sc, &subject)) == NULL)
 		return -1;
 	log_warnx("schedule: case %s: urgent, no lead has taken it",
 	    sc->code_name);
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "urgent",
-	    "URGENT: ongoing incident", text);
+	    subject, text);
 	crypto_freestr(text);
+	free(subject);
 	if (rv == -1)
 		return -1;
 	return store_deadline_plan(s->store, sc->id, "urgent", NULL,
@@ -377,17 +425,20 @@ static int
 schedule_reminder(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	char	when[32], span[32], *subject, *text;
-	time_t	due = d->base + s->conf->followup_within;
-	int	rv;
+	struct template_var	 vars[2];
+	char			 when[32], span[32], *subject, *text;
+	time_t			 due = d->base + s->conf->followup_within;
+	int			 rv;
 
 	clock_format(due, when, sizeof(when));
 	schedule_span(due - d->due, span, sizeof(span));
-	xasprintf(&subject, "Reminder: follow-up with the reporter due in %s",
-	    span);
-	xasprintf(&text, "The follow-up with the reporter of case %s is due "
-	    "%s.\nWrite to them with #to-reporter, or record a follow-up made "
-	    "another way\nwith #followup-done.\n", sc->code_name, when);
+	vars[0].name = "due";
+	vars[0].value = when;
+	vars[1].name = "span";
+	vars[1].value = span;
+	if ((text = schedule_render(s, sc->code_name, "reminder", vars, 2,
+	    &subject)) == NULL)
+		return -1;
 	rv = committee_notify(s->committee, sc, COMMITTEE_PARTICIPANTS,
 	    "reminder", subject, text);
 	free(subject);
@@ -399,18 +450,21 @@ static int
 schedule_overdue(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	char	when[32], *text;
-	int	rv;
+	struct template_var	 var[1];
+	char			 when[32], *subject, *text;
+	int			 rv;
 
 	clock_format(d->base + s->conf->followup_within, when, sizeof(when));
 	log_warnx("schedule: case %s: the follow-up with the reporter is "
 	    "overdue", sc->code_name);
-	xasprintf(&text, "The follow-up with the reporter of case %s was due "
-	    "%s and has not\nbeen recorded. A participant can write to the "
-	    "reporter with #to-reporter,\nor record a follow-up made another "
-	    "way with #followup-done.\n", sc->code_name, when);
+	var[0].name = "due";
+	var[0].value = when;
+	if ((text = schedule_render(s, sc->code_name, "overdue", var, 1,
+	    &subject)) == NULL)
+		return -1;
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "overdue",
-	    "OVERDUE: follow-up with the reporter", text);
+	    subject, text);
+	free(subject);
 	free(text);
 	if (rv == -1)
 		return -1;
@@ -425,18 +479,18 @@ schedule_conflict_reminder(struct schedule *s, const struct store_case *sc,
 {
 	const struct member	*m;
 	enum member_state	 state;
-	char			*text;
+	char			*subject, *text;
 	int			 rv;
 
 	if ((m = committee_member_by_key(s->committee, d->member)) == NULL ||
 	    committee_member_state(s->committee, sc->id, m, &state) == -1 ||
 	    state != MEMBER_CHECKED)
 		return 0;
-	xasprintf(&text, "You have not answered the conflict check of case "
-	    "%s yet.\nPlease reply with #noconflict or #conflict on the first "
-	    "line. You do not\nneed to give a reason.\n", sc->code_name);
-	rv = committee_remind(s->committee, sc, m, "Reminder: conflict check",
-	    text);
+	if ((text = schedule_render(s, sc->code_name, "conflict-reminder",
+	    NULL, 0, &subject)) == NULL)
+		return -1;
+	rv = committee_remind(s->committee, sc, m, subject, text);
+	free(subject);
 	free(text);
 	return rv;
 }

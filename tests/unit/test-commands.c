@@ -372,20 +372,43 @@ test_names(void)
 	CHECK_INTEQ(commands_flags(CMD_MAX), 0);
 }
 
+/* The #help template (conf/templates/en/help.txt), read whole. */
+static char *
+help_text(void)
+{
+	const char	*top = getenv("top_srcdir");
+	char		 path[1024], *h;
+	FILE		*f;
+	size_t		 len;
+
+	snprintf(path, sizeof(path), "%s/conf/templates/en/help.txt",
+	    top != NULL ? top : "..");
+	h = calloc(1, 16384);
+	CHECK(h != NULL && (f = fopen(path, "r")) != NULL);
+	if (h == NULL || f == NULL)
+		return h;
+	len = fread(h, 1, 16383, f);
+	h[len] = '\0';
+	fclose(f);
+	return h;
+}
+
 /*
- * The help: plain text, lines of at most 72 columns, every command in
- * it, and every example line ("#status investigating   set the...")
- * parses as its command.
+ * The help: plain text, lines of at most 72 columns, every command of
+ * the table in it in the table's order, and every example line
+ * ("#status investigating   set the...") parses as its command.
  */
 static void
 test_help(void)
 {
 	struct command_list	 l;
-	const char		*h = commands_help(), *p, *nl;
+	char			*h = help_text(), *p, *nl;
 	char			 line[128], want[64];
 	size_t			 len, i, seen = 0;
 
-	CHECK(h == commands_help());
+	if (h == NULL)
+		return;
+	CHECK(strncmp(h, "Subject: ", 9) == 0);
 	for (p = h; *p != '\0'; p += len + (p[len] == '\n')) {
 		len = strcspn(p, "\n");
 		CHECK(len <= 72);
@@ -414,6 +437,7 @@ test_help(void)
 	    "closed");
 	for (p = h; *p != '\0'; p++)
 		CHECK(*p == '\n' || (*p >= ' ' && *p < 0x7f));
+	free(h);
 }
 
 /* The cutter alone, and the shapes its header names. */
