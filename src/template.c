@@ -283,6 +283,23 @@ template_render(const char *admin_dir, const char *lang, const char *name,
 	return out;
 }
 
+char *
+template_phrase(const char *admin_dir, const char *lang, const char *name,
+    const struct template_var *vars, size_t nvars, char **errstr)
+{
+	char	*out;
+	size_t	 len;
+
+	if ((out = template_render(admin_dir, lang, name, vars, nvars,
+	    errstr)) == NULL)
+		return NULL;
+	for (len = strlen(out); len > 0 && (out[len - 1] == '\n' ||
+	    out[len - 1] == '\r' || out[len - 1] == ' ' ||
+	    out[len - 1] == '\t'); len--)
+		out[len - 1] = '\0';
+	return out;
+}
+
 /*
  * If text starts with a "Subject:" line, cuts it (and one empty line
  * after it) off: returns the subject (allocated, trimmed), text keeps

@@ -46,6 +46,14 @@ char	*template_mail(const char *admin_dir, const char *lang,
 	    char **subject, char **errstr);
 
 /*
+ * As template_render, for a part of a sentence: the line end(s) and
+ * blanks at the end of the text are dropped.
+ */
+char	*template_phrase(const char *admin_dir, const char *lang,
+	    const char *name, const struct template_var *, size_t nvars,
+	    char **errstr);
+
+/*
  * The folder of the installed default templates (holding one folder per
  * language); CONDUCTD_TEMPLATE_DEFAULTS replaces it, for tests.
  */

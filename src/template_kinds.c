@@ -13,6 +13,10 @@
 
 #define S	TEMPLATE_F_SUBJECT
 
+/* A vote's figures: every tally line may use all of them. */
+#define TEMPLATE_KINDS_TALLY	"member", "vote", "proposal", "yes", "no", \
+	"abstain", "needed", "participants"
+
 static const struct template_kind template_kinds[] = {
 	/* To the reporter. */
 	{ "ack", 0, { "committee", "code_name", "followup_days", "alias",
@@ -38,8 +42,62 @@ static const struct template_kind template_kinds[] = {
 	{ "ack-alarm-missed", S, { "committee", "code_name", "late",
 	    "deadline", NULL } },
 
+	/* An item set aside after failing (held.c), to the leads. */
+	{ "held-alarm", S, { "committee", "code_name", "item", "of_case",
+	    "attempts", "reason_line", "retry", "id", NULL } },
+	{ "held-message", 0, { "id", NULL } },
+	{ "held-uid", 0, { "what", NULL } },
+	{ "held-outbox", 0, { "id", "what", NULL } },
+	{ "held-deadline", 0, { "id", "what", NULL } },
+	{ "held-of-case", 0, { "code_name", NULL } },
+	{ "held-tries-one", 0, { NULL } },
+	{ "held-tries", 0, { "tries", NULL } },
+	{ "held-reason", 0, { "reason", NULL } },
+
 	/* To a member about their mail. */
 	{ "help", S, { "committee", "code_name", NULL } },
+	{ "refusal", S, { "committee", "code_name", "reason", NULL } },
+	{ "refused-some", S, { "committee", "code_name", "reasons", NULL } },
+	{ "not-relayed", S, { "committee", "code_name", "count", NULL } },
+	{ "nothing-passed", S, { "committee", "code_name", NULL } },
+	{ "forged", S, { "committee", "code_name", NULL } },
+	{ "not-passed-on", S, { "committee", "alias", NULL } },
+	{ "not-passed-on-conflict", S, { "committee", "alias", NULL } },
+	{ "not-passed-on-recused", S, { "committee", "alias", NULL } },
+
+	/* Why a command was refused: ${reason}, one "- " line of ${reasons}. */
+	{ "why-lead-only", 0, { NULL } },
+	{ "why-answered", 0, { NULL } },
+	{ "why-not-participant", 0, { NULL } },
+	{ "why-include-nobody", 0, { NULL } },
+	{ "why-include-not-mentioned", 0, { NULL } },
+	{ "why-no-reporter-address", 0, { NULL } },
+	{ "why-to-reporter-empty", 0, { NULL } },
+	{ "why-to-reporter-member", 0, { NULL } },
+	{ "why-to-reporter-address", 0, { NULL } },
+	{ "why-no-proposal", 0, { NULL } },
+	{ "why-proposal-open", 0, { NULL } },
+
+	/*
+	 * The echo of carried-out commands to the case's participants: the
+	 * lines in order; the mail's subject is its first line.
+	 */
+	{ "echo-noconflict", 0, { "member", NULL } },
+	{ "echo-recuse", 0, { "member", NULL } },
+	{ "echo-reported", 0, { "member", "reported", NULL } },
+	{ "echo-status", 0, { "member", "value", NULL } },
+	{ "echo-safety", 0, { "member", "value", NULL } },
+	{ "echo-repeat", 0, { "member", "value", NULL } },
+	{ "echo-actions", 0, { "member", "value", NULL } },
+	{ "echo-resolution", 0, { "member", "value", NULL } },
+	{ "echo-to-reporter", 0, { "member", "text", NULL } },
+	{ "echo-followup-done", 0, { "member", NULL } },
+	{ "echo-propose", 0, { "member", "proposal", "needed",
+	    "participants", NULL } },
+	{ "echo-vote", 0, { TEMPLATE_KINDS_TALLY, NULL } },
+	{ "echo-carried", 0, { TEMPLATE_KINDS_TALLY, NULL } },
+	{ "echo-not-carried", 0, { TEMPLATE_KINDS_TALLY, NULL } },
+	{ "echo-include", 0, { "member", "included", NULL } },
 };
 
 #define NKINDS	(sizeof(template_kinds) / sizeof(template_kinds[0]))

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define TEMPLATE_KINDS_MAXVARS	8
+#define TEMPLATE_KINDS_MAXVARS	10
 
 /* The first line is "Subject: ...", the mail's subject. */
 #define TEMPLATE_F_SUBJECT	0x1

@@ -283,13 +283,19 @@ unused_ok(const char *kind, const char *var)
 {
 	static const char *const ok[] = {
 		"conflict-check-triage", "reported",	/* always empty */
-		"help", "code_name",
 	};
 	size_t	i;
 
 	/* Offered to every kind, for the admin's own words. */
-	if (strcmp(var, "committee") == 0 || strcmp(var, "alias") == 0)
+	if (strcmp(var, "committee") == 0 || strcmp(var, "alias") == 0 ||
+	    strcmp(var, "code_name") == 0)
 		return 1;
+	/* Each line of a vote's tally says some of its figures. */
+	if (strncmp(kind, "echo-", 5) == 0 && strstr(kind, "carried") != NULL)
+		return 1;
+	if (strcmp(kind, "echo-vote") == 0)
+		return strcmp(var, "proposal") == 0 ||
+		    strcmp(var, "participants") == 0;
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i += 2)
 		if (strcmp(ok[i], kind) == 0 && strcmp(ok[i + 1], var) == 0)
 			return 1;
