@@ -640,24 +640,27 @@ schedule_act(struct schedule *s, const struct store_deadline *d, time_t now)
 	return 0;
 }
 
-/* What a kind of outgoing mail is called in an alarm. */
+/*
+ * What a kind of outgoing mail is called in an alarm: the template
+ * (what-*.txt) that names it; any other kind is what-mail.txt.
+ */
 static const struct {
 	const char	*kind;
 	const char	*what;
 } schedule_mail_kinds[] = {
-	{ "ack",		"acknowledgment" },
-	{ "to-reporter",	"mail from the committee" },
-	{ "notice",		"notice" },
-	{ "conflict-check",	"conflict check" },
-	{ "conflict-reminder",	"conflict-check reminder" },
-	{ "report",		"copy of the report" },
-	{ "relay",		"relayed mail" },
-	{ "echo",		"command confirmation" },
-	{ "urgent",		"urgent alert" },
-	{ "reminder",		"follow-up reminder" },
-	{ "overdue",		"overdue notice" },
-	{ "alarm",		"alarm" },
-	{ "digest",		"weekly status" },
+	{ "ack",		"what-ack" },
+	{ "to-reporter",	"what-to-reporter" },
+	{ "notice",		"what-notice" },
+	{ "conflict-check",	"what-conflict-check" },
+	{ "conflict-reminder",	"what-conflict-reminder" },
+	{ "report",		"what-report" },
+	{ "relay",		"what-relay" },
+	{ "echo",		"what-echo" },
+	{ "urgent",		"what-urgent" },
+	{ "reminder",		"what-reminder" },
+	{ "overdue",		"what-overdue" },
+	{ "alarm",		"what-alarm" },
+	{ "digest",		"what-digest" },
 };
 
 /* A row's kind may be cut to fit struct store_outbox_row. */
@@ -671,10 +674,13 @@ schedule_mail_what(const char *kind)
 	    sizeof(schedule_mail_kinds[0]); i++)
 		if (strncmp(schedule_mail_kinds[i].kind, kind, len) == 0)
 			return schedule_mail_kinds[i].what;
-	return "mail";
+	return "what-mail";
 }
 
-/* Whose mail it was, without a name: "a member's", "the reporter's". */
+/*
+ * Whose mail it was, without a name: the template (whose-*.txt) that
+ * says "a member's", "the reporter's", ...
+ */
 static const char *
 schedule_mail_whose(struct schedule *s, const struct store_outbox_row *r)
 {
@@ -682,18 +688,33 @@ schedule_mail_whose(struct schedule *s, const struct store_outbox_row *r)
 
 	if (r->member[0] == '\0')
 		return strcmp(r->kind, "ack") == 0 ||
-		    strcmp(r->kind, "to-reporter") == 0 ? "the reporter's" :
-		    "a sender's";
+		    strcmp(r->kind, "to-reporter") == 0 ? "whose-reporter" :
+		    "whose-sender";
 	if ((m = committee_member_by_key(s->committee, r->member)) == NULL)
-		return "a former member's";
+		return "whose-former-member";
 	switch (m->role) {
 	case ROLE_LEAD:
-		return "a lead's";
+		return "whose-lead";
 	case ROLE_BACKUP:
-		return "a backup's";
+		return "whose-backup";
 	default:
-		return "a member's";
+		return "whose-member";
 	}
+}
+
+/* A part of a sentence from template name, into *out; -1 (logged). */
+static int
+schedule_phrase(struct schedule *s, const char *name, char **out)
+{
+	char	*errstr = NULL;
+
+	if ((*out = template_phrase(s->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+		log_warnx("schedule: %s not composed: %s", name, errstr);
+		free(errstr);
+		return -1;
+	}
+	return 0;
 }
 
 /* One alarm to the leads of the row's case, of its permanent refusal. */
@@ -701,31 +722,47 @@ static int
 schedule_fail_alarm_row(struct schedule *s, const struct store_outbox_row *r)
 {
 	struct store_case	 sc;
-	const char		*whose, *what;
-	char			*text;
-	int			 rc, rv;
+	struct template_var	 v[4];
+	char			 code[16], *whose = NULL, *what = NULL;
+	char			*subject, *text = NULL;
+	int			 rc, rv = -1;
 
 	memset(&sc, 0, sizeof(sc));
 	snprintf(sc.code_name, sizeof(sc.code_name), "committee");
 	if (r->case_id != 0 &&
 	    (rc = store_case_get(s->store, r->case_id, &sc)) != 1)
 		return rc;
-	whose = schedule_mail_whose(s, r);
-	what = schedule_mail_what(r->kind);
+	if (schedule_phrase(s, schedule_mail_whose(s, r), &whose) == -1 ||
+	    schedule_phrase(s, schedule_mail_what(r->kind), &what) == -1)
+		goto out;
 	log_errorx("schedule: ALARM: case %s: %s %s (outbox row %" PRId64
 	    ") refused permanently (%d): %s", sc.code_name, whose, what,
 	    r->id, r->last_code, r->last_error);
+	rv = 0;
 	if (strcmp(r->kind, "alarm") == 0)
-		return 0;	/* an alarm about an alarm would loop */
-	xasprintf(&text, "The mail server refused %s %s of case %s for good,\n"
-	    "with reply %d: %s\n\nIt is not sent again. Please check the "
-	    "address in conductd.conf;\n\"conductctl show %s\" lists the "
-	    "mail of the case that was not delivered.\n", whose, what,
-	    sc.code_name, r->last_code, r->last_error, sc.code_name);
+		goto out;	/* an alarm about an alarm would loop */
+	snprintf(code, sizeof(code), "%d", r->last_code);
+	v[0].name = "whose";
+	v[0].value = whose;
+	v[1].name = "what";
+	v[1].value = what;
+	v[2].name = "reply_code";
+	v[2].value = code;
+	v[3].name = "reply";
+	v[3].value = r->last_error;
+	rv = -1;
+	if ((text = schedule_render(s, sc.code_name, "refused-alarm", v, 4,
+	    &subject)) == NULL)
+		goto out;
 	rv = committee_notify(s->committee, &sc, COMMITTEE_LEADS, "alarm",
-	    "ALARM: mail refused by the server", text);
+	    subject, text);
+	free(subject);
+	rv = rv == -1 ? -1 : 0;
+ out:
+	free(whose);
+	free(what);
 	free(text);
-	return rv == -1 ? -1 : 0;
+	return rv;
 }
 
 int
