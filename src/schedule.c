@@ -534,22 +534,112 @@ struct digest {
 	int			 n;
 };
 
-static void
-digest_sealed(struct digest *dg, int64_t id, enum store_case_field f,
-    const char *label)
+/* Adds template name (a digest-* part) to the digest; -1 (logged). */
+static int
+digest_add(struct digest *dg, const char *name, const struct template_var *v,
+    size_t nv, int phrase)
 {
-	char	*v = NULL;
+	char	*text, *errstr = NULL;
 
-	if (store_case_get_sealed(dg->s->store, id, f, &v) == 0)
-		buf_printf(dg->b, "    %s: %s\n", label, v != NULL ? v : "-");
-	crypto_freestr(v);
+	text = phrase ? template_phrase(dg->s->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, v, nv, &errstr) :
+	    template_render(dg->s->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    name, v, nv, &errstr);
+	if (text == NULL) {
+		log_warnx("schedule: digest: %s not composed: %s", name,
+		    errstr);
+		free(errstr);
+		return -1;
+	}
+	buf_addstr(dg->b, text);
+	crypto_freestr(text);
+	return 0;
+}
+
+static int
+digest_sealed(struct digest *dg, int64_t id, enum store_case_field f,
+    const char *name)
+{
+	struct template_var	 v;
+	char			*val = NULL;
+	int			 rv = 0;
+
+	if (store_case_get_sealed(dg->s->store, id, f, &val) == 0) {
+		v.name = "value";
+		v.value = val != NULL ? val : "-";
+		rv = digest_add(dg, name, &v, 1, 0);
+	}
+	crypto_freestr(val);
+	return rv;
+}
+
+/* A phrase of the case's line into *out ("" when cond is 0). */
+static int
+digest_flag(struct digest *dg, int cond, const char *name, char **out)
+{
+	char	*errstr = NULL;
+
+	if (!cond) {
+		*out = xstrdup("");
+		return 0;
+	}
+	if ((*out = template_phrase(dg->s->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+		log_warnx("schedule: digest: %s not composed: %s", name,
+		    errstr);
+		free(errstr);
+		return -1;
+	}
+	return 0;
+}
+
+/* The case's lines: digest-case.txt, values padded to line up. */
+static int
+digest_case_line(struct digest *dg, const struct store_case *sc)
+{
+	struct template_var	 v[8];
+	char			 received[32], due[32], pad[4][64];
+	char			*urgent = NULL, *overdue = NULL;
+	time_t			 when = schedule_followup_due(dg->s->conf, sc);
+	int			 rv = -1;
+
+	clock_format(sc->received, received, sizeof(received));
+	clock_format(when, due, sizeof(due));
+	snprintf(pad[0], sizeof(pad[0]), "%-24s", sc->code_name);
+	snprintf(pad[1], sizeof(pad[1]), "%-14s", sc->status);
+	snprintf(pad[2], sizeof(pad[2]), "%-8s", sc->safety);
+	snprintf(pad[3], sizeof(pad[3]), "%-8s", sc->repeat_risk);
+	if (digest_flag(dg, sc->urgent, "digest-urgent", &urgent) == -1 ||
+	    digest_flag(dg, when < clock_now() && !schedule_case_closed(sc),
+	    "digest-overdue", &overdue) == -1)
+		goto out;
+	v[0].name = "code_name";
+	v[0].value = pad[0];
+	v[1].name = "status";
+	v[1].value = pad[1];
+	v[2].name = "safety";
+	v[2].value = pad[2];
+	v[3].name = "repeat";
+	v[3].value = pad[3];
+	v[4].name = "urgent";
+	v[4].value = urgent;
+	v[5].name = "received";
+	v[5].value = received;
+	v[6].name = "due";
+	v[6].value = due;
+	v[7].name = "overdue";
+	v[7].value = overdue;
+	rv = digest_add(dg, "digest-case", v, 8, 0);
+ out:
+	free(urgent);
+	free(overdue);
+	return rv;
 }
 
 static int
 digest_case_cb(const struct store_case *sc, void *arg)
 {
 	struct digest	*dg = arg;
-	char		 received[32], due[32];
 	enum case_status st;
 	enum member_state state;
 
@@ -562,45 +652,49 @@ digest_case_cb(const struct store_case *sc, void *arg)
 	if (memberstate_kept_out(state))
 		return 0;
 	dg->n++;
-	clock_format(sc->received, received, sizeof(received));
-	clock_format(schedule_followup_due(dg->s->conf, sc), due, sizeof(due));
-	buf_printf(dg->b, "%-24s %-14s safety %-8s repeat %-8s%s\n"
-	    "    received %s, follow-up due %s%s\n", sc->code_name, sc->status,
-	    sc->safety, sc->repeat_risk, sc->urgent ? " URGENT" : "",
-	    received, due, schedule_followup_due(dg->s->conf, sc) <
-	    clock_now() && !schedule_case_closed(sc) ? " (overdue)" : "");
-	if (state == MEMBER_PARTICIPANT) {
-		digest_sealed(dg, sc->id, STORE_CASE_ACTIONS, "actions needed");
-		digest_sealed(dg, sc->id, STORE_CASE_RESOLUTION, "resolution");
-	}
+	if (digest_case_line(dg, sc) == -1)
+		return -1;
+	if (state == MEMBER_PARTICIPANT && (digest_sealed(dg, sc->id,
+	    STORE_CASE_ACTIONS, "digest-actions") == -1 ||
+	    digest_sealed(dg, sc->id, STORE_CASE_RESOLUTION,
+	    "digest-resolution") == -1))
+		return -1;
 	return 0;
 }
 
 static int
 schedule_digest_one(struct schedule *s, const struct member *m)
 {
+	struct template_var	 v[2];
 	struct digest		 dg;
 	struct buf		 b;
-	char			 today[32];
+	char			 today[32], *subject = NULL, *text = NULL;
 	int			 rv = -1;
 
 	buf_init(&b);
-	clock_format(clock_now(), today, sizeof(today));
-	buf_printf(&b, "Weekly status of the %s, %.10s.\nThe open cases "
-	    "you may follow; the details only where you are on the case.\n\n",
-	    s->conf->committee_name, today);
+	buf_addstr(&b, "");
 	dg.s = s;
 	dg.m = m;
 	dg.b = &b;
 	dg.n = 0;
-	if (store_case_foreach(s->store, digest_case_cb, &dg) == -1)
+	if (store_case_foreach(s->store, digest_case_cb, &dg) == -1 ||
+	    (dg.n == 0 && digest_add(&dg, "digest-none", NULL, 0, 0) == -1))
 		goto out;
-	if (dg.n == 0)
-		buf_addstr(&b, "No open cases to list.\n");
+	clock_format(clock_now(), today, sizeof(today));
+	today[10] = '\0';
+	v[0].name = "date";
+	v[0].value = today;
+	v[1].name = "cases";
+	v[1].value = b.data;
+	if ((text = schedule_render(s, NULL, "digest", v, 2,
+	    &subject)) == NULL)
+		goto out;
 	if ((rv = committee_mail_member(s->committee, m, "digest",
-	    "Weekly status", b.data)) == 1)
+	    subject, text)) == 1)
 		rv = -1;
  out:
+	free(subject);
+	crypto_freestr(text);
 	buf_free(&b);
 	return rv;
 }

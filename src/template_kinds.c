@@ -42,6 +42,16 @@ static const struct template_kind template_kinds[] = {
 	{ "ack-alarm-missed", S, { "committee", "code_name", "late",
 	    "deadline", NULL } },
 
+	/* The weekly digest, to each member: the cases they may follow. */
+	{ "digest", S, { "committee", "date", "cases", NULL } },
+	{ "digest-case", 0, { "code_name", "status", "safety", "repeat",
+	    "urgent", "received", "due", "overdue", NULL } },
+	{ "digest-urgent", 0, { NULL } },
+	{ "digest-overdue", 0, { NULL } },
+	{ "digest-actions", 0, { "value", NULL } },
+	{ "digest-resolution", 0, { "value", NULL } },
+	{ "digest-none", 0, { NULL } },
+
 	/* A mail the server refused for good, to the leads. */
 	{ "refused-alarm", S, { "committee", "code_name", "whose", "what",
 	    "reply_code", "reply", NULL } },
