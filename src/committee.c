@@ -339,14 +339,48 @@ committee_to_participants(struct committee *c, const struct store_case *sc,
 	return 0;
 }
 
-/* The committee's name as sender: "Alice via Example Committee". */
+/*
+ * A phrase from template name (a part of a sentence, a name, a label),
+ * allocated; NULL (logged) on error.
+ */
+static char *
+committee_phrase(struct committee *c, const char *name,
+    const struct template_var *vars, size_t nvars)
+{
+	char	*text, *errstr = NULL;
+
+	if ((text = template_phrase(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    name, vars, nvars, &errstr)) == NULL) {
+		log_warnx("committee: %s not composed: %s", name, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/*
+ * The committee's name as sender, "Alice via Example Committee"
+ * (via-member.txt), or for who NULL the reporter's (via-reporter.txt).
+ */
 static char *
 committee_via(struct committee *c, const char *who)
 {
-	char	*s;
+	struct template_var	v[2];
 
-	xasprintf(&s, "%s via %s", who, c->conf->committee_name);
-	return s;
+	v[0].name = "committee";
+	v[0].value = c->conf->committee_name;
+	v[1].name = "member";
+	v[1].value = who;
+	return committee_phrase(c, who != NULL ? "via-member" :
+	    "via-reporter", v, who != NULL ? 2 : 1);
+}
+
+/* A mail's subject, or the words for none (no-subject.txt). */
+static char *
+committee_msg_subject(struct committee *c, const struct mime_msg *msg)
+{
+	if (msg->subject[0] != '\0')
+		return xstrdup(msg->subject);
+	return committee_phrase(c, "no-subject", NULL, 0);
 }
 
 static int
@@ -1083,39 +1117,79 @@ committee_case_asked(struct committee *c, struct store_case *sc0,
 	return committee_ask(c, &sc, reported);
 }
 
-/* The report as its participants get it: data, headers, text. */
+/* The report's fields, "Label: value" a line (field-*.txt labels). */
+static int
+committee_report_fields(struct committee *c, const struct store_case *sc,
+    struct buf *b)
+{
+	void	*fields = NULL;
+	char	*v, *label, name[64];
+	size_t	 len = 0;
+	int	 i, rv = 0;
+
+	if (store_case_fields(c->store, sc->id, &fields, &len) != 0)
+		return 0;
+	for (i = 0; rv == 0 && i < REPORT_NFIELDS; i++) {
+		v = report_lookup(fields, len,
+		    report_field_name((enum report_field)i));
+		snprintf(name, sizeof(name), "field-%s",
+		    report_field_name((enum report_field)i));
+		if (v != NULL && (label = committee_phrase(c, name, NULL,
+		    0)) != NULL) {
+			buf_printf(b, "%s: %s\n", label, v);
+			free(label);
+		} else if (v != NULL)
+			rv = -1;
+		crypto_freestr(v);
+	}
+	crypto_wipe(fields, len);
+	free(fields);
+	return rv;
+}
+
+/*
+ * The report as its participants get it (report.txt): the preamble, the
+ * data, then the report's headers and text.  *subject is the mail's.
+ * NULL (logged) on error.
+ */
 static char *
 committee_report_text(struct committee *c, const struct store_case *sc,
-    const struct mime_msg *msg, int truncated)
+    const struct mime_msg *msg, int truncated, char **subject)
 {
-	struct buf	 b;
-	void		*fields = NULL;
-	char		*v, when[32];
-	size_t		 len = 0;
-	int		 i;
+	struct template_var	 v[3];
+	struct buf		 b, f;
+	char			 when[32], *title, *text;
+	const char		*t;
 
-	buf_init(&b);
+	buf_init(&f);
+	buf_addstr(&f, "");
 	clock_format(sc->received, when, sizeof(when));
-	buf_printf(&b, "This is the report of case %s, received %s.\n"
-	    "You receive it because you answered #noconflict. Replies to "
-	    "this\naddress reach the case's other participants; #help lists "
-	    "the commands.\n\n", sc->code_name, when);
-	if (store_case_fields(c->store, sc->id, &fields, &len) == 0) {
-		for (i = 0; i < REPORT_NFIELDS; i++) {
-			v = report_lookup(fields, len,
-			    report_field_name((enum report_field)i));
-			if (v != NULL)
-				buf_printf(&b, "%s: %s\n",
-				    report_field_label((enum report_field)i),
-				    v);
-			crypto_freestr(v);
-		}
-		crypto_wipe(fields, len);
-		free(fields);
+	/* Not "Report: Report: ..." when the reporter titled it so. */
+	t = msg->subject;
+	if (strncasecmp(t, "Report:", 7) == 0)
+		for (t += 7; *t == ' ' || *t == '\t'; t++)
+			;
+	title = *t != '\0' ? xstrdup(t) : committee_phrase(c, "no-subject",
+	    NULL, 0);
+	text = NULL;
+	if (title != NULL && committee_report_fields(c, sc, &f) == 0) {
+		v[0].name = "received";
+		v[0].value = when;
+		v[1].name = "subject";
+		v[1].value = title;
+		v[2].name = "fields";
+		v[2].value = f.data;
+		text = committee_render(c, sc, "report", v, 3, subject);
 	}
-	buf_printf(&b, "\n----- the report -----\nFrom: %s\nDate: %s\n"
-	    "Subject: %s\n\n%s\n", msg->from, msg->date, msg->subject,
-	    msg->text);
+	free(title);
+	buf_free(&f);
+	if (text == NULL)
+		return NULL;
+	buf_init(&b);
+	buf_addstr(&b, text);
+	crypto_freestr(text);
+	buf_printf(&b, "From: %s\nDate: %s\nSubject: %s\n\n%s\n", msg->from,
+	    msg->date, msg->subject, msg->text);
 	cutnote_add(&b, c->store, sc->report_message, truncated, msg,
 	    c->conf->imap_processed);
 	return buf_release(&b, NULL);
@@ -1147,11 +1221,11 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
-	text = committee_report_text(c, sc, msg, info.truncated);
-	/* "Report: Report: ..." when the reporter titled it so. */
-	xasprintf(&subject, "%s%s", strncasecmp(msg->subject, "Report:", 7)
-	    == 0 ? "" : "Report: ", msg->subject[0] != '\0' ? msg->subject :
-	    "(no subject)");
+	if ((text = committee_report_text(c, sc, msg, info.truncated,
+	    &subject)) == NULL) {
+		mime_msg_free(msg);
+		return -1;
+	}
 	memset(&out, 0, sizeof(out));
 	out.kind = "report";
 	out.from_name = c->conf->committee_name;
@@ -1381,8 +1455,9 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 {
 	struct compose_mail	 m;
 	struct thread_ids	 t;
+	struct template_var	 v;
 	char			 reply_to[ADDRESS_MAX];
-	char			*reporter = NULL, *text, *subject;
+	char			*reporter = NULL, *text, *subject, *words;
 	char			*errstr = NULL;
 	int			 rv;
 
@@ -1395,10 +1470,17 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	}
 	address_reporter(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,
 	    sizeof(reply_to));
-	xasprintf(&text, "%s\n\n\xe2\x80\x94 %s\n", rest,
-	    cm->c->conf->committee_name);
-	xasprintf(&subject, "[%s %s] About your report", cm->c->conf->tag,
-	    cm->sc.code_name);
+	v.name = "text";
+	v.value = rest;
+	if ((text = committee_render(cm->c, &cm->sc, "to-reporter", &v, 1,
+	    &words)) == NULL) {
+		thread_ids_free(&t);
+		crypto_freestr(reporter);
+		return -1;
+	}
+	xasprintf(&subject, "[%s %s] %s", cm->c->conf->tag, cm->sc.code_name,
+	    words);
+	free(words);
 	memset(&m, 0, sizeof(m));
 	m.from_name = cm->c->conf->committee_name;
 	m.from_addr = cm->c->conf->alias;
@@ -1737,19 +1819,25 @@ static int
 committee_relay(struct cmail *cm, const char *rest)
 {
 	struct committee_out	 out;
-	char			*from;
+	char			*from, *subject;
 	int			 rv;
 
 	from = committee_via(cm->c, cm->from->name);
+	subject = committee_msg_subject(cm->c, cm->msg);
+	if (from == NULL || subject == NULL) {
+		free(from);
+		free(subject);
+		return -1;
+	}
 	memset(&out, 0, sizeof(out));
 	out.kind = "relay";
 	out.from_name = from;
-	out.subject = cm->msg->subject[0] != '\0' ? cm->msg->subject :
-	    "(no subject)";
+	out.subject = subject;
 	out.text = rest;
 	out.attach = cm->msg;
 	rv = committee_to_participants(cm->c, &cm->sc, cm->from, &out);
 	free(from);
+	free(subject);
 	return rv;
 }
 
@@ -2045,7 +2133,7 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
 {
 	struct committee_out	 out;
 	struct reply		 r;
-	char			*text, *from;
+	char			*text, *from, *subject;
 	int			 rv;
 
 	log_debug("committee: message %" PRId64 " from the reporter of case "
@@ -2053,17 +2141,21 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
 	reply_read(msg->text, &r);
 	text = xstrdup(r.relay);
 	reply_free(&r);
-	from = committee_via(c, "Reporter");
-	memset(&out, 0, sizeof(out));
-	out.kind = "relay";
-	out.from_name = from;
-	out.subject = msg->subject[0] != '\0' ? msg->subject :
-	    "(no subject)";
-	out.text = text;
-	out.attach = msg;
-	rv = committee_to_participants(c, sc, NULL, &out);
+	from = committee_via(c, NULL);
+	subject = committee_msg_subject(c, msg);
+	rv = -1;
+	if (from != NULL && subject != NULL) {
+		memset(&out, 0, sizeof(out));
+		out.kind = "relay";
+		out.from_name = from;
+		out.subject = subject;
+		out.text = text;
+		out.attach = msg;
+		rv = committee_to_participants(c, sc, NULL, &out);
+	}
 	crypto_freestr(text);
 	free(from);
+	free(subject);
 	return rv;
 }
 

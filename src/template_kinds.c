@@ -21,8 +21,28 @@ static const struct template_kind template_kinds[] = {
 	/* To the reporter. */
 	{ "ack", 0, { "committee", "code_name", "followup_days", "alias",
 	    "missing_fields", NULL } },
+	{ "ack-missing", 0, { "fields", NULL } },
+	{ "ack-no-subject", 0, { NULL } },
 	{ "ack-summary", S, { "committee", "code_names", "alias", NULL } },
 	{ "case-purged", S, { "committee", "code_name", "alias", NULL } },
+
+	/* The reporter's mail: a member's message, from the alias. */
+	{ "to-reporter", S, { "committee", "code_name", "text", NULL } },
+
+	/* To the case's participants: the report, relayed mail. */
+	{ "report", S, { "committee", "code_name", "received", "subject",
+	    "fields", NULL } },
+	{ "via-member", 0, { "committee", "member", NULL } },
+	{ "via-reporter", 0, { "committee", NULL } },
+	{ "no-subject", 0, { NULL } },
+	{ "field-contact", 0, { NULL } },
+	{ "field-when", 0, { NULL } },
+	{ "field-location", 0, { NULL } },
+	{ "field-ongoing", 0, { NULL } },
+	{ "field-description", 0, { NULL } },
+	{ "field-reported", 0, { NULL } },
+	{ "field-circumstances", 0, { NULL } },
+	{ "field-witnesses", 0, { NULL } },
 
 	/* To the committee: conflicts of interest. */
 	{ "conflict-check", S, { "committee", "code_name", "reported",
