@@ -487,30 +487,50 @@ committee_echo_1(struct cmail *cm, const char *name, const char *var,
 
 /*
  * For a lead's conflict check: a paragraph listing the members held
- * back because the report mentions them, or "" (never for others).
+ * back because the report mentions them (mentioned.txt, a line each
+ * from mentioned-member.txt), or "" (never for others).  NULL (logged)
+ * on error.
  */
 static char *
 committee_mentioned_para(struct committee *c, const struct store_case *sc,
     const struct member *to)
 {
-	struct buf	b;
-	size_t		i, n = 0;
+	struct template_var	 v;
+	struct buf		 b;
+	char			*line, *text, *errstr = NULL;
+	size_t			 i;
 
 	buf_init(&b);
+	buf_addstr(&b, "");
 	for (i = 0; to->role == ROLE_LEAD && i < c->conf->nmembers; i++) {
 		if (!committee_is(c, sc->id, &c->conf->members[i],
 		    MEMBER_MENTIONED))
 			continue;
-		if (n++ == 0)
-			buf_printf(&b, "Not asked, because the report names "
-			    "them (a participating lead\nmay ask one with "
-			    "#include NAME):\n");
-		buf_printf(&b, "    %s (mentioned in the report)\n",
-		    c->conf->members[i].name);
+		v.name = "member";
+		v.value = c->conf->members[i].name;
+		if ((line = committee_phrase(c, "mentioned-member", &v,
+		    1)) == NULL) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "    %s\n", line);
+		free(line);
 	}
-	if (n > 0)
-		buf_printf(&b, "\n");
-	return buf_release(&b, NULL);
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("");
+	}
+	v.name = "members";
+	v.value = b.data;
+	text = template_render(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "mentioned", &v, 1, &errstr);
+	if (text == NULL) {
+		log_warnx("committee: case %s: conflict check not composed: "
+		    "%s", sc->code_name, errstr);
+		free(errstr);
+	}
+	buf_free(&b);
+	return text;
 }
 
 /* Sends the conflict check to one member and records it. */
@@ -523,7 +543,8 @@ committee_check(struct committee *c, const struct store_case *sc,
 	char			*text, *subject, *errstr = NULL, *mentioned;
 	int			 rv;
 
-	mentioned = committee_mentioned_para(c, sc, m);
+	if ((mentioned = committee_mentioned_para(c, sc, m)) == NULL)
+		return -1;
 	vars[3].name = "mentioned";
 	vars[3].value = mentioned;
 	vars[0].name = "committee";

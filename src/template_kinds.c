@@ -49,6 +49,8 @@ static const struct template_kind template_kinds[] = {
 	    "mentioned", NULL } },
 	{ "conflict-check-triage", S, { "committee", "code_name", "reported",
 	    "mentioned", NULL } },
+	{ "mentioned", 0, { "members", NULL } },
+	{ "mentioned-member", 0, { "member", NULL } },
 	{ "conflict-reminder", S, { "committee", "code_name", NULL } },
 
 	/* To the committee: deadlines and alarms. */
