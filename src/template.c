@@ -30,6 +30,24 @@
 #define TEMPLATE_MAX_SIZE	(64 * 1024)
 #define TEMPLATE_MAX_NAME	64
 
+/* One file of a snapshot: its text as it was checked. */
+struct template_entry {
+	int	 dflt;		/* found without the admin's folder */
+	char	*lang;
+	char	*name;
+	char	*path;
+	char	*text;
+};
+
+/* The templates in effect (template_snapshot), or none: from disk. */
+struct template_cache {
+	char			*admin_dir;
+	struct template_entry	*e;
+	size_t			 n;
+};
+
+static struct template_cache	*template_active;
+
 const char *
 template_default_dir(void)
 {
@@ -238,6 +256,31 @@ template_check_vars(const struct template_kind *k,
 	return 0;
 }
 
+/*
+ * The snapshot's text of name for admin_dir (NULL: the defaults only)
+ * into b, and *path; 1, or 0 when the snapshot does not hold it.
+ */
+static int
+template_cached(const char *admin_dir, const char *lang, const char *name,
+    struct buf *b, char **path)
+{
+	const struct template_cache	*tc = template_active;
+	size_t				 i;
+
+	if (tc == NULL || (admin_dir != NULL && (tc->admin_dir == NULL ||
+	    strcmp(admin_dir, tc->admin_dir) != 0)))
+		return 0;
+	for (i = 0; i < tc->n; i++)
+		if (tc->e[i].dflt == (admin_dir == NULL) &&
+		    strcmp(tc->e[i].lang, lang) == 0 &&
+		    strcmp(tc->e[i].name, name) == 0) {
+			buf_addstr(b, tc->e[i].text);
+			*path = xstrdup(tc->e[i].path);
+			return 1;
+		}
+	return 0;
+}
+
 /* Renders the first of the places that exists; *path set (allocated). */
 static char *
 template_render_at(const char *admin_dir, const char *lang, const char *name,
@@ -260,7 +303,8 @@ template_render_at(const char *admin_dir, const char *lang, const char *name,
 	if (template_check_vars(k, vars, nvars, errstr) == -1)
 		return NULL;
 	buf_init(&b);
-	if ((*path = template_load(admin_dir, lang, name, &b,
+	if (template_cached(admin_dir, lang, name, &b, path) == 0 &&
+	    (*path = template_load(admin_dir, lang, name, &b,
 	    errstr)) == NULL) {
 		buf_free(&b);
 		return NULL;
@@ -360,4 +404,113 @@ template_mail(const char *admin_dir, const char *lang, const char *name,
 	}
 	free(path);
 	return out;
+}
+
+static void
+template_cache_free(struct template_cache *tc)
+{
+	size_t	i;
+
+	if (tc == NULL)
+		return;
+	for (i = 0; i < tc->n; i++) {
+		free(tc->e[i].lang);
+		free(tc->e[i].name);
+		free(tc->e[i].path);
+		free(tc->e[i].text);
+	}
+	free(tc->e);
+	free(tc->admin_dir);
+	free(tc);
+}
+
+/* Reads kind name for admin_dir (NULL: defaults only) into tc. */
+static int
+template_cache_add(struct template_cache *tc, const char *admin_dir,
+    const char *lang, const char *name, char **errstr)
+{
+	struct template_entry	*e;
+	struct buf		 b;
+	char			*path;
+
+	buf_init(&b);
+	if ((path = template_load(admin_dir, lang, name, &b, errstr)) ==
+	    NULL) {
+		buf_free(&b);
+		return -1;
+	}
+	buf_addstr(&b, "");
+	tc->e = xreallocarray(tc->e, tc->n + 1, sizeof(*tc->e));
+	e = &tc->e[tc->n++];
+	e->dflt = admin_dir == NULL;
+	e->lang = xstrdup(lang);
+	e->name = xstrdup(name);
+	e->path = path;
+	e->text = buf_release(&b, NULL);
+	return 0;
+}
+
+/* Renders every kind as a mail, with all of its variables. */
+static int
+template_check_all(const char *admin_dir, const char *lang, char **errstr)
+{
+	const struct template_kind	*k;
+	struct template_var		 v[TEMPLATE_KINDS_MAXVARS];
+	char				*text, *subject;
+	size_t				 i, n;
+
+	for (i = 0; i < template_kinds_count(); i++) {
+		k = template_kinds_get(i);
+		for (n = 0; n < TEMPLATE_KINDS_MAXVARS && k->vars[n] != NULL;
+		    n++) {
+			v[n].name = k->vars[n];
+			v[n].value = "x";
+		}
+		if ((text = template_mail(admin_dir, lang, k->name, v, n,
+		    &subject, errstr)) == NULL)
+			return -1;
+		free(subject);
+		free(text);
+	}
+	return 0;
+}
+
+int
+template_snapshot(const char *admin_dir, char **errstr)
+{
+	struct template_cache	*tc, *old = template_active;
+	const char		*lang = TEMPLATE_LANG_DEFAULT;
+	size_t			 i;
+	int			 rv = 0;
+
+	*errstr = NULL;
+	tc = xcalloc(1, sizeof(*tc));
+	tc->admin_dir = admin_dir != NULL ? xstrdup(admin_dir) : NULL;
+	for (i = 0; rv == 0 && i < template_kinds_count(); i++) {
+		if (admin_dir != NULL)
+			rv = template_cache_add(tc, admin_dir, lang,
+			    template_kinds_get(i)->name, errstr);
+		if (rv == 0)
+			rv = template_cache_add(tc, NULL, lang,
+			    template_kinds_get(i)->name, errstr);
+	}
+	/* Checked as it will be used: from the snapshot itself. */
+	if (rv == 0) {
+		template_active = tc;
+		rv = template_check_all(admin_dir, lang, errstr);
+	}
+	if (rv == -1) {
+		template_active = old;
+		template_cache_free(tc);
+		return -1;
+	}
+	template_cache_free(old);
+	return 0;
+}
+
+void
+template_snapshot_drop(void)
+{
+	template_cache_free(template_active);
+	template_active = NULL;
 }

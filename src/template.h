@@ -54,6 +54,19 @@ char	*template_phrase(const char *admin_dir, const char *lang,
 	    char **errstr);
 
 /*
+ * Reads every kind of template_kinds.c (for admin_dir, and the defaults
+ * alone, for subjects) into memory and checks it; from then on those
+ * are rendered from memory, so a file changed or broken later takes
+ * effect only with the next snapshot.  0, or -1 with *errstr allocated
+ * (file and line), when the snapshot in effect stays.  The daemon takes
+ * one when it loads its configuration and on every reload.
+ */
+int	template_snapshot(const char *admin_dir, char **errstr);
+
+/* Back to reading the files at each rendering. */
+void	template_snapshot_drop(void);
+
+/*
  * The folder of the installed default templates (holding one folder per
  * language); CONDUCTD_TEMPLATE_DEFAULTS replaces it, for tests.
  */

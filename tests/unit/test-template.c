@@ -436,6 +436,50 @@ test_kind_vars(void)
 	free(err);
 }
 
+/*
+ * A snapshot renders what was checked: a file broken afterwards has no
+ * effect, and a snapshot of the broken folder fails and keeps the old.
+ */
+static void
+test_snapshot(void)
+{
+	struct template_var	 v[1] = { { "code_name", "quiet-otter" } };
+	char			 sdir[PATH_MAX], *out, *subj, *err = NULL;
+
+	snprintf(sdir, sizeof(sdir), "%s/snap", dir);
+	mkdir(sdir, 0700);
+	snprintf(defaults, sizeof(defaults), "%s/conf/templates",
+	    top_srcdir());
+	setenv("CONDUCTD_TEMPLATE_DEFAULTS", defaults, 1);
+	putdir(sdir, "en", "conflict-reminder.txt",
+	    "Subject: S1\n\nfirst ${code_name}\n");
+	CHECK(template_snapshot(sdir, &err) == 0);
+	CHECK(err == NULL);
+	putdir(sdir, "en", "conflict-reminder.txt", "Subject: S2\n\n${nope}\n");
+	out = template_mail(sdir, "en", "conflict-reminder", v, 1, &subj, &err);
+	CHECK_STREQ(subj, "S1");
+	CHECK_STREQ(out, "first quiet-otter\n");
+	free(out);
+	free(subj);
+	free(err);
+	err = NULL;
+	CHECK(template_snapshot(sdir, &err) == -1);
+	CHECK_STRSTR(err, "snap/en/conflict-reminder.txt:3: unknown variable");
+	free(err);
+	err = NULL;
+	out = template_mail(sdir, "en", "conflict-reminder", v, 1, &subj, &err);
+	CHECK_STREQ(out, "first quiet-otter\n");
+	free(out);
+	free(subj);
+	free(err);
+	err = NULL;
+	template_snapshot_drop();
+	out = template_mail(sdir, "en", "conflict-reminder", v, 1, &subj, &err);
+	CHECK(out == NULL);
+	CHECK_STRSTR(err, "unknown variable ${nope}");
+	free(err);
+}
+
 int
 main(void)
 {
@@ -451,6 +495,7 @@ main(void)
 	test_ack();
 	test_kinds();
 	test_kind_vars();
+	test_snapshot();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
