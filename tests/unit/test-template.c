@@ -6,8 +6,8 @@
  * every place looked in, the kinds' variable lists (template_kinds.c)
  * and "Subject:" lines.  Then every kind must exist in the shipped
  * conf/templates/en, render with all of its variables and be documented
- * in conf/templates/README; ack.txt must read well with and without
- * missing fields.
+ * in conf/templates/README and conductd.conf(5); ack.txt must read well
+ * with and without missing fields.
  */
 #include <sys/stat.h>
 
@@ -314,7 +314,8 @@ test_kinds(void)
 	const struct template_kind	*k;
 	struct template_var		 v[TEMPLATE_KINDS_MAXVARS];
 	char				 vals[TEMPLATE_KINDS_MAXVARS][80];
-	char				 path[PATH_MAX], readme[64 * 1024];
+	static char			 readme[64 * 1024], man[256 * 1024];
+	char				 path[PATH_MAX];
 	char				 entry[128], *out, *subj, *err = NULL;
 	size_t				 i, n, len;
 	FILE				*f;
@@ -328,7 +329,13 @@ test_kinds(void)
 	readme[len] = '\0';
 	if (f != NULL)
 		fclose(f);
-	CHECK(template_kinds_count() >= 14);
+	snprintf(path, sizeof(path), "%s/man/conductd.conf.5", top_srcdir());
+	CHECK((f = fopen(path, "r")) != NULL);
+	len = f != NULL ? fread(man, 1, sizeof(man) - 1, f) : 0;
+	man[len] = '\0';
+	if (f != NULL)
+		fclose(f);
+	CHECK(template_kinds_count() >= 100);
 	for (i = 0; i < template_kinds_count(); i++) {
 		k = template_kinds_get(i);
 		for (n = 0; n < TEMPLATE_KINDS_MAXVARS && k->vars[n] != NULL;
@@ -360,6 +367,8 @@ test_kinds(void)
 		if (strstr(readme, entry) == NULL)
 			fprintf(stderr, "  README lacks %s\n", entry + 1);
 		CHECK(strstr(readme, entry) != NULL);
+		snprintf(entry, sizeof(entry), "\n.It Pa %s.txt\n", k->name);
+		CHECK_STRSTR(man, entry);
 		for (n = 0; k->vars[n] != NULL && n < TEMPLATE_KINDS_MAXVARS;
 		    n++) {
 			snprintf(entry, sizeof(entry), "${%s}", k->vars[n]);
