@@ -1179,7 +1179,7 @@ committee_report_text(struct committee *c, const struct store_case *sc,
 {
 	struct template_var	 v[3];
 	struct buf		 b, f;
-	char			 when[32], *title, *text;
+	char			 when[32], *title, *text, *errstr = NULL;
 	const char		*t;
 
 	buf_init(&f);
@@ -1211,8 +1211,14 @@ committee_report_text(struct committee *c, const struct store_case *sc,
 	crypto_freestr(text);
 	buf_printf(&b, "From: %s\nDate: %s\nSubject: %s\n\n%s\n", msg->from,
 	    msg->date, msg->subject, msg->text);
-	cutnote_add(&b, c->store, sc->report_message, truncated, msg,
-	    c->conf->imap_processed);
+	if (cutnote_add(&b, c->store, sc->report_message, truncated, msg,
+	    c->conf->imap_processed, c->conf->templates, &errstr) == -1) {
+		log_warnx("committee: case %s: the report's cut note not "
+		    "composed: %s", sc->code_name, errstr);
+		free(errstr);
+		buf_free(&b);
+		return NULL;
+	}
 	return buf_release(&b, NULL);
 }
 

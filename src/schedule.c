@@ -111,7 +111,7 @@ schedule_again(time_t due, long every, time_t now)
 	return due + ((now - due) / every + 1) * every;
 }
 
-/* "2 days", "1 day", "12 hours": a wait for people to read. */
+/* "2 days", "1 day", "12 hours": a wait for the log to say. */
 static void
 schedule_span(long secs, char *buf, size_t size)
 {
@@ -153,6 +153,43 @@ schedule_render(struct schedule *s, const char *code, const char *name,
 		free(errstr);
 	}
 	return text;
+}
+
+/*
+ * The same wait in the mail's words (span-days.txt, span-day.txt,
+ * span-hours.txt, span-hour.txt, span-minutes.txt), into buf.  0, or -1
+ * (logged).
+ */
+static int
+schedule_span_mail(struct schedule *s, long secs, char *buf, size_t size)
+{
+	struct template_var	 v;
+	const char		*name;
+	char			 n[24], *text, *errstr = NULL;
+	long			 k;
+
+	if (secs >= 86400 && secs % 86400 == 0) {
+		k = secs / 86400;
+		name = k == 1 ? "span-day" : "span-days";
+	} else if (secs >= 3600) {
+		k = (secs + 1800) / 3600;
+		name = k == 1 ? "span-hour" : "span-hours";
+	} else {
+		k = (secs + 59) / 60;
+		name = "span-minutes";
+	}
+	snprintf(n, sizeof(n), "%ld", k);
+	v.name = "n";
+	v.value = n;
+	if ((text = template_phrase(s->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    name, &v, 1, &errstr)) == NULL) {
+		log_warnx("schedule: %s not composed: %s", name, errstr);
+		free(errstr);
+		return -1;
+	}
+	snprintf(buf, size, "%s", text);
+	free(text);
+	return 0;
 }
 
 /* The last and the next digest time around now (local time). */
@@ -331,6 +368,10 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
 	log_errorx("schedule: ALARM: case %s: the acknowledgment is not "
 	    "accepted %s after the report; %s left of the 24 hours (%s)",
 	    sc->code_name, late, promise > now ? left : "none", deadline);
+	if (schedule_span_mail(s, now - sc->received, late,
+	    sizeof(late)) == -1 || schedule_span_mail(s, promise > now ?
+	    promise - now : 0, left, sizeof(left)) == -1)
+		return -1;
 	vars[0].name = "late";
 	vars[0].value = late;
 	vars[1].name = "deadline";
@@ -431,7 +472,8 @@ schedule_reminder(struct schedule *s, const struct store_case *sc,
 	int			 rv;
 
 	clock_format(due, when, sizeof(when));
-	schedule_span(due - d->due, span, sizeof(span));
+	if (schedule_span_mail(s, due - d->due, span, sizeof(span)) == -1)
+		return -1;
 	vars[0].name = "due";
 	vars[0].value = when;
 	vars[1].name = "span";

@@ -478,21 +478,27 @@ template_check_all(const char *admin_dir, const char *lang, char **errstr)
 int
 template_snapshot(const char *admin_dir, char **errstr)
 {
-	struct template_cache	*tc, *old = template_active;
-	const char		*lang = TEMPLATE_LANG_DEFAULT;
-	size_t			 i;
-	int			 rv = 0;
+	const struct template_kind	*k;
+	struct template_cache		*tc, *old = template_active;
+	const char			*lang = TEMPLATE_LANG_DEFAULT;
+	size_t				 i;
+	int				 rv = 0;
 
 	*errstr = NULL;
 	tc = xcalloc(1, sizeof(*tc));
 	tc->admin_dir = admin_dir != NULL ? xstrdup(admin_dir) : NULL;
 	for (i = 0; rv == 0 && i < template_kinds_count(); i++) {
+		k = template_kinds_get(i);
 		if (admin_dir != NULL)
-			rv = template_cache_add(tc, admin_dir, lang,
-			    template_kinds_get(i)->name, errstr);
-		if (rv == 0)
-			rv = template_cache_add(tc, NULL, lang,
-			    template_kinds_get(i)->name, errstr);
+			rv = template_cache_add(tc, admin_dir, lang, k->name,
+			    errstr);
+		/* The defaults alone: without an admin folder, or for the
+		 * subject an admin's file lacks. */
+		if (rv == 0 && (admin_dir == NULL ||
+		    ((k->flags & TEMPLATE_F_SUBJECT) &&
+		    strncasecmp(tc->e[tc->n - 1].text, "Subject:", 8) != 0)))
+			rv = template_cache_add(tc, NULL, lang, k->name,
+			    errstr);
 	}
 	/* Checked as it will be used: from the snapshot itself. */
 	if (rv == 0) {

@@ -44,6 +44,20 @@ static const struct template_kind template_kinds[] = {
 	{ "field-circumstances", 0, { NULL } },
 	{ "field-witnesses", 0, { NULL } },
 
+	/* The note on a report cut at max_message_size (cutnote.c). */
+	{ "cut-note", 0, { "size", "limit", "parts", NULL } },
+	{ "cut-note-unknown", 0, { NULL } },
+	{ "cut-no-parts", 0, { NULL } },
+	{ "cut-parts", 0, { "parts", NULL } },
+	{ "cut-part-left-out", 0, { "section", "type", "name", "octets",
+	    NULL } },
+	{ "cut-part-cut", 0, { "section", "type", "name", "octets", "kept",
+	    NULL } },
+	{ "cut-part-name", 0, { "name", NULL } },
+	{ "cut-where-uid", 0, { "folder", "uid", "uidvalidity", NULL } },
+	{ "cut-where-msgid", 0, { "folder", "message_id", NULL } },
+	{ "cut-where-folder", 0, { "folder", NULL } },
+
 	/* To the committee: conflicts of interest. */
 	{ "conflict-check", S, { "committee", "code_name", "reported",
 	    "mentioned", NULL } },
@@ -59,6 +73,11 @@ static const struct template_kind template_kinds[] = {
 	{ "urgent", S, { "committee", "code_name", "location_para", NULL } },
 	{ "urgent-location", 0, { "location", NULL } },
 	{ "urgent-location-unknown", 0, { NULL } },
+	{ "span-days", 0, { "n", NULL } },
+	{ "span-day", 0, { "n", NULL } },
+	{ "span-hours", 0, { "n", NULL } },
+	{ "span-hour", 0, { "n", NULL } },
+	{ "span-minutes", 0, { "n", NULL } },
 	{ "ack-alarm", S, { "committee", "code_name", "late", "left",
 	    "deadline", NULL } },
 	{ "ack-alarm-missed", S, { "committee", "code_name", "late",

@@ -487,6 +487,14 @@ test_snapshot(void)
 	CHECK(out == NULL);
 	CHECK_STRSTR(err, "unknown variable ${nope}");
 	free(err);
+	err = NULL;
+
+	/* A complete admin folder needs no installed defaults. */
+	setenv("CONDUCTD_TEMPLATE_DEFAULTS", "/nonexistent/templates", 1);
+	CHECK(template_snapshot(defaults, &err) == 0);
+	CHECK(err == NULL);
+	free(err);
+	template_snapshot_drop();
 }
 
 int
