@@ -92,9 +92,9 @@ missing=""
 for f in /usr/sbin/conductd /usr/sbin/conductctl \
     /usr/share/man/man8/conductd.8.gz /usr/share/man/man8/conductctl.8.gz \
     /usr/share/man/man5/conductd.conf.5.gz \
-    /usr/share/conductd/templates/ack.txt \
-    /usr/share/conductd/templates/ack-summary.txt \
-    /usr/share/conductd/templates/conflict-check.txt \
+    /usr/share/conductd/templates/en/ack.txt \
+    /usr/share/conductd/templates/en/ack-summary.txt \
+    /usr/share/conductd/templates/en/conflict-check.txt \
     /usr/lib/sysusers.d/conductd.conf /usr/lib/tmpfiles.d/conductd.conf \
     /etc/conductd/conductd.conf; do
 	[ -e "$f" ] || missing="$missing $f"

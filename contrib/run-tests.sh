@@ -105,9 +105,9 @@ if (cd "$dir" && ../configure --prefix=/usr --sysconfdir=/etc \
     --localstatedir=/var >configure.out 2>&1 && make -j"$jobs" >make.out 2>&1 &&
     make install DESTDIR="$dest" >install.out 2>&1); then
 	for f in usr/sbin/conductd usr/sbin/conductctl etc/conductd/conductd.conf \
-	    usr/share/conductd/templates/ack.txt \
-	    usr/share/conductd/templates/ack-summary.txt \
-	    usr/share/conductd/templates/conflict-check.txt \
+	    usr/share/conductd/templates/en/ack.txt \
+	    usr/share/conductd/templates/en/ack-summary.txt \
+	    usr/share/conductd/templates/en/conflict-check.txt \
 	    usr/share/man/man8/conductd.8 usr/share/man/man8/conductctl.8 \
 	    usr/share/man/man5/conductd.conf.5 \
 	    usr/lib/sysusers.d/conductd.conf usr/lib/tmpfiles.d/conductd.conf; do

@@ -215,31 +215,44 @@ cases_find(struct cases *c, const struct mime_msg *msg,
 	return store_case_get(c->store, case_id, sc);
 }
 
-/* The paragraph asking for the Report Data that seems to be missing. */
+/*
+ * The paragraph asking for the Report Data that seems to be missing
+ * (ack-missing.txt, the labels from field-*.txt), "" if none is; NULL
+ * with *errstr allocated on error.
+ */
 static char *
-cases_missing_paragraph(const struct report *r, int have_text)
+cases_missing_paragraph(struct cases *c, const struct report *r,
+    int have_text, char **errstr)
 {
 	static const enum report_field asked[] = {
 	    REPORT_WHEN, REPORT_LOCATION, REPORT_ONGOING, REPORT_DESCRIPTION,
 	    REPORT_REPORTED, REPORT_WITNESSES };
-	struct buf	b;
-	size_t		i, n = 0;
+	struct template_var	 v;
+	struct buf		 b;
+	char			 name[64], *label, *text = NULL;
+	size_t			 i;
 
 	buf_init(&b);
+	buf_addstr(&b, "");
 	for (i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
 		if (r->field[asked[i]] != NULL ||
 		    (asked[i] == REPORT_DESCRIPTION && have_text))
 			continue;
-		if (n++ == 0)
-			buf_addstr(&b, "If you can, it would help us to know "
-			    "a little more. Reply to this message with any "
-			    "of these you are able to share:\n\n");
-		buf_printf(&b, "  - %s\n",
-		    report_field_label(asked[i]));
+		snprintf(name, sizeof(name), "field-%s",
+		    report_field_name(asked[i]));
+		if ((label = template_phrase(c->conf->templates,
+		    TEMPLATE_LANG_DEFAULT, name, NULL, 0, errstr)) == NULL)
+			goto out;
+		buf_printf(&b, "  - %s\n", label);
+		free(label);
 	}
-	if (n > 0)
-		buf_addstr(&b, "\n");
-	return buf_release(&b, NULL);
+	v.name = "fields";
+	v.value = b.data;
+	text = b.len == 0 ? xstrdup("") : template_render(c->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, "ack-missing", &v, 1, errstr);
+ out:
+	buf_free(&b);
+	return text;
 }
 
 static char *
@@ -251,7 +264,9 @@ cases_ack_body(struct cases *c, const char *code, const struct report *r,
 
 	snprintf(days, sizeof(days), "%ld",
 	    (c->conf->followup_within + 86399) / 86400);
-	missing = cases_missing_paragraph(r, msg->text[0] != '\0');
+	if ((missing = cases_missing_paragraph(c, r, msg->text[0] != '\0',
+	    errstr)) == NULL)
+		return NULL;
 	vars[0].name = "committee";
 	vars[0].value = c->conf->committee_name;
 	vars[1].name = "code_name";
@@ -262,7 +277,8 @@ cases_ack_body(struct cases *c, const char *code, const struct report *r,
 	vars[3].value = missing;
 	vars[4].name = "alias";
 	vars[4].value = c->conf->alias;
-	text = template_render(c->conf->templates, "ack", vars, 5, errstr);
+	text = template_render(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "ack", vars, 5, errstr);
 	free(missing);
 	return text;
 }
@@ -323,7 +339,7 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
     const char *rcpt, const struct report *r, const struct mime_msg *msg,
     int64_t *outbox_id)
 {
-	char	*subject, *body, *tag, *errstr = NULL;
+	char	*subject, *body, *tag, *words = NULL, *errstr = NULL;
 	int	 rv;
 
 	if ((body = cases_ack_body(c, code, r, msg, &errstr)) == NULL) {
@@ -332,9 +348,19 @@ cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
 		free(errstr);
 		return -1;
 	}
+	if (msg->subject[0] == '\0' && (words = template_phrase(
+	    c->conf->templates, TEMPLATE_LANG_DEFAULT, "ack-no-subject", NULL,
+	    0, &errstr)) == NULL) {
+		log_warnx("cases: case %s: acknowledgment not composed: %s",
+		    code, errstr);
+		free(errstr);
+		free(body);
+		return -1;
+	}
 	xasprintf(&tag, "[%s %s]", c->conf->tag, code);
 	subject = msg->subject[0] != '\0' ? thread_subject(tag, msg->subject,
-	    1, NULL) : thread_subject(tag, "Your report", 0, NULL);
+	    1, NULL) : thread_subject(tag, words, 0, NULL);
+	free(words);
 	rv = cases_queue_mail(c, case_id, code, rcpt, subject, body, msg,
 	    outbox_id);
 	free(tag);
@@ -637,6 +663,7 @@ cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 	struct template_var	 vars[3];
 	struct buf		 codes;
 	char			*rcpt = NULL, *subject, *body, *errstr = NULL;
+	char			*words = NULL;
 	int64_t			 outbox_id = 0;
 	size_t			 i;
 	int			 rv = -1;
@@ -659,10 +686,11 @@ cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 	vars[1].value = codes.data;
 	vars[2].name = "alias";
 	vars[2].value = c->conf->alias;
-	body = template_render(c->conf->templates, "ack-summary", vars, 3,
-	    &errstr);
-	xasprintf(&subject, "[%s %s] Your reports", c->conf->tag,
-	    rows[0].code_name);
+	body = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "ack-summary", vars, 3, &words, &errstr);
+	xasprintf(&subject, "[%s %s] %s", c->conf->tag, rows[0].code_name,
+	    words != NULL ? words : "");
+	free(words);
 	if (body == NULL) {
 		log_warnx("cases: case %s: summary acknowledgment not "
 		    "composed: %s", rows[0].code_name, errstr);

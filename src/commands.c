@@ -3,8 +3,9 @@
  * of a member's mail, and cuts from the rest what must not travel on
  * (quoted earlier mail, the signature).  One table, indexed by enum
  * command_id, gives every command its name, the check of its argument,
- * who may give it and its line in #help; parsing, commands_name,
- * commands_flags and commands_help all read that table.
+ * who may give it and its example; parsing, commands_name and
+ * commands_flags read that table.  The #help answer is a template
+ * (help.txt); test-commands checks it lists every command here.
  *
  * The command block: leading blank lines (and a UTF-8 BOM) are skipped;
  * then every line whose first non-blank character is '#' directly
@@ -20,9 +21,11 @@
  * reason.  More than COMMANDS_MAX command lines is an error, not a cut:
  * the lines past the limit would otherwise travel on as text.  Any
  * other error is the command's own (struct command's error) and parsing
- * goes on, so committee.c carries out the others in order.  Errors may echo an unknown command's name
- * (at most COMMANDS_ECHO_MAX printable ASCII bytes) for the reply to the
- * sender; they are content and must not be logged.
+ * goes on, so committee.c carries out the others in order.  An error is
+ * the name of the template that says why (why-*.txt); its variables
+ * (commands_error_vars) may echo an unknown command's name (at most
+ * COMMANDS_ECHO_MAX printable ASCII bytes) for the reply to the sender:
+ * content, never to be logged.
  *
  * Quotes (commands_strip_quotes) lean towards cutting, since what is cut
  * was already seen by the writer while what leaks may reach a reporter.
@@ -51,24 +54,23 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "template.h"
 #include "text.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define COMMANDS_ECHO_MAX	32	/* an unknown name shown in errors */
-#define COMMANDS_HELP_COL	32	/* where a #help summary starts */
 #define COMMANDS_RULE_MIN	20	/* '_' in an Outlook rule */
 #define COMMANDS_DASH_MIN	3	/* '-' around "Original Message" */
 
 struct commands_def {
 	const char	*name;
 	int		(*check)(const struct commands_def *, const char *,
-			    size_t, char **, char **);
+			    size_t, char **, const char **);
 	const char	*choices;	/* '|'-separated, lower case */
 	int		 flags;
-	const char	*example;	/* for #help and errors */
-	const char	*summary;	/* for #help */
+	const char	*example;	/* for errors (help.txt has the same) */
 };
 
 /* One line of text being looked at by the quote rules. */
@@ -87,13 +89,13 @@ struct commands_attribution {
 };
 
 static int	commands_none(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 static int	commands_drop(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 static int	commands_text(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 static int	commands_choice(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 
 static int	commands_is_sig(const struct commands_line *);
 static int	commands_is_attribution(const struct commands_line *);
@@ -103,42 +105,35 @@ static int	commands_is_header_block(const struct commands_line *);
 
 static const struct commands_def commands_defs[CMD_MAX] = {
 	[CMD_NOCONFLICT] = { "noconflict", commands_none, NULL,
-	    CMD_F_CHECKED, "#noconflict", "no conflict: show me the case" },
+	    CMD_F_CHECKED, "#noconflict" },
 	[CMD_CONFLICT] = { "conflict", commands_drop, NULL,
-	    CMD_F_CHECKED, "#conflict", "I have a conflict (give no reason)" },
+	    CMD_F_CHECKED, "#conflict" },
 	[CMD_RECUSE] = { "recuse", commands_none, NULL,
-	    CMD_F_PARTICIPANT, "#recuse", "I step away from this case" },
+	    CMD_F_PARTICIPANT, "#recuse" },
 	[CMD_REPORTED] = { "reported", commands_text, NULL,
-	    CMD_F_PARTICIPANT, "#reported Jo <jo@example.org>",
-	    "who was reported" },
+	    CMD_F_PARTICIPANT, "#reported Jo <jo@example.org>" },
 	[CMD_STATUS] = { "status", commands_choice,
 	    "new|investigating|waiting|resolved|closed", CMD_F_PARTICIPANT,
-	    "#status investigating", "set the case's state" },
+	    "#status investigating" },
 	[CMD_SAFETY] = { "safety", commands_choice, "yes|no|unknown",
-	    CMD_F_PARTICIPANT, "#safety unknown",
-	    "is anyone's safety at risk?" },
+	    CMD_F_PARTICIPANT, "#safety unknown" },
 	[CMD_REPEAT] = { "repeat", commands_choice, "yes|no|maybe",
-	    CMD_F_PARTICIPANT, "#repeat no", "has this happened before?" },
+	    CMD_F_PARTICIPANT, "#repeat no" },
 	[CMD_ACTIONS] = { "actions", commands_text, NULL, CMD_F_PARTICIPANT,
-	    "#actions spoke with both", "record what was done" },
+	    "#actions spoke with both" },
 	[CMD_RESOLUTION] = { "resolution", commands_text, NULL,
-	    CMD_F_PARTICIPANT, "#resolution a private warning",
-	    "record how the case ended" },
+	    CMD_F_PARTICIPANT, "#resolution a private warning" },
 	[CMD_TO_REPORTER] = { "to-reporter", commands_none, NULL,
-	    CMD_F_PARTICIPANT, "#to-reporter",
-	    "what follows goes to the reporter" },
+	    CMD_F_PARTICIPANT, "#to-reporter" },
 	[CMD_FOLLOWUP_DONE] = { "followup-done", commands_none, NULL,
-	    CMD_F_PARTICIPANT, "#followup-done",
-	    "the reporter has been followed up" },
+	    CMD_F_PARTICIPANT, "#followup-done" },
 	[CMD_PROPOSE] = { "propose", commands_text, NULL, CMD_F_PARTICIPANT,
-	    "#propose close with a warning", "put a proposal to a vote" },
+	    "#propose close with a warning" },
 	[CMD_VOTE] = { "vote", commands_choice, "yes|no|abstain",
-	    CMD_F_PARTICIPANT, "#vote yes", "vote on the open proposal" },
+	    CMD_F_PARTICIPANT, "#vote yes" },
 	[CMD_INCLUDE] = { "include", commands_text, NULL,
-	    CMD_F_PARTICIPANT | CMD_F_LEAD, "#include Jo Doe",
-	    "ask a member the report mentions" },
-	[CMD_HELP] = { "help", commands_none, NULL, CMD_F_ANYONE, "#help",
-	    "this list" }
+	    CMD_F_PARTICIPANT | CMD_F_LEAD, "#include Jo Doe" },
+	[CMD_HELP] = { "help", commands_none, NULL, CMD_F_ANYONE, "#help" }
 };
 
 /* Tried in order on every line; the first that matches cuts there. */
@@ -169,7 +164,6 @@ static const char *commands_sent_labels =
     "\xeb\xb3\xb4\xeb\x82\xb8 \xeb\x82\xa0\xec\xa7\x9c|"	/* ko */
     "\xe9\x80\x81\xe4\xbf\xa1\xe6\x97\xa5\xe6\x99\x82";	/* ja */
 
-static char	*commands_help_text;
 
 /*
  * The line at p: sets *len to its length without "\n" and one "\r".
@@ -237,12 +231,12 @@ commands_blank(const char *p, size_t len)
 
 static int
 commands_none(const struct commands_def *def, const char *arg, size_t len,
-    char **out, char **err)
+    char **out, const char **err)
 {
 	(void)arg;
+	(void)def;
 	if (len > 0) {
-		xasprintf(err, "#%s takes no argument; write it alone on "
-		    "its line", def->name);
+		*err = "why-takes-no-argument";
 		return -1;
 	}
 	*out = xstrdup("");
@@ -252,7 +246,7 @@ commands_none(const struct commands_def *def, const char *arg, size_t len,
 /* #conflict: whatever follows is dropped, never kept or shown. */
 static int
 commands_drop(const struct commands_def *def, const char *arg, size_t len,
-    char **out, char **err)
+    char **out, const char **err)
 {
 	(void)def;
 	(void)arg;
@@ -264,11 +258,11 @@ commands_drop(const struct commands_def *def, const char *arg, size_t len,
 
 static int
 commands_text(const struct commands_def *def, const char *arg, size_t len,
-    char **out, char **err)
+    char **out, const char **err)
 {
+	(void)def;
 	if (len == 0) {
-		xasprintf(err, "#%s needs an argument, e.g. %s", def->name,
-		    def->example);
+		*err = "why-needs-argument";
 		return -1;
 	}
 	*out = xstrndup(arg, len);
@@ -294,10 +288,9 @@ commands_choices(struct buf *b, const char *choices)
 
 static int
 commands_choice(const struct commands_def *def, const char *arg,
-    size_t len, char **out, char **err)
+    size_t len, char **out, const char **err)
 {
 	const char	*c = def->choices;
-	struct buf	 b;
 	size_t		 n;
 
 	while (*c != '\0') {
@@ -308,10 +301,7 @@ commands_choice(const struct commands_def *def, const char *arg,
 		}
 		c += n + (c[n] == '|');
 	}
-	buf_init(&b);
-	buf_printf(&b, "#%s needs one of: ", def->name);
-	commands_choices(&b, def->choices);
-	*err = buf_release(&b, NULL);
+	*err = "why-needs-choice";
 	return -1;
 }
 
@@ -343,18 +333,18 @@ commands_is_command(const char *p, size_t len)
 }
 
 static void
-commands_unknown(const char *name, size_t len, char **err)
+commands_unknown(const char *name, size_t len, struct command *cmd)
 {
 	size_t	i;
 
 	for (i = 0; i < len; i++)
 		if (name[i] <= ' ' || name[i] >= 0x7f)
 			break;
-	if (i == len && len <= COMMANDS_ECHO_MAX)
-		xasprintf(err, "unknown command #%.*s; #help lists them",
-		    (int)len, name);
-	else
-		*err = xstrdup("unknown command; #help lists them");
+	if (i == len && len <= COMMANDS_ECHO_MAX) {
+		cmd->error = "why-unknown-command";
+		cmd->word = xstrndup(name, len);
+	} else
+		cmd->error = "why-unknown";
 }
 
 /*
@@ -370,8 +360,7 @@ commands_one(const char *p, size_t len, struct command_list *out)
 	size_t				 n, alen;
 
 	if (out->n == COMMANDS_MAX) {
-		xasprintf(&out->error, "more than %d commands in one mail",
-		    COMMANDS_MAX);
+		out->error = "why-too-many-commands";
 		return;
 	}
 	cmd = &out->cmd[out->n++];
@@ -380,7 +369,7 @@ commands_one(const char *p, size_t len, struct command_list *out)
 	for (n = 0; p + n < end && strchr(" \t:=", p[n]) == NULL; n++)
 		;
 	if ((def = commands_lookup(p, n)) == NULL) {
-		commands_unknown(p, n, &cmd->error);
+		commands_unknown(p, n, cmd);
 		cmd->arg = xstrdup("");
 		return;
 	}
@@ -453,11 +442,38 @@ commands_free(struct command_list *list)
 
 	for (i = 0; i < list->n && i < COMMANDS_MAX; i++) {
 		commands_wipe(list->cmd[i].arg);
-		free(list->cmd[i].error);
+		free(list->cmd[i].word);
 	}
 	commands_wipe(list->rest);
-	free(list->error);
 	memset(list, 0, sizeof(*list));
+}
+
+void
+commands_error_vars(const struct command *cmd, struct template_var *v,
+    char **buf)
+{
+	const struct commands_def	*def = NULL;
+	struct buf			 b;
+	size_t				 choices;
+
+	if (cmd != NULL && (size_t)cmd->id < nitems(commands_defs))
+		def = &commands_defs[cmd->id];
+	buf_init(&b);
+	buf_printf(&b, "%d", COMMANDS_MAX);
+	buf_addch(&b, '\0');
+	choices = b.len;
+	if (def != NULL && def->choices != NULL)
+		commands_choices(&b, def->choices);
+	buf_addch(&b, '\0');
+	*buf = buf_release(&b, NULL);
+	v[0].name = "command";
+	v[0].value = def != NULL ? def->name : cmd != NULL ? cmd->word : NULL;
+	v[1].name = "example";
+	v[1].value = def != NULL ? def->example : NULL;
+	v[2].name = "choices";
+	v[2].value = *buf + choices;
+	v[3].name = "max";
+	v[3].value = *buf;
 }
 
 const char *
@@ -474,35 +490,6 @@ commands_flags(enum command_id id)
 	if ((size_t)id >= nitems(commands_defs))
 		return 0;
 	return commands_defs[id].flags;
-}
-
-const char *
-commands_help(void)
-{
-	const struct commands_def	*d;
-	struct buf			 b;
-	size_t				 i;
-
-	if (commands_help_text != NULL)
-		return commands_help_text;
-	buf_init(&b);
-	buf_addstr(&b, "Commands go at the top of your mail, one per line, "
-	    "each starting\nwith '#'.  The first other line ends them; "
-	    "what follows is your\nmessage.  Upper or lower case are "
-	    "both fine.  Writing below the\nquoted mail works too; "
-	    "several commands are carried out in order.\n\n");
-	for (i = 0; i < nitems(commands_defs); i++) {
-		d = &commands_defs[i];
-		buf_printf(&b, "%-*s %s\n", COMMANDS_HELP_COL - 1,
-		    d->example, d->summary);
-		if (d->choices == NULL)
-			continue;
-		buf_addstr(&b, "    one of: ");
-		commands_choices(&b, d->choices);
-		buf_addch(&b, '\n');
-	}
-	commands_help_text = buf_release(&b, NULL);
-	return commands_help_text;
 }
 
 /* "-- " or "--" alone: the signature follows. */

@@ -339,14 +339,48 @@ committee_to_participants(struct committee *c, const struct store_case *sc,
 	return 0;
 }
 
-/* The committee's name as sender: "Alice via Example Committee". */
+/*
+ * A phrase from template name (a part of a sentence, a name, a label),
+ * allocated; NULL (logged) on error.
+ */
+static char *
+committee_phrase(struct committee *c, const char *name,
+    const struct template_var *vars, size_t nvars)
+{
+	char	*text, *errstr = NULL;
+
+	if ((text = template_phrase(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    name, vars, nvars, &errstr)) == NULL) {
+		log_warnx("committee: %s not composed: %s", name, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/*
+ * The committee's name as sender, "Alice via Example Committee"
+ * (via-member.txt), or for who NULL the reporter's (via-reporter.txt).
+ */
 static char *
 committee_via(struct committee *c, const char *who)
 {
-	char	*s;
+	struct template_var	v[2];
 
-	xasprintf(&s, "%s via %s", who, c->conf->committee_name);
-	return s;
+	v[0].name = "committee";
+	v[0].value = c->conf->committee_name;
+	v[1].name = "member";
+	v[1].value = who;
+	return committee_phrase(c, who != NULL ? "via-member" :
+	    "via-reporter", v, who != NULL ? 2 : 1);
+}
+
+/* A mail's subject, or the words for none (no-subject.txt). */
+static char *
+committee_msg_subject(struct committee *c, const struct mime_msg *msg)
+{
+	if (msg->subject[0] != '\0')
+		return xstrdup(msg->subject);
+	return committee_phrase(c, "no-subject", NULL, 0);
 }
 
 static int
@@ -364,31 +398,139 @@ committee_notice(struct committee *c, const struct store_case *sc,
 }
 
 /*
+ * Renders template name (a mail, with its subject) for the case, with
+ * ${committee}, ${code_name} and the given variables; NULL (logged) on
+ * error, which the caller treats as a failed step.
+ */
+static char *
+committee_render(struct committee *c, const struct store_case *sc,
+    const char *name, const struct template_var *more, size_t nmore,
+    char **subject)
+{
+	struct template_var	 vars[8];
+	char			*text, *errstr = NULL;
+	size_t			 n = 0, i;
+
+	vars[n].name = "committee";
+	vars[n++].value = c->conf->committee_name;
+	vars[n].name = "code_name";
+	vars[n++].value = sc->code_name;
+	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
+		vars[n++] = more[i];
+	text = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT, name,
+	    vars, n, subject, &errstr);
+	if (text == NULL) {
+		log_warnx("committee: case %s: %s mail not composed: %s",
+		    sc->code_name, name, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/* A notice to one member from template name; -1 also when it fails. */
+static int
+committee_notice_of(struct committee *c, const struct store_case *sc,
+    const struct member *to, const char *name,
+    const struct template_var *vars, size_t nvars)
+{
+	char	*subject, *text;
+	int	 rv;
+
+	if ((text = committee_render(c, sc, name, vars, nvars,
+	    &subject)) == NULL)
+		return -1;
+	rv = committee_notice(c, sc, to, subject, text);
+	free(subject);
+	free(text);
+	return rv;
+}
+
+/*
+ * Adds the echo line(s) of template name (echo-*.txt) for the member
+ * writing, ${member}, and the given variables.  0, or -1 (logged).
+ */
+static int
+committee_echo_add(struct cmail *cm, const char *name,
+    const struct template_var *more, size_t nmore)
+{
+	struct template_var	 vars[8];
+	char			*text, *errstr = NULL;
+	size_t			 n = 0, i;
+
+	vars[n].name = "member";
+	vars[n++].value = cm->from->name;
+	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
+		vars[n++] = more[i];
+	if ((text = template_render(cm->c->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, vars, n, &errstr)) == NULL) {
+		log_warnx("committee: case %s: %s not composed: %s",
+		    cm->sc.code_name, name, errstr);
+		free(errstr);
+		return -1;
+	}
+	buf_addstr(&cm->echo, text);
+	crypto_freestr(text);
+	return 0;
+}
+
+/* committee_echo_add with one variable. */
+static int
+committee_echo_1(struct cmail *cm, const char *name, const char *var,
+    const char *value)
+{
+	struct template_var	v;
+
+	v.name = var;
+	v.value = value;
+	return committee_echo_add(cm, name, &v, 1);
+}
+
+/*
  * For a lead's conflict check: a paragraph listing the members held
- * back because the report mentions them, or "" (never for others).
+ * back because the report mentions them (mentioned.txt, a line each
+ * from mentioned-member.txt), or "" (never for others).  NULL (logged)
+ * on error.
  */
 static char *
 committee_mentioned_para(struct committee *c, const struct store_case *sc,
     const struct member *to)
 {
-	struct buf	b;
-	size_t		i, n = 0;
+	struct template_var	 v;
+	struct buf		 b;
+	char			*line, *text, *errstr = NULL;
+	size_t			 i;
 
 	buf_init(&b);
+	buf_addstr(&b, "");
 	for (i = 0; to->role == ROLE_LEAD && i < c->conf->nmembers; i++) {
 		if (!committee_is(c, sc->id, &c->conf->members[i],
 		    MEMBER_MENTIONED))
 			continue;
-		if (n++ == 0)
-			buf_printf(&b, "Not asked, because the report names "
-			    "them (a participating lead\nmay ask one with "
-			    "#include NAME):\n");
-		buf_printf(&b, "    %s (mentioned in the report)\n",
-		    c->conf->members[i].name);
+		v.name = "member";
+		v.value = c->conf->members[i].name;
+		if ((line = committee_phrase(c, "mentioned-member", &v,
+		    1)) == NULL) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "    %s\n", line);
+		free(line);
 	}
-	if (n > 0)
-		buf_printf(&b, "\n");
-	return buf_release(&b, NULL);
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("");
+	}
+	v.name = "members";
+	v.value = b.data;
+	text = template_render(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "mentioned", &v, 1, &errstr);
+	if (text == NULL) {
+		log_warnx("committee: case %s: conflict check not composed: "
+		    "%s", sc->code_name, errstr);
+		free(errstr);
+	}
+	buf_free(&b);
+	return text;
 }
 
 /* Sends the conflict check to one member and records it. */
@@ -398,10 +540,11 @@ committee_check(struct committee *c, const struct store_case *sc,
 {
 	struct template_var	 vars[4];
 	struct committee_out	 out;
-	char			*text, *errstr = NULL, *mentioned;
+	char			*text, *subject, *errstr = NULL, *mentioned;
 	int			 rv;
 
-	mentioned = committee_mentioned_para(c, sc, m);
+	if ((mentioned = committee_mentioned_para(c, sc, m)) == NULL)
+		return -1;
 	vars[3].name = "mentioned";
 	vars[3].value = mentioned;
 	vars[0].name = "committee";
@@ -410,8 +553,9 @@ committee_check(struct committee *c, const struct store_case *sc,
 	vars[1].value = sc->code_name;
 	vars[2].name = "reported";
 	vars[2].value = reported;
-	text = template_render(c->conf->templates, reported != NULL ?
-	    "conflict-check" : "conflict-check-triage", vars, 4, &errstr);
+	text = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    reported != NULL ? "conflict-check" : "conflict-check-triage",
+	    vars, 4, &subject, &errstr);
 	free(mentioned);
 	if (text == NULL) {
 		log_warnx("committee: case %s: conflict check not composed: "
@@ -422,10 +566,10 @@ committee_check(struct committee *c, const struct store_case *sc,
 	memset(&out, 0, sizeof(out));
 	out.kind = "conflict-check";
 	out.from_name = c->conf->committee_name;
-	out.subject = reported != NULL ? "Conflict check" :
-	    "Conflict check: reported person not identified";
+	out.subject = subject;
 	out.text = text;
 	rv = committee_queue(c, sc, m, &out);
+	free(subject);
 	free(text);
 	if (rv == 0)
 		rv = committee_enter_state(c, sc->id, m, MEMBER_CHECKED, NULL);
@@ -994,41 +1138,87 @@ committee_case_asked(struct committee *c, struct store_case *sc0,
 	return committee_ask(c, &sc, reported);
 }
 
-/* The report as its participants get it: data, headers, text. */
+/* The report's fields, "Label: value" a line (field-*.txt labels). */
+static int
+committee_report_fields(struct committee *c, const struct store_case *sc,
+    struct buf *b)
+{
+	void	*fields = NULL;
+	char	*v, *label, name[64];
+	size_t	 len = 0;
+	int	 i, rv = 0;
+
+	if (store_case_fields(c->store, sc->id, &fields, &len) != 0)
+		return 0;
+	for (i = 0; rv == 0 && i < REPORT_NFIELDS; i++) {
+		v = report_lookup(fields, len,
+		    report_field_name((enum report_field)i));
+		snprintf(name, sizeof(name), "field-%s",
+		    report_field_name((enum report_field)i));
+		if (v != NULL && (label = committee_phrase(c, name, NULL,
+		    0)) != NULL) {
+			buf_printf(b, "%s: %s\n", label, v);
+			free(label);
+		} else if (v != NULL)
+			rv = -1;
+		crypto_freestr(v);
+	}
+	crypto_wipe(fields, len);
+	free(fields);
+	return rv;
+}
+
+/*
+ * The report as its participants get it (report.txt): the preamble, the
+ * data, then the report's headers and text.  *subject is the mail's.
+ * NULL (logged) on error.
+ */
 static char *
 committee_report_text(struct committee *c, const struct store_case *sc,
-    const struct mime_msg *msg, int truncated)
+    const struct mime_msg *msg, int truncated, char **subject)
 {
-	struct buf	 b;
-	void		*fields = NULL;
-	char		*v, when[32];
-	size_t		 len = 0;
-	int		 i;
+	struct template_var	 v[3];
+	struct buf		 b, f;
+	char			 when[32], *title, *text, *errstr = NULL;
+	const char		*t;
 
-	buf_init(&b);
+	buf_init(&f);
+	buf_addstr(&f, "");
 	clock_format(sc->received, when, sizeof(when));
-	buf_printf(&b, "This is the report of case %s, received %s.\n"
-	    "You receive it because you answered #noconflict. Replies to "
-	    "this\naddress reach the case's other participants; #help lists "
-	    "the commands.\n\n", sc->code_name, when);
-	if (store_case_fields(c->store, sc->id, &fields, &len) == 0) {
-		for (i = 0; i < REPORT_NFIELDS; i++) {
-			v = report_lookup(fields, len,
-			    report_field_name((enum report_field)i));
-			if (v != NULL)
-				buf_printf(&b, "%s: %s\n",
-				    report_field_label((enum report_field)i),
-				    v);
-			crypto_freestr(v);
-		}
-		crypto_wipe(fields, len);
-		free(fields);
+	/* Not "Report: Report: ..." when the reporter titled it so. */
+	t = msg->subject;
+	if (strncasecmp(t, "Report:", 7) == 0)
+		for (t += 7; *t == ' ' || *t == '\t'; t++)
+			;
+	title = *t != '\0' ? xstrdup(t) : committee_phrase(c, "no-subject",
+	    NULL, 0);
+	text = NULL;
+	if (title != NULL && committee_report_fields(c, sc, &f) == 0) {
+		v[0].name = "received";
+		v[0].value = when;
+		v[1].name = "subject";
+		v[1].value = title;
+		v[2].name = "fields";
+		v[2].value = f.data;
+		text = committee_render(c, sc, "report", v, 3, subject);
 	}
-	buf_printf(&b, "\n----- the report -----\nFrom: %s\nDate: %s\n"
-	    "Subject: %s\n\n%s\n", msg->from, msg->date, msg->subject,
-	    msg->text);
-	cutnote_add(&b, c->store, sc->report_message, truncated, msg,
-	    c->conf->imap_processed);
+	free(title);
+	buf_free(&f);
+	if (text == NULL)
+		return NULL;
+	buf_init(&b);
+	buf_addstr(&b, text);
+	crypto_freestr(text);
+	buf_printf(&b, "From: %s\nDate: %s\nSubject: %s\n\n%s\n", msg->from,
+	    msg->date, msg->subject, msg->text);
+	if (cutnote_add(&b, c->store, sc->report_message, truncated, msg,
+	    c->conf->imap_processed, c->conf->templates, &errstr) == -1) {
+		log_warnx("committee: case %s: the report's cut note not "
+		    "composed: %s", sc->code_name, errstr);
+		free(errstr);
+		buf_free(&b);
+		return NULL;
+	}
 	return buf_release(&b, NULL);
 }
 
@@ -1058,11 +1248,11 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
-	text = committee_report_text(c, sc, msg, info.truncated);
-	/* "Report: Report: ..." when the reporter titled it so. */
-	xasprintf(&subject, "%s%s", strncasecmp(msg->subject, "Report:", 7)
-	    == 0 ? "" : "Report: ", msg->subject[0] != '\0' ? msg->subject :
-	    "(no subject)");
+	if ((text = committee_report_text(c, sc, msg, info.truncated,
+	    &subject)) == NULL) {
+		mime_msg_free(msg);
+		return -1;
+	}
 	memset(&out, 0, sizeof(out));
 	out.kind = "report";
 	out.from_name = c->conf->committee_name;
@@ -1114,9 +1304,7 @@ cmd_noconflict(struct cmail *cm, const char *arg, const char *rest)
 	    == -1)
 		return -1;
 	cm->state = MEMBER_PARTICIPANT;
-	buf_printf(&cm->echo, "%s has no conflict and joined the case\n",
-	    cm->from->name);
-	return 0;
+	return committee_echo_add(cm, "echo-noconflict", NULL, 0);
 }
 
 /* After a member left: the backups may be needed now. */
@@ -1143,9 +1331,9 @@ cmd_conflict(struct cmail *cm, const char *arg, const char *rest)
 	(void)rest;
 	to = cm->state == MEMBER_PARTICIPANT ? MEMBER_WITHDRAWN :
 	    MEMBER_CONFLICT;
-	if (to == MEMBER_WITHDRAWN)
-		buf_printf(&cm->echo, "%s recused from the case\n",
-		    cm->from->name);
+	if (to == MEMBER_WITHDRAWN &&
+	    committee_echo_add(cm, "echo-recuse", NULL, 0) == -1)
+		return -1;
 	if (committee_enter_state(cm->c, cm->sc.id, cm->from, to, NULL) == -1)
 		return -1;
 	cm->state = to;
@@ -1157,7 +1345,8 @@ cmd_recuse(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)arg;
 	(void)rest;
-	buf_printf(&cm->echo, "%s recused from the case\n", cm->from->name);
+	if (committee_echo_add(cm, "echo-recuse", NULL, 0) == -1)
+		return -1;
 	if (committee_enter_state(cm->c, cm->sc.id, cm->from, MEMBER_WITHDRAWN,
 	    NULL) == -1)
 		return -1;
@@ -1178,9 +1367,8 @@ cmd_reported(struct cmail *cm, const char *arg, const char *rest)
 	    committee_case_report(cm->c, &cm->sc, &cr) == -1)
 		return -1;
 	cm->sc.triage = 0;
-	buf_printf(&cm->echo, "%s named the reported person: %s\n",
-	    cm->from->name, arg);
-	if (committee_recuse_auto(cm->c, &cm->sc, cr.reporter, arg,
+	if (committee_echo_1(cm, "echo-reported", "reported", arg) == 0 &&
+	    committee_recuse_auto(cm->c, &cm->sc, cr.reporter, arg,
 	    cr.msg->text) == 0 && committee_ask(cm->c, &cm->sc, arg) == 0)
 		rv = 0;
 	committee_case_report_free(&cr);
@@ -1191,14 +1379,14 @@ cmd_reported(struct cmail *cm, const char *arg, const char *rest)
 	return rv;
 }
 
+/* Sets field f to arg; the echo is template echo (echo-status, ...). */
 static int
-cmd_set(struct cmail *cm, enum store_case_field f, const char *what,
+cmd_set(struct cmail *cm, enum store_case_field f, const char *echo,
     const char *arg)
 {
 	if (store_case_set_text(cm->c->store, cm->sc.id, f, arg) == -1)
 		return -1;
-	buf_printf(&cm->echo, "%s set %s to %s\n", cm->from->name, what, arg);
-	return 0;
+	return committee_echo_1(cm, echo, "value", arg);
 }
 
 static int
@@ -1206,35 +1394,36 @@ cmd_status(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)rest;
 	snprintf(cm->sc.status, sizeof(cm->sc.status), "%s", arg);
-	return cmd_set(cm, STORE_CASE_STATUS, "status", arg);
+	return cmd_set(cm, STORE_CASE_STATUS, "echo-status", arg);
 }
 
 static int
 cmd_safety(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)rest;
-	return cmd_set(cm, STORE_CASE_SAFETY, "safety risk", arg);
+	return cmd_set(cm, STORE_CASE_SAFETY, "echo-safety", arg);
 }
 
 static int
 cmd_repeat(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)rest;
-	return cmd_set(cm, STORE_CASE_REPEAT, "repeat risk", arg);
+	return cmd_set(cm, STORE_CASE_REPEAT, "echo-repeat", arg);
 }
 
 static int
 cmd_actions(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)rest;
-	return cmd_set(cm, STORE_CASE_ACTIONS, "actions needed", arg);
+	return cmd_set(cm, STORE_CASE_ACTIONS, "echo-actions", arg);
 }
 
 static int
 cmd_resolution(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)rest;
-	return cmd_set(cm, STORE_CASE_RESOLUTION, "resolution", arg);
+	return cmd_set(cm, STORE_CASE_RESOLUTION, "echo-resolution",
+	    arg);
 }
 
 static int
@@ -1293,8 +1482,9 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 {
 	struct compose_mail	 m;
 	struct thread_ids	 t;
+	struct template_var	 v;
 	char			 reply_to[ADDRESS_MAX];
-	char			*reporter = NULL, *text, *subject;
+	char			*reporter = NULL, *text, *subject, *words;
 	char			*errstr = NULL;
 	int			 rv;
 
@@ -1307,10 +1497,17 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	}
 	address_reporter(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,
 	    sizeof(reply_to));
-	xasprintf(&text, "%s\n\n\xe2\x80\x94 %s\n", rest,
-	    cm->c->conf->committee_name);
-	xasprintf(&subject, "[%s %s] About your report", cm->c->conf->tag,
-	    cm->sc.code_name);
+	v.name = "text";
+	v.value = rest;
+	if ((text = committee_render(cm->c, &cm->sc, "to-reporter", &v, 1,
+	    &words)) == NULL) {
+		thread_ids_free(&t);
+		crypto_freestr(reporter);
+		return -1;
+	}
+	xasprintf(&subject, "[%s %s] %s", cm->c->conf->tag, cm->sc.code_name,
+	    words);
+	free(words);
 	memset(&m, 0, sizeof(m));
 	m.from_name = cm->c->conf->committee_name;
 	m.from_addr = cm->c->conf->alias;
@@ -1337,8 +1534,8 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	}
 	if (rv == 0)
 		rv = committee_followed_up(cm);
-	buf_printf(&cm->echo, "%s wrote to the reporter (this counts as the "
-	    "follow-up):\n\n%s\n", cm->from->name, rest);
+	if (rv == 0)
+		rv = committee_echo_1(cm, "echo-to-reporter", "text", rest);
 	return rv;
 }
 
@@ -1347,8 +1544,8 @@ cmd_followup_done(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)arg;
 	(void)rest;
-	buf_printf(&cm->echo, "%s marked the follow-up with the reporter as "
-	    "done\n", cm->from->name);
+	if (committee_echo_add(cm, "echo-followup-done", NULL, 0) == -1)
+		return -1;
 	return committee_followed_up(cm);
 }
 
@@ -1391,9 +1588,10 @@ committee_needed(struct committee *c, size_t n)
 static int
 cmd_propose(struct cmail *cm, const char *arg, const char *rest)
 {
-	char	**keys;
-	size_t	  n;
-	int64_t	  id;
+	struct template_var	 vars[3];
+	char			**keys, needed[16], count[24];
+	size_t			  n;
+	int64_t			  id;
 
 	(void)rest;
 	if (store_proposal_open(cm->c->store, cm->sc.id, arg, clock_now(),
@@ -1401,10 +1599,38 @@ cmd_propose(struct cmail *cm, const char *arg, const char *rest)
 		return -1;
 	n = committee_participants(cm->c, cm->sc.id, &keys);
 	committee_free_keys(keys, n);
-	buf_printf(&cm->echo, "%s proposed: %s\nVote with #vote yes, #vote no "
-	    "or #vote abstain; it carries with %d yes of %zu participants.\n",
-	    cm->from->name, arg, committee_needed(cm->c, n), n);
-	return 0;
+	snprintf(needed, sizeof(needed), "%d", committee_needed(cm->c, n));
+	snprintf(count, sizeof(count), "%zu", n);
+	vars[0].name = "proposal";
+	vars[0].value = arg;
+	vars[1].name = "needed";
+	vars[1].value = needed;
+	vars[2].name = "participants";
+	vars[2].value = count;
+	return committee_echo_add(cm, "echo-propose", vars, 3);
+}
+
+/* The tally's echo: template name with every figure of the vote. */
+static int
+cmd_vote_echo(struct cmail *cm, const char *name, const char *vote,
+    const char *proposal, const int fig[5])
+{
+	static const char *const names[] = { "yes", "no", "abstain",
+	    "needed", "participants" };
+	struct template_var	 vars[7];
+	char			 v[5][16];
+	size_t			 i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(v[i], sizeof(v[i]), "%d", fig[i]);
+		vars[i].name = names[i];
+		vars[i].value = v[i];
+	}
+	vars[5].name = "vote";
+	vars[5].value = vote;
+	vars[6].name = "proposal";
+	vars[6].value = proposal;
+	return committee_echo_add(cm, name, vars, 7);
 }
 
 static int
@@ -1413,7 +1639,7 @@ cmd_vote(struct cmail *cm, const char *arg, const char *rest)
 	char	  key[COMMITTEE_KEYLEN + 1], *text = NULL, **keys;
 	size_t	  n;
 	int64_t	  id = 0;
-	int	  yes, no, abstain, needed, rc;
+	int	  fig[5], rc;	/* yes, no, abstain, needed, participants */
 
 	(void)rest;
 	if ((rc = store_proposal_current(cm->c->store, cm->sc.id, &id,
@@ -1426,20 +1652,21 @@ cmd_vote(struct cmail *cm, const char *arg, const char *rest)
 	}
 	n = committee_participants(cm->c, cm->sc.id, &keys);
 	rc = store_vote_count(cm->c->store, id, (const char *const *)keys, n,
-	    &yes, &no, &abstain);
+	    &fig[0], &fig[1], &fig[2]);
 	committee_free_keys(keys, n);
-	needed = committee_needed(cm->c, n);
-	buf_printf(&cm->echo, "%s voted %s (yes %d of %d needed, no %d, "
-	    "abstain %d)\n", cm->from->name, arg, yes, needed, no, abstain);
-	if (rc == 0 && yes >= needed) {
-		buf_printf(&cm->echo, "The proposal carried: %d of %zu "
-		    "participants voted yes.\nIt was: %s\n", yes, n, text);
-		rc = store_proposal_close(cm->c->store, id, "carried");
-	} else if (rc == 0 && (size_t)(yes + no + abstain) >= n) {
-		buf_printf(&cm->echo, "The proposal did not carry: %d of %zu "
-		    "participants voted yes, %d were needed.\nIt was: %s\n",
-		    yes, n, needed, text);
-		rc = store_proposal_close(cm->c->store, id, "not carried");
+	fig[3] = committee_needed(cm->c, n);
+	fig[4] = (int)n;
+	if (rc == 0)
+		rc = cmd_vote_echo(cm, "echo-vote", arg, text, fig);
+	if (rc == 0 && fig[0] >= fig[3]) {
+		if ((rc = cmd_vote_echo(cm, "echo-carried", arg, text,
+		    fig)) == 0)
+			rc = store_proposal_close(cm->c->store, id, "carried");
+	} else if (rc == 0 && (size_t)(fig[0] + fig[1] + fig[2]) >= n) {
+		if ((rc = cmd_vote_echo(cm, "echo-not-carried", arg, text,
+		    fig)) == 0)
+			rc = store_proposal_close(cm->c->store, id,
+			    "not carried");
 	}
 	crypto_freestr(text);
 	return rc;
@@ -1450,8 +1677,7 @@ cmd_help(struct cmail *cm, const char *arg, const char *rest)
 {
 	(void)arg;
 	(void)rest;
-	return committee_notice(cm->c, &cm->sc, cm->from, "Commands",
-	    commands_help());
+	return committee_notice_of(cm->c, &cm->sc, cm->from, "help", NULL, 0);
 }
 
 /* The member named by arg (name or address), or NULL. */
@@ -1487,9 +1713,9 @@ cmd_include(struct cmail *cm, const char *arg, const char *rest)
 	if (store_case_get_sealed(cm->c->store, cm->sc.id, STORE_CASE_REPORTED,
 	    &reported) == -1)
 		return -1;
-	buf_printf(&cm->echo, "%s asked %s about a conflict (the report "
-	    "mentions them)\n", cm->from->name, m->name);
-	rv = committee_check(cm->c, &cm->sc, m, reported);
+	if ((rv = committee_echo_1(cm, "echo-include", "included",
+	    m->name)) == 0)
+		rv = committee_check(cm->c, &cm->sc, m, reported);
 	crypto_freestr(reported);
 	return rv;
 }
@@ -1512,7 +1738,10 @@ static const cmd_handler cmd_handlers[CMD_MAX] = {
 	[CMD_HELP] = cmd_help,
 };
 
-/* Why the member may not give the command now, or NULL if they may. */
+/*
+ * Why the member may not give the command now (the template, why-*.txt,
+ * that says so), or NULL if they may.
+ */
 static const char *
 committee_refusal(struct cmail *cm, const struct command *cmd)
 {
@@ -1520,11 +1749,11 @@ committee_refusal(struct cmail *cm, const struct command *cmd)
 
 	if ((commands_flags(cmd->id) & CMD_F_LEAD) &&
 	    cm->from->role != ROLE_LEAD)
-		return "only a lead can give that command";
+		return "why-lead-only";
 	switch (cmd->id) {
 	case CMD_NOCONFLICT:
 		if (!participant && cm->state != MEMBER_CHECKED)
-			return "you answered this case already";
+			return "why-answered";
 		break;
 	case CMD_CONFLICT:
 	case CMD_RECUSE:
@@ -1532,29 +1761,26 @@ committee_refusal(struct cmail *cm, const struct command *cmd)
 		break;
 	default:
 		if (!participant)
-			return "only the case's participants can give that "
-			    "command; answer #noconflict first";
+			return "why-not-participant";
 		break;
 	}
 	return NULL;
 }
 
-/* Why #include cannot ask the member named by arg, or NULL. */
+/* Why #include cannot ask the member named by arg (a why-*), or NULL. */
 static const char *
 committee_include_check(struct cmail *cm, const char *arg)
 {
 	const struct member	*m;
 
 	if ((m = committee_member_named(cm->c, arg)) == NULL)
-		return "#include names no committee member (give their "
-		    "configured name or address)";
+		return "why-include-nobody";
 	if (!committee_is(cm->c, cm->sc.id, m, MEMBER_MENTIONED))
-		return "#include is only for a member held back because "
-		    "the report mentions them";
+		return "why-include-not-mentioned";
 	return NULL;
 }
 
-/* Checks what the command needs besides permission. */
+/* Checks what the command needs besides permission (a why-*, or NULL). */
 static const char *
 committee_precheck(struct cmail *cm, const struct command *cmd,
     const char *rest)
@@ -1568,30 +1794,24 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 	case CMD_TO_REPORTER:
 		if (store_case_reporter(cm->c->store, cm->sc.id,
 		    &reporter) == -1 || reporter == NULL)
-			why = "the report came without an address to "
-			    "answer";
+			why = "why-no-reporter-address";
 		else if (rest[0] == '\0')
-			why = "#to-reporter needs your message below "
-			    "the command";
+			why = "why-to-reporter-empty";
 		for (j = 0; why == NULL &&
 		    j < cm->c->conf->nmembers; j++)
 			if (recusal_names_member(rest,
 			    &cm->c->conf->members[j]))
-				why = "your message to the reporter "
-				    "names a committee member or "
-				    "their address; nothing was sent";
+				why = "why-to-reporter-member";
 		if (why == NULL && address_in_text(cm->c->conf, cm->c->key,
 		    cm->sc.code_name, rest))
-			why = "your message to the reporter holds a case "
-			    "address of the committee (such as your own "
-			    "address for this case); nothing was sent";
+			why = "why-to-reporter-address";
 		crypto_freestr(reporter);
 		reporter = NULL;
 		break;
 	case CMD_VOTE:
 		if (store_proposal_current(cm->c->store, cm->sc.id,
 		    &id, &text) != 1)
-			why = "there is no open proposal to vote on";
+			why = "why-no-proposal";
 		crypto_freestr(text);
 		text = NULL;
 		break;
@@ -1601,8 +1821,7 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 	case CMD_PROPOSE:
 		if (store_proposal_current(cm->c->store, cm->sc.id,
 		    &id, &text) == 1)
-			why = "a proposal is still open; it must "
-			    "carry or fail first";
+			why = "why-proposal-open";
 		crypto_freestr(text);
 		text = NULL;
 		break;
@@ -1615,17 +1834,11 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 static int
 committee_refuse(struct cmail *cm, const char *why)
 {
-	char	*subject, *text;
-	int	 rv;
+	struct template_var	v;
 
-	xasprintf(&subject, "Not done: %s", why);
-	xasprintf(&text, "Nothing was changed and your mail was not passed "
-	    "on:\n%s.\n\nWrite #help on the first line of a mail to this "
-	    "address for the list of commands.\n", why);
-	rv = committee_notice(cm->c, &cm->sc, cm->from, subject, text);
-	free(subject);
-	free(text);
-	return rv;
+	v.name = "reason";
+	v.value = why;
+	return committee_notice_of(cm->c, &cm->sc, cm->from, "refusal", &v, 1);
 }
 
 /* Relays the rest of a participant's mail to the other participants. */
@@ -1633,19 +1846,25 @@ static int
 committee_relay(struct cmail *cm, const char *rest)
 {
 	struct committee_out	 out;
-	char			*from;
+	char			*from, *subject;
 	int			 rv;
 
 	from = committee_via(cm->c, cm->from->name);
+	subject = committee_msg_subject(cm->c, cm->msg);
+	if (from == NULL || subject == NULL) {
+		free(from);
+		free(subject);
+		return -1;
+	}
 	memset(&out, 0, sizeof(out));
 	out.kind = "relay";
 	out.from_name = from;
-	out.subject = cm->msg->subject[0] != '\0' ? cm->msg->subject :
-	    "(no subject)";
+	out.subject = subject;
 	out.text = rest;
 	out.attach = cm->msg;
 	rv = committee_to_participants(cm->c, &cm->sc, cm->from, &out);
 	free(from);
+	free(subject);
 	return rv;
 }
 
@@ -1668,45 +1887,36 @@ committee_cc_cb(const char *addr, void *arg)
 static int
 committee_cc_notice(struct cmail *cm)
 {
-	struct cc_count	 cc;
-	const char	*v;
-	char		*text;
-	int		 rv;
+	struct cc_count		 cc;
+	struct template_var	 v;
+	const char		*h;
+	char			 count[16];
 
 	cc.conf = cm->c->conf;
 	cc.n = 0;
-	if ((v = mime_header(cm->msg, "To")) != NULL)
-		address_each(v, committee_cc_cb, &cc);
-	if ((v = mime_header(cm->msg, "Cc")) != NULL)
-		address_each(v, committee_cc_cb, &cc);
+	if ((h = mime_header(cm->msg, "To")) != NULL)
+		address_each(h, committee_cc_cb, &cc);
+	if ((h = mime_header(cm->msg, "Cc")) != NULL)
+		address_each(h, committee_cc_cb, &cc);
 	if (cc.n == 0)
 		return 0;
-	xasprintf(&text, "Your mail went to this case's participants only. "
-	    "%d other address(es)\nin its To or Cc were sent nothing by the "
-	    "committee's system (your own\nmail server may have delivered to "
-	    "them directly).\n", cc.n);
-	rv = committee_notice(cm->c, &cm->sc, cm->from,
-	    "Not relayed to other recipients", text);
-	free(text);
-	return rv;
+	snprintf(count, sizeof(count), "%d", cc.n);
+	v.name = "count";
+	v.value = count;
+	return committee_notice_of(cm->c, &cm->sc, cm->from, "not-relayed",
+	    &v, 1);
 }
 
 /* Tells the member which of their commands were not carried out. */
 static int
 committee_refused_some(struct cmail *cm, const char *why)
 {
-	char	*text;
-	int	 rv;
+	struct template_var	v;
 
-	xasprintf(&text, "These commands of your mail were not carried "
-	    "out:\n%s\nYour other commands were carried out in order and "
-	    "your message (if any)\nwas passed on.  Write #help on the "
-	    "first line of a mail to this\naddress for the list of "
-	    "commands.\n", why);
-	rv = committee_notice(cm->c, &cm->sc, cm->from, "Not done: some "
-	    "commands", text);
-	free(text);
-	return rv;
+	v.name = "reasons";
+	v.value = why;
+	return committee_notice_of(cm->c, &cm->sc, cm->from, "refused-some",
+	    &v, 1);
 }
 
 /* A reply with neither a command nor new text: say so, pass nothing. */
@@ -1715,24 +1925,73 @@ committee_empty_notice(struct cmail *cm)
 {
 	log_info("committee: case %s: reply without new text or command",
 	    cm->sc.code_name);
-	return committee_notice(cm->c, &cm->sc, cm->from, "Nothing passed "
-	    "on", "Your mail held no command and no text of your own (quoted "
-	    "mail and\nsignatures are not passed on), so nothing was done "
-	    "and nothing was sent.\nWrite your message above or below the "
-	    "quote, or #help for the commands.\n");
+	return committee_notice_of(cm->c, &cm->sc, cm->from,
+	    "nothing-passed", NULL, 0);
 }
 
-/* Why the command cannot be carried out now, or NULL. */
-static const char *
+/*
+ * The text of a refusal's reason, template name (why-*.txt) without the
+ * line end; NULL (logged) if it does not render.
+ */
+static char *
+committee_why_text(struct cmail *cm, const char *name)
+{
+	char	*text, *errstr = NULL;
+
+	if ((text = template_phrase(cm->c->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+		log_warnx("committee: case %s: %s not composed: %s",
+		    cm->sc.code_name, name, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/*
+ * The text of the parser's error of cmd (NULL: the whole list's error),
+ * a why-*.txt with the command's variables (commands_error_vars).
+ */
+static char *
+committee_parse_error(struct cmail *cm, const struct command *cmd,
+    const char *error)
+{
+	struct template_var	 v[4];
+	char			*buf, *text, *errstr = NULL;
+
+	commands_error_vars(cmd, v, &buf);
+	text = template_phrase(cm->c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    error, v, 4, &errstr);
+	free(buf);
+	if (text == NULL) {
+		log_warnx("committee: case %s: %s not composed: %s",
+		    cm->sc.code_name, error, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/*
+ * Why the command cannot be carried out now (allocated), or NULL.
+ * *failed is set when the reason's template does not render.
+ */
+static char *
 committee_why_not(struct cmail *cm, const struct command_list *cl,
-    const struct command *cmd)
+    const struct command *cmd, int *failed)
 {
 	const char	*why;
+	char		*text;
 
-	if ((why = cmd->error) != NULL ||
-	    (why = committee_refusal(cm, cmd)) != NULL)
-		return why;
-	return committee_precheck(cm, cmd, cl->rest);
+	*failed = 0;
+	if (cmd->error != NULL)
+		text = committee_parse_error(cm, cmd, cmd->error);
+	else if ((why = committee_refusal(cm, cmd)) == NULL &&
+	    (why = committee_precheck(cm, cmd, cl->rest)) == NULL)
+		return NULL;
+	else
+		text = committee_why_text(cm, why);
+	if (text == NULL)
+		*failed = 1;
+	return text;
 }
 
 /*
@@ -1744,16 +2003,20 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
     const char *relay)
 {
 	const struct command	*cmd;
-	const char		*why;
 	struct buf		 refused;
-	char			*list;
+	char			*list, *why;
 	size_t			 i;
-	int			 rc = 0, to_reporter = 0;
+	int			 rc = 0, to_reporter = 0, failed;
 
 	if (cl->error != NULL) {
 		log_info("committee: case %s: commands refused",
 		    cm->sc.code_name);
-		return committee_refuse(cm, cl->error) == -1 ? -1 : 1;
+		if ((list = committee_parse_error(cm, NULL, cl->error)) ==
+		    NULL)
+			return -1;
+		rc = committee_refuse(cm, list);
+		free(list);
+		return rc == -1 ? -1 : 1;
 	}
 	if (cl->n == 0 && relay[0] == '\0')
 		return committee_empty_notice(cm) == -1 ? -1 : 1;
@@ -1763,11 +2026,16 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 		/* the text was for the reporter, even when refused */
 		if (cmd->id == CMD_TO_REPORTER)
 			to_reporter = 1;
-		if ((why = committee_why_not(cm, cl, cmd)) != NULL) {
+		if ((why = committee_why_not(cm, cl, cmd, &failed)) != NULL) {
 			log_info("committee: case %s: #%s refused",
 			    cm->sc.code_name, commands_name(cmd->id));
 			buf_printf(&refused, "- %s\n", why);
+			free(why);
 			continue;
+		}
+		if (failed) {
+			rc = -1;
+			break;
 		}
 		if ((rc = cmd_handlers[cmd->id](cm, cmd->arg, cl->rest)) == 0)
 			log_info("committee: case %s: #%s carried out",
@@ -1828,21 +2096,16 @@ static int
 committee_refuse_forged(struct committee *c, int64_t msg_id,
     const struct store_case *sc, const struct member *m)
 {
-	char	*text;
+	char	*subject, *text;
 	int	 rv;
 
 	log_warnx("committee: message %" PRId64 " on case %s: forged "
 	    "Authentication-Results: refused", msg_id, sc->code_name);
-	xasprintf(&text, "A mail to your address for case %s carried an "
-	    "Authentication-Results\nheader in the name of our mail server "
-	    "that the server did not write:\nit was forged.  Nothing in it "
-	    "was acted on or passed on.\n\nIf you sent it, your mail went "
-	    "through a service that adds such headers;\nwrite again from "
-	    "your usual mail account.  If you did not, someone\nholds your "
-	    "case address and tried to write in your name: tell the\nleads.\n",
-	    sc->code_name);
-	rv = committee_mail_member(c, m, "notice", "Not accepted: forged "
-	    "authentication", text);
+	if ((text = committee_render(c, sc, "forged", NULL, 0,
+	    &subject)) == NULL)
+		return -1;
+	rv = committee_mail_member(c, m, "notice", subject, text);
+	free(subject);
 	free(text);
 	return rv == -1 ? -1 : 0;
 }
@@ -1927,7 +2190,7 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
 {
 	struct committee_out	 out;
 	struct reply		 r;
-	char			*text, *from;
+	char			*text, *from, *subject;
 	int			 rv;
 
 	log_debug("committee: message %" PRId64 " from the reporter of case "
@@ -1935,17 +2198,21 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
 	reply_read(msg->text, &r);
 	text = xstrdup(r.relay);
 	reply_free(&r);
-	from = committee_via(c, "Reporter");
-	memset(&out, 0, sizeof(out));
-	out.kind = "relay";
-	out.from_name = from;
-	out.subject = msg->subject[0] != '\0' ? msg->subject :
-	    "(no subject)";
-	out.text = text;
-	out.attach = msg;
-	rv = committee_to_participants(c, sc, NULL, &out);
+	from = committee_via(c, NULL);
+	subject = committee_msg_subject(c, msg);
+	rv = -1;
+	if (from != NULL && subject != NULL) {
+		memset(&out, 0, sizeof(out));
+		out.kind = "relay";
+		out.from_name = from;
+		out.subject = subject;
+		out.text = text;
+		out.attach = msg;
+		rv = committee_to_participants(c, sc, NULL, &out);
+	}
 	crypto_freestr(text);
 	free(from);
+	free(subject);
 	return rv;
 }
 

@@ -359,9 +359,14 @@ ctl_cut_note(struct ctl *ctl, long long id, int truncated,
 {
 	struct buf	 b;
 
+	char		*errstr = NULL;
+
 	buf_init(&b);
-	cutnote_add(&b, ctl->store, id, truncated, msg,
-	    ctl->conf->imap_processed);
+	if (cutnote_add(&b, ctl->store, id, truncated, msg,
+	    ctl->conf->imap_processed, ctl->conf->templates, &errstr) == -1) {
+		warnx("the note on the cut message: %s", errstr);
+		free(errstr);
+	}
 	if (b.len > 0)
 		print_safe(NULL, b.data);
 	crypto_wipe(b.data, b.len);

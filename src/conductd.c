@@ -43,6 +43,7 @@
 #include "schedule.h"
 #include "smtp.h"
 #include "store.h"
+#include "template.h"
 #include "xmalloc.h"
 
 #ifndef SYSCONFDIR
@@ -163,7 +164,9 @@ load_config(const char *path, int checkonly)
 	char		*errstr = NULL;
 
 	if ((conf = config_load(path, &errstr)) != NULL &&
-	    confcheck_errors(conf, !checkonly, &errstr) == -1) {
+	    (confcheck_errors(conf, !checkonly, &errstr) == -1 ||
+	    (!checkonly && template_snapshot(conf->templates,
+	    &errstr) == -1))) {
 		config_free(conf);
 		conf = NULL;
 	}
@@ -351,8 +354,10 @@ do_reload(struct daemon *d)
 	reload = 0;
 	if (d->ready)
 		notify_reloading();
+	/* The templates as checked are the ones used (template.h). */
 	if ((fresh = config_load(d->conf->path, &errstr)) != NULL &&
-	    confcheck_errors(fresh, 1, &errstr) == -1) {
+	    (confcheck_errors(fresh, 1, &errstr) == -1 ||
+	    template_snapshot(fresh->templates, &errstr) == -1)) {
 		config_free(fresh);
 		fresh = NULL;
 	}
@@ -717,6 +722,7 @@ main(int argc, char *argv[])
 	cases_free(d.cases);
 	intake_free(d.intake);
 	config_free(d.conf);
+	template_snapshot_drop();
 	store_close(store);
 	crypto_key_free(key);
 	return status;

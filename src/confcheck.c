@@ -18,6 +18,7 @@
 #include "confcheck.h"
 #include "log.h"
 #include "template.h"
+#include "template_kinds.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -134,28 +135,33 @@ confcheck_ca_files(struct confcheck *cc)
 	confcheck_ca(cc, "smtp", cc->conf->smtp_ca_file);
 }
 
-/* Every template renders (the admin's folder first, then the defaults). */
+/*
+ * Every kind of template_kinds.c exists and renders with all of its
+ * variables (the admin's folder first, then the defaults), a mail's
+ * kind with its subject line.
+ */
 static void
 confcheck_templates(struct confcheck *cc)
 {
-	static const char *const names[] = { "ack", "ack-summary",
-	    "conflict-check", "conflict-check-triage", "case-purged" };
-	static const char *const vnames[] = { "committee", "code_name",
-	    "followup_days", "missing_fields", "alias", "reported",
-	    "code_names", "mentioned" };
-	struct template_var	 vars[nitems(vnames)];
-	char			*text, *errstr = NULL, what[64];
-	size_t			 i;
+	const struct template_kind	*k;
+	struct template_var		 vars[TEMPLATE_KINDS_MAXVARS];
+	char				*text, *subject, *errstr = NULL;
+	char				 what[64];
+	size_t				 i, n;
 
-	for (i = 0; i < nitems(vnames); i++) {
-		vars[i].name = vnames[i];
-		vars[i].value = "x";
-	}
-	for (i = 0; i < nitems(names); i++) {
-		snprintf(what, sizeof(what), "template: %s", names[i]);
-		text = template_render(cc->conf->templates, names[i], vars,
-		    nitems(vars), &errstr);
+	for (i = 0; i < template_kinds_count(); i++) {
+		k = template_kinds_get(i);
+		for (n = 0; n < TEMPLATE_KINDS_MAXVARS && k->vars[n] != NULL;
+		    n++) {
+			vars[n].name = k->vars[n];
+			vars[n].value = "x";
+		}
+		snprintf(what, sizeof(what), "template: %s", k->name);
+		text = template_mail(cc->conf->templates,
+		    TEMPLATE_LANG_DEFAULT, k->name, vars, n, &subject,
+		    &errstr);
 		confcheck_report(cc, text != NULL, what, errstr);
+		free(subject);
 		free(text);
 		free(errstr);
 		errstr = NULL;

@@ -20,6 +20,7 @@
 #include "held.h"
 #include "log.h"
 #include "store.h"
+#include "template.h"
 #include "xmalloc.h"
 
 #define HELD_WAIT_MAX	(60 * 60)
@@ -110,32 +111,107 @@ held_set_config(struct held *h, const struct config *conf)
 	committee_set_config(h->committee, conf);
 }
 
-/* The alarm's text: what is held, why (see the top), what to do. */
-static char *
-held_text(const struct store_held_item *it, const char *code)
+/* Renders a part of the alarm into *out; -1 (logged) on error. */
+static int
+held_part(struct held *h, const char *name, const char *var,
+    const char *value, char **out)
 {
-	const char	*kind = store_held_strkind(it->kind);
-	char		 what[96], *text;
+	struct template_var	 v;
+	char			*errstr = NULL;
 
+	v.name = var;
+	v.value = value;
+	/* A line of its own keeps its line end; a phrase does not. */
+	*out = strcmp(name, "held-reason") == 0 ?
+	    template_render(h->conf->templates, TEMPLATE_LANG_DEFAULT, name,
+	    &v, 1, &errstr) : template_phrase(h->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, &v, var != NULL ? 1 : 0, &errstr);
+	if (*out == NULL) {
+		log_warnx("held: %s not composed: %s", name, errstr);
+		free(errstr);
+		return -1;
+	}
+	return 0;
+}
+
+/* The item as the alarm names it (held-message.txt, ...). */
+static int
+held_item_part(struct held *h, const struct store_held_item *it,
+    const char *id, char **out)
+{
+	struct template_var	 v[2];
+	char			*errstr = NULL;
+	const char		*name;
+
+	v[0].name = "id";
+	v[0].value = id;
+	v[1].name = "what";
+	v[1].value = it->what;
 	if (it->kind == STORE_HELD_MESSAGE)
-		snprintf(what, sizeof(what), "Stored message %" PRId64,
-		    it->id);
+		name = "held-message";
 	else if (it->kind == STORE_HELD_UID)
-		snprintf(what, sizeof(what), "A message the IMAP server "
-		    "cannot serve whole (%s, left in the mailbox)", it->what);
+		name = "held-uid";
 	else
-		snprintf(what, sizeof(what), "%s %" PRId64 " (%s)",
-		    it->kind == STORE_HELD_OUTBOX ? "Outgoing mail" :
-		    "Deadline", it->id, it->what);
-	xasprintf(&text, "%s%s%s is held.\nconductd set it aside after %d "
-	    "failed tr%s.\n%s%s%sThe items behind it go on.\n\nTo see what "
-	    "is held and why:\n  conductctl held\nOnce the cause is fixed, to "
-	    "try it again:\n  conductctl retry %s:%" PRId64 "\n", what,
-	    code != NULL ? " of case " : "", code != NULL ? code : "",
-	    it->tries, it->tries == 1 ? "y" : "ies",
-	    it->kind != STORE_HELD_OUTBOX ? "Reason: " : "",
-	    it->kind != STORE_HELD_OUTBOX ? it->reason : "",
-	    it->kind != STORE_HELD_OUTBOX ? "\n" : "", kind, it->id);
+		name = it->kind == STORE_HELD_OUTBOX ? "held-outbox" :
+		    "held-deadline";
+	if ((*out = template_phrase(h->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    name, it->kind == STORE_HELD_UID ? &v[1] : v,
+	    it->kind == STORE_HELD_MESSAGE || it->kind == STORE_HELD_UID ?
+	    1 : 2, &errstr)) == NULL) {
+		log_warnx("held: %s not composed: %s", name, errstr);
+		free(errstr);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The alarm's text (held-alarm.txt and its parts): what is held, why
+ * (see the top), what to do.  NULL (logged) on error.
+ */
+static char *
+held_text(struct held *h, const struct store_held_item *it, const char *code,
+    char **subject)
+{
+	struct template_var	 v[8];
+	char			 id[24], tries[16], *part[4] = { 0 };
+	char			*text = NULL, *errstr = NULL;
+	size_t			 i;
+
+	snprintf(id, sizeof(id), "%" PRId64, it->id);
+	snprintf(tries, sizeof(tries), "%d", it->tries);
+	if (held_item_part(h, it, id, &part[0]) == -1 ||
+	    (code != NULL && held_part(h, "held-of-case", "code_name", code,
+	    &part[1]) == -1) ||
+	    held_part(h, it->tries == 1 ? "held-tries-one" : "held-tries",
+	    it->tries == 1 ? NULL : "tries", tries, &part[2]) == -1 ||
+	    (it->kind != STORE_HELD_OUTBOX && held_part(h, "held-reason",
+	    "reason", it->reason, &part[3]) == -1))
+		goto out;
+	v[0].name = "committee";
+	v[0].value = h->conf->committee_name;
+	v[1].name = "code_name";
+	v[1].value = code;
+	v[2].name = "item";
+	v[2].value = part[0];
+	v[3].name = "of_case";
+	v[3].value = part[1];
+	v[4].name = "attempts";
+	v[4].value = part[2];
+	v[5].name = "reason_line";
+	v[5].value = part[3];
+	v[6].name = "retry";
+	v[6].value = store_held_strkind(it->kind);
+	v[7].name = "id";
+	v[7].value = id;
+	if ((text = template_mail(h->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "held-alarm", v, 8, subject, &errstr)) == NULL) {
+		log_warnx("held: held-alarm not composed: %s", errstr);
+		free(errstr);
+	}
+ out:
+	for (i = 0; i < 4; i++)
+		free(part[i]);
 	return text;
 }
 
@@ -165,7 +241,7 @@ static int
 held_alarm_item(struct held *h, const struct store_held_item *it)
 {
 	struct store_case	 sc;
-	char			*text;
+	char			*text, *subject;
 	int			 rc, n;
 
 	if (it->kind == STORE_HELD_OUTBOX && strcmp(it->what, "alarm") == 0) {
@@ -176,15 +252,18 @@ held_alarm_item(struct held *h, const struct store_held_item *it)
 	if ((rc = it->case_id != 0 ? store_case_get(h->store, it->case_id,
 	    &sc) : 0) == -1)
 		return -1;
-	text = held_text(it, rc == 1 ? sc.code_name : NULL);
+	if ((text = held_text(h, it, rc == 1 ? sc.code_name : NULL,
+	    &subject)) == NULL)
+		return -1;
 	log_errorx("held: ALARM: %s %" PRId64 "%s%s is held",
 	    store_held_strkind(it->kind), it->id, rc == 1 ? " of case " : "",
 	    rc == 1 ? sc.code_name : "");
 	if (rc == 1)
 		n = committee_notify(h->committee, &sc, COMMITTEE_LEADS,
-		    "alarm", "ALARM: an item is held", text);
+		    "alarm", subject, text);
 	else
-		n = held_notice_leads(h, "ALARM: an item is held", text);
+		n = held_notice_leads(h, subject, text);
+	free(subject);
 	free(text);
 	if (n == 0)
 		log_warnx("held: no lead to tell of %s %" PRId64,

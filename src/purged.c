@@ -41,7 +41,7 @@ purged_answerable(struct store *s, const struct purged_mail *pm)
 
 static char *
 purged_body(const struct config *conf, const struct purged_mail *pm,
-    char **errstr)
+    char **subject, char **errstr)
 {
 	struct template_var	vars[3];
 
@@ -51,14 +51,14 @@ purged_body(const struct config *conf, const struct purged_mail *pm,
 	vars[1].value = pm->sc->code_name;
 	vars[2].name = "alias";
 	vars[2].value = conf->alias;
-	return template_render(conf->templates, "case-purged", vars, 3,
-	    errstr);
+	return template_mail(conf->templates, TEMPLATE_LANG_DEFAULT,
+	    "case-purged", vars, 3, subject, errstr);
 }
 
 /* Queues the reply; 1 when it could not be composed (logged). */
 static int
 purged_queue(const struct config *conf, struct store *s,
-    const struct purged_mail *pm, const char *body)
+    const struct purged_mail *pm, const char *words, const char *body)
 {
 	struct compose_mail	 m;
 	char			 msgid[256], *subject, *refs;
@@ -67,8 +67,8 @@ purged_queue(const struct config *conf, struct store *s,
 
 	compose_message_id(strrchr(conf->alias, '@') + 1, msgid,
 	    sizeof(msgid));
-	xasprintf(&subject, "[%s %s] Case closed, its content deleted",
-	    conf->tag, pm->sc->code_name);
+	xasprintf(&subject, "[%s %s] %s", conf->tag, pm->sc->code_name,
+	    words);
 	refs = mime_reply_references(pm->msg);
 	memset(&m, 0, sizeof(m));
 	m.from_name = conf->committee_name;
@@ -100,19 +100,20 @@ static int
 purged_answer(const struct config *conf, struct store *s,
     const struct purged_mail *pm)
 {
-	char	*body, *errstr = NULL;
+	char	*body, *words, *errstr = NULL;
 	int	 rv;
 
-	if ((body = purged_body(conf, pm, &errstr)) == NULL) {
+	if ((body = purged_body(conf, pm, &words, &errstr)) == NULL) {
 		log_warnx("purged: case %s: reply not composed: %s",
 		    pm->sc->code_name, errstr);
 		free(errstr);
 		return 0;
 	}
-	if ((rv = purged_queue(conf, s, pm, body)) == 0)
+	if ((rv = purged_queue(conf, s, pm, words, body)) == 0)
 		log_info("purged: message %lld on purged case %s: answered "
 		    "that the case is closed and deleted",
 		    (long long)pm->msg_id, pm->sc->code_name);
+	free(words);
 	free(body);
 	return rv == -1 ? -1 : 0;
 }

@@ -39,6 +39,7 @@
 #include "relay.h"
 #include "reply.h"
 #include "store.h"
+#include "template.h"
 #include "xmalloc.h"
 
 struct relay_ctx {
@@ -125,12 +126,10 @@ static const char *
 relay_why_off(enum member_state state)
 {
 	if (state == MEMBER_CONFLICT)
-		return "you answered #conflict on that case, so you do not "
-		    "take part in it";
+		return "not-passed-on-conflict";
 	if (state == MEMBER_WITHDRAWN)
-		return "you recused from that case, so you no longer take "
-		    "part in it";
-	return "you do not take part in that case";
+		return "not-passed-on-recused";
+	return "not-passed-on";
 }
 
 /* 1 if the mail carries a #conflict answer (its text is not kept). */
@@ -160,17 +159,27 @@ static int
 relay_refuse_member(struct relay_ctx *r, const struct member *m,
     enum member_state state, const char **kind)
 {
-	char	*text;
-	int	 rv;
+	struct template_var	 vars[2];
+	char			*subject, *text, *errstr = NULL;
+	int			 rv;
 
 	log_info("relay: message %" PRId64 " on case %s from a member not on "
 	    "it: refused", r->msg_id, r->sc->code_name);
 	*kind = "refused";
-	xasprintf(&text, "Your mail to %s answered mail of a case, but %s.\n"
-	    "Nothing was changed, and your mail was not passed on to "
-	    "anyone.\n", r->conf->alias, relay_why_off(state));
-	rv = committee_reply_member(r->c, m, r->msg, "notice", "Not passed on",
+	vars[0].name = "committee";
+	vars[0].value = r->conf->committee_name;
+	vars[1].name = "alias";
+	vars[1].value = r->conf->alias;
+	if ((text = template_mail(r->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    relay_why_off(state), vars, 2, &subject, &errstr)) == NULL) {
+		log_warnx("relay: case %s: refusal not composed: %s",
+		    r->sc->code_name, errstr);
+		free(errstr);
+		return -1;
+	}
+	rv = committee_reply_member(r->c, m, r->msg, "notice", subject,
 	    text);
+	free(subject);
 	free(text);
 	if (rv == -1)
 		return -1;

@@ -32,6 +32,7 @@
 #include "report.h"
 #include "schedule.h"
 #include "store.h"
+#include "template.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -110,7 +111,7 @@ schedule_again(time_t due, long every, time_t now)
 	return due + ((now - due) / every + 1) * every;
 }
 
-/* "2 days", "1 day", "12 hours": a wait for people to read. */
+/* "2 days", "1 day", "12 hours": a wait for the log to say. */
 static void
 schedule_span(long secs, char *buf, size_t size)
 {
@@ -122,6 +123,73 @@ schedule_span(long secs, char *buf, size_t size)
 		    (secs + 1800) / 3600 == 1 ? "" : "s");
 	else
 		snprintf(buf, size, "%ld minutes", (secs + 59) / 60);
+}
+
+/*
+ * Renders template name for the committee with the case's code name and
+ * the given variables: the body, *subject set; NULL (logged) on error.
+ */
+static char *
+schedule_render(struct schedule *s, const char *code, const char *name,
+    const struct template_var *more, size_t nmore, char **subject)
+{
+	struct template_var	 vars[8];
+	char			*text, *errstr = NULL;
+	size_t			 n = 0, i;
+
+	vars[n].name = "committee";
+	vars[n++].value = s->conf->committee_name;
+	if (code != NULL) {
+		vars[n].name = "code_name";
+		vars[n++].value = code;
+	}
+	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
+		vars[n++] = more[i];
+	text = template_mail(s->conf->templates, TEMPLATE_LANG_DEFAULT, name,
+	    vars, n, subject, &errstr);
+	if (text == NULL) {
+		log_warnx("schedule: case %s: %s mail not composed: %s",
+		    code != NULL ? code : "-", name, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/*
+ * The same wait in the mail's words (span-days.txt, span-day.txt,
+ * span-hours.txt, span-hour.txt, span-minutes.txt), into buf.  0, or -1
+ * (logged).
+ */
+static int
+schedule_span_mail(struct schedule *s, long secs, char *buf, size_t size)
+{
+	struct template_var	 v;
+	const char		*name;
+	char			 n[24], *text, *errstr = NULL;
+	long			 k;
+
+	if (secs >= 86400 && secs % 86400 == 0) {
+		k = secs / 86400;
+		name = k == 1 ? "span-day" : "span-days";
+	} else if (secs >= 3600) {
+		k = (secs + 1800) / 3600;
+		name = k == 1 ? "span-hour" : "span-hours";
+	} else {
+		k = (secs + 59) / 60;
+		name = "span-minutes";
+	}
+	snprintf(n, sizeof(n), "%ld", k);
+	v.name = "n";
+	v.value = n;
+	if ((text = template_phrase(s->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    name, &v, 1, &errstr)) == NULL) {
+		log_warnx("schedule: %s not composed: %s", name, errstr);
+		free(errstr);
+		return -1;
+	}
+	snprintf(buf, size, "%s", text);
+	free(text);
+	return 0;
 }
 
 /* The last and the next digest time around now (local time). */
@@ -281,6 +349,7 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d, time_t now)
 {
 	struct store_outbox_row	 r;
+	struct template_var	 vars[3];
 	char			 deadline[32], late[32], left[32];
 	char			*subject, *text, *json;
 	time_t			 promise = sc->received + SCHEDULE_ACK_PROMISE;
@@ -299,12 +368,20 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
 	log_errorx("schedule: ALARM: case %s: the acknowledgment is not "
 	    "accepted %s after the report; %s left of the 24 hours (%s)",
 	    sc->code_name, late, promise > now ? left : "none", deadline);
-	xasprintf(&subject, "ALARM: acknowledgment not sent");
-	xasprintf(&text, "The acknowledgment of case %s has not been accepted "
-	    "by the mail server\n%s after the report arrived.\n\nThe procedure "
-	    "promises it within 24 hours: %s left (until %s).\nPlease check "
-	    "the [smtp] settings and conductd's log.\n", sc->code_name, late,
-	    promise > now ? left : "no time is", deadline);
+	if (schedule_span_mail(s, now - sc->received, late,
+	    sizeof(late)) == -1 || schedule_span_mail(s, promise > now ?
+	    promise - now : 0, left, sizeof(left)) == -1)
+		return -1;
+	vars[0].name = "late";
+	vars[0].value = late;
+	vars[1].name = "deadline";
+	vars[1].value = deadline;
+	vars[2].name = "left";
+	vars[2].value = left;
+	if ((text = schedule_render(s, sc->code_name, promise > now ?
+	    "ack-alarm" : "ack-alarm-missed", vars, promise > now ? 3 : 2,
+	    &subject)) == NULL)
+		return -1;
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "alarm",
 	    subject, text);
 	free(subject);
@@ -325,11 +402,14 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
  * plus the location when urgent_alert_details = location.
  */
 static char *
-schedule_urgent_text(struct schedule *s, const struct store_case *sc)
+schedule_urgent_text(struct schedule *s, const struct store_case *sc,
+    char **subject)
 {
-	void	*fields = NULL;
-	char	*location = NULL, *where = NULL, *text;
-	size_t	 len = 0;
+	struct template_var	 var[1];
+	void			*fields = NULL;
+	char			*location = NULL, *where = NULL, *text;
+	char			*errstr = NULL;
+	size_t			 len = 0;
 
 	if (s->conf->urgent_alert_details == URGENT_DETAILS_LOCATION) {
 		if (store_case_fields(s->store, sc->id, &fields, &len) == -1)
@@ -337,15 +417,23 @@ schedule_urgent_text(struct schedule *s, const struct store_case *sc)
 		location = report_lookup(fields, len, "location");
 		crypto_wipe(fields, len);
 		free(fields);
-		xasprintf(&where, "Location: %s\n\n", location != NULL ?
-		    location : "(not given)");
+		var[0].name = "location";
+		var[0].value = location;
+		where = template_render(s->conf->templates,
+		    TEMPLATE_LANG_DEFAULT, location != NULL ?
+		    "urgent-location" : "urgent-location-unknown", var,
+		    location != NULL ? 1 : 0, &errstr);
 		crypto_freestr(location);
+		if (where == NULL) {
+			log_warnx("schedule: case %s: urgent alert not "
+			    "composed: %s", sc->code_name, errstr);
+			free(errstr);
+			return NULL;
+		}
 	}
-	xasprintf(&text, "Case %s: the reporter says the incident is ongoing."
-	    "\n\n%sPlease answer the case's conflict check at once: "
-	    "#noconflict\ntakes the case and sends you the report. This "
-	    "alert repeats until\na lead does.\n", sc->code_name,
-	    where != NULL ? where : "");
+	var[0].name = "location_para";
+	var[0].value = where;
+	text = schedule_render(s, sc->code_name, "urgent", var, 1, subject);
 	crypto_freestr(where);
 	return text;
 }
@@ -354,18 +442,19 @@ static int
 schedule_urgent(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	char	*text;
+	char	*text, *subject;
 	int	 rv;
 
 	if (committee_count(s->committee, sc->id, 1) > 0)
 		return 0;	/* a lead has taken the case */
-	if ((text = schedule_urgent_text(s, sc)) == NULL)
+	if ((text = schedule_urgent_text(s, sc, &subject)) == NULL)
 		return -1;
 	log_warnx("schedule: case %s: urgent, no lead has taken it",
 	    sc->code_name);
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "urgent",
-	    "URGENT: ongoing incident", text);
+	    subject, text);
 	crypto_freestr(text);
+	free(subject);
 	if (rv == -1)
 		return -1;
 	return store_deadline_plan(s->store, sc->id, "urgent", NULL,
@@ -377,17 +466,21 @@ static int
 schedule_reminder(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	char	when[32], span[32], *subject, *text;
-	time_t	due = d->base + s->conf->followup_within;
-	int	rv;
+	struct template_var	 vars[2];
+	char			 when[32], span[32], *subject, *text;
+	time_t			 due = d->base + s->conf->followup_within;
+	int			 rv;
 
 	clock_format(due, when, sizeof(when));
-	schedule_span(due - d->due, span, sizeof(span));
-	xasprintf(&subject, "Reminder: follow-up with the reporter due in %s",
-	    span);
-	xasprintf(&text, "The follow-up with the reporter of case %s is due "
-	    "%s.\nWrite to them with #to-reporter, or record a follow-up made "
-	    "another way\nwith #followup-done.\n", sc->code_name, when);
+	if (schedule_span_mail(s, due - d->due, span, sizeof(span)) == -1)
+		return -1;
+	vars[0].name = "due";
+	vars[0].value = when;
+	vars[1].name = "span";
+	vars[1].value = span;
+	if ((text = schedule_render(s, sc->code_name, "reminder", vars, 2,
+	    &subject)) == NULL)
+		return -1;
 	rv = committee_notify(s->committee, sc, COMMITTEE_PARTICIPANTS,
 	    "reminder", subject, text);
 	free(subject);
@@ -399,18 +492,21 @@ static int
 schedule_overdue(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	char	when[32], *text;
-	int	rv;
+	struct template_var	 var[1];
+	char			 when[32], *subject, *text;
+	int			 rv;
 
 	clock_format(d->base + s->conf->followup_within, when, sizeof(when));
 	log_warnx("schedule: case %s: the follow-up with the reporter is "
 	    "overdue", sc->code_name);
-	xasprintf(&text, "The follow-up with the reporter of case %s was due "
-	    "%s and has not\nbeen recorded. A participant can write to the "
-	    "reporter with #to-reporter,\nor record a follow-up made another "
-	    "way with #followup-done.\n", sc->code_name, when);
+	var[0].name = "due";
+	var[0].value = when;
+	if ((text = schedule_render(s, sc->code_name, "overdue", var, 1,
+	    &subject)) == NULL)
+		return -1;
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "overdue",
-	    "OVERDUE: follow-up with the reporter", text);
+	    subject, text);
+	free(subject);
 	free(text);
 	if (rv == -1)
 		return -1;
@@ -425,18 +521,18 @@ schedule_conflict_reminder(struct schedule *s, const struct store_case *sc,
 {
 	const struct member	*m;
 	enum member_state	 state;
-	char			*text;
+	char			*subject, *text;
 	int			 rv;
 
 	if ((m = committee_member_by_key(s->committee, d->member)) == NULL ||
 	    committee_member_state(s->committee, sc->id, m, &state) == -1 ||
 	    state != MEMBER_CHECKED)
 		return 0;
-	xasprintf(&text, "You have not answered the conflict check of case "
-	    "%s yet.\nPlease reply with #noconflict or #conflict on the first "
-	    "line. You do not\nneed to give a reason.\n", sc->code_name);
-	rv = committee_remind(s->committee, sc, m, "Reminder: conflict check",
-	    text);
+	if ((text = schedule_render(s, sc->code_name, "conflict-reminder",
+	    NULL, 0, &subject)) == NULL)
+		return -1;
+	rv = committee_remind(s->committee, sc, m, subject, text);
+	free(subject);
 	free(text);
 	return rv;
 }
@@ -480,22 +576,112 @@ struct digest {
 	int			 n;
 };
 
-static void
-digest_sealed(struct digest *dg, int64_t id, enum store_case_field f,
-    const char *label)
+/* Adds template name (a digest-* part) to the digest; -1 (logged). */
+static int
+digest_add(struct digest *dg, const char *name, const struct template_var *v,
+    size_t nv, int phrase)
 {
-	char	*v = NULL;
+	char	*text, *errstr = NULL;
 
-	if (store_case_get_sealed(dg->s->store, id, f, &v) == 0)
-		buf_printf(dg->b, "    %s: %s\n", label, v != NULL ? v : "-");
-	crypto_freestr(v);
+	text = phrase ? template_phrase(dg->s->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, v, nv, &errstr) :
+	    template_render(dg->s->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    name, v, nv, &errstr);
+	if (text == NULL) {
+		log_warnx("schedule: digest: %s not composed: %s", name,
+		    errstr);
+		free(errstr);
+		return -1;
+	}
+	buf_addstr(dg->b, text);
+	crypto_freestr(text);
+	return 0;
+}
+
+static int
+digest_sealed(struct digest *dg, int64_t id, enum store_case_field f,
+    const char *name)
+{
+	struct template_var	 v;
+	char			*val = NULL;
+	int			 rv = 0;
+
+	if (store_case_get_sealed(dg->s->store, id, f, &val) == 0) {
+		v.name = "value";
+		v.value = val != NULL ? val : "-";
+		rv = digest_add(dg, name, &v, 1, 0);
+	}
+	crypto_freestr(val);
+	return rv;
+}
+
+/* A phrase of the case's line into *out ("" when cond is 0). */
+static int
+digest_flag(struct digest *dg, int cond, const char *name, char **out)
+{
+	char	*errstr = NULL;
+
+	if (!cond) {
+		*out = xstrdup("");
+		return 0;
+	}
+	if ((*out = template_phrase(dg->s->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+		log_warnx("schedule: digest: %s not composed: %s", name,
+		    errstr);
+		free(errstr);
+		return -1;
+	}
+	return 0;
+}
+
+/* The case's lines: digest-case.txt, values padded to line up. */
+static int
+digest_case_line(struct digest *dg, const struct store_case *sc)
+{
+	struct template_var	 v[8];
+	char			 received[32], due[32], pad[4][64];
+	char			*urgent = NULL, *overdue = NULL;
+	time_t			 when = schedule_followup_due(dg->s->conf, sc);
+	int			 rv = -1;
+
+	clock_format(sc->received, received, sizeof(received));
+	clock_format(when, due, sizeof(due));
+	snprintf(pad[0], sizeof(pad[0]), "%-24s", sc->code_name);
+	snprintf(pad[1], sizeof(pad[1]), "%-14s", sc->status);
+	snprintf(pad[2], sizeof(pad[2]), "%-8s", sc->safety);
+	snprintf(pad[3], sizeof(pad[3]), "%-8s", sc->repeat_risk);
+	if (digest_flag(dg, sc->urgent, "digest-urgent", &urgent) == -1 ||
+	    digest_flag(dg, when < clock_now() && !schedule_case_closed(sc),
+	    "digest-overdue", &overdue) == -1)
+		goto out;
+	v[0].name = "code_name";
+	v[0].value = pad[0];
+	v[1].name = "status";
+	v[1].value = pad[1];
+	v[2].name = "safety";
+	v[2].value = pad[2];
+	v[3].name = "repeat";
+	v[3].value = pad[3];
+	v[4].name = "urgent";
+	v[4].value = urgent;
+	v[5].name = "received";
+	v[5].value = received;
+	v[6].name = "due";
+	v[6].value = due;
+	v[7].name = "overdue";
+	v[7].value = overdue;
+	rv = digest_add(dg, "digest-case", v, 8, 0);
+ out:
+	free(urgent);
+	free(overdue);
+	return rv;
 }
 
 static int
 digest_case_cb(const struct store_case *sc, void *arg)
 {
 	struct digest	*dg = arg;
-	char		 received[32], due[32];
 	enum case_status st;
 	enum member_state state;
 
@@ -508,45 +694,49 @@ digest_case_cb(const struct store_case *sc, void *arg)
 	if (memberstate_kept_out(state))
 		return 0;
 	dg->n++;
-	clock_format(sc->received, received, sizeof(received));
-	clock_format(schedule_followup_due(dg->s->conf, sc), due, sizeof(due));
-	buf_printf(dg->b, "%-24s %-14s safety %-8s repeat %-8s%s\n"
-	    "    received %s, follow-up due %s%s\n", sc->code_name, sc->status,
-	    sc->safety, sc->repeat_risk, sc->urgent ? " URGENT" : "",
-	    received, due, schedule_followup_due(dg->s->conf, sc) <
-	    clock_now() && !schedule_case_closed(sc) ? " (overdue)" : "");
-	if (state == MEMBER_PARTICIPANT) {
-		digest_sealed(dg, sc->id, STORE_CASE_ACTIONS, "actions needed");
-		digest_sealed(dg, sc->id, STORE_CASE_RESOLUTION, "resolution");
-	}
+	if (digest_case_line(dg, sc) == -1)
+		return -1;
+	if (state == MEMBER_PARTICIPANT && (digest_sealed(dg, sc->id,
+	    STORE_CASE_ACTIONS, "digest-actions") == -1 ||
+	    digest_sealed(dg, sc->id, STORE_CASE_RESOLUTION,
+	    "digest-resolution") == -1))
+		return -1;
 	return 0;
 }
 
 static int
 schedule_digest_one(struct schedule *s, const struct member *m)
 {
+	struct template_var	 v[2];
 	struct digest		 dg;
 	struct buf		 b;
-	char			 today[32];
+	char			 today[32], *subject = NULL, *text = NULL;
 	int			 rv = -1;
 
 	buf_init(&b);
-	clock_format(clock_now(), today, sizeof(today));
-	buf_printf(&b, "Weekly status of the %s, %.10s.\nThe open cases "
-	    "you may follow; the details only where you are on the case.\n\n",
-	    s->conf->committee_name, today);
+	buf_addstr(&b, "");
 	dg.s = s;
 	dg.m = m;
 	dg.b = &b;
 	dg.n = 0;
-	if (store_case_foreach(s->store, digest_case_cb, &dg) == -1)
+	if (store_case_foreach(s->store, digest_case_cb, &dg) == -1 ||
+	    (dg.n == 0 && digest_add(&dg, "digest-none", NULL, 0, 0) == -1))
 		goto out;
-	if (dg.n == 0)
-		buf_addstr(&b, "No open cases to list.\n");
+	clock_format(clock_now(), today, sizeof(today));
+	today[10] = '\0';
+	v[0].name = "date";
+	v[0].value = today;
+	v[1].name = "cases";
+	v[1].value = b.data;
+	if ((text = schedule_render(s, NULL, "digest", v, 2,
+	    &subject)) == NULL)
+		goto out;
 	if ((rv = committee_mail_member(s->committee, m, "digest",
-	    "Weekly status", b.data)) == 1)
+	    subject, text)) == 1)
 		rv = -1;
  out:
+	free(subject);
+	crypto_freestr(text);
 	buf_free(&b);
 	return rv;
 }
@@ -586,24 +776,27 @@ schedule_act(struct schedule *s, const struct store_deadline *d, time_t now)
 	return 0;
 }
 
-/* What a kind of outgoing mail is called in an alarm. */
+/*
+ * What a kind of outgoing mail is called in an alarm: the template
+ * (what-*.txt) that names it; any other kind is what-mail.txt.
+ */
 static const struct {
 	const char	*kind;
 	const char	*what;
 } schedule_mail_kinds[] = {
-	{ "ack",		"acknowledgment" },
-	{ "to-reporter",	"mail from the committee" },
-	{ "notice",		"notice" },
-	{ "conflict-check",	"conflict check" },
-	{ "conflict-reminder",	"conflict-check reminder" },
-	{ "report",		"copy of the report" },
-	{ "relay",		"relayed mail" },
-	{ "echo",		"command confirmation" },
-	{ "urgent",		"urgent alert" },
-	{ "reminder",		"follow-up reminder" },
-	{ "overdue",		"overdue notice" },
-	{ "alarm",		"alarm" },
-	{ "digest",		"weekly status" },
+	{ "ack",		"what-ack" },
+	{ "to-reporter",	"what-to-reporter" },
+	{ "notice",		"what-notice" },
+	{ "conflict-check",	"what-conflict-check" },
+	{ "conflict-reminder",	"what-conflict-reminder" },
+	{ "report",		"what-report" },
+	{ "relay",		"what-relay" },
+	{ "echo",		"what-echo" },
+	{ "urgent",		"what-urgent" },
+	{ "reminder",		"what-reminder" },
+	{ "overdue",		"what-overdue" },
+	{ "alarm",		"what-alarm" },
+	{ "digest",		"what-digest" },
 };
 
 /* A row's kind may be cut to fit struct store_outbox_row. */
@@ -617,10 +810,13 @@ schedule_mail_what(const char *kind)
 	    sizeof(schedule_mail_kinds[0]); i++)
 		if (strncmp(schedule_mail_kinds[i].kind, kind, len) == 0)
 			return schedule_mail_kinds[i].what;
-	return "mail";
+	return "what-mail";
 }
 
-/* Whose mail it was, without a name: "a member's", "the reporter's". */
+/*
+ * Whose mail it was, without a name: the template (whose-*.txt) that
+ * says "a member's", "the reporter's", ...
+ */
 static const char *
 schedule_mail_whose(struct schedule *s, const struct store_outbox_row *r)
 {
@@ -628,18 +824,33 @@ schedule_mail_whose(struct schedule *s, const struct store_outbox_row *r)
 
 	if (r->member[0] == '\0')
 		return strcmp(r->kind, "ack") == 0 ||
-		    strcmp(r->kind, "to-reporter") == 0 ? "the reporter's" :
-		    "a sender's";
+		    strcmp(r->kind, "to-reporter") == 0 ? "whose-reporter" :
+		    "whose-sender";
 	if ((m = committee_member_by_key(s->committee, r->member)) == NULL)
-		return "a former member's";
+		return "whose-former-member";
 	switch (m->role) {
 	case ROLE_LEAD:
-		return "a lead's";
+		return "whose-lead";
 	case ROLE_BACKUP:
-		return "a backup's";
+		return "whose-backup";
 	default:
-		return "a member's";
+		return "whose-member";
 	}
+}
+
+/* A part of a sentence from template name, into *out; -1 (logged). */
+static int
+schedule_phrase(struct schedule *s, const char *name, char **out)
+{
+	char	*errstr = NULL;
+
+	if ((*out = template_phrase(s->conf->templates,
+	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+		log_warnx("schedule: %s not composed: %s", name, errstr);
+		free(errstr);
+		return -1;
+	}
+	return 0;
 }
 
 /* One alarm to the leads of the row's case, of its permanent refusal. */
@@ -647,31 +858,47 @@ static int
 schedule_fail_alarm_row(struct schedule *s, const struct store_outbox_row *r)
 {
 	struct store_case	 sc;
-	const char		*whose, *what;
-	char			*text;
-	int			 rc, rv;
+	struct template_var	 v[4];
+	char			 code[16], *whose = NULL, *what = NULL;
+	char			*subject, *text = NULL;
+	int			 rc, rv = -1;
 
 	memset(&sc, 0, sizeof(sc));
 	snprintf(sc.code_name, sizeof(sc.code_name), "committee");
 	if (r->case_id != 0 &&
 	    (rc = store_case_get(s->store, r->case_id, &sc)) != 1)
 		return rc;
-	whose = schedule_mail_whose(s, r);
-	what = schedule_mail_what(r->kind);
+	if (schedule_phrase(s, schedule_mail_whose(s, r), &whose) == -1 ||
+	    schedule_phrase(s, schedule_mail_what(r->kind), &what) == -1)
+		goto out;
 	log_errorx("schedule: ALARM: case %s: %s %s (outbox row %" PRId64
 	    ") refused permanently (%d): %s", sc.code_name, whose, what,
 	    r->id, r->last_code, r->last_error);
+	rv = 0;
 	if (strcmp(r->kind, "alarm") == 0)
-		return 0;	/* an alarm about an alarm would loop */
-	xasprintf(&text, "The mail server refused %s %s of case %s for good,\n"
-	    "with reply %d: %s\n\nIt is not sent again. Please check the "
-	    "address in conductd.conf;\n\"conductctl show %s\" lists the "
-	    "mail of the case that was not delivered.\n", whose, what,
-	    sc.code_name, r->last_code, r->last_error, sc.code_name);
+		goto out;	/* an alarm about an alarm would loop */
+	snprintf(code, sizeof(code), "%d", r->last_code);
+	v[0].name = "whose";
+	v[0].value = whose;
+	v[1].name = "what";
+	v[1].value = what;
+	v[2].name = "reply_code";
+	v[2].value = code;
+	v[3].name = "reply";
+	v[3].value = r->last_error;
+	rv = -1;
+	if ((text = schedule_render(s, sc.code_name, "refused-alarm", v, 4,
+	    &subject)) == NULL)
+		goto out;
 	rv = committee_notify(s->committee, &sc, COMMITTEE_LEADS, "alarm",
-	    "ALARM: mail refused by the server", text);
+	    subject, text);
+	free(subject);
+	rv = rv == -1 ? -1 : 0;
+ out:
+	free(whose);
+	free(what);
 	free(text);
-	return rv == -1 ? -1 : 0;
+	return rv;
 }
 
 int

@@ -1,14 +1,21 @@
 /*
  * template: the text of conductd's mail comes from template files, so a
- * committee can change the words without a rebuild.  NAME.txt is looked
- * up first in the admin's folder ([committee] templates), then in the
- * installed defaults (PKGDATADIR/templates).  ${var} is replaced with the
- * variable's value; $$ is a dollar sign; an unknown variable is an error.
+ * committee can change the words without a rebuild, and in the language
+ * the mail is for.  NAME.txt in language LANG is looked up in the
+ * admin's folder ([committee] templates) as LANG/NAME.txt, then as
+ * NAME.txt (a folder from before languages), then in the installed
+ * defaults as PKGDATADIR/templates/LANG/NAME.txt, then as
+ * PKGDATADIR/templates/en/NAME.txt.  ${var} is replaced with the
+ * variable's value; $$ is a dollar sign.  Which variables each kind may
+ * use is listed in one table, template_kinds.c; any other is an error.
  */
 #ifndef TEMPLATE_H
 #define TEMPLATE_H
 
 #include <stddef.h>
+
+/* The language of the installed defaults, and of every mail for now. */
+#define TEMPLATE_LANG_DEFAULT	"en"
 
 struct template_var {
 	const char	*name;
@@ -16,13 +23,53 @@ struct template_var {
 };
 
 /*
- * Renders template name (without .txt).  Returns the text (allocated)
- * or NULL with *errstr allocated naming the file (and line) at fault.
+ * Renders template name (without .txt) in language lang (NULL: the
+ * default).  A name in template_kinds.c may use the variables listed
+ * there only (a listed one the caller does not pass renders as ""), and
+ * the caller may pass only those; any other name may use the variables
+ * passed.  Returns the text (allocated) or NULL with *errstr allocated
+ * naming the file (and line) at fault.
  */
-char	*template_render(const char *admin_dir, const char *name,
-	    const struct template_var *, size_t nvars, char **errstr);
+char	*template_render(const char *admin_dir, const char *lang,
+	    const char *name, const struct template_var *, size_t nvars,
+	    char **errstr);
 
-/* The folder of the installed default templates. */
+/*
+ * As template_render, for a mail: the rendered first line must read
+ * "Subject: ..." for a kind that the table marks TEMPLATE_F_SUBJECT; it
+ * is cut off into *subject (allocated, trimmed), with one empty line
+ * after it.  For other kinds *subject is NULL and the whole text is the
+ * body.  Returns the body (allocated) or NULL with *errstr allocated.
+ */
+char	*template_mail(const char *admin_dir, const char *lang,
+	    const char *name, const struct template_var *, size_t nvars,
+	    char **subject, char **errstr);
+
+/*
+ * As template_render, for a part of a sentence: the line end(s) and
+ * blanks at the end of the text are dropped.
+ */
+char	*template_phrase(const char *admin_dir, const char *lang,
+	    const char *name, const struct template_var *, size_t nvars,
+	    char **errstr);
+
+/*
+ * Reads every kind of template_kinds.c (for admin_dir, and the defaults
+ * alone, for subjects) into memory and checks it; from then on those
+ * are rendered from memory, so a file changed or broken later takes
+ * effect only with the next snapshot.  0, or -1 with *errstr allocated
+ * (file and line), when the snapshot in effect stays.  The daemon takes
+ * one when it loads its configuration and on every reload.
+ */
+int	template_snapshot(const char *admin_dir, char **errstr);
+
+/* Back to reading the files at each rendering. */
+void	template_snapshot_drop(void);
+
+/*
+ * The folder of the installed default templates (holding one folder per
+ * language); CONDUCTD_TEMPLATE_DEFAULTS replaces it, for tests.
+ */
 const char *template_default_dir(void);
 
 #endif

@@ -115,7 +115,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int		 ok;
 
 	fuzz_write(data, size);
-	got = template_render(fuzz_dir, "fuzz", fuzz_vars, FUZZ_NVARS, &err);
+	got = template_render(fuzz_dir, NULL, "fuzz", fuzz_vars, FUZZ_NVARS,
+	    &err);
 	buf_init(&want);
 	buf_addstr(&want, "");
 	ok = fuzz_expand((const char *)data, size, &want) == 0;
@@ -129,7 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(err);
 	err = NULL;
 	/* A name that is not a plain stem never reaches the file system. */
-	FUZZ_ASSERT(template_render(fuzz_dir, "../fuzz", fuzz_vars,
+	FUZZ_ASSERT(template_render(fuzz_dir, NULL, "../fuzz", fuzz_vars,
 	    FUZZ_NVARS, &err) == NULL && err != NULL);
 	free(err);
 	return 0;

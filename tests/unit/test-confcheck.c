@@ -2,7 +2,9 @@
  * test-confcheck: the offline checks shared by conductd -n, conductd's
  * start and reload, and conductctl check-config: each failure worded as
  * a configuration error with its file, line and key; a committee without
- * a lead fails -n but only warns a running daemon.
+ * a lead fails -n but only warns a running daemon.  Every kind of
+ * template_kinds.c is written to the admin's folder (with no installed
+ * defaults); a bad, missing or subject-less one fails, naming its file.
  */
 #include <sys/stat.h>
 
@@ -15,12 +17,10 @@
 #include "confcheck.h"
 #include "config.h"
 #include "log.h"
+#include "template_kinds.h"
 
 static char	dir[] = "/tmp/test-confcheck.XXXXXX";
 static char	pass[512], key[512], ca[512], tdir[512], conf_path[512];
-
-static const char *const templates[] = { "ack", "ack-summary",
-    "conflict-check", "conflict-check-triage", "case-purged" };
 
 
 struct tcase {
@@ -29,6 +29,8 @@ struct tcase {
 	const char	*key_file;	/* NULL: the one that exists */
 	const char	*ca_file;	/* NULL: the one that exists */
 	const char	*ack;		/* NULL: a good ack template */
+	const char	*omit;		/* a kind left out, or NULL */
+	const char	*plain;		/* a kind without its Subject: */
 	int		 fails;		/* confcheck_run() */
 	int		 hard;		/* confcheck_errors() without soft_ok */
 	int		 soft;		/* ... with soft_ok */
@@ -36,19 +38,27 @@ struct tcase {
 };
 
 static const struct tcase cases[] = {
-	{ "good", "lead", NULL, NULL, NULL, 0, 0, 0, NULL },
-	{ "no lead", "member", NULL, NULL, NULL, 1, -1, 0,
+	{ "good", "lead", NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL },
+	{ "no lead", "member", NULL, NULL, NULL, NULL, NULL, 1, -1, 0,
 	    ".conf: [member] role: no [member] has role lead" },
-	{ "no key", "lead", "/nonexistent/conductd.key", NULL, NULL, 1, -1,
+	{ "no key", "lead", "/nonexistent/conductd.key", NULL, NULL, NULL,
+	    NULL, 1, -1,
 	    -1, ".conf:3: [daemon] key_file: /nonexistent/conductd.key: No such "
 	    "file or directory (run conductctl init first)" },
-	{ "no ca", "lead", NULL, "/nonexistent/ca.pem", NULL, 1, -1, -1,
+	{ "no ca", "lead", NULL, "/nonexistent/ca.pem", NULL, NULL, NULL, 1,
+	    -1, -1,
 	    ".conf:8: [imap] ca_file: /nonexistent/ca.pem: No such file or "
 	    "directory" },
-	{ "bad template", "lead", NULL, NULL, "Hello ${nosuch}\n", 1, -1, -1,
-	    "ack.txt:1: unknown variable ${nosuch}" },
+	{ "bad template", "lead", NULL, NULL, "Hello\n\n${nosuch}\n", NULL,
+	    NULL, 1, -1, -1, "ack.txt:3: unknown variable ${nosuch}" },
+	{ "other kind's variable", "lead", NULL, NULL, "${code_names}\n",
+	    NULL, NULL, 1, -1, -1, "ack.txt:1: unknown variable ${code_names}" },
+	{ "missing template", "lead", NULL, NULL, NULL, "overdue", NULL, 1,
+	    -1, -1, "template overdue: none of " },
+	{ "no subject", "lead", NULL, NULL, NULL, NULL, "reminder", 1, -1,
+	    -1, "reminder.txt:1: no \"Subject: ...\" line" },
 	{ "all at once", "backup", "/nonexistent/k", "/nonexistent/ca.pem",
-	    "${x\n", 4, -1, -1, "[imap] ca_file" },
+	    "${x\n", NULL, NULL, 4, -1, -1, "[imap] ca_file" },
 };
 
 static void
@@ -75,16 +85,33 @@ write_conf(const struct tcase *t)
 	harness_write_file(conf_path, text, 0600);
 }
 
+/* Every kind, using all of its variables; ack as given. */
 static void
-write_templates(const char *ack)
+write_templates(const struct tcase *t)
 {
-	char	path[600];
-	size_t	i;
+	const struct template_kind	*k;
+	char				 path[600], text[1024];
+	size_t				 i, n, len;
 
-	for (i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s.txt", tdir, templates[i]);
-		harness_write_file(path, i == 0 && ack != NULL ? ack :
-		    "${committee}: ${code_name}\n", 0644);
+	for (i = 0; i < template_kinds_count(); i++) {
+		k = template_kinds_get(i);
+		snprintf(path, sizeof(path), "%s/%s.txt", tdir, k->name);
+		if (t->omit != NULL && strcmp(t->omit, k->name) == 0) {
+			unlink(path);
+			continue;
+		}
+		len = 0;
+		if ((k->flags & TEMPLATE_F_SUBJECT) && (t->plain == NULL ||
+		    strcmp(t->plain, k->name) != 0))
+			len = (size_t)snprintf(text, sizeof(text),
+			    "Subject: about %s\n\n", k->name);
+		for (n = 0; n < TEMPLATE_KINDS_MAXVARS && k->vars[n] != NULL;
+		    n++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+			    "${%s}\n", k->vars[n]);
+		text[len] = '\0';
+		harness_write_file(path, strcmp(k->name, "ack") == 0 &&
+		    t->ack != NULL ? t->ack : text, 0644);
 	}
 }
 
@@ -113,7 +140,7 @@ test_case(const struct tcase *t)
 
 	fprintf(stderr, "case: %s\n", t->name);
 	write_conf(t);
-	write_templates(t->ack);
+	write_templates(t);
 	if ((c = config_load(conf_path, &err)) == NULL) {
 		fprintf(stderr, "config_load: %s\n", err);
 		CHECK(c != NULL);
@@ -123,7 +150,7 @@ test_case(const struct tcase *t)
 	ncb = nfail = 0;
 	CHECK_INTEQ(confcheck_run(c, count_cb, NULL), t->fails);
 	CHECK_INTEQ(nfail, t->fails);
-	CHECK(ncb >= 8);	/* lead, key, ca, five templates */
+	CHECK(ncb >= 3 + (int)template_kinds_count());	/* lead, key, ca */
 	CHECK_INTEQ(confcheck_errors(c, 0, &err), t->hard);
 	if (t->hard == 0)
 		CHECK(err == NULL);
@@ -167,12 +194,15 @@ main(void)
 	harness_write_file(key, "not really a key\n", 0600);
 	harness_write_file(ca, "-----BEGIN CERTIFICATE-----\n", 0644);
 	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-confcheck");
+	/* No installed defaults to fall back on. */
+	setenv("CONDUCTD_TEMPLATE_DEFAULTS", "/nonexistent/templates", 1);
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		test_case(&cases[i]);
 
-	for (i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s.txt", tdir, templates[i]);
+	for (i = 0; i < template_kinds_count(); i++) {
+		snprintf(path, sizeof(path), "%s/%s.txt", tdir,
+		    template_kinds_get(i)->name);
 		unlink(path);
 	}
 	rmdir(tdir);
