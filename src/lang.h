@@ -1,0 +1,42 @@
+/*
+ * lang: a guess at the language a report is written in, from its decoded
+ * text, its script and its charset label.  The only file that talks to
+ * libexttextcat.
+ */
+#ifndef LANG_H
+#define LANG_H
+
+#include <stddef.h>
+
+#define LANG_CODE_MAX	8
+
+struct lang_guess {
+	char	code[LANG_CODE_MAX];	/* ISO 639-1 ("en", "ko"); "": unknown */
+	int	confidence;		/* 0..100; 0 when code is "" */
+};
+
+/*
+ * Sets the folder holding fpdb.conf and its fingerprint files, before
+ * the first guess (later calls drop the loaded classifier); NULL goes
+ * back to the configured default.  For tests and admins.
+ */
+void	lang_set_datadir(const char *);
+
+/*
+ * Guesses the language of len bytes of UTF-8 text.  Lines quoted with
+ * '>', their attribution line, forwarded or replied-to mail and a
+ * signature do not count.  charset is the mail's charset label (or NULL
+ * or ""), a hint for the CJK languages.  The classifier is loaded on the
+ * first call; without its data only the script can tell (Hangul, kana,
+ * Han), and the rest is unknown.  Never fails; not thread-safe.
+ */
+void	lang_guess(const char *text, size_t len, const char *charset,
+	    struct lang_guess *);
+
+/* The language a charset label implies ("ko" for euc-kr), or NULL. */
+const char *lang_of_charset(const char *charset);
+
+/* Frees the classifier; the next guess loads it again. */
+void	lang_done(void);
+
+#endif
