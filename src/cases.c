@@ -27,6 +27,7 @@
 #include "crash.h"
 #include "crypto.h"
 #include "held.h"
+#include "lang.h"
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
@@ -42,6 +43,7 @@
 #define CASES_FLOOD_WINDOW	(60 * 60)
 #define CASES_ADDR_MAX		ADDRESS_MAX
 #define CASES_BATCH		256	/* messages per transaction */
+#define CASES_LANG_SWITCH	60	/* a reply this sure changes it */
 
 struct cases {
 	const struct config	*conf;
@@ -446,6 +448,7 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	struct store_case	 sc;
 	struct report		*r;
 	struct buf		 fields;
+	struct lang_guess	 lg;
 	char			 code[CODENAME_MAX];
 	const char		*rcpt;
 	int64_t			 case_id;
@@ -467,6 +470,10 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	n.fieldslen = fields.len;
 	n.repeat_sender = rcpt != NULL && store_outbox_sent_to_since(c->store,
 	    "ack", rcpt, clock_now() - CASES_ACK_WINDOW) == 1;
+	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
+	    msg->text_charset, &lg);
+	n.lang = lg.code;
+	n.lang_confidence = lg.confidence;
 	if (store_case_add(c->store, &n, &case_id) == 0 &&
 	    store_message_set_kind(c->store, msg_id, "report", case_id) == 0 &&
 	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0 &&
@@ -480,6 +487,26 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	buf_free(&fields);
 	report_free(r);
 	return rv;
+}
+
+/*
+ * A reporter's mail on the case, written surely enough in another
+ * language, makes that the case's language.
+ */
+static int
+cases_reporter_lang(struct cases *c, const struct store_case *sc,
+    const struct mime_msg *msg)
+{
+	struct lang_guess	lg;
+
+	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
+	    msg->text_charset, &lg);
+	if (lg.code[0] == '\0' || lg.confidence < CASES_LANG_SWITCH ||
+	    strcmp(lg.code, sc->lang) == 0)
+		return 0;
+	log_info("cases: case %s: the reporter's language changed",
+	    sc->code_name);
+	return store_case_set_lang(c->store, sc->id, lg.code, lg.confidence);
 }
 
 /* Records a message that opens nothing and answers nobody. */
@@ -581,7 +608,8 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 		log_info("cases: message %lld joins case %s", (long long)id,
 		    sc.code_name);
 		c->step = "the reporter's mail";
-		if (committee_reporter_mail(c->committee, id, msg, &sc) == -1)
+		if (committee_reporter_mail(c->committee, id, msg, &sc) == -1 ||
+		    cases_reporter_lang(c, &sc, msg) == -1)
 			return -1;
 		return store_message_set_kind(c->store, id, "reply", sc.id);
 	}

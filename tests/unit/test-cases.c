@@ -595,6 +595,52 @@ test_batch(struct cases *c)
 	unsetenv("CONDUCTD_CLOCK");
 }
 
+static int
+last_cb(const struct store_case *c, void *arg)
+{
+	*(struct store_case *)arg = *c;
+	return 0;
+}
+
+/*
+ * The report's language is kept with the case; the reporter's reply in
+ * another language, written surely enough, switches it.
+ */
+static void
+test_lang(struct cases *c)
+{
+	struct store_case	sc;
+	char			addr[256], raw[2048];
+
+	add_message("From: jieun@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: =?utf-8?B?7Iug6rOg?=\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n"
+	    "지난 토요일 오후 등록 데스크 근처에서 한 참가자가 계속 제 옆에 "
+	    "붙어 서서 외모에 대해 이야기했습니다. 그만해 달라고 했지만 "
+	    "따라와서 계속했습니다.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	store_case_foreach(st, last_cb, &sc);
+	CHECK_STREQ(sc.lang, "ko");
+	CHECK(sc.lang_confidence >= 60);
+	cases_reporter_address(c, sc.code_name, addr, sizeof(addr));
+	snprintf(raw, sizeof(raw), "From: jieun@example.test\r\nTo: <%s>\r\n"
+	    "Subject: more\r\n\r\nthanks\r\n", addr);
+	add_message(raw);
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK(store_case_get(st, sc.id, &sc) == 1);
+	CHECK_STREQ(sc.lang, "ko");
+	snprintf(raw, sizeof(raw), "From: jieun@example.test\r\nTo: <%s>\r\n"
+	    "Subject: more\r\n\r\nI would rather continue in English, "
+	    "because a friend who helps me with this does not read Korean. "
+	    "The man was wearing a blue speaker badge.\r\n", addr);
+	add_message(raw);
+	CHECK_INTEQ(cases_run(c), 1);
+	CHECK(store_case_get(st, sc.id, &sc) == 1);
+	CHECK_STREQ(sc.lang, "en");
+	CHECK(sc.lang_confidence >= 60);
+}
+
 int
 main(void)
 {
@@ -630,6 +676,7 @@ main(void)
 	test_quarantine(c);
 	test_db_failing(c);
 	test_batch(c);
+	test_lang(c);
 
 	cases_free(c);
 	store_close(st);
