@@ -4,7 +4,8 @@
 # acknowledgment with the code name, Reply-To the case's reporter address,
 # In-Reply-To the report and Auto-Submitted; the reporter's reply joins
 # the case without a second ack; automatic mail gets nothing; Korean
-# (EUC-KR) and Japanese (ISO-2022-JP) reports read correctly.
+# (EUC-KR) and Japanese (ISO-2022-JP) reports read correctly, and
+# conductctl show and cases --csv give each report's language.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 data="$top_srcdir/tests/data/reports"
@@ -103,6 +104,21 @@ grep -q '行動規範違反の報告' "$TB/ja.out" || tb_fail "ISO-2022-JP subje
 grep -q '青い傘と白い猫' "$TB/ja.out" || tb_fail "ISO-2022-JP body"
 grep -q 'ホールB' "$TB/ja.out" || tb_fail "ISO-2022-JP location field"
 tb_pass "EUC-KR and ISO-2022-JP reports read correctly in conductctl show"
+cd_ctl show "$code" >"$TB/en.out"
+grep -Eq '^Language: en \(confidence [0-9]+\)$' "$TB/en.out" ||
+    tb_fail "show gives no English: $(grep '^Language' "$TB/en.out")"
+grep -Eq '^Language: ko \(confidence [0-9]+\)$' "$TB/ko.out" ||
+    tb_fail "show gives no Korean: $(grep '^Language' "$TB/ko.out")"
+grep -Eq '^Language: ja \(confidence [0-9]+\)$' "$TB/ja.out" ||
+    tb_fail "show gives no Japanese: $(grep '^Language' "$TB/ja.out")"
+grep '^Language' "$TB/en.out" "$TB/ko.out" "$TB/ja.out" | sed 's/^/# /'
+csv_lang() {
+	cd_ctl cases --csv | awk -F, -v c="$1" '$1 == c { print $NF }'
+}
+cd_expect_eq "cases --csv language of $ko" "$(csv_lang "$ko")" ko
+cd_expect_eq "cases --csv language of $ja" "$(csv_lang "$ja")" ja
+cd_expect_eq "cases --csv language of $code" "$(csv_lang "$code")" en
+tb_pass "conductctl show and cases --csv give each report's language"
 tb_imap_wait_count outsider INBOX 1 20
 uid=$(tb_imap_uids outsider INBOX | head -1)
 tb_imap_fetch outsider INBOX "$uid" >"$TB/ack-ja.eml"
