@@ -34,6 +34,7 @@
 #define LANG_DATADIR	"/usr/share/libexttextcat"
 #endif
 
+#define LANG_MAX_SCAN	65536	/* bytes of a report read at most */
 #define LANG_MAX_INPUT	8192	/* bytes given to the guesser */
 #define LANG_FULL_LATIN	120	/* letters for a full-length guess */
 #define LANG_FULL_CJK	12	/* characters, when the script decides */
@@ -519,6 +520,8 @@ lang_guess(const char *text, size_t len, const char *charset,
 	memset(g, 0, sizeof(*g));
 	if (text == NULL)
 		return;
+	if (len > LANG_MAX_SCAN)
+		len = LANG_MAX_SCAN;	/* the start says it; memory bounded */
 	buf_init(&own);
 	lang_own_words(text, len, &own);
 	lang_decide(own.data != NULL ? own.data : "", own.len, hint, g);
