@@ -283,20 +283,23 @@ lang_add_words(struct buf *out, const char *l, size_t len)
 static void
 lang_own_words(const char *text, size_t n, struct buf *out)
 {
-	const char	*l = text, *end = text + n, *nl;
+	const char	*l, *end = text + n, *nl, *next;
 	size_t		 len, last = 0, k;
 	int		 last_colon = 0;
 
-	for (; l < end; l = nl + 1) {
+	/* text need not end in a NUL: every read stays before end. */
+	for (l = text; l < end; l = next) {
 		if ((nl = memchr(l, '\n', end - l)) == NULL)
 			nl = end;
+		next = nl < end ? nl + 1 : end;
 		len = nl - l;
 		if (len > 0 && l[len - 1] == '\r')
 			len--;
 		if (lang_is_cut(l, len))
 			break;
-		k = strspn(l, " \t");
-		if (k >= len)
+		for (k = 0; k < len && (l[k] == ' ' || l[k] == '\t'); k++)
+			;
+		if (k == len)
 			continue;
 		if (l[k] == '>') {
 			if (last_colon)
@@ -308,8 +311,6 @@ lang_own_words(const char *text, size_t n, struct buf *out)
 		last_colon = l[len - 1] == ':';
 		lang_add_words(out, l, len);
 		buf_addch(out, '\n');
-		if (nl == end)
-			break;
 	}
 }
 

@@ -168,10 +168,11 @@ quotes_and_signatures(void)
 
 	/* An English report quoting a long Korean mail. */
 	if (asprintf(&t, "%s\n2026년 12월 4일 (금) 오후 10:12, 지은 님이 "
-	    "작성:\n> 금요일에 엘리베이터에서 행사장 직원이 성적인 말을 두 "
-	    "번이나 했고,\n> 허락도 없이 제 사진을 찍었습니다. 너무 "
-	    "무서웠습니다.\n> 직접 그 사람과 이야기하고 싶지는 않습니다.\n"
-	    "> 도와주세요. 정말 무서웠어요. 다시는 마주치고 싶지 않아요.\n",
+	    "작성:\n> 금요일에 엘리베이터에서 행사장 직원이 "
+	    "성적인 말을\n> 두 번이나 했고, 허락도 없이 제 사진을 "
+	    "찍었습니다.\n> 너무 무서웠습니다. 직접 그 사람과 "
+	    "이야기하고\n> 싶지는 않습니다. 도와주세요. 정말 "
+	    "무서웠어요.\n> 다시는 마주치고 싶지 않아요.\n",
 	    english) == -1)
 		return;
 	guess(t, NULL, &g);
@@ -188,7 +189,8 @@ quotes_and_signatures(void)
 	CHECK_STREQ(g.code, "en");
 	free(t);
 	/* Only quoted text: it is all there is, so it counts, less sure. */
-	guess("> 금요일에 엘리베이터에서 행사장 직원이 성적인 말을 두 번이나 "
+	guess("> 금요일에 엘리베이터에서 행사장 직원이 성적인 말을 "
+	    "두 번이나 "
 	    "했고, 허락도 없이 제 사진을 찍었습니다.\n", NULL, &g);
 	CHECK_STREQ(g.code, "ko");
 	CHECK(g.confidence <= 50);
@@ -197,6 +199,8 @@ quotes_and_signatures(void)
 	    "jieun.kim@example.org\n", NULL, &g);
 	CHECK(g.confidence < 30);
 }
+
+static const char korean[] = "지난 토요일 행사장에서 괴롭힘을 당했습니다.";
 
 static void
 charsets(void)
@@ -220,9 +224,8 @@ charsets(void)
 	{
 		struct lang_guess	h;
 
-		guess("지난 토요일 행사장에서 괴롭힘을 당했습니다.", NULL, &g);
-		guess("지난 토요일 행사장에서 괴롭힘을 당했습니다.", "euc-kr",
-		    &h);
+		guess(korean, NULL, &g);
+		guess(korean, "euc-kr", &h);
 		CHECK_STREQ(h.code, "ko");
 		CHECK(h.confidence >= g.confidence);
 	}
@@ -243,8 +246,8 @@ missing_data(void)
 	guess(english, NULL, &g);
 	CHECK_STREQ(g.code, "");
 	/* The script still tells Korean. */
-	guess("지난 토요일 오후 행사장 로비에서 모르는 사람이 계속 따라와서 "
-	    "무서웠습니다.", NULL, &g);
+	guess("지난 토요일 오후 행사장 로비에서 모르는 사람이 "
+	    "계속 따라와서 무서웠습니다.", NULL, &g);
 	CHECK_STREQ(g.code, "ko");
 	lang_set_datadir(NULL);
 	guess(english, NULL, &g);
