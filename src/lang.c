@@ -37,8 +37,8 @@
 #define LANG_MAX_SCAN	65536	/* bytes of a report read at most */
 #define LANG_MAX_INPUT	8192	/* bytes given to the guesser */
 #define LANG_FULL_LATIN	120	/* letters for a full-length guess */
-#define LANG_FULL_CJK	12	/* characters, when the script decides */
-#define LANG_FULL_HAN	30	/* Han alone: Chinese or kanji-only */
+#define LANG_FULL_CJK	30	/* characters, when the script decides */
+#define LANG_FULL_HAN	40	/* Han alone: Chinese or kanji-only */
 #define LANG_SHORT	30	/* fewer letters: too short for n-grams */
 
 /* What the text is written in, counted in characters. */
