@@ -14,8 +14,9 @@
  * that an unknown label or a bad byte costs one word, not the header,
  * and sets a warning bit.  Charsets go through iconv, with a best-effort
  * fallback (UTF-8 where valid, windows-1252 for the rest); HTML goes
- * through libxml2's HTML parser in mime_html.c.  Nothing here logs: the
- * caller logs the warning names with the message's UID.
+ * through libxml2's HTML parser in mime_html.c, opened when first needed.
+ * Nothing here logs: the caller logs the warning names with the message's
+ * UID.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -108,7 +109,8 @@ static const struct {
 	{ MIME_W_NUL,		"nul" },
 	{ MIME_W_BARE_CR,	"bare-cr" },
 	{ MIME_W_TRUNCATED,	"truncated" },
-	{ MIME_W_TOO_DEEP,	"too-deep" }
+	{ MIME_W_TOO_DEEP,	"too-deep" },
+	{ MIME_W_NO_HTML_PARSER, "no-html-parser" }
 };
 
 /* One header field, pointing into the raw message. */
@@ -1458,7 +1460,8 @@ mime_text_part(struct mime_ctx *ctx, const struct mime_ctype *ct,
 	mime_conv(ctx, data, len, cs, &u);
 	mime_text_sep(ctx);
 	if (html) {
-		mime_html(u.data, u.len, &ctx->text);
+		if (mime_html(u.data, u.len, &ctx->text) == -1)
+			ctx->msg->warnings |= MIME_W_NO_HTML_PARSER;
 		ctx->nhtml++;
 	} else {
 		mime_plain(ct, u.data, u.len, &ctx->text);
