@@ -11,7 +11,9 @@
  * The confidence (0..100) is an estimate of how sure the guess is: the
  * guesser's margin between its best candidate and the next language
  * within its threshold, the share of the text in the winning script, and
- * its length; a few words are never a confident guess.  Nothing of the
+ * its length.  Only a text of full length (LANG_FULL_LATIN letters, or
+ * LANG_FULL_CJK / LANG_FULL_HAN characters) can reach LANG_CONFIDENT, the
+ * one threshold (lang.h); a sentence or two never does.  Nothing of the
  * text is logged.
  */
 #include <sys/stat.h>
@@ -36,9 +38,6 @@
 
 #define LANG_MAX_SCAN	65536	/* bytes of a report read at most */
 #define LANG_MAX_INPUT	8192	/* bytes given to the guesser */
-#define LANG_FULL_LATIN	120	/* letters for a full-length guess */
-#define LANG_FULL_CJK	30	/* characters, when the script decides */
-#define LANG_FULL_HAN	40	/* Han alone: Chinese or kanji-only */
 #define LANG_SHORT	30	/* fewer letters: too short for n-grams */
 
 /* What the text is written in, counted in characters. */
@@ -77,6 +76,12 @@ lang_set_datadir(const char *dir)
 	lang_done();
 	free(lang_dir);
 	lang_dir = dir != NULL ? xstrdup(dir) : NULL;
+}
+
+int
+lang_confident(int confidence)
+{
+	return confidence >= LANG_CONFIDENT;
 }
 
 void
@@ -392,8 +397,22 @@ lang_textcat(const char *s, size_t n, char *code, size_t size,
 	return best != -1;
 }
 
-/* The CJK languages, by their script alone. */
-static void
+/*
+ * The confidence of a guess of this quality (0..1: the guesser's margin,
+ * the share of the winning script) at this top (below 100: no guess is
+ * certain).  A text of less than full length gets at most its share of
+ * what stays below LANG_CONFIDENT.
+ */
+static int
+lang_confidence(double quality, double length, double top)
+{
+	if (length >= 1)
+		return lang_scale(quality * top);
+	return lang_scale(quality * length * (LANG_CONFIDENT - 1) / 100.0);
+}
+
+/* The CJK languages, by their script alone; 1 if the text is full. */
+static int
 lang_by_script(const struct lang_script *sc, double share, const char *hint,
     struct lang_guess *g)
 {
@@ -412,9 +431,11 @@ lang_by_script(const struct lang_script *sc, double share, const char *hint,
 		    strcmp(hint, "ja") == 0 ? "ja" : "zh");
 		full = LANG_FULL_HAN;
 	}
+	/* The script says a lot even of a few characters: a floor. */
 	len = cjk >= full ? 1 : 0.3 + 0.7 * cjk / full;
 	mix = share >= 0.85 ? 1 : 0.5 + 0.5 * (share - 0.5) / 0.35;
-	g->confidence = lang_scale(len * mix * 0.98);
+	g->confidence = lang_confidence(mix, len, 0.98);
+	return cjk >= full;
 }
 
 /*
@@ -456,8 +477,8 @@ lang_short_english(const char *s, size_t n, const struct lang_script *sc)
 	return 0;
 }
 
-/* The other languages, by the guesser. */
-static void
+/* The other languages, by the guesser; 1 if the text is full. */
+static int
 lang_by_ngrams(const char *own, size_t n, const struct lang_script *sc,
     double share, struct lang_guess *g)
 {
@@ -467,25 +488,24 @@ lang_by_ngrams(const char *own, size_t n, const struct lang_script *sc,
 
 	buf_init(&in);
 	lang_non_cjk(own, n, &in);
+	len = letters >= LANG_FULL_LATIN ? 1 :
+	    (double)letters / LANG_FULL_LATIN;
 	if (lang_tc != NULL && lang_short_english(in.data, in.len, sc)) {
 		snprintf(g->code, sizeof(g->code), "en");
-		g->confidence = lang_scale((double)letters / LANG_FULL_LATIN *
-		    0.5);
+		g->confidence = lang_confidence(0.8, len, 0.5);
 	} else if (lang_textcat(in.data, in.len, g->code, sizeof(g->code),
 	    &margin)) {
-		len = letters >= LANG_FULL_LATIN ? 1 :
-		    (double)letters / LANG_FULL_LATIN;
 		mix = share >= 0.9 ? 1 : share;
-		g->confidence = lang_scale((0.4 + 0.6 * margin) * len * mix *
-		    0.97);
+		g->confidence = lang_confidence((0.4 + 0.6 * margin) * mix,
+		    len, 0.97);
 	} else if (lang_tc != NULL && sc->other == 0 &&
 	    sc->ascii == sc->latin) {
 		/* Plain ASCII the guesser cannot place: English, barely. */
 		snprintf(g->code, sizeof(g->code), "en");
-		g->confidence = lang_scale((double)letters / LANG_FULL_LATIN *
-		    0.3);
+		g->confidence = lang_confidence(0.5, len, 0.3);
 	}
 	buf_free(&in);
+	return letters >= LANG_FULL_LATIN;
 }
 
 static void
@@ -493,6 +513,7 @@ lang_decide(const char *own, size_t n, const char *hint, struct lang_guess *g)
 {
 	struct lang_script	sc;
 	double			cjk, all;
+	int			full;
 
 	lang_count(own, n, &sc);
 	/* A CJK character carries about as much as two Latin letters. */
@@ -501,14 +522,17 @@ lang_decide(const char *own, size_t n, const char *hint, struct lang_guess *g)
 	if (all == 0)
 		return;
 	if (cjk / all >= 0.5)
-		lang_by_script(&sc, cjk / all, hint, g);
+		full = lang_by_script(&sc, cjk / all, hint, g);
 	else
-		lang_by_ngrams(own, n, &sc, 1 - cjk / all, g);
+		full = lang_by_ngrams(own, n, &sc, 1 - cjk / all, g);
 	if (g->code[0] == '\0')
 		g->confidence = 0;
 	else if (hint != NULL && strcmp(hint, g->code) == 0)
 		g->confidence = g->confidence + 10 > 98 ? 98 :
 		    g->confidence + 10;
+	/* The charset agreeing does not make a short text long. */
+	if (!full && lang_confident(g->confidence))
+		g->confidence = LANG_CONFIDENT - 1;
 }
 
 void

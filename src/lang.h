@@ -10,10 +10,26 @@
 
 #define LANG_CODE_MAX	8
 
+/*
+ * The one threshold: a guess is confident when its confidence is at least
+ * LANG_CONFIDENT.  It takes all of: at least LANG_FULL_LATIN letters of
+ * the reporter's own words (LANG_FULL_CJK Hangul or kana characters,
+ * LANG_FULL_HAN Han characters), mostly in the winning script, and an
+ * n-gram guess whose best language clearly leads the next.  A shorter
+ * text is never confident, whatever it says.  conductd.8 documents it.
+ */
+#define LANG_CONFIDENT	60
+#define LANG_FULL_LATIN	120	/* letters for a full-length guess */
+#define LANG_FULL_CJK	30	/* Hangul or kana: the script decides */
+#define LANG_FULL_HAN	40	/* Han alone: Chinese or kanji-only */
+
 struct lang_guess {
 	char	code[LANG_CODE_MAX];	/* ISO 639-1 ("en", "ko"); "": unknown */
 	int	confidence;		/* 0..100; 0 when code is "" */
 };
+
+/* 1 if a guess of this confidence (0..100, or -1: none) is confident. */
+int	lang_confident(int confidence);
 
 /*
  * Sets the folder holding fpdb.conf and its fingerprint files, before
