@@ -1,10 +1,16 @@
 /*
  * test-lang: the language guess over the report fixtures in
- * tests/data/lang (LANG-N.txt, LANG the expected answer), with the
- * accuracy per language printed as "# accuracy LANG: k/n" lines, and the
- * rules around it: short text is never confident, quoted text and
- * signatures do not decide, the charset helps Han-only text, and missing
- * data fails soft.
+ * tests/data/lang, with the accuracy per language printed as
+ * "# accuracy LANG: k/n (p%)" lines and a total, and the rules around
+ * it: short text is never confident, quoted text and signatures do not
+ * decide, the charset helps Han-only text, and missing data fails soft.
+ *
+ * A fixture LANG-N.txt is a report in LANG (mixed ones too: an English
+ * report quoting Korean, a Korean one with English names and messages,
+ * a reply quoting our English acknowledgment); its guess must be LANG,
+ * and confident when it has a few sentences.  LANG-short-N.txt is a
+ * report of a few words: its guess counts in the accuracy, and it must
+ * not be confident.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -69,18 +75,26 @@ fixture(const char *dir, const char *name)
 	if (text == NULL)
 		return;
 	lang_guess(text, len, NULL, &g);
-	printf("# %s: %s (confidence %d)\n", name,
-	    g.code[0] != '\0' ? g.code : "unknown", g.confidence);
+	printf("# %s: %s (confidence %d%s)\n", name,
+	    g.code[0] != '\0' ? g.code : "unknown", g.confidence,
+	    lang_confident(g.confidence) ? ", confident" : "");
 	if ((i = lang_index(want)) != -1) {
 		total[i]++;
 		ok[i] += strcmp(g.code, want) == 0;
 	}
-	if (!is_known_miss(name))
-		CHECK_STREQ(g.code, want);
+	CHECK(i != -1);
 	CHECK(g.confidence >= 0 && g.confidence <= 100);
-	/* A report of a few sentences is a confident guess. */
-	if (len > 150 && !is_known_miss(name))
-		CHECK(g.confidence >= 60);
+	if (strstr(name, "-short-") != NULL) {
+		/* A few words: whatever the guess, it is unsure. */
+		if (lang_confident(g.confidence))
+			printf("# %s: a short text came out confident\n", name);
+		CHECK(!lang_confident(g.confidence));
+	} else if (!is_known_miss(name)) {
+		CHECK_STREQ(g.code, want);
+		/* A report of a few sentences is a confident guess. */
+		if (len > 150)
+			CHECK(lang_confident(g.confidence));
+	}
 	free(text);
 }
 
@@ -97,7 +111,7 @@ fixtures(void)
 	char		 dir[1024], *names[MAXFIX], *dot;
 	struct dirent	*de;
 	DIR		*d;
-	int		 i, n = 0;
+	int		 i, n = 0, all = 0, all_ok = 0;
 
 	if ((top = getenv("top_srcdir")) == NULL)
 		top = "..";
@@ -118,9 +132,40 @@ fixtures(void)
 	}
 	CHECK(n >= 40);
 	for (i = 0; i < NLANGS; i++) {
-		printf("# accuracy %s: %d/%d\n", langs[i], ok[i], total[i]);
+		printf("# accuracy %s: %d/%d (%d%%)\n", langs[i], ok[i],
+		    total[i], total[i] > 0 ? 100 * ok[i] / total[i] : 0);
 		CHECK(total[i] >= 5);
+		all_ok += ok[i];
+		all += total[i];
 	}
+	printf("# accuracy all: %d/%d (%d%%)\n", all_ok, all,
+	    all > 0 ? 100 * all_ok / all : 0);
+	CHECK_INTEQ(all, n);
+}
+
+/* The configured data folder is there (Debian: /usr/share/libexttextcat). */
+static void
+data_folder(void)
+{
+	char	path[1024];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/fpdb.conf", LANG_DATADIR);
+	printf("# language data: %s\n", path);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f != NULL)
+		fclose(f);
+}
+
+static void
+threshold(void)
+{
+	CHECK(lang_confident(LANG_CONFIDENT));
+	CHECK(lang_confident(100));
+	CHECK(!lang_confident(LANG_CONFIDENT - 1));
+	CHECK(!lang_confident(0));
+	CHECK(!lang_confident(-1));	/* a case never guessed */
 }
 
 static void
@@ -152,7 +197,16 @@ short_texts(void)
 	/* Three Hangul syllables are Korean, but not a confident guess. */
 	guess("도와줘", NULL, &g);
 	CHECK_STREQ(g.code, "ko");
-	CHECK(g.confidence < 60);
+	CHECK(!lang_confident(g.confidence));
+	/* Nor does a Korean charset make a short text long. */
+	guess("도와주세요", "euc-kr", &g);
+	CHECK_STREQ(g.code, "ko");
+	CHECK(!lang_confident(g.confidence));
+	/* One clear sentence is still below full length. */
+	guess("Un hombre me estuvo siguiendo por los pasillos durante toda "
+	    "la tarde.", NULL, &g);
+	CHECK_STREQ(g.code, "es");
+	CHECK(!lang_confident(g.confidence));
 }
 
 static const char english[] =
@@ -177,7 +231,7 @@ quotes_and_signatures(void)
 		return;
 	guess(t, NULL, &g);
 	CHECK_STREQ(g.code, "en");
-	CHECK(g.confidence >= 60);
+	CHECK(lang_confident(g.confidence));
 	free(t);
 	/* A long German signature does not decide. */
 	if (asprintf(&t, "%s\n-- \nMit freundlichen Grüßen aus dem schönen "
@@ -193,7 +247,7 @@ quotes_and_signatures(void)
 	    "두 번이나 "
 	    "했고, 허락도 없이 제 사진을 찍었습니다.\n", NULL, &g);
 	CHECK_STREQ(g.code, "ko");
-	CHECK(g.confidence <= 50);
+	CHECK(!lang_confident(g.confidence));
 	/* Links and addresses are not words of any language. */
 	guess("https://example.org/the/long/path/to/the/screenshot.png "
 	    "jieun.kim@example.org\n", NULL, &g);
@@ -257,6 +311,8 @@ missing_data(void)
 int
 main(void)
 {
+	data_folder();
+	threshold();
 	fixtures();
 	short_texts();
 	quotes_and_signatures();
