@@ -33,6 +33,7 @@
 #include "noreply.h"
 #include "purged.h"
 #include "relay.h"
+#include "reply.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -43,7 +44,6 @@
 #define CASES_FLOOD_WINDOW	(60 * 60)
 #define CASES_ADDR_MAX		ADDRESS_MAX
 #define CASES_BATCH		256	/* messages per transaction */
-#define CASES_LANG_SWITCH	60	/* a reply this sure changes it */
 
 struct cases {
 	const struct config	*conf;
@@ -490,22 +490,29 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 }
 
 /*
- * A reporter's mail on the case, written surely enough in another
- * language, makes that the case's language.
+ * A reporter's later mail on the case, by its own words (reply.c sets
+ * the quote aside, above, below or between them): a confident guess of
+ * another language becomes the case's, and one of the same language
+ * firms up a guess that was unsure.  Anything unsure changes nothing.
  */
 static int
 cases_reporter_lang(struct cases *c, const struct store_case *sc,
     const struct mime_msg *msg)
 {
 	struct lang_guess	lg;
+	struct reply		r;
+	int			same;
 
-	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
+	reply_read(msg->text != NULL ? msg->text : "", &r);
+	lang_guess(r.text, r.text != NULL ? strlen(r.text) : 0,
 	    msg->text_charset, &lg);
-	if (lg.code[0] == '\0' || lg.confidence < CASES_LANG_SWITCH ||
-	    strcmp(lg.code, sc->lang) == 0)
+	reply_free(&r);
+	same = strcmp(lg.code, sc->lang) == 0;
+	if (!lang_confident(lg.confidence) ||
+	    (same && lang_confident(sc->lang_confidence)))
 		return 0;
-	log_info("cases: case %s: the reporter's language changed",
-	    sc->code_name);
+	log_info("cases: case %s: the reporter's language %s", sc->code_name,
+	    same ? "confirmed" : "changed");
 	return store_case_set_lang(c->store, sc->id, lg.code, lg.confidence);
 }
 
@@ -564,6 +571,9 @@ cases_by_reference(struct cases *c, int64_t id, const struct mime_msg *msg,
 	c->step = "a reply by reference";
 	if (relay_by_reference(c->committee, c->conf, c->store, id, msg, sc,
 	    &kind) == -1)
+		return -1;
+	/* "reply": the reporter's, as on the reporter address. */
+	if (strcmp(kind, "reply") == 0 && cases_reporter_lang(c, sc, msg) == -1)
 		return -1;
 	return store_message_set_kind(c->store, id, kind, sc->id);
 }
