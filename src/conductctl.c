@@ -30,6 +30,7 @@
 #include "crypto.h"
 #include "cutnote.h"
 #include "expunge.h"
+#include "lang.h"
 #include "log.h"
 #include "mime.h"
 #include "report.h"
@@ -791,15 +792,21 @@ show_ack_state(struct ctl *ctl, const struct store_case *c)
 	    "refused (see Not delivered)";
 }
 
-/* The report's language as guessed (lang.c), or why there is none. */
+/*
+ * The report's language as guessed (lang.c), and whether the guess is
+ * confident (lang_confident), or why there is none.
+ */
 static void
 show_lang(const struct store_case *c)
 {
 	if (c->lang_confidence < 0)
 		printf("Language: unknown (not guessed: the case is older)\n");
+	else if (c->lang[0] == '\0')
+		printf("Language: unknown (confidence 0, unsure)\n");
 	else
-		printf("Language: %s (confidence %d)\n", c->lang[0] != '\0' ?
-		    c->lang : "unknown", c->lang_confidence);
+		printf("Language: %s (confidence %d, %s)\n", c->lang,
+		    c->lang_confidence, lang_confident(c->lang_confidence) ?
+		    "confident" : "unsure");
 }
 
 static int
