@@ -874,7 +874,14 @@ cases_run(struct cases *c)
 {
 	int	done;
 
-	if ((done = cases_run_new(c)) == -1 || cases_summaries(c) == -1)
+	done = cases_run_new(c);
+	/*
+	 * The language guesser's n-grams (some 1.8 MB) stay only for the
+	 * pass that used them: the idle daemon's wait trims them away, and
+	 * the next report loads them again (20 ms).
+	 */
+	lang_done();
+	if (done == -1 || cases_summaries(c) == -1)
 		return -1;
 	return done;
 }

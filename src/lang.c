@@ -53,6 +53,7 @@ struct lang_script {
 static char	*lang_dir;
 static void	*lang_tc;
 static int	 lang_loaded;	/* tried to load, whether it worked or not */
+static int	 lang_warned;	/* said the data is missing, until it is not */
 
 static const struct {
 	const char	*label;
@@ -76,6 +77,7 @@ lang_set_datadir(const char *dir)
 	lang_done();
 	free(lang_dir);
 	lang_dir = dir != NULL ? xstrdup(dir) : NULL;
+	lang_warned = 0;
 }
 
 int
@@ -106,7 +108,10 @@ lang_of_charset(const char *charset)
 	return NULL;
 }
 
-/* Loads the guesser on first use; NULL (logged once) without its data. */
+/*
+ * Loads the guesser on first use after lang_done; NULL without its data,
+ * which is logged once, not at every pass.
+ */
 static void *
 lang_classifier(void)
 {
@@ -121,9 +126,10 @@ lang_classifier(void)
 	xasprintf(&prefix, "%s/", dir);
 	if (stat(conf, &st) == 0 && S_ISREG(st.st_mode))
 		lang_tc = special_textcat_Init(conf, prefix);
-	if (lang_tc == NULL)
+	if (lang_tc == NULL && !lang_warned)
 		log_warnx("lang: no language data in %s: only the script "
 		    "tells a report's language", dir);
+	lang_warned = lang_tc == NULL;
 	free(conf);
 	free(prefix);
 	return lang_tc;
@@ -485,12 +491,13 @@ lang_by_ngrams(const char *own, size_t n, const struct lang_script *sc,
 	struct buf	 in;
 	size_t		 letters = sc->latin + sc->other;
 	double		 margin, len, mix;
+	void		*tc = lang_classifier();	/* loaded first */
 
 	buf_init(&in);
 	lang_non_cjk(own, n, &in);
 	len = letters >= LANG_FULL_LATIN ? 1 :
 	    (double)letters / LANG_FULL_LATIN;
-	if (lang_tc != NULL && lang_short_english(in.data, in.len, sc)) {
+	if (tc != NULL && lang_short_english(in.data, in.len, sc)) {
 		snprintf(g->code, sizeof(g->code), "en");
 		g->confidence = lang_confidence(0.8, len, 0.5);
 	} else if (lang_textcat(in.data, in.len, g->code, sizeof(g->code),
@@ -498,8 +505,7 @@ lang_by_ngrams(const char *own, size_t n, const struct lang_script *sc,
 		mix = share >= 0.9 ? 1 : share;
 		g->confidence = lang_confidence((0.4 + 0.6 * margin) * mix,
 		    len, 0.97);
-	} else if (lang_tc != NULL && sc->other == 0 &&
-	    sc->ascii == sc->latin) {
+	} else if (tc != NULL && sc->other == 0 && sc->ascii == sc->latin) {
 		/* Plain ASCII the guesser cannot place: English, barely. */
 		snprintf(g->code, sizeof(g->code), "en");
 		g->confidence = lang_confidence(0.5, len, 0.3);

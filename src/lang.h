@@ -52,7 +52,10 @@ void	lang_guess(const char *text, size_t len, const char *charset,
 /* The language a charset label implies ("ko" for euc-kr), or NULL. */
 const char *lang_of_charset(const char *charset);
 
-/* Frees the classifier; the next guess loads it again. */
+/*
+ * Frees the classifier (some 1.8 MB of fingerprints); the next guess
+ * loads it again (about 20 ms).
+ */
 void	lang_done(void);
 
 #endif

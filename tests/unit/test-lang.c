@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "lang.h"
+#include "log.h"
 
 #define MAXFIX	200
 #define NLANGS	7
@@ -288,17 +290,74 @@ charsets(void)
 	CHECK_STREQ(g.code, "en");
 }
 
+static char	logpath[64];
+static int	logfd = -1, savedfd = -1;
+
+/* Sends stderr (the log) to a file until log_lines reads it. */
+static void
+log_capture(void)
+{
+	fflush(stderr);
+	snprintf(logpath, sizeof(logpath), "/tmp/test-lang.XXXXXX");
+	savedfd = dup(2);
+	if ((logfd = mkstemp(logpath)) == -1 || dup2(logfd, 2) == -1) {
+		perror("log capture");
+		exit(1);
+	}
+}
+
+/* Lines of the captured log holding needle; restores stderr. */
+static int
+log_lines(const char *needle)
+{
+	FILE	*f;
+	char	 line[512];
+	int	 n = 0;
+
+	fflush(stderr);
+	dup2(savedfd, 2);
+	close(savedfd);
+	if ((f = fopen(logpath, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, needle) != NULL)
+			n++;
+	fclose(f);
+	close(logfd);
+	unlink(logpath);
+	return n;
+}
+
+/* Freed after a pass (lang_done), the guesser comes back whole. */
+static void
+reload(void)
+{
+	struct lang_guess	g;
+
+	lang_done();
+	guess("help", NULL, &g);
+	CHECK_STREQ(g.code, "en");
+	lang_done();
+	guess(english, NULL, &g);
+	CHECK_STREQ(g.code, "en");
+	CHECK(lang_confident(g.confidence));
+}
+
 static void
 missing_data(void)
 {
 	struct lang_guess	g;
 
+	log_capture();
 	lang_set_datadir("/nonexistent/textcat");
 	guess(english, NULL, &g);
 	CHECK_STREQ(g.code, "");
 	CHECK_INTEQ(g.confidence, 0);
+	/* Said once, not at every pass. */
+	lang_done();
 	guess(english, NULL, &g);
 	CHECK_STREQ(g.code, "");
+	CHECK_INTEQ(log_lines("lang: no language data in /nonexistent"), 1);
 	/* The script still tells Korean. */
 	guess("지난 토요일 오후 행사장 로비에서 모르는 사람이 "
 	    "계속 따라와서 무서웠습니다.", NULL, &g);
@@ -311,12 +370,14 @@ missing_data(void)
 int
 main(void)
 {
+	log_init(LOG_TARGET_STDERR, LOG_LEVEL_WARN, "test-lang");
 	data_folder();
 	threshold();
 	fixtures();
 	short_texts();
 	quotes_and_signatures();
 	charsets();
+	reload();
 	missing_data();
 	lang_done();
 	return harness_done();
