@@ -13,14 +13,15 @@
 /*
  * The one threshold: a guess is confident when its confidence is at least
  * LANG_CONFIDENT.  It takes all of: at least LANG_FULL_LATIN letters of
- * the reporter's own words (LANG_FULL_CJK Hangul or kana characters,
- * LANG_FULL_HAN Han characters), mostly in the winning script, and an
- * n-gram guess whose best language clearly leads the next.  A shorter
- * text is never confident, whatever it says.  conductd.8 documents it.
+ * the reporter's own words (LANG_FULL_CJK characters of Korean or
+ * Japanese text, LANG_FULL_HAN of Han alone), mostly in the winning
+ * script, and, where n-grams decide, a best language clearly ahead of
+ * the next.  A shorter text is never confident, whatever it says.
+ * conductd.8 documents it.
  */
 #define LANG_CONFIDENT	60
 #define LANG_FULL_LATIN	120	/* letters for a full-length guess */
-#define LANG_FULL_CJK	30	/* Hangul or kana: the script decides */
+#define LANG_FULL_CJK	30	/* with Hangul or kana: the script decides */
 #define LANG_FULL_HAN	40	/* Han alone: Chinese or kanji-only */
 
 struct lang_guess {

@@ -105,8 +105,8 @@ grep -q '青い傘と白い猫' "$TB/ja.out" || tb_fail "ISO-2022-JP body"
 grep -q 'ホールB' "$TB/ja.out" || tb_fail "ISO-2022-JP location field"
 tb_pass "EUC-KR and ISO-2022-JP reports read correctly in conductctl show"
 cd_ctl show "$code" >"$TB/en.out"
-# Each has the length a confident guess needs (120 letters, 30 Hangul or
-# kana and kanji).
+# Each has the length a confident guess needs (120 letters, or 30
+# characters of Korean or Japanese).
 grep -Eq '^Language: en \(confidence [0-9]+, confident\)$' "$TB/en.out" ||
     tb_fail "show gives no English: $(grep '^Language' "$TB/en.out")"
 grep -Eq '^Language: ko \(confidence [0-9]+, confident\)$' \
