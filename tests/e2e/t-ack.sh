@@ -4,8 +4,9 @@
 # acknowledgment with the code name, Reply-To the case's reporter address,
 # In-Reply-To the report and Auto-Submitted; the reporter's reply joins
 # the case without a second ack; automatic mail gets nothing; Korean
-# (EUC-KR) and Japanese (ISO-2022-JP) reports read correctly, and
-# conductctl show and cases --csv give each report's language.
+# (EUC-KR) and Japanese (ISO-2022-JP) reports read correctly,
+# conductctl show and cases --csv give each report's language, and the
+# reporter's later reply in English switches the Japanese case's.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 data="$top_srcdir/tests/data/reports"
@@ -128,6 +129,28 @@ uid=$(tb_imap_uids outsider INBOX | head -1)
 tb_imap_fetch outsider INBOX "$uid" >"$TB/ack-ja.eml"
 grep -q "$ja" "$TB/ack-ja.eml" || tb_fail "the Japanese reporter's ack lacks the code name"
 tb_pass "the Japanese reporter got an acknowledgment"
+
+# The Japanese reporter answers: a word changes nothing, a reply of a
+# few sentences in English makes the case English.
+ja_reply=$(cd_header "$TB/ack-ja.eml" Reply-To | tr -d '<>')
+ja_ack=$(cd_header "$TB/ack-ja.eml" Message-ID)
+tb_send outsider@example.test "$ja_reply" --header "Subject: Re: report" \
+    --header "In-Reply-To: $ja_ack" --body "Thanks!"
+tb_imap_wait_count conduct INBOX 1 20
+cd_once || tb_fail "pass failed"
+cd_ctl show "$ja" | grep -Eq '^Language: ja \(confidence [0-9]+, confident\)$' ||
+    tb_fail "a one-word reply changed the language: $(cd_ctl show "$ja" | grep '^Language')"
+tb_send outsider@example.test "$ja_reply" --header "Subject: Re: report" \
+    --header "In-Reply-To: $ja_ack" --body "Could we continue in English, \
+please? A colleague who does not read Japanese is helping me with this, \
+and I would like her to be able to follow what you write to me."
+tb_imap_wait_count conduct INBOX 1 20
+cd_once || tb_fail "pass failed"
+cd_ctl show "$ja" | grep '^Language' | sed 's/^/# after the English reply: /'
+cd_ctl show "$ja" | grep -Eq '^Language: en \(confidence [0-9]+, confident\)$' ||
+    tb_fail "the English reply did not switch the language"
+cd_expect_eq "cases --csv language of $ja after the reply" "$(csv_lang "$ja")" en
+tb_pass "the reporter's English reply switched the case to English"
 
 # The database holds no address or report text in the clear.
 for f in "$TB"/state/conductd.db*; do
