@@ -35,7 +35,8 @@ int	lang_confident(int confidence);
 /*
  * Sets the folder holding fpdb.conf and its fingerprint files, before
  * the first guess (later calls drop the loaded classifier); NULL goes
- * back to the configured default.  For tests and admins.
+ * back to the configured default (configure --with-textcat-data).  For
+ * tests.
  */
 void	lang_set_datadir(const char *);
 
