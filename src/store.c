@@ -41,6 +41,13 @@
  * file on a small disk for good.
  */
 #define STORE_WAL_LIMIT		1048576		/* bytes: 1 MB */
+/*
+ * The page cache, in KiB (a negative cache_size).  SQLite's 2,000 KiB
+ * filled with the dirty pages of each 1 MB message and stayed full; a
+ * fetched message's pages are written once and not read again in the
+ * pass, and the kernel's page cache serves what is read back.
+ */
+#define STORE_CACHE_KIB		512
 #define STORE_AD_MESSAGE	"message"
 
 /*
@@ -926,6 +933,7 @@ store_connect(struct store *s, const char *path, char **errstr)
 	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL; "
 	    "PRAGMA temp_store = MEMORY; "
 	    "PRAGMA foreign_keys = ON; "
+	    "PRAGMA cache_size = -" STORE_STR(STORE_CACHE_KIB) "; "
 	    "PRAGMA journal_size_limit = " STORE_STR(STORE_WAL_LIMIT), NULL,
 	    NULL, NULL) != SQLITE_OK) {
 		xasprintf(errstr, "%s", sqlite3_errmsg(s->db));
