@@ -212,6 +212,24 @@ fake_fetch(struct fake *f, const char *tag, const char *set,
 	return 0;
 }
 
+/*
+ * UID SEARCH UID set: the live UIDs in it (conductd lists new mail so);
+ * any other key finds nothing.
+ */
+static void
+fake_search(struct fake *f, const char *tag, const char *key,
+    const char *set)
+{
+	unsigned	i;
+
+	say(f, "* SEARCH");
+	if (strcasecmp(key, "UID") == 0 && set != NULL)
+		for (i = 1; i <= f->count; i++)
+			if (f->live[i] && fake_in_set(set, i))
+				say(f, " %u", i);
+	say(f, "\r\n%s OK Search completed.\r\n", tag);
+}
+
 static void
 fake_move(struct fake *f, const char *tag, const char *set)
 {
@@ -278,7 +296,7 @@ fake_command(struct fake *f, char *line)
 		if (strcasecmp(cmd, "MOVE") == 0)
 			fake_move(f, tag, set);
 		else if (strcasecmp(cmd, "SEARCH") == 0)
-			say(f, "* SEARCH\r\n%s OK Search completed.\r\n", tag);
+			fake_search(f, tag, set, strtok_r(NULL, " ", &rest));
 		else
 			say(f, "%s BAD not here\r\n", tag);
 		return 0;
