@@ -27,11 +27,13 @@
 #include "crash.h"
 #include "crypto.h"
 #include "held.h"
+#include "lang.h"
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
 #include "purged.h"
 #include "relay.h"
+#include "reply.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -472,6 +474,7 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	struct store_case	 sc;
 	struct report		*r;
 	struct buf		 fields;
+	struct lang_guess	 lg;
 	char			 code[CODENAME_MAX];
 	const char		*rcpt;
 	int64_t			 case_id;
@@ -493,6 +496,10 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	n.fieldslen = fields.len;
 	n.repeat_sender = rcpt != NULL && store_outbox_sent_to_since(c->store,
 	    "ack", rcpt, clock_now() - CASES_ACK_WINDOW) == 1;
+	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
+	    msg->text_charset, &lg);
+	n.lang = lg.code;
+	n.lang_confidence = lg.confidence;
 	if (store_case_add(c->store, &n, &case_id) == 0 &&
 	    store_message_set_kind(c->store, msg_id, "report", case_id) == 0 &&
 	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0 &&
@@ -506,6 +513,33 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	buf_free(&fields);
 	report_free(r);
 	return rv;
+}
+
+/*
+ * A reporter's later mail on the case, by its own words (reply.c sets
+ * the quote aside, above, below or between them): a confident guess of
+ * another language becomes the case's, and one of the same language
+ * firms up a guess that was unsure.  Anything unsure changes nothing.
+ */
+static int
+cases_reporter_lang(struct cases *c, const struct store_case *sc,
+    const struct mime_msg *msg)
+{
+	struct lang_guess	lg;
+	struct reply		r;
+	int			same;
+
+	reply_read(msg->text != NULL ? msg->text : "", &r);
+	lang_guess(r.text, r.text != NULL ? strlen(r.text) : 0,
+	    msg->text_charset, &lg);
+	reply_free(&r);
+	same = strcmp(lg.code, sc->lang) == 0;
+	if (!lang_confident(lg.confidence) ||
+	    (same && lang_confident(sc->lang_confidence)))
+		return 0;
+	log_info("cases: case %s: the reporter's language %s", sc->code_name,
+	    same ? "confirmed" : "changed");
+	return store_case_set_lang(c->store, sc->id, lg.code, lg.confidence);
 }
 
 /* Records a message that opens nothing and answers nobody. */
@@ -564,6 +598,9 @@ cases_by_reference(struct cases *c, int64_t id, const struct mime_msg *msg,
 	if (relay_by_reference(c->committee, c->conf, c->store, id, msg, sc,
 	    &kind) == -1)
 		return -1;
+	/* "reply": the reporter's, as on the reporter address. */
+	if (strcmp(kind, "reply") == 0 && cases_reporter_lang(c, sc, msg) == -1)
+		return -1;
 	return store_message_set_kind(c->store, id, kind, sc->id);
 }
 
@@ -607,7 +644,8 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 		log_info("cases: message %lld joins case %s", (long long)id,
 		    sc.code_name);
 		c->step = "the reporter's mail";
-		if (committee_reporter_mail(c->committee, id, msg, &sc) == -1)
+		if (committee_reporter_mail(c->committee, id, msg, &sc) == -1 ||
+		    cases_reporter_lang(c, &sc, msg) == -1)
 			return -1;
 		return store_message_set_kind(c->store, id, "reply", sc.id);
 	}
@@ -864,7 +902,14 @@ cases_run(struct cases *c)
 {
 	int	done;
 
-	if ((done = cases_run_new(c)) == -1 || cases_summaries(c) == -1)
+	done = cases_run_new(c);
+	/*
+	 * The language guesser's n-grams (some 1.8 MB) stay only for the
+	 * pass that used them: the idle daemon's wait trims them away, and
+	 * the next report loads them again (20 ms).
+	 */
+	lang_done();
+	if (done == -1 || cases_summaries(c) == -1)
 		return -1;
 	return done;
 }

@@ -36,7 +36,8 @@ void	cases_set_config(struct cases *, const struct config *);
  * for its next try), each in its own transaction.  A message that fails
  * is tried again later and then held (held.h); the messages behind it go
  * on.  Returns the number handled, or -1 when the database fails
- * (logged; what was committed stays).
+ * (logged; what was committed stays).  Frees the language guesser's
+ * data at the end (lang_done).
  */
 int	cases_run(struct cases *);
 /*

@@ -30,6 +30,7 @@
 #include "crypto.h"
 #include "cutnote.h"
 #include "expunge.h"
+#include "lang.h"
 #include "log.h"
 #include "mime.h"
 #include "report.h"
@@ -494,9 +495,9 @@ cases_cb(const struct store_case *c, void *arg)
 	else if (c->ack_sent == 0 && c->ack_outbox != 0)
 		snprintf(ack, sizeof(ack), "(queued)");
 	if (cc->format == CASES_CSV)
-		printf("%s,%s,%s,%s,%s,%s,%s,%s\n", c->code_name, received,
-		    c->status, c->urgent ? "yes" : "no", ack, c->safety,
-		    c->repeat_risk, due);
+		printf("%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c->code_name,
+		    received, c->status, c->urgent ? "yes" : "no", ack,
+		    c->safety, c->repeat_risk, due, c->lang);
 	else
 		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
 		    c->code_name, received, c->status,
@@ -511,7 +512,7 @@ cases_header(enum cases_format format)
 	switch (format) {
 	case CASES_CSV:
 		printf("code_name,received,status,urgent,ack_sent,safety,"
-		    "repeat,next_due\n");
+		    "repeat,next_due,language\n");
 		break;
 	case CASES_WIDE:
 		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
@@ -796,6 +797,23 @@ show_ack_state(struct ctl *ctl, const struct store_case *c)
 	    "refused (see Not delivered)";
 }
 
+/*
+ * The report's language as guessed (lang.c), and whether the guess is
+ * confident (lang_confident), or why there is none.
+ */
+static void
+show_lang(const struct store_case *c)
+{
+	if (c->lang_confidence < 0)
+		printf("Language: unknown (not guessed: the case is older)\n");
+	else if (c->lang[0] == '\0')
+		printf("Language: unknown (confidence 0, unsure)\n");
+	else
+		printf("Language: %s (confidence %d, %s)\n", c->lang,
+		    c->lang_confidence, lang_confident(c->lang_confidence) ?
+		    "confident" : "unsure");
+}
+
 static int
 verb_show(struct ctl *ctl, int argc, char **argv)
 {
@@ -821,6 +839,7 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	printf("Safety risk: %s, repeat risk: %s%s\n", c.safety,
 	    c.repeat_risk, c.triage ? "; reported person not identified" :
 	    "");
+	show_lang(&c);
 	if (purged) {
 		format_time(purged_at, when, sizeof(when));
 		printf("Content purged %s: the report, its data, names, "

@@ -1430,6 +1430,18 @@ mime_plain(const struct mime_ctype *ct, const char *s, size_t n,
 	free(t);
 }
 
+/* Keeps the label for the language guess (lang.c): lower case, cut. */
+static void
+mime_text_charset(struct mime_msg *msg, const char *cs)
+{
+	size_t	i;
+
+	for (i = 0; cs[i] != '\0' && i + 1 < sizeof(msg->text_charset); i++)
+		msg->text_charset[i] = cs[i] >= 'A' && cs[i] <= 'Z' ?
+		    cs[i] - 'A' + 'a' : cs[i];
+	msg->text_charset[i] = '\0';
+}
+
 static void
 mime_text_part(struct mime_ctx *ctx, const struct mime_ctype *ct,
     const char *data, size_t len)
@@ -1442,6 +1454,8 @@ mime_text_part(struct mime_ctx *ctx, const struct mime_ctype *ct,
 	html = strcmp(ct->type, "text/html") == 0;
 	if ((cs = mime_param_raw(ct, "charset")) == NULL && html)
 		cs = mime_html_charset(data, len, meta, sizeof(meta));
+	if (cs != NULL && ctx->msg->text_charset[0] == '\0')
+		mime_text_charset(ctx->msg, cs);
 	buf_init(&u);
 	mime_conv(ctx, data, len, cs, &u);
 	mime_text_sep(ctx);

@@ -29,6 +29,8 @@
 #define MIME_W_TOO_DEEP		0x0800	/* nesting limit reached */
 #define MIME_W_NO_HTML_PARSER	0x1000	/* no libxml2: HTML tags stripped */
 
+#define MIME_CHARSET_MAX	41	/* a charset label and its NUL */
+
 struct mime_header {
 	char	*name;		/* as in the message */
 	char	*value;		/* unfolded, decoded to UTF-8 */
@@ -59,6 +61,8 @@ struct mime_msg {
 
 	char			*text;		/* the readable body, UTF-8 */
 	int			 html_only;	/* text came from HTML */
+	/* The charset label of the first text part, lower case, or "". */
+	char			 text_charset[MIME_CHARSET_MAX];
 
 	struct mime_attachment	*attachments;
 	size_t			 nattachments;

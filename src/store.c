@@ -450,6 +450,15 @@ static const char *const store_migrations[] = {
 	"    DELETE FROM message_raw WHERE id = NEW.id; END;"
 	"CREATE TRIGGER message_raw_deleted AFTER DELETE ON message BEGIN "
 	"    DELETE FROM message_raw WHERE id = OLD.id; END;",
+
+	/*
+	 * 16: the language of the report (issue 14, lang.c), for the
+	 * reporter's mail: an ISO 639-1 code, '' when the guess found
+	 * none, NULL for a case opened before conductd guessed; and the
+	 * guess's confidence, 0 to 100.
+	 */
+	"ALTER TABLE cases ADD COLUMN lang TEXT;"
+	"ALTER TABLE cases ADD COLUMN lang_confidence INTEGER;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

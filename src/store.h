@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	15
+#define STORE_SCHEMA_VERSION	16
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -235,6 +235,8 @@ struct store_case {
 	time_t		 followup_at;	/* last follow-up; 0: none yet */
 	int		 backups_asked;
 	time_t		 purged;	/* content purged at; 0: never */
+	char		 lang[8];	/* the report's language; "": unknown */
+	int		 lang_confidence; /* 0..100; -1: never guessed */
 };
 
 struct store_case_new {
@@ -246,6 +248,8 @@ struct store_case_new {
 	const char	*reporter;	/* address, or NULL (sealed here) */
 	const void	*fields;	/* serialized report data (sealed) */
 	size_t		 fieldslen;
+	const char	*lang;		/* guessed language, "", or NULL */
+	int		 lang_confidence;
 };
 
 /* 1 if a case has this code name, 0 if not, -1 on error. */
@@ -315,6 +319,13 @@ enum store_case_number {
 };
 int	store_case_set_number(struct store *, int64_t id,
 	    enum store_case_number, int64_t value);
+/*
+ * Sets the case's language guess (lang "" for unknown, confidence
+ * 0..100), as a reporter's later mail in another language changes it.
+ * 0, or -1 on error.
+ */
+int	store_case_set_lang(struct store *, int64_t id, const char *lang,
+	    int confidence);
 
 /*
  * A member's standing on a case, keyed by the member's keyed id (no names

@@ -56,6 +56,7 @@ enum store_case_stmt {
 	SC_SET_TRIAGE,
 	SC_SET_BACKUPS,
 	SC_SET_FOLLOWUP,
+	SC_SET_LANG,
 	SC_MEMBER_GET,
 	SC_MEMBER_SET,
 	SC_PROP_OPEN,
@@ -76,7 +77,8 @@ enum store_case_stmt {
 #define SC_CASE_COLUMNS							\
 	"id, code_name, status, received, urgent, repeat_sender, "	\
 	"report_message, ack_outbox, ack_note, ack_sent, triage, "	\
-	"safety, repeat_risk, followup_at, backups_asked, purged"
+	"safety, repeat_risk, followup_at, backups_asked, purged, lang, "	\
+	"lang_confidence"
 #define SC_OUT_COLUMNS							\
 	"id, case_id, kind, state, attempts, created, next_attempt, "	\
 	"sent_at, last_code, last_error, member"
@@ -106,8 +108,8 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_CODE_TAKEN] = "SELECT id FROM cases WHERE code_name = ?1",
 	[SC_CASE_ADD] =
 	    "INSERT INTO cases (code_name, received, urgent, repeat_sender, "
-	    "reporter_hash, reporter, fields, report_message) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "reporter_hash, reporter, fields, report_message, lang, "
+	    "lang_confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[SC_CASE_GET] = "SELECT " SC_CASE_COLUMNS " FROM cases WHERE id = ?1",
 	[SC_CASE_BY_CODE] =
 	    "SELECT " SC_CASE_COLUMNS " FROM cases WHERE code_name = ?1",
@@ -184,6 +186,8 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_SET_TRIAGE] = "UPDATE cases SET triage = ?2 WHERE id = ?1",
 	[SC_SET_BACKUPS] = "UPDATE cases SET backups_asked = ?2 WHERE id = ?1",
 	[SC_SET_FOLLOWUP] = "UPDATE cases SET followup_at = ?2 WHERE id = ?1",
+	[SC_SET_LANG] =
+	    "UPDATE cases SET lang = ?2, lang_confidence = ?3 WHERE id = ?1",
 	[SC_MEMBER_GET] =
 	    "SELECT state FROM case_member WHERE case_id = ?1 AND member = ?2",
 	[SC_MEMBER_SET] =
@@ -390,6 +394,10 @@ store_case_add(struct store *s, const struct store_case_new *c, int64_t *id)
 	sqlite3_bind_blob64(st, 7, fields, fieldslen, SQLITE_STATIC);
 	if (c->report_message != 0)
 		sqlite3_bind_int64(st, 8, c->report_message);
+	if (c->lang != NULL) {
+		sc_bind_text(st, 9, c->lang);
+		sqlite3_bind_int(st, 10, c->lang_confidence);
+	}
 	rv = store_step_done(s, st, "case insert");
 	free(rep);
 	free(fields);
@@ -427,6 +435,9 @@ sc_case_row(struct store *s, sqlite3_stmt *st, struct store_case *c)
 	c->followup_at = (time_t)sqlite3_column_int64(st, 13);
 	c->backups_asked = sqlite3_column_int(st, 14);
 	c->purged = (time_t)sqlite3_column_int64(st, 15);
+	sc_copy_text(st, 16, c->lang, sizeof(c->lang));
+	c->lang_confidence = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 17);
 	store_done(st);
 	return 1;
 }
@@ -1004,6 +1015,20 @@ store_case_set_number(struct store *s, int64_t id, enum store_case_number n,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, value);
 	return store_step_done(s, st, "case number");
+}
+
+int
+store_case_set_lang(struct store *s, int64_t id, const char *lang,
+    int confidence)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sc_stmt(s, SC_SET_LANG)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sc_bind_text(st, 2, lang);
+	sqlite3_bind_int(st, 3, confidence);
+	return store_step_done(s, st, "case language");
 }
 
 int

@@ -4,7 +4,9 @@
 # acknowledgment with the code name, Reply-To the case's reporter address,
 # In-Reply-To the report and Auto-Submitted; the reporter's reply joins
 # the case without a second ack; automatic mail gets nothing; Korean
-# (EUC-KR) and Japanese (ISO-2022-JP) reports read correctly.
+# (EUC-KR) and Japanese (ISO-2022-JP) reports read correctly,
+# conductctl show and cases --csv give each report's language, and the
+# reporter's later reply in English switches the Japanese case's.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 data="$top_srcdir/tests/data/reports"
@@ -103,11 +105,52 @@ grep -q '行動規範違反の報告' "$TB/ja.out" || tb_fail "ISO-2022-JP subje
 grep -q '青い傘と白い猫' "$TB/ja.out" || tb_fail "ISO-2022-JP body"
 grep -q 'ホールB' "$TB/ja.out" || tb_fail "ISO-2022-JP location field"
 tb_pass "EUC-KR and ISO-2022-JP reports read correctly in conductctl show"
+cd_ctl show "$code" >"$TB/en.out"
+# Each has the length a confident guess needs (120 letters, or 30
+# characters of Korean or Japanese).
+grep -Eq '^Language: en \(confidence [0-9]+, confident\)$' "$TB/en.out" ||
+    tb_fail "show gives no English: $(grep '^Language' "$TB/en.out")"
+grep -Eq '^Language: ko \(confidence [0-9]+, confident\)$' \
+    "$TB/ko.out" ||
+    tb_fail "show gives no Korean: $(grep '^Language' "$TB/ko.out")"
+grep -Eq '^Language: ja \(confidence [0-9]+, confident\)$' \
+    "$TB/ja.out" ||
+    tb_fail "show gives no Japanese: $(grep '^Language' "$TB/ja.out")"
+grep '^Language' "$TB/en.out" "$TB/ko.out" "$TB/ja.out" | sed 's/^/# /'
+csv_lang() {
+	cd_ctl cases --csv | awk -F, -v c="$1" '$1 == c { print $NF }'
+}
+cd_expect_eq "cases --csv language of $ko" "$(csv_lang "$ko")" ko
+cd_expect_eq "cases --csv language of $ja" "$(csv_lang "$ja")" ja
+cd_expect_eq "cases --csv language of $code" "$(csv_lang "$code")" en
+tb_pass "conductctl show and cases --csv give each report's language"
 tb_imap_wait_count outsider INBOX 1 20
 uid=$(tb_imap_uids outsider INBOX | head -1)
 tb_imap_fetch outsider INBOX "$uid" >"$TB/ack-ja.eml"
 grep -q "$ja" "$TB/ack-ja.eml" || tb_fail "the Japanese reporter's ack lacks the code name"
 tb_pass "the Japanese reporter got an acknowledgment"
+
+# The Japanese reporter answers: a word changes nothing, a reply of a
+# few sentences in English makes the case English.
+ja_reply=$(cd_header "$TB/ack-ja.eml" Reply-To | tr -d '<>')
+ja_ack=$(cd_header "$TB/ack-ja.eml" Message-ID)
+tb_send outsider@example.test "$ja_reply" --header "Subject: Re: report" \
+    --header "In-Reply-To: $ja_ack" --body "Thanks!"
+tb_imap_wait_count conduct INBOX 1 20
+cd_once || tb_fail "pass failed"
+cd_ctl show "$ja" | grep -Eq '^Language: ja \(confidence [0-9]+, confident\)$' ||
+    tb_fail "a one-word reply changed the language: $(cd_ctl show "$ja" | grep '^Language')"
+tb_send outsider@example.test "$ja_reply" --header "Subject: Re: report" \
+    --header "In-Reply-To: $ja_ack" --body "Could we continue in English, \
+please? A colleague who does not read Japanese is helping me with this, \
+and I would like her to be able to follow what you write to me."
+tb_imap_wait_count conduct INBOX 1 20
+cd_once || tb_fail "pass failed"
+cd_ctl show "$ja" | grep '^Language' | sed 's/^/# after the English reply: /'
+cd_ctl show "$ja" | grep -Eq '^Language: en \(confidence [0-9]+, confident\)$' ||
+    tb_fail "the English reply did not switch the language"
+cd_expect_eq "cases --csv language of $ja after the reply" "$(csv_lang "$ja")" en
+tb_pass "the reporter's English reply switched the case to English"
 
 # The database holds no address or report text in the clear.
 for f in "$TB"/state/conductd.db*; do

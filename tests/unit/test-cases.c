@@ -9,7 +9,9 @@
  * empty message is recorded, never a case.  Quarantine: a message whose
  * sealed bytes are damaged is held at once, one whose handling fails is
  * tried again with backoff and held after the last try, and the messages
- * behind either get their cases in the same run.
+ * behind either get their cases in the same run.  The report's language
+ * is kept with its case, and the reporter's later mail switches it when
+ * it is confidently in another.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "held.h"
+#include "lang.h"
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
@@ -595,6 +598,134 @@ test_batch(struct cases *c)
 	unsetenv("CONDUCTD_CLOCK");
 }
 
+static int
+last_cb(const struct store_case *c, void *arg)
+{
+	*(struct store_case *)arg = *c;
+	return 0;
+}
+
+/* The case's language after cases_run. */
+static void
+case_lang(int64_t id, const char *want, int confident)
+{
+	struct store_case	sc;
+
+	CHECK(store_case_get(st, id, &sc) == 1);
+	CHECK_STREQ(sc.lang, want);
+	CHECK_INTEQ(lang_confident(sc.lang_confidence), confident);
+}
+
+/* A mail from the reporter to the case's reporter address. */
+static void
+reporter_mail(struct cases *c, const char *code, const char *from,
+    const char *body)
+{
+	char	addr[256], raw[4096];
+
+	cases_reporter_address(c, code, addr, sizeof(addr));
+	snprintf(raw, sizeof(raw), "From: %s\r\nTo: <%s>\r\n"
+	    "Subject: Re: your report\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s", from, addr, body);
+	add_message(raw);
+	CHECK_INTEQ(cases_run(c), 1);
+}
+
+static const char english_reply[] =
+    "I would rather continue in English, because a friend who helps me "
+    "with this does not read Korean. The man was wearing a blue speaker "
+    "badge and was standing by the registration desk most of the day.\r\n";
+
+/*
+ * The report's language is kept with the case, guessed from the text the
+ * case step decoded; the reporter's later mail (to the reporter address,
+ * or to the alias naming the report) switches it when it is confidently
+ * in another language, by its own words and not the quote; a short or
+ * unsure one changes nothing; a confident one in the same language
+ * firms up an unsure guess.
+ */
+static void
+test_lang(struct cases *c)
+{
+	struct store_case	sc;
+	int64_t			id;
+
+	/* Base64 UTF-8: the guess reads the decoded text. */
+	add_message("From: jieun@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: =?utf-8?B?7Iug6rOg?=\r\n"
+	    "Message-ID: <lang-ko@example.test>\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    "7KeA64KcIO2GoOyalOydvCDsmKTtm4Qg65Ox66GdIOuNsOyKpO2BrCDq\r\n"
+	    "t7zsspjsl5DshJwg7ZWcIOywuOqwgOyekOqwgCDqs4Tsho0g7KCcIOyY\r\n"
+	    "huyXkCDrtpnslrQg7ISc7IScIOyZuOuqqOyXkCDrjIDtlbQg7J207JW8\r\n"
+	    "6riw7ZaI7Iq164uI64ukLiDqt7jrp4ztlbQg64us65286rOgIOunkOyd\r\n"
+	    "hCDrkZAg67KI7J2064KYIO2WiOyngOunjCDsu6TtlLwg66eI7Iuc64qU\r\n"
+	    "IOqzs+q5jOyngCDrlLDrnbzsmYDshJwg6rOE7IaN7ZaI7Iq164uI64uk\r\n"
+	    "Lg==\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	store_case_foreach(st, last_cb, &sc);
+	id = sc.id;
+	case_lang(id, "ko", 1);
+
+	/* A short reply in English is no sure sign: it stays Korean. */
+	reporter_mail(c, sc.code_name, "jieun@example.test", "thanks\r\n");
+	case_lang(id, "ko", 1);
+	reporter_mail(c, sc.code_name, "jieun@example.test",
+	    "Thank you, I will send more tomorrow.\r\n");
+	case_lang(id, "ko", 1);
+
+	/*
+	 * A long English reply with the Korean report below it, unquoted
+	 * under Outlook's header block: the reporter's own words decide.
+	 */
+	reporter_mail(c, sc.code_name, "jieun@example.test",
+	    "I would rather continue in English, because a friend who helps "
+	    "me with this does not read Korean. The man was wearing a blue "
+	    "speaker badge and stood by the registration desk all day.\r\n"
+	    "\r\nFrom: jieun@example.test\r\n"
+	    "Sent: Saturday, December 5, 2026 3:02 PM\r\n"
+	    "To: conduct@example.test\r\nSubject: 신고\r\n\r\n"
+	    "지난 토요일 오후 등록 데스크 근처에서 한 참가자가 계속 제 옆에 "
+	    "붙어 서서 외모에 대해 이야기했습니다. 그만해 달라고 했지만 "
+	    "따라와서 계속했습니다. 너무 무서웠고 다시 마주치고 싶지 "
+	    "않습니다. 행사장 직원분께도 말씀드렸는데 아직 연락이 없습니다. "
+	    "가능하면 빨리 확인해 주시면 감사하겠습니다.\r\n");
+	case_lang(id, "en", 1);
+
+	/*
+	 * Back to Korean, on mail to the alias that names the report
+	 * (In-Reply-To): the reporter's too.
+	 */
+	add_message("From: jieun@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: Re: report\r\nIn-Reply-To: <lang-ko@example.test>\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n"
+	    "친구가 도와주기로 했지만 역시 한국어로 연락받는 게 더 편할 것 "
+	    "같습니다. 번거롭게 해 드려서 죄송합니다. 앞으로는 한국어로 "
+	    "답장 부탁드립니다.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	case_lang(id, "ko", 1);
+
+	/* Anyone else naming the report changes nothing of this case. */
+	add_message("From: pat@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: Re: report\r\nIn-Reply-To: <lang-ko@example.test>\r\n"
+	    "\r\n");
+	CHECK(cases_run(c) >= 1);
+	case_lang(id, "ko", 1);
+
+	/* A report of one word is unsure; a long reply makes it sure. */
+	add_message("From: sam@example.test\r\nTo: conduct@example.test\r\n"
+	    "Subject: help\r\n\r\nhelp\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	store_case_foreach(st, last_cb, &sc);
+	CHECK(sc.id != id);
+	case_lang(sc.id, "en", 0);
+	reporter_mail(c, sc.code_name, "sam@example.test", english_reply);
+	case_lang(sc.id, "en", 1);
+}
+
 int
 main(void)
 {
@@ -630,6 +761,7 @@ main(void)
 	test_quarantine(c);
 	test_db_failing(c);
 	test_batch(c);
+	test_lang(c);
 
 	cases_free(c);
 	store_close(st);

@@ -597,6 +597,27 @@ test_overread(void)
 	free(data);
 }
 
+/* The first text part's charset label, kept for the language guess. */
+static void
+test_text_charset(void)
+{
+	static const char	mail[] =
+	    "From: a@example.org\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/alternative; boundary=b\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain; charset=\"KS_C_5601-1987\"\r\n"
+	    "\r\nhi\r\n"
+	    "--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+	    "<p>hi</p>\r\n--b--\r\n";
+	struct mime_msg		*m;
+
+	m = mime_parse(mail, sizeof(mail) - 1, 0);
+	CHECK_STREQ(m->text_charset, "ks_c_5601-1987");
+	mime_msg_free(m);
+	m = mime_parse("From: a@example.org\r\n\r\nhi\r\n", 27, 0);
+	CHECK_STREQ(m->text_charset, "");
+	mime_msg_free(m);
+}
+
 int
 main(void)
 {
@@ -612,5 +633,6 @@ main(void)
 	test_depth();
 	test_big();
 	test_overread();
+	test_text_charset();
 	return harness_done();
 }

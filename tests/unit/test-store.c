@@ -545,21 +545,29 @@ check_open(struct store *s, int64_t id, const char *want)
 	free(raw);
 }
 
-/* A database at schema 7, made by the migrations of this store. */
+/* A database at schema version, made by the migrations of this store. */
 static sqlite3 *
-make_v7(const char *path)
+make_at(const char *path, int version)
 {
 	sqlite3	*h;
+	char	 sql[64];
 	int	 v;
 
 	unlink(path);
 	CHECK_INTEQ(sqlite3_open(path, &h), SQLITE_OK);
-	for (v = 0; v < 7; v++)
+	for (v = 0; v < version; v++)
 		CHECK_INTEQ(sqlite3_exec(h, store_migration_sql(v), NULL,
 		    NULL, NULL), SQLITE_OK);
-	CHECK_INTEQ(sqlite3_exec(h, "PRAGMA user_version = 7", NULL, NULL,
-	    NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
+	CHECK_INTEQ(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	return h;
+}
+
+/* A database at schema 7. */
+static sqlite3 *
+make_v7(const char *path)
+{
+	return make_at(path, 7);
 }
 
 /* A schema-7 message row, sealed as schema 7 sealed them. */
@@ -676,6 +684,75 @@ test_migrate_v7(const struct crypto_key *key)
 	CHECK_INTEQ(dup, 0);
 	CHECK(id > 11);
 	check_raw(s, id, "a new report");
+	store_close(s);
+	free(db);
+}
+
+/* Opens a case with the language guess (lang NULL: none). */
+static int64_t
+lang_case(struct store *s, const char *code, const char *lang, int conf)
+{
+	struct store_case_new	c;
+	int64_t			id = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.code_name = code;
+	c.received = 1700000000;
+	c.fields = "";
+	c.lang = lang;
+	c.lang_confidence = conf;
+	CHECK_INTEQ(store_case_add(s, &c, &id), 0);
+	return id;
+}
+
+/*
+ * Schema 15 to 16: a case from before has no language guess (-1); the
+ * guess of a new case, and its later change, round-trip.
+ */
+static void
+test_lang(const struct crypto_key *key)
+{
+	struct store		*s;
+	struct store_case	 sc;
+	sqlite3			*h;
+	char			*db;
+	int64_t			 ko, none, empty;
+
+	db = tmppath("v15.db");
+	h = make_at(db, 15);
+	CHECK_INTEQ(sqlite3_exec(h, "INSERT INTO cases (id, code_name, "
+	    "received) VALUES (3, 'amber-otter', 1700000000);", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(h);
+	s = open_ok(db, key);
+	CHECK_INTEQ(store_schema_version(s), STORE_SCHEMA_VERSION);
+	CHECK_INTEQ(store_case_get(s, 3, &sc), 1);
+	CHECK_STREQ(sc.code_name, "amber-otter");
+	CHECK_STREQ(sc.lang, "");
+	CHECK_INTEQ(sc.lang_confidence, -1);
+	ko = lang_case(s, "lang-ko", "ko", 92);
+	none = lang_case(s, "lang-none", NULL, 0);
+	empty = lang_case(s, "lang-empty", "", 0);
+	CHECK_INTEQ(store_case_get(s, ko, &sc), 1);
+	CHECK_STREQ(sc.lang, "ko");
+	CHECK_INTEQ(sc.lang_confidence, 92);
+	/* The statement's bindings do not carry over to the next case. */
+	CHECK_INTEQ(store_case_get(s, none, &sc), 1);
+	CHECK_STREQ(sc.lang, "");
+	CHECK_INTEQ(sc.lang_confidence, -1);
+	CHECK_INTEQ(store_case_get(s, empty, &sc), 1);
+	CHECK_STREQ(sc.lang, "");
+	CHECK_INTEQ(sc.lang_confidence, 0);
+	CHECK_INTEQ(store_case_set_lang(s, ko, "en", 41), 0);
+	CHECK_INTEQ(store_case_set_lang(s, 3, "ja", 88), 0);
+	store_close(s);
+	s = open_ok(db, key);
+	CHECK_INTEQ(store_case_get(s, ko, &sc), 1);
+	CHECK_STREQ(sc.lang, "en");
+	CHECK_INTEQ(sc.lang_confidence, 41);
+	CHECK_INTEQ(store_case_by_code(s, "amber-otter", &sc), 1);
+	CHECK_STREQ(sc.lang, "ja");
+	CHECK_INTEQ(sc.lang_confidence, 88);
 	store_close(s);
 	free(db);
 }
@@ -1148,6 +1225,7 @@ main(void)
 	test_migrate_v7(key);
 	test_migrate_v7_shared(key);
 	test_migrate_v7_guard(key);
+	test_lang(key);
 
 	test_imap_held(db, key);
 	test_server_copies(key);

@@ -62,6 +62,10 @@ printf 'Top text.\n\nOn Mon, 1 Jan 2026, Jo <jo@example.org> wrote:\n> #vote no\
 printf '#vote yes\n\n-----Original Message-----\nFrom: x\n\n#vote no\n' \
     >commands/outlook.txt
 
+# lang: the language fixtures (the first byte picks the charset hint).
+fresh lang
+seed_files lang "$data"/lang/*.txt
+
 # report: report bodies.
 fresh report
 for f in "$data"/reports/fields/*.eml "$data"/reports/*.eml \
