@@ -621,7 +621,7 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 static int
 cases_warnings(struct cases *c, int64_t id, const struct mime_msg *msg)
 {
-	char	warnings[128];
+	char	warnings[MIME_WARNINGS_LEN];
 
 	if (msg->warnings == 0)
 		return 0;

@@ -21,9 +21,11 @@
  * reason.  More than COMMANDS_MAX command lines is an error, not a cut:
  * the lines past the limit would otherwise travel on as text.  Any
  * other error is the command's own (struct command's error) and parsing
- * goes on, so committee.c carries out the others in order.  Errors may echo an unknown command's name
- * (at most COMMANDS_ECHO_MAX printable ASCII bytes) for the reply to the
- * sender; they are content and must not be logged.
+ * goes on, so committee.c carries out the others in order.  An error is
+ * the name of the template that says why (why-*.txt); its variables
+ * (commands_error_vars) may echo an unknown command's name (at most
+ * COMMANDS_ECHO_MAX printable ASCII bytes) for the reply to the sender:
+ * content, never to be logged.
  *
  * Quotes (commands_strip_quotes) lean towards cutting, since what is cut
  * was already seen by the writer while what leaks may reach a reporter.
@@ -52,6 +54,7 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "template.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -64,7 +67,7 @@
 struct commands_def {
 	const char	*name;
 	int		(*check)(const struct commands_def *, const char *,
-			    size_t, char **, char **);
+			    size_t, char **, const char **);
 	const char	*choices;	/* '|'-separated, lower case */
 	int		 flags;
 	const char	*example;	/* for errors (help.txt has the same) */
@@ -86,13 +89,13 @@ struct commands_attribution {
 };
 
 static int	commands_none(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 static int	commands_drop(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 static int	commands_text(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 static int	commands_choice(const struct commands_def *, const char *,
-		    size_t, char **, char **);
+		    size_t, char **, const char **);
 
 static int	commands_is_sig(const struct commands_line *);
 static int	commands_is_attribution(const struct commands_line *);
@@ -228,12 +231,12 @@ commands_blank(const char *p, size_t len)
 
 static int
 commands_none(const struct commands_def *def, const char *arg, size_t len,
-    char **out, char **err)
+    char **out, const char **err)
 {
 	(void)arg;
+	(void)def;
 	if (len > 0) {
-		xasprintf(err, "#%s takes no argument; write it alone on "
-		    "its line", def->name);
+		*err = "why-takes-no-argument";
 		return -1;
 	}
 	*out = xstrdup("");
@@ -243,7 +246,7 @@ commands_none(const struct commands_def *def, const char *arg, size_t len,
 /* #conflict: whatever follows is dropped, never kept or shown. */
 static int
 commands_drop(const struct commands_def *def, const char *arg, size_t len,
-    char **out, char **err)
+    char **out, const char **err)
 {
 	(void)def;
 	(void)arg;
@@ -255,11 +258,11 @@ commands_drop(const struct commands_def *def, const char *arg, size_t len,
 
 static int
 commands_text(const struct commands_def *def, const char *arg, size_t len,
-    char **out, char **err)
+    char **out, const char **err)
 {
+	(void)def;
 	if (len == 0) {
-		xasprintf(err, "#%s needs an argument, e.g. %s", def->name,
-		    def->example);
+		*err = "why-needs-argument";
 		return -1;
 	}
 	*out = xstrndup(arg, len);
@@ -285,10 +288,9 @@ commands_choices(struct buf *b, const char *choices)
 
 static int
 commands_choice(const struct commands_def *def, const char *arg,
-    size_t len, char **out, char **err)
+    size_t len, char **out, const char **err)
 {
 	const char	*c = def->choices;
-	struct buf	 b;
 	size_t		 n;
 
 	while (*c != '\0') {
@@ -299,10 +301,7 @@ commands_choice(const struct commands_def *def, const char *arg,
 		}
 		c += n + (c[n] == '|');
 	}
-	buf_init(&b);
-	buf_printf(&b, "#%s needs one of: ", def->name);
-	commands_choices(&b, def->choices);
-	*err = buf_release(&b, NULL);
+	*err = "why-needs-choice";
 	return -1;
 }
 
@@ -334,18 +333,18 @@ commands_is_command(const char *p, size_t len)
 }
 
 static void
-commands_unknown(const char *name, size_t len, char **err)
+commands_unknown(const char *name, size_t len, struct command *cmd)
 {
 	size_t	i;
 
 	for (i = 0; i < len; i++)
 		if (name[i] <= ' ' || name[i] >= 0x7f)
 			break;
-	if (i == len && len <= COMMANDS_ECHO_MAX)
-		xasprintf(err, "unknown command #%.*s; #help lists them",
-		    (int)len, name);
-	else
-		*err = xstrdup("unknown command; #help lists them");
+	if (i == len && len <= COMMANDS_ECHO_MAX) {
+		cmd->error = "why-unknown-command";
+		cmd->word = xstrndup(name, len);
+	} else
+		cmd->error = "why-unknown";
 }
 
 /*
@@ -361,8 +360,7 @@ commands_one(const char *p, size_t len, struct command_list *out)
 	size_t				 n, alen;
 
 	if (out->n == COMMANDS_MAX) {
-		xasprintf(&out->error, "more than %d commands in one mail",
-		    COMMANDS_MAX);
+		out->error = "why-too-many-commands";
 		return;
 	}
 	cmd = &out->cmd[out->n++];
@@ -371,7 +369,7 @@ commands_one(const char *p, size_t len, struct command_list *out)
 	for (n = 0; p + n < end && strchr(" \t:=", p[n]) == NULL; n++)
 		;
 	if ((def = commands_lookup(p, n)) == NULL) {
-		commands_unknown(p, n, &cmd->error);
+		commands_unknown(p, n, cmd);
 		cmd->arg = xstrdup("");
 		return;
 	}
@@ -444,11 +442,38 @@ commands_free(struct command_list *list)
 
 	for (i = 0; i < list->n && i < COMMANDS_MAX; i++) {
 		commands_wipe(list->cmd[i].arg);
-		free(list->cmd[i].error);
+		free(list->cmd[i].word);
 	}
 	commands_wipe(list->rest);
-	free(list->error);
 	memset(list, 0, sizeof(*list));
+}
+
+void
+commands_error_vars(const struct command *cmd, struct template_var *v,
+    char **buf)
+{
+	const struct commands_def	*def = NULL;
+	struct buf			 b;
+	size_t				 choices;
+
+	if (cmd != NULL && (size_t)cmd->id < nitems(commands_defs))
+		def = &commands_defs[cmd->id];
+	buf_init(&b);
+	buf_printf(&b, "%d", COMMANDS_MAX);
+	buf_addch(&b, '\0');
+	choices = b.len;
+	if (def != NULL && def->choices != NULL)
+		commands_choices(&b, def->choices);
+	buf_addch(&b, '\0');
+	*buf = buf_release(&b, NULL);
+	v[0].name = "command";
+	v[0].value = def != NULL ? def->name : cmd != NULL ? cmd->word : NULL;
+	v[1].name = "example";
+	v[1].value = def != NULL ? def->example : NULL;
+	v[2].name = "choices";
+	v[2].value = *buf + choices;
+	v[3].name = "max";
+	v[3].value = *buf;
 }
 
 const char *

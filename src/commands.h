@@ -36,10 +36,17 @@ enum command_id {
 
 #define COMMANDS_MAX	16	/* command lines read from one mail */
 
+/*
+ * Errors are the names of the templates that say why (why-*.txt, see
+ * commands_error_vars); the parser writes no words of its own.
+ */
 struct command {
 	enum command_id	 id;		/* CMD_MAX: unknown (error set) */
 	char		*arg;		/* trimmed UTF-8, "" when none */
-	char		*error;		/* NULL, or why it cannot be done */
+	const char	*error;		/* NULL, or why it cannot be done */
+	char		*word;		/* an unknown name as written (at
+					   most COMMANDS_ECHO_MAX printable
+					   ASCII bytes), or NULL */
 };
 
 struct command_list {
@@ -47,7 +54,7 @@ struct command_list {
 	size_t		 n;
 	char		*rest;		/* the message after the commands,
 					   quoted replies and signature cut */
-	char		*error;		/* NULL, or why the whole mail is
+	const char	*error;		/* NULL, or why the whole mail is
 					   refused (too many commands) */
 	size_t		 end;		/* bytes of text up to the message */
 };
@@ -65,6 +72,16 @@ void	commands_free(struct command_list *);
 
 const char *commands_name(enum command_id);	/* "noconflict" */
 int	commands_flags(enum command_id);
+
+/*
+ * The variables of an error's template for cmd (NULL: the list's error):
+ * ${command} (its name, or the unknown name as written), ${example},
+ * ${choices} ("yes, no, maybe") and ${max} (COMMANDS_MAX), set in
+ * v[0..3]; they point into cmd and into *buf, which the caller frees.
+ */
+struct template_var;
+void	commands_error_vars(const struct command *cmd,
+	    struct template_var *v, char **buf);
 
 /*
  * Removes what must not travel on: quoted earlier mail ("> " lines, an

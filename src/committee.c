@@ -1948,6 +1948,29 @@ committee_why_text(struct cmail *cm, const char *name)
 }
 
 /*
+ * The text of the parser's error of cmd (NULL: the whole list's error),
+ * a why-*.txt with the command's variables (commands_error_vars).
+ */
+static char *
+committee_parse_error(struct cmail *cm, const struct command *cmd,
+    const char *error)
+{
+	struct template_var	 v[4];
+	char			*buf, *text, *errstr = NULL;
+
+	commands_error_vars(cmd, v, &buf);
+	text = template_phrase(cm->c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    error, v, 4, &errstr);
+	free(buf);
+	if (text == NULL) {
+		log_warnx("committee: case %s: %s not composed: %s",
+		    cm->sc.code_name, error, errstr);
+		free(errstr);
+	}
+	return text;
+}
+
+/*
  * Why the command cannot be carried out now (allocated), or NULL.
  * *failed is set when the reason's template does not render.
  */
@@ -1960,11 +1983,13 @@ committee_why_not(struct cmail *cm, const struct command_list *cl,
 
 	*failed = 0;
 	if (cmd->error != NULL)
-		return xstrdup(cmd->error);
-	if ((why = committee_refusal(cm, cmd)) == NULL &&
+		text = committee_parse_error(cm, cmd, cmd->error);
+	else if ((why = committee_refusal(cm, cmd)) == NULL &&
 	    (why = committee_precheck(cm, cmd, cl->rest)) == NULL)
 		return NULL;
-	if ((text = committee_why_text(cm, why)) == NULL)
+	else
+		text = committee_why_text(cm, why);
+	if (text == NULL)
 		*failed = 1;
 	return text;
 }
@@ -1986,7 +2011,12 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 	if (cl->error != NULL) {
 		log_info("committee: case %s: commands refused",
 		    cm->sc.code_name);
-		return committee_refuse(cm, cl->error) == -1 ? -1 : 1;
+		if ((list = committee_parse_error(cm, NULL, cl->error)) ==
+		    NULL)
+			return -1;
+		rc = committee_refuse(cm, list);
+		free(list);
+		return rc == -1 ? -1 : 1;
 	}
 	if (cl->n == 0 && relay[0] == '\0')
 		return committee_empty_notice(cm) == -1 ? -1 : 1;

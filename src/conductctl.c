@@ -305,7 +305,7 @@ print_message(struct ctl *ctl, long long id)
 	struct mime_msg		*msg;
 	void			*raw;
 	size_t			 len, i;
-	char			 when[32], warnings[128];
+	char			 when[32], warnings[MIME_WARNINGS_LEN];
 	int			 rc;
 
 	rc = store_message_raw(ctl->store, id, &raw, &len, &info);

@@ -14,8 +14,9 @@
  * that an unknown label or a bad byte costs one word, not the header,
  * and sets a warning bit.  Charsets go through iconv, with a best-effort
  * fallback (UTF-8 where valid, windows-1252 for the rest); HTML goes
- * through libxml2's HTML parser in mime_html.c.  Nothing here logs: the
- * caller logs the warning names with the message's UID.
+ * through libxml2's HTML parser in mime_html.c, opened when first needed.
+ * Nothing here logs: the caller logs the warning names with the message's
+ * UID.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -108,7 +109,8 @@ static const struct {
 	{ MIME_W_NUL,		"nul" },
 	{ MIME_W_BARE_CR,	"bare-cr" },
 	{ MIME_W_TRUNCATED,	"truncated" },
-	{ MIME_W_TOO_DEEP,	"too-deep" }
+	{ MIME_W_TOO_DEEP,	"too-deep" },
+	{ MIME_W_NO_HTML_PARSER, "no-html-parser" }
 };
 
 /* One header field, pointing into the raw message. */
@@ -336,6 +338,31 @@ mime_crlf(const char *raw, size_t len, char *out, int *w)
 	return n;
 }
 
+/*
+ * Is raw CRLF throughout, without a NUL or a bare CR?  memchr() walks it
+ * many bytes at a time: mail from IMAP is nearly always so, and the byte
+ * loop of mime_crlf() cost a pass over every big attachment.
+ */
+static int
+mime_is_crlf(const char *raw, size_t len)
+{
+	const char	*p, *q, *end = raw + len;
+	size_t		 lf = 0, cr = 0;
+
+	if (memchr(raw, '\0', len) != NULL)
+		return 0;
+	for (p = raw; (q = memchr(p, '\n', (size_t)(end - p))) != NULL;
+	    p = q + 1) {
+		if (q == raw || q[-1] != '\r')
+			return 0;
+		lf++;
+	}
+	for (p = raw; (q = memchr(p, '\r', (size_t)(end - p))) != NULL;
+	    p = q + 1)
+		cr++;
+	return cr == lf;
+}
+
 static char *
 mime_normalize(struct mime_ctx *ctx, const char *raw, size_t len,
     size_t *outlen)
@@ -504,11 +531,42 @@ mime_conv(struct mime_ctx *ctx, const char *s, size_t n, const char *label,
  * Transfer encodings.
  */
 
+/* Each byte's base64 value, or -1 (a table: no branch per byte). */
+static const signed char mime_b64_tab[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+static int
+mime_b64_val(char c)
+{
+	return mime_b64_tab[(unsigned char)c];
+}
+
 static int
 mime_b64_char(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '+' || c == '/';
+	return mime_b64_val(c) >= 0;
+}
+
+static int
+mime_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static int
@@ -525,7 +583,7 @@ mime_b64_ok(const char *s, size_t n)
 			if (++pad > 2)
 				return 0;
 			count++;
-		} else if (strchr(" \t\r\n", s[i]) == NULL)
+		} else if (!mime_blank(s[i]))
 			return 0;
 	}
 	return count % 4 == 0;
@@ -591,37 +649,62 @@ mime_qp_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* Four bytes of the base64 alphabet at s: 1 and their 24 bits. */
 static int
-mime_b64_val(char c)
+mime_b64_quad(const char *s, uint32_t *acc)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	return c == '/' ? 63 : -1;
+	const unsigned char	*u = (const unsigned char *)s;
+	int			 a, b, c, d;
+
+	a = mime_b64_tab[u[0]];
+	b = mime_b64_tab[u[1]];
+	c = mime_b64_tab[u[2]];
+	d = mime_b64_tab[u[3]];
+	if ((a | b | c | d) < 0)
+		return 0;
+	*acc = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 |
+	    (uint32_t)d;
+	return 1;
 }
 
 /*
- * Decodes base64 that mime_b64_ok() passed straight into one buffer:
- * libetpan's decoder builds its own and the copy out of it doubled the
- * peak of a big attachment.  Blanks and the padding are skipped.
+ * Decodes base64 straight into one buffer, checking it as mime_b64_ok()
+ * does on the way; NULL when it is not valid.  libetpan's decoder builds
+ * its own buffer and the copy out of it doubled the peak of a big
+ * attachment; a separate checking pass cost a second walk over it.
  */
 static char *
 mime_b64_decode(const char *s, size_t n, size_t *outlen)
 {
 	unsigned char	*out;
 	uint32_t	 acc = 0;
-	size_t		 i, k = 0, o = 0;
+	size_t		 i, k = 0, o = 0, count = 0, pad = 0;
 	int		 v;
 
 	out = xmalloc(n / 4 * 3 + 4);
 	for (i = 0; i < n; i++) {
-		if ((v = mime_b64_val(s[i])) < 0)
+		/* Whole quads of the alphabet (nearly all of it): at once. */
+		while (k == 0 && pad == 0 && n - i >= 4 &&
+		    mime_b64_quad(s + i, &acc)) {
+			out[o++] = (unsigned char)(acc >> 16);
+			out[o++] = (unsigned char)(acc >> 8);
+			out[o++] = (unsigned char)acc;
+			count += 4;
+			i += 4;
+			acc = 0;
+		}
+		if (i == n)
+			break;
+		if ((v = mime_b64_val(s[i])) < 0) {
+			if (s[i] == '=' && ++pad <= 2)
+				count++;
+			else if (s[i] == '=' || !mime_blank(s[i]))
+				goto bad;
 			continue;
+		}
+		if (pad > 0)
+			goto bad;
+		count++;
 		acc = acc << 6 | (uint32_t)v;
 		if (++k < 4)
 			continue;
@@ -631,6 +714,8 @@ mime_b64_decode(const char *s, size_t n, size_t *outlen)
 		acc = 0;
 		k = 0;
 	}
+	if (count % 4 != 0)
+		goto bad;
 	if (k == 3) {
 		out[o++] = (unsigned char)(acc >> 10);
 		out[o++] = (unsigned char)(acc >> 2);
@@ -639,6 +724,9 @@ mime_b64_decode(const char *s, size_t n, size_t *outlen)
 	out[o] = '\0';
 	*outlen = o;
 	return (char *)out;
+bad:
+	free(out);
+	return NULL;
 }
 
 /* Decodes a body; an unknown or broken encoding gives the raw bytes. */
@@ -655,12 +743,13 @@ mime_cte_decode(struct mime_ctx *ctx, const char *cte, const char *p,
 	if (cte == NULL || *cte == '\0' || strcmp(cte, "7bit") == 0 ||
 	    strcmp(cte, "8bit") == 0 || strcmp(cte, "binary") == 0)
 		return xmemdup(p, n);
-	if (strcmp(cte, "base64") == 0 && n > 0 && mime_b64_ok(p, n))
-		return mime_b64_decode(p, n, outlen);
+	if (strcmp(cte, "base64") == 0 && n > 0 &&
+	    (out = mime_b64_decode(p, n, outlen)) != NULL)
+		return out;
 	buf_init(&fix);
 	if (strcmp(cte, "base64") == 0) {
 		mech = MAILMIME_MECHANISM_BASE64;
-		if (!mime_b64_ok(p, n)) {
+		if (n > 0) {	/* mime_b64_decode() refused it */
 			ctx->msg->warnings |= MIME_W_BAD_ENCODING;
 			mime_b64_fix(p, n, &fix);
 			p = fix.data;
@@ -1357,7 +1446,8 @@ mime_text_part(struct mime_ctx *ctx, const struct mime_ctype *ct,
 	mime_conv(ctx, data, len, cs, &u);
 	mime_text_sep(ctx);
 	if (html) {
-		mime_html(u.data, u.len, &ctx->text);
+		if (mime_html(u.data, u.len, &ctx->text) == -1)
+			ctx->msg->warnings |= MIME_W_NO_HTML_PARSER;
 		ctx->nhtml++;
 	} else {
 		mime_plain(ct, u.data, u.len, &ctx->text);
@@ -1762,7 +1852,6 @@ mime_parse(const char *raw, size_t len, int truncated)
 	const char			*p, *end;
 	char				*norm;
 	size_t				 nlen;
-	int				 w;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.msg = xcalloc(1, sizeof(*ctx.msg));
@@ -1777,9 +1866,9 @@ mime_parse(const char *raw, size_t len, int truncated)
 		return ctx.msg;
 	}
 	/* Already CRLF without NULs (as IMAP sends it): parsed in place. */
-	w = 0;
 	norm = NULL;
-	if ((nlen = mime_crlf(raw, len, NULL, &w)) != len || w != 0)
+	nlen = len;
+	if (!mime_is_crlf(raw, len))
 		norm = mime_normalize(&ctx, raw, len, &nlen);
 	p = norm != NULL ? norm : raw;
 	end = p + nlen;

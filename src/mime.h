@@ -27,6 +27,7 @@
 #define MIME_W_BARE_CR		0x0200	/* bare CR or LF line ends */
 #define MIME_W_TRUNCATED	0x0400	/* caller said the raw is cut short */
 #define MIME_W_TOO_DEEP		0x0800	/* nesting limit reached */
+#define MIME_W_NO_HTML_PARSER	0x1000	/* no libxml2: HTML tags stripped */
 
 struct mime_header {
 	char	*name;		/* as in the message */
@@ -89,6 +90,8 @@ const char *mime_header(const struct mime_msg *, const char *name);
  */
 char	*mime_reply_references(const struct mime_msg *);
 
+/* Room for every warning name, comma-separated, and the NUL. */
+#define MIME_WARNINGS_LEN	192
 /* Writes the warning names ("bad-boundary,nul") into buf (always ends). */
 void	mime_strwarnings(int warnings, char *buf, size_t size);
 

@@ -5,7 +5,14 @@
  * to the end of the body) come out as "> " lines, attribution lines
  * stay unquoted, and signature containers get a "-- " line, so that
  * reply.c can find the new text as it does in a plain-text reply.
+ *
+ * libxml2 is opened with dlopen() on the first HTML part, not linked:
+ * with ICU and libstdc++ under it, it would add about 2 MB to every
+ * daemon's resident memory, though most reports have a text/plain part.
+ * Once open it stays open.  When it cannot be opened, the text between
+ * the tags is kept and mime_html() says so (MIME_W_NO_HTML_PARSER).
  */
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +23,58 @@
 
 #include "buf.h"
 #include "mime_priv.h"
+
+#ifndef LIBXML2_SONAME
+#define LIBXML2_SONAME	"libxml2.so.2"
+#endif
+
+/* What is used of libxml2, with the types its headers declare. */
+static struct mime_xml {
+	int				 tried;	/* dlopen() was tried */
+	__typeof__(htmlReadMemory)	*read;
+	__typeof__(xmlFreeDoc)		*free_doc;
+	__typeof__(xmlGetProp)		*get_prop;
+	__typeof__(xmlNodeGetContent)	*get_content;
+	__typeof__(xmlPreviousElementSibling) *prev_elem;
+	xmlFreeFunc			*free;	/* libxml2's xmlFree variable */
+} mime_xml;
+
+/* Looks name up in lib into *fp; whether it was found. */
+static int
+mime_xml_sym(void *lib, const char *name, void *fp)
+{
+	void	*sym;
+
+	if ((sym = dlsym(lib, name)) == NULL)
+		return 0;
+	memcpy(fp, &sym, sizeof(sym));
+	return 1;
+}
+
+/* Opens libxml2 once; whether it is there. */
+static int
+mime_xml_open(void)
+{
+	struct mime_xml	*x = &mime_xml;
+	void		*lib;
+
+	if (x->tried)
+		return x->read != NULL;
+	x->tried = 1;
+	if ((lib = dlopen(LIBXML2_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return 0;
+	if (!mime_xml_sym(lib, "xmlFreeDoc", &x->free_doc) ||
+	    !mime_xml_sym(lib, "xmlGetProp", &x->get_prop) ||
+	    !mime_xml_sym(lib, "xmlNodeGetContent", &x->get_content) ||
+	    !mime_xml_sym(lib, "xmlPreviousElementSibling", &x->prev_elem) ||
+	    (x->free = dlsym(lib, "xmlFree")) == NULL ||
+	    !mime_xml_sym(lib, "htmlReadMemory", &x->read)) {
+		x->read = NULL;
+		dlclose(lib);
+		return 0;
+	}
+	return 1;
+}
 
 /* HTML elements that end a line, and those that end a paragraph. */
 static const char *mime_html_lines[] = {
@@ -212,10 +271,10 @@ mime_html_role(xmlNode *n)
 	for (i = 0; i < sizeof(mime_html_boxes) /
 	    sizeof(mime_html_boxes[0]); i++) {
 		b = &mime_html_boxes[i];
-		if ((v = xmlGetProp(n, (const xmlChar *)b->attr)) == NULL)
+		if ((v = mime_xml.get_prop(n, (const xmlChar *)b->attr)) == NULL)
 			continue;
 		hit = mime_html_match((char *)v, b->match, b->value);
-		xmlFree(v);
+		(*mime_xml.free)(v);
 		if (hit)
 			return b->role;
 	}
@@ -261,13 +320,13 @@ mime_html_attribution(xmlNode *n)
 		if (c->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)c->name, "br") != 0)
 			return 0;
-	if ((t = xmlNodeGetContent(n)) == NULL)
+	if ((t = mime_xml.get_content(n)) == NULL)
 		return 0;
 	l = strlen((char *)t);
 	while (l > 0 && strchr(" \t\r\n", t[l - 1]) != NULL)
 		l--;
 	colon = l > 0 && t[l - 1] == ':';
-	xmlFree(t);
+	(*mime_xml.free)(t);
 	return colon;
 }
 
@@ -335,7 +394,7 @@ mime_html_enter(struct mime_html *h, xmlNode *n)
 		mime_html_puts(h, "- ");
 	else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
 		/* a row's cells as "a | b": report.c reads pipe rows */
-		mime_html_chars(h, xmlPreviousElementSibling(n) != NULL ?
+		mime_html_chars(h, mime_xml.prev_elem(n) != NULL ?
 		    " | " : " ");
 	else if (strcmp(name, "pre") == 0)
 		h->pre++;
@@ -361,7 +420,7 @@ mime_html_leave(struct mime_html *h, xmlNode *n)
 	if (strcmp(name, "pre") == 0 && h->pre > 0)
 		h->pre--;
 	if (strcmp(name, "a") != 0 ||
-	    (href = xmlGetProp(n, (const xmlChar *)"href")) == NULL)
+	    (href = mime_xml.get_prop(n, (const xmlChar *)"href")) == NULL)
 		return;
 	hl = strlen((char *)href);
 	if ((strncasecmp((char *)href, "http", 4) == 0 ||
@@ -369,7 +428,7 @@ mime_html_leave(struct mime_html *h, xmlNode *n)
 	    h->astart <= h->out.len && (h->out.len - h->astart != hl ||
 	    memcmp(h->out.data + h->astart, href, hl) != 0))
 		buf_printf(&h->out, " <%s>", (char *)href);
-	xmlFree(href);
+	(*mime_xml.free)(href);
 }
 
 /* When libxml2 gives up (nesting past its limit): the text between tags. */
@@ -389,25 +448,33 @@ mime_html_strip(const char *s, size_t n, struct mime_html *h)
 	}
 }
 
-/* Renders HTML (UTF-8) as text: a walk without recursion. */
-void
+/*
+ * Renders HTML (UTF-8) as text: a walk without recursion.  -1 when
+ * libxml2 cannot be opened: out then has the text between the tags.
+ */
+int
 mime_html(const char *s, size_t n, struct buf *out)
 {
 	struct mime_html	 h;
-	htmlDocPtr		 doc;
+	htmlDocPtr		 doc = NULL;
 	xmlNode			*node;
+	int			 have;
 
 	if (n == 0)
-		return;
+		return 0;
 	if (n > INT_MAX)
 		n = INT_MAX;
-	doc = htmlReadMemory(s, (int)n, NULL, "UTF-8", HTML_PARSE_RECOVER |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-	    HTML_PARSE_IGNORE_ENC);
-	if (doc == NULL)
-		return;
 	memset(&h, 0, sizeof(h));
 	buf_init(&h.out);
+	if ((have = mime_xml_open()) == 0)
+		goto strip;
+	doc = mime_xml.read(s, (int)n, NULL, "UTF-8", HTML_PARSE_RECOVER |
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+	    HTML_PARSE_IGNORE_ENC);
+	if (doc == NULL) {
+		buf_free(&h.out);
+		return 0;
+	}
 	node = doc->children;
 	while (node != NULL) {
 		if (mime_html_enter(&h, node) && node->children != NULL) {
@@ -427,13 +494,15 @@ mime_html(const char *s, size_t n, struct buf *out)
 			}
 		}
 	}
-	xmlFreeDoc(doc);
+	mime_xml.free_doc(doc);
+ strip:
 	if (h.out.len == 0) {
 		h.depth = h.sig = 0;
 		mime_html_strip(s, n, &h);
 	}
 	buf_add(out, h.out.data, h.out.len);
 	buf_free(&h.out);
+	return have ? 0 : -1;
 }
 
 /* Guesses an HTML part's charset from its <meta> when the type has none. */

@@ -586,50 +586,54 @@ line_markers(const char *p, const char *e, int *flags)
 }
 
 /*
- * The labels of both tables (report_labels first) grouped by their
- * folded first byte, each group in table order: label_match() tries
- * only the group of the byte at p (issue 13).  byfirst[b] to
- * byfirst[b + 1] index order[]; an entry i past report_labels is
- * report_labels_intl[i - nitems(report_labels)].
+ * Phrases grouped by their folded first byte, each group in table
+ * order, so that a match at p tries only the group of the byte at p
+ * (issue 13: trying every phrase at every word was most of the case
+ * step).  byfirst[b] to byfirst[b + 1] index order[].
  */
-struct label_index {
+struct first_index {
 	size_t	 byfirst[257];
 	size_t	*order;
 };
 
-static size_t
-label_first(size_t i)
+static void
+first_index_build(struct first_index *ix, size_t n,
+    const char *(*phrase)(size_t))
 {
-	const char	*l;
+	size_t	i, b, fill[256];
 
-	if (i < nitems(report_labels))
-		l = report_labels[i].label;
-	else
-		l = report_labels_intl[i - nitems(report_labels)].label;
-	return (size_t)ascii_lower((unsigned char)l[0]);
-}
-
-static const struct label_index *
-label_index(void)
-{
-	static struct label_index	ix;
-	static int			done;
-	size_t				n, i, b, fill[256];
-
-	if (done)
-		return &ix;
-	n = nitems(report_labels) + report_labels_nintl;
-	ix.order = xreallocarray(NULL, n + 1, sizeof(*ix.order));
-	memset(ix.byfirst, 0, sizeof(ix.byfirst));
+	ix->order = xreallocarray(NULL, n + 1, sizeof(*ix->order));
+	memset(ix->byfirst, 0, sizeof(ix->byfirst));
 	for (i = 0; i < n; i++)
-		ix.byfirst[label_first(i) + 1]++;
+		ix->byfirst[ascii_lower((unsigned char)phrase(i)[0]) + 1]++;
 	for (b = 0; b < 256; b++) {
-		ix.byfirst[b + 1] += ix.byfirst[b];
-		fill[b] = ix.byfirst[b];
+		ix->byfirst[b + 1] += ix->byfirst[b];
+		fill[b] = ix->byfirst[b];
 	}
 	for (i = 0; i < n; i++)
-		ix.order[fill[label_first(i)]++] = i;
-	done = 1;
+		ix->order[fill[ascii_lower((unsigned char)phrase(i)[0])]++] = i;
+}
+
+/* Entry i past report_labels is report_labels_intl[i - nitems(...)]. */
+static const char *
+label_phrase(size_t i)
+{
+	if (i < nitems(report_labels))
+		return report_labels[i].label;
+	return report_labels_intl[i - nitems(report_labels)].label;
+}
+
+static const struct first_index *
+label_index(void)
+{
+	static struct first_index	ix;
+	static int			done;
+
+	if (!done) {
+		first_index_build(&ix, nitems(report_labels) +
+		    report_labels_nintl, label_phrase);
+		done = 1;
+	}
 	return &ix;
 }
 
@@ -637,7 +641,7 @@ label_index(void)
 static size_t
 label_match(const char *p, const char *e, enum report_field *field)
 {
-	const struct label_index	*ix = label_index();
+	const struct first_index	*ix = label_index();
 	size_t				 b, k, i, n, best = 0;
 
 	if (p >= e)
@@ -846,42 +850,42 @@ urgent_negated(const char *s, const char *m, const char *me, const char *e)
 	return find_word(me, ce, report_neg_after, nitems(report_neg_after));
 }
 
-/*
- * The bytes an urgent phrase starts with, case folded: a byte no phrase
- * starts with starts none (issue 13: the case step tried every phrase
- * at every word).
- */
-static const unsigned char *
-urgent_firsts(void)
+static const char *
+urgent_phrase(size_t i)
 {
-	static unsigned char	firsts[256];
-	static int		done;
-	size_t			i;
+	return report_urgent[i].phrase;
+}
+
+static const struct first_index *
+urgent_index(void)
+{
+	static struct first_index	ix;
+	static int			done;
 
 	if (!done) {
-		for (i = 0; i < nitems(report_urgent); i++)
-			firsts[ascii_lower(
-			    (unsigned char)report_urgent[i].phrase[0])] = 1;
+		first_index_build(&ix, nitems(report_urgent), urgent_phrase);
 		done = 1;
 	}
-	return firsts;
+	return &ix;
 }
 
 /* Does [s, e) hold an urgent phrase that nothing negates? */
 static int
 urgent_line(const char *s, const char *e)
 {
-	const unsigned char	*firsts = urgent_firsts();
-	const char		*p;
-	size_t			 i, n;
+	const struct first_index	*ix = urgent_index();
+	const char			*p;
+	size_t				 b, k, i, n;
 
 	for (p = s; p < e; p++) {
-		if (!firsts[ascii_lower((unsigned char)*p)])
+		b = (size_t)ascii_lower((unsigned char)*p);
+		if (ix->byfirst[b] == ix->byfirst[b + 1])
 			continue;
 		if (p > s && ascii_alnum((unsigned char)p[-1]) &&
 		    ascii_alnum((unsigned char)*p))
 			continue;
-		for (i = 0; i < nitems(report_urgent); i++) {
+		for (k = ix->byfirst[b]; k < ix->byfirst[b + 1]; k++) {
+			i = ix->order[k];
 			n = word_match(p, e, report_urgent[i].phrase);
 			if (n == 0)
 				continue;

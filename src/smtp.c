@@ -8,10 +8,10 @@
  * upload and writes the final ".", so the data goes out as given.
  *
  * Each send tells a temporary failure (retry later) from a permanent one
- * (this message will never go): see smtp_send().  Only this file includes
- * libcurl.  Errors carry libcurl's text and codes and the reply code,
- * never an address or message content.  The process must ignore SIGPIPE:
- * with CURLOPT_NOSIGNAL libcurl leaves signals alone.
+ * (this message will never go): see smtp_send().  libcurl is started by
+ * curlstart.c, for webhooks too.  Errors carry libcurl's text and codes
+ * and the reply code, never an address or message content.  The process
+ * must ignore SIGPIPE: with CURLOPT_NOSIGNAL libcurl leaves signals alone.
  */
 #include <sys/socket.h>
 
@@ -21,6 +21,7 @@
 
 #include <curl/curl.h>
 
+#include "curlstart.h"
 #include "log.h"
 #include "scrub.h"
 #include "smtp.h"
@@ -63,18 +64,6 @@ struct smtp_session {
 		(rc) = curl_easy_setopt((c), (opt), (val));		\
 } while (0)
 
-static void
-smtp_global_init(void)
-{
-	static int	done;
-
-	if (done)
-		return;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatalx("smtp: curl_global_init failed");
-	done = 1;
-}
-
 static char *
 smtp_url(const char *host, int port, enum tls_mode tls)
 {
@@ -107,7 +96,8 @@ smtp_new(const struct smtp_params *p)
 {
 	struct smtp_session	*s;
 
-	smtp_global_init();
+	if (curl_start() == -1)
+		fatalx("smtp: cannot start libcurl");
 	s = xcalloc(1, sizeof(*s));
 	s->url = smtp_url(p->host != NULL ? p->host : "", p->port, p->tls);
 	s->tls = p->tls;

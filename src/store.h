@@ -174,7 +174,7 @@ struct store_msg_info {
 	int			 truncated;
 	int64_t			 dup_of;
 	enum store_msg_state	 state;
-	char			 warnings[128];	/* "a,b"; "" when none */
+	char			 warnings[192];	/* "a,b", MIME_WARNINGS_LEN */
 	char			 kind[16];	/* "" until handled */
 	int64_t			 case_id;	/* 0: none */
 };
@@ -326,7 +326,10 @@ int	store_member_get(struct store *, int64_t case_id, const char *member,
 int	store_member_set(struct store *, int64_t case_id, const char *member,
 	    const char *state, const char *reason, time_t since);
 
-/* Every member known on a case: keyed id, state, since when. */
+/*
+ * Every member known on a case: keyed id, state, since when.  cb may use
+ * the store but not walk a case's members itself (one cached statement).
+ */
 int	store_member_foreach(struct store *, int64_t case_id,
 	    int (*cb)(const char *member, const char *state, time_t since,
 	    void *), void *);

@@ -69,6 +69,7 @@ enum store_case_stmt {
 	SC_DL_NEXT,
 	SC_MSG_CASE_BY_MSGID,
 	SC_OUT_CASE_SINCE,
+	SC_MEMBER_EACH,
 	SC_MAX
 };
 
@@ -222,6 +223,8 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_OUT_CASE_SINCE] =
 	    "SELECT id FROM outbox WHERE kind = ?1 AND rcpt_hash = ?2 AND "
 	    "created >= ?3 AND case_id = ?4 LIMIT 1",
+	[SC_MEMBER_EACH] = "SELECT member, state, since FROM case_member "
+	    "WHERE case_id = ?1 ORDER BY member",
 };
 
 _Static_assert(SC_MAX <= STORE_XSTMT_MAX, "room for the statements");
@@ -1152,12 +1155,9 @@ store_member_foreach(struct store *s, int64_t case_id,
 	sqlite3_stmt	*st;
 	int		 rc = SQLITE_DONE, rv = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT member, state, since FROM "
-	    "case_member WHERE case_id = ?1 ORDER BY member", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		store_error(s, "prepare");
+	/* Cached: the planner walks it for every case it plans. */
+	if ((st = sc_stmt(s, SC_MEMBER_EACH)) == NULL)
 		return -1;
-	}
 	sqlite3_bind_int64(st, 1, case_id);
 	while (rv == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (cb((const char *)sqlite3_column_text(st, 0),
@@ -1168,7 +1168,7 @@ store_member_foreach(struct store *s, int64_t case_id,
 		store_error(s, "member foreach");
 		rv = -1;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rv;
 }
 

@@ -5,8 +5,9 @@
  * outcome confirms it (the count back to 0).  A row whose count reaches
  * the bound was sent, perhaps, that many times without a word back and
  * is held by outbox.c.  A failed row is alarmed once (fail_alarmed).
- * The outcome's commit may skip the wait for the disk (store_outbox_lazy):
- * in WAL mode the next send's begin, which waits, writes it there first.
+ * The begin's and the outcome's commits skip the wait for the disk
+ * (store_outbox_lazy): a crash keeps them (the kernel has the WAL's
+ * writes), the pass's checkpoint puts them on the disk (outbox.c).
  */
 #include <inttypes.h>
 #include <stdint.h>

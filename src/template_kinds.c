@@ -13,6 +13,9 @@
 
 #define S	TEMPLATE_F_SUBJECT
 
+/* A command line the parser refused (commands_error_vars). */
+#define TEMPLATE_KINDS_CMD	"command", "example", "choices", "max"
+
 /* A vote's figures: every tally line may use all of them. */
 #define TEMPLATE_KINDS_TALLY	"member", "vote", "proposal", "yes", "no", \
 	"abstain", "needed", "participants"
@@ -141,6 +144,12 @@ static const struct template_kind template_kinds[] = {
 	{ "not-passed-on-recused", S, { "committee", "alias", NULL } },
 
 	/* Why a command was refused: ${reason}, one "- " line of ${reasons}. */
+	{ "why-takes-no-argument", 0, { TEMPLATE_KINDS_CMD, NULL } },
+	{ "why-needs-argument", 0, { TEMPLATE_KINDS_CMD, NULL } },
+	{ "why-needs-choice", 0, { TEMPLATE_KINDS_CMD, NULL } },
+	{ "why-unknown-command", 0, { TEMPLATE_KINDS_CMD, NULL } },
+	{ "why-unknown", 0, { TEMPLATE_KINDS_CMD, NULL } },
+	{ "why-too-many-commands", 0, { TEMPLATE_KINDS_CMD, NULL } },
 	{ "why-lead-only", 0, { NULL } },
 	{ "why-answered", 0, { NULL } },
 	{ "why-not-participant", 0, { NULL } },

@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 
+#include "curlstart.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -26,8 +27,7 @@ webhook_post(const char *url, const char *json, int timeout, char **errstr)
 	CURLcode		 rc;
 	long			 code = 0;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((h = curl_easy_init()) == NULL) {
+	if (curl_start() == -1 || (h = curl_easy_init()) == NULL) {
 		*errstr = xstrdup("webhook: cannot start libcurl");
 		return -1;
 	}

@@ -2,8 +2,9 @@
 # Intake end to end: reports sent through Postfix are fetched over IMAP,
 # stored sealed, and moved to the processed folder; a second pass fetches
 # nothing; the size limit keeps the start of a huge mail; the COPY/EXPUNGE
-# fallback works; a UIDVALIDITY change re-scans without doubling; and the
-# database file holds none of a report's words in the clear.
+# fallback works; a UIDVALIDITY change re-scans without doubling; an
+# HTML-only report is rendered as text; and the database file holds none
+# of a report's words in the clear.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 data="$top_srcdir/tests/data/reports"
@@ -94,6 +95,24 @@ grep -q 'UIDVALIDITY changed' "$TB/conductd.log" || tb_fail "no UIDVALIDITY log 
 cd_expect_eq "stored after the UIDVALIDITY change" "$(cd_count)" 6
 cd_expect_eq "rows after the UIDVALIDITY change" "$(cd_rows)" 8
 cd_expect_eq "left in INBOX" "$(tb_imap_count conduct INBOX)" 0
+
+# An HTML-only report (as Outlook may send one) is read as text: libxml2
+# is opened by the first HTML part (mime_html.c) and must be found.
+tb_send_file reporter2@example.test conduct@example.test \
+    "$top_srcdir/tests/data/mime/html-only.eml"
+tb_imap_wait_count conduct INBOX 1 20
+cd_once || tb_fail "pass with an HTML-only report failed"
+cd_expect_eq "stored with the HTML report" "$(cd_count)" 7
+row=$(cd_ctl messages | awk 'NR > 1' | tail -1)
+case $row in
+*no-html-parser*) tb_fail "the daemon could not open libxml2" ;;
+esac
+cd_ctl show-message "$(echo "$row" | awk '{ print $1 }')" >"$TB/html.out"
+grep -q 'cell1 | cell2' "$TB/html.out" || tb_fail "HTML report not rendered"
+if grep -q '<td>' "$TB/html.out"; then
+	tb_fail "HTML tags left in the report's text"
+fi
+tb_pass "an HTML-only report is rendered as text"
 
 # Logs carry ids, never addresses or words of a report.
 for needle in reporter1@example.test reporter2@example.test "periwinkle lantern" \

@@ -3,7 +3,8 @@
  * them (each command valid and not, any case, limits, the rest with
  * replies quoted the Gmail, Apple and Outlook ways, signatures, CRLF),
  * then the help text, the names and flags, the quote cutter alone and a
- * megabyte of '#' lines.
+ * megabyte of '#' lines.  Errors are template names: they are checked
+ * as the shipped English templates render them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "harness.h"
 #include "buf.h"
 #include "commands.h"
+#include "template.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -203,6 +205,31 @@ static const struct tcase tcases[] = {
 	    "message ---------\nFrom: Bob\nDate: Mon\nevidence\n", NULL },
 };
 
+/* An error as conf/templates/en renders it (valid until the next call). */
+static const char *
+error_text(const struct command *cmd, const char *error)
+{
+	static char		*text;
+	struct template_var	 v[4];
+	const char		*top = getenv("top_srcdir");
+	char			 dir[1024], *buf, *err = NULL;
+
+	free(text);
+	text = NULL;
+	if (error == NULL)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s/conf/templates", top != NULL ? top :
+	    "..");
+	commands_error_vars(cmd, v, &buf);
+	text = template_phrase(dir, "en", error, v, 4, &err);
+	free(buf);
+	if (text == NULL)
+		fprintf(stderr, "  %s: %s\n", error, err);
+	CHECK(text != NULL);
+	free(err);
+	return text;
+}
+
 /* The list's error, or else the first command's error. */
 static const char *
 first_error(const struct command_list *l)
@@ -210,10 +237,10 @@ first_error(const struct command_list *l)
 	size_t	i;
 
 	if (l->error != NULL)
-		return l->error;
+		return error_text(NULL, l->error);
 	for (i = 0; i < l->n; i++)
 		if (l->cmd[i].error != NULL)
-			return l->cmd[i].error;
+			return error_text(&l->cmd[i], l->cmd[i].error);
 	return NULL;
 }
 
@@ -281,7 +308,7 @@ test_limits(void)
 	buf_truncate(&b, b.len - 5);
 	buf_addstr(&b, "#recuse\nText\n");
 	commands_parse(b.data, &l);
-	CHECK_STRSTR(l.error, "more than 16 commands");
+	CHECK_STRSTR(first_error(&l), "more than 16 commands");
 	CHECK_INTEQ(l.n, COMMANDS_MAX);
 	CHECK_STREQ(l.rest, "Text\n");
 	commands_free(&l);

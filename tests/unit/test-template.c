@@ -300,6 +300,9 @@ unused_ok(const char *kind, const char *var)
 	if (strcmp(var, "committee") == 0 || strcmp(var, "alias") == 0 ||
 	    strcmp(var, "code_name") == 0)
 		return 1;
+	/* A parser's reason says what it needs of the command's. */
+	if (strncmp(kind, "why-", 4) == 0)
+		return 1;
 	/* Each line of a vote's tally says some of its figures. */
 	if (strncmp(kind, "echo-", 5) == 0 && strstr(kind, "carried") != NULL)
 		return 1;
