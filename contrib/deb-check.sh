@@ -95,6 +95,12 @@ for f in /usr/sbin/conductd /usr/sbin/conductctl \
     /usr/share/conductd/templates/en/ack.txt \
     /usr/share/conductd/templates/en/ack-summary.txt \
     /usr/share/conductd/templates/en/conflict-check.txt \
+    /usr/share/conductd/templates/ko/ack.txt \
+    /usr/share/conductd/templates/ja/ack.txt \
+    /usr/share/conductd/templates/zh/ack.txt \
+    /usr/share/conductd/templates/de/ack.txt \
+    /usr/share/conductd/templates/es/ack.txt \
+    /usr/share/conductd/templates/fr/ack.txt \
     /usr/lib/sysusers.d/conductd.conf /usr/lib/tmpfiles.d/conductd.conf \
     /etc/conductd/conductd.conf; do
 	[ -e "$f" ] || missing="$missing $f"

@@ -108,6 +108,12 @@ if (cd "$dir" && ../configure --prefix=/usr --sysconfdir=/etc \
 	    usr/share/conductd/templates/en/ack.txt \
 	    usr/share/conductd/templates/en/ack-summary.txt \
 	    usr/share/conductd/templates/en/conflict-check.txt \
+	    usr/share/conductd/templates/ko/ack.txt \
+	    usr/share/conductd/templates/ja/ack.txt \
+	    usr/share/conductd/templates/zh/ack.txt \
+	    usr/share/conductd/templates/de/ack.txt \
+	    usr/share/conductd/templates/es/ack.txt \
+	    usr/share/conductd/templates/fr/ack.txt \
 	    usr/share/man/man8/conductd.8 usr/share/man/man8/conductctl.8 \
 	    usr/share/man/man5/conductd.conf.5 \
 	    usr/lib/sysusers.d/conductd.conf usr/lib/tmpfiles.d/conductd.conf; do
