@@ -11,46 +11,9 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "harness_log.h"
 #include "dbstate.h"
 #include "log.h"
-
-static char	logpath[64];
-static int	logfd = -1, savedfd = -1;
-
-/* Sends stderr (the log) to a file until log_lines reads it. */
-static void
-log_capture(void)
-{
-	fflush(stderr);
-	snprintf(logpath, sizeof(logpath), "/tmp/test-dbstate.XXXXXX");
-	savedfd = dup(2);
-	if ((logfd = mkstemp(logpath)) == -1 || dup2(logfd, 2) == -1) {
-		perror("log capture");
-		exit(1);
-	}
-}
-
-/* Lines of the captured log holding needle; restores stderr. */
-static int
-log_lines(const char *needle)
-{
-	FILE	*f;
-	char	 line[512];
-	int	 n = 0;
-
-	fflush(stderr);
-	dup2(savedfd, 2);
-	close(savedfd);
-	if ((f = fopen(logpath, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, needle) != NULL)
-			n++;
-	fclose(f);
-	close(logfd);
-	unlink(logpath);
-	return n;
-}
 
 static void
 test_backoff(void)
