@@ -227,6 +227,24 @@ fake_move(struct fake *f, const char *tag, const char *set)
 	say(f, "%s OK Move completed.\r\n", tag);
 }
 
+/*
+ * UID SEARCH UID set (the intake's listing): the live UIDs in set.  Any
+ * other search (a Message-ID) finds nothing.
+ */
+static void
+fake_search(struct fake *f, const char *tag, const char *key,
+    const char *set)
+{
+	unsigned	uid;
+
+	say(f, "* SEARCH");
+	if (strcasecmp(key, "UID") == 0 && set != NULL)
+		for (uid = 1; uid <= f->count; uid++)
+			if (fake_in_set(set, uid) && fake_seq(f, uid) != 0)
+				say(f, " %u", uid);
+	say(f, "\r\n%s OK Search completed.\r\n", tag);
+}
+
 /* Reads a command line, taking literals ({n}) in: 0, or -1 at the end. */
 static int
 fake_read(struct fake *f, char *line, size_t size)
@@ -278,7 +296,7 @@ fake_command(struct fake *f, char *line)
 		if (strcasecmp(cmd, "MOVE") == 0)
 			fake_move(f, tag, set);
 		else if (strcasecmp(cmd, "SEARCH") == 0)
-			say(f, "* SEARCH\r\n%s OK Search completed.\r\n", tag);
+			fake_search(f, tag, set, strtok_r(NULL, " ", &rest));
 		else
 			say(f, "%s BAD not here\r\n", tag);
 		return 0;
