@@ -56,6 +56,31 @@ template_default_dir(void)
 	return env != NULL && *env != '\0' ? env : PKGDATADIR "/templates";
 }
 
+static int
+template_is_dir(const char *dir, const char *lang)
+{
+	struct stat	 st;
+	char		*path;
+	int		 rc;
+
+	xasprintf(&path, "%s/%s", dir, lang);
+	rc = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	free(path);
+	return rc;
+}
+
+int
+template_has_lang(const char *admin_dir, const char *lang)
+{
+	if (lang == NULL || *lang == '\0' || strlen(lang) >= 16 ||
+	    strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang))
+		return 0;
+	if (strcmp(lang, TEMPLATE_LANG_DEFAULT) == 0)
+		return 1;	/* every file's fallback */
+	return (admin_dir != NULL && template_is_dir(admin_dir, lang)) ||
+	    template_is_dir(template_default_dir(), lang);
+}
+
 /* 1 if name is a plain file stem: no path, no dots. */
 static int
 template_valid_name(const char *name)

@@ -14,7 +14,10 @@
 
 #include <stddef.h>
 
-/* The language of the installed defaults, and of every mail for now. */
+/*
+ * The language of the installed defaults, the one every missing file
+ * falls back to, and [committee] language's default.
+ */
 #define TEMPLATE_LANG_DEFAULT	"en"
 
 struct template_var {
@@ -65,6 +68,14 @@ int	template_snapshot(const char *admin_dir, char **errstr);
 
 /* Back to reading the files at each rendering. */
 void	template_snapshot_drop(void);
+
+/*
+ * 1 if a template set exists for lang: a folder lang/ in admin_dir (if
+ * not NULL) or in the installed defaults; English, the fallback of every
+ * file, always has one.  Else 0; a lang that is not a plain code
+ * (letters a-z only) is 0.
+ */
+int	template_has_lang(const char *admin_dir, const char *lang);
 
 /*
  * The folder of the installed default templates (holding one folder per
