@@ -31,6 +31,7 @@
 #include "mime.h"
 #include "recusal.h"
 #include "reply.h"
+#include "replylang.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -403,9 +404,9 @@ committee_notice(struct committee *c, const struct store_case *sc,
  * error, which the caller treats as a failed step.
  */
 static char *
-committee_render(struct committee *c, const struct store_case *sc,
-    const char *name, const struct template_var *more, size_t nmore,
-    char **subject)
+committee_render_in(struct committee *c, const char *lang,
+    const struct store_case *sc, const char *name,
+    const struct template_var *more, size_t nmore, char **subject)
 {
 	struct template_var	 vars[8];
 	char			*text, *errstr = NULL;
@@ -417,14 +418,24 @@ committee_render(struct committee *c, const struct store_case *sc,
 	vars[n++].value = sc->code_name;
 	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
 		vars[n++] = more[i];
-	text = template_mail(c->conf->templates, c->conf->language, name,
-	    vars, n, subject, &errstr);
+	text = template_mail(c->conf->templates, lang, name, vars, n, subject,
+	    &errstr);
 	if (text == NULL) {
 		log_warnx("committee: case %s: %s mail not composed: %s",
 		    sc->code_name, name, errstr);
 		free(errstr);
 	}
 	return text;
+}
+
+/* As committee_render_in, in the committee's language. */
+static char *
+committee_render(struct committee *c, const struct store_case *sc,
+    const char *name, const struct template_var *more, size_t nmore,
+    char **subject)
+{
+	return committee_render_in(c, c->conf->language, sc, name, more,
+	    nmore, subject);
 }
 
 /* A notice to one member from template name; -1 also when it fails. */
@@ -1500,8 +1511,9 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	    sizeof(reply_to));
 	v.name = "text";
 	v.value = rest;
-	if ((text = committee_render(cm->c, &cm->sc, "to-reporter", &v, 1,
-	    &words)) == NULL) {
+	if ((text = committee_render_in(cm->c, replylang_single(cm->c->conf,
+	    cm->sc.lang, cm->sc.lang_confidence), &cm->sc, "to-reporter", &v,
+	    1, &words)) == NULL) {
 		thread_ids_free(&t);
 		crypto_freestr(reporter);
 		return -1;

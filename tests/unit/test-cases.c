@@ -749,6 +749,7 @@ main(void)
 	conf.delimiter = '+';
 	conf.tag = "CoC";
 	conf.committee_name = "Example Committee";
+	conf.language = (char *)"en";
 	conf.templates = templates;
 	c = cases_new(&conf, st, key);
 
