@@ -306,7 +306,7 @@ cases_ack_text(struct cases *c, const struct replylang *rl, const char *code,
 		free(first);
 		return NULL;
 	}
-	xasprintf(&text, "%s%s%s\n\n%s", first,
+	xasprintf(&text, "%s%s\n%s\n\n%s", first,
 	    first[0] != '\0' && first[strlen(first) - 1] != '\n' ? "\n" : "",
 	    CASES_ACK_SEPARATOR, second);
 	free(first);
