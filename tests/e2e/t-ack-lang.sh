@@ -1,11 +1,13 @@
 #!/bin/bash
 # The reporter's language end to end (issue 14, build 3): reports in
-# Korean (EUC-KR), Japanese (ISO-2022-JP) and German (UTF-8, quoted-
-# printable) each get their acknowledgment in their own language, read
+# Korean (EUC-KR), Japanese (ISO-2022-JP) and German (UTF-8, 8bit)
+# each get their acknowledgment in their own language, read
 # back from the reporter's mailbox over IMAP and decoded; a very short
 # Korean report without a subject (an unsure guess) gets the bilingual
 # one: Korean first, a line of dashes, then English, in one text/plain
-# UTF-8 body, its subject "Korean words / English words".  Then with
+# UTF-8 body, its subject "Korean words / English words".  A lead's
+# #to-reporter reaches the Korean reporter in Korean and the unsure one
+# in the committee's English.  Then with
 # [committee] language = de, a report with no language guess at all
 # is acknowledged in German alone.
 set -eu
@@ -71,7 +73,7 @@ esac
 tb_pass "the German report's acknowledgment is in German"
 
 # The short one: unsure Korean, so Korean, then the committee's English.
-short=$(cd_code 4)
+short=$(cd_codename m1)
 cd_ctl show "$short" | grep -Eq '^Language: ko \(confidence [0-9]+, unsure\)$' ||
     tb_fail "the short report's guess: $(cd_ctl show "$short" | grep '^Language')"
 bi=$(ack m1)
@@ -87,6 +89,26 @@ cd_expect_eq "English texts in the bilingual ack" "$(grep -cF "$EN" "$bi")" 1
 grep -q "$short" <(sed -n "${sline},\$p" "$bi") || tb_fail "the English part lacks the code name"
 cd_expect_eq "bilingual subject" "$(cd_header "$bi" Subject)" "[CoC $short] 보내 주신 신고 / Your report"
 tb_pass "the unsure short report gets the Korean and English acknowledgment"
+
+# A lead's #to-reporter: the Korean reporter's wrapper is Korean, the
+# unsure one's the committee's English (never two languages).
+koc=$(cd_codename reporter2)
+for c in "$koc" "$short"; do
+	cd_msend alice@$D "$(cd_maddr alice "$c")" "Re: conflict check" "#noconflict"
+done
+cd_pass 2 0
+cd_msend alice@$D "$(cd_maddr alice "$koc")" "Re: report" "#to-reporter
+추가로 여쭤볼 것이 있습니다. 편하실 때 답장 주세요."
+cd_msend alice@$D "$(cd_maddr alice "$short")" "Re: report" "#to-reporter
+Could you tell us a little more about what happened?"
+cd_pass 2 0
+f=$(cd_wait_grep reporter2 1 "Subject: [CoC $koc] 보내 주신 신고에 관하여") ||
+    tb_fail "the Korean reporter's #to-reporter mail is not Korean"
+grep -q '추가로 여쭤볼 것이 있습니다' "$(cd_txt "$f")" || tb_fail "the #to-reporter text is missing"
+f=$(cd_wait_grep m1 1 "Subject: [CoC $short] About your report") ||
+    tb_fail "the unsure reporter's #to-reporter mail is not in English"
+grep -q 'Could you tell us a little more' "$(cd_txt "$f")" || tb_fail "the #to-reporter text is missing"
+tb_pass "#to-reporter: Korean to the Korean reporter, English to the unsure one"
 
 # The committee writes German: a report with no language guess at all
 # (digits only) is acknowledged in German alone.
