@@ -9,7 +9,8 @@
 # #to-reporter reaches the Korean reporter in Korean and the unsure one
 # in the committee's English.  Then with
 # [committee] language = de, a report with no language guess at all
-# is acknowledged in German alone.
+# is acknowledged in German alone, and the leads' conflict check is
+# German.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 data="$top_srcdir/tests/data/reports"
@@ -126,6 +127,11 @@ grep -q 'danke, dass Sie uns davon erzählt haben' "$sk" || tb_fail "the ack is 
 grep -qF "$EN" "$sk" && tb_fail "the committee-German ack has English text"
 grep -q '^----------------------------------------$' "$sk" && tb_fail "the committee-German ack is bilingual"
 tb_pass "[committee] language = de: the ack of a report with no guess is German"
+# The committee's own mail follows it: the leads' conflict check.
+cd_wait_grep alice 1 "Subject: [CoC $code] Konfliktabfrage" >/dev/null
+cd_expect_eq "English conflict checks for $code" \
+    "$(cd_ngrep alice "Subject: [CoC $code] Conflict check")" 0
+tb_pass "[committee] language = de: the conflict check is German"
 
 # A language with no template set is a config error with file and line.
 tb_ini_set "$CONF" committee language xx
