@@ -57,8 +57,10 @@ char	*template_phrase(const char *admin_dir, const char *lang,
 	    char **errstr);
 
 /*
- * Reads every kind of template_kinds.c (for admin_dir, and the defaults
- * alone, for subjects) into memory and checks it; from then on those
+ * Reads every kind of template_kinds.c, in English and in every other
+ * language with a folder in the defaults or in admin_dir (for
+ * admin_dir, and the defaults alone, for subjects) into memory and
+ * checks it; from then on those
  * are rendered from memory, so a file changed or broken later takes
  * effect only with the next snapshot.  0, or -1 with *errstr allocated
  * (file and line), when the snapshot in effect stays.  The daemon takes
