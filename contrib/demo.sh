@@ -3,8 +3,9 @@
 # conductd, starts a throwaway Dovecot and Postfix on loopback (from a
 # temporary folder; nothing in /etc is touched), runs conductd against
 # them with a committee of five, sends two sample reports (one English,
-# one Korean), shows what was filed (messages, cases), the acknowledgment
-# that reached the reporter's own mailbox, the conflict check a member
+# one Korean), shows what was filed (messages, cases), the acknowledgments
+# that reached the reporters' own mailboxes (the Korean one in Korean),
+# the conflict check a member
 # got, and a lead's "#noconflict" answered with the report; then stops
 # everything it started.  Run as root on Debian 12.
 set -eu
@@ -77,6 +78,14 @@ show_mail() {
 	    sed 's/^/   /'
 	sed '1,/^$/d' "$(cd_txt "$1")" | head -n "$2" | sed 's/^/   /'
 }
+
+ko=$(cd_code 2)
+echo "== the Korean report's acknowledgment in reporter2's mailbox: in Korean,"
+echo "   the language conductd is sure the report is written in"
+cd_ctl show "$ko" | grep '^Language' | sed 's/^/   /'
+cd_sync reporter2
+show_mail "$(cd_grep reporter2 "[CoC $ko]" | head -1)" 100
+echo
 
 echo "== each member's mailbox over IMAP"
 for u in alice:2 bob:2 carol:1 dave:1; do

@@ -28,6 +28,7 @@
 #include "crypto.h"
 #include "held.h"
 #include "lang.h"
+#include "replylang.h"
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
@@ -44,6 +45,8 @@
 #define CASES_FLOOD_WINDOW	(60 * 60)
 #define CASES_ADDR_MAX		ADDRESS_MAX
 #define CASES_BATCH		256	/* messages per transaction */
+/* Between the two languages of a bilingual acknowledgment. */
+#define CASES_ACK_SEPARATOR	"----------------------------------------"
 
 struct cases {
 	const struct config	*conf;
@@ -223,8 +226,8 @@ cases_find(struct cases *c, const struct mime_msg *msg,
  * with *errstr allocated on error.
  */
 static char *
-cases_missing_paragraph(struct cases *c, const struct report *r,
-    int have_text, char **errstr)
+cases_missing_paragraph(struct cases *c, const char *lang,
+    const struct report *r, int have_text, char **errstr)
 {
 	static const enum report_field asked[] = {
 	    REPORT_WHEN, REPORT_LOCATION, REPORT_ONGOING, REPORT_DESCRIPTION,
@@ -242,8 +245,8 @@ cases_missing_paragraph(struct cases *c, const struct report *r,
 			continue;
 		snprintf(name, sizeof(name), "field-%s",
 		    report_field_name(asked[i]));
-		if ((label = template_phrase(c->conf->templates,
-		    TEMPLATE_LANG_DEFAULT, name, NULL, 0, errstr)) == NULL)
+		if ((label = template_phrase(c->conf->templates, lang, name,
+		    NULL, 0, errstr)) == NULL)
 			goto out;
 		buf_printf(&b, "  - %s\n", label);
 		free(label);
@@ -251,23 +254,23 @@ cases_missing_paragraph(struct cases *c, const struct report *r,
 	v.name = "fields";
 	v.value = b.data;
 	text = b.len == 0 ? xstrdup("") : template_render(c->conf->templates,
-	    TEMPLATE_LANG_DEFAULT, "ack-missing", &v, 1, errstr);
+	    lang, "ack-missing", &v, 1, errstr);
  out:
 	buf_free(&b);
 	return text;
 }
 
 static char *
-cases_ack_body(struct cases *c, const char *code, const struct report *r,
-    const struct mime_msg *msg, char **errstr)
+cases_ack_body(struct cases *c, const char *lang, const char *code,
+    const struct report *r, const struct mime_msg *msg, char **errstr)
 {
 	struct template_var	 vars[5];
 	char			 days[24], *missing, *text;
 
 	snprintf(days, sizeof(days), "%ld",
 	    (c->conf->followup_within + 86399) / 86400);
-	if ((missing = cases_missing_paragraph(c, r, msg->text[0] != '\0',
-	    errstr)) == NULL)
+	if ((missing = cases_missing_paragraph(c, lang, r,
+	    msg->text[0] != '\0', errstr)) == NULL)
 		return NULL;
 	vars[0].name = "committee";
 	vars[0].value = c->conf->committee_name;
@@ -279,10 +282,57 @@ cases_ack_body(struct cases *c, const char *code, const struct report *r,
 	vars[3].value = missing;
 	vars[4].name = "alias";
 	vars[4].value = c->conf->alias;
-	text = template_render(c->conf->templates, TEMPLATE_LANG_DEFAULT,
-	    "ack", vars, 5, errstr);
+	text = template_render(c->conf->templates, lang, "ack", vars, 5,
+	    errstr);
 	free(missing);
 	return text;
+}
+
+/*
+ * The acknowledgment's text in rl's language, or in both: the guessed
+ * language's text, a line of dashes, the committee's.
+ */
+static char *
+cases_ack_text(struct cases *c, const struct replylang *rl, const char *code,
+    const struct report *r, const struct mime_msg *msg, char **errstr)
+{
+	char	*first, *second, *text;
+
+	if ((first = cases_ack_body(c, rl->lang, code, r, msg,
+	    errstr)) == NULL || rl->second == NULL)
+		return first;
+	if ((second = cases_ack_body(c, rl->second, code, r, msg,
+	    errstr)) == NULL) {
+		free(first);
+		return NULL;
+	}
+	xasprintf(&text, "%s%s\n%s\n\n%s", first,
+	    first[0] != '\0' && first[strlen(first) - 1] != '\n' ? "\n" : "",
+	    CASES_ACK_SEPARATOR, second);
+	free(first);
+	free(second);
+	return text;
+}
+
+/* The subject's words for a report without one: "first / second". */
+static char *
+cases_ack_no_subject(struct cases *c, const struct replylang *rl,
+    char **errstr)
+{
+	char	*first, *second, *words;
+
+	if ((first = template_phrase(c->conf->templates, rl->lang,
+	    "ack-no-subject", NULL, 0, errstr)) == NULL || rl->second == NULL)
+		return first;
+	if ((second = template_phrase(c->conf->templates, rl->second,
+	    "ack-no-subject", NULL, 0, errstr)) == NULL) {
+		free(first);
+		return NULL;
+	}
+	xasprintf(&words, "%s / %s", first, second);
+	free(first);
+	free(second);
+	return words;
 }
 
 /*
@@ -339,20 +389,22 @@ cases_queue_mail(struct cases *c, int64_t case_id, const char *code,
 static int
 cases_queue_ack(struct cases *c, int64_t case_id, const char *code,
     const char *rcpt, const struct report *r, const struct mime_msg *msg,
-    int64_t *outbox_id)
+    const struct lang_guess *lg, int64_t *outbox_id)
 {
-	char	*subject, *body, *tag, *words = NULL, *errstr = NULL;
-	int	 rv;
+	struct replylang	 rl;
+	char			*subject, *body, *tag, *words = NULL;
+	char			*errstr = NULL;
+	int			 rv;
 
-	if ((body = cases_ack_body(c, code, r, msg, &errstr)) == NULL) {
+	replylang_choose(c->conf, lg->code, lg->confidence, &rl);
+	if ((body = cases_ack_text(c, &rl, code, r, msg, &errstr)) == NULL) {
 		log_warnx("cases: case %s: acknowledgment not composed: %s",
 		    code, errstr);
 		free(errstr);
 		return -1;
 	}
-	if (msg->subject[0] == '\0' && (words = template_phrase(
-	    c->conf->templates, TEMPLATE_LANG_DEFAULT, "ack-no-subject", NULL,
-	    0, &errstr)) == NULL) {
+	if (msg->subject[0] == '\0' && (words = cases_ack_no_subject(c, &rl,
+	    &errstr)) == NULL) {
 		log_warnx("cases: case %s: acknowledgment not composed: %s",
 		    code, errstr);
 		free(errstr);
@@ -437,7 +489,8 @@ cases_flooding(struct cases *c, int64_t case_id)
 /* Decides on the acknowledgment of a new case and queues it. */
 static int
 cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
-    const char *rcpt, const struct report *r, const struct mime_msg *msg)
+    const char *rcpt, const struct report *r, const struct mime_msg *msg,
+    const struct lang_guess *lg)
 {
 	int64_t	outbox_id = 0;
 	int	rc;
@@ -460,7 +513,8 @@ cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
 		    "end of the hour", code, c->conf->ack_flood);
 		return store_case_set_ack(c->store, case_id, 0, "held");
 	}
-	if (cases_queue_ack(c, case_id, code, rcpt, r, msg, &outbox_id) == -1)
+	if (cases_queue_ack(c, case_id, code, rcpt, r, msg, lg,
+	    &outbox_id) == -1)
 		return store_case_set_ack(c->store, case_id, 0,
 		    "not-composed");
 	return store_case_set_ack(c->store, case_id, outbox_id, "");
@@ -502,7 +556,7 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	n.lang_confidence = lg.confidence;
 	if (store_case_add(c->store, &n, &case_id) == 0 &&
 	    store_message_set_kind(c->store, msg_id, "report", case_id) == 0 &&
-	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0 &&
+	    cases_acknowledge(c, case_id, code, rcpt, r, msg, &lg) == 0 &&
 	    store_case_get(c->store, case_id, &sc) == 1 &&
 	    committee_case_opened(c->committee, &sc, rcpt,
 	    r->field[REPORT_REPORTED], msg) == 0) {
@@ -699,18 +753,21 @@ static int
 cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 {
 	struct template_var	 vars[3];
+	struct store_case	 sc;
 	struct buf		 codes;
 	char			*rcpt = NULL, *subject, *body, *errstr = NULL;
 	char			*words = NULL;
+	const char		*lang;
 	int64_t			 outbox_id = 0;
 	size_t			 i;
 	int			 rv = -1;
 
 	if (store_case_reporter(c->store, rows[0].id, &rcpt) == -1 ||
-	    rcpt == NULL) {
+	    rcpt == NULL || store_case_get(c->store, rows[0].id, &sc) != 1) {
 		free(rcpt);
 		return -1;
 	}
+	lang = replylang_single(c->conf, sc.lang, sc.lang_confidence);
 	buf_init(&codes);
 	for (i = 0; i < n; i++) {
 		buf_add(&codes, "  ", 2);
@@ -724,8 +781,8 @@ cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 	vars[1].value = codes.data;
 	vars[2].name = "alias";
 	vars[2].value = c->conf->alias;
-	body = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT,
-	    "ack-summary", vars, 3, &words, &errstr);
+	body = template_mail(c->conf->templates, lang, "ack-summary", vars, 3,
+	    &words, &errstr);
 	xasprintf(&subject, "[%s %s] %s", c->conf->tag, rows[0].code_name,
 	    words != NULL ? words : "");
 	free(words);

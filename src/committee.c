@@ -31,6 +31,7 @@
 #include "mime.h"
 #include "recusal.h"
 #include "reply.h"
+#include "replylang.h"
 #include "report.h"
 #include "store.h"
 #include "template.h"
@@ -349,7 +350,7 @@ committee_phrase(struct committee *c, const char *name,
 {
 	char	*text, *errstr = NULL;
 
-	if ((text = template_phrase(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	if ((text = template_phrase(c->conf->templates, c->conf->language,
 	    name, vars, nvars, &errstr)) == NULL) {
 		log_warnx("committee: %s not composed: %s", name, errstr);
 		free(errstr);
@@ -403,9 +404,9 @@ committee_notice(struct committee *c, const struct store_case *sc,
  * error, which the caller treats as a failed step.
  */
 static char *
-committee_render(struct committee *c, const struct store_case *sc,
-    const char *name, const struct template_var *more, size_t nmore,
-    char **subject)
+committee_render_in(struct committee *c, const char *lang,
+    const struct store_case *sc, const char *name,
+    const struct template_var *more, size_t nmore, char **subject)
 {
 	struct template_var	 vars[8];
 	char			*text, *errstr = NULL;
@@ -417,14 +418,24 @@ committee_render(struct committee *c, const struct store_case *sc,
 	vars[n++].value = sc->code_name;
 	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
 		vars[n++] = more[i];
-	text = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT, name,
-	    vars, n, subject, &errstr);
+	text = template_mail(c->conf->templates, lang, name, vars, n, subject,
+	    &errstr);
 	if (text == NULL) {
 		log_warnx("committee: case %s: %s mail not composed: %s",
 		    sc->code_name, name, errstr);
 		free(errstr);
 	}
 	return text;
+}
+
+/* As committee_render_in, in the committee's language. */
+static char *
+committee_render(struct committee *c, const struct store_case *sc,
+    const char *name, const struct template_var *more, size_t nmore,
+    char **subject)
+{
+	return committee_render_in(c, c->conf->language, sc, name, more,
+	    nmore, subject);
 }
 
 /* A notice to one member from template name; -1 also when it fails. */
@@ -462,7 +473,7 @@ committee_echo_add(struct cmail *cm, const char *name,
 	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
 		vars[n++] = more[i];
 	if ((text = template_render(cm->c->conf->templates,
-	    TEMPLATE_LANG_DEFAULT, name, vars, n, &errstr)) == NULL) {
+	    cm->c->conf->language, name, vars, n, &errstr)) == NULL) {
 		log_warnx("committee: case %s: %s not composed: %s",
 		    cm->sc.code_name, name, errstr);
 		free(errstr);
@@ -522,7 +533,7 @@ committee_mentioned_para(struct committee *c, const struct store_case *sc,
 	}
 	v.name = "members";
 	v.value = b.data;
-	text = template_render(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	text = template_render(c->conf->templates, c->conf->language,
 	    "mentioned", &v, 1, &errstr);
 	if (text == NULL) {
 		log_warnx("committee: case %s: conflict check not composed: "
@@ -553,7 +564,7 @@ committee_check(struct committee *c, const struct store_case *sc,
 	vars[1].value = sc->code_name;
 	vars[2].name = "reported";
 	vars[2].value = reported;
-	text = template_mail(c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	text = template_mail(c->conf->templates, c->conf->language,
 	    reported != NULL ? "conflict-check" : "conflict-check-triage",
 	    vars, 4, &subject, &errstr);
 	free(mentioned);
@@ -1212,7 +1223,8 @@ committee_report_text(struct committee *c, const struct store_case *sc,
 	buf_printf(&b, "From: %s\nDate: %s\nSubject: %s\n\n%s\n", msg->from,
 	    msg->date, msg->subject, msg->text);
 	if (cutnote_add(&b, c->store, sc->report_message, truncated, msg,
-	    c->conf->imap_processed, c->conf->templates, &errstr) == -1) {
+	    c->conf->imap_processed, c->conf->templates, c->conf->language,
+	    &errstr) == -1) {
 		log_warnx("committee: case %s: the report's cut note not "
 		    "composed: %s", sc->code_name, errstr);
 		free(errstr);
@@ -1499,8 +1511,9 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	    sizeof(reply_to));
 	v.name = "text";
 	v.value = rest;
-	if ((text = committee_render(cm->c, &cm->sc, "to-reporter", &v, 1,
-	    &words)) == NULL) {
+	if ((text = committee_render_in(cm->c, replylang_single(cm->c->conf,
+	    cm->sc.lang, cm->sc.lang_confidence), &cm->sc, "to-reporter", &v,
+	    1, &words)) == NULL) {
 		thread_ids_free(&t);
 		crypto_freestr(reporter);
 		return -1;
@@ -1939,7 +1952,7 @@ committee_why_text(struct cmail *cm, const char *name)
 	char	*text, *errstr = NULL;
 
 	if ((text = template_phrase(cm->c->conf->templates,
-	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+	    cm->c->conf->language, name, NULL, 0, &errstr)) == NULL) {
 		log_warnx("committee: case %s: %s not composed: %s",
 		    cm->sc.code_name, name, errstr);
 		free(errstr);
@@ -1959,7 +1972,7 @@ committee_parse_error(struct cmail *cm, const struct command *cmd,
 	char			*buf, *text, *errstr = NULL;
 
 	commands_error_vars(cmd, v, &buf);
-	text = template_phrase(cm->c->conf->templates, TEMPLATE_LANG_DEFAULT,
+	text = template_phrase(cm->c->conf->templates, cm->c->conf->language,
 	    error, v, 4, &errstr);
 	free(buf);
 	if (text == NULL) {

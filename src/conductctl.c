@@ -364,7 +364,8 @@ ctl_cut_note(struct ctl *ctl, long long id, int truncated,
 
 	buf_init(&b);
 	if (cutnote_add(&b, ctl->store, id, truncated, msg,
-	    ctl->conf->imap_processed, ctl->conf->templates, &errstr) == -1) {
+	    ctl->conf->imap_processed, ctl->conf->templates,
+	    ctl->conf->language, &errstr) == -1) {
 		warnx("the note on the cut message: %s", errstr);
 		free(errstr);
 	}

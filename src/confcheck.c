@@ -158,7 +158,7 @@ confcheck_templates(struct confcheck *cc)
 		}
 		snprintf(what, sizeof(what), "template: %s", k->name);
 		text = template_mail(cc->conf->templates,
-		    TEMPLATE_LANG_DEFAULT, k->name, vars, n, &subject,
+		    cc->conf->language, k->name, vars, n, &subject,
 		    &errstr);
 		confcheck_report(cc, text != NULL, what, errstr);
 		free(subject);
@@ -168,10 +168,27 @@ confcheck_templates(struct confcheck *cc)
 	}
 }
 
+/* [committee] language names a template set that exists. */
+static void
+confcheck_language(struct confcheck *cc)
+{
+	const char	*lang = cc->conf->language;
+
+	if (template_has_lang(cc->conf->templates, lang)) {
+		confcheck_report(cc, 1, "committee language", NULL);
+		return;
+	}
+	confcheck_fail_key(cc, "committee language", "committee", "language",
+	    "no template set for %s (no folder %s/%s%s)", lang,
+	    template_default_dir(), lang, cc->conf->templates != NULL ?
+	    " nor one in the templates folder" : "");
+}
+
 static void (*const checks[])(struct confcheck *) = {
 	confcheck_lead,
 	confcheck_key,
 	confcheck_ca_files,
+	confcheck_language,
 	confcheck_templates,
 };
 

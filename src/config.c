@@ -47,7 +47,8 @@ enum opt_type {
 	OPT_WEEKDAY,	/* "monday" .. "sunday" -> 1 .. 0 */
 	OPT_URL,	/* http:// or https:// */
 	OPT_DETAILS,	/* urgent alert details: none, location */
-	OPT_KEEP	/* days within min..max, or "keep" -> -1 */
+	OPT_KEEP,	/* days within min..max, or "keep" -> -1 */
+	OPT_LANG	/* a language code: two or three letters a-z */
 };
 
 #define OPT_REQUIRED	0x01
@@ -114,6 +115,7 @@ static const struct option options[] = {
 	{ "committee", "delimiter", OPT_CHAR, OFF(delimiter), "+", 0, 0, 0 },
 	{ "committee", "tag", OPT_STRING, OFF(tag), "CoC", 0, 0, 0 },
 	{ "committee", "templates", OPT_PATH, OFF(templates), NULL, 0, 0, 0 },
+	{ "committee", "language", OPT_LANG, OFF(language), "en", 0, 0, 0 },
 	{ "committee", "min_free_leads", OPT_INT, OFF(min_free_leads), "1",
 	    0, 100, 0 },
 	{ "committee", "max_recused_leads", OPT_INT, OFF(max_recused_leads),
@@ -458,6 +460,13 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		if (v < o->min || v > o->max)
 			return "out of range";
 		*(int *)field = (int)v;
+		return NULL;
+	case OPT_LANG:
+		if (strlen(value) < 2 || strlen(value) > 3 ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz") != strlen(value))
+			return "must be a language code like en, ko or de";
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
 		return NULL;
 	case OPT_CHAR:
 		if (strlen(value) != 1 || strchr("+-_=.", value[0]) == NULL)
@@ -860,6 +869,7 @@ config_free(struct config *conf)
 		case OPT_SECRET:
 		case OPT_ADDRESS:
 		case OPT_URL:
+		case OPT_LANG:
 			free(*(char **)((char *)conf + options[i].offset));
 			break;
 		default:

@@ -86,6 +86,7 @@ struct config {
 	char		 delimiter;	/* sub-address delimiter, '+' */
 	char		*tag;		/* subject tag */
 	char		*templates;	/* the admin's template folder */
+	char		*language;	/* the committee's mail: "en" */
 	int		 min_free_leads;	/* else backups are asked */
 	int		 max_recused_leads;
 	int		 vote_num;		/* a vote carries at num/den */

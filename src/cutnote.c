@@ -24,6 +24,7 @@
 
 struct cutnote {
 	const char		*templates;
+	const char		*lang;
 	char			*errstr;
 };
 
@@ -43,9 +44,9 @@ cutnote_put(struct cutnote *cn, struct buf *b, const char *name, int phrase,
 		v[i].name = kv[2 * i];
 		v[i].value = kv[2 * i + 1];
 	}
-	text = phrase ? template_phrase(cn->templates, TEMPLATE_LANG_DEFAULT,
-	    name, v, i, &cn->errstr) : template_render(cn->templates,
-	    TEMPLATE_LANG_DEFAULT, name, v, i, &cn->errstr);
+	text = phrase ? template_phrase(cn->templates, cn->lang, name, v, i,
+	    &cn->errstr) : template_render(cn->templates, cn->lang, name, v,
+	    i, &cn->errstr);
 	if (text == NULL)
 		return -1;
 	buf_addstr(b, text);
@@ -180,7 +181,7 @@ cutnote_write(struct cutnote *cn, struct buf *b, struct store *st,
 int
 cutnote_add(struct buf *b, struct store *st, int64_t id, int truncated,
     const struct mime_msg *msg, const char *processed,
-    const char *templates, char **errstr)
+    const char *templates, const char *lang, char **errstr)
 {
 	struct cutnote	cn;
 
@@ -188,6 +189,7 @@ cutnote_add(struct buf *b, struct store *st, int64_t id, int truncated,
 	if (!truncated)
 		return 0;
 	cn.templates = templates;
+	cn.lang = lang;
 	cn.errstr = NULL;
 	if (cutnote_write(&cn, b, st, id, msg, processed) == -1) {
 		*errstr = cn.errstr;

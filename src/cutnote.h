@@ -15,12 +15,12 @@ struct store;
  * Appends the note to b when msg (message id, marked truncated by the
  * store) carries the record of a cut; processed is the configured
  * processed folder, named when the message's own place is unknown;
- * templates the admin's template folder (the note's words are the
- * cut-*.txt templates).  Appends nothing for a message that was not
+ * templates the admin's template folder and lang the language (the
+ * note's words are the cut-*.txt templates).  Appends nothing for a message that was not
  * cut.  0, or -1 with *errstr allocated when a template fails.
  */
 int	cutnote_add(struct buf *b, struct store *, int64_t id, int truncated,
 	    const struct mime_msg *msg, const char *processed,
-	    const char *templates, char **errstr);
+	    const char *templates, const char *lang, char **errstr);
 
 #endif

@@ -123,9 +123,9 @@ held_part(struct held *h, const char *name, const char *var,
 	v.value = value;
 	/* A line of its own keeps its line end; a phrase does not. */
 	*out = strcmp(name, "held-reason") == 0 ?
-	    template_render(h->conf->templates, TEMPLATE_LANG_DEFAULT, name,
+	    template_render(h->conf->templates, h->conf->language, name,
 	    &v, 1, &errstr) : template_phrase(h->conf->templates,
-	    TEMPLATE_LANG_DEFAULT, name, &v, var != NULL ? 1 : 0, &errstr);
+	    h->conf->language, name, &v, var != NULL ? 1 : 0, &errstr);
 	if (*out == NULL) {
 		log_warnx("held: %s not composed: %s", name, errstr);
 		free(errstr);
@@ -154,7 +154,7 @@ held_item_part(struct held *h, const struct store_held_item *it,
 	else
 		name = it->kind == STORE_HELD_OUTBOX ? "held-outbox" :
 		    "held-deadline";
-	if ((*out = template_phrase(h->conf->templates, TEMPLATE_LANG_DEFAULT,
+	if ((*out = template_phrase(h->conf->templates, h->conf->language,
 	    name, it->kind == STORE_HELD_UID ? &v[1] : v,
 	    it->kind == STORE_HELD_MESSAGE || it->kind == STORE_HELD_UID ?
 	    1 : 2, &errstr)) == NULL) {
@@ -204,7 +204,7 @@ held_text(struct held *h, const struct store_held_item *it, const char *code,
 	v[6].value = store_held_strkind(it->kind);
 	v[7].name = "id";
 	v[7].value = id;
-	if ((text = template_mail(h->conf->templates, TEMPLATE_LANG_DEFAULT,
+	if ((text = template_mail(h->conf->templates, h->conf->language,
 	    "held-alarm", v, 8, subject, &errstr)) == NULL) {
 		log_warnx("held: held-alarm not composed: %s", errstr);
 		free(errstr);

@@ -15,6 +15,7 @@
 #include "mime.h"
 #include "noreply.h"
 #include "purged.h"
+#include "replylang.h"
 #include "store.h"
 #include "template.h"
 #include "xmalloc.h"
@@ -51,8 +52,9 @@ purged_body(const struct config *conf, const struct purged_mail *pm,
 	vars[1].value = pm->sc->code_name;
 	vars[2].name = "alias";
 	vars[2].value = conf->alias;
-	return template_mail(conf->templates, TEMPLATE_LANG_DEFAULT,
-	    "case-purged", vars, 3, subject, errstr);
+	return template_mail(conf->templates, replylang_single(conf,
+	    pm->sc->lang, pm->sc->lang_confidence), "case-purged", vars, 3,
+	    subject, errstr);
 }
 
 /* Queues the reply; 1 when it could not be composed (logged). */

@@ -170,7 +170,7 @@ relay_refuse_member(struct relay_ctx *r, const struct member *m,
 	vars[0].value = r->conf->committee_name;
 	vars[1].name = "alias";
 	vars[1].value = r->conf->alias;
-	if ((text = template_mail(r->conf->templates, TEMPLATE_LANG_DEFAULT,
+	if ((text = template_mail(r->conf->templates, r->conf->language,
 	    relay_why_off(state), vars, 2, &subject, &errstr)) == NULL) {
 		log_warnx("relay: case %s: refusal not composed: %s",
 		    r->sc->code_name, errstr);

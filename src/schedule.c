@@ -145,7 +145,7 @@ schedule_render(struct schedule *s, const char *code, const char *name,
 	}
 	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
 		vars[n++] = more[i];
-	text = template_mail(s->conf->templates, TEMPLATE_LANG_DEFAULT, name,
+	text = template_mail(s->conf->templates, s->conf->language, name,
 	    vars, n, subject, &errstr);
 	if (text == NULL) {
 		log_warnx("schedule: case %s: %s mail not composed: %s",
@@ -181,7 +181,7 @@ schedule_span_mail(struct schedule *s, long secs, char *buf, size_t size)
 	snprintf(n, sizeof(n), "%ld", k);
 	v.name = "n";
 	v.value = n;
-	if ((text = template_phrase(s->conf->templates, TEMPLATE_LANG_DEFAULT,
+	if ((text = template_phrase(s->conf->templates, s->conf->language,
 	    name, &v, 1, &errstr)) == NULL) {
 		log_warnx("schedule: %s not composed: %s", name, errstr);
 		free(errstr);
@@ -420,7 +420,7 @@ schedule_urgent_text(struct schedule *s, const struct store_case *sc,
 		var[0].name = "location";
 		var[0].value = location;
 		where = template_render(s->conf->templates,
-		    TEMPLATE_LANG_DEFAULT, location != NULL ?
+		    s->conf->language, location != NULL ?
 		    "urgent-location" : "urgent-location-unknown", var,
 		    location != NULL ? 1 : 0, &errstr);
 		crypto_freestr(location);
@@ -584,8 +584,8 @@ digest_add(struct digest *dg, const char *name, const struct template_var *v,
 	char	*text, *errstr = NULL;
 
 	text = phrase ? template_phrase(dg->s->conf->templates,
-	    TEMPLATE_LANG_DEFAULT, name, v, nv, &errstr) :
-	    template_render(dg->s->conf->templates, TEMPLATE_LANG_DEFAULT,
+	    dg->s->conf->language, name, v, nv, &errstr) :
+	    template_render(dg->s->conf->templates, dg->s->conf->language,
 	    name, v, nv, &errstr);
 	if (text == NULL) {
 		log_warnx("schedule: digest: %s not composed: %s", name,
@@ -626,7 +626,7 @@ digest_flag(struct digest *dg, int cond, const char *name, char **out)
 		return 0;
 	}
 	if ((*out = template_phrase(dg->s->conf->templates,
-	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+	    dg->s->conf->language, name, NULL, 0, &errstr)) == NULL) {
 		log_warnx("schedule: digest: %s not composed: %s", name,
 		    errstr);
 		free(errstr);
@@ -845,7 +845,7 @@ schedule_phrase(struct schedule *s, const char *name, char **out)
 	char	*errstr = NULL;
 
 	if ((*out = template_phrase(s->conf->templates,
-	    TEMPLATE_LANG_DEFAULT, name, NULL, 0, &errstr)) == NULL) {
+	    s->conf->language, name, NULL, 0, &errstr)) == NULL) {
 		log_warnx("schedule: %s not composed: %s", name, errstr);
 		free(errstr);
 		return -1;

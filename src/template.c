@@ -10,6 +10,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,6 +55,31 @@ template_default_dir(void)
 	const char	*env = getenv("CONDUCTD_TEMPLATE_DEFAULTS");
 
 	return env != NULL && *env != '\0' ? env : PKGDATADIR "/templates";
+}
+
+static int
+template_is_dir(const char *dir, const char *lang)
+{
+	struct stat	 st;
+	char		*path;
+	int		 rc;
+
+	xasprintf(&path, "%s/%s", dir, lang);
+	rc = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	free(path);
+	return rc;
+}
+
+int
+template_has_lang(const char *admin_dir, const char *lang)
+{
+	if (lang == NULL || *lang == '\0' || strlen(lang) >= 16 ||
+	    strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang))
+		return 0;
+	if (strcmp(lang, TEMPLATE_LANG_DEFAULT) == 0)
+		return 1;	/* every file's fallback */
+	return (admin_dir != NULL && template_is_dir(admin_dir, lang)) ||
+	    template_is_dir(template_default_dir(), lang);
 }
 
 /* 1 if name is a plain file stem: no path, no dots. */
@@ -475,18 +501,15 @@ template_check_all(const char *admin_dir, const char *lang, char **errstr)
 	return 0;
 }
 
-int
-template_snapshot(const char *admin_dir, char **errstr)
+/* Reads every kind of language lang into tc. */
+static int
+template_snapshot_lang(struct template_cache *tc, const char *admin_dir,
+    const char *lang, char **errstr)
 {
 	const struct template_kind	*k;
-	struct template_cache		*tc, *old = template_active;
-	const char			*lang = TEMPLATE_LANG_DEFAULT;
 	size_t				 i;
 	int				 rv = 0;
 
-	*errstr = NULL;
-	tc = xcalloc(1, sizeof(*tc));
-	tc->admin_dir = admin_dir != NULL ? xstrdup(admin_dir) : NULL;
 	for (i = 0; rv == 0 && i < template_kinds_count(); i++) {
 		k = template_kinds_get(i);
 		if (admin_dir != NULL)
@@ -500,10 +523,83 @@ template_snapshot(const char *admin_dir, char **errstr)
 			rv = template_cache_add(tc, NULL, lang, k->name,
 			    errstr);
 	}
+	return rv;
+}
+
+/* 1 if tc holds language lang already. */
+static int
+template_snapshot_has(const struct template_cache *tc, const char *lang)
+{
+	size_t	i;
+
+	for (i = 0; i < tc->n; i++)
+		if (strcmp(tc->e[i].lang, lang) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Every language folder of dir (if it can be read) that tc does not
+ * hold yet, read into tc.
+ */
+static int
+template_snapshot_dir(struct template_cache *tc, const char *admin_dir,
+    const char *dir, char **errstr)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 rv = 0;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return 0;
+	while (rv == 0 && (de = readdir(d)) != NULL)
+		if (template_has_lang(admin_dir, de->d_name) &&
+		    template_is_dir(dir, de->d_name) &&
+		    !template_snapshot_has(tc, de->d_name))
+			rv = template_snapshot_lang(tc, admin_dir, de->d_name,
+			    errstr);
+	closedir(d);
+	return rv;
+}
+
+/* Each language the snapshot holds renders, from the snapshot. */
+static int
+template_snapshot_check(const struct template_cache *tc,
+    const char *admin_dir, char **errstr)
+{
+	size_t	i;
+
+	for (i = 0; i < tc->n; i++)
+		if ((i == 0 || strcmp(tc->e[i].lang, tc->e[i - 1].lang) != 0) &&
+		    template_check_all(admin_dir, tc->e[i].lang, errstr) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * English first, then every other language folder of the defaults and
+ * of the admin's folder: the reporter's mail may be in any of them.
+ */
+int
+template_snapshot(const char *admin_dir, char **errstr)
+{
+	struct template_cache	*tc, *old = template_active;
+	int			 rv;
+
+	*errstr = NULL;
+	tc = xcalloc(1, sizeof(*tc));
+	tc->admin_dir = admin_dir != NULL ? xstrdup(admin_dir) : NULL;
+	rv = template_snapshot_lang(tc, admin_dir, TEMPLATE_LANG_DEFAULT,
+	    errstr);
+	if (rv == 0)
+		rv = template_snapshot_dir(tc, admin_dir,
+		    template_default_dir(), errstr);
+	if (rv == 0)
+		rv = template_snapshot_dir(tc, admin_dir, admin_dir, errstr);
 	/* Checked as it will be used: from the snapshot itself. */
 	if (rv == 0) {
 		template_active = tc;
-		rv = template_check_all(admin_dir, lang, errstr);
+		rv = template_snapshot_check(tc, admin_dir, errstr);
 	}
 	if (rv == -1) {
 		template_active = old;

@@ -14,7 +14,10 @@
 
 #include <stddef.h>
 
-/* The language of the installed defaults, and of every mail for now. */
+/*
+ * The language of the installed defaults, the one every missing file
+ * falls back to, and [committee] language's default.
+ */
 #define TEMPLATE_LANG_DEFAULT	"en"
 
 struct template_var {
@@ -54,8 +57,10 @@ char	*template_phrase(const char *admin_dir, const char *lang,
 	    char **errstr);
 
 /*
- * Reads every kind of template_kinds.c (for admin_dir, and the defaults
- * alone, for subjects) into memory and checks it; from then on those
+ * Reads every kind of template_kinds.c, in English and in every other
+ * language with a folder in the defaults or in admin_dir (for
+ * admin_dir, and the defaults alone, for subjects) into memory and
+ * checks it; from then on those
  * are rendered from memory, so a file changed or broken later takes
  * effect only with the next snapshot.  0, or -1 with *errstr allocated
  * (file and line), when the snapshot in effect stays.  The daemon takes
@@ -65,6 +70,14 @@ int	template_snapshot(const char *admin_dir, char **errstr);
 
 /* Back to reading the files at each rendering. */
 void	template_snapshot_drop(void);
+
+/*
+ * 1 if a template set exists for lang: a folder lang/ in admin_dir (if
+ * not NULL) or in the installed defaults; English, the fallback of every
+ * file, always has one.  Else 0; a lang that is not a plain code
+ * (letters a-z only) is 0.
+ */
+int	template_has_lang(const char *admin_dir, const char *lang);
 
 /*
  * The folder of the installed default templates (holding one folder per

@@ -11,7 +11,8 @@
  * tried again with backoff and held after the last try, and the messages
  * behind either get their cases in the same run.  The report's language
  * is kept with its case, and the reporter's later mail switches it when
- * it is confidently in another.
+ * it is confidently in another; the acknowledgment and the flood's
+ * summary are in it, or in it and the committee's when it is unsure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -726,6 +727,107 @@ test_lang(struct cases *c)
 	case_lang(sc.id, "en", 1);
 }
 
+/* The decoded subject and text of outbox row id (allocated). */
+static void
+outbox_text(int64_t id, char **subject, char **text)
+{
+	struct store_outbox_row	 row;
+	struct mime_msg		*m;
+	char			*from = NULL, *rcpt = NULL, *data = NULL;
+	size_t			 len = 0;
+
+	*subject = *text = NULL;
+	CHECK(store_outbox_get(st, id, &row, &from, &rcpt, &data, &len) == 1);
+	if (data != NULL && (m = mime_parse(data, len, 0)) != NULL) {
+		*subject = strdup(m->subject);
+		*text = strdup(m->text != NULL ? m->text : "");
+		mime_msg_free(m);
+	}
+	free(from);
+	free(rcpt);
+	free(data);
+	if (*subject == NULL || *text == NULL) {
+		CHECK(0);
+		free(*subject);
+		free(*text);
+		*subject = strdup("");
+		*text = strdup("");
+	}
+}
+
+static const char korean_report[] =
+    "From: minji@example.test\r\nTo: conduct@example.test\r\n"
+    "Subject: =?utf-8?B?7Iug6rOg?=\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    "어제 저녁 네트워킹 행사에서 한 참가자가 여러 번 제 어깨를 만지고 "
+    "연락처를 계속 물어봤습니다. 싫다고 분명히 말했는데도 행사장 "
+    "밖까지 따라왔습니다. 확인 부탁드립니다.\r\n";
+
+/*
+ * The reporter's mail in the case's language (replylang.c): a confident
+ * Korean report's acknowledgment is Korean, and so is the flood's
+ * summary; a one-line Korean report gets Korean, the dashes, then
+ * English, its subject "Korean / English" words when it has none.
+ */
+static void
+test_reply_lang(struct cases *c, struct config *conf)
+{
+	struct store_case	 sc;
+	char			*subject, *text, *k, *sep, *e, raw[1024];
+	int64_t			 last;
+	int			 i, base = ncases();
+
+	conf->ack_flood = 2;
+	setenv("CONDUCTD_CLOCK", "1790000200", 1);
+	for (i = 0; i < 3; i++) {
+		snprintf(raw, sizeof(raw), "Message-ID: <ko-%d@example.test>"
+		    "\r\n%s", i, korean_report);
+		add_message(raw);
+	}
+	CHECK_INTEQ(cases_run(c), 3);
+	CHECK_INTEQ(ncases(), base + 3);
+	store_case_foreach(st, last_cb, &sc);	/* the third: held */
+	CHECK_STREQ(sc.ack_note, "held");
+	last = sc.id;
+	CHECK(store_case_get(st, last - 2, &sc) == 1);
+	case_lang(sc.id, "ko", 1);
+	outbox_text(sc.ack_outbox, &subject, &text);
+	CHECK_STRSTR(text, "잘 접수되었습니다");
+	CHECK(strstr(text, "Thank you for telling us") == NULL);
+	CHECK(strstr(text, "----------------------------------------") == NULL);
+	free(subject);
+	free(text);
+	setenv("CONDUCTD_CLOCK", "1790003800", 1);
+	CHECK_INTEQ(cases_run(c), 0);
+	CHECK(store_case_get(st, last, &sc) == 1);
+	CHECK(sc.ack_outbox != 0);
+	outbox_text(sc.ack_outbox, &subject, &text);
+	CHECK_STRSTR(subject, "보내 주신 신고");
+	CHECK(strstr(text, "Hello,") == NULL);
+	free(subject);
+	free(text);
+	conf->ack_flood = 0;
+
+	add_message("From: dana@example.test\r\nTo: conduct@example.test\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n"
+	    "발표장에서 괴롭힘을 당했어요.\r\n");
+	CHECK_INTEQ(cases_run(c), 1);
+	store_case_foreach(st, last_cb, &sc);
+	CHECK(sc.id > last);
+	case_lang(sc.id, "ko", 0);
+	outbox_text(sc.ack_outbox, &subject, &text);
+	k = strstr(text, "잘 접수되었습니다");
+	sep = strstr(text, "\n----------------------------------------\n");
+	e = strstr(text, "Thank you for telling us");
+	CHECK(k != NULL && sep != NULL && e != NULL && k < sep && sep < e);
+	CHECK_STRSTR(subject, "보내 주신 신고 / Your report");
+	free(subject);
+	free(text);
+	unsetenv("CONDUCTD_CLOCK");
+}
+
 int
 main(void)
 {
@@ -749,6 +851,7 @@ main(void)
 	conf.delimiter = '+';
 	conf.tag = "CoC";
 	conf.committee_name = "Example Committee";
+	conf.language = (char *)"en";
 	conf.templates = templates;
 	c = cases_new(&conf, st, key);
 
@@ -762,6 +865,7 @@ main(void)
 	test_db_failing(c);
 	test_batch(c);
 	test_lang(c);
+	test_reply_lang(c, &conf);
 
 	cases_free(c);
 	store_close(st);

@@ -222,6 +222,7 @@ setup(struct scenario *sc, int n, const char *templates)
 	sc->conf.delimiter = '+';
 	sc->conf.tag = "CoC";
 	sc->conf.committee_name = "Example Committee";
+	sc->conf.language = (char *)"en";
 	sc->conf.templates = (char *)templates;
 	sc->conf.min_free_leads = 1;
 	sc->conf.max_recused_leads = 2;

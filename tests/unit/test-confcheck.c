@@ -171,6 +171,50 @@ test_case(const struct tcase *t)
 	config_free(c);
 }
 
+/*
+ * [committee] language must name a template set: "xx" has none (an
+ * error with the file and line), "ko" has one once the folder exists.
+ */
+static void
+test_language(void)
+{
+	static const struct tcase	 t = { "language", "lead", NULL, NULL,
+	    NULL, NULL, NULL, 0, 0, 0, NULL };
+	struct config			*c;
+	char				*err = NULL, kodir[600];
+	FILE				*fp;
+	const char			*lang[] = { "xx", "ko" };
+	size_t				 i;
+
+	snprintf(kodir, sizeof(kodir), "%s/ko", tdir);
+	write_templates(&t);
+	for (i = 0; i < 2; i++) {
+		write_conf(&t);
+		if ((fp = fopen(conf_path, "a")) == NULL)
+			return;
+		fprintf(fp, "[committee]\nlanguage = %s\n", lang[i]);
+		fclose(fp);
+		if (i == 1)
+			CHECK(mkdir(kodir, 0700) == 0);
+		c = config_load(conf_path, &err);
+		CHECK(c != NULL);
+		if (c == NULL)
+			return;
+		CHECK_STREQ(c->language, lang[i]);
+		CHECK_INTEQ(confcheck_errors(c, 0, &err), i == 0 ? -1 : 0);
+		if (i == 0) {
+			CHECK_STRSTR(err, conf_path);
+			CHECK_STRSTR(err, ":16: [committee] language: no "
+			    "template set for xx");
+		} else
+			CHECK(err == NULL);
+		free(err);
+		err = NULL;
+		config_free(c);
+	}
+	rmdir(kodir);
+}
+
 int
 main(void)
 {
@@ -199,6 +243,7 @@ main(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		test_case(&cases[i]);
+	test_language();
 
 	for (i = 0; i < template_kinds_count(); i++) {
 		snprintf(path, sizeof(path), "%s/%s.txt", tdir,

@@ -95,6 +95,7 @@ test_valid(void)
 	CHECK_INTEQ(c->imap_tls, TLS_IMPLICIT);
 	CHECK_STREQ(c->imap_mailbox, "INBOX");
 	CHECK_STREQ(c->imap_processed, "Processed");
+	CHECK_STREQ(c->language, "en");
 	CHECK_STREQ(c->imap_password, "secret");
 	CHECK_INTEQ(c->imap_max_size, 50 * 1024 * 1024);
 	CHECK_INTEQ(c->delimiter, '+');
@@ -145,6 +146,8 @@ static const struct {
 	{ "", "[smtp]\nconnections = 0\n", ":10: [smtp] connections: out of range" },
 	{ "", "[smtp]\nconnections = 17\n", ":10: [smtp] connections: out of range" },
 	{ "", "[smtp]\nconnections = four\n", ":10: [smtp] connections: must be a whole number" },
+	{ "", "[committee]\nlanguage = Korean\n", ":10: [committee] language: must be a language code" },
+	{ "", "[committee]\nlanguage = k\n", ":10: [committee] language: must be a language code" },
 };
 
 static void

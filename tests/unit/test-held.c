@@ -260,6 +260,7 @@ main(void)
 	conf.delimiter = '+';
 	conf.tag = "CoC";
 	conf.committee_name = "Example Committee";
+	conf.language = (char *)"en";
 	conf.templates = templates;
 	conf.digest_day = 0;
 	conf.digest_hour = 9;

@@ -419,6 +419,7 @@ main(void)
 	conf.delimiter = '+';
 	conf.tag = "CoC";
 	conf.committee_name = "Example Committee";
+	conf.language = (char *)"en";
 	conf.templates = templates;
 	conf.min_free_leads = 1;
 	conf.max_recused_leads = 2;

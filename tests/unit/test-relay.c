@@ -336,6 +336,7 @@ pipeline_setup(char *dir, const char *templates)
 	conf.nmembers = 3;
 	conf.tag = "CoC";
 	conf.committee_name = "Example Committee";
+	conf.language = (char *)"en";
 	conf.templates = (char *)templates;
 	conf.min_free_leads = 1;
 	conf.max_recused_leads = 2;

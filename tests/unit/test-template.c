@@ -467,6 +467,7 @@ test_snapshot(void)
 {
 	struct template_var	 v[1] = { { "code_name", "quiet-otter" } };
 	char			 sdir[PATH_MAX], *out, *subj, *err = NULL;
+	char			 path_ko[PATH_MAX + 32];
 
 	snprintf(sdir, sizeof(sdir), "%s/snap", dir);
 	mkdir(sdir, 0700);
@@ -501,6 +502,33 @@ test_snapshot(void)
 	CHECK_STRSTR(err, "unknown variable ${nope}");
 	free(err);
 	err = NULL;
+
+	/*
+	 * Every language is snapshot, not English alone: the admin's Korean
+	 * file is rendered from the snapshot, and a broken one is refused.
+	 */
+	putdir(sdir, "en", "conflict-reminder.txt",
+	    "Subject: S1\n\nfirst ${code_name}\n");
+	putdir(sdir, "ko", "conflict-reminder.txt",
+	    "Subject: K1\n\n${code_name} 알림\n");
+	CHECK(template_snapshot(sdir, &err) == 0);
+	CHECK(err == NULL);
+	putdir(sdir, "ko", "conflict-reminder.txt", "Subject: K2\n\nchanged\n");
+	out = template_mail(sdir, "ko", "conflict-reminder", v, 1, &subj, &err);
+	CHECK_STREQ(subj, "K1");
+	CHECK_STREQ(out, "quiet-otter 알림\n");
+	free(out);
+	free(subj);
+	free(err);
+	err = NULL;
+	putdir(sdir, "ko", "conflict-reminder.txt", "Subject: K3\n\n${nope}\n");
+	CHECK(template_snapshot(sdir, &err) == -1);
+	CHECK_STRSTR(err, "snap/ko/conflict-reminder.txt:3: unknown variable");
+	free(err);
+	err = NULL;
+	template_snapshot_drop();
+	snprintf(path_ko, sizeof(path_ko), "%s/ko/conflict-reminder.txt", sdir);
+	unlink(path_ko);
 
 	/* A complete admin folder needs no installed defaults. */
 	setenv("CONDUCTD_TEMPLATE_DEFAULTS", "/nonexistent/templates", 1);
