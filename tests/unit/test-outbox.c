@@ -644,7 +644,13 @@ test_conns(struct store *s)
 	CHECK_INTEQ(res.deferred, 1);
 	for (i = 0; i < CONNS_N; i++) {
 		once += conns_sends[i] == 1;
-		if (i < 30 && conns_started[i] < 10)
+		/*
+		 * The 30 acknowledgments are handed out before any case
+		 * mail, but the threads begin what they were handed in
+		 * their own order: up to 3 acknowledgments still starting on
+		 * the other connections may begin after a case row.
+		 */
+		if (i < 30 - 3 && conns_started[i] < 10)
 			order_ok = 0;
 		if (i != 20)
 			CHECK_INTEQ(row(s, id[i]).state, STORE_OUTBOX_SENT);
