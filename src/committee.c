@@ -1943,16 +1943,17 @@ committee_empty_notice(struct cmail *cm)
 }
 
 /*
- * The text of a refusal's reason, template name (why-*.txt) without the
- * line end; NULL (logged) if it does not render.
+ * The text of a refusal's reason, template name (why-*.txt) with its nv
+ * variables v, without the line end; NULL (logged) if it does not render.
  */
 static char *
-committee_why_text(struct cmail *cm, const char *name)
+committee_why_text(struct cmail *cm, const char *name,
+    const struct template_var *v, size_t nv)
 {
 	char	*text, *errstr = NULL;
 
 	if ((text = template_phrase(cm->c->conf->templates,
-	    cm->c->conf->language, name, NULL, 0, &errstr)) == NULL) {
+	    cm->c->conf->language, name, v, nv, &errstr)) == NULL) {
 		log_warnx("committee: case %s: %s not composed: %s",
 		    cm->sc.code_name, name, errstr);
 		free(errstr);
@@ -1969,17 +1970,11 @@ committee_parse_error(struct cmail *cm, const struct command *cmd,
     const char *error)
 {
 	struct template_var	 v[4];
-	char			*buf, *text, *errstr = NULL;
+	char			*buf, *text;
 
 	commands_error_vars(cmd, v, &buf);
-	text = template_phrase(cm->c->conf->templates, cm->c->conf->language,
-	    error, v, 4, &errstr);
+	text = committee_why_text(cm, error, v, 4);
 	free(buf);
-	if (text == NULL) {
-		log_warnx("committee: case %s: %s not composed: %s",
-		    cm->sc.code_name, error, errstr);
-		free(errstr);
-	}
 	return text;
 }
 
@@ -2001,7 +1996,7 @@ committee_why_not(struct cmail *cm, const struct command_list *cl,
 	    (why = committee_precheck(cm, cmd, cl->rest)) == NULL)
 		return NULL;
 	else
-		text = committee_why_text(cm, why);
+		text = committee_why_text(cm, why, NULL, 0);
 	if (text == NULL)
 		*failed = 1;
 	return text;
