@@ -151,11 +151,7 @@ confcheck_templates(struct confcheck *cc)
 
 	for (i = 0; i < template_kinds_count(); i++) {
 		k = template_kinds_get(i);
-		for (n = 0; n < TEMPLATE_KINDS_MAXVARS && k->vars[n] != NULL;
-		    n++) {
-			vars[n].name = k->vars[n];
-			vars[n].value = "x";
-		}
+		n = template_kind_sample(k, vars);
 		snprintf(what, sizeof(what), "template: %s", k->name);
 		text = template_mail(cc->conf->templates,
 		    cc->conf->language, k->name, vars, n, &subject,

@@ -476,6 +476,18 @@ template_cache_add(struct template_cache *tc, const char *admin_dir,
 	return 0;
 }
 
+size_t
+template_kind_sample(const struct template_kind *k, struct template_var *v)
+{
+	size_t	n;
+
+	for (n = 0; n < TEMPLATE_KINDS_MAXVARS && k->vars[n] != NULL; n++) {
+		v[n].name = k->vars[n];
+		v[n].value = "x";
+	}
+	return n;
+}
+
 /* Renders every kind as a mail, with all of its variables. */
 static int
 template_check_all(const char *admin_dir, const char *lang, char **errstr)
@@ -487,11 +499,7 @@ template_check_all(const char *admin_dir, const char *lang, char **errstr)
 
 	for (i = 0; i < template_kinds_count(); i++) {
 		k = template_kinds_get(i);
-		for (n = 0; n < TEMPLATE_KINDS_MAXVARS && k->vars[n] != NULL;
-		    n++) {
-			v[n].name = k->vars[n];
-			v[n].value = "x";
-		}
+		n = template_kind_sample(k, v);
 		if ((text = template_mail(admin_dir, lang, k->name, v, n,
 		    &subject, errstr)) == NULL)
 			return -1;

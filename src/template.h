@@ -49,6 +49,14 @@ char	*template_mail(const char *admin_dir, const char *lang,
 	    char **subject, char **errstr);
 
 /*
+ * Every variable of kind k set to "x", in v (room for
+ * TEMPLATE_KINDS_MAXVARS): how many.  For checks that render each kind.
+ */
+struct template_kind;
+size_t	template_kind_sample(const struct template_kind *k,
+	    struct template_var *v);
+
+/*
  * As template_render, for a part of a sentence: the line end(s) and
  * blanks at the end of the text are dropped.
  */
