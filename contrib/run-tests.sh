@@ -169,6 +169,17 @@ if (cd "$top/build-ci-plain" && make -j"$jobs" distcheck \
 else
 	fail=$((fail + 1))
 	echo "FAIL: distcheck (see build-ci-plain/distcheck.out)"
+	# Which tests failed, and the end of each one's log, for the record.
+	grep -E '^(FAIL|ERROR):' "$top/build-ci-plain/distcheck.out" || true
+	for log in $(grep -E '^(FAIL|ERROR):' \
+	    "$top/build-ci-plain/distcheck.out" | sed 's/^[A-Z]*: //'); do
+		f=$(find "$top/build-ci-plain" -path "*_build*" \
+		    -name "$(basename "${log%.sh}").log" | head -1)
+		[ -n "$f" ] || continue
+		echo "== $log"
+		grep -E '^(FAIL|not ok)' "$f" | head -5
+		tail -15 "$f"
+	done
 	tail -30 "$top/build-ci-plain/distcheck.out"
 fi
 

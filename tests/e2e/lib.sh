@@ -1058,6 +1058,11 @@ alias = conduct@$TB_DOMAIN
 delimiter = +
 tag = CoC
 EOF
+		# The weekly digest three days from the test's start, not at
+		# its default Monday 09:00, when a test run may well be going;
+		# a test of the digest sets its own with tb_ini_set.
+		echo "digest_day = $(date -d '+3 days' +%A | tr 'A-Z' 'a-z')"
+		echo "digest_hour = $(date +%-H)"
 		if [ $# -gt 0 ]; then
 			printf '%s\n' "$@"
 		fi

@@ -32,9 +32,9 @@ cat >>"$CONF" <<EOF
 ack_alarm_after = 4h
 followup_within = 7d
 reminders = 2d, 1d
-digest_day = monday
-digest_hour = 9
 EOF
+tb_ini_set "$CONF" committee digest_day "monday"
+tb_ini_set "$CONF" committee digest_hour "9"
 cd_committee
 
 # pass OFFSET [N]: waits for N messages in the alias's INBOX, runs one

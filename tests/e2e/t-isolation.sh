@@ -11,6 +11,9 @@ set -eu -o pipefail
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
 cd_setup starttls
+# isolation.py moves the clock to a Monday 09:30 for the digest.
+tb_ini_set "$CONF" committee digest_day monday
+tb_ini_set "$CONF" committee digest_hour 9
 cp "$CONF" "$CONF.base"
 export CONF CONDUCTD CONDUCTCTL TB TB_IMAP_PORT TB_SMTP_PORT TB_DOMAIN
 st=0

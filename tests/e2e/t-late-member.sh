@@ -24,9 +24,9 @@ cat >>"$CONF" <<EOF
 urgent_repeat = 1h
 conflict_reminder_after = 12h
 conflict_escalate_after = 24h
-digest_day = $(date -u -d "@$digest" +%A | tr 'A-Z' 'a-z')
-digest_hour = $(date -u -d "@$digest" +%-H)
 EOF
+tb_ini_set "$CONF" committee digest_day "$(date -u -d "@$digest" +%A | tr 'A-Z' 'a-z')"
+tb_ini_set "$CONF" committee digest_hour "$(date -u -d "@$digest" +%-H)"
 cd_members Alice:lead Carol:backup
 
 # pass OFFSET: one pass with the clock moved by OFFSET seconds; waits

@@ -39,10 +39,10 @@ overdue_repeat = 1d
 conflict_reminder_after = 12h
 conflict_escalate_after = 24h
 urgent_repeat = 1h
-digest_day = monday
-digest_hour = 9
 webhook_url = http://127.0.0.1:$CD_WEBHOOK_PORT/alarm
 EOF
+tb_ini_set "$CONF" committee digest_day "monday"
+tb_ini_set "$CONF" committee digest_hour "9"
 cd_committee
 
 # dhm SECONDS: "5d 0h 1m", for messages.
