@@ -55,7 +55,10 @@ struct cmail {
 	const struct member	*from;	/* the member writing */
 	const struct mime_msg	*msg;
 	enum member_state	 state;
-	struct buf		 echo;	/* lines echoed to the participants */
+	/* lines echoed to the participants, in each of langs */
+	const char		**langs;
+	size_t			  nlangs;
+	struct buf		 *echo;
 };
 
 struct committee *
@@ -81,6 +84,51 @@ void
 committee_set_config(struct committee *c, const struct config *conf)
 {
 	c->conf = conf;
+}
+
+/* The language of mail to m (NULL: the committee's). */
+static const char *
+committee_lang(const struct committee *c, const struct member *m)
+{
+	return config_member_lang(c->conf, m);
+}
+
+/*
+ * The languages the committee's mail is written in, once each:
+ * [committee] language first, then the members' own, in *langs
+ * (allocated, the strings borrowed).  How many.
+ */
+static size_t
+committee_langs(const struct committee *c, const char ***langs)
+{
+	const char	**l, *lang;
+	size_t		  n = 0, i, j;
+
+	l = xcalloc(c->conf->nmembers + 1, sizeof(*l));
+	l[n++] = c->conf->language;
+	for (i = 0; i < c->conf->nmembers; i++) {
+		lang = committee_lang(c, &c->conf->members[i]);
+		for (j = 0; j < n && strcmp(l[j], lang) != 0; j++)
+			;
+		if (j == n)
+			l[n++] = lang;
+	}
+	*langs = l;
+	return n;
+}
+
+/* Where m's language is in langs (committee_langs holds every one). */
+static size_t
+committee_lang_slot(const struct committee *c, const char **langs, size_t n,
+    const struct member *m)
+{
+	const char	*lang = committee_lang(c, m);
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(langs[i], lang) == 0)
+			return i;
+	return 0;
 }
 
 void
@@ -322,15 +370,21 @@ committee_reply_member(struct committee *c, const struct member *to,
 	return committee_mail_alias(c, to, msg, kind, subject, text);
 }
 
-/* Sends out to every participant but skip (which may be NULL). */
+/*
+ * Sends out to every participant but skip (which may be NULL) whose
+ * mail is in language lang.
+ */
 static int
 committee_to_participants(struct committee *c, const struct store_case *sc,
-    const struct member *skip, const struct committee_out *out)
+    const struct member *skip, const char *lang,
+    const struct committee_out *out)
 {
 	size_t	i;
 
 	for (i = 0; i < c->conf->nmembers; i++) {
 		if (&c->conf->members[i] == skip ||
+		    strcmp(committee_lang(c, &c->conf->members[i]),
+		    lang) != 0 ||
 		    !committee_is(c, sc->id, &c->conf->members[i],
 		    MEMBER_PARTICIPANT))
 			continue;
@@ -345,12 +399,12 @@ committee_to_participants(struct committee *c, const struct store_case *sc,
  * allocated; NULL (logged) on error.
  */
 static char *
-committee_phrase(struct committee *c, const char *name,
+committee_phrase(struct committee *c, const char *lang, const char *name,
     const struct template_var *vars, size_t nvars)
 {
 	char	*text, *errstr = NULL;
 
-	if ((text = template_phrase(c->conf->templates, c->conf->language,
+	if ((text = template_phrase(c->conf->templates, lang,
 	    name, vars, nvars, &errstr)) == NULL) {
 		log_warnx("committee: %s not composed: %s", name, errstr);
 		free(errstr);
@@ -363,7 +417,7 @@ committee_phrase(struct committee *c, const char *name,
  * (via-member.txt), or for who NULL the reporter's (via-reporter.txt).
  */
 static char *
-committee_via(struct committee *c, const char *who)
+committee_via(struct committee *c, const char *lang, const char *who)
 {
 	struct template_var	v[2];
 
@@ -371,17 +425,18 @@ committee_via(struct committee *c, const char *who)
 	v[0].value = c->conf->committee_name;
 	v[1].name = "member";
 	v[1].value = who;
-	return committee_phrase(c, who != NULL ? "via-member" :
+	return committee_phrase(c, lang, who != NULL ? "via-member" :
 	    "via-reporter", v, who != NULL ? 2 : 1);
 }
 
 /* A mail's subject, or the words for none (no-subject.txt). */
 static char *
-committee_msg_subject(struct committee *c, const struct mime_msg *msg)
+committee_msg_subject(struct committee *c, const char *lang,
+    const struct mime_msg *msg)
 {
 	if (msg->subject[0] != '\0')
 		return xstrdup(msg->subject);
-	return committee_phrase(c, "no-subject", NULL, 0);
+	return committee_phrase(c, lang, "no-subject", NULL, 0);
 }
 
 static int
@@ -428,16 +483,6 @@ committee_render_in(struct committee *c, const char *lang,
 	return text;
 }
 
-/* As committee_render_in, in the committee's language. */
-static char *
-committee_render(struct committee *c, const struct store_case *sc,
-    const char *name, const struct template_var *more, size_t nmore,
-    char **subject)
-{
-	return committee_render_in(c, c->conf->language, sc, name, more,
-	    nmore, subject);
-}
-
 /* A notice to one member from template name; -1 also when it fails. */
 static int
 committee_notice_of(struct committee *c, const struct store_case *sc,
@@ -447,8 +492,8 @@ committee_notice_of(struct committee *c, const struct store_case *sc,
 	char	*subject, *text;
 	int	 rv;
 
-	if ((text = committee_render(c, sc, name, vars, nvars,
-	    &subject)) == NULL)
+	if ((text = committee_render_in(c, committee_lang(c, to), sc, name,
+	    vars, nvars, &subject)) == NULL)
 		return -1;
 	rv = committee_notice(c, sc, to, subject, text);
 	free(subject);
@@ -458,7 +503,8 @@ committee_notice_of(struct committee *c, const struct store_case *sc,
 
 /*
  * Adds the echo line(s) of template name (echo-*.txt) for the member
- * writing, ${member}, and the given variables.  0, or -1 (logged).
+ * writing, ${member}, and the given variables, in each language of the
+ * committee's mail.  0, or -1 (logged).
  */
 static int
 committee_echo_add(struct cmail *cm, const char *name,
@@ -466,21 +512,23 @@ committee_echo_add(struct cmail *cm, const char *name,
 {
 	struct template_var	 vars[8];
 	char			*text, *errstr = NULL;
-	size_t			 n = 0, i;
+	size_t			 n = 0, i, k;
 
 	vars[n].name = "member";
 	vars[n++].value = cm->from->name;
 	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
 		vars[n++] = more[i];
-	if ((text = template_render(cm->c->conf->templates,
-	    cm->c->conf->language, name, vars, n, &errstr)) == NULL) {
-		log_warnx("committee: case %s: %s not composed: %s",
-		    cm->sc.code_name, name, errstr);
-		free(errstr);
-		return -1;
+	for (k = 0; k < cm->nlangs; k++) {
+		if ((text = template_render(cm->c->conf->templates,
+		    cm->langs[k], name, vars, n, &errstr)) == NULL) {
+			log_warnx("committee: case %s: %s not composed: %s",
+			    cm->sc.code_name, name, errstr);
+			free(errstr);
+			return -1;
+		}
+		buf_addstr(&cm->echo[k], text);
+		crypto_freestr(text);
 	}
-	buf_addstr(&cm->echo, text);
-	crypto_freestr(text);
 	return 0;
 }
 
@@ -519,8 +567,8 @@ committee_mentioned_para(struct committee *c, const struct store_case *sc,
 			continue;
 		v.name = "member";
 		v.value = c->conf->members[i].name;
-		if ((line = committee_phrase(c, "mentioned-member", &v,
-		    1)) == NULL) {
+		if ((line = committee_phrase(c, committee_lang(c, to),
+		    "mentioned-member", &v, 1)) == NULL) {
 			buf_free(&b);
 			return NULL;
 		}
@@ -533,7 +581,7 @@ committee_mentioned_para(struct committee *c, const struct store_case *sc,
 	}
 	v.name = "members";
 	v.value = b.data;
-	text = template_render(c->conf->templates, c->conf->language,
+	text = template_render(c->conf->templates, committee_lang(c, to),
 	    "mentioned", &v, 1, &errstr);
 	if (text == NULL) {
 		log_warnx("committee: case %s: conflict check not composed: "
@@ -564,7 +612,7 @@ committee_check(struct committee *c, const struct store_case *sc,
 	vars[1].value = sc->code_name;
 	vars[2].name = "reported";
 	vars[2].value = reported;
-	text = template_mail(c->conf->templates, c->conf->language,
+	text = template_mail(c->conf->templates, committee_lang(c, m),
 	    reported != NULL ? "conflict-check" : "conflict-check-triage",
 	    vars, 4, &subject, &errstr);
 	free(mentioned);
@@ -1151,8 +1199,8 @@ committee_case_asked(struct committee *c, struct store_case *sc0,
 
 /* The report's fields, "Label: value" a line (field-*.txt labels). */
 static int
-committee_report_fields(struct committee *c, const struct store_case *sc,
-    struct buf *b)
+committee_report_fields(struct committee *c, const char *lang,
+    const struct store_case *sc, struct buf *b)
 {
 	void	*fields = NULL;
 	char	*v, *label, name[64];
@@ -1166,8 +1214,8 @@ committee_report_fields(struct committee *c, const struct store_case *sc,
 		    report_field_name((enum report_field)i));
 		snprintf(name, sizeof(name), "field-%s",
 		    report_field_name((enum report_field)i));
-		if (v != NULL && (label = committee_phrase(c, name, NULL,
-		    0)) != NULL) {
+		if (v != NULL && (label = committee_phrase(c, lang, name,
+		    NULL, 0)) != NULL) {
 			buf_printf(b, "%s: %s\n", label, v);
 			free(label);
 		} else if (v != NULL)
@@ -1185,8 +1233,9 @@ committee_report_fields(struct committee *c, const struct store_case *sc,
  * NULL (logged) on error.
  */
 static char *
-committee_report_text(struct committee *c, const struct store_case *sc,
-    const struct mime_msg *msg, int truncated, char **subject)
+committee_report_text(struct committee *c, const char *lang,
+    const struct store_case *sc, const struct mime_msg *msg, int truncated,
+    char **subject)
 {
 	struct template_var	 v[3];
 	struct buf		 b, f;
@@ -1201,17 +1250,18 @@ committee_report_text(struct committee *c, const struct store_case *sc,
 	if (strncasecmp(t, "Report:", 7) == 0)
 		for (t += 7; *t == ' ' || *t == '\t'; t++)
 			;
-	title = *t != '\0' ? xstrdup(t) : committee_phrase(c, "no-subject",
-	    NULL, 0);
+	title = *t != '\0' ? xstrdup(t) : committee_phrase(c, lang,
+	    "no-subject", NULL, 0);
 	text = NULL;
-	if (title != NULL && committee_report_fields(c, sc, &f) == 0) {
+	if (title != NULL && committee_report_fields(c, lang, sc, &f) == 0) {
 		v[0].name = "received";
 		v[0].value = when;
 		v[1].name = "subject";
 		v[1].value = title;
 		v[2].name = "fields";
 		v[2].value = f.data;
-		text = committee_render(c, sc, "report", v, 3, subject);
+		text = committee_render_in(c, lang, sc, "report", v, 3,
+		    subject);
 	}
 	free(title);
 	buf_free(&f);
@@ -1223,7 +1273,7 @@ committee_report_text(struct committee *c, const struct store_case *sc,
 	buf_printf(&b, "From: %s\nDate: %s\nSubject: %s\n\n%s\n", msg->from,
 	    msg->date, msg->subject, msg->text);
 	if (cutnote_add(&b, c->store, sc->report_message, truncated, msg,
-	    c->conf->imap_processed, c->conf->templates, c->conf->language,
+	    c->conf->imap_processed, c->conf->templates, lang,
 	    &errstr) == -1) {
 		log_warnx("committee: case %s: the report's cut note not "
 		    "composed: %s", sc->code_name, errstr);
@@ -1260,8 +1310,8 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
-	if ((text = committee_report_text(c, sc, msg, info.truncated,
-	    &subject)) == NULL) {
+	if ((text = committee_report_text(c, committee_lang(c, m), sc, msg,
+	    info.truncated, &subject)) == NULL) {
 		mime_msg_free(msg);
 		return -1;
 	}
@@ -1278,26 +1328,30 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	return rv;
 }
 
-/* Echoes the accepted commands to every participant. */
+/* Echoes the accepted commands to every participant, in their language. */
 static int
 committee_echo(struct cmail *cm)
 {
 	struct committee_out	out;
 	char			*subject, *nl;
-	int			rv;
+	size_t			k;
+	int			rv = 0;
 
-	if (cm->echo.len == 0)
-		return 0;
-	subject = xstrdup(cm->echo.data);
-	if ((nl = strchr(subject, '\n')) != NULL)
-		*nl = '\0';
-	memset(&out, 0, sizeof(out));
-	out.kind = "echo";
-	out.from_name = cm->c->conf->committee_name;
-	out.subject = subject;
-	out.text = cm->echo.data;
-	rv = committee_to_participants(cm->c, &cm->sc, NULL, &out);
-	free(subject);
+	for (k = 0; rv == 0 && k < cm->nlangs; k++) {
+		if (cm->echo[k].len == 0)
+			continue;
+		subject = xstrdup(cm->echo[k].data);
+		if ((nl = strchr(subject, '\n')) != NULL)
+			*nl = '\0';
+		memset(&out, 0, sizeof(out));
+		out.kind = "echo";
+		out.from_name = cm->c->conf->committee_name;
+		out.subject = subject;
+		out.text = cm->echo[k].data;
+		rv = committee_to_participants(cm->c, &cm->sc, NULL,
+		    cm->langs[k], &out);
+		free(subject);
+	}
 	return rv;
 }
 
@@ -1854,31 +1908,46 @@ committee_refuse(struct cmail *cm, const char *why)
 	return committee_notice_of(cm->c, &cm->sc, cm->from, "refusal", &v, 1);
 }
 
+/*
+ * Relays text of msg, written by member who (NULL: the reporter), to
+ * every participant but who, the sender's name and a missing subject in
+ * each participant's language.
+ */
+static int
+committee_relay_text(struct committee *c, const struct store_case *sc,
+    const struct member *who, const struct mime_msg *msg, const char *text)
+{
+	struct committee_out	 out;
+	const char		**langs;
+	char			*from, *subject;
+	size_t			  n, k;
+	int			  rv = 0;
+
+	n = committee_langs(c, &langs);
+	for (k = 0; rv == 0 && k < n; k++) {
+		from = committee_via(c, langs[k], who != NULL ? who->name :
+		    NULL);
+		subject = committee_msg_subject(c, langs[k], msg);
+		memset(&out, 0, sizeof(out));
+		out.kind = "relay";
+		out.from_name = from;
+		out.subject = subject;
+		out.text = text;
+		out.attach = msg;
+		rv = from == NULL || subject == NULL ? -1 :
+		    committee_to_participants(c, sc, who, langs[k], &out);
+		free(from);
+		free(subject);
+	}
+	free(langs);
+	return rv;
+}
+
 /* Relays the rest of a participant's mail to the other participants. */
 static int
 committee_relay(struct cmail *cm, const char *rest)
 {
-	struct committee_out	 out;
-	char			*from, *subject;
-	int			 rv;
-
-	from = committee_via(cm->c, cm->from->name);
-	subject = committee_msg_subject(cm->c, cm->msg);
-	if (from == NULL || subject == NULL) {
-		free(from);
-		free(subject);
-		return -1;
-	}
-	memset(&out, 0, sizeof(out));
-	out.kind = "relay";
-	out.from_name = from;
-	out.subject = subject;
-	out.text = rest;
-	out.attach = cm->msg;
-	rv = committee_to_participants(cm->c, &cm->sc, cm->from, &out);
-	free(from);
-	free(subject);
-	return rv;
+	return committee_relay_text(cm->c, &cm->sc, cm->from, cm->msg, rest);
 }
 
 struct cc_count {
@@ -1953,7 +2022,7 @@ committee_why_text(struct cmail *cm, const char *name,
 	char	*text, *errstr = NULL;
 
 	if ((text = template_phrase(cm->c->conf->templates,
-	    cm->c->conf->language, name, v, nv, &errstr)) == NULL) {
+	    committee_lang(cm->c, cm->from), name, v, nv, &errstr)) == NULL) {
 		log_warnx("committee: case %s: %s not composed: %s",
 		    cm->sc.code_name, name, errstr);
 		free(errstr);
@@ -2109,8 +2178,8 @@ committee_refuse_forged(struct committee *c, int64_t msg_id,
 
 	log_warnx("committee: message %" PRId64 " on case %s: forged "
 	    "Authentication-Results: refused", msg_id, sc->code_name);
-	if ((text = committee_render(c, sc, "forged", NULL, 0,
-	    &subject)) == NULL)
+	if ((text = committee_render_in(c, committee_lang(c, m), sc, "forged",
+	    NULL, 0, &subject)) == NULL)
 		return -1;
 	rv = committee_mail_member(c, m, "notice", subject, text);
 	free(subject);
@@ -2127,6 +2196,7 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 	struct command_list	 cl;
 	struct reply		 r;
 	char			*relay;
+	size_t			 i;
 	int			 rv;
 
 	*kind = "refused";
@@ -2144,7 +2214,6 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 	cm.sc = *sc;
 	cm.from = m;
 	cm.msg = msg;
-	buf_init(&cm.echo);
 	if (committee_state(c, sc->id, m, &cm.state) == -1)
 		return -1;
 	if (!memberstate_on_case(cm.state)) {
@@ -2153,6 +2222,10 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 		    sc->code_name);
 		return 0;
 	}
+	cm.nlangs = committee_langs(c, &cm.langs);
+	cm.echo = xcalloc(cm.nlangs, sizeof(*cm.echo));
+	for (i = 0; i < cm.nlangs; i++)
+		buf_init(&cm.echo[i]);
 	*kind = "member";
 	reply_read(msg->text, &r);
 	commands_parse(r.text, &cl);
@@ -2168,7 +2241,10 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 	    store_message_drop_content(c->store, msg_id) == -1)
 		rv = -1;
 	commands_free(&cl);
-	buf_free(&cm.echo);
+	for (i = 0; i < cm.nlangs; i++)
+		buf_free(&cm.echo[i]);
+	free(cm.echo);
+	free(cm.langs);
 	return rv == -1 ? -1 : 0;
 }
 
@@ -2196,9 +2272,8 @@ int
 committee_reporter_mail(struct committee *c, int64_t msg_id,
     const struct mime_msg *msg, const struct store_case *sc)
 {
-	struct committee_out	 out;
 	struct reply		 r;
-	char			*text, *from, *subject;
+	char			*text;
 	int			 rv;
 
 	log_debug("committee: message %" PRId64 " from the reporter of case "
@@ -2206,21 +2281,8 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
 	reply_read(msg->text, &r);
 	text = xstrdup(r.relay);
 	reply_free(&r);
-	from = committee_via(c, NULL);
-	subject = committee_msg_subject(c, msg);
-	rv = -1;
-	if (from != NULL && subject != NULL) {
-		memset(&out, 0, sizeof(out));
-		out.kind = "relay";
-		out.from_name = from;
-		out.subject = subject;
-		out.text = text;
-		out.attach = msg;
-		rv = committee_to_participants(c, sc, NULL, &out);
-	}
+	rv = committee_relay_text(c, sc, NULL, msg, text);
 	crypto_freestr(text);
-	free(from);
-	free(subject);
 	return rv;
 }
 
@@ -2368,28 +2430,47 @@ committee_lead_free(struct committee *c, int64_t case_id,
 
 int
 committee_notify(struct committee *c, const struct store_case *sc,
-    enum committee_audience who, const char *kind, const char *subject,
-    const char *text)
+    enum committee_audience who, const char *kind, committee_render_fn render,
+    void *arg)
 {
 	struct committee_out	 out;
 	const struct member	*m;
-	size_t			 i;
-	int			 n = 0;
+	const char		**langs;
+	char			**texts, **subjects;
+	size_t			  nl, i, k;
+	int			  n = 0;
 
-	memset(&out, 0, sizeof(out));
-	out.kind = kind;
-	out.from_name = c->conf->committee_name;
-	out.subject = subject;
-	out.text = text;
-	for (i = 0; i < c->conf->nmembers; i++) {
+	nl = committee_langs(c, &langs);
+	texts = xcalloc(nl, sizeof(*texts));
+	subjects = xcalloc(nl, sizeof(*subjects));
+	for (i = 0; n != -1 && i < c->conf->nmembers; i++) {
 		m = &c->conf->members[i];
 		if (who == COMMITTEE_LEADS ? !committee_lead_free(c, sc->id, m) :
 		    !committee_is(c, sc->id, m, MEMBER_PARTICIPANT))
 			continue;
+		k = committee_lang_slot(c, langs, nl, m);
+		if (texts[k] == NULL && (texts[k] = render(arg, langs[k],
+		    &subjects[k])) == NULL) {
+			n = -1;
+			break;
+		}
+		memset(&out, 0, sizeof(out));
+		out.kind = kind;
+		out.from_name = c->conf->committee_name;
+		out.subject = subjects[k];
+		out.text = texts[k];
 		if (committee_queue(c, sc, m, &out) == -1)
-			return -1;
-		n++;
+			n = -1;
+		else
+			n++;
 	}
+	for (k = 0; k < nl; k++) {
+		crypto_freestr(texts[k]);
+		free(subjects[k]);
+	}
+	free(texts);
+	free(subjects);
+	free(langs);
 	return n;
 }
 

@@ -100,10 +100,20 @@ int	committee_mail_member(struct committee *, const struct member *to,
 int	committee_reply_member(struct committee *, const struct member *to,
 	    const struct mime_msg *msg, const char *kind, const char *subject,
 	    const char *text);
-/* Queues one mail to each member of the audience; returns how many. */
+/*
+ * Renders a mail in language lang for committee_notify: the body
+ * (allocated), *subject set (allocated); NULL (logged) on error.
+ */
+typedef char *(*committee_render_fn)(void *arg, const char *lang,
+	    char **subject);
+/*
+ * Queues one mail to each member of the audience, rendered once per
+ * language of its members; returns how many, or -1 (also when render
+ * fails).
+ */
 int	committee_notify(struct committee *, const struct store_case *,
-	    enum committee_audience, const char *kind, const char *subject,
-	    const char *text);
+	    enum committee_audience, const char *kind, committee_render_fn,
+	    void *arg);
 /* A reminder of the conflict check to one member who has not answered. */
 int	committee_remind(struct committee *, const struct store_case *,
 	    const struct member *, const char *subject, const char *text);

@@ -28,6 +28,7 @@
 #include "confcheck.h"
 #include "config.h"
 #include "crypto.h"
+#include "ctl_templates.h"
 #include "cutnote.h"
 #include "expunge.h"
 #include "lang.h"
@@ -78,6 +79,7 @@ static int	verb_purge(struct ctl *, int, char **);
 static int	verb_retry(struct ctl *, int, char **);
 static int	verb_show(struct ctl *, int, char **);
 static int	verb_show_message(struct ctl *, int, char **);
+static int	verb_templates(struct ctl *, int, char **);
 static int	verb_transparency(struct ctl *, int, char **);
 
 static const struct verb verbs[] = {
@@ -95,6 +97,8 @@ static const struct verb verbs[] = {
 	    "retry message|outbox|deadline|uid:ID" },
 	{ "show", verb_show, VERB_STORE, "show CODE-NAME" },
 	{ "show-message", verb_show_message, VERB_STORE, "show-message ID" },
+	{ "templates", verb_templates, 0,
+	    "templates [--lang LANG] | templates check [FOLDER]" },
 	{ "transparency", verb_transparency, VERB_STORE,
 	    "transparency --since YYYY-MM-DD [--csv]" },
 };
@@ -732,15 +736,26 @@ verb_members(struct ctl *ctl, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		usage();
-	printf("%-20s %-7s %s\n", "NAME", "ROLE", "ADDRESSES");
+	printf("%-20s %-7s %-5s %s\n", "NAME", "ROLE", "LANG", "ADDRESSES");
 	for (i = 0; i < ctl->conf->nmembers; i++) {
 		m = &ctl->conf->members[i];
-		printf("%-20s %-7s ", m->name, config_strrole(m->role));
+		printf("%-20s %-7s %-5s ", m->name, config_strrole(m->role),
+		    config_member_lang(ctl->conf, m));
 		for (j = 0; j < m->nemails; j++)
 			printf("%s%s", j > 0 ? ", " : "", m->emails[j]);
 		printf("\n");
 	}
 	return EX_OK;
+}
+
+static int
+verb_templates(struct ctl *ctl, int argc, char **argv)
+{
+	int	rv;
+
+	if ((rv = ctl_templates(ctl->conf, argc, argv)) == -1)
+		usage();
+	return rv;
 }
 
 static int

@@ -180,11 +180,40 @@ confcheck_language(struct confcheck *cc)
 	    " nor one in the templates folder" : "");
 }
 
+/* Each member's language names a template set that exists. */
+static void
+confcheck_member_languages(struct confcheck *cc)
+{
+	const struct member	*m;
+	char			*why;
+	size_t			 i;
+	int			 bad = 0;
+
+	for (i = 0; i < cc->conf->nmembers; i++) {
+		m = &cc->conf->members[i];
+		if (m->language == NULL ||
+		    template_has_lang(cc->conf->templates, m->language))
+			continue;
+		xasprintf(&why, "%s:%d: [member %s] language: no template set "
+		    "for %s (no folder %s/%s%s)", cc->conf->path,
+		    m->seen_language, m->name, m->language,
+		    template_default_dir(), m->language,
+		    cc->conf->templates != NULL ?
+		    " nor one in the templates folder" : "");
+		confcheck_report(cc, 0, "member language", why);
+		free(why);
+		bad = 1;
+	}
+	if (!bad)
+		confcheck_report(cc, 1, "member languages", NULL);
+}
+
 static void (*const checks[])(struct confcheck *) = {
 	confcheck_lead,
 	confcheck_key,
 	confcheck_ca_files,
 	confcheck_language,
+	confcheck_member_languages,
 	confcheck_templates,
 };
 

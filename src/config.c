@@ -373,6 +373,18 @@ config_set_details(enum urgent_details *field, const char *value)
 }
 
 /* Stores one value; returns NULL or the reason it is bad. */
+#define CONFIG_LANG_REASON	"must be a language code like en, ko or de"
+
+/* A language code: two or three letters a-z. */
+static int
+config_lang_ok(const char *value)
+{
+	size_t	len = strlen(value);
+
+	return len >= 2 && len <= 3 &&
+	    strspn(value, "abcdefghijklmnopqrstuvwxyz") == len;
+}
+
 static const char *
 config_set(struct config *conf, const struct option *o, const char *value)
 {
@@ -462,9 +474,8 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		*(int *)field = (int)v;
 		return NULL;
 	case OPT_LANG:
-		if (strlen(value) < 2 || strlen(value) > 3 ||
-		    strspn(value, "abcdefghijklmnopqrstuvwxyz") != strlen(value))
-			return "must be a language code like en, ko or de";
+		if (!config_lang_ok(value))
+			return CONFIG_LANG_REASON;
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return NULL;
@@ -553,6 +564,8 @@ config_member_key(struct config_parse *p, const char *section,
 		seen = &m->seen_email;
 	else if (strcmp(key, "role") == 0)
 		seen = &m->seen_role;
+	else if (strcmp(key, "language") == 0)
+		seen = &m->seen_language;
 	else {
 		config_error(p, p->lineno, NULL, section, key, "unknown key");
 		return;
@@ -565,7 +578,12 @@ config_member_key(struct config_parse *p, const char *section,
 	*seen = p->lineno;
 	if (seen == &m->seen_email)
 		reason = config_member_emails(m, value);
-	else {
+	else if (seen == &m->seen_language) {
+		if (config_lang_ok(value))
+			m->language = xstrdup(value);
+		else
+			reason = CONFIG_LANG_REASON;
+	} else {
 		for (i = 0; i < 3; i++)
 			if (strcmp(value, role_names[i]) == 0)
 				break;
@@ -755,6 +773,13 @@ config_member_by_address(const struct config *conf, const char *addr)
 	return NULL;
 }
 
+const char *
+config_member_lang(const struct config *conf, const struct member *m)
+{
+	return m != NULL && m->language != NULL ? m->language :
+	    conf->language;
+}
+
 const struct member *
 config_member_by_name(const struct config *conf, const char *name)
 {
@@ -881,6 +906,7 @@ config_free(struct config *conf)
 			free(conf->members[i].emails[j]);
 		free(conf->members[i].emails);
 		free(conf->members[i].name);
+		free(conf->members[i].language);
 	}
 	free(conf->members);
 	free(conf->key_lines);
@@ -902,4 +928,5 @@ config_foreach_key(void (*cb)(const char *, const char *, const char *,
 		    options[i].def != NULL ? options[i].def : "", arg);
 	cb("member NAME", "email", "", arg);
 	cb("member NAME", "role", "member", arg);
+	cb("member NAME", "language", "", arg);
 }

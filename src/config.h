@@ -42,6 +42,8 @@ struct member {
 	int		  line;		/* where the section starts */
 	int		  seen_email;	/* line of the key, 0: unset */
 	int		  seen_role;
+	char		 *language;	/* their mail's; NULL: the committee's */
+	int		  seen_language;
 };
 
 struct config {
@@ -119,6 +121,8 @@ const char *config_strrole(enum member_role);
 /* The member with this address (any of theirs), or NULL. */
 const struct member *config_member_by_address(const struct config *,
 	    const char *addr);
+/* The language of mail to m: their language key, else [committee]'s. */
+const char *config_member_lang(const struct config *, const struct member *m);
 const struct member *config_member_by_name(const struct config *,
 	    const char *name);
 /* The line of the file that set [section] key, 0 if the file did not. */

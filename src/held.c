@@ -113,8 +113,8 @@ held_set_config(struct held *h, const struct config *conf)
 
 /* Renders a part of the alarm into *out; -1 (logged) on error. */
 static int
-held_part(struct held *h, const char *name, const char *var,
-    const char *value, char **out)
+held_part(struct held *h, const char *lang, const char *name,
+    const char *var, const char *value, char **out)
 {
 	struct template_var	 v;
 	char			*errstr = NULL;
@@ -123,9 +123,9 @@ held_part(struct held *h, const char *name, const char *var,
 	v.value = value;
 	/* A line of its own keeps its line end; a phrase does not. */
 	*out = strcmp(name, "held-reason") == 0 ?
-	    template_render(h->conf->templates, h->conf->language, name,
-	    &v, 1, &errstr) : template_phrase(h->conf->templates,
-	    h->conf->language, name, &v, var != NULL ? 1 : 0, &errstr);
+	    template_render(h->conf->templates, lang, name, &v, 1, &errstr) :
+	    template_phrase(h->conf->templates, lang, name, &v,
+	    var != NULL ? 1 : 0, &errstr);
 	if (*out == NULL) {
 		log_warnx("held: %s not composed: %s", name, errstr);
 		free(errstr);
@@ -136,8 +136,8 @@ held_part(struct held *h, const char *name, const char *var,
 
 /* The item as the alarm names it (held-message.txt, ...). */
 static int
-held_item_part(struct held *h, const struct store_held_item *it,
-    const char *id, char **out)
+held_item_part(struct held *h, const char *lang,
+    const struct store_held_item *it, const char *id, char **out)
 {
 	struct template_var	 v[2];
 	char			*errstr = NULL;
@@ -154,7 +154,7 @@ held_item_part(struct held *h, const struct store_held_item *it,
 	else
 		name = it->kind == STORE_HELD_OUTBOX ? "held-outbox" :
 		    "held-deadline";
-	if ((*out = template_phrase(h->conf->templates, h->conf->language,
+	if ((*out = template_phrase(h->conf->templates, lang,
 	    name, it->kind == STORE_HELD_UID ? &v[1] : v,
 	    it->kind == STORE_HELD_MESSAGE || it->kind == STORE_HELD_UID ?
 	    1 : 2, &errstr)) == NULL) {
@@ -169,10 +169,20 @@ held_item_part(struct held *h, const struct store_held_item *it,
  * The alarm's text (held-alarm.txt and its parts): what is held, why
  * (see the top), what to do.  NULL (logged) on error.
  */
+struct held_mail {
+	struct held			*h;
+	const struct store_held_item	*it;
+	const char			*code;
+};
+
+/* committee_render_fn of the alarm. */
 static char *
-held_text(struct held *h, const struct store_held_item *it, const char *code,
-    char **subject)
+held_text(void *arg, const char *lang, char **subject)
 {
+	struct held_mail		*hm = arg;
+	struct held			*h = hm->h;
+	const struct store_held_item	*it = hm->it;
+	const char			*code = hm->code;
 	struct template_var	 v[8];
 	char			 id[24], tries[16], *part[4] = { 0 };
 	char			*text = NULL, *errstr = NULL;
@@ -180,13 +190,14 @@ held_text(struct held *h, const struct store_held_item *it, const char *code,
 
 	snprintf(id, sizeof(id), "%" PRId64, it->id);
 	snprintf(tries, sizeof(tries), "%d", it->tries);
-	if (held_item_part(h, it, id, &part[0]) == -1 ||
-	    (code != NULL && held_part(h, "held-of-case", "code_name", code,
-	    &part[1]) == -1) ||
-	    held_part(h, it->tries == 1 ? "held-tries-one" : "held-tries",
-	    it->tries == 1 ? NULL : "tries", tries, &part[2]) == -1 ||
-	    (it->kind != STORE_HELD_OUTBOX && held_part(h, "held-reason",
-	    "reason", it->reason, &part[3]) == -1))
+	if (held_item_part(h, lang, it, id, &part[0]) == -1 ||
+	    (code != NULL && held_part(h, lang, "held-of-case", "code_name",
+	    code, &part[1]) == -1) ||
+	    held_part(h, lang, it->tries == 1 ? "held-tries-one" :
+	    "held-tries", it->tries == 1 ? NULL : "tries", tries,
+	    &part[2]) == -1 ||
+	    (it->kind != STORE_HELD_OUTBOX && held_part(h, lang,
+	    "held-reason", "reason", it->reason, &part[3]) == -1))
 		goto out;
 	v[0].name = "committee";
 	v[0].value = h->conf->committee_name;
@@ -204,7 +215,7 @@ held_text(struct held *h, const struct store_held_item *it, const char *code,
 	v[6].value = store_held_strkind(it->kind);
 	v[7].name = "id";
 	v[7].value = id;
-	if ((text = template_mail(h->conf->templates, h->conf->language,
+	if ((text = template_mail(h->conf->templates, lang,
 	    "held-alarm", v, 8, subject, &errstr)) == NULL) {
 		log_warnx("held: held-alarm not composed: %s", errstr);
 		free(errstr);
@@ -217,9 +228,10 @@ held_text(struct held *h, const struct store_held_item *it, const char *code,
 
 /* An alarm that belongs to no case: one mail to every lead. */
 static int
-held_notice_leads(struct held *h, const char *subject, const char *text)
+held_notice_leads(struct held *h, struct held_mail *hm)
 {
 	const struct member	*lead;
+	char			*subject, *text;
 	size_t			 i;
 	int			 n = 0, rc;
 
@@ -227,8 +239,14 @@ held_notice_leads(struct held *h, const char *subject, const char *text)
 		lead = &h->conf->members[i];
 		if (lead->role != ROLE_LEAD)
 			continue;
-		if ((rc = committee_mail_member(h->committee, lead, "alarm",
-		    subject, text)) == -1)
+		if ((text = held_text(hm, config_member_lang(h->conf, lead),
+		    &subject)) == NULL)
+			return -1;
+		rc = committee_mail_member(h->committee, lead, "alarm",
+		    subject, text);
+		free(subject);
+		free(text);
+		if (rc == -1)
 			return -1;
 		if (rc == 0)
 			n++;
@@ -241,7 +259,7 @@ static int
 held_alarm_item(struct held *h, const struct store_held_item *it)
 {
 	struct store_case	 sc;
-	char			*text, *subject;
+	struct held_mail	 hm;
 	int			 rc, n;
 
 	if (it->kind == STORE_HELD_OUTBOX && strcmp(it->what, "alarm") == 0) {
@@ -252,19 +270,17 @@ held_alarm_item(struct held *h, const struct store_held_item *it)
 	if ((rc = it->case_id != 0 ? store_case_get(h->store, it->case_id,
 	    &sc) : 0) == -1)
 		return -1;
-	if ((text = held_text(h, it, rc == 1 ? sc.code_name : NULL,
-	    &subject)) == NULL)
-		return -1;
+	hm.h = h;
+	hm.it = it;
+	hm.code = rc == 1 ? sc.code_name : NULL;
 	log_errorx("held: ALARM: %s %" PRId64 "%s%s is held",
 	    store_held_strkind(it->kind), it->id, rc == 1 ? " of case " : "",
 	    rc == 1 ? sc.code_name : "");
 	if (rc == 1)
 		n = committee_notify(h->committee, &sc, COMMITTEE_LEADS,
-		    "alarm", subject, text);
+		    "alarm", held_text, &hm);
 	else
-		n = held_notice_leads(h, subject, text);
-	free(subject);
-	free(text);
+		n = held_notice_leads(h, &hm);
 	if (n == 0)
 		log_warnx("held: no lead to tell of %s %" PRId64,
 		    store_held_strkind(it->kind), it->id);

@@ -130,8 +130,9 @@ schedule_span(long secs, char *buf, size_t size)
  * the given variables: the body, *subject set; NULL (logged) on error.
  */
 static char *
-schedule_render(struct schedule *s, const char *code, const char *name,
-    const struct template_var *more, size_t nmore, char **subject)
+schedule_render(struct schedule *s, const char *lang, const char *code,
+    const char *name, const struct template_var *more, size_t nmore,
+    char **subject)
 {
 	struct template_var	 vars[8];
 	char			*text, *errstr = NULL;
@@ -145,8 +146,8 @@ schedule_render(struct schedule *s, const char *code, const char *name,
 	}
 	for (i = 0; i < nmore && n < sizeof(vars) / sizeof(vars[0]); i++)
 		vars[n++] = more[i];
-	text = template_mail(s->conf->templates, s->conf->language, name,
-	    vars, n, subject, &errstr);
+	text = template_mail(s->conf->templates, lang, name, vars, n, subject,
+	    &errstr);
 	if (text == NULL) {
 		log_warnx("schedule: case %s: %s mail not composed: %s",
 		    code != NULL ? code : "-", name, errstr);
@@ -161,7 +162,8 @@ schedule_render(struct schedule *s, const char *code, const char *name,
  * (logged).
  */
 static int
-schedule_span_mail(struct schedule *s, long secs, char *buf, size_t size)
+schedule_span_mail(struct schedule *s, const char *lang, long secs, char *buf,
+    size_t size)
 {
 	struct template_var	 v;
 	const char		*name;
@@ -181,8 +183,8 @@ schedule_span_mail(struct schedule *s, long secs, char *buf, size_t size)
 	snprintf(n, sizeof(n), "%ld", k);
 	v.name = "n";
 	v.value = n;
-	if ((text = template_phrase(s->conf->templates, s->conf->language,
-	    name, &v, 1, &errstr)) == NULL) {
+	if ((text = template_phrase(s->conf->templates, lang, name, &v, 1,
+	    &errstr)) == NULL) {
 		log_warnx("schedule: %s not composed: %s", name, errstr);
 		free(errstr);
 		return -1;
@@ -190,6 +192,88 @@ schedule_span_mail(struct schedule *s, long secs, char *buf, size_t size)
 	snprintf(buf, size, "%s", text);
 	free(text);
 	return 0;
+}
+
+/* A variable of a mail to the committee, in the words of each language. */
+enum schedule_var_kind {
+	SCHEDULE_VAR_TEXT = 0,	/* value, as it is */
+	SCHEDULE_VAR_SPAN,	/* secs, as span-*.txt say it */
+	SCHEDULE_VAR_PHRASE	/* the phrase of template value */
+};
+
+struct schedule_var {
+	const char		*name;
+	enum schedule_var_kind	 kind;
+	const char		*value;
+	long			 secs;
+};
+
+/* A mail of template name about a case, for committee_notify. */
+struct schedule_mail {
+	struct schedule			*s;
+	const char			*code;
+	const char			*name;
+	const struct schedule_var	*vars;
+	size_t				 nvars;
+};
+
+#define SCHEDULE_MAXVARS	6
+
+static int
+schedule_phrase(struct schedule *s, const char *lang, const char *name,
+    char **out);
+
+/* committee_render_fn: renders the mail in lang, its variables too. */
+static char *
+schedule_mail_cb(void *arg, const char *lang, char **subject)
+{
+	struct schedule_mail	*sm = arg;
+	struct template_var	 v[SCHEDULE_MAXVARS];
+	char			 span[SCHEDULE_MAXVARS][32];
+	char			*phrase[SCHEDULE_MAXVARS] = { 0 }, *text = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sm->nvars && i < SCHEDULE_MAXVARS; i++) {
+		v[i].name = sm->vars[i].name;
+		v[i].value = sm->vars[i].value;
+		if (sm->vars[i].kind == SCHEDULE_VAR_SPAN) {
+			if (schedule_span_mail(sm->s, lang, sm->vars[i].secs,
+			    span[i], sizeof(span[i])) == -1)
+				goto out;
+			v[i].value = span[i];
+		} else if (sm->vars[i].kind == SCHEDULE_VAR_PHRASE) {
+			if (schedule_phrase(sm->s, lang, sm->vars[i].value,
+			    &phrase[i]) == -1)
+				goto out;
+			v[i].value = phrase[i];
+		}
+	}
+	text = schedule_render(sm->s, lang, sm->code, sm->name, v, i,
+	    subject);
+ out:
+	for (i = 0; i < SCHEDULE_MAXVARS; i++)
+		free(phrase[i]);
+	return text;
+}
+
+/*
+ * Queues template name about case sc, with its variables, to the
+ * audience, each member in their language: how many, or -1.
+ */
+static int
+schedule_notify(struct schedule *s, const struct store_case *sc,
+    enum committee_audience who, const char *kind, const char *name,
+    const struct schedule_var *vars, size_t nvars)
+{
+	struct schedule_mail	sm;
+
+	sm.s = s;
+	sm.code = sc->code_name;
+	sm.name = name;
+	sm.vars = vars;
+	sm.nvars = nvars;
+	return committee_notify(s->committee, sc, who, kind,
+	    schedule_mail_cb, &sm);
 }
 
 /* The last and the next digest time around now (local time). */
@@ -349,9 +433,9 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d, time_t now)
 {
 	struct store_outbox_row	 r;
-	struct template_var	 vars[3];
+	struct schedule_var	 vars[3];
 	char			 deadline[32], late[32], left[32];
-	char			*subject, *text, *json;
+	char			*json;
 	time_t			 promise = sc->received + SCHEDULE_ACK_PROMISE;
 	int			 rv;
 
@@ -368,24 +452,17 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
 	log_errorx("schedule: ALARM: case %s: the acknowledgment is not "
 	    "accepted %s after the report; %s left of the 24 hours (%s)",
 	    sc->code_name, late, promise > now ? left : "none", deadline);
-	if (schedule_span_mail(s, now - sc->received, late,
-	    sizeof(late)) == -1 || schedule_span_mail(s, promise > now ?
-	    promise - now : 0, left, sizeof(left)) == -1)
-		return -1;
+	memset(vars, 0, sizeof(vars));
 	vars[0].name = "late";
-	vars[0].value = late;
+	vars[0].kind = SCHEDULE_VAR_SPAN;
+	vars[0].secs = now - sc->received;
 	vars[1].name = "deadline";
 	vars[1].value = deadline;
 	vars[2].name = "left";
-	vars[2].value = left;
-	if ((text = schedule_render(s, sc->code_name, promise > now ?
-	    "ack-alarm" : "ack-alarm-missed", vars, promise > now ? 3 : 2,
-	    &subject)) == NULL)
-		return -1;
-	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "alarm",
-	    subject, text);
-	free(subject);
-	free(text);
+	vars[2].kind = SCHEDULE_VAR_SPAN;
+	vars[2].secs = promise > now ? promise - now : 0;
+	rv = schedule_notify(s, sc, COMMITTEE_LEADS, "alarm", promise > now ?
+	    "ack-alarm" : "ack-alarm-missed", vars, promise > now ? 3 : 2);
 	if (rv == -1)
 		return -1;
 	xasprintf(&json, "{\"code_name\":\"%s\",\"deadline\":\"%s\"}",
@@ -401,10 +478,18 @@ schedule_ack_alarm(struct schedule *s, const struct store_case *sc,
  * answered the conflict check: it holds the code name and "ongoing" only,
  * plus the location when urgent_alert_details = location.
  */
+struct schedule_urgent {
+	struct schedule		*s;
+	const struct store_case	*sc;
+};
+
+/* committee_render_fn of the URGENT alert. */
 static char *
-schedule_urgent_text(struct schedule *s, const struct store_case *sc,
-    char **subject)
+schedule_urgent_text(void *arg, const char *lang, char **subject)
 {
+	struct schedule_urgent	*su = arg;
+	struct schedule		*s = su->s;
+	const struct store_case	*sc = su->sc;
 	struct template_var	 var[1];
 	void			*fields = NULL;
 	char			*location = NULL, *where = NULL, *text;
@@ -419,8 +504,8 @@ schedule_urgent_text(struct schedule *s, const struct store_case *sc,
 		free(fields);
 		var[0].name = "location";
 		var[0].value = location;
-		where = template_render(s->conf->templates,
-		    s->conf->language, location != NULL ?
+		where = template_render(s->conf->templates, lang,
+		    location != NULL ?
 		    "urgent-location" : "urgent-location-unknown", var,
 		    location != NULL ? 1 : 0, &errstr);
 		crypto_freestr(location);
@@ -433,7 +518,8 @@ schedule_urgent_text(struct schedule *s, const struct store_case *sc,
 	}
 	var[0].name = "location_para";
 	var[0].value = where;
-	text = schedule_render(s, sc->code_name, "urgent", var, 1, subject);
+	text = schedule_render(s, lang, sc->code_name, "urgent", var, 1,
+	    subject);
 	crypto_freestr(where);
 	return text;
 }
@@ -442,19 +528,17 @@ static int
 schedule_urgent(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	char	*text, *subject;
-	int	 rv;
+	struct schedule_urgent	su;
+	int			rv;
 
 	if (committee_count(s->committee, sc->id, 1) > 0)
 		return 0;	/* a lead has taken the case */
-	if ((text = schedule_urgent_text(s, sc, &subject)) == NULL)
-		return -1;
 	log_warnx("schedule: case %s: urgent, no lead has taken it",
 	    sc->code_name);
+	su.s = s;
+	su.sc = sc;
 	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "urgent",
-	    subject, text);
-	crypto_freestr(text);
-	free(subject);
+	    schedule_urgent_text, &su);
 	if (rv == -1)
 		return -1;
 	return store_deadline_plan(s->store, sc->id, "urgent", NULL,
@@ -466,49 +550,36 @@ static int
 schedule_reminder(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	struct template_var	 vars[2];
-	char			 when[32], span[32], *subject, *text;
+	struct schedule_var	 vars[2];
+	char			 when[32];
 	time_t			 due = d->base + s->conf->followup_within;
-	int			 rv;
 
 	clock_format(due, when, sizeof(when));
-	if (schedule_span_mail(s, due - d->due, span, sizeof(span)) == -1)
-		return -1;
+	memset(vars, 0, sizeof(vars));
 	vars[0].name = "due";
 	vars[0].value = when;
 	vars[1].name = "span";
-	vars[1].value = span;
-	if ((text = schedule_render(s, sc->code_name, "reminder", vars, 2,
-	    &subject)) == NULL)
-		return -1;
-	rv = committee_notify(s->committee, sc, COMMITTEE_PARTICIPANTS,
-	    "reminder", subject, text);
-	free(subject);
-	free(text);
-	return rv == -1 ? -1 : 0;
+	vars[1].kind = SCHEDULE_VAR_SPAN;
+	vars[1].secs = due - d->due;
+	return schedule_notify(s, sc, COMMITTEE_PARTICIPANTS, "reminder",
+	    "reminder", vars, 2) == -1 ? -1 : 0;
 }
 
 static int
 schedule_overdue(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
 {
-	struct template_var	 var[1];
-	char			 when[32], *subject, *text;
-	int			 rv;
+	struct schedule_var	 var[1];
+	char			 when[32];
 
 	clock_format(d->base + s->conf->followup_within, when, sizeof(when));
 	log_warnx("schedule: case %s: the follow-up with the reporter is "
 	    "overdue", sc->code_name);
+	memset(var, 0, sizeof(var));
 	var[0].name = "due";
 	var[0].value = when;
-	if ((text = schedule_render(s, sc->code_name, "overdue", var, 1,
-	    &subject)) == NULL)
-		return -1;
-	rv = committee_notify(s->committee, sc, COMMITTEE_LEADS, "overdue",
-	    subject, text);
-	free(subject);
-	free(text);
-	if (rv == -1)
+	if (schedule_notify(s, sc, COMMITTEE_LEADS, "overdue", "overdue", var,
+	    1) == -1)
 		return -1;
 	return store_deadline_plan(s->store, sc->id, "overdue", NULL,
 	    schedule_again(d->due, s->conf->overdue_repeat, clock_now()),
@@ -528,8 +599,8 @@ schedule_conflict_reminder(struct schedule *s, const struct store_case *sc,
 	    committee_member_state(s->committee, sc->id, m, &state) == -1 ||
 	    state != MEMBER_CHECKED)
 		return 0;
-	if ((text = schedule_render(s, sc->code_name, "conflict-reminder",
-	    NULL, 0, &subject)) == NULL)
+	if ((text = schedule_render(s, config_member_lang(s->conf, m),
+	    sc->code_name, "conflict-reminder", NULL, 0, &subject)) == NULL)
 		return -1;
 	rv = committee_remind(s->committee, sc, m, subject, text);
 	free(subject);
@@ -583,9 +654,10 @@ digest_add(struct digest *dg, const char *name, const struct template_var *v,
 {
 	char	*text, *errstr = NULL;
 
-	text = phrase ? template_phrase(dg->s->conf->templates,
-	    dg->s->conf->language, name, v, nv, &errstr) :
-	    template_render(dg->s->conf->templates, dg->s->conf->language,
+	const char	*lang = config_member_lang(dg->s->conf, dg->m);
+
+	text = phrase ? template_phrase(dg->s->conf->templates, lang, name,
+	    v, nv, &errstr) : template_render(dg->s->conf->templates, lang,
 	    name, v, nv, &errstr);
 	if (text == NULL) {
 		log_warnx("schedule: digest: %s not composed: %s", name,
@@ -626,7 +698,8 @@ digest_flag(struct digest *dg, int cond, const char *name, char **out)
 		return 0;
 	}
 	if ((*out = template_phrase(dg->s->conf->templates,
-	    dg->s->conf->language, name, NULL, 0, &errstr)) == NULL) {
+	    config_member_lang(dg->s->conf, dg->m), name, NULL, 0,
+	    &errstr)) == NULL) {
 		log_warnx("schedule: digest: %s not composed: %s", name,
 		    errstr);
 		free(errstr);
@@ -728,8 +801,8 @@ schedule_digest_one(struct schedule *s, const struct member *m)
 	v[0].value = today;
 	v[1].name = "cases";
 	v[1].value = b.data;
-	if ((text = schedule_render(s, NULL, "digest", v, 2,
-	    &subject)) == NULL)
+	if ((text = schedule_render(s, config_member_lang(s->conf, m), NULL,
+	    "digest", v, 2, &subject)) == NULL)
 		goto out;
 	if ((rv = committee_mail_member(s->committee, m, "digest",
 	    subject, text)) == 1)
@@ -840,12 +913,13 @@ schedule_mail_whose(struct schedule *s, const struct store_outbox_row *r)
 
 /* A part of a sentence from template name, into *out; -1 (logged). */
 static int
-schedule_phrase(struct schedule *s, const char *name, char **out)
+schedule_phrase(struct schedule *s, const char *lang, const char *name,
+    char **out)
 {
 	char	*errstr = NULL;
 
-	if ((*out = template_phrase(s->conf->templates,
-	    s->conf->language, name, NULL, 0, &errstr)) == NULL) {
+	if ((*out = template_phrase(s->conf->templates, lang, name, NULL, 0,
+	    &errstr)) == NULL) {
 		log_warnx("schedule: %s not composed: %s", name, errstr);
 		free(errstr);
 		return -1;
@@ -858,9 +932,8 @@ static int
 schedule_fail_alarm_row(struct schedule *s, const struct store_outbox_row *r)
 {
 	struct store_case	 sc;
-	struct template_var	 v[4];
+	struct schedule_var	 v[4];
 	char			 code[16], *whose = NULL, *what = NULL;
-	char			*subject, *text = NULL;
 	int			 rc, rv = -1;
 
 	memset(&sc, 0, sizeof(sc));
@@ -868,8 +941,9 @@ schedule_fail_alarm_row(struct schedule *s, const struct store_outbox_row *r)
 	if (r->case_id != 0 &&
 	    (rc = store_case_get(s->store, r->case_id, &sc)) != 1)
 		return rc;
-	if (schedule_phrase(s, schedule_mail_whose(s, r), &whose) == -1 ||
-	    schedule_phrase(s, schedule_mail_what(r->kind), &what) == -1)
+	if (schedule_phrase(s, s->conf->language, schedule_mail_whose(s, r),
+	    &whose) == -1 || schedule_phrase(s, s->conf->language,
+	    schedule_mail_what(r->kind), &what) == -1)
 		goto out;
 	log_errorx("schedule: ALARM: case %s: %s %s (outbox row %" PRId64
 	    ") refused permanently (%d): %s", sc.code_name, whose, what,
@@ -878,26 +952,22 @@ schedule_fail_alarm_row(struct schedule *s, const struct store_outbox_row *r)
 	if (strcmp(r->kind, "alarm") == 0)
 		goto out;	/* an alarm about an alarm would loop */
 	snprintf(code, sizeof(code), "%d", r->last_code);
+	memset(v, 0, sizeof(v));
 	v[0].name = "whose";
-	v[0].value = whose;
+	v[0].kind = SCHEDULE_VAR_PHRASE;
+	v[0].value = schedule_mail_whose(s, r);
 	v[1].name = "what";
-	v[1].value = what;
+	v[1].kind = SCHEDULE_VAR_PHRASE;
+	v[1].value = schedule_mail_what(r->kind);
 	v[2].name = "reply_code";
 	v[2].value = code;
 	v[3].name = "reply";
 	v[3].value = r->last_error;
-	rv = -1;
-	if ((text = schedule_render(s, sc.code_name, "refused-alarm", v, 4,
-	    &subject)) == NULL)
-		goto out;
-	rv = committee_notify(s->committee, &sc, COMMITTEE_LEADS, "alarm",
-	    subject, text);
-	free(subject);
-	rv = rv == -1 ? -1 : 0;
+	rv = schedule_notify(s, &sc, COMMITTEE_LEADS, "alarm",
+	    "refused-alarm", v, 4) == -1 ? -1 : 0;
  out:
 	free(whose);
 	free(what);
-	free(text);
 	return rv;
 }
 

@@ -476,6 +476,73 @@ template_cache_add(struct template_cache *tc, const char *admin_dir,
 	return 0;
 }
 
+char *
+template_where(const char *admin_dir, const char *lang, const char *name,
+    enum template_origin *origin)
+{
+	struct stat	 st;
+	char		*paths[4], *found = NULL;
+	size_t		 n, i;
+
+	if (lang == NULL)
+		lang = TEMPLATE_LANG_DEFAULT;
+	if (!template_valid_name(name) || !template_valid_name(lang))
+		return NULL;
+	n = template_places(admin_dir, lang, name, paths);
+	for (i = 0; i < n; i++) {
+		if (found == NULL && stat(paths[i], &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			found = paths[i];
+			/* Without admin_dir the places start at the defaults. */
+			*origin = (enum template_origin)(i + (admin_dir ==
+			    NULL ? 2 : 0));
+			continue;
+		}
+		free(paths[i]);
+	}
+	return found;
+}
+
+int
+template_check_file(const char *path, const char *name, char **errstr)
+{
+	const struct template_kind	*k = template_kinds_find(name);
+	struct template_var		 v[TEMPLATE_KINDS_MAXVARS];
+	struct buf			 b;
+	char				*out, *subject = NULL;
+	int				 rv = -1;
+
+	*errstr = NULL;
+	if (k == NULL) {
+		xasprintf(errstr, "%s: %s is not a template conductd uses",
+		    path, name);
+		return -1;
+	}
+	buf_init(&b);
+	if (template_read(path, &b, errstr) == -1) {
+		if (*errstr == NULL)
+			xasprintf(errstr, "%s: %s", path, strerror(ENOENT));
+		buf_free(&b);
+		return -1;
+	}
+	buf_addstr(&b, "");
+	out = template_expand(b.data, path, k, v, template_kind_sample(k, v),
+	    errstr);
+	buf_free(&b);
+	if (out == NULL)
+		return -1;
+	if ((k->flags & TEMPLATE_F_SUBJECT) &&
+	    ((subject = template_cut_subject(out)) == NULL ||
+	    subject[0] == '\0'))
+		xasprintf(errstr, "%s:1: no \"Subject: ...\" line (the mail's "
+		    "subject)", path);
+	else
+		rv = 0;
+	free(subject);
+	free(out);
+	return rv;
+}
+
 size_t
 template_kind_sample(const struct template_kind *k, struct template_var *v)
 {

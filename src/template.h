@@ -87,6 +87,32 @@ void	template_snapshot_drop(void);
  */
 int	template_has_lang(const char *admin_dir, const char *lang);
 
+/* Where the file in effect for a template comes from. */
+enum template_origin {
+	TEMPLATE_FROM_ADMIN_LANG = 0,	/* admin_dir/LANG/NAME.txt */
+	TEMPLATE_FROM_ADMIN_ALL,	/* admin_dir/NAME.txt, every language */
+	TEMPLATE_FROM_DEFAULT_LANG,	/* the installed LANG/NAME.txt */
+	TEMPLATE_FROM_DEFAULT_EN	/* the installed English, a fallback */
+};
+
+/*
+ * The file in effect for template name in language lang (NULL: the
+ * default), as template_render looks it up: its path (allocated) and
+ * *origin; NULL when none of the places holds it.  Reads the disk, not
+ * the snapshot.
+ */
+char	*template_where(const char *admin_dir, const char *lang,
+	    const char *name, enum template_origin *origin);
+
+/*
+ * Checks the file at path as template name: name is a kind of
+ * template_kinds.c, the file reads, every ${var} is one of the kind's,
+ * and a mail's first line is its "Subject: ...".  0, or -1 with
+ * *errstr allocated (the file, and the line where one is at fault).
+ */
+int	template_check_file(const char *path, const char *name,
+	    char **errstr);
+
 /*
  * The folder of the installed default templates (holding one folder per
  * language); CONDUCTD_TEMPLATE_DEFAULTS replaces it, for tests.

@@ -318,8 +318,9 @@ cd_maddr() {
 		cat "$TB/maddr.$1.$2"
 		return 0
 	fi
-	cd_wait_grep "$1" 1 "Subject: [CoC $2] Conflict check" >/dev/null
-	f=$(cd_grep "$1" "Subject: [CoC $2] Conflict check" | head -1)
+	# The conflict check's subject is in the member's language.
+	cd_wait_grep "$1" 1 "Subject: [CoC $2] " >/dev/null
+	f=$(cd_grep "$1" "Subject: [CoC $2] " | head -1)
 	[ -n "$f" ] || tb_fail "$1 has no conflict check for $2"
 	a=$(cd_hdr "$f" From |
 	    grep -Eo "conduct\+$2-m[0-9a-f]{12}@$TB_DOMAIN") ||

@@ -127,3 +127,56 @@ CONDUCTD_TEMPLATE_DEFAULTS="$TB/empty" "$CONDUCTD" -f "$CONF" --once \
     >>"$TB/conductd.log" 2>&1 || st=$?
 [ "$st" != 0 ] || tb_fail "conductd started without its templates"
 tb_pass "a missing template is refused, naming the places looked in"
+
+# conductctl templates: where each file in effect comes from.
+mkdir -p "$TPL/ko"
+printf 'Subject: 알림 ${code_name}\n\n${due} 까지 (admin-ko)\n' >"$TPL/ko/reminder.txt"
+printf 'Subject: Hinweis\n\nFall ${code_name}\n' >"$TPL/overdue.txt"
+cd_ctl templates --lang ko >"$TB/tpl-ko.out" ||
+    tb_fail "conductctl templates --lang ko failed"
+row() {
+	awk -v k="$2" '$1 == k' "$1"
+}
+row "$TB/tpl-ko.out" reminder | grep -qF "admin                 $TPL/ko/reminder.txt" ||
+    tb_fail "ko reminder not from the admin's ko/: $(row "$TB/tpl-ko.out" reminder)"
+row "$TB/tpl-ko.out" overdue | grep -qF "admin, all languages  $TPL/overdue.txt" ||
+    tb_fail "ko overdue not from the admin's top: $(row "$TB/tpl-ko.out" overdue)"
+row "$TB/tpl-ko.out" ack | grep -qF "installed             $top_srcdir/conf/templates/ko/ack.txt" ||
+    tb_fail "ko ack not the installed one: $(row "$TB/tpl-ko.out" ack)"
+cd_ctl templates >"$TB/tpl-en.out"
+row "$TB/tpl-en.out" reminder | grep -qF "$TPL/en/reminder.txt" ||
+    tb_fail "the committee's (en) reminder is not the admin's en/"
+grep -q "^Templates in en" "$TB/tpl-en.out" ||
+    tb_fail "conductctl templates does not default to the committee's language"
+cd_ctl templates --lang xx >"$TB/tpl-xx.out"
+grep -q "no template set: every file is English" "$TB/tpl-xx.out" ||
+    tb_fail "a language without a set is not said so"
+row "$TB/tpl-xx.out" ack | grep -qF "installed English     $top_srcdir/conf/templates/en/ack.txt" ||
+    tb_fail "xx ack is not the English fallback"
+tb_pass "conductctl templates --lang ko: admin's ko/ file, admin's all-languages file, installed Korean; English fallback for xx"
+
+# conductctl templates check: a bad variable, an unknown name, a folder
+# that is no language, a mail without its subject; file and line.
+cd_ctl templates check >"$TB/tc-good.out" ||
+    { cat "$TB/tc-good.out" >&2; tb_fail "templates check fails a good folder"; }
+grep -q "^3 file(s) checked, 0 failed" "$TB/tc-good.out" ||
+    tb_fail "templates check count: $(tail -1 "$TB/tc-good.out")"
+cd_ctl templates check "$top_srcdir/conf/templates" >"$TB/tc-dflt.out" ||
+    tb_fail "templates check fails the installed templates: $(grep FAIL "$TB/tc-dflt.out" | head -3)"
+BAD="$TB/bad-templates"
+mkdir -p "$BAD/ko" "$BAD/Korean"
+printf 'Subject: 접수 ${code_name}\n\n안녕하세요\n${codename} 입니다\n' >"$BAD/ko/ack.txt"
+printf 'hello\n' >"$BAD/ko/acknowledgment.txt"
+printf 'no subject here ${code_name}\n' >"$BAD/reminder.txt"
+st=0
+cd_ctl templates check "$BAD" >"$TB/tc-bad.out" 2>&1 || st=$?
+cd_expect_eq "exit status of templates check on a bad folder" "$st" 65
+for want in "FAIL ko/ack.txt: $BAD/ko/ack.txt:4: unknown variable \${codename}" \
+    "FAIL ko/acknowledgment.txt: $BAD/ko/acknowledgment.txt: acknowledgment is not a template conductd uses" \
+    "FAIL Korean/: not a language folder" \
+    "FAIL reminder.txt: $BAD/reminder.txt:1: no \"Subject: ...\" line" \
+    "3 file(s) checked, 4 failed"; do
+	grep -qF -- "$want" "$TB/tc-bad.out" ||
+	    { cat "$TB/tc-bad.out" >&2; tb_fail "templates check lacks: $want"; }
+done
+tb_pass "conductctl templates check names each bad file with its line and reason, and exits 65"

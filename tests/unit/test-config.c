@@ -124,6 +124,23 @@ test_valid(void)
 	CHECK_INTEQ(c->poll_interval, 5);
 	CHECK_INTEQ(c->log_level, LOG_LEVEL_DEBUG);
 	config_free(c);
+
+	/* A member's language; the committee's for one without. */
+	write_conf("", "[member Ann]\nemail = ann@example.org\n"
+	    "language = ko\n[member Bo]\nemail = bo@example.org\n"
+	    "[committee]\nlanguage = de\n");
+	c = load(&err);
+	CHECK(c != NULL);
+	if (err != NULL)
+		fprintf(stderr, "unexpected: %s\n", err);
+	if (c == NULL)
+		return;
+	CHECK_STREQ(config_member_lang(c, config_member_by_name(c, "Ann")),
+	    "ko");
+	CHECK_STREQ(config_member_lang(c, config_member_by_name(c, "Bo")),
+	    "de");
+	CHECK_STREQ(config_member_lang(c, NULL), "de");
+	config_free(c);
 }
 
 /* Each case: extra lines for [daemon] and [imap], expected error parts. */
@@ -148,6 +165,8 @@ static const struct {
 	{ "", "[smtp]\nconnections = four\n", ":10: [smtp] connections: must be a whole number" },
 	{ "", "[committee]\nlanguage = Korean\n", ":10: [committee] language: must be a language code" },
 	{ "", "[committee]\nlanguage = k\n", ":10: [committee] language: must be a language code" },
+	{ "", "[member Ann]\nemail = ann@example.org\nlanguage = Korean\n", ":11: [member Ann] language: must be a language code" },
+	{ "", "[member Ann]\nemail = ann@example.org\nlanguage = ko\nlanguage = de\n", ":12: [member Ann] language: set twice (first on line 11)" },
 };
 
 static void
