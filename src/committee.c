@@ -35,6 +35,7 @@
 #include "report.h"
 #include "store.h"
 #include "template.h"
+#include "template_kinds.h"
 #include "thread.h"
 #include "xmalloc.h"
 
@@ -2039,10 +2040,21 @@ committee_parse_error(struct cmail *cm, const struct command *cmd,
     const char *error)
 {
 	struct template_var	 v[4];
-	char			*buf, *text;
+	char			*buf, *text, *example = NULL, name[64];
 
 	commands_error_vars(cmd, v, &buf);
+	/* The example's words in the member's language (example-*.txt). */
+	snprintf(name, sizeof(name), "example-%s", v[0].value != NULL ?
+	    v[0].value : "");
+	if (v[1].value != NULL && template_kinds_find(name) != NULL) {
+		if ((example = committee_why_text(cm, name, NULL, 0)) == NULL) {
+			free(buf);
+			return NULL;
+		}
+		v[1].value = example;
+	}
 	text = committee_why_text(cm, error, v, 4);
+	free(example);
 	free(buf);
 	return text;
 }

@@ -150,6 +150,12 @@ static const struct template_kind template_kinds[] = {
 	{ "why-unknown-command", 0, { TEMPLATE_KINDS_CMD, NULL } },
 	{ "why-unknown", 0, { TEMPLATE_KINDS_CMD, NULL } },
 	{ "why-too-many-commands", 0, { TEMPLATE_KINDS_CMD, NULL } },
+	/* ${example} of why-needs-argument, per command with an argument. */
+	{ "example-reported", 0, { NULL } },
+	{ "example-actions", 0, { NULL } },
+	{ "example-resolution", 0, { NULL } },
+	{ "example-propose", 0, { NULL } },
+	{ "example-include", 0, { NULL } },
 	{ "why-lead-only", 0, { NULL } },
 	{ "why-answered", 0, { NULL } },
 	{ "why-not-participant", 0, { NULL } },

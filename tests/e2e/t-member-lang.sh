@@ -6,7 +6,8 @@
 # join, each gets the conflict check, the report (its labels), the echo
 # of a command, a relayed mail's sender name, the follow-up reminders,
 # the overdue alarm (leads) and the weekly digest in their own language,
-# and no line of another language's template.  #help to Alice is Korean.
+# and no line of another language's template.  #help to Alice is Korean,
+# and so is the reason (with its example) of her refused #actions.
 # A member's language with no template set is refused by check-config
 # with file, line and member.
 # Then an admin's templates folder holding ko/reminder.txt alone:
@@ -155,6 +156,15 @@ pass $S 1
 cd_wait_grep alice 1 "Subject: [CoC $C] 명령어" >/dev/null
 cd_exactly bob 0 "Subject: [CoC $C] Commands"
 tb_pass "#help answers Alice in Korean, to her alone"
+
+answer alice "$C" "Report" "#actions"
+pass $S 1
+cd_wait_grep alice 1 "#actions에는 인수가 필요합니다. 예: #actions 양쪽과 이야기함" >/dev/null
+cd_exactly alice 0 "spoke with both"
+answer bob "$C" "Report" "#actions"
+pass $S 1
+cd_wait_grep bob 1 "#actions needs an argument, e.g. #actions spoke with both" >/dev/null
+tb_pass "a refusal's reason and its example are in the sender's language"
 
 # Follow-up reminders: due 7 days after the report.
 R=$(cd_received "$C")

@@ -26,7 +26,7 @@ tb_imap_wait_count alice INBOX 3 20
 
 cd_members Carol:member
 cd_ctl members >"$TB/members.out"
-grep -q '^Carol  *member  *carol@example.test' "$TB/members.out" ||
+grep -q '^Carol  *member  *en  *carol@example.test' "$TB/members.out" ||
     tb_fail "members does not list Carol"
 grep -q '^Alice  *lead ' "$TB/members.out" || tb_fail "members does not list Alice"
 out=$(cd_ctl onboard Carol) || tb_fail "onboard failed"
