@@ -280,6 +280,44 @@ cd_status() {
 # ------------------------------------------------ scheduler (t-schedule.sh,
 # t-digest.sh)
 
+# cd_pass_at OFFSET [N]: waits for N messages in the alias's INBOX, runs
+# one pass with the clock moved by OFFSET seconds, then waits until
+# Postfix has delivered all that the pass sent (so that a mailbox that
+# lacks a message really did not get it).
+cd_pass_at() {
+	[ "${2:-0}" = 0 ] || tb_imap_wait_count conduct INBOX "$2" 20
+	CONDUCTD_CLOCK_OFFSET=$1 cd_once ||
+	    tb_fail "conductd --once at offset $1 s failed"
+	[ "$(tb_imap_count conduct INBOX)" = 0 ] ||
+	    tb_fail "the pass at offset $1 s left mail in the alias's INBOX"
+	cd_wait_queue
+}
+
+# cd_off_digest: a clock offset (0, or 3 h on a Monday between 08:00 and
+# 09:59 UTC) that keeps a test's setup passes out of a Monday 09:xx
+# digest.
+cd_off_digest() {
+	local now
+	now=$(date +%s)
+	if [ "$(date -u -d "@$now" +%u)" = 1 ] &&
+	    [ "$(date -u -d "@$now" +%H)" -ge 8 ] &&
+	    [ "$(date -u -d "@$now" +%H)" -le 9 ]; then
+		echo 10800
+	else
+		echo 0
+	fi
+}
+
+# cd_monday_0920 AFTER: the first Monday 09:20 UTC after AFTER (seconds
+# since the epoch).
+cd_monday_0920() {
+	local base=$1 dow t
+	dow=$(date -u -d "@$base" +%u)
+	t=$((base - base % 86400 + (8 - dow) % 7 * 86400 + 9 * 3600 + 1200))
+	[ "$t" -gt "$base" ] || t=$((t + 7 * 86400))
+	echo "$t"
+}
+
 # cd_txt FILE: the decoded text beside a fetched .eml.
 cd_txt() {
 	echo "${1%.eml}.txt"

@@ -37,16 +37,8 @@ tb_ini_set "$CONF" committee digest_day "monday"
 tb_ini_set "$CONF" committee digest_hour "9"
 cd_committee
 
-# pass OFFSET [N]: waits for N messages in the alias's INBOX, runs one
-# pass with the clock moved by OFFSET seconds, then waits until Postfix
-# has delivered all that the pass sent.
 pass() {
-	[ "${2:-0}" = 0 ] || tb_imap_wait_count conduct INBOX "$2" 20
-	CONDUCTD_CLOCK_OFFSET=$1 cd_once ||
-	    tb_fail "conductd --once at offset $1 s failed"
-	[ "$(tb_imap_count conduct INBOX)" = 0 ] ||
-	    tb_fail "the pass at offset $1 s left mail in the alias's INBOX"
-	cd_wait_queue
+	cd_pass_at "$@"
 }
 
 # answer USER CODE BODY: USER writes BODY to their address for CODE.
@@ -56,12 +48,7 @@ answer() {
 
 # Setup passes run at offset S, out of any Monday 09:xx (S = 3 h when the
 # test runs on a Monday between 08:00 and 09:59 UTC).
-now=$(date +%s)
-S=0
-if [ "$(date -u -d "@$now" +%u)" = 1 ] &&
-    [ "$(date -u -d "@$now" +%H)" -ge 8 ] && [ "$(date -u -d "@$now" +%H)" -le 9 ]; then
-	S=$((3 * H))
-fi
+S=$(cd_off_digest)
 
 # ------------------------------------------------------------ cases
 tb_send_file reporter1@$D conduct@$D "$data/digest-bob.eml"
@@ -106,10 +93,7 @@ done
 
 # The next Monday 09:20 UTC at least 2 h from now.
 now=$(date +%s)
-base=$((now + S + 2 * H))
-dow=$(date -u -d "@$base" +%u)
-t=$((base - base % DAY + (8 - dow) % 7 * DAY + 9 * H + 20 * MIN))
-[ "$t" -gt "$base" ] || t=$((t + 7 * DAY))
+t=$(cd_monday_0920 $((now + S + 2 * H)))
 OFF=$((t - now))
 tb_log "digest time: $(date -u -d "@$t" '+%a %F %H:%M') (offset $OFF s)"
 

@@ -41,12 +41,7 @@ cd_ctl check-config >"$TB/check.out" 2>&1 ||
     tb_fail "check-config refuses the member languages: $(cat "$TB/check.out")"
 
 pass() {
-	[ "${2:-0}" = 0 ] || tb_imap_wait_count conduct INBOX "$2" 20
-	CONDUCTD_CLOCK_OFFSET=$1 cd_once ||
-	    tb_fail "conductd --once at offset $1 s failed"
-	[ "$(tb_imap_count conduct INBOX)" = 0 ] ||
-	    tb_fail "the pass at offset $1 s left mail in the alias's INBOX"
-	cd_wait_queue
+	cd_pass_at "$@"
 }
 
 answer() {
@@ -114,12 +109,7 @@ each() {
 }
 
 # Setup passes out of any Monday 09:xx, as in t-digest.sh.
-now=$(date +%s)
-S=0
-if [ "$(date -u -d "@$now" +%u)" = 1 ] &&
-    [ "$(date -u -d "@$now" +%H)" -ge 8 ] && [ "$(date -u -d "@$now" +%H)" -le 9 ]; then
-	S=$((3 * H))
-fi
+S=$(cd_off_digest)
 
 tb_send_file reporter2@$D conduct@$D "$data/digest-zed.eml"
 pass $S 1
@@ -183,10 +173,7 @@ done
 tb_pass "the overdue alarm reaches the leads, Alice's in Korean, Bob's in English"
 
 # The weekly digest: the next Monday 09:20 UTC after the overdue pass.
-base=$((R + 7 * DAY + H))
-dow=$(date -u -d "@$base" +%u)
-t=$((base - base % DAY + (8 - dow) % 7 * DAY + 9 * H + 20 * MIN))
-[ "$t" -gt "$base" ] || t=$((t + 7 * DAY))
+t=$(cd_monday_0920 $((R + 7 * DAY + H)))
 pass $((t - now))
 wait_each digest
 each digest

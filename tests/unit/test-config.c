@@ -77,6 +77,21 @@ load(char **errstr)
 	return config_load(conf_path, errstr);
 }
 
+/* The config, which must load; NULL (a failed check) if it does not. */
+static struct config *
+load_valid(void)
+{
+	struct config	*c;
+	char		*err;
+
+	c = load(&err);
+	CHECK(c != NULL);
+	if (err != NULL)
+		fprintf(stderr, "unexpected: %s\n", err);
+	free(err);
+	return c;
+}
+
 static void
 test_valid(void)
 {
@@ -84,11 +99,7 @@ test_valid(void)
 	char		*err;
 
 	write_conf("", "");
-	c = load(&err);
-	CHECK(c != NULL);
-	if (err != NULL)
-		fprintf(stderr, "unexpected: %s\n", err);
-	if (c == NULL)
+	if ((c = load_valid()) == NULL)
 		return;
 	CHECK_INTEQ(c->poll_interval, 60);
 	CHECK_INTEQ(c->imap_port, 993);
@@ -129,11 +140,7 @@ test_valid(void)
 	write_conf("", "[member Ann]\nemail = ann@example.org\n"
 	    "language = ko\n[member Bo]\nemail = bo@example.org\n"
 	    "[committee]\nlanguage = de\n");
-	c = load(&err);
-	CHECK(c != NULL);
-	if (err != NULL)
-		fprintf(stderr, "unexpected: %s\n", err);
-	if (c == NULL)
+	if ((c = load_valid()) == NULL)
 		return;
 	CHECK_STREQ(config_member_lang(c, config_member_by_name(c, "Ann")),
 	    "ko");
