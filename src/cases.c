@@ -27,6 +27,7 @@
 #include "crash.h"
 #include "crypto.h"
 #include "held.h"
+#include "caselang.h"
 #include "lang.h"
 #include "replylang.h"
 #include "log.h"
@@ -486,15 +487,43 @@ cases_flooding(struct cases *c, int64_t case_id)
 	return count >= c->conf->ack_flood;
 }
 
-/* Decides on the acknowledgment of a new case and queues it. */
+/*
+ * Guesses the new case's language from its report and stores it
+ * (caselang.h says when a case is not guessed at once).
+ */
+static int
+cases_guess_lang(struct cases *c, int64_t case_id, const struct mime_msg *msg,
+    struct lang_guess *lg)
+{
+	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
+	    msg->text_charset, lg);
+	return store_case_set_lang(c->store, case_id, lg->code,
+	    lg->confidence);
+}
+
+/*
+ * Decides on the acknowledgment of a new case and queues it.  The
+ * report's language is guessed here, except for a case held for the
+ * flood guard's summary: its reporter gets no mail of its own.
+ */
 static int
 cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
-    const char *rcpt, const struct report *r, const struct mime_msg *msg,
-    const struct lang_guess *lg)
+    const char *rcpt, const struct report *r, const struct mime_msg *msg)
 {
-	int64_t	outbox_id = 0;
-	int	rc;
+	struct lang_guess	lg;
+	int64_t			outbox_id = 0;
+	int			rc;
 
+	if ((rc = rcpt != NULL ? cases_flooding(c, case_id) : 0) == -1)
+		return -1;
+	if (rc == 1) {
+		log_info("cases: case %s: more than %d new cases from the "
+		    "sender within an hour; acknowledged in a summary at the "
+		    "end of the hour", code, c->conf->ack_flood);
+		return store_case_set_ack(c->store, case_id, 0, "held");
+	}
+	if (cases_guess_lang(c, case_id, msg, &lg) == -1)
+		return -1;
 	if (rcpt == NULL) {
 		log_warnx("cases: case %s: no usable sender address, no "
 		    "acknowledgment", code);
@@ -505,15 +534,7 @@ cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
 		    "no acknowledgment", code);
 		return store_case_set_ack(c->store, case_id, 0, "no-reply");
 	}
-	if ((rc = cases_flooding(c, case_id)) == -1)
-		return -1;
-	if (rc == 1) {
-		log_info("cases: case %s: more than %d new cases from the "
-		    "sender within an hour; acknowledged in a summary at the "
-		    "end of the hour", code, c->conf->ack_flood);
-		return store_case_set_ack(c->store, case_id, 0, "held");
-	}
-	if (cases_queue_ack(c, case_id, code, rcpt, r, msg, lg,
+	if (cases_queue_ack(c, case_id, code, rcpt, r, msg, &lg,
 	    &outbox_id) == -1)
 		return store_case_set_ack(c->store, case_id, 0,
 		    "not-composed");
@@ -528,7 +549,6 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	struct store_case	 sc;
 	struct report		*r;
 	struct buf		 fields;
-	struct lang_guess	 lg;
 	char			 code[CODENAME_MAX];
 	const char		*rcpt;
 	int64_t			 case_id;
@@ -550,13 +570,9 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	n.fieldslen = fields.len;
 	n.repeat_sender = rcpt != NULL && store_outbox_sent_to_since(c->store,
 	    "ack", rcpt, clock_now() - CASES_ACK_WINDOW) == 1;
-	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
-	    msg->text_charset, &lg);
-	n.lang = lg.code;
-	n.lang_confidence = lg.confidence;
 	if (store_case_add(c->store, &n, &case_id) == 0 &&
 	    store_message_set_kind(c->store, msg_id, "report", case_id) == 0 &&
-	    cases_acknowledge(c, case_id, code, rcpt, r, msg, &lg) == 0 &&
+	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0 &&
 	    store_case_get(c->store, case_id, &sc) == 1 &&
 	    committee_case_opened(c->committee, &sc, rcpt,
 	    r->field[REPORT_REPORTED], msg) == 0) {
@@ -763,7 +779,8 @@ cases_summary_one(struct cases *c, const struct store_held *rows, size_t n)
 	int			 rv = -1;
 
 	if (store_case_reporter(c->store, rows[0].id, &rcpt) == -1 ||
-	    rcpt == NULL || store_case_get(c->store, rows[0].id, &sc) != 1) {
+	    rcpt == NULL || store_case_get(c->store, rows[0].id, &sc) != 1 ||
+	    caselang_ensure(c->store, &sc) == -1) {
 		free(rcpt);
 		return -1;
 	}

@@ -16,6 +16,7 @@
 
 #include "address.h"
 #include "buf.h"
+#include "caselang.h"
 #include "casestatus.h"
 #include "classify.h"
 #include "clock.h"
@@ -1558,8 +1559,10 @@ cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
 	(void)arg;
 	if (committee_reporter_thread(cm->c, &cm->sc, &t) == -1)
 		return -1;
-	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1) {
+	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1 ||
+	    caselang_ensure(cm->c->store, &cm->sc) == -1) {
 		thread_ids_free(&t);
+		crypto_freestr(reporter);
 		return -1;
 	}
 	address_reporter(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,

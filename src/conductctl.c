@@ -821,7 +821,9 @@ static void
 show_lang(const struct store_case *c)
 {
 	if (c->lang_confidence < 0)
-		printf("Language: unknown (not guessed: the case is older)\n");
+		printf("Language: not guessed yet (held for the flood "
+		    "summary, or from before languages; guessed when "
+		    "conductd first writes to the reporter)\n");
 	else if (c->lang[0] == '\0')
 		printf("Language: unknown (confidence 0, unsure)\n");
 	else

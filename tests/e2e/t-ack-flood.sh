@@ -3,7 +3,8 @@
 # hour apart each get their own ack (read over IMAP, each with its own
 # code name).  The flood guard: six reports within the hour give five
 # acks at once and, when the hour is over, one summary ack naming the
-# sixth case; no acknowledgment alarm reaches the leads for it.
+# sixth case; no acknowledgment alarm reaches the leads for it.  The
+# held case's language is not guessed until its summary is written.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 
@@ -50,6 +51,11 @@ cd_once || tb_fail "a second pass failed"
 cd_expect_eq "acks to reporter2 within the hour" "$(tb_imap_count reporter2 INBOX)" 5
 held=$(cd_ctl cases --wide | awk '/\(held\)/ { print $1 }')
 cd_expect_eq "held cases" "$(echo "$held" | grep -c .)" 1
+cd_ctl show "$held" | grep -q '^Language: not guessed yet' ||
+    tb_fail "the held case has a language guess already: $(cd_ctl show "$held" | grep Language)"
+cd_ctl show "$(cd_ctl cases --csv | awk -F, 'NR == 2 { print $1 }')" |
+    grep -q '^Language: en (confidence' ||
+    tb_fail "an acknowledged case has no language guess"
 CONDUCTD_CLOCK_OFFSET=1800 cd_once || tb_fail "pass at +30 min failed"
 cd_expect_eq "acks to reporter2 before the hour ends" "$(tb_imap_count reporter2 INBOX)" 5
 
@@ -67,6 +73,9 @@ cd_ctl cases --wide | grep "^$held " | grep -q '(held)' && tb_fail "$held still 
 cd_ctl show "$held" | grep -q 'Acknowledgment: accepted' ||
     tb_fail "the held case's ack is not marked sent"
 tb_pass "the held case's ack is marked sent"
+cd_ctl show "$held" | grep -q '^Language: en (confidence' ||
+    tb_fail "the held case's language is not guessed for its summary"
+tb_pass "a held case's language is guessed for its summary, not before"
 
 # No alarm: later passes, past ack_alarm_after, still mail no lead.
 CONDUCTD_CLOCK_OFFSET=7200 cd_once || tb_fail "a late pass failed"

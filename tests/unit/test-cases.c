@@ -767,7 +767,7 @@ static const char korean_report[] =
 /*
  * The reporter's mail in the case's language (replylang.c): a confident
  * Korean report's acknowledgment is Korean, and so is the flood's
- * summary; a one-line Korean report gets Korean, the dashes, then
+ * summary (the held case's language guessed only then); a one-line Korean report gets Korean, the dashes, then
  * English, its subject "Korean / English" words when it has none.
  */
 static void
@@ -789,6 +789,8 @@ test_reply_lang(struct cases *c, struct config *conf)
 	CHECK_INTEQ(ncases(), base + 3);
 	store_case_foreach(st, last_cb, &sc);	/* the third: held */
 	CHECK_STREQ(sc.ack_note, "held");
+	/* Held for the summary: not guessed (caselang.h) until it is due. */
+	CHECK_INTEQ(sc.lang_confidence, -1);
 	last = sc.id;
 	CHECK(store_case_get(st, last - 2, &sc) == 1);
 	case_lang(sc.id, "ko", 1);
@@ -802,6 +804,7 @@ test_reply_lang(struct cases *c, struct config *conf)
 	CHECK_INTEQ(cases_run(c), 0);
 	CHECK(store_case_get(st, last, &sc) == 1);
 	CHECK(sc.ack_outbox != 0);
+	case_lang(last, "ko", 1);	/* guessed for its summary */
 	outbox_text(sc.ack_outbox, &subject, &text);
 	CHECK_STRSTR(subject, "보내 주신 신고");
 	CHECK(strstr(text, "Hello,") == NULL);
