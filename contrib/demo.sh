@@ -31,7 +31,9 @@ echo "== conductctl init"
 sed 's/^/   /' "$TB/init.out"
 
 cd_committee
-echo "== the committee: conductctl members"
+# Bob reads conductd's mail in Korean ([member] language).
+tb_ini_set "$CONF" "member Bob" language ko
+echo "== the committee: conductctl members (Bob reads his mail in Korean)"
 cd_ctl members | sed 's/^/   /'
 
 echo "== starting conductd (waits in IMAP IDLE)"
@@ -104,6 +106,12 @@ echo "   the reported person, never the reporter or the report"
 cd_sync alice
 f=$(cd_grep alice "Subject: [CoC $code] Conflict check" | head -1)
 show_mail "$f" 100
+echo
+echo "== the same conflict check in bob's mailbox: in Korean, his language"
+cd_sync bob
+f=$(cd_grep bob "Subject: [CoC $code] " | head -1)
+show_mail "$f" 8
+echo "   ..."
 echo
 echo "== alice answers #noconflict from her mail client; the report follows"
 cd_msend alice@example.test "$(cd_maddr alice "$code")" "Re: conflict check" \
