@@ -514,7 +514,9 @@ cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
 	int64_t			outbox_id = 0;
 	int			rc;
 
-	if ((rc = rcpt != NULL ? cases_flooding(c, case_id) : 0) == -1)
+	/* A no-reply sender is never acknowledged, so never held either. */
+	if ((rc = rcpt != NULL && !noreply_address(rcpt) ?
+	    cases_flooding(c, case_id) : 0) == -1)
 		return -1;
 	if (rc == 1) {
 		log_info("cases: case %s: more than %d new cases from the "

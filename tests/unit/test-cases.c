@@ -274,6 +274,22 @@ test_flood(struct cases *c, struct config *conf)
 	CHECK(sc.ack_sent == 0);
 	CHECK_INTEQ(cases_run(c), 0);
 	CHECK_INTEQ(noutbox(), out + 3);
+
+	/* A no-reply sender's flood: never held, so never summarised. */
+	base = ncases();
+	for (i = 0; i < 3; i++) {
+		snprintf(raw, sizeof(raw), "From: noreply@example.test\r\n"
+		    "To: conduct@example.test\r\nSubject: form %d\r\n\r\n"
+		    "Form entry %d.\r\n", i, i);
+		add_message(raw);
+	}
+	CHECK_INTEQ(cases_run(c), 3);
+	CHECK(store_case_get(st, base + 3, &sc) == 1);
+	CHECK_STREQ(sc.ack_note, "no-reply");
+	CHECK(sc.lang_confidence >= 0);
+	setenv("CONDUCTD_CLOCK", "1790007400", 1);
+	CHECK_INTEQ(cases_run(c), 0);
+	CHECK_INTEQ(noutbox(), out + 3);
 	unsetenv("CONDUCTD_CLOCK");
 	conf->ack_flood = 0;
 }
