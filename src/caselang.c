@@ -15,6 +15,15 @@
 #include "store.h"
 
 int
+caselang_guess(struct store *s, int64_t id, const struct mime_msg *msg,
+    struct lang_guess *lg)
+{
+	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
+	    msg->text_charset, lg);
+	return store_case_set_lang(s, id, lg->code, lg->confidence);
+}
+
+int
 caselang_ensure(struct store *s, struct store_case *sc)
 {
 	struct store_msg_info	 info;
@@ -32,10 +41,9 @@ caselang_ensure(struct store *s, struct store_case *sc)
 	msg = mime_parse(raw, len, info.truncated);
 	crypto_wipe(raw, len);
 	free(raw);
-	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
-	    msg->text_charset, &lg);
+	rc = caselang_guess(s, sc->id, msg, &lg);
 	mime_msg_free(msg);
-	if (store_case_set_lang(s, sc->id, lg.code, lg.confidence) == -1)
+	if (rc == -1)
 		return -1;
 	snprintf(sc->lang, sizeof(sc->lang), "%s", lg.code);
 	sc->lang_confidence = lg.confidence;

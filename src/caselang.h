@@ -10,8 +10,19 @@
 #ifndef CASELANG_H
 #define CASELANG_H
 
+#include <stdint.h>
+
+struct lang_guess;
+struct mime_msg;
 struct store;
 struct store_case;
+
+/*
+ * Guesses the language of case id from msg, its report, into *lg and
+ * stores it.  0, or -1 on a database error.
+ */
+int	caselang_guess(struct store *, int64_t id, const struct mime_msg *msg,
+	    struct lang_guess *lg);
 
 /*
  * Guesses sc's language from its report and stores it, when sc has no

@@ -488,20 +488,6 @@ cases_flooding(struct cases *c, int64_t case_id)
 }
 
 /*
- * Guesses the new case's language from its report and stores it
- * (caselang.h says when a case is not guessed at once).
- */
-static int
-cases_guess_lang(struct cases *c, int64_t case_id, const struct mime_msg *msg,
-    struct lang_guess *lg)
-{
-	lang_guess(msg->text, msg->text != NULL ? strlen(msg->text) : 0,
-	    msg->text_charset, lg);
-	return store_case_set_lang(c->store, case_id, lg->code,
-	    lg->confidence);
-}
-
-/*
  * Decides on the acknowledgment of a new case and queues it.  The
  * report's language is guessed here, except for a case held for the
  * flood guard's summary: its reporter gets no mail of its own.
@@ -524,7 +510,7 @@ cases_acknowledge(struct cases *c, int64_t case_id, const char *code,
 		    "end of the hour", code, c->conf->ack_flood);
 		return store_case_set_ack(c->store, case_id, 0, "held");
 	}
-	if (cases_guess_lang(c, case_id, msg, &lg) == -1)
+	if (caselang_guess(c->store, case_id, msg, &lg) == -1)
 		return -1;
 	if (rcpt == NULL) {
 		log_warnx("cases: case %s: no usable sender address, no "

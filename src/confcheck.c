@@ -46,7 +46,34 @@ confcheck_report(struct confcheck *cc, int ok, const char *what,
 	confcheck_result(cc, ok ? CONFCHECK_OK : CONFCHECK_FAIL, what, why);
 }
 
-/* A failure of [section] key, worded as config_load()'s errors. */
+/*
+ * A failure of [section] key set on line (0: unknown), worded as
+ * config_load()'s errors.
+ */
+static void
+confcheck_fail_vat(struct confcheck *cc, const char *what,
+    const char *section, const char *key, int line, const char *fmt,
+    va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void
+confcheck_fail_vat(struct confcheck *cc, const char *what,
+    const char *section, const char *key, int line, const char *fmt,
+    va_list ap)
+{
+	char	 reason[512], *why;
+
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	if (line > 0)
+		xasprintf(&why, "%s:%d: [%s] %s: %s", cc->conf->path, line,
+		    section, key, reason);
+	else
+		xasprintf(&why, "%s: [%s] %s: %s", cc->conf->path, section,
+		    key, reason);
+	confcheck_report(cc, 0, what, why);
+	free(why);
+}
+
+/* A failure of [section] key, at the line the file set it on. */
 static void
 confcheck_fail_key(struct confcheck *cc, const char *what,
     const char *section, const char *key, const char *fmt, ...)
@@ -56,21 +83,45 @@ static void
 confcheck_fail_key(struct confcheck *cc, const char *what,
     const char *section, const char *key, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 reason[512], *why;
-	int	 line = config_key_line(cc->conf, section, key);
+	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	confcheck_fail_vat(cc, what, section, key,
+	    config_key_line(cc->conf, section, key), fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		xasprintf(&why, "%s:%d: [%s] %s: %s", cc->conf->path, line,
-		    section, key, reason);
-	else
-		xasprintf(&why, "%s: [%s] %s: %s", cc->conf->path, section,
-		    key, reason);
-	confcheck_report(cc, 0, what, why);
-	free(why);
+}
+
+static void
+confcheck_fail_at(struct confcheck *cc, const char *what,
+    const char *section, const char *key, int line, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void
+confcheck_fail_at(struct confcheck *cc, const char *what,
+    const char *section, const char *key, int line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	confcheck_fail_vat(cc, what, section, key, line, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Whether lang, set in [section] language on line, names a template set
+ * that exists; a failure is reported.
+ */
+static int
+confcheck_lang_set(struct confcheck *cc, const char *what,
+    const char *section, int line, const char *lang)
+{
+	if (template_has_lang(cc->conf->templates, lang))
+		return 1;
+	confcheck_fail_at(cc, what, section, "language", line,
+	    "no template set for %s (no folder %s/%s%s)", lang,
+	    template_default_dir(), lang, cc->conf->templates != NULL ?
+	    " nor one in the templates folder" : "");
+	return 0;
 }
 
 /* A committee needs a lead: triage and the alarms go to the leads. */
@@ -168,16 +219,10 @@ confcheck_templates(struct confcheck *cc)
 static void
 confcheck_language(struct confcheck *cc)
 {
-	const char	*lang = cc->conf->language;
-
-	if (template_has_lang(cc->conf->templates, lang)) {
+	if (confcheck_lang_set(cc, "committee language", "committee",
+	    config_key_line(cc->conf, "committee", "language"),
+	    cc->conf->language))
 		confcheck_report(cc, 1, "committee language", NULL);
-		return;
-	}
-	confcheck_fail_key(cc, "committee language", "committee", "language",
-	    "no template set for %s (no folder %s/%s%s)", lang,
-	    template_default_dir(), lang, cc->conf->templates != NULL ?
-	    " nor one in the templates folder" : "");
 }
 
 /* Each member's language names a template set that exists. */
@@ -185,24 +230,19 @@ static void
 confcheck_member_languages(struct confcheck *cc)
 {
 	const struct member	*m;
-	char			*why;
+	char			*section;
 	size_t			 i;
 	int			 bad = 0;
 
 	for (i = 0; i < cc->conf->nmembers; i++) {
 		m = &cc->conf->members[i];
-		if (m->language == NULL ||
-		    template_has_lang(cc->conf->templates, m->language))
+		if (m->language == NULL)
 			continue;
-		xasprintf(&why, "%s:%d: [member %s] language: no template set "
-		    "for %s (no folder %s/%s%s)", cc->conf->path,
-		    m->seen_language, m->name, m->language,
-		    template_default_dir(), m->language,
-		    cc->conf->templates != NULL ?
-		    " nor one in the templates folder" : "");
-		confcheck_report(cc, 0, "member language", why);
-		free(why);
-		bad = 1;
+		xasprintf(&section, "member %s", m->name);
+		if (!confcheck_lang_set(cc, "member language", section,
+		    m->seen_language, m->language))
+			bad = 1;
+		free(section);
 	}
 	if (!bad)
 		confcheck_report(cc, 1, "member languages", NULL);

@@ -375,9 +375,8 @@ config_set_details(enum urgent_details *field, const char *value)
 /* Stores one value; returns NULL or the reason it is bad. */
 #define CONFIG_LANG_REASON	"must be a language code like en, ko or de"
 
-/* A language code: two or three letters a-z. */
-static int
-config_lang_ok(const char *value)
+int
+config_lang_code(const char *value)
 {
 	size_t	len = strlen(value);
 
@@ -474,7 +473,7 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		*(int *)field = (int)v;
 		return NULL;
 	case OPT_LANG:
-		if (!config_lang_ok(value))
+		if (!config_lang_code(value))
 			return CONFIG_LANG_REASON;
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
@@ -579,7 +578,7 @@ config_member_key(struct config_parse *p, const char *section,
 	if (seen == &m->seen_email)
 		reason = config_member_emails(m, value);
 	else if (seen == &m->seen_language) {
-		if (config_lang_ok(value))
+		if (config_lang_code(value))
 			m->language = xstrdup(value);
 		else
 			reason = CONFIG_LANG_REASON;

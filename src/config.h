@@ -121,6 +121,8 @@ const char *config_strrole(enum member_role);
 /* The member with this address (any of theirs), or NULL. */
 const struct member *config_member_by_address(const struct config *,
 	    const char *addr);
+/* 1 if value is a language code as the config takes one: en, ko, yue. */
+int	config_lang_code(const char *value);
 /* The language of mail to m: their language key, else [committee]'s. */
 const char *config_member_lang(const struct config *, const struct member *m);
 const struct member *config_member_by_name(const struct config *,

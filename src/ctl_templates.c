@@ -25,16 +25,6 @@ static const char *const origin_names[] = {
 	[TEMPLATE_FROM_DEFAULT_EN] = "installed English",
 };
 
-/* A language code as config.c takes it: two or three letters a-z. */
-static int
-ctl_lang_code(const char *s)
-{
-	size_t	len = strlen(s);
-
-	return len >= 2 && len <= 3 &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz") == len;
-}
-
 /* Who reads lang: the committee, members (by name), or nobody. */
 static void
 ctl_templates_readers(const struct config *conf, const char *lang)
@@ -63,7 +53,7 @@ ctl_templates_list(const struct config *conf, const char *lang)
 	char				*path;
 	size_t				 i, missing = 0, fallback = 0;
 
-	if (!ctl_lang_code(lang))
+	if (!config_lang_code(lang))
 		errx(EX_USAGE, "%s: not a language code like en, ko or de",
 		    lang);
 	printf("Templates in %s%s\n", lang, template_has_lang(conf->templates,
@@ -161,7 +151,8 @@ ctl_check_dir(struct tcheck *tc, const char *folder, const char *sub)
 			rel = xstrdup(list[i]->d_name);
 		xasprintf(&path, "%s/%s", folder, rel);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (sub != NULL || !ctl_lang_code(list[i]->d_name)) {
+			if (sub != NULL ||
+			    !config_lang_code(list[i]->d_name)) {
 				printf("FAIL %s/: not a language folder (two "
 				    "or three letters a-z, like ko)\n", rel);
 				tc->failed++;

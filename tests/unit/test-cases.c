@@ -224,23 +224,32 @@ test_fields(void)
 	CHECK(report_lookup(f, 5, "location") == NULL);	/* cut */
 }
 
+/* Adds n different reports from one sender. */
+static void
+add_flood(const char *from, int n)
+{
+	char	raw[256];
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(raw, sizeof(raw), "From: %s\r\n"
+		    "To: conduct@example.test\r\nSubject: again %d\r\n\r\n"
+		    "Thing number %d happened.\r\n", from, i, i);
+		add_message(raw);
+	}
+}
+
 /* Past ack_flood cases an hour, acks wait for one summary. */
 static void
 test_flood(struct cases *c, struct config *conf)
 {
 	struct store_case	sc;
 	int64_t			summary;
-	char			raw[256];
-	int			i, base = ncases(), out = noutbox();
+	int			base = ncases(), out = noutbox();
 
 	conf->ack_flood = 2;
 	setenv("CONDUCTD_CLOCK", "1790000100", 1);
-	for (i = 0; i < 4; i++) {
-		snprintf(raw, sizeof(raw), "From: flood@example.test\r\n"
-		    "To: conduct@example.test\r\nSubject: again %d\r\n\r\n"
-		    "Thing number %d happened.\r\n", i, i);
-		add_message(raw);
-	}
+	add_flood("flood@example.test", 4);
 	CHECK_INTEQ(cases_run(c), 4);
 	CHECK_INTEQ(ncases(), base + 4);
 	CHECK_INTEQ(noutbox(), out + 2);
@@ -277,12 +286,7 @@ test_flood(struct cases *c, struct config *conf)
 
 	/* A no-reply sender's flood: never held, so never summarised. */
 	base = ncases();
-	for (i = 0; i < 3; i++) {
-		snprintf(raw, sizeof(raw), "From: noreply@example.test\r\n"
-		    "To: conduct@example.test\r\nSubject: form %d\r\n\r\n"
-		    "Form entry %d.\r\n", i, i);
-		add_message(raw);
-	}
+	add_flood("noreply@example.test", 3);
 	CHECK_INTEQ(cases_run(c), 3);
 	CHECK(store_case_get(st, base + 3, &sc) == 1);
 	CHECK_STREQ(sc.ack_note, "no-reply");
