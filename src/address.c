@@ -1,8 +1,9 @@
 /*
  * address: builds and checks the alias's per-case sub-addresses.  The
- * detail part is "CODE-TOKEN" for the reporter and "CODE-mTOKEN" for a
- * member; tokens are the first hex digits of a keyed hash, compared in
- * constant time.
+ * detail part is "CODE-TOKEN" for the reporter, "CODE-mTOKEN" for a
+ * member, "CODE-rTOKEN" for the reported person and "CODE-oTOKEN" for
+ * the moderators; tokens are the first hex digits of a keyed hash (so
+ * the prefixes are letters past 'f'), compared in constant time.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,46 @@ address_member(const struct config *conf, const struct crypto_key *key,
 	address_build(conf, code, "m", token, buf, size);
 }
 
+/* The addresses of people outside the committee, by their prefix. */
+static const struct address_outside {
+	char			 prefix;
+	const char		*purpose;	/* the token's */
+	enum address_kind	 kind;
+} address_outside[] = {
+	{ 'r', "reported-address", ADDRESS_REPORTED },
+	{ 'o', "moderators-address", ADDRESS_MODERATORS }
+};
+
+static void
+address_outside_build(const struct config *conf, const struct crypto_key *key,
+    const char *code, enum address_kind kind, char *buf, size_t size)
+{
+	char	token[ADDRESS_TOKEN_LEN + 1], prefix[2];
+	size_t	i;
+
+	for (i = 0; address_outside[i].kind != kind; i++)
+		;
+	crypto_token(key, address_outside[i].purpose, code, token,
+	    ADDRESS_TOKEN_LEN);
+	prefix[0] = address_outside[i].prefix;
+	prefix[1] = '\0';
+	address_build(conf, code, prefix, token, buf, size);
+}
+
+void
+address_reported(const struct config *conf, const struct crypto_key *key,
+    const char *code, char *buf, size_t size)
+{
+	address_outside_build(conf, key, code, ADDRESS_REPORTED, buf, size);
+}
+
+void
+address_moderators(const struct config *conf, const struct crypto_key *key,
+    const char *code, char *buf, size_t size)
+{
+	address_outside_build(conf, key, code, ADDRESS_MODERATORS, buf, size);
+}
+
 /* The detail after "local+" if addr is a sub-address of the alias. */
 static int
 address_detail(const struct config *conf, const char *addr, char *detail,
@@ -133,6 +174,17 @@ address_parse(const struct config *conf, const struct crypto_key *key,
 			}
 		}
 		return ADDRESS_FORGED;
+	}
+	for (i = 0; i < sizeof(address_outside) / sizeof(address_outside[0]);
+	    i++) {
+		if (*dash != address_outside[i].prefix)
+			continue;
+		crypto_token(key, address_outside[i].purpose, detail, token,
+		    ADDRESS_TOKEN_LEN);
+		if (!crypto_token_eq(token, dash + 1))
+			return ADDRESS_FORGED;
+		snprintf(code, size, "%s", detail);
+		return address_outside[i].kind;
 	}
 	crypto_token(key, "reporter-address", detail, token,
 	    ADDRESS_TOKEN_LEN);

@@ -1,7 +1,9 @@
 /*
  * address: the alias's sub-addresses.  A case has a reporter address,
- * conduct+CODE-TOKEN@domain, and one address per committee member,
- * conduct+CODE-mTOKEN@domain; each token is a MAC under the daemon's
+ * conduct+CODE-TOKEN@domain, one address per committee member,
+ * conduct+CODE-mTOKEN@domain, one for the reported person
+ * (conduct+CODE-rTOKEN) and one for the moderators (conduct+CODE-oTOKEN);
+ * each token is a MAC under the daemon's
  * key, so nobody can write into a case without having been sent its
  * address.
  */
@@ -20,17 +22,25 @@ void	address_reporter(const struct config *, const struct crypto_key *,
 	    const char *code, char *buf, size_t size);
 void	address_member(const struct config *, const struct crypto_key *,
 	    const char *code, const struct member *, char *buf, size_t size);
+/* The addresses the reported person and the moderators answer to. */
+void	address_reported(const struct config *, const struct crypto_key *,
+	    const char *code, char *buf, size_t size);
+void	address_moderators(const struct config *, const struct crypto_key *,
+	    const char *code, char *buf, size_t size);
 
 enum address_kind {
 	ADDRESS_OTHER = 0,	/* not a sub-address of ours */
 	ADDRESS_FORGED,		/* looks like a case address, bad token */
+	ADDRESS_REPORTED,	/* the reported person's: CODE-rTOKEN */
+	ADDRESS_MODERATORS,	/* the moderators': CODE-oTOKEN */
 	ADDRESS_REPORTER,
 	ADDRESS_MEMBER
 };
 
 /*
- * Tells what addr is.  For ADDRESS_REPORTER and ADDRESS_MEMBER the code
- * name is written into code (and *member set for a member address).
+ * Tells what addr is.  For every kind of case address the code name is
+ * written into code (and *member set for a member address).  The kinds
+ * are in order of strength: a mail to several goes by the strongest.
  */
 enum address_kind address_parse(const struct config *,
 	    const struct crypto_key *, const char *addr, char *code,

@@ -204,7 +204,7 @@ cases_find(struct cases *c, const struct mime_msg *msg,
 		if ((v = mime_header(msg, rcpt_headers[i])) != NULL &&
 		    address_each(v, cases_target_cb, t))
 			break;
-	if (t->kind == ADDRESS_REPORTER || t->kind == ADDRESS_MEMBER)
+	if (t->kind >= ADDRESS_REPORTED)
 		return store_case_by_code(c->store, t->code, sc);
 	if (t->kind == ADDRESS_FORGED)
 		return 0;
@@ -635,10 +635,12 @@ cases_purged(struct cases *c, int64_t id, const struct mime_msg *msg,
 			return -1;
 		pm.kind = rc == 1 ? "member" : "refused";
 		pm.rcpt = rc == 1 ? msg->from_addr : NULL;
-	} else {
+	} else if (t->kind == ADDRESS_REPORTER) {
 		pm.kind = "reply";
 		pm.rcpt = cases_reporter_of(msg);
-	}
+	} else
+		pm.kind = t->kind == ADDRESS_REPORTED ? "reported" :
+		    "moderators";	/* told nothing */
 	return purged_mail(c->conf, c->store, &pm);
 }
 
@@ -691,6 +693,16 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 		    &how) == -1)
 			return -1;
 		return store_message_set_kind(c->store, id, how, sc.id);
+	}
+	if (rc == 1 && (t.kind == ADDRESS_REPORTED ||
+	    t.kind == ADDRESS_MODERATORS)) {
+		c->step = "an answer from outside the committee";
+		if (committee_outside_mail(c->committee, id, msg, &sc,
+		    t.kind == ADDRESS_MODERATORS) == -1)
+			return -1;
+		return store_message_set_kind(c->store, id,
+		    t.kind == ADDRESS_REPORTED ? "reported" : "moderators",
+		    sc.id);
 	}
 	if (rc == 0 && (cases_find_by_ids(c, msg->in_reply_to, NULL) == 1 ||
 	    cases_find_by_ids(c, msg->references, NULL) == 1))

@@ -20,6 +20,9 @@ enum command_id {
 	CMD_ACTIONS,
 	CMD_RESOLUTION,
 	CMD_TO_REPORTER,
+	CMD_TO_REPORTED,
+	CMD_TO_MODERATORS,
+	CMD_MODERATORS,
 	CMD_FOLLOWUP_DONE,
 	CMD_PROPOSE,
 	CMD_VOTE,
@@ -33,6 +36,10 @@ enum command_id {
 #define CMD_F_PARTICIPANT	0x02	/* a participant of the case */
 #define CMD_F_ANYONE		0x04	/* any member writing to the case */
 #define CMD_F_LEAD		0x08	/* and only a lead */
+#define CMD_F_CONTACT		0x10	/* and a lead, unless [committee]
+					   reported_contact = participants */
+#define CMD_F_OUTGOING		0x20	/* the rest of the mail leaves the
+					   committee: one such a mail */
 
 #define COMMANDS_MAX	16	/* command lines read from one mail */
 

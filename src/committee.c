@@ -30,6 +30,7 @@
 #include "log.h"
 #include "memberstate.h"
 #include "mime.h"
+#include "outreach.h"
 #include "recusal.h"
 #include "reply.h"
 #include "replylang.h"
@@ -415,11 +416,13 @@ committee_phrase(struct committee *c, const char *lang, const char *name,
 }
 
 /*
- * The committee's name as sender, "Alice via Example Committee"
- * (via-member.txt), or for who NULL the reporter's (via-reporter.txt).
+ * The committee's name as sender: "Alice via Example Committee"
+ * (via-member.txt) for a member who, else via (via-reporter,
+ * via-reported, via-moderators).
  */
 static char *
-committee_via(struct committee *c, const char *lang, const char *who)
+committee_via(struct committee *c, const char *lang, const char *via,
+    const char *who)
 {
 	struct template_var	v[2];
 
@@ -427,8 +430,8 @@ committee_via(struct committee *c, const char *lang, const char *who)
 	v[0].value = c->conf->committee_name;
 	v[1].name = "member";
 	v[1].value = who;
-	return committee_phrase(c, lang, who != NULL ? "via-member" :
-	    "via-reporter", v, who != NULL ? 2 : 1);
+	return committee_phrase(c, lang, who != NULL ? "via-member" : via, v,
+	    who != NULL ? 2 : 1);
 }
 
 /* A mail's subject, or the words for none (no-subject.txt). */
@@ -1544,70 +1547,223 @@ committee_reporter_thread(struct committee *c, const struct store_case *sc,
 	return 0;
 }
 
-/* Writes to the reporter from the alias, signed by the committee. */
+/* One mail that leaves the committee, from the alias. */
+struct committee_outside {
+	const char	*to;		/* the recipient */
+	const char	*reply_to;	/* the case address they answer to */
+	const char	*lang;		/* of the mail */
+	const char	*kind;		/* template and outbox kind */
+	const char	*text;		/* the member's text */
+	struct thread_ids ids;
+};
+
+/* Queues o, signed by the committee.  0, or -1 (logged). */
 static int
-cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
+committee_send_outside(struct cmail *cm, struct committee_outside *o)
 {
 	struct compose_mail	 m;
-	struct thread_ids	 t;
 	struct template_var	 v;
-	char			 reply_to[ADDRESS_MAX];
-	char			*reporter = NULL, *text, *subject, *words;
-	char			*errstr = NULL;
+	char			*text, *subject, *words, *errstr = NULL;
 	int			 rv;
 
-	(void)arg;
-	if (committee_reporter_thread(cm->c, &cm->sc, &t) == -1)
-		return -1;
-	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1 ||
-	    caselang_ensure(cm->c->store, &cm->sc) == -1) {
-		thread_ids_free(&t);
-		crypto_freestr(reporter);
-		return -1;
-	}
-	address_reporter(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,
-	    sizeof(reply_to));
 	v.name = "text";
-	v.value = rest;
-	if ((text = committee_render_in(cm->c, replylang_single(cm->c->conf,
-	    cm->sc.lang, cm->sc.lang_confidence), &cm->sc, "to-reporter", &v,
-	    1, &words)) == NULL) {
-		thread_ids_free(&t);
-		crypto_freestr(reporter);
+	v.value = o->text;
+	if ((text = committee_render_in(cm->c, o->lang, &cm->sc, o->kind, &v,
+	    1, &words)) == NULL)
 		return -1;
-	}
 	xasprintf(&subject, "[%s %s] %s", cm->c->conf->tag, cm->sc.code_name,
 	    words);
 	free(words);
 	memset(&m, 0, sizeof(m));
 	m.from_name = cm->c->conf->committee_name;
 	m.from_addr = cm->c->conf->alias;
-	m.to_addr = reporter;
-	m.reply_to_addr = reply_to;
+	m.to_addr = o->to;
+	m.reply_to_addr = o->reply_to;
 	m.subject = subject;
-	m.message_id = t.message_id;
-	m.in_reply_to = t.in_reply_to[0] != '\0' ? t.in_reply_to : NULL;
-	m.references = t.references[0] != '\0' ? t.references : NULL;
+	m.message_id = o->ids.message_id;
+	m.in_reply_to = o->ids.in_reply_to[0] != '\0' ? o->ids.in_reply_to :
+	    NULL;
+	m.references = o->ids.references[0] != '\0' ? o->ids.references :
+	    NULL;
 	m.date = clock_now();
 	m.loop_guard = cm->c->conf->alias;
 	m.text = text;
-	rv = compose_queue(cm->c->store, &m, cm->c->conf->alias, "to-reporter",
+	rv = compose_queue(cm->c->store, &m, cm->c->conf->alias, o->kind,
 	    cm->sc.id, NULL, NULL, &errstr);
-	thread_ids_free(&t);
 	free(subject);
 	crypto_freestr(text);
-	crypto_freestr(reporter);
 	if (rv == 1) {
-		log_warnx("committee: case %s: mail to the reporter not "
-		    "composed: %s", cm->sc.code_name, errstr);
+		log_warnx("committee: case %s: %s not composed: %s",
+		    cm->sc.code_name, o->kind, errstr);
 		free(errstr);
 		return -1;
 	}
+	return rv;
+}
+
+/* Writes to the reporter from the alias, signed by the committee. */
+static int
+cmd_to_reporter(struct cmail *cm, const char *arg, const char *rest)
+{
+	struct committee_outside o;
+	char			 reply_to[ADDRESS_MAX];
+	char			*reporter = NULL;
+	int			 rv;
+
+	(void)arg;
+	memset(&o, 0, sizeof(o));
+	if (committee_reporter_thread(cm->c, &cm->sc, &o.ids) == -1)
+		return -1;
+	if (store_case_reporter(cm->c->store, cm->sc.id, &reporter) == -1 ||
+	    caselang_ensure(cm->c->store, &cm->sc) == -1) {
+		thread_ids_free(&o.ids);
+		crypto_freestr(reporter);
+		return -1;
+	}
+	address_reporter(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,
+	    sizeof(reply_to));
+	o.to = reporter;
+	o.reply_to = reply_to;
+	o.lang = replylang_single(cm->c->conf, cm->sc.lang,
+	    cm->sc.lang_confidence);
+	o.kind = "to-reporter";
+	o.text = rest;
+	rv = committee_send_outside(cm, &o);
+	thread_ids_free(&o.ids);
+	crypto_freestr(reporter);
 	if (rv == 0)
 		rv = committee_followed_up(cm);
 	if (rv == 0)
 		rv = committee_echo_1(cm, "echo-to-reporter", "text", rest);
 	return rv;
+}
+
+/* The ids of the next mail of the case's thread with who (THREAD_*). */
+static int
+committee_outside_thread(struct committee *c, const struct store_case *sc,
+    const char *who, struct thread_ids *t)
+{
+	char		 root[THREAD_ID_MAX];
+	const char	*domain = strrchr(c->conf->alias, '@') + 1;
+
+	thread_root(c->key, domain, sc->id, sc->code_name, who, root,
+	    sizeof(root));
+	return thread_next(c->store, domain, root, NULL, NULL, t);
+}
+
+/* The reported person's address (#reported, else the report's). */
+static int
+committee_reported_addr(struct committee *c, const struct store_case *sc,
+    char *buf, size_t size)
+{
+	struct case_report	cr;
+	int			found;
+
+	if (committee_case_report(c, sc, &cr) == -1)
+		return -1;
+	found = outreach_first_address(cr.reported, buf, size) ||
+	    outreach_first_address(cr.field, buf, size);
+	committee_case_report_free(&cr);
+	return found;
+}
+
+/* Writes to the reported person from the alias (#to-reported). */
+static int
+cmd_to_reported(struct cmail *cm, const char *arg, const char *rest)
+{
+	struct committee_outside o;
+	char			 to[ADDRESS_MAX], reply_to[ADDRESS_MAX];
+	int			 rv;
+
+	(void)arg;
+	if ((rv = committee_reported_addr(cm->c, &cm->sc, to,
+	    sizeof(to))) != 1)
+		return rv == 0 ? -1 : rv;	/* checked before */
+	memset(&o, 0, sizeof(o));
+	if (committee_outside_thread(cm->c, &cm->sc, THREAD_REPORTED,
+	    &o.ids) == -1)
+		return -1;
+	address_reported(cm->c->conf, cm->c->key, cm->sc.code_name, reply_to,
+	    sizeof(reply_to));
+	o.to = to;
+	o.reply_to = reply_to;
+	o.lang = cm->c->conf->language;
+	o.kind = "to-reported";
+	o.text = rest;
+	rv = committee_send_outside(cm, &o);
+	thread_ids_free(&o.ids);
+	if (rv == 0 && cm->sc.reported_contacted == 0)
+		rv = store_case_set_number(cm->c->store, cm->sc.id,
+		    STORE_CASE_REPORTED_CONTACTED, (int64_t)clock_now());
+	if (rv == 0)
+		rv = committee_echo_1(cm, "echo-to-reported", "text", rest);
+	return rv;
+}
+
+struct committee_mods {
+	struct cmail			*cm;
+	struct committee_outside	*o;
+	int				 rv;
+};
+
+static int
+committee_mods_cb(const char *addr, void *arg)
+{
+	struct committee_mods	*cb = arg;
+
+	if (committee_outside_thread(cb->cm->c, &cb->cm->sc,
+	    THREAD_MODERATORS, &cb->o->ids) == -1) {
+		cb->rv = -1;
+		return 1;
+	}
+	cb->o->to = addr;
+	cb->rv = committee_send_outside(cb->cm, cb->o);
+	thread_ids_free(&cb->o->ids);
+	return cb->rv != 0;
+}
+
+/* Sends the recommended response to each moderator (#to-moderators). */
+static int
+cmd_to_moderators(struct cmail *cm, const char *arg, const char *rest)
+{
+	struct committee_outside o;
+	struct committee_mods	 cb;
+	char			 reply_to[ADDRESS_MAX], *list;
+
+	(void)arg;
+	if (outreach_moderators(cm->c->conf, cm->c->store, cm->sc.id,
+	    &list) == -1 || list == NULL)
+		return -1;	/* checked before */
+	memset(&o, 0, sizeof(o));
+	address_moderators(cm->c->conf, cm->c->key, cm->sc.code_name,
+	    reply_to, sizeof(reply_to));
+	o.reply_to = reply_to;
+	o.lang = cm->c->conf->language;
+	o.kind = "to-moderators";
+	o.text = rest;
+	cb.cm = cm;
+	cb.o = &o;
+	cb.rv = 0;
+	address_each(list, committee_mods_cb, &cb);
+	crypto_freestr(list);
+	if (cb.rv == 0)
+		cb.rv = outreach_enter_mod_state(cm->c->store, &cm->sc,
+		    MOD_ASKED, clock_now());
+	if (cb.rv == 0)
+		cb.rv = committee_echo_1(cm, "echo-to-moderators", "text",
+		    rest);
+	return cb.rv;
+}
+
+/* Sets the case's own moderators (#moderators). */
+static int
+cmd_moderators(struct cmail *cm, const char *arg, const char *rest)
+{
+	(void)rest;
+	if (store_case_set_text(cm->c->store, cm->sc.id,
+	    STORE_CASE_MODERATORS, arg) == -1)
+		return -1;
+	return committee_echo_1(cm, "echo-moderators", "moderators", arg);
 }
 
 static int
@@ -1802,6 +1958,9 @@ static const cmd_handler cmd_handlers[CMD_MAX] = {
 	[CMD_ACTIONS] = cmd_actions,
 	[CMD_RESOLUTION] = cmd_resolution,
 	[CMD_TO_REPORTER] = cmd_to_reporter,
+	[CMD_TO_REPORTED] = cmd_to_reported,
+	[CMD_TO_MODERATORS] = cmd_to_moderators,
+	[CMD_MODERATORS] = cmd_moderators,
 	[CMD_FOLLOWUP_DONE] = cmd_followup_done,
 	[CMD_PROPOSE] = cmd_propose,
 	[CMD_VOTE] = cmd_vote,
@@ -1821,6 +1980,10 @@ committee_refusal(struct cmail *cm, const struct command *cmd)
 	if ((commands_flags(cmd->id) & CMD_F_LEAD) &&
 	    cm->from->role != ROLE_LEAD)
 		return "why-lead-only";
+	if ((commands_flags(cmd->id) & CMD_F_CONTACT) &&
+	    cm->c->conf->reported_contact == CONTACT_LEADS &&
+	    cm->from->role != ROLE_LEAD)
+		return "why-reported-lead-only";
 	switch (cmd->id) {
 	case CMD_NOCONFLICT:
 		if (!participant && cm->state != MEMBER_CHECKED)
@@ -1851,6 +2014,45 @@ committee_include_check(struct cmail *cm, const char *arg)
 	return NULL;
 }
 
+/*
+ * Why the text of #to-reported or #to-moderators cannot go (a why-*),
+ * or NULL: nobody to send it to, or outreach_refusal's reasons.
+ */
+static const char *
+committee_outside_check(struct cmail *cm, enum command_id id,
+    const char *rest)
+{
+	struct outreach_secrets	 who;
+	struct case_report	 cr;
+	struct report		*r;
+	char			 addr[ADDRESS_MAX], *list = NULL;
+	const char		*why;
+	int			 rc;
+
+	if (id == CMD_TO_REPORTED) {
+		if ((rc = committee_reported_addr(cm->c, &cm->sc, addr,
+		    sizeof(addr))) != 1)
+			return "why-no-reported-address";
+	} else {
+		if (outreach_moderators(cm->c->conf, cm->c->store, cm->sc.id,
+		    &list) == -1 || list == NULL)
+			return "why-no-moderators";
+		crypto_freestr(list);
+	}
+	if (committee_case_report(cm->c, &cm->sc, &cr) == -1)
+		return "why-unknown";
+	r = report_extract(cr.msg->text);
+	memset(&who, 0, sizeof(who));
+	who.reporter_addr = cr.reporter;
+	who.reporter_from = cr.msg->from;
+	who.witnesses = r->field[REPORT_WITNESSES];
+	why = outreach_refusal(cm->c->conf, cm->c->key, cm->sc.code_name,
+	    &who, rest);
+	report_free(r);
+	committee_case_report_free(&cr);
+	return why;
+}
+
 /* Checks what the command needs besides permission (a why-*, or NULL). */
 static const char *
 committee_precheck(struct cmail *cm, const struct command *cmd,
@@ -1878,6 +2080,14 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 			why = "why-to-reporter-address";
 		crypto_freestr(reporter);
 		reporter = NULL;
+		break;
+	case CMD_TO_REPORTED:
+	case CMD_TO_MODERATORS:
+		why = committee_outside_check(cm, cmd->id, rest);
+		break;
+	case CMD_MODERATORS:
+		if (!config_valid_addresses(cmd->arg))
+			why = "why-moderators-address";
 		break;
 	case CMD_VOTE:
 		if (store_proposal_current(cm->c->store, cm->sc.id,
@@ -1912,36 +2122,65 @@ committee_refuse(struct cmail *cm, const char *why)
 	return committee_notice_of(cm->c, &cm->sc, cm->from, "refusal", &v, 1);
 }
 
+/* Who relayed mail is from, when not a member. */
+struct committee_from {
+	const char	*via;		/* via-*.txt: the sender's name */
+	const char	*note;		/* a first line (a template), or NULL */
+};
+
+static const struct committee_from committee_from_reporter = {
+	"via-reporter", NULL };
+
+/* note's line, a blank line, then text (allocated); NULL (logged). */
+static char *
+committee_noted(struct committee *c, const char *lang, const char *note,
+    const char *text)
+{
+	char	*line, *out;
+
+	if (note == NULL)
+		return xstrdup(text);
+	if ((line = committee_phrase(c, lang, note, NULL, 0)) == NULL)
+		return NULL;
+	xasprintf(&out, "%s\n\n%s", line, text);
+	free(line);
+	return out;
+}
+
 /*
- * Relays text of msg, written by member who (NULL: the reporter), to
- * every participant but who, the sender's name and a missing subject in
- * each participant's language.
+ * Relays text of msg, written by member who (NULL: someone outside the
+ * committee, named as from says), to every participant but who, the
+ * sender's name and a missing subject in each participant's language.
  */
 static int
 committee_relay_text(struct committee *c, const struct store_case *sc,
-    const struct member *who, const struct mime_msg *msg, const char *text)
+    const struct member *who, const struct committee_from *from_as,
+    const struct mime_msg *msg, const char *text)
 {
 	struct committee_out	 out;
 	const char		**langs;
-	char			*from, *subject;
+	char			*from, *subject, *body;
 	size_t			  n, k;
 	int			  rv = 0;
 
 	n = committee_langs(c, &langs);
 	for (k = 0; rv == 0 && k < n; k++) {
-		from = committee_via(c, langs[k], who != NULL ? who->name :
-		    NULL);
+		from = committee_via(c, langs[k], from_as != NULL ?
+		    from_as->via : NULL, who != NULL ? who->name : NULL);
 		subject = committee_msg_subject(c, langs[k], msg);
+		body = committee_noted(c, langs[k], from_as != NULL ?
+		    from_as->note : NULL, text);
 		memset(&out, 0, sizeof(out));
 		out.kind = "relay";
 		out.from_name = from;
 		out.subject = subject;
-		out.text = text;
+		out.text = body;
 		out.attach = msg;
-		rv = from == NULL || subject == NULL ? -1 :
+		rv = from == NULL || subject == NULL || body == NULL ? -1 :
 		    committee_to_participants(c, sc, who, langs[k], &out);
 		free(from);
 		free(subject);
+		crypto_freestr(body);
 	}
 	free(langs);
 	return rv;
@@ -1951,7 +2190,8 @@ committee_relay_text(struct committee *c, const struct store_case *sc,
 static int
 committee_relay(struct cmail *cm, const char *rest)
 {
-	return committee_relay_text(cm->c, &cm->sc, cm->from, cm->msg, rest);
+	return committee_relay_text(cm->c, &cm->sc, cm->from, NULL, cm->msg,
+	    rest);
 }
 
 struct cc_count {
@@ -2063,6 +2303,25 @@ committee_parse_error(struct cmail *cm, const struct command *cmd,
 }
 
 /*
+ * The rest of a mail goes to one recipient outside the committee: a
+ * second command that would send it elsewhere is refused.
+ */
+static const char *
+committee_one_outgoing(const struct command_list *cl,
+    const struct command *cmd)
+{
+	const struct command	*c;
+
+	if (!(commands_flags(cmd->id) & CMD_F_OUTGOING))
+		return NULL;
+	for (c = cl->cmd; c < cmd; c++)
+		if (c->error == NULL &&
+		    (commands_flags(c->id) & CMD_F_OUTGOING))
+			return "why-one-outgoing";
+	return NULL;
+}
+
+/*
  * Why the command cannot be carried out now (allocated), or NULL.
  * *failed is set when the reason's template does not render.
  */
@@ -2076,7 +2335,8 @@ committee_why_not(struct cmail *cm, const struct command_list *cl,
 	*failed = 0;
 	if (cmd->error != NULL)
 		text = committee_parse_error(cm, cmd, cmd->error);
-	else if ((why = committee_refusal(cm, cmd)) == NULL &&
+	else if ((why = committee_one_outgoing(cl, cmd)) == NULL &&
+	    (why = committee_refusal(cm, cmd)) == NULL &&
 	    (why = committee_precheck(cm, cmd, cl->rest)) == NULL)
 		return NULL;
 	else
@@ -2098,7 +2358,7 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 	struct buf		 refused;
 	char			*list, *why;
 	size_t			 i;
-	int			 rc = 0, to_reporter = 0, failed;
+	int			 rc = 0, outgoing = 0, failed;
 
 	if (cl->error != NULL) {
 		log_info("committee: case %s: commands refused",
@@ -2115,9 +2375,9 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 	buf_init(&refused);
 	for (i = 0; rc == 0 && i < cl->n; i++) {
 		cmd = &cl->cmd[i];
-		/* the text was for the reporter, even when refused */
-		if (cmd->id == CMD_TO_REPORTER)
-			to_reporter = 1;
+		/* the text was for outside, even when refused */
+		if (commands_flags(cmd->id) & CMD_F_OUTGOING)
+			outgoing = 1;
 		if ((why = committee_why_not(cm, cl, cmd, &failed)) != NULL) {
 			log_info("committee: case %s: #%s refused",
 			    cm->sc.code_name, commands_name(cmd->id));
@@ -2142,7 +2402,7 @@ committee_execute(struct cmail *cm, const struct command_list *cl,
 		return rc;
 	if (committee_echo(cm) == -1)
 		return -1;
-	if (!to_reporter && relay[0] != '\0' &&
+	if (!outgoing && relay[0] != '\0' &&
 	    cm->state == MEMBER_PARTICIPANT) {
 		if (committee_relay(cm, relay) == -1 ||
 		    committee_cc_notice(cm) == -1)
@@ -2296,8 +2556,41 @@ committee_reporter_mail(struct committee *c, int64_t msg_id,
 	reply_read(msg->text, &r);
 	text = xstrdup(r.relay);
 	reply_free(&r);
-	rv = committee_relay_text(c, sc, NULL, msg, text);
+	rv = committee_relay_text(c, sc, NULL, &committee_from_reporter, msg,
+	    text);
 	crypto_freestr(text);
+	return rv;
+}
+
+int
+committee_outside_mail(struct committee *c, int64_t msg_id,
+    const struct mime_msg *msg, struct store_case *sc, int moderators)
+{
+	struct committee_from	 from;
+	struct reply		 r;
+	enum mod_state		 answer = MOD_NONE;
+	char			*text;
+	time_t			 now = clock_now();
+	int			 rv;
+
+	log_debug("committee: message %" PRId64 " from the %s of case %s "
+	    "relayed", msg_id, moderators ? "moderators" : "reported person",
+	    sc->code_name);
+	reply_read(msg->text, &r);
+	text = xstrdup(r.relay);
+	if (moderators)
+		answer = outreach_answer(r.text);
+	reply_free(&r);
+	from.via = moderators ? "via-moderators" : "via-reported";
+	from.note = answer == MOD_ACCEPTED ? "moderators-accepted" :
+	    answer == MOD_DECLINED ? "moderators-declined" : NULL;
+	rv = committee_relay_text(c, sc, NULL, &from, msg, text);
+	crypto_freestr(text);
+	if (rv == 0 && answer != MOD_NONE)
+		rv = outreach_enter_mod_state(c->store, sc, answer, now);
+	if (rv == 0 && !moderators)
+		rv = store_case_set_number(c->store, sc->id,
+		    STORE_CASE_REPORTED_REPLIED, (int64_t)now);
 	return rv;
 }
 

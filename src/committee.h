@@ -57,6 +57,15 @@ int	committee_member_mail(struct committee *, int64_t msg_id,
 /* The reporter's mail on a case: relayed to the participants. */
 int	committee_reporter_mail(struct committee *, int64_t msg_id,
 	    const struct mime_msg *, const struct store_case *);
+/*
+ * Mail to the case's reported person's or moderators' address: relayed
+ * to the participants ("Reported person via ...", "Moderators via ..."),
+ * never to the reporter, whatever the case's status.  A moderators'
+ * reply opening with #accept or #decline records their answer
+ * (outreach.h); a reported person's records that they replied.
+ */
+int	committee_outside_mail(struct committee *, int64_t msg_id,
+	    const struct mime_msg *, struct store_case *, int moderators);
 
 /*
  * Auto-recusal again on every open case, for all members: call after a

@@ -33,6 +33,7 @@
 #include "expunge.h"
 #include "lang.h"
 #include "log.h"
+#include "outreach.h"
 #include "mime.h"
 #include "report.h"
 #include "schedule.h"
@@ -478,6 +479,7 @@ cases_cb(const struct store_case *c, void *arg)
 {
 	const struct cases_ctx	*cc = arg;
 	char			 received[32], ack[32], due[40];
+	const char		*mods, *reported;
 	time_t			 next;
 
 	next = schedule_followup_due(cc->conf, c);
@@ -499,15 +501,17 @@ cases_cb(const struct store_case *c, void *arg)
 		snprintf(ack, sizeof(ack), "(%s)", c->ack_note);
 	else if (c->ack_sent == 0 && c->ack_outbox != 0)
 		snprintf(ack, sizeof(ack), "(queued)");
+	mods = outreach_mod_sheet(cc->conf, c, clock_now());
+	reported = outreach_reported_sheet(c);
 	if (cc->format == CASES_CSV)
-		printf("%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c->code_name,
+		printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c->code_name,
 		    received, c->status, c->urgent ? "yes" : "no", ack,
-		    c->safety, c->repeat_risk, due, c->lang);
+		    c->safety, c->repeat_risk, due, c->lang, mods, reported);
 	else
-		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
-		    c->code_name, received, c->status,
+		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %-10s %-10s "
+		    "%s\n", c->code_name, received, c->status,
 		    c->urgent ? "yes" : "no", ack, c->safety, c->repeat_risk,
-		    due);
+		    mods, reported, due);
 	return 0;
 }
 
@@ -517,12 +521,13 @@ cases_header(enum cases_format format)
 	switch (format) {
 	case CASES_CSV:
 		printf("code_name,received,status,urgent,ack_sent,safety,"
-		    "repeat,next_due,language\n");
+		    "repeat,next_due,language,moderators,reported\n");
 		break;
 	case CASES_WIDE:
-		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %s\n",
-		    "CODE NAME", "RECEIVED", "STATUS", "URGENT", "ACK SENT",
-		    "SAFETY", "REPEAT", "NEXT DUE");
+		printf("%-24s %-20s %-14s %-6s %-22s %-8s %-8s %-10s %-10s "
+		    "%s\n", "CODE NAME", "RECEIVED", "STATUS", "URGENT",
+		    "ACK SENT", "SAFETY", "REPEAT", "MODERATORS", "REPORTED",
+		    "NEXT DUE");
 		break;
 	case CASES_NARROW:
 		printf("%-23s %-10s %-13s %-3s %-6s %-4s %-5s %s\n",
@@ -602,6 +607,30 @@ member_of_key(struct ctl *ctl, const char *key)
 	return name;
 }
 
+/* Who an outbox row went to: the member, or who outside. */
+static const char *
+outbox_recipient(struct ctl *ctl, const struct store_outbox_row *r)
+{
+	static const struct {
+		const char	*kind;
+		const char	*who;
+	} outside[] = {
+		{ "ack", "reporter" },
+		{ "ack-summary", "reporter" },
+		{ "to-reporter", "reporter" },
+		{ "to-reported", "reported" },
+		{ "to-moderators", "moderators" },
+	};
+	size_t	i;
+
+	if (r->member[0] != '\0')
+		return member_of_key(ctl, r->member);
+	for (i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+		if (strcmp(r->kind, outside[i].kind) == 0)
+			return outside[i].who;
+	return "-";
+}
+
 static int
 show_outbox_cb(const struct store_outbox_row *r, void *arg)
 {
@@ -611,9 +640,7 @@ show_outbox_cb(const struct store_outbox_row *r, void *arg)
 	format_time(r->created, created, sizeof(created));
 	format_time(r->sent_at, sent, sizeof(sent));
 	printf("  %-6lld %-14s to %-12s %-7s queued %s, sent %s, attempts %d",
-	    (long long)r->id, r->kind, r->member[0] != '\0' ?
-	    member_of_key(sc->ctl, r->member) : (strcmp(r->kind, "ack") == 0 ||
-	    strcmp(r->kind, "to-reporter") == 0 ? "reporter" : "-"),
+	    (long long)r->id, r->kind, outbox_recipient(sc->ctl, r),
 	    store_outbox_strstate(r->state), created, sent, r->attempts);
 	if (r->last_code != 0 || r->last_error[0] != '\0')
 		printf(", last %d %s", r->last_code, r->last_error);
@@ -639,9 +666,7 @@ show_undelivered_cb(const struct store_outbox_row *r, void *arg)
 		printf("\nNot delivered (refused for good, or held):\n");
 	snprintf(reply, sizeof(reply), "reply %d", r->last_code);
 	printf("  %-6lld %-14s to %-12s %-7s %s: ", (long long)r->id,
-	    r->kind, r->member[0] != '\0' ? member_of_key(u->sc->ctl,
-	    r->member) : (strcmp(r->kind, "ack") == 0 ||
-	    strcmp(r->kind, "to-reporter") == 0 ? "reporter" : "-"),
+	    r->kind, outbox_recipient(u->sc->ctl, r),
 	    store_outbox_strstate(r->state), r->last_code != 0 ? reply :
 	    "no reply");
 	print_safe(NULL, r->last_error);
@@ -832,6 +857,40 @@ show_lang(const struct store_case *c)
 		    "confident" : "unsure");
 }
 
+/* Where the moderators' approval and the reported person stand. */
+static void
+show_outreach(struct ctl *ctl, const struct store_case *c)
+{
+	char	asked[32], answered[32], contacted[32], replied[32], *mods;
+
+	format_time(c->mod_asked, asked, sizeof(asked));
+	format_time(c->mod_answered, answered, sizeof(answered));
+	format_time(c->reported_contacted, contacted, sizeof(contacted));
+	format_time(c->reported_replied, replied, sizeof(replied));
+	switch (outreach_mod_of(c)) {
+	case MOD_ASKED:
+		printf("Moderators: asked %s, no answer yet%s\n", asked,
+		    outreach_mod_overdue(ctl->conf, c, clock_now()) ?
+		    " (overdue)" : "");
+		break;
+	case MOD_ACCEPTED:
+	case MOD_DECLINED:
+		printf("Moderators: asked %s, %s %s\n", asked,
+		    outreach_strmod(outreach_mod_of(c)), answered);
+		break;
+	default:
+		break;
+	}
+	if (store_case_get_sealed(ctl->store, c->id, STORE_CASE_MODERATORS,
+	    &mods) == 0 && mods != NULL)
+		print_safe("Moderators of this case", mods);
+	crypto_freestr(mods);
+	if (c->reported_contacted != 0)
+		printf("Reported person: written to %s%s%s\n", contacted,
+		    c->reported_replied != 0 ? ", last answered " : "",
+		    c->reported_replied != 0 ? replied : "");
+}
+
 static int
 verb_show(struct ctl *ctl, int argc, char **argv)
 {
@@ -858,6 +917,7 @@ verb_show(struct ctl *ctl, int argc, char **argv)
 	    c.repeat_risk, c.triage ? "; reported person not identified" :
 	    "");
 	show_lang(&c);
+	show_outreach(ctl, &c);
 	if (purged) {
 		format_time(purged_at, when, sizeof(when));
 		printf("Content purged %s: the report, its data, names, "

@@ -41,6 +41,8 @@ enum opt_type {
 	OPT_LOGLEVEL,	/* error, warn, info, debug */
 	OPT_CHAR,	/* one punctuation character */
 	OPT_ADDRESS,	/* a bare e-mail address */
+	OPT_ADDRESSES,	/* bare addresses separated by commas */
+	OPT_CONTACT,	/* who writes to the reported person */
 	OPT_FRACTION,	/* "2/3": a fraction in (0, 1] */
 	OPT_DURATION,	/* "90s", "30m", "4h", "7d" -> seconds (long) */
 	OPT_DURATIONS,	/* "2d, 1d": up to four durations */
@@ -148,6 +150,12 @@ static const struct option options[] = {
 	    0, 0, 0 },
 	{ "committee", "digest_hour", OPT_INT, OFF(digest_hour), "9", 0, 23,
 	    0 },
+	{ "committee", "moderators", OPT_ADDRESSES, OFF(moderators), NULL, 0,
+	    0, 0 },
+	{ "committee", "moderators_window", OPT_DURATION,
+	    OFF(moderators_window), "7d", 3600, 365 * 86400L, 0 },
+	{ "committee", "reported_contact", OPT_CONTACT,
+	    OFF(reported_contact), "leads", 0, 0, 0 },
 	{ "committee", "webhook_url", OPT_URL, OFF(webhook_url), NULL, 0, 0,
 	    0 },
 };
@@ -281,6 +289,27 @@ config_valid_address(const char *s)
 	return 1;
 }
 
+int
+config_valid_addresses(const char *list)
+{
+	char	*copy, *tok, *save = NULL;
+	size_t	 len;
+	int	 n = 0, ok = 1;
+
+	copy = xstrdup(list);
+	for (tok = strtok_r(copy, ",", &save); ok && tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \t");
+		for (len = strlen(tok); len > 0 && (tok[len - 1] == ' ' ||
+		    tok[len - 1] == '\t'); len--)
+			tok[len - 1] = '\0';
+		ok = config_valid_address(tok);
+		n++;
+	}
+	free(copy);
+	return ok && n > 0 && list[strlen(list) - 1] != ',';
+}
+
 static const char *
 config_set_fraction(struct config *conf, const char *value)
 {
@@ -412,6 +441,21 @@ config_set(struct config *conf, const struct option *o, const char *value)
 			return "must be a bare address like conduct@example.org";
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
+		return NULL;
+	case OPT_ADDRESSES:
+		if (*value != '\0' && !config_valid_addresses(value))
+			return "must be bare addresses separated by commas, "
+			    "like mods@example.org, admin@example.org";
+		free(*(char **)field);
+		*(char **)field = *value == '\0' ? NULL : xstrdup(value);
+		return NULL;
+	case OPT_CONTACT:
+		if (strcmp(value, "leads") == 0)
+			*(int *)field = CONTACT_LEADS;
+		else if (strcmp(value, "participants") == 0)
+			*(int *)field = CONTACT_PARTICIPANTS;
+		else
+			return "must be leads or participants";
 		return NULL;
 	case OPT_INT:
 		if (config_parse_int(value, &v) == -1)
@@ -892,6 +936,7 @@ config_free(struct config *conf)
 		case OPT_PATH:
 		case OPT_SECRET:
 		case OPT_ADDRESS:
+		case OPT_ADDRESSES:
 		case OPT_URL:
 		case OPT_LANG:
 			free(*(char **)((char *)conf + options[i].offset));

@@ -22,6 +22,12 @@ enum tls_mode {
 /* processed_keep = keep: server copies are never expunged by age. */
 #define PROCESSED_KEEP_FOREVER	(-1)
 
+/* Who may write to a case's reported person (#to-reported). */
+enum reported_contact {
+	CONTACT_LEADS = 0,
+	CONTACT_PARTICIPANTS
+};
+
 enum urgent_details {
 	URGENT_DETAILS_NONE = 0,	/* "none": code name and "ongoing" only */
 	URGENT_DETAILS_LOCATION		/* "location": the report's location too */
@@ -110,6 +116,9 @@ struct config {
 	int		 digest_day;		/* 0 Sunday .. 6 Saturday */
 	int		 digest_hour;
 	char		*webhook_url;
+	char		*moderators;	/* "a@b, c@d", or NULL */
+	long		 moderators_window;	/* for their answer */
+	int		 reported_contact;	/* enum reported_contact */
 
 	struct member	*members;
 	size_t		 nmembers;
@@ -121,6 +130,8 @@ const char *config_strrole(enum member_role);
 /* The member with this address (any of theirs), or NULL. */
 const struct member *config_member_by_address(const struct config *,
 	    const char *addr);
+/* 1 if list is bare addresses separated by commas (at least one). */
+int	config_valid_addresses(const char *list);
 /* 1 if value is a language code as the config takes one: en, ko, yue. */
 int	config_lang_code(const char *value);
 /* The language of mail to m: their language key, else [committee]'s. */

@@ -29,6 +29,7 @@
 #include "held.h"
 #include "log.h"
 #include "memberstate.h"
+#include "outreach.h"
 #include "report.h"
 #include "schedule.h"
 #include "store.h"
@@ -348,6 +349,10 @@ schedule_plan_case(const struct store_case *sc, void *arg)
 	if (store_deadline_plan(s->store, sc->id, "overdue", NULL, due,
 	    base) == -1)
 		return -1;
+	if (outreach_mod_of(sc) == MOD_ASKED && store_deadline_plan(s->store,
+	    sc->id, "moderators", NULL, sc->mod_asked +
+	    conf->moderators_window, sc->mod_asked) == -1)
+		return -1;
 	pm.s = s;
 	pm.sc = sc;
 	return store_member_foreach(s->store, sc->id,
@@ -366,9 +371,9 @@ schedule_settings(const struct config *conf, char *buf, size_t size)
 	size_t		i;
 
 	buf_init(&b);
-	buf_printf(&b, "1 %ld %ld %ld %ld", conf->ack_alarm_after,
+	buf_printf(&b, "2 %ld %ld %ld %ld %ld", conf->ack_alarm_after,
 	    conf->conflict_escalate_after, conf->followup_within,
-	    conf->conflict_reminder_after);
+	    conf->conflict_reminder_after, conf->moderators_window);
 	for (i = 0; i < conf->nreminders; i++)
 		buf_printf(&b, " %ld", conf->reminders[i]);
 	p = buf_release(&b, NULL);
@@ -586,6 +591,29 @@ schedule_overdue(struct schedule *s, const struct store_case *sc,
 	    d->base);
 }
 
+/*
+ * The moderators were asked moderators_window ago and have not answered:
+ * the participants are reminded, once per asking.
+ */
+static int
+schedule_moderators(struct schedule *s, const struct store_case *sc,
+    const struct store_deadline *d)
+{
+	struct schedule_var	 var[1];
+	char			 when[32];
+
+	if (outreach_mod_of(sc) != MOD_ASKED || sc->mod_asked != d->base)
+		return 0;	/* answered, or asked again since */
+	log_info("schedule: case %s: no answer from the moderators",
+	    sc->code_name);
+	clock_format(sc->mod_asked, when, sizeof(when));
+	memset(var, 0, sizeof(var));
+	var[0].name = "asked";
+	var[0].value = when;
+	return schedule_notify(s, sc, COMMITTEE_PARTICIPANTS, "reminder",
+	    "moderators-reminder", var, 1) == -1 ? -1 : 0;
+}
+
 static int
 schedule_conflict_reminder(struct schedule *s, const struct store_case *sc,
     const struct store_deadline *d)
@@ -629,6 +657,8 @@ schedule_act_case(struct schedule *s, const struct store_deadline *d,
 		    committee_escalate(s->committee, &sc);
 	if (strcmp(d->kind, "conflict-reminder") == 0)
 		return schedule_conflict_reminder(s, &sc, d);
+	if (strcmp(d->kind, "moderators") == 0)
+		return schedule_moderators(s, &sc, d);
 	if (d->base != schedule_base(&sc))
 		return 0;	/* followed up since: a new cadence began */
 	if (strcmp(d->kind, "reminder") == 0)
@@ -751,6 +781,21 @@ digest_case_line(struct digest *dg, const struct store_case *sc)
 	return rv;
 }
 
+/* The sheet's outreach columns (digest-outreach.txt), once either is set. */
+static int
+digest_outreach(struct digest *dg, const struct store_case *sc)
+{
+	struct template_var	 v[2];
+
+	v[0].name = "moderators";
+	v[0].value = outreach_mod_sheet(dg->s->conf, sc, clock_now());
+	v[1].name = "reported";
+	v[1].value = outreach_reported_sheet(sc);
+	if (strcmp(v[0].value, "-") == 0 && strcmp(v[1].value, "-") == 0)
+		return 0;
+	return digest_add(dg, "digest-outreach", v, 2, 0);
+}
+
 static int
 digest_case_cb(const struct store_case *sc, void *arg)
 {
@@ -767,7 +812,7 @@ digest_case_cb(const struct store_case *sc, void *arg)
 	if (memberstate_kept_out(state))
 		return 0;
 	dg->n++;
-	if (digest_case_line(dg, sc) == -1)
+	if (digest_case_line(dg, sc) == -1 || digest_outreach(dg, sc) == -1)
 		return -1;
 	if (state == MEMBER_PARTICIPANT && (digest_sealed(dg, sc->id,
 	    STORE_CASE_ACTIONS, "digest-actions") == -1 ||
@@ -856,25 +901,28 @@ schedule_act(struct schedule *s, const struct store_deadline *d, time_t now)
 static const struct {
 	const char	*kind;
 	const char	*what;
+	const char	*whose;		/* a row for no member: whose-*.txt */
 } schedule_mail_kinds[] = {
-	{ "ack",		"what-ack" },
-	{ "to-reporter",	"what-to-reporter" },
-	{ "notice",		"what-notice" },
-	{ "conflict-check",	"what-conflict-check" },
-	{ "conflict-reminder",	"what-conflict-reminder" },
-	{ "report",		"what-report" },
-	{ "relay",		"what-relay" },
-	{ "echo",		"what-echo" },
-	{ "urgent",		"what-urgent" },
-	{ "reminder",		"what-reminder" },
-	{ "overdue",		"what-overdue" },
-	{ "alarm",		"what-alarm" },
-	{ "digest",		"what-digest" },
+	{ "ack",		"what-ack",		"whose-reporter" },
+	{ "to-reporter",	"what-to-reporter",	"whose-reporter" },
+	{ "to-reported",	"what-to-reported",	"whose-reported" },
+	{ "to-moderators",	"what-to-moderators",	"whose-moderators" },
+	{ "notice",		"what-notice",		NULL },
+	{ "conflict-check",	"what-conflict-check",	NULL },
+	{ "conflict-reminder",	"what-conflict-reminder", NULL },
+	{ "report",		"what-report",		NULL },
+	{ "relay",		"what-relay",		NULL },
+	{ "echo",		"what-echo",		NULL },
+	{ "urgent",		"what-urgent",		NULL },
+	{ "reminder",		"what-reminder",	NULL },
+	{ "overdue",		"what-overdue",		NULL },
+	{ "alarm",		"what-alarm",		NULL },
+	{ "digest",		"what-digest",		NULL },
 };
 
-/* A row's kind may be cut to fit struct store_outbox_row. */
-static const char *
-schedule_mail_what(const char *kind)
+/* The table's row of a kind (which may be cut to fit), or -1. */
+static int
+schedule_mail_kind(const char *kind)
 {
 	const size_t	len = sizeof(((struct store_outbox_row *)0)->kind) - 1;
 	size_t		i;
@@ -882,8 +930,16 @@ schedule_mail_what(const char *kind)
 	for (i = 0; i < sizeof(schedule_mail_kinds) /
 	    sizeof(schedule_mail_kinds[0]); i++)
 		if (strncmp(schedule_mail_kinds[i].kind, kind, len) == 0)
-			return schedule_mail_kinds[i].what;
-	return "what-mail";
+			return (int)i;
+	return -1;
+}
+
+static const char *
+schedule_mail_what(const char *kind)
+{
+	int	i = schedule_mail_kind(kind);
+
+	return i == -1 ? "what-mail" : schedule_mail_kinds[i].what;
 }
 
 /*
@@ -894,11 +950,13 @@ static const char *
 schedule_mail_whose(struct schedule *s, const struct store_outbox_row *r)
 {
 	const struct member	*m;
+	int			 i;
 
-	if (r->member[0] == '\0')
-		return strcmp(r->kind, "ack") == 0 ||
-		    strcmp(r->kind, "to-reporter") == 0 ? "whose-reporter" :
-		    "whose-sender";
+	if (r->member[0] == '\0') {
+		i = schedule_mail_kind(r->kind);
+		return i != -1 && schedule_mail_kinds[i].whose != NULL ?
+		    schedule_mail_kinds[i].whose : "whose-sender";
+	}
 	if ((m = committee_member_by_key(s->committee, r->member)) == NULL)
 		return "whose-former-member";
 	switch (m->role) {

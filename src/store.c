@@ -459,6 +459,20 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE cases ADD COLUMN lang TEXT;"
 	"ALTER TABLE cases ADD COLUMN lang_confidence INTEGER;",
+
+	/*
+	 * 17: the procedure's steps outside the committee (issue 15,
+	 * outreach.c): the case's own moderators (sealed, NULL: the
+	 * configured ones); the moderators' state (enum mod_state) and
+	 * when they were asked and answered; when the reported person
+	 * was first written to and last wrote back.
+	 */
+	"ALTER TABLE cases ADD COLUMN moderators BLOB;"
+	"ALTER TABLE cases ADD COLUMN mod_state INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN mod_asked INTEGER;"
+	"ALTER TABLE cases ADD COLUMN mod_answered INTEGER;"
+	"ALTER TABLE cases ADD COLUMN reported_contacted INTEGER;"
+	"ALTER TABLE cases ADD COLUMN reported_replied INTEGER;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	16
+#define STORE_SCHEMA_VERSION	17
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -237,6 +237,11 @@ struct store_case {
 	time_t		 purged;	/* content purged at; 0: never */
 	char		 lang[8];	/* the report's language; "": unknown */
 	int		 lang_confidence; /* 0..100; -1: never guessed */
+	int		 mod_state;	/* enum mod_state (outreach.h) */
+	time_t		 mod_asked;	/* 0: never */
+	time_t		 mod_answered;
+	time_t		 reported_contacted;	/* 0: never */
+	time_t		 reported_replied;
 };
 
 struct store_case_new {
@@ -305,7 +310,8 @@ enum store_case_field {
 	STORE_CASE_REPEAT,
 	STORE_CASE_REPORTED,	/* sealed */
 	STORE_CASE_ACTIONS,	/* sealed */
-	STORE_CASE_RESOLUTION	/* sealed */
+	STORE_CASE_RESOLUTION,	/* sealed */
+	STORE_CASE_MODERATORS	/* sealed */
 };
 int	store_case_set_text(struct store *, int64_t id, enum store_case_field,
 	    const char *value);
@@ -315,7 +321,12 @@ int	store_case_get_sealed(struct store *, int64_t id,
 enum store_case_number {
 	STORE_CASE_TRIAGE = 0,
 	STORE_CASE_BACKUPS_ASKED,
-	STORE_CASE_FOLLOWUP_AT
+	STORE_CASE_FOLLOWUP_AT,
+	STORE_CASE_MOD_STATE,
+	STORE_CASE_MOD_ASKED,
+	STORE_CASE_MOD_ANSWERED,
+	STORE_CASE_REPORTED_CONTACTED,
+	STORE_CASE_REPORTED_REPLIED
 };
 int	store_case_set_number(struct store *, int64_t id,
 	    enum store_case_number, int64_t value);

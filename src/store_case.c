@@ -57,6 +57,13 @@ enum store_case_stmt {
 	SC_SET_BACKUPS,
 	SC_SET_FOLLOWUP,
 	SC_SET_LANG,
+	SC_SET_MODERATORS,
+	SC_GET_MODERATORS,
+	SC_SET_MOD_STATE,
+	SC_SET_MOD_ASKED,
+	SC_SET_MOD_ANSWERED,
+	SC_SET_CONTACTED,
+	SC_SET_REPLIED,
 	SC_MEMBER_GET,
 	SC_MEMBER_SET,
 	SC_PROP_OPEN,
@@ -78,7 +85,8 @@ enum store_case_stmt {
 	"id, code_name, status, received, urgent, repeat_sender, "	\
 	"report_message, ack_outbox, ack_note, ack_sent, triage, "	\
 	"safety, repeat_risk, followup_at, backups_asked, purged, lang, "	\
-	"lang_confidence"
+	"lang_confidence, mod_state, mod_asked, mod_answered, "		\
+	"reported_contacted, reported_replied"
 #define SC_OUT_COLUMNS							\
 	"id, case_id, kind, state, attempts, created, next_attempt, "	\
 	"sent_at, last_code, last_error, member"
@@ -188,6 +196,16 @@ static const char *const sc_sql[SC_MAX] = {
 	[SC_SET_FOLLOWUP] = "UPDATE cases SET followup_at = ?2 WHERE id = ?1",
 	[SC_SET_LANG] =
 	    "UPDATE cases SET lang = ?2, lang_confidence = ?3 WHERE id = ?1",
+	[SC_SET_MODERATORS] = "UPDATE cases SET moderators = ?2 WHERE id = ?1",
+	[SC_GET_MODERATORS] = "SELECT moderators FROM cases WHERE id = ?1",
+	[SC_SET_MOD_STATE] = "UPDATE cases SET mod_state = ?2 WHERE id = ?1",
+	[SC_SET_MOD_ASKED] = "UPDATE cases SET mod_asked = ?2 WHERE id = ?1",
+	[SC_SET_MOD_ANSWERED] =
+	    "UPDATE cases SET mod_answered = ?2 WHERE id = ?1",
+	[SC_SET_CONTACTED] =
+	    "UPDATE cases SET reported_contacted = ?2 WHERE id = ?1",
+	[SC_SET_REPLIED] =
+	    "UPDATE cases SET reported_replied = ?2 WHERE id = ?1",
 	[SC_MEMBER_GET] =
 	    "SELECT state FROM case_member WHERE case_id = ?1 AND member = ?2",
 	[SC_MEMBER_SET] =
@@ -438,6 +456,11 @@ sc_case_row(struct store *s, sqlite3_stmt *st, struct store_case *c)
 	sc_copy_text(st, 16, c->lang, sizeof(c->lang));
 	c->lang_confidence = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int(st, 17);
+	c->mod_state = sqlite3_column_int(st, 18);
+	c->mod_asked = (time_t)sqlite3_column_int64(st, 19);
+	c->mod_answered = (time_t)sqlite3_column_int64(st, 20);
+	c->reported_contacted = (time_t)sqlite3_column_int64(st, 21);
+	c->reported_replied = (time_t)sqlite3_column_int64(st, 22);
 	store_done(st);
 	return 1;
 }
@@ -960,6 +983,8 @@ static const struct {
 	    "case-actions" },
 	[STORE_CASE_RESOLUTION] = { SC_SET_RESOLUTION, SC_GET_RESOLUTION,
 	    "case-resolution" },
+	[STORE_CASE_MODERATORS] = { SC_SET_MODERATORS, SC_GET_MODERATORS,
+	    "case-moderators" },
 };
 
 int
@@ -1007,6 +1032,11 @@ store_case_set_number(struct store *s, int64_t id, enum store_case_number n,
 		[STORE_CASE_TRIAGE] = SC_SET_TRIAGE,
 		[STORE_CASE_BACKUPS_ASKED] = SC_SET_BACKUPS,
 		[STORE_CASE_FOLLOWUP_AT] = SC_SET_FOLLOWUP,
+		[STORE_CASE_MOD_STATE] = SC_SET_MOD_STATE,
+		[STORE_CASE_MOD_ASKED] = SC_SET_MOD_ASKED,
+		[STORE_CASE_MOD_ANSWERED] = SC_SET_MOD_ANSWERED,
+		[STORE_CASE_REPORTED_CONTACTED] = SC_SET_CONTACTED,
+		[STORE_CASE_REPORTED_REPLIED] = SC_SET_REPLIED,
 	};
 	sqlite3_stmt	*st;
 

@@ -32,11 +32,19 @@ static const struct template_kind template_kinds[] = {
 	/* The reporter's mail: a member's message, from the alias. */
 	{ "to-reporter", S, { "committee", "code_name", "text", NULL } },
 
+	/* Mail outside the committee: the reported person, the moderators. */
+	{ "to-reported", S, { "committee", "code_name", "text", NULL } },
+	{ "to-moderators", S, { "committee", "code_name", "text", NULL } },
+
 	/* To the case's participants: the report, relayed mail. */
 	{ "report", S, { "committee", "code_name", "received", "subject",
 	    "fields", NULL } },
 	{ "via-member", 0, { "committee", "member", NULL } },
 	{ "via-reporter", 0, { "committee", NULL } },
+	{ "via-reported", 0, { "committee", NULL } },
+	{ "via-moderators", 0, { "committee", NULL } },
+	{ "moderators-accepted", 0, { NULL } },
+	{ "moderators-declined", 0, { NULL } },
 	{ "no-subject", 0, { NULL } },
 	{ "field-contact", 0, { NULL } },
 	{ "field-when", 0, { NULL } },
@@ -73,6 +81,8 @@ static const struct template_kind template_kinds[] = {
 	/* To the committee: deadlines and alarms. */
 	{ "reminder", S, { "committee", "code_name", "due", "span", NULL } },
 	{ "overdue", S, { "committee", "code_name", "due", NULL } },
+	{ "moderators-reminder", S, { "committee", "code_name", "asked",
+	    NULL } },
 	{ "urgent", S, { "committee", "code_name", "location_para", NULL } },
 	{ "urgent-location", 0, { "location", NULL } },
 	{ "urgent-location-unknown", 0, { NULL } },
@@ -94,12 +104,15 @@ static const struct template_kind template_kinds[] = {
 	{ "digest-overdue", 0, { NULL } },
 	{ "digest-actions", 0, { "value", NULL } },
 	{ "digest-resolution", 0, { "value", NULL } },
+	{ "digest-outreach", 0, { "moderators", "reported", NULL } },
 	{ "digest-none", 0, { NULL } },
 
 	/* A mail the server refused for good, to the leads. */
 	{ "refused-alarm", S, { "committee", "code_name", "whose", "what",
 	    "reply_code", "reply", NULL } },
 	{ "whose-reporter", 0, { NULL } },
+	{ "whose-reported", 0, { NULL } },
+	{ "whose-moderators", 0, { NULL } },
 	{ "whose-sender", 0, { NULL } },
 	{ "whose-former-member", 0, { NULL } },
 	{ "whose-lead", 0, { NULL } },
@@ -107,6 +120,8 @@ static const struct template_kind template_kinds[] = {
 	{ "whose-member", 0, { NULL } },
 	{ "what-ack", 0, { NULL } },
 	{ "what-to-reporter", 0, { NULL } },
+	{ "what-to-reported", 0, { NULL } },
+	{ "what-to-moderators", 0, { NULL } },
 	{ "what-notice", 0, { NULL } },
 	{ "what-conflict-check", 0, { NULL } },
 	{ "what-conflict-reminder", 0, { NULL } },
@@ -156,6 +171,7 @@ static const struct template_kind template_kinds[] = {
 	{ "example-resolution", 0, { NULL } },
 	{ "example-propose", 0, { NULL } },
 	{ "example-include", 0, { NULL } },
+	{ "example-moderators", 0, { NULL } },
 	{ "why-lead-only", 0, { NULL } },
 	{ "why-answered", 0, { NULL } },
 	{ "why-not-participant", 0, { NULL } },
@@ -167,6 +183,15 @@ static const struct template_kind template_kinds[] = {
 	{ "why-to-reporter-address", 0, { NULL } },
 	{ "why-no-proposal", 0, { NULL } },
 	{ "why-proposal-open", 0, { NULL } },
+	{ "why-no-reported-address", 0, { NULL } },
+	{ "why-no-moderators", 0, { NULL } },
+	{ "why-outgoing-empty", 0, { NULL } },
+	{ "why-outgoing-reporter", 0, { NULL } },
+	{ "why-outgoing-witness", 0, { NULL } },
+	{ "why-outgoing-address", 0, { NULL } },
+	{ "why-one-outgoing", 0, { NULL } },
+	{ "why-moderators-address", 0, { NULL } },
+	{ "why-reported-lead-only", 0, { NULL } },
 
 	/*
 	 * The echo of carried-out commands to the case's participants: the
@@ -181,6 +206,9 @@ static const struct template_kind template_kinds[] = {
 	{ "echo-actions", 0, { "member", "value", NULL } },
 	{ "echo-resolution", 0, { "member", "value", NULL } },
 	{ "echo-to-reporter", 0, { "member", "text", NULL } },
+	{ "echo-to-reported", 0, { "member", "text", NULL } },
+	{ "echo-to-moderators", 0, { "member", "text", NULL } },
+	{ "echo-moderators", 0, { "member", "moderators", NULL } },
 	{ "echo-followup-done", 0, { "member", NULL } },
 	{ "echo-propose", 0, { "member", "proposal", "needed",
 	    "participants", NULL } },

@@ -22,6 +22,8 @@
 #define THREAD_ID_MAX		256	/* one Message-ID, with its NUL */
 #define THREAD_MAX_REFS		12	/* ids in the References we write */
 #define THREAD_REPORTER		"reporter"	/* who: the case's reporter */
+#define THREAD_REPORTED		"reported"	/* the reported person */
+#define THREAD_MODERATORS	"moderators"	/* the moderators */
 
 struct crypto_key;
 struct store;

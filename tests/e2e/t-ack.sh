@@ -118,7 +118,7 @@ grep -Eq '^Language: ja \(confidence [0-9]+, confident\)$' \
     tb_fail "show gives no Japanese: $(grep '^Language' "$TB/ja.out")"
 grep '^Language' "$TB/en.out" "$TB/ko.out" "$TB/ja.out" | sed 's/^/# /'
 csv_lang() {
-	cd_ctl cases --csv | awk -F, -v c="$1" '$1 == c { print $NF }'
+	cd_ctl cases --csv | awk -F, -v c="$1" '$1 == c { print $9 }'
 }
 cd_expect_eq "cases --csv language of $ko" "$(csv_lang "$ko")" ko
 cd_expect_eq "cases --csv language of $ja" "$(csv_lang "$ja")" ja

@@ -106,10 +106,10 @@ wide=$(echo "$out" | awk '{ if (length($0) > m) m = length($0) } END { print m +
 [ "$wide" -gt 80 ] || tb_fail "--wide is only $wide columns"
 run "$CONDUCTCTL" -f "$CONF" cases --csv
 cd_expect_eq "cases --csv header" "$(echo "$out" | head -1)" \
-    "code_name,received,status,urgent,ack_sent,safety,repeat,next_due,language"
+    "code_name,received,status,urgent,ack_sent,safety,repeat,next_due,language,moderators,reported"
 cd_expect_eq "cases --csv rows" "$(echo "$out" | tail -n +2 | grep -c ,)" 3
 cd_expect_eq "cases --csv fields per row" \
-    "$(echo "$out" | awk -F, 'NR > 1 { print NF }' | sort -u)" 9
+    "$(echo "$out" | awk -F, 'NR > 1 { print NF }' | sort -u)" 11
 tb_pass "cases --wide and --csv keep every field"
 
 # Overdue: the deadline turns into "late".

@@ -381,7 +381,13 @@ test_names(void)
 		{ CMD_REPEAT, "repeat", CMD_F_PARTICIPANT },
 		{ CMD_ACTIONS, "actions", CMD_F_PARTICIPANT },
 		{ CMD_RESOLUTION, "resolution", CMD_F_PARTICIPANT },
-		{ CMD_TO_REPORTER, "to-reporter", CMD_F_PARTICIPANT },
+		{ CMD_TO_REPORTER, "to-reporter", CMD_F_PARTICIPANT |
+		    CMD_F_OUTGOING },
+		{ CMD_TO_REPORTED, "to-reported", CMD_F_PARTICIPANT |
+		    CMD_F_CONTACT | CMD_F_OUTGOING },
+		{ CMD_TO_MODERATORS, "to-moderators", CMD_F_PARTICIPANT |
+		    CMD_F_OUTGOING },
+		{ CMD_MODERATORS, "moderators", CMD_F_PARTICIPANT },
 		{ CMD_FOLLOWUP_DONE, "followup-done", CMD_F_PARTICIPANT },
 		{ CMD_PROPOSE, "propose", CMD_F_PARTICIPANT },
 		{ CMD_VOTE, "vote", CMD_F_PARTICIPANT },

@@ -368,6 +368,46 @@ test_urgent_details(void)
 	config_free(c);
 }
 
+/* moderators, moderators_window and reported_contact (issue 15). */
+static void
+test_outreach_keys(void)
+{
+	struct config	*c;
+	char		*err = NULL;
+
+	c = load_committee("", &err);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK(c->moderators == NULL);
+		CHECK_INTEQ(c->moderators_window, 7 * 86400);
+		CHECK_INTEQ(c->reported_contact, CONTACT_LEADS);
+	}
+	config_free(c);
+	free(err);
+	err = NULL;
+	c = load_committee("moderators = mods@example.org, a@example.org\n"
+	    "moderators_window = 3d\nreported_contact = participants\n",
+	    &err);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_STREQ(c->moderators, "mods@example.org, a@example.org");
+		CHECK_INTEQ(c->moderators_window, 3 * 86400);
+		CHECK_INTEQ(c->reported_contact, CONTACT_PARTICIPANTS);
+	}
+	config_free(c);
+	free(err);
+	err = NULL;
+	c = load_committee("moderators = Mods <mods@example.org>\n"
+	    "reported_contact = anyone\n", &err);
+	CHECK(c == NULL);
+	CHECK_STRSTR(err, ":7: [committee] moderators: must be bare "
+	    "addresses separated by commas");
+	CHECK_STRSTR(err, ":8: [committee] reported_contact: must be leads "
+	    "or participants");
+	free(err);
+	config_free(c);
+}
+
 /* processed_keep: 30 days by default, a number of days, keep, else error. */
 static void
 test_processed_keep(void)
@@ -489,6 +529,7 @@ main(void)
 	test_secret_files();
 	test_bad_alias();
 	test_urgent_details();
+	test_outreach_keys();
 	test_processed_keep();
 	test_foreach();
 	test_documented();

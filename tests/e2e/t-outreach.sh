@@ -1,0 +1,271 @@
+#!/bin/bash
+# The procedure's steps outside the committee (issue 15, builds 1, 2 and
+# 5) end to end, on a moved clock, everything read back over IMAP from
+# the mailboxes of the people it concerns:
+#   reporter1 (Robin Reyes) reports Zed Quill <m5>, witness Wanda <m8>;
+#   leads Alice and Bob and member Carol join, member Dave has a
+#   conflict and must receive nothing of any of it;
+#   #to-reported: refused from Carol (leads only), for a text naming the
+#   reporter, giving a witness's or a case address; sent from Alice: it
+#   reaches m5 from the alias with no member name or address in any
+#   header, and m5's bottom-posted reply reaches the participants as
+#   "Reported person via ..." and never the reporter;
+#   #to-reporter and #to-reported in one mail: the second is refused;
+#   #to-moderators: one mail each to m6 and m7; no answer for 7 days
+#   gives the participants one reminder and the sheet "overdue"; m6's
+#   #accept is recorded; #moderators m7 then #to-moderators reaches m7
+#   alone, whose #decline is recorded;
+#   after #status closed, m5's late reply is still filed and relayed and
+#   the case stays closed; the database holds no name of m5 in the clear.
+set -eu
+. "$top_srcdir/tests/e2e/cdlib.sh"
+data="$top_srcdir/tests/data/outreach"
+D=example.test
+COMMITTEE="Example Conduct Committee"
+H=3600
+DAY=86400
+export TZ=UTC
+
+cd_setup starttls
+tb_ini_set "$CONF" committee moderators "m6@$D, m7@$D"
+cd_members Alice:lead Bob:lead Carol:member Dave:member
+cd_ctl check-config >"$TB/check.out" 2>&1 ||
+    tb_fail "check-config: $(cat "$TB/check.out")"
+
+S=$(cd_off_digest)
+pass() { cd_pass_at "$@"; }
+# say USER CODE BODY: USER writes to their case address of CODE.
+say() {
+	cd_msend "$1@$D" "$(cd_maddr "$1" "$2")" "Re: [CoC $2] Report" "$3"
+}
+# sheet CODE COLUMN: the CSV status sheet's value (moderators, reported).
+sheet() {
+	cd_ctl cases --csv | awk -F, -v c="$1" -v col="$2" '
+	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) k = i; next }
+	    $1 == c { print $k }'
+}
+# no_member_in_headers FILE: no header names a member or a member address.
+no_member_in_headers() {
+	local h
+	h=$(sed -n '1,/^$/p' "$1")
+	for w in alice bob carol dave Alice Bob Carol Dave "$A-m"; do
+		! printf '%s' "$h" | grep -q -F -- "$w" ||
+		    tb_fail "$(basename "$1"): a header names '$w'"
+	done
+}
+
+tb_send_file reporter1@$D conduct@$D "$data/report-quill.eml"
+pass $S 1
+A=$(cd_codename reporter1)
+tb_log "case: $A"
+for u in alice bob carol; do
+	cd_msend "$u@$D" "$(cd_maddr $u "$A")" "Re: [CoC $A] Conflict check" \
+	    "#noconflict"
+done
+cd_msend dave@$D "$(cd_maddr dave "$A")" "Re: [CoC $A] Conflict check" \
+    "#conflict"
+pass $S 4
+for u in alice bob carol; do
+	cd_wait_grep $u 1 "copper-lantern" >/dev/null
+done
+[ "$(sheet "$A" moderators)" = "-" ] && [ "$(sheet "$A" reported)" = "-" ] ||
+    tb_fail "a new case's sheet shows moderators '$(sheet "$A" moderators)', reported '$(sheet "$A" reported)'"
+
+# ------------------------------------------------ #to-reported refused
+say carol "$A" "#to-reported
+carol-unasked-note"
+say alice "$A" "#to-reported
+Robin told us about the poster hall (beryl-refused-1)."
+say bob "$A" "#to-reported
+Wanda at m8@$D saw it (beryl-refused-2)."
+say alice "$A" "#to-reported
+Write to $(cd_maddr alice "$A") (beryl-refused-3)."
+say bob "$A" "#to-reported"
+pass $S 5
+cd_wait_grep carol 1 "only a lead can write to the reported person" >/dev/null
+cd_wait_grep alice 1 "names the reporter or gives their address" >/dev/null
+cd_wait_grep bob 1 "gives the address of a witness" >/dev/null
+cd_wait_grep alice 1 "holds a case address of the committee" >/dev/null
+cd_wait_grep bob 1 "has no text after the command" >/dev/null
+[ "$(tb_imap_count m5 INBOX)" = 0 ] ||
+    tb_fail "a refused #to-reported reached the reported person"
+for u in alice bob carol; do
+	cd_exactly $u 0 "beryl-refused-1"
+	cd_exactly $u 0 "carol-unasked-note"
+done
+tb_pass "#to-reported refused: from a member, naming the reporter, a witness's or a case address, empty"
+
+# ------------------------------------------------ #to-reported sent
+say alice "$A" "#to-reported
+Dear Zed, we received a report about remarks at the poster hall.
+The committee asks you to stop such remarks (lime-harbor-plan)."
+pass $S 1
+f=$(cd_wait_grep m5 1 "lime-harbor-plan")
+[ "$(tb_imap_count m5 INBOX)" = 1 ] || tb_fail "m5 got $(tb_imap_count m5 INBOX) mails"
+cd_hdr "$f" From | grep -q -F "$COMMITTEE <conduct@$D>" ||
+    tb_fail "the mail to the reported person is from '$(cd_hdr "$f" From)'"
+RP=$(cd_hdr "$f" Reply-To | grep -Eo "conduct\+$A-r[0-9a-f]{12}@$D") ||
+    tb_fail "no reported person's address in Reply-To '$(cd_hdr "$f" Reply-To)'"
+cd_one_recipient "$f" m5
+cd_has "$f" "— $COMMITTEE" || tb_fail "the mail to the reported person is not signed"
+no_member_in_headers "$f"
+for w in Robin reporter1 m8@ copper-lantern; do
+	! cd_has "$f" "$w" || tb_fail "the mail to the reported person holds '$w'"
+done
+for u in bob carol; do
+	cd_wait_grep $u 1 "Alice wrote to the reported person" "lime-harbor-plan" >/dev/null
+done
+cd_exactly reporter1 0 "lime-harbor-plan"
+[ "$(sheet "$A" reported)" = contacted ] ||
+    tb_fail "the sheet says reported '$(sheet "$A" reported)' after #to-reported"
+tb_pass "#to-reported: from the alias, no member in any header; echoed to the participants"
+
+# The reported person answers below the quote (bottom-posting).
+cat >"$TB/zed.eml" <<EOF
+From: Zed Quill <m5@$D>
+To: $RP
+Subject: Re: $(cd_hdr "$f" Subject)
+Message-ID: <outreach-zed-1@$D>
+In-Reply-To: <$(cd_hdr "$f" Message-ID | tr -d '<> ')>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+On Mon, 7 Dec 2026, $COMMITTEE wrote:
+> Dear Zed, we received a report about remarks at the poster hall.
+> The committee asks you to stop such remarks (lime-harbor-plan).
+
+I did not know it came across that way; context: saffron-context.
+I will apologise.
+EOF
+tb_send_file m5@$D "$RP" "$TB/zed.eml"
+pass $S 1
+for u in alice bob carol; do
+	g=$(cd_wait_grep $u 1 "saffron-context")
+	cd_hdr "$g" From | grep -q -F "Reported person via $COMMITTEE" ||
+	    tb_fail "$u: the reported person's reply is from '$(cd_hdr "$g" From)'"
+	cd_one_recipient "$g" $u
+done
+cd_exactly reporter1 0 "saffron-context"
+[ "$(sheet "$A" reported)" = replied ] ||
+    tb_fail "the sheet says reported '$(sheet "$A" reported)' after the reply"
+cd_ctl show "$A" >"$TB/show.out"
+grep -q -E 'message +[0-9]+ .* reported ' "$TB/show.out" ||
+    tb_fail "conductctl show does not list the reply as the reported person's"
+tb_pass "the reported person's bottom-posted reply reaches the participants, not the reporter"
+
+# Two outgoing commands in one mail: the text has one reader.
+say alice "$A" "#to-reporter
+#to-reported
+We are looking into it (garnet-double)."
+pass $S 1
+cd_wait_grep alice 1 "only one of #to-reporter, #to-reported and #to-moderators" >/dev/null
+cd_wait_grep reporter1 1 "garnet-double" >/dev/null
+cd_exactly m5 0 "garnet-double"
+tb_pass "#to-reporter with #to-reported: the reporter gets it, the second is refused"
+
+# ------------------------------------------------ the moderators
+say bob "$A" "#to-moderators
+We recommend a written warning to the presenter (teal-warning)."
+pass $S 1
+for m in m6 m7; do
+	g=$(cd_wait_grep $m 1 "teal-warning")
+	[ "$(tb_imap_count $m INBOX)" = 1 ] || tb_fail "$m got $(tb_imap_count $m INBOX) mails"
+	cd_one_recipient "$g" $m
+	cd_hdr "$g" From | grep -q -F "$COMMITTEE <conduct@$D>" ||
+	    tb_fail "the mail to $m is from '$(cd_hdr "$g" From)'"
+	no_member_in_headers "$g"
+	cd_has "$g" "#accept" || tb_fail "the mail to $m does not ask for #accept"
+	! cd_has "$g" "Robin" || tb_fail "the mail to $m names the reporter"
+done
+MA=$(cd_hdr "$g" Reply-To | grep -Eo "conduct\+$A-o[0-9a-f]{12}@$D") ||
+    tb_fail "no moderators' address in Reply-To '$(cd_hdr "$g" Reply-To)'"
+cd_wait_grep alice 1 "Bob sent the recommended response to the moderators" >/dev/null
+[ "$(sheet "$A" moderators)" = asked ] ||
+    tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #to-moderators"
+tb_pass "#to-moderators: one mail to each moderator from the alias; the sheet says asked"
+
+now=$(date +%s)
+pass $((S + 6 * DAY))
+cd_exactly alice 0 "No answer yet from the moderators"
+pass $((S + 7 * DAY + H))
+for u in alice bob carol; do
+	cd_wait_grep $u 1 "Subject: [CoC $A] No answer yet from the moderators" >/dev/null
+done
+pass $((S + 7 * DAY + 2 * H))
+cd_exactly alice 1 "No answer yet from the moderators"
+[ "$(CONDUCTD_CLOCK_OFFSET=$((S + 7 * DAY + 2 * H)) cd_ctl cases --csv |
+    awk -F, -v c="$A" '$1 == c { print $10 }')" = overdue ] ||
+    tb_fail "the sheet does not say overdue 7 days after #to-moderators"
+tb_pass "no answer for 7 days: one reminder to the participants, the sheet says overdue"
+
+cat >"$TB/m6.eml" <<EOF
+From: Moderation <m6@$D>
+To: $MA
+Subject: Re: [CoC $A] A recommended response for your approval
+Message-ID: <outreach-m6-1@$D>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+#accept
+We agree with the warning (plum-accepted).
+
+On Mon, 7 Dec 2026, $COMMITTEE wrote:
+> We recommend a written warning to the presenter (teal-warning).
+EOF
+tb_send_file m6@$D "$MA" "$TB/m6.eml"
+pass $((S + 8 * DAY)) 1
+for u in alice bob carol; do
+	g=$(cd_wait_grep $u 1 "plum-accepted")
+	cd_hdr "$g" From | grep -q -F "Moderators via $COMMITTEE" ||
+	    tb_fail "$u: the moderators' answer is from '$(cd_hdr "$g" From)'"
+	cd_has "$g" "The moderators accepted the recommended response." ||
+	    tb_fail "$u: the moderators' answer does not say they accepted"
+done
+cd_exactly reporter1 0 "plum-accepted"
+[ "$(sheet "$A" moderators)" = accepted ] ||
+    tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #accept"
+tb_pass "the moderators' #accept is relayed and recorded"
+
+say alice "$A" "#moderators m7@$D"
+pass $((S + 8 * DAY)) 1
+cd_wait_grep bob 1 "Alice set who the moderators of this case are: m7@$D" >/dev/null
+say alice "$A" "#to-moderators
+Revised: a warning and a talk with the presenter (indigo-revision)."
+pass $((S + 8 * DAY)) 1
+cd_wait_grep m7 1 "indigo-revision" >/dev/null
+cd_exactly m6 0 "indigo-revision"
+[ "$(sheet "$A" moderators)" = asked ] || tb_fail "asking again does not set asked"
+tb_send m7@$D "$MA" --header "Subject: Re: [CoC $A] revised" \
+    --body "#decline: too lenient (ochre-declined)"
+pass $((S + 8 * DAY)) 1
+cd_wait_grep alice 1 "ochre-declined" "The moderators declined the recommended response." >/dev/null
+[ "$(sheet "$A" moderators)" = declined ] ||
+    tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #decline"
+tb_pass "#moderators sets the case's own; their #decline is relayed and recorded"
+
+# ------------------------------------------------ after the close
+say alice "$A" "#status closed"
+pass $((S + 8 * DAY)) 1
+tb_send m5@$D "$RP" --header "Subject: Re: [CoC $A] one more thing" \
+    --body "Late note: olive-late-note."
+pass $((S + 8 * DAY)) 1
+cd_wait_grep alice 1 "olive-late-note" >/dev/null
+cd_exactly reporter1 0 "olive-late-note"
+[ "$(cd_status "$A")" = closed ] || tb_fail "the late reply changed the status to '$(cd_status "$A")'"
+tb_pass "a reply after the close is filed and relayed and reopens nothing"
+
+# Dave, conflicted, got the conflict check and nothing else of the case.
+cd_exactly dave 1 "$A"
+for w in lime-harbor-plan saffron-context teal-warning plum-accepted \
+    indigo-revision olive-late-note; do
+	cd_exactly dave 0 "$w"
+done
+tb_pass "the conflicted member received nothing about the case"
+
+for f in "$TB"/state/conductd.db*; do
+	for w in Quill m5@ m6@ m7@ "Robin Reyes" lime-harbor-plan; do
+		! strings "$f" | grep -q -F -- "$w" ||
+		    tb_fail "$(basename "$f") holds '$w' in the clear"
+	done
+done
+tb_pass "the database holds no name or address of the people outside the committee"
