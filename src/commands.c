@@ -140,6 +140,8 @@ static const struct commands_def commands_defs[CMD_MAX] = {
 	    CMD_F_PARTICIPANT, "#vote yes" },
 	[CMD_INCLUDE] = { "include", commands_text, NULL,
 	    CMD_F_PARTICIPANT | CMD_F_LEAD, "#include Jo Doe" },
+	[CMD_PATTERN] = { "pattern", commands_none, NULL,
+	    CMD_F_PARTICIPANT | CMD_F_LEAD, "#pattern" },
 	[CMD_HELP] = { "help", commands_none, NULL, CMD_F_ANYONE, "#help" }
 };
 

@@ -27,6 +27,7 @@ enum command_id {
 	CMD_PROPOSE,
 	CMD_VOTE,
 	CMD_INCLUDE,
+	CMD_PATTERN,
 	CMD_HELP,
 	CMD_MAX
 };

@@ -31,6 +31,7 @@
 #include "memberstate.h"
 #include "mime.h"
 #include "outreach.h"
+#include "pattern.h"
 #include "recusal.h"
 #include "reply.h"
 #include "replylang.h"
@@ -188,7 +189,8 @@ static int
 committee_content_kind(const char *kind)
 {
 	return strcmp(kind, "report") == 0 || strcmp(kind, "relay") == 0 ||
-	    strcmp(kind, "echo") == 0 || strcmp(kind, "reminder") == 0;
+	    strcmp(kind, "echo") == 0 || strcmp(kind, "reminder") == 0 ||
+	    strcmp(kind, "pattern") == 0;
 }
 
 /* "[CoC code] subject": the tag first, once; one "Re:" at most. */
@@ -1173,7 +1175,8 @@ committee_case_opened(struct committee *c, const struct store_case *sc0,
 	int			 rv;
 
 	/* Recusal reads the whole field; the checks name its first line. */
-	if (committee_recuse_auto(c, &sc, reporter, field, msg->text) == -1 ||
+	if (pattern_index(c->store, c->key, sc.id, field) == -1 ||
+	    committee_recuse_auto(c, &sc, reporter, field, msg->text) == -1 ||
 	    committee_hold_members(c, &sc, msg, c->conf->members,
 	    c->conf->nmembers) == -1)
 		return -1;
@@ -1289,6 +1292,82 @@ committee_report_text(struct committee *c, const char *lang,
 	return buf_release(&b, NULL);
 }
 
+/*
+ * The names of the cases among ids[0..n) that m takes part in, ", "
+ * between them (allocated; "" for none).
+ */
+static char *
+committee_cases_of(struct committee *c, const int64_t *ids, size_t n,
+    const struct member *m)
+{
+	struct store_case	 o;
+	struct buf		 b;
+	size_t			 i;
+
+	buf_init(&b);
+	buf_addstr(&b, "");
+	for (i = 0; i < n; i++)
+		if (committee_is(c, ids[i], m, MEMBER_PARTICIPANT) &&
+		    store_case_get(c->store, ids[i], &o) == 1)
+			buf_printf(&b, "%s%s", b.len > 0 ? ", " : "",
+			    o.code_name);
+	return buf_release(&b, NULL);
+}
+
+/*
+ * Tells participant m how many other cases the reported person of sc
+ * matches (pattern.h), naming only those m takes part in; nothing when
+ * none does.  0, or -1 (logged).
+ */
+static int
+committee_pattern_notice(struct committee *c, const struct store_case *sc,
+    const struct member *m)
+{
+	struct committee_out	 out;
+	struct template_var	 v[2];
+	int64_t			*ids;
+	size_t			 n;
+	char			 count[24], *names, *para, *text, *subject;
+	const char		*lang = committee_lang(c, m);
+	int			 rv = -1;
+
+	if (pattern_matches(c->store, sc->id, &ids, &n) == -1)
+		return -1;
+	if (n == 0) {
+		free(ids);
+		return 0;
+	}
+	names = committee_cases_of(c, ids, n, m);
+	free(ids);
+	snprintf(count, sizeof(count), "%zu", n);
+	v[0].name = "code_names";
+	v[0].value = names;
+	para = committee_phrase(c, lang, names[0] != '\0' ? "pattern-cases" :
+	    "pattern-none", v, names[0] != '\0' ? 1 : 0);
+	free(names);
+	if (para == NULL)
+		return -1;
+	v[0].name = "count";
+	v[0].value = count;
+	v[1].name = "cases";
+	v[1].value = para;
+	if ((text = committee_render_in(c, lang, sc, "pattern", v, 2,
+	    &subject)) != NULL) {
+		memset(&out, 0, sizeof(out));
+		out.kind = "pattern";
+		out.from_name = c->conf->committee_name;
+		out.subject = subject;
+		out.text = text;
+		rv = committee_queue(c, sc, m, &out);
+		log_info("committee: case %s: matches %zu other case(s)",
+		    sc->code_name, n);
+		free(subject);
+		free(text);
+	}
+	free(para);
+	return rv;
+}
+
 /* Sends a new participant the report, with its attachments. */
 static int
 committee_send_report(struct committee *c, const struct store_case *sc,
@@ -1330,6 +1409,8 @@ committee_send_report(struct committee *c, const struct store_case *sc,
 	crypto_freestr(text);
 	free(subject);
 	mime_msg_free(msg);
+	if (rv == 0)
+		rv = committee_pattern_notice(c, sc, m);
 	return rv;
 }
 
@@ -1362,6 +1443,9 @@ committee_echo(struct cmail *cm)
 
 /* The commands' handlers.  They return 0, or -1 on a database error. */
 typedef int (*cmd_handler)(struct cmail *, const char *arg, const char *rest);
+
+static int	committee_pattern_all(struct committee *,
+		    const struct store_case *);
 
 static int
 cmd_noconflict(struct cmail *cm, const char *arg, const char *rest)
@@ -1433,6 +1517,7 @@ cmd_reported(struct cmail *cm, const char *arg, const char *rest)
 
 	(void)rest;
 	if (store_case_set_text(cm->c->store, cm->sc.id, STORE_CASE_REPORTED,
+	    arg) == -1 || pattern_index(cm->c->store, cm->c->key, cm->sc.id,
 	    arg) == -1 || store_case_set_number(cm->c->store, cm->sc.id,
 	    STORE_CASE_TRIAGE, 0) == -1 ||
 	    committee_case_report(cm->c, &cm->sc, &cr) == -1)
@@ -1447,7 +1532,44 @@ cmd_reported(struct cmail *cm, const char *arg, const char *rest)
 	if (rv == 0 && committee_state(cm->c, cm->sc.id, cm->from,
 	    &cm->state) == -1)
 		rv = -1;
+	if (rv == 0)
+		rv = committee_pattern_all(cm->c, &cm->sc);
 	return rv;
+}
+
+/* The pattern notice to every participant (the reported person changed). */
+static int
+committee_pattern_all(struct committee *c, const struct store_case *sc)
+{
+	size_t	i;
+
+	for (i = 0; i < c->conf->nmembers; i++)
+		if (committee_is(c, sc->id, &c->conf->members[i],
+		    MEMBER_PARTICIPANT) && committee_pattern_notice(c, sc,
+		    &c->conf->members[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* How many other cases the reported person matches, to the lead alone. */
+static int
+cmd_pattern(struct cmail *cm, const char *arg, const char *rest)
+{
+	struct template_var	 v;
+	int64_t			*ids;
+	size_t			 n;
+	char			 count[24];
+
+	(void)arg;
+	(void)rest;
+	if (pattern_matches(cm->c->store, cm->sc.id, &ids, &n) == -1)
+		return -1;
+	free(ids);
+	snprintf(count, sizeof(count), "%zu", n);
+	v.name = "count";
+	v.value = count;
+	return committee_notice_of(cm->c, &cm->sc, cm->from, "pattern-count",
+	    &v, 1);
 }
 
 /* Sets field f to arg; the echo is template echo (echo-status, ...). */
@@ -1965,6 +2087,7 @@ static const cmd_handler cmd_handlers[CMD_MAX] = {
 	[CMD_PROPOSE] = cmd_propose,
 	[CMD_VOTE] = cmd_vote,
 	[CMD_INCLUDE] = cmd_include,
+	[CMD_PATTERN] = cmd_pattern,
 	[CMD_HELP] = cmd_help,
 };
 

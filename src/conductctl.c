@@ -34,6 +34,7 @@
 #include "lang.h"
 #include "log.h"
 #include "outreach.h"
+#include "pattern.h"
 #include "mime.h"
 #include "report.h"
 #include "schedule.h"
@@ -76,6 +77,7 @@ static int	verb_init(struct ctl *, int, char **);
 static int	verb_members(struct ctl *, int, char **);
 static int	verb_messages(struct ctl *, int, char **);
 static int	verb_onboard(struct ctl *, int, char **);
+static int	verb_pattern(struct ctl *, int, char **);
 static int	verb_purge(struct ctl *, int, char **);
 static int	verb_retry(struct ctl *, int, char **);
 static int	verb_show(struct ctl *, int, char **);
@@ -92,6 +94,7 @@ static const struct verb verbs[] = {
 	{ "members", verb_members, 0, "members" },
 	{ "messages", verb_messages, VERB_STORE, "messages" },
 	{ "onboard", verb_onboard, VERB_STORE, "onboard NAME" },
+	{ "pattern", verb_pattern, VERB_STORE, "pattern" },
 	{ "purge", verb_purge, VERB_STORE,
 	    "purge --closed-before YYYY-MM-DD [--dry-run]" },
 	{ "retry", verb_retry, VERB_STORE,
@@ -1775,6 +1778,39 @@ tp_section(struct ctl *ctl, const struct tp_section *sec, time_t since,
 	if (!csv)
 		printf("\n");
 	free(t.v);
+}
+
+/*
+ * The groups of cases whose reported person matches (pattern.h): one
+ * line each, its code names oldest first.  No names: the index has none.
+ */
+static int
+verb_pattern(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_case	 c;
+	int64_t			*ids;
+	int			*group;
+	size_t			 n, i, k;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	if (pattern_groups(ctl->store, &ids, &group, &n) == -1)
+		errx(EX_SOFTWARE, "cannot read the pattern index");
+	if (n == 0)
+		printf("No reported person matches across cases.\n");
+	for (i = 0; i < n; i = k) {
+		for (k = i; k < n && group[k] == group[i]; k++)
+			;
+		printf("group %d, %zu cases:", group[i] + 1, k - i);
+		for (; i < k; i++)
+			if (store_case_get(ctl->store, ids[i], &c) == 1)
+				printf(" %s", c.code_name);
+		printf("\n");
+	}
+	free(ids);
+	free(group);
+	return EX_OK;
 }
 
 static int

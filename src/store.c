@@ -473,6 +473,22 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE cases ADD COLUMN mod_answered INTEGER;"
 	"ALTER TABLE cases ADD COLUMN reported_contacted INTEGER;"
 	"ALTER TABLE cases ADD COLUMN reported_replied INTEGER;",
+
+	/*
+	 * 18: the blind index of reported persons (store_pattern.c,
+	 * pattern.h): keyed hashes of the parts that identify someone,
+	 * per case; the parts themselves are never stored.  A purge takes
+	 * a case out of every pattern.
+	 */
+	"CREATE TABLE pattern ("
+	"	case_id		INTEGER NOT NULL REFERENCES cases(id),"
+	"	key		BLOB NOT NULL,"		/* keyed hash */
+	"	PRIMARY KEY (case_id, key)"
+	");"
+	"CREATE INDEX pattern_key ON pattern(key);"
+	"CREATE TRIGGER pattern_purged AFTER UPDATE OF purged ON cases "
+	"    WHEN NEW.purged IS NOT NULL BEGIN "
+	"    DELETE FROM pattern WHERE case_id = NEW.id; END;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

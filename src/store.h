@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	17
+#define STORE_SCHEMA_VERSION	18
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -377,6 +377,19 @@ int	store_deadline_due(struct store *, time_t now, size_t max,
 int	store_deadline_done(struct store *, int64_t id);
 /* The earliest undone row: 1 (*when set), 0 none, -1 error. */
 int	store_deadline_next(struct store *, time_t *when);
+
+/*
+ * The blind index of reported persons (store_pattern.c): a case's keyed
+ * hashes replaced by hashes[0..n); the other cases sharing one (*ids
+ * allocated, ascending); and for grouping, one pair per row: its case
+ * and the first case with the same hash.  0, or -1.
+ */
+int	store_pattern_set(struct store *, int64_t case_id,
+	    const unsigned char (*hashes)[32], size_t n);
+int	store_pattern_matches(struct store *, int64_t case_id, int64_t **ids,
+	    size_t *n);
+int	store_pattern_edges(struct store *, int64_t **a, int64_t **b,
+	    size_t *n);
 
 /* Proposals and votes. */
 int	store_proposal_open(struct store *, int64_t case_id, const char *text,

@@ -78,6 +78,13 @@ static const struct template_kind template_kinds[] = {
 	{ "mentioned-member", 0, { "member", NULL } },
 	{ "conflict-reminder", S, { "committee", "code_name", NULL } },
 
+	/* To a participant: the reported person matches other cases. */
+	{ "pattern", S, { "committee", "code_name", "count", "cases",
+	    NULL } },
+	{ "pattern-cases", 0, { "code_names", NULL } },
+	{ "pattern-none", 0, { NULL } },
+	{ "pattern-count", S, { "committee", "code_name", "count", NULL } },
+
 	/* To the committee: deadlines and alarms. */
 	{ "reminder", S, { "committee", "code_name", "due", "span", NULL } },
 	{ "overdue", S, { "committee", "code_name", "due", NULL } },

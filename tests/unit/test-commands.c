@@ -392,6 +392,7 @@ test_names(void)
 		{ CMD_PROPOSE, "propose", CMD_F_PARTICIPANT },
 		{ CMD_VOTE, "vote", CMD_F_PARTICIPANT },
 		{ CMD_INCLUDE, "include", CMD_F_PARTICIPANT | CMD_F_LEAD },
+		{ CMD_PATTERN, "pattern", CMD_F_PARTICIPANT | CMD_F_LEAD },
 		{ CMD_HELP, "help", CMD_F_ANYONE }
 	};
 	size_t	i;
