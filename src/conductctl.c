@@ -28,6 +28,7 @@
 #include "confcheck.h"
 #include "config.h"
 #include "crypto.h"
+#include "ctl_report.h"
 #include "ctl_templates.h"
 #include "cutnote.h"
 #include "expunge.h"
@@ -79,6 +80,7 @@ static int	verb_messages(struct ctl *, int, char **);
 static int	verb_onboard(struct ctl *, int, char **);
 static int	verb_pattern(struct ctl *, int, char **);
 static int	verb_purge(struct ctl *, int, char **);
+static int	verb_report(struct ctl *, int, char **);
 static int	verb_retry(struct ctl *, int, char **);
 static int	verb_show(struct ctl *, int, char **);
 static int	verb_show_message(struct ctl *, int, char **);
@@ -97,6 +99,8 @@ static const struct verb verbs[] = {
 	{ "pattern", verb_pattern, VERB_STORE, "pattern" },
 	{ "purge", verb_purge, VERB_STORE,
 	    "purge --closed-before YYYY-MM-DD [--dry-run]" },
+	{ "report", verb_report, VERB_STORE,
+	    "report CODE-NAME [--format text|html]" },
 	{ "retry", verb_retry, VERB_STORE,
 	    "retry message|outbox|deadline|uid:ID" },
 	{ "show", verb_show, VERB_STORE, "show CODE-NAME" },
@@ -1491,6 +1495,38 @@ verb_export(struct ctl *ctl, int argc, char **argv)
 	fprintf(stderr, "%s: holds case %s in the clear (decrypted, mode "
 	    "0600): keep it safe and delete it when done\n", argv[2],
 	    c.code_name);
+	return EX_OK;
+}
+
+/* The case document (ctl_report.c), to stdout. */
+static int
+verb_report(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_case	 c;
+	time_t			 purged;
+	int			 rc, html = 0;
+
+	if (argc == 4 && strcmp(argv[2], "--format") == 0) {
+		if (strcmp(argv[3], "html") == 0)
+			html = 1;
+		else if (strcmp(argv[3], "text") != 0)
+			usage_error("unknown format", argv[3]);
+	} else if (argc != 2)
+		usage();
+	if ((rc = store_case_by_code(ctl->store, argv[1], &c)) == 0)
+		errx(EX_NOINPUT, "%s: no such case", argv[1]);
+	if (rc == -1 || (rc = store_case_purged(ctl->store, c.id, &purged))
+	    == -1)
+		errx(EX_SOFTWARE, "cannot read the case");
+	if (rc == 1)
+		errx(EX_NOINPUT, "%s: content purged; no document to write",
+		    c.code_name);
+	if (ctl_report(ctl->conf, ctl->store, ctl->key, &c, html,
+	    stdout) == -1)
+		errx(EX_DATAERR, "%s: a part of the case could not be read "
+		    "(wrong key, or the database was altered)", c.code_name);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(EX_IOERR, "stdout");
 	return EX_OK;
 }
 

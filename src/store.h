@@ -400,6 +400,16 @@ int	store_proposal_current(struct store *, int64_t case_id, int64_t *id,
 int	store_proposal_close(struct store *, int64_t id, const char *state);
 int	store_vote_set(struct store *, int64_t proposal_id, const char *member,
 	    const char *vote);
+/*
+ * For the case document (store_report.c): every proposal of a case,
+ * oldest first, its text opened; and the votes on one, by keyed member
+ * id.  cb returning non-zero stops and is returned; -1 on error.
+ */
+int	store_proposal_foreach(struct store *, int64_t case_id,
+	    int (*cb)(int64_t id, const char *text, const char *state,
+	    time_t opened, void *), void *);
+int	store_vote_foreach(struct store *, int64_t proposal_id,
+	    int (*cb)(const char *member, const char *vote, void *), void *);
 /* Counts votes by kind among the given members only. */
 int	store_vote_count(struct store *, int64_t proposal_id,
 	    const char *const *members, size_t n, int *yes, int *no,

@@ -243,6 +243,19 @@ cd_wait_grep alice 1 "ochre-declined" "The moderators declined the recommended r
     tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #decline"
 tb_pass "#moderators sets the case's own; their #decline is relayed and recorded"
 
+# ------------------------------------------------ discussion and a vote
+say bob "$A" "I will talk to the presenter's manager (sienna-discussion).
+Never <script>alert(1)</script> in a report & such."
+say alice "$A" "#propose a written warning and a talk (umber-proposal)"
+pass $((S + 8 * DAY)) 2
+for u in bob carol; do
+	cd_msend "$u@$D" "$(cd_maddr $u "$A")" "Re: [CoC $A] Report" "#vote yes"
+done
+pass $((S + 8 * DAY)) 2
+cd_msend dave@$D "$(cd_maddr dave "$A")" "Re: [CoC $A] Report" \
+    "I know the presenter (dave-not-participant)."
+pass $((S + 8 * DAY)) 1
+
 # ------------------------------------------------ after the close
 say alice "$A" "#status closed"
 pass $((S + 8 * DAY)) 1
@@ -253,6 +266,63 @@ cd_wait_grep alice 1 "olive-late-note" >/dev/null
 cd_exactly reporter1 0 "olive-late-note"
 [ "$(cd_status "$A")" = closed ] || tb_fail "the late reply changed the status to '$(cd_status "$A")'"
 tb_pass "a reply after the close is filed and relayed and reopens nothing"
+
+# ------------------------------------------------ the case document
+CONDUCTD_CLOCK_OFFSET=$((S + 8 * DAY)) cd_ctl report "$A" >"$TB/doc.txt" ||
+    tb_fail "conductctl report failed"
+cp "$TB/doc.txt" "${TB_KEEP_DOC:-/dev/null}" 2>/dev/null || true
+# sections: the headings in the procedure's order
+sections=$(grep '^== ' "$TB/doc.txt" | tr '\n' '|')
+[ "$sections" = "== Status sheet|== The report|== Committee discussion|== Proposals and votes|== The moderators|== The reported person|== The reporter|== Delivery log|" ] ||
+    tb_fail "the document's sections: $sections"
+# each part's mail in date order
+entries=$(grep -c '^-- [0-9][0-9][0-9][0-9]-' "$TB/doc.txt")
+[ "$entries" -ge 15 ] || tb_fail "the document has only $entries dated entries"
+awk '/^== / { sec = $0; last = ""; next }
+    /^-- [0-9][0-9][0-9][0-9]-/ { d = $2
+	if (last != "" && d < last) { print sec ": " d " before " last; bad = 1 }
+	last = d }
+    END { exit bad }' "$TB/doc.txt" || tb_fail "a part of the document is not in date order"
+# section SECTION WORD...: each WORD is in that section of the document
+in_section() {
+	local sec=$1 w
+	shift
+	for w in "$@"; do
+		awk -v s="== $sec" -v w="$w" '$0 == s { on = 1; next } /^== / { on = 0 }
+		    on && index($0, w) { found = 1 } END { exit !found }' "$TB/doc.txt" ||
+		    tb_fail "the document's \"$sec\" lacks '$w'"
+	done
+}
+in_section "Status sheet" "Code name: $A" "Status: closed" \
+    "Moderators: asked" "declined" "Reported person: written to"
+in_section "The report" "copper-lantern"
+in_section "Committee discussion" "sienna-discussion" ", Bob" ", Alice"
+in_section "Proposals and votes" "umber-proposal" "carried: yes 2, no 0, abstain 0" "Bob yes" "Carol yes"
+in_section "The moderators" "teal-warning" "indigo-revision" "plum-accepted" \
+    "ochre-declined" "(#accept)" "(#decline)" "sent to the moderators (m6@$D)"
+in_section "The reported person" "lime-harbor-plan" "saffron-context" "olive-late-note"
+in_section "The reporter" "the acknowledgment to the reporter" "garnet-double"
+in_section "Delivery log" "to-reported" "to the reported person" "to-moderators" "to Alice"
+! grep -q "dave-not-participant" "$TB/doc.txt" ||
+    tb_fail "the document holds the mail of a member who did not take part"
+grep -q "other message(s) of the case are not shown" "$TB/doc.txt" ||
+    tb_fail "the document does not say mail was left out"
+tb_pass "conductctl report: every part in the procedure's order, each in date order, no non-participant's mail"
+
+CONDUCTD_CLOCK_OFFSET=$((S + 8 * DAY)) cd_ctl report "$A" --format html >"$TB/doc.html" ||
+    tb_fail "conductctl report --format html failed"
+head -1 "$TB/doc.html" | grep -q '^<!DOCTYPE html>' || tb_fail "the HTML document has no doctype"
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt; in a report &amp; such' "$TB/doc.html" ||
+    tb_fail "the HTML document does not escape mail text"
+! grep -q -i '<script\|src=\|href=\|url(' "$TB/doc.html" ||
+    tb_fail "the HTML document loads or runs something"
+for w in copper-lantern sienna-discussion umber-proposal plum-accepted \
+    lime-harbor-plan garnet-double "Delivery log"; do
+	grep -q -F "$w" "$TB/doc.html" || tb_fail "the HTML document lacks '$w'"
+done
+! grep -q "dave-not-participant" "$TB/doc.html" ||
+    tb_fail "the HTML document holds a non-participant's mail"
+tb_pass "conductctl report --format html: one self-contained file, mail text escaped"
 
 # Dave, conflicted, got the conflict check and nothing else of the case.
 cd_exactly dave 1 "$A"
