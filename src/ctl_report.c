@@ -29,6 +29,7 @@
 #include "memberstate.h"
 #include "mime.h"
 #include "outreach.h"
+#include "pattern.h"
 #include "reply.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -442,6 +443,24 @@ report_sealed(struct report_ctx *r, enum store_case_field f,
 	crypto_freestr(v);
 }
 
+/* How many other cases the reported person matches: a count only. */
+static void
+report_pattern(struct report_ctx *r)
+{
+	int64_t	*ids;
+	size_t	 n;
+	char	 buf[96];
+
+	if (pattern_matches(r->store, r->sc->id, &ids, &n) == -1) {
+		r->failed = 1;
+		return;
+	}
+	free(ids);
+	snprintf(buf, sizeof(buf), "%zu other case(s)%s", n, n > 0 ?
+	    " (conductctl pattern lists them)" : "");
+	report_field(r, "Reported person matches", buf);
+}
+
 static void
 report_sheet(struct report_ctx *r)
 {
@@ -498,6 +517,7 @@ report_sheet(struct report_ctx *r)
 		    sc->reported_replied != 0 ? ", last replied " : "",
 		    sc->reported_replied != 0 ? b : "");
 	report_field(r, "Reported person", buf);
+	report_pattern(r);
 	report_fields_end(r);
 }
 

@@ -243,32 +243,47 @@ cd_wait_grep alice 1 "ochre-declined" "The moderators declined the recommended r
     tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #decline"
 tb_pass "#moderators sets the case's own; their #decline is relayed and recorded"
 
+# The weekly digest carries both columns to who may see the case line.
+R=$(cd_received "$A")
+t=$(cd_monday_0920 $((R + 8 * DAY + H)))
+now=$(date +%s)
+tb_ini_set "$CONF" committee digest_day monday
+tb_ini_set "$CONF" committee digest_hour 9
+pass $((t - now))
+for u in alice bob carol; do
+	cd_wait_grep $u 1 "Subject: [CoC] Weekly status" "$A" \
+	    "moderators declined, reported person replied" >/dev/null
+done
+cd_exactly dave 0 "moderators declined"
+LATE=$((t - now + 600))
+tb_pass "the digest shows the moderators' and the reported person's steps; not to the conflicted member"
+
 # ------------------------------------------------ discussion and a vote
 say bob "$A" "I will talk to the presenter's manager (sienna-discussion).
 Never <script>alert(1)</script> in a report & such."
 say alice "$A" "#propose a written warning and a talk (umber-proposal)"
-pass $((S + 8 * DAY)) 2
+pass $LATE 2
 for u in bob carol; do
 	cd_msend "$u@$D" "$(cd_maddr $u "$A")" "Re: [CoC $A] Report" "#vote yes"
 done
-pass $((S + 8 * DAY)) 2
+pass $LATE 2
 cd_msend dave@$D "$(cd_maddr dave "$A")" "Re: [CoC $A] Report" \
     "I know the presenter (dave-not-participant)."
-pass $((S + 8 * DAY)) 1
+pass $LATE 1
 
 # ------------------------------------------------ after the close
 say alice "$A" "#status closed"
-pass $((S + 8 * DAY)) 1
+pass $LATE 1
 tb_send m5@$D "$RP" --header "Subject: Re: [CoC $A] one more thing" \
     --body "Late note: olive-late-note."
-pass $((S + 8 * DAY)) 1
+pass $LATE 1
 cd_wait_grep alice 1 "olive-late-note" >/dev/null
 cd_exactly reporter1 0 "olive-late-note"
 [ "$(cd_status "$A")" = closed ] || tb_fail "the late reply changed the status to '$(cd_status "$A")'"
 tb_pass "a reply after the close is filed and relayed and reopens nothing"
 
 # ------------------------------------------------ the case document
-CONDUCTD_CLOCK_OFFSET=$((S + 8 * DAY)) cd_ctl report "$A" >"$TB/doc.txt" ||
+CONDUCTD_CLOCK_OFFSET=$LATE cd_ctl report "$A" >"$TB/doc.txt" ||
     tb_fail "conductctl report failed"
 cp "$TB/doc.txt" "${TB_KEEP_DOC:-/dev/null}" 2>/dev/null || true
 # sections: the headings in the procedure's order
@@ -294,7 +309,8 @@ in_section() {
 	done
 }
 in_section "Status sheet" "Code name: $A" "Status: closed" \
-    "Moderators: asked" "declined" "Reported person: written to"
+    "Moderators: asked" "declined" "Reported person: written to" \
+    "Reported person matches: 0 other case(s)"
 in_section "The report" "copper-lantern"
 in_section "Committee discussion" "sienna-discussion" ", Bob" ", Alice"
 in_section "Proposals and votes" "umber-proposal" "carried: yes 2, no 0, abstain 0" "Bob yes" "Carol yes"
@@ -309,7 +325,7 @@ grep -q "other message(s) of the case are not shown" "$TB/doc.txt" ||
     tb_fail "the document does not say mail was left out"
 tb_pass "conductctl report: every part in the procedure's order, each in date order, no non-participant's mail"
 
-CONDUCTD_CLOCK_OFFSET=$((S + 8 * DAY)) cd_ctl report "$A" --format html >"$TB/doc.html" ||
+CONDUCTD_CLOCK_OFFSET=$LATE cd_ctl report "$A" --format html >"$TB/doc.html" ||
     tb_fail "conductctl report --format html failed"
 head -1 "$TB/doc.html" | grep -q '^<!DOCTYPE html>' || tb_fail "the HTML document has no doctype"
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt; in a report &amp; such' "$TB/doc.html" ||

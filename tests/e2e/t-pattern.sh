@@ -147,7 +147,11 @@ cd_ctl pattern >"$TB/pattern.out"
 grep -q -x "group 1, 4 cases: $C1 $C2 $C3 $C5" "$TB/pattern.out" ||
     tb_fail "conductctl pattern: $(cat "$TB/pattern.out")"
 ! grep -q "$C4" "$TB/pattern.out" || tb_fail "conductctl pattern lists $C4"
-tb_pass "conductctl pattern lists the group by code name"
+cd_ctl report "$C1" >"$TB/doc.txt"
+grep -q -x "Reported person matches: 3 other case(s) (conductctl pattern lists them)" "$TB/doc.txt" ||
+    tb_fail "the case document does not count the matches: $(grep matches "$TB/doc.txt")"
+! grep -q -e "$C2" -e "$C3" "$TB/doc.txt" || tb_fail "the case document names the matching cases"
+tb_pass "conductctl pattern lists the group by code name; the case document counts it"
 
 for f in "$TB"/state/conductd.db*; do
 	for w in Quill QUILL m5@ M5@ "zq <" "Yara Moss"; do
