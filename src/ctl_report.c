@@ -626,7 +626,9 @@ report_part(struct report_ctx *r, enum report_part p)
 	report_heading(r, report_part_titles[p]);
 	if (r->npart[p] == 0)
 		report_note(r, "Nothing.");
-	qsort(r->part[p], r->npart[p], sizeof(*r->part[p]), report_entry_cmp);
+	if (r->npart[p] > 1)
+		qsort(r->part[p], r->npart[p], sizeof(*r->part[p]),
+		    report_entry_cmp);
 	for (i = 0; i < r->npart[p]; i++)
 		report_entry(r, r->part[p][i].when, r->part[p][i].who,
 		    r->part[p][i].text);

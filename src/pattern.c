@@ -247,8 +247,11 @@ pattern_id_cmp(const void *a, const void *b)
 static size_t
 pattern_idx(const int64_t *ids, size_t n, int64_t id)
 {
-	const int64_t	*p = bsearch(&id, ids, n, sizeof(*ids), pattern_id_cmp);
+	const int64_t	*p;
 
+	if (n == 0)
+		return 0;
+	p = bsearch(&id, ids, n, sizeof(*ids), pattern_id_cmp);
 	return p != NULL ? (size_t)(p - ids) : 0;
 }
 
@@ -281,8 +284,10 @@ pattern_groups(struct store *store, int64_t **ids, int **group, size_t *n)
 	if (store_pattern_edges(store, &a, &b, &ne) == -1)
 		return -1;
 	uniq = xcalloc(ne + 1, sizeof(*uniq));
-	memcpy(uniq, a, ne * sizeof(*a));
-	qsort(uniq, ne, sizeof(*uniq), pattern_id_cmp);
+	if (ne > 0) {
+		memcpy(uniq, a, ne * sizeof(*a));
+		qsort(uniq, ne, sizeof(*uniq), pattern_id_cmp);
+	}
 	for (i = 0; i < ne; i++)
 		if (nu == 0 || uniq[nu - 1] != uniq[i])
 			uniq[nu++] = uniq[i];
@@ -303,7 +308,8 @@ pattern_groups(struct store *store, int64_t **ids, int **group, size_t *n)
 		rows[k].root = pattern_root(parent, i);
 		rows[k++].id = uniq[i];
 	}
-	qsort(rows, k, sizeof(*rows), pattern_row_cmp);
+	if (k > 1)
+		qsort(rows, k, sizeof(*rows), pattern_row_cmp);
 	*ids = xcalloc(k + 1, sizeof(**ids));
 	*group = xcalloc(k + 1, sizeof(**group));
 	for (i = 0; i < k; i++) {
