@@ -8,6 +8,11 @@
  *	the case's reporter	From or Reply-To is the address the case
  *				answers (case-folded): relayed to the
  *				participants as "Reporter via ..."
+ *	the reported person,	the reference names a #to-reported or
+ *	the moderators		#to-moderators mail of the case and From
+ *				is the address it went to: relayed as
+ *				"Reported person via ..." or "Moderators
+ *				via ..." (committee_outside_mail)
  *	a committee member	From is one of a member's addresses: that
  *				member's mail on the case, as if sent to
  *				their own case address (commands with
@@ -96,6 +101,53 @@ relay_ids_to_member(struct relay_ctx *r, const char *ids, const char *key)
 	    id = strtok_r(NULL, " \t", &save))
 		rv = store_outbox_sent_to_member(r->store, id, r->sc->id, key);
 	free(copy);
+	return rv;
+}
+
+/*
+ * 1 if one of the ids "a b c" is a mail of kind on the case that went
+ * to the mail's From address, 0, -1.
+ */
+static int
+relay_ids_to_outside(struct relay_ctx *r, const char *ids, const char *kind)
+{
+	struct store_outbox_row	 row;
+	char			*copy, *id, *save = NULL, *from, *to, *data;
+	int64_t			 oid;
+	size_t			 len;
+	int			 rv = 0;
+
+	copy = xstrdup(ids);
+	for (id = strtok_r(copy, " \t", &save); id != NULL && rv == 0;
+	    id = strtok_r(NULL, " \t", &save)) {
+		if ((rv = store_outbox_id_by_msgid(r->store, id, r->sc->id,
+		    kind, &oid)) != 1)
+			continue;
+		if (store_outbox_get(r->store, oid, &row, &from, &to, &data,
+		    &len) != 1) {
+			rv = -1;
+			break;
+		}
+		rv = strcasecmp(to, r->msg->from_addr) == 0;
+		crypto_freestr(from);
+		crypto_freestr(to);
+		crypto_wipe(data, len);
+		free(data);
+	}
+	free(copy);
+	return rv;
+}
+
+/* 1 if the mail answers mail of kind (to-reported, ...) sent to its From. */
+static int
+relay_answers_outside(struct relay_ctx *r, const char *kind)
+{
+	int	rv;
+
+	if (r->msg->from_addr[0] == '\0')
+		return 0;
+	if ((rv = relay_ids_to_outside(r, r->msg->in_reply_to, kind)) == 0)
+		rv = relay_ids_to_outside(r, r->msg->references, kind);
 	return rv;
 }
 
@@ -219,8 +271,12 @@ relay_by_reference(struct committee *c, const struct config *conf,
     struct store *store, int64_t msg_id, const struct mime_msg *msg,
     const struct store_case *sc, const char **kind)
 {
+	static const char *const outside[2] = { "to-reported",
+	    "to-moderators" };
 	struct relay_ctx	 r;
+	struct store_case	 sc_out;
 	const struct member	*m;
+	size_t			 i;
 	int			 rc;
 
 	memset(&r, 0, sizeof(r));
@@ -240,5 +296,18 @@ relay_by_reference(struct committee *c, const struct config *conf,
 	}
 	if ((m = relay_member_of(conf, msg->from_addr)) != NULL)
 		return relay_member(&r, m, kind);
+	for (i = 0; i < 2; i++) {
+		if ((rc = relay_answers_outside(&r, outside[i])) == -1)
+			return -1;
+		if (rc == 1) {
+			log_info("relay: message %" PRId64 " joins case %s: "
+			    "an answer to %s", msg_id, sc->code_name,
+			    outside[i]);
+			*kind = i == 0 ? "reported" : "moderators";
+			sc_out = *sc;
+			return committee_outside_mail(c, msg_id, msg, &sc_out,
+			    i == 1);
+		}
+	}
 	return relay_stranger(&r, "from an unknown sender", kind);
 }

@@ -490,6 +490,12 @@ int	store_outbox_msgid_known(struct store *, const char *message_id);
 int	store_outbox_case_by_msgid(struct store *, const char *message_id,
 	    int64_t *case_id);
 /*
+ * (store_relay.c) The outbox row of kind (to-reported, ...) on case
+ * case_id with this Message-ID: 1 (*id set), 0 none, -1.
+ */
+int	store_outbox_id_by_msgid(struct store *, const char *message_id,
+	    int64_t case_id, const char *kind, int64_t *id);
+/*
  * (store_relay.c) 1 if we sent mail with this Message-ID on case
  * case_id to the member whose keyed id is member, 0 if not, -1.
  */

@@ -232,16 +232,24 @@ cd_wait_grep bob 1 "Alice set who the moderators of this case are: m7@$D" >/dev/
 say alice "$A" "#to-moderators
 Revised: a warning and a talk with the presenter (indigo-revision)."
 pass $((S + 8 * DAY)) 1
-cd_wait_grep m7 1 "indigo-revision" >/dev/null
+g=$(cd_wait_grep m7 1 "indigo-revision")
 cd_exactly m6 0 "indigo-revision"
 [ "$(sheet "$A" moderators)" = asked ] || tb_fail "asking again does not set asked"
-tb_send m7@$D "$MA" --header "Subject: Re: [CoC $A] revised" \
+# m7's client answers From, the alias itself, not Reply-To: the
+# reference to the mail m7 was sent is what joins it to the case.
+tb_send m7@$D conduct@$D --header "Subject: Re: [CoC $A] revised" \
+    --header "In-Reply-To: <$(cd_hdr "$g" Message-ID | tr -d '<> ')>" \
     --body "#decline: too lenient (ochre-declined)"
-pass $((S + 8 * DAY)) 1
+# The same from someone else is a stranger's: recorded, not relayed.
+tb_send m6@$D conduct@$D --header "Subject: Re: [CoC $A] revised" \
+    --header "In-Reply-To: <$(cd_hdr "$g" Message-ID | tr -d '<> ')>" \
+    --body "#accept (rust-not-theirs)"
+pass $((S + 8 * DAY)) 2
+cd_exactly alice 0 "rust-not-theirs"
 cd_wait_grep alice 1 "ochre-declined" "The moderators declined the recommended response." >/dev/null
 [ "$(sheet "$A" moderators)" = declined ] ||
     tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #decline"
-tb_pass "#moderators sets the case's own; their #decline is relayed and recorded"
+tb_pass "#moderators sets the case's own; their #decline (an answer to the alias) is relayed and recorded"
 
 # The weekly digest carries both columns to who may see the case line.
 R=$(cd_received "$A")
