@@ -229,6 +229,19 @@ address_char(int ch)
 	    strchr("!#$%&'*+-/=?^_`{|}~.", ch) != NULL);
 }
 
+void
+address_around(const char *text, const char *at, const char **b,
+    const char **e)
+{
+	for (*b = at; *b > text && address_char((unsigned char)(*b)[-1]);
+	    (*b)--)
+		;
+	for (*e = at + 1; address_char((unsigned char)**e); (*e)++)
+		;
+	while (*e > at + 1 && (*e)[-1] == '.')
+		(*e)--;
+}
+
 /* 1 if some word of text around an '@' is a sub-address of the alias. */
 static int
 address_sub_in_text(const struct config *conf, const char *text)
@@ -237,14 +250,7 @@ address_sub_in_text(const struct config *conf, const char *text)
 	const char	*at, *b, *e;
 
 	for (at = strchr(text, '@'); at != NULL; at = strchr(at + 1, '@')) {
-		for (b = at; b > text && address_char((unsigned char)b[-1]);
-		    b--)
-			;
-		for (e = at + 1; *e != '\0' && address_char((unsigned char)*e);
-		    e++)
-			;
-		while (e > at + 1 && e[-1] == '.')
-			e--;
+		address_around(text, at, &b, &e);
 		if ((size_t)(e - b) >= sizeof(cand))
 			continue;
 		snprintf(cand, sizeof(cand), "%.*s", (int)(e - b), b);

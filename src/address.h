@@ -57,6 +57,13 @@ int	address_is_ours(const struct config *, const char *addr);
 int	address_in_text(const struct config *, const struct crypto_key *,
 	    const char *code, const char *text);
 
+/*
+ * The word around the '@' at in text, as a text may hold an address
+ * ("mail jo@example.org."): from *b up to *e, a trailing '.' left out.
+ */
+void	address_around(const char *text, const char *at, const char **b,
+	    const char **e);
+
 /* Calls cb for each address in a header value ("A <a@b>, c@d"); cb
  * returning non-zero stops and is returned. */
 int	address_each(const char *value, int (*cb)(const char *, void *),

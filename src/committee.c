@@ -446,18 +446,27 @@ committee_msg_subject(struct committee *c, const char *lang,
 	return committee_phrase(c, lang, "no-subject", NULL, 0);
 }
 
+/* Queues the committee's own mail of kind about the case to member to. */
 static int
-committee_notice(struct committee *c, const struct store_case *sc,
-    const struct member *to, const char *subject, const char *text)
+committee_mail_kind(struct committee *c, const struct store_case *sc,
+    const struct member *to, const char *kind, const char *subject,
+    const char *text)
 {
 	struct committee_out	out;
 
 	memset(&out, 0, sizeof(out));
-	out.kind = "notice";
+	out.kind = kind;
 	out.from_name = c->conf->committee_name;
 	out.subject = subject;
 	out.text = text;
 	return committee_queue(c, sc, to, &out);
+}
+
+static int
+committee_notice(struct committee *c, const struct store_case *sc,
+    const struct member *to, const char *subject, const char *text)
+{
+	return committee_mail_kind(c, sc, to, "notice", subject, text);
 }
 
 /*
@@ -605,7 +614,6 @@ committee_check(struct committee *c, const struct store_case *sc,
     const struct member *m, const char *reported)
 {
 	struct template_var	 vars[4];
-	struct committee_out	 out;
 	char			*text, *subject, *errstr = NULL, *mentioned;
 	int			 rv;
 
@@ -629,12 +637,7 @@ committee_check(struct committee *c, const struct store_case *sc,
 		free(errstr);
 		return -1;
 	}
-	memset(&out, 0, sizeof(out));
-	out.kind = "conflict-check";
-	out.from_name = c->conf->committee_name;
-	out.subject = subject;
-	out.text = text;
-	rv = committee_queue(c, sc, m, &out);
+	rv = committee_mail_kind(c, sc, m, "conflict-check", subject, text);
 	free(subject);
 	free(text);
 	if (rv == 0)
@@ -1323,7 +1326,6 @@ static int
 committee_pattern_notice(struct committee *c, const struct store_case *sc,
     const struct member *m)
 {
-	struct committee_out	 out;
 	struct template_var	 v[2];
 	int64_t			*ids;
 	size_t			 n;
@@ -1353,12 +1355,7 @@ committee_pattern_notice(struct committee *c, const struct store_case *sc,
 	v[1].value = para;
 	if ((text = committee_render_in(c, lang, sc, "pattern", v, 2,
 	    &subject)) != NULL) {
-		memset(&out, 0, sizeof(out));
-		out.kind = "pattern";
-		out.from_name = c->conf->committee_name;
-		out.subject = subject;
-		out.text = text;
-		rv = committee_queue(c, sc, m, &out);
+		rv = committee_mail_kind(c, sc, m, "pattern", subject, text);
 		log_info("committee: case %s: matches %zu other case(s)",
 		    sc->code_name, n);
 		free(subject);

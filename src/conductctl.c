@@ -1451,29 +1451,38 @@ export_create(const char *path)
 	return out;
 }
 
+/* The case named code into *c; exits when none, or its content is gone. */
+static void
+case_with_content(struct ctl *ctl, const char *code, struct store_case *c,
+    const char *gone)
+{
+	char	when[32];
+	time_t	purged;
+	int	rc;
+
+	if ((rc = store_case_by_code(ctl->store, code, c)) == 0)
+		errx(EX_NOINPUT, "%s: no such case", code);
+	if (rc == -1 || (rc = store_case_purged(ctl->store, c->id, &purged))
+	    == -1)
+		errx(EX_SOFTWARE, "cannot read the case");
+	if (rc == 1) {
+		format_time(purged, when, sizeof(when));
+		errx(EX_NOINPUT, "%s: content purged %s; %s", c->code_name,
+		    when, gone);
+	}
+}
+
 static int
 verb_export(struct ctl *ctl, int argc, char **argv)
 {
 	struct store_case	 c;
 	struct export_ctx	 x;
-	char			 when[32];
-	time_t			 purged;
 	FILE			*out;
 	size_t			 i;
-	int			 rc;
 
 	if (argc != 3)
 		usage();
-	if ((rc = store_case_by_code(ctl->store, argv[1], &c)) == 0)
-		errx(EX_NOINPUT, "%s: no such case", argv[1]);
-	if (rc == -1 || (rc = store_case_purged(ctl->store, c.id, &purged))
-	    == -1)
-		errx(EX_SOFTWARE, "cannot read the case");
-	if (rc == 1) {
-		format_time(purged, when, sizeof(when));
-		errx(EX_NOINPUT, "%s: content purged %s; nothing to export",
-		    c.code_name, when);
-	}
+	case_with_content(ctl, argv[1], &c, "nothing to export");
 	memset(&x, 0, sizeof(x));
 	x.case_id = c.id;
 	if (store_message_foreach(ctl->store, export_message_cb, &x) == -1 ||
@@ -1503,8 +1512,7 @@ static int
 verb_report(struct ctl *ctl, int argc, char **argv)
 {
 	struct store_case	 c;
-	time_t			 purged;
-	int			 rc, html = 0;
+	int			 html = 0;
 
 	if (argc == 4 && strcmp(argv[2], "--format") == 0) {
 		if (strcmp(argv[3], "html") == 0)
@@ -1513,14 +1521,7 @@ verb_report(struct ctl *ctl, int argc, char **argv)
 			usage_error("unknown format", argv[3]);
 	} else if (argc != 2)
 		usage();
-	if ((rc = store_case_by_code(ctl->store, argv[1], &c)) == 0)
-		errx(EX_NOINPUT, "%s: no such case", argv[1]);
-	if (rc == -1 || (rc = store_case_purged(ctl->store, c.id, &purged))
-	    == -1)
-		errx(EX_SOFTWARE, "cannot read the case");
-	if (rc == 1)
-		errx(EX_NOINPUT, "%s: content purged; no document to write",
-		    c.code_name);
+	case_with_content(ctl, argv[1], &c, "no document to write");
 	if (ctl_report(ctl->conf, ctl->store, ctl->key, &c, html,
 	    stdout) == -1)
 		errx(EX_DATAERR, "%s: a part of the case could not be read "

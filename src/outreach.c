@@ -121,14 +121,6 @@ outreach_answer(const char *text)
 	return MOD_NONE;
 }
 
-/* Characters of an address around its '@'. */
-static int
-outreach_addr_char(int ch)
-{
-	return isalnum(ch) || (ch != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.",
-	    ch) != NULL);
-}
-
 int
 outreach_first_address(const char *text, char *buf, size_t size)
 {
@@ -138,13 +130,7 @@ outreach_first_address(const char *text, char *buf, size_t size)
 	if (text == NULL)
 		return 0;
 	for (at = strchr(text, '@'); at != NULL; at = strchr(at + 1, '@')) {
-		for (b = at; b > text && outreach_addr_char((unsigned char)b[-1]);
-		    b--)
-			;
-		for (e = at + 1; outreach_addr_char((unsigned char)*e); e++)
-			;
-		while (e > at + 1 && e[-1] == '.')
-			e--;
+		address_around(text, at, &b, &e);
 		while (b < at && *b == '.')
 			b++;
 		if (b == at || e == at + 1 || memchr(at + 1, '.',

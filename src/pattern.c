@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "crypto.h"
 #include "pattern.h"
 #include "recusal_match.h"
@@ -14,15 +15,6 @@
 #include "xmalloc.h"
 
 #define PATTERN_WORDS_MAX	6	/* a name longer is a description */
-
-/* Characters of an address or a handle. */
-static int
-pattern_addr_char(int ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') || (ch != '\0' &&
-	    strchr("!#$%&'*+-/=?^_`{|}~.", ch) != NULL);
-}
 
 static void
 pattern_lower(char *s)
@@ -56,16 +48,13 @@ static size_t
 pattern_addresses(char *text, char parts[][PATTERN_PART_MAX], size_t n,
     size_t max)
 {
-	char	*p, *b, *e;
+	const char	*cb, *ce;
+	char		*p, *b, *e;
 
 	for (p = text; (p = strchr(p, '@')) != NULL; p = e) {
-		for (b = p; b > text && pattern_addr_char((unsigned char)b[-1]);
-		    b--)
-			;
-		for (e = p + 1; pattern_addr_char((unsigned char)*e); e++)
-			;
-		while (e > p + 1 && e[-1] == '.')
-			e--;
+		address_around(text, p, &cb, &ce);
+		b = text + (cb - text);
+		e = text + (ce - text);
 		if (b < p && memchr(p + 1, '.', (size_t)(e - p - 1)) != NULL)
 			n = pattern_add(parts, n, max, "addr:", b,
 			    (size_t)(e - b));

@@ -1226,23 +1226,41 @@ store_collect_ids(struct store *s, sqlite3_stmt *st, int64_t **ids,
 	return 0;
 }
 
+/* One step of a one-column lookup: 1 (*id set unless NULL), 0, -1. */
+static int
+store_lookup_step(struct store *s, sqlite3_stmt *st, int64_t *id,
+    const char *what)
+{
+	int	rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (id != NULL)
+			*id = sqlite3_column_int64(st, 0);
+		return 1;
+	}
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_error(s, what);
+	return -1;
+}
+
 int
 store_lookup_id(struct store *s, sqlite3_stmt *st, int64_t *id,
     const char *what)
 {
-	int	rc, rv;
+	int	rv = store_lookup_step(s, st, id, what);
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		rv = 1;
-	} else if (rc == SQLITE_DONE)
-		rv = 0;
-	else {
-		store_error(s, what);
-		rv = -1;
-	}
 	store_done(st);
+	return rv;
+}
+
+int
+store_lookup_once(struct store *s, sqlite3_stmt *st, int64_t *id,
+    const char *what)
+{
+	int	rv = store_lookup_step(s, st, id, what);
+
+	sqlite3_finalize(st);
 	return rv;
 }
 

@@ -49,6 +49,9 @@ int	 store_collect_ids(struct store *, sqlite3_stmt *, int64_t **ids,
 /* Runs a one-column lookup: 1 found (*id set), 0 not, -1 error. */
 int	 store_lookup_id(struct store *, sqlite3_stmt *, int64_t *id,
 	    const char *what);
+/* The same for a statement prepared for one call (finalized; id NULL ok). */
+int	 store_lookup_once(struct store *, sqlite3_stmt *, int64_t *id,
+	    const char *what);
 /* Makes one store call atomic inside or outside a transaction. */
 int	 store_atomic_begin(struct store *, int *outer);
 int	 store_atomic_end(struct store *, int rv, int outer);

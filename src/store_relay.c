@@ -22,27 +22,15 @@ store_outbox_sent_to_member(struct store *s, const char *message_id,
 	    "AND member = ?3 LIMIT 1";
 	sqlite3_stmt	*st;
 	unsigned char	 h[CRYPTO_HASHBYTES];
-	int		 rc, rv;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_error(s, "prepare");
+	if ((st = store_prepare(s, sql)) == NULL)
 		return -1;
-	}
 	crypto_keyed_hash(s->key, "our-message-id", message_id,
 	    strlen(message_id), h);
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, case_id);
 	sqlite3_bind_text(st, 3, member, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		rv = 1;
-	else if (rc == SQLITE_DONE)
-		rv = 0;
-	else {
-		store_error(s, "outbox sent to member");
-		rv = -1;
-	}
-	sqlite3_finalize(st);
-	return rv;
+	return store_lookup_once(s, st, NULL, "outbox sent to member");
 }
 
 int
@@ -51,7 +39,6 @@ store_outbox_id_by_msgid(struct store *s, const char *message_id,
 {
 	sqlite3_stmt	*st;
 	unsigned char	 h[CRYPTO_HASHBYTES];
-	int		 rc, rv;
 
 	if ((st = store_prepare(s, "SELECT id FROM outbox WHERE msgid_hash = "
 	    "?1 AND case_id = ?2 AND kind = ?3 LIMIT 1")) == NULL)
@@ -61,15 +48,5 @@ store_outbox_id_by_msgid(struct store *s, const char *message_id,
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, case_id);
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		rv = 1;
-	} else if (rc == SQLITE_DONE)
-		rv = 0;
-	else {
-		store_error(s, "outbox by message-id and kind");
-		rv = -1;
-	}
-	sqlite3_finalize(st);
-	return rv;
+	return store_lookup_once(s, st, id, "outbox by message-id and kind");
 }

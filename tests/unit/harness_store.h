@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "crypto.h"
+#include "log.h"
 #include "store.h"
 
 /*
@@ -34,6 +35,39 @@ harness_store(const char *dir, struct crypto_key **key)
 	CHECK(s != NULL);
 	free(err);
 	return s;
+}
+
+/*
+ * A store test's start: the log to stderr (errors only) as name, the
+ * crypto library, a new temporary folder dir (a mkdtemp template) and a
+ * store in it.  NULL (after a counted failure, or with dir not made)
+ * means the test can only end.
+ */
+static inline struct store *
+harness_store_start(char *dir, const char *name, struct crypto_key **key)
+{
+	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, name);
+	crypto_init();
+	*key = NULL;
+	if (mkdtemp(dir) == NULL) {
+		CHECK(!"mkdtemp");
+		return NULL;
+	}
+	return harness_store(dir, key);
+}
+
+/* Its end: closes the store, removes dir, the harness's exit status. */
+static inline int
+harness_store_finish(const char *dir, struct store *st,
+    struct crypto_key *key)
+{
+	char	cmd[600];
+
+	store_close(st);
+	crypto_key_free(key);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	return harness_done();
 }
 
 /* Runs sql on dir/db from a connection of its own. */

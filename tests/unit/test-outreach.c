@@ -239,14 +239,8 @@ main(void)
 	struct config		 conf;
 	struct crypto_key	*key;
 	struct store		*st;
-	char			 path[512];
 
-	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-outreach");
-	crypto_init();
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	st = harness_store(dir, &key);
-	if (st == NULL)
+	if ((st = harness_store_start(dir, "test-outreach", &key)) == NULL)
 		return harness_done();
 	memset(&conf, 0, sizeof(conf));
 	conf.alias = (char *)"conduct@example.test";
@@ -259,11 +253,5 @@ main(void)
 	test_addresses(&conf, key);
 	test_states(&conf, st);
 	test_config_list();
-
-	store_close(st);
-	crypto_key_free(key);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	if (system(path) != 0)
-		return 1;
-	return harness_done();
+	return harness_store_finish(dir, st, key);
 }

@@ -156,21 +156,10 @@ main(void)
 {
 	struct crypto_key	*key;
 	struct store		*st;
-	char			 path[512];
 
-	log_init(LOG_TARGET_STDERR, LOG_LEVEL_ERROR, "test-pattern");
-	crypto_init();
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	st = harness_store(dir, &key);
-	if (st == NULL)
+	if ((st = harness_store_start(dir, "test-pattern", &key)) == NULL)
 		return harness_done();
 	test_parts();
 	test_index(st, key);
-	store_close(st);
-	crypto_key_free(key);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	if (system(path) != 0)
-		return 1;
-	return harness_done();
+	return harness_store_finish(dir, st, key);
 }
