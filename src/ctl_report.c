@@ -482,7 +482,7 @@ report_sheet(struct report_ctx *r)
 	report_field(r, "Urgent (ongoing)", sc->urgent ? "yes" : "no");
 	report_field(r, "Safety risk", sc->safety);
 	report_field(r, "Repeat risk", sc->repeat_risk);
-	report_sealed(r, STORE_CASE_REPORTED, "Reported person (#reported)");
+	report_sealed(r, STORE_CASE_REPORTED, "Reported person");
 	report_sealed(r, STORE_CASE_ACTIONS, "Actions needed");
 	report_sealed(r, STORE_CASE_RESOLUTION, "Resolution");
 	if (sc->followup_at != 0)
@@ -511,12 +511,12 @@ report_sheet(struct report_ctx *r)
 	clock_format(sc->reported_contacted, a, sizeof(a));
 	clock_format(sc->reported_replied, b, sizeof(b));
 	if (sc->reported_contacted == 0)
-		snprintf(buf, sizeof(buf), "not written to");
+		snprintf(buf, sizeof(buf), "no");
 	else
-		snprintf(buf, sizeof(buf), "written to %s%s%s", a,
-		    sc->reported_replied != 0 ? ", last replied " : "",
+		snprintf(buf, sizeof(buf), "first %s%s%s", a,
+		    sc->reported_replied != 0 ? "; they last replied " : "",
 		    sc->reported_replied != 0 ? b : "");
-	report_field(r, "Reported person", buf);
+	report_field(r, "Written to the reported person", buf);
 	report_pattern(r);
 	report_fields_end(r);
 }

@@ -317,7 +317,7 @@ in_section() {
 	done
 }
 in_section "Status sheet" "Code name: $A" "Status: closed" \
-    "Moderators: asked" "declined" "Reported person: written to" \
+    "Moderators: asked" "declined" "Written to the reported person: first" \
     "Reported person matches: 0 other case(s)"
 in_section "The report" "copper-lantern"
 in_section "Committee discussion" "sienna-discussion" ", Bob" ", Alice"
