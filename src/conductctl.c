@@ -458,7 +458,8 @@ cases_relative(time_t due, char *buf, size_t size)
  * receipt, "?" for unknown, the deadline relative to now.
  */
 static void
-cases_narrow(const struct store_case *c, time_t next)
+cases_narrow(const struct store_case *c, time_t next, const char *mods,
+    const char *reported)
 {
 	char	received[32], ack[8], due[24];
 
@@ -479,6 +480,10 @@ cases_narrow(const struct store_case *c, time_t next)
 	printf("%-23s %-10s %-13s %-3s %-6s %-4s %-5s %s\n", c->code_name,
 	    received, c->status, c->urgent ? "yes" : "no", ack,
 	    cases_short(c->safety), cases_short(c->repeat_risk), due);
+	/* The steps outside the committee, once there are any. */
+	if (strcmp(mods, "-") != 0 || strcmp(reported, "-") != 0)
+		printf("%-23s moderators %s, reported person %s\n", "", mods,
+		    reported);
 }
 
 static int
@@ -490,8 +495,10 @@ cases_cb(const struct store_case *c, void *arg)
 	time_t			 next;
 
 	next = schedule_followup_due(cc->conf, c);
+	mods = outreach_mod_sheet(cc->conf, c, clock_now());
+	reported = outreach_reported_sheet(c);
 	if (cc->format == CASES_NARROW) {
-		cases_narrow(c, next);
+		cases_narrow(c, next, mods, reported);
 		return 0;
 	}
 	if (schedule_case_closed(c))
@@ -508,8 +515,6 @@ cases_cb(const struct store_case *c, void *arg)
 		snprintf(ack, sizeof(ack), "(%s)", c->ack_note);
 	else if (c->ack_sent == 0 && c->ack_outbox != 0)
 		snprintf(ack, sizeof(ack), "(queued)");
-	mods = outreach_mod_sheet(cc->conf, c, clock_now());
-	reported = outreach_reported_sheet(c);
 	if (cc->format == CASES_CSV)
 		printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c->code_name,
 		    received, c->status, c->urgent ? "yes" : "no", ack,

@@ -182,6 +182,11 @@ MA=$(cd_hdr "$g" Reply-To | grep -Eo "conduct\+$A-o[0-9a-f]{12}@$D") ||
 cd_wait_grep alice 1 "Bob sent the recommended response to the moderators" >/dev/null
 [ "$(sheet "$A" moderators)" = asked ] ||
     tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #to-moderators"
+cd_ctl cases >"$TB/sheet.out"
+grep -A1 "^$A " "$TB/sheet.out" | tail -1 | grep -q "^ *moderators asked, reported person replied$" ||
+    tb_fail "conductctl cases has no outreach line: $(cat "$TB/sheet.out")"
+awk 'length > 80 { bad = 1 } END { exit bad }' "$TB/sheet.out" ||
+    tb_fail "conductctl cases is wider than 80 columns"
 tb_pass "#to-moderators: one mail to each moderator from the alias; the sheet says asked"
 
 now=$(date +%s)
