@@ -2166,6 +2166,7 @@ committee_outside_check(struct cmail *cm, enum command_id id,
 	who.reporter_addr = cr.reporter;
 	who.reporter_from = cr.msg->from;
 	who.witnesses = r->field[REPORT_WITNESSES];
+	who.contact = r->field[REPORT_CONTACT];
 	why = outreach_refusal(cm->c->conf, cm->c->key, cm->sc.code_name,
 	    &who, rest);
 	report_free(r);

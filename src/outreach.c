@@ -200,6 +200,29 @@ outreach_display_name(const char *from)
 	return len == 0 ? NULL : xstrndup(from, len);
 }
 
+/*
+ * The name in the first line of a Contact field ("Robin Reyes,
+ * robin@example.org"): the line with its addresses blanked out,
+ * allocated, or NULL.
+ */
+static char *
+outreach_contact_name(const char *field)
+{
+	const char	*at, *b, *e;
+	char		*line;
+	size_t		 len;
+
+	if (field == NULL)
+		return NULL;
+	len = strcspn(field, "\r\n");
+	line = xstrndup(field, len);
+	for (at = strchr(line, '@'); at != NULL; at = strchr(at + 1, '@')) {
+		address_around(line, at, &b, &e);
+		memset(line + (b - line), ' ', (size_t)(e - b));
+	}
+	return line;
+}
+
 /* 1 if text holds an address found in field (the witnesses'). */
 static int
 outreach_gives_address_of(const char *text, const char *field)
@@ -228,6 +251,13 @@ outreach_refusal(const struct config *conf, const struct crypto_key *key,
 	    strcasestr(text, who->reporter_addr) != NULL)
 		return "why-outgoing-reporter";
 	if ((name = outreach_display_name(who->reporter_from)) != NULL) {
+		if (outreach_names(text, name))
+			why = "why-outgoing-reporter";
+		crypto_freestr(name);
+		if (why != NULL)
+			return why;
+	}
+	if ((name = outreach_contact_name(who->contact)) != NULL) {
 		if (outreach_names(text, name))
 			why = "why-outgoing-reporter";
 		crypto_freestr(name);

@@ -78,14 +78,16 @@ struct outreach_secrets {
 	const char	*reporter_addr;		/* or NULL */
 	const char	*reporter_from;		/* the report's From, or NULL */
 	const char	*witnesses;		/* the report's field, or NULL */
+	const char	*contact;		/* the report's field, or NULL */
 };
 
 /*
  * Why text may not go to the reported person or the moderators (the
  * why-*.txt that says so), or NULL: it is empty, names the reporter (the
- * display name of the report's From, as whole words) or gives their
- * address, gives a witness's address, or holds a case address of the
- * committee (address_in_text).
+ * display name of the report's From or the first line of its Contact
+ * field, whole or a word of it, as whole words) or gives their address,
+ * gives a witness's address, or holds a case address of the committee
+ * (address_in_text).
  */
 const char	*outreach_refusal(const struct config *,
 		    const struct crypto_key *, const char *code,

@@ -115,6 +115,14 @@ test_refusal(const struct config *conf, const struct crypto_key *key)
 	snprintf(text, sizeof(text), "Cc %s.\n", mod);
 	CHECK_STREQ(outreach_refusal(conf, key, code, &who, text),
 	    "why-outgoing-address");
+	/* The name in the Contact field counts, its addresses do not. */
+	who.reporter_from = "robin@example.org";
+	who.contact = "Robin Reyes, robin.r@home.example\nany time";
+	CHECK_STREQ(outreach_refusal(conf, key, code, &who,
+	    "We heard from Reyes.\n"), "why-outgoing-reporter");
+	CHECK(outreach_refusal(conf, key, code, &who,
+	    "Any time is fine.\n") == NULL);
+	who.contact = NULL;
 	/* No name in the report's From: its address still counts. */
 	who.reporter_from = "robin@example.org";
 	CHECK(outreach_refusal(conf, key, code, &who,
