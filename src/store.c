@@ -655,6 +655,7 @@ store_fault_take(struct store *s)
 	enum store_fault	f = (enum store_fault)s->fault;
 
 	s->fault = STORE_FAULT_NONE;
+	s->said = 0;
 	return f;
 }
 
@@ -667,7 +668,10 @@ store_set_quiet(struct store *s, int quiet)
 /*
  * Logs a failed call and remembers the first fault for the daemon.  A
  * quiet store (the daemon has said the database fails) logs at debug
- * level: a full disk is one warning, not two per retry.
+ * level: a full disk is one warning, not two per retry.  So does every
+ * failure after the database's own in one pass (until the daemon takes
+ * the fault): the steps after a full disk fail with it, and how many of
+ * them had work to do must not make more warnings.
  */
 void
 store_error(struct store *s, const char *what)
@@ -678,10 +682,12 @@ store_error(struct store *s, const char *what)
 	f = store_fault_of(sqlite3_extended_errcode(s->db));
 	if (s->fault == STORE_FAULT_NONE || s->fault == STORE_FAULT_OTHER)
 		s->fault = f;
-	if (s->quiet)
+	if (s->quiet || s->said)
 		log_debug("store: %s: %s", what, sqlite3_errmsg(s->db));
 	else
 		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+	if (f != STORE_FAULT_OTHER && f != STORE_FAULT_NONE)
+		s->said = 1;
 }
 
 /*

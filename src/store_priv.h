@@ -18,6 +18,8 @@ struct store {
 	sqlite3_stmt		*xstmt[STORE_XSTMT_MAX];
 	int			 fault;	/* enum store_fault, first one */
 	int			 quiet;	/* store errors at debug level */
+	int			 said;	/* a database fault was logged this
+					   pass: the rest at debug level */
 	uint64_t		 cases_read;	/* case rows read, ever */
 	int			 raw_hashes;	/* rows matched by content_hash */
 };
