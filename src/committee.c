@@ -1426,6 +1426,9 @@ committee_echo(struct cmail *cm)
 		subject = xstrdup(cm->echo[k].data);
 		if ((nl = strchr(subject, '\n')) != NULL)
 			*nl = '\0';
+		/* "Alice wrote to the reporter:" introduces its text */
+		if ((nl = strchr(subject, '\0')) > subject && nl[-1] == ':')
+			nl[-1] = '\0';
 		memset(&out, 0, sizeof(out));
 		out.kind = "echo";
 		out.from_name = cm->c->conf->committee_name;
@@ -2134,6 +2137,18 @@ committee_include_check(struct cmail *cm, const char *arg)
 	return NULL;
 }
 
+/* 1 if text names a committee member or gives one of their addresses. */
+static int
+committee_names_member(struct committee *c, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < c->conf->nmembers; i++)
+		if (recusal_names_member(text, &c->conf->members[i]))
+			return 1;
+	return 0;
+}
+
 /*
  * Why the text of #to-reported or #to-moderators cannot go (a why-*),
  * or NULL: nobody to send it to, or outreach_refusal's reasons.
@@ -2169,6 +2184,8 @@ committee_outside_check(struct cmail *cm, enum command_id id,
 	who.contact = r->field[REPORT_CONTACT];
 	why = outreach_refusal(cm->c->conf, cm->c->key, cm->sc.code_name,
 	    &who, rest);
+	if (why == NULL && committee_names_member(cm->c, rest))
+		why = "why-outgoing-member";
 	report_free(r);
 	committee_case_report_free(&cr);
 	return why;
@@ -2181,7 +2198,6 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 {
 	char		*reporter = NULL, *text = NULL;
 	int64_t		 id;
-	size_t		 j;
 	const char	*why = NULL;
 
 	switch (cmd->id) {
@@ -2191,11 +2207,8 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 			why = "why-no-reporter-address";
 		else if (rest[0] == '\0')
 			why = "why-to-reporter-empty";
-		for (j = 0; why == NULL &&
-		    j < cm->c->conf->nmembers; j++)
-			if (recusal_names_member(rest,
-			    &cm->c->conf->members[j]))
-				why = "why-to-reporter-member";
+		if (why == NULL && committee_names_member(cm->c, rest))
+			why = "why-to-reporter-member";
 		if (why == NULL && address_in_text(cm->c->conf, cm->c->key,
 		    cm->sc.code_name, rest))
 			why = "why-to-reporter-address";
@@ -2247,25 +2260,47 @@ committee_refuse(struct cmail *cm, const char *why)
 struct committee_from {
 	const char	*via;		/* via-*.txt: the sender's name */
 	const char	*note;		/* a first line (a template), or NULL */
+	const char	*hint;		/* how to answer them (one), or NULL */
+	const char	*moderator;	/* ${moderator} of the note */
 };
 
 static const struct committee_from committee_from_reporter = {
-	"via-reporter", NULL };
+	"via-reporter", NULL, NULL, NULL };
 
-/* note's line, a blank line, then text (allocated); NULL (logged). */
+/*
+ * The relayed text under from's note and hint, each followed by a blank
+ * line (allocated); NULL (logged).
+ */
 static char *
-committee_noted(struct committee *c, const char *lang, const char *note,
-    const char *text)
+committee_noted(struct committee *c, const char *lang,
+    const struct committee_from *from, const char *text)
 {
-	char	*line, *out;
+	struct template_var	 v;
+	struct buf		 b;
+	char			*line;
+	const char		*parts[2];
+	size_t			 i;
 
-	if (note == NULL)
+	if (from == NULL)
 		return xstrdup(text);
-	if ((line = committee_phrase(c, lang, note, NULL, 0)) == NULL)
-		return NULL;
-	xasprintf(&out, "%s\n\n%s", line, text);
-	free(line);
-	return out;
+	parts[0] = from->note;
+	parts[1] = from->hint;
+	v.name = "moderator";
+	v.value = from->moderator;
+	buf_init(&b);
+	for (i = 0; i < 2; i++) {
+		if (parts[i] == NULL)
+			continue;
+		if ((line = committee_phrase(c, lang, parts[i], &v,
+		    i == 0 && from->moderator != NULL ? 1 : 0)) == NULL) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "%s\n\n", line);
+		free(line);
+	}
+	buf_addstr(&b, text);
+	return buf_release(&b, NULL);
 }
 
 /*
@@ -2289,8 +2324,7 @@ committee_relay_text(struct committee *c, const struct store_case *sc,
 		from = committee_via(c, langs[k], from_as != NULL ?
 		    from_as->via : NULL, who != NULL ? who->name : NULL);
 		subject = committee_msg_subject(c, langs[k], msg);
-		body = committee_noted(c, langs[k], from_as != NULL ?
-		    from_as->note : NULL, text);
+		body = committee_noted(c, langs[k], from_as, text);
 		memset(&out, 0, sizeof(out));
 		out.kind = "relay";
 		out.from_name = from;
@@ -2702,9 +2736,12 @@ committee_outside_mail(struct committee *c, int64_t msg_id,
 	if (moderators)
 		answer = outreach_answer(r.text);
 	reply_free(&r);
+	memset(&from, 0, sizeof(from));
 	from.via = moderators ? "via-moderators" : "via-reported";
 	from.note = answer == MOD_ACCEPTED ? "moderators-accepted" :
 	    answer == MOD_DECLINED ? "moderators-declined" : NULL;
+	from.hint = moderators ? "hint-moderators" : "hint-reported";
+	from.moderator = msg->from_addr;
 	rv = committee_relay_text(c, sc, NULL, &from, msg, text);
 	crypto_freestr(text);
 	if (rv == 0 && answer != MOD_NONE)

@@ -294,9 +294,9 @@ report_message(struct report_ctx *r, const struct store_msg_info *m,
 	}
 	reply_read(msg->text, &rp);
 	if (label == NULL)
-		xasprintf(&label, "from the moderators%s",
-		    outreach_answer(rp.text) == MOD_ACCEPTED ? " (#accept)" :
-		    outreach_answer(rp.text) == MOD_DECLINED ? " (#decline)" :
+		xasprintf(&label, "from a moderator (%s)%s", msg->from_addr,
+		    outreach_answer(rp.text) == MOD_ACCEPTED ? ", #accept" :
+		    outreach_answer(rp.text) == MOD_DECLINED ? ", #decline" :
 		    "");
 	report_add(r, p, m->received, 0, label, rp.text);
 	reply_free(&rp);
@@ -616,6 +616,8 @@ report_proposals(struct report_ctx *r)
 	if (store_proposal_foreach(r->store, r->sc->id, report_proposal_cb,
 	    r) == -1)
 		r->failed = 1;
+	if (!r->entries)
+		report_note(r, "Nothing.");
 }
 
 static void

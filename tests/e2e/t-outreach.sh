@@ -81,19 +81,25 @@ Wanda at m8@$D saw it (beryl-refused-2)."
 say alice "$A" "#to-reported
 Write to $(cd_maddr alice "$A") (beryl-refused-3)."
 say bob "$A" "#to-reported"
-pass $S 5
+say carol "$A" "#to-moderators
+Please ask for Carol at the desk (beryl-refused-4)."
+pass $S 6
 cd_wait_grep carol 1 "only a lead can write to the reported person" >/dev/null
 cd_wait_grep alice 1 "names the reporter or gives their address" >/dev/null
 cd_wait_grep bob 1 "gives the address of a witness" >/dev/null
 cd_wait_grep alice 1 "holds a case address of the committee" >/dev/null
 cd_wait_grep bob 1 "has no text after the command" >/dev/null
+cd_wait_grep carol 1 "names a committee member or gives their address" >/dev/null
+for m in m6 m7; do
+	cd_exactly $m 0 "beryl-refused-4"
+done
 [ "$(tb_imap_count m5 INBOX)" = 0 ] ||
     tb_fail "a refused #to-reported reached the reported person"
 for u in alice bob carol; do
 	cd_exactly $u 0 "beryl-refused-1"
 	cd_exactly $u 0 "carol-unasked-note"
 done
-tb_pass "#to-reported refused: from a member, naming the reporter, a witness's or a case address, empty"
+tb_pass "#to-reported refused: from a member, naming the reporter, a witness's or a case address, empty; #to-moderators naming a member"
 
 # ------------------------------------------------ #to-reported sent
 say alice "$A" "#to-reported
@@ -143,6 +149,8 @@ for u in alice bob carol; do
 	g=$(cd_wait_grep $u 1 "saffron-context")
 	cd_hdr "$g" From | grep -q -F "Reported person via $COMMITTEE" ||
 	    tb_fail "$u: the reported person's reply is from '$(cd_hdr "$g" From)'"
+	cd_has "$g" "put #to-reported on the first line" ||
+	    tb_fail "$u: the reported person's relayed reply does not say how to answer"
 	cd_one_recipient "$g" $u
 done
 cd_exactly reporter1 0 "saffron-context"
@@ -223,7 +231,7 @@ for u in alice bob carol; do
 	g=$(cd_wait_grep $u 1 "plum-accepted")
 	cd_hdr "$g" From | grep -q -F "Moderators via $COMMITTEE" ||
 	    tb_fail "$u: the moderators' answer is from '$(cd_hdr "$g" From)'"
-	cd_has "$g" "The moderators accepted the recommended response." ||
+	cd_has "$g" "A moderator (m6@$D) accepted the recommended response." ||
 	    tb_fail "$u: the moderators' answer does not say they accepted"
 done
 cd_exactly reporter1 0 "plum-accepted"
@@ -251,7 +259,7 @@ tb_send m6@$D conduct@$D --header "Subject: Re: [CoC $A] revised" \
     --body "#accept (rust-not-theirs)"
 pass $((S + 8 * DAY)) 2
 cd_exactly alice 0 "rust-not-theirs"
-cd_wait_grep alice 1 "ochre-declined" "The moderators declined the recommended response." >/dev/null
+cd_wait_grep alice 1 "ochre-declined" "A moderator (m7@$D) declined the recommended response." >/dev/null
 [ "$(sheet "$A" moderators)" = declined ] ||
     tb_fail "the sheet says moderators '$(sheet "$A" moderators)' after #decline"
 tb_pass "#moderators sets the case's own; their #decline (an answer to the alias) is relayed and recorded"
@@ -328,7 +336,8 @@ in_section "The report" "copper-lantern"
 in_section "Committee discussion" "sienna-discussion" ", Bob" ", Alice"
 in_section "Proposals and votes" "umber-proposal" "carried: yes 2, no 0, abstain 0" "Bob yes" "Carol yes"
 in_section "The moderators" "teal-warning" "indigo-revision" "plum-accepted" \
-    "ochre-declined" "(#accept)" "(#decline)" "sent to the moderators (m6@$D)"
+    "ochre-declined" "from a moderator (m6@$D), #accept" \
+    "from a moderator (m7@$D), #decline" "sent to the moderators (m6@$D)"
 in_section "The reported person" "lime-harbor-plan" "saffron-context" "olive-late-note"
 in_section "The reporter" "the acknowledgment to the reporter" "garnet-double"
 in_section "Delivery log" "to-reported" "to the reported person" "to-moderators" "to Alice"
