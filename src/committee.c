@@ -2137,15 +2137,24 @@ committee_include_check(struct cmail *cm, const char *arg)
 	return NULL;
 }
 
-/* 1 if text names a committee member or gives one of their addresses. */
+/*
+ * 1 if text names a committee member or gives one of their addresses;
+ * with a case, not one it recused at its opening (the reported person
+ * may be a member, and a text to them names them).
+ */
 static int
-committee_names_member(struct committee *c, const char *text)
+committee_names_member(struct committee *c, const struct store_case *sc,
+    const char *text)
 {
 	size_t	i;
 
-	for (i = 0; i < c->conf->nmembers; i++)
+	for (i = 0; i < c->conf->nmembers; i++) {
+		if (sc != NULL && committee_is(c, sc->id, &c->conf->members[i],
+		    MEMBER_RECUSED))
+			continue;
 		if (recusal_names_member(text, &c->conf->members[i]))
 			return 1;
+	}
 	return 0;
 }
 
@@ -2184,7 +2193,8 @@ committee_outside_check(struct cmail *cm, enum command_id id,
 	who.contact = r->field[REPORT_CONTACT];
 	why = outreach_refusal(cm->c->conf, cm->c->key, cm->sc.code_name,
 	    &who, rest);
-	if (why == NULL && committee_names_member(cm->c, rest))
+	if (why == NULL && committee_names_member(cm->c,
+	    id == CMD_TO_REPORTED ? &cm->sc : NULL, rest))
 		why = "why-outgoing-member";
 	report_free(r);
 	committee_case_report_free(&cr);
@@ -2207,7 +2217,7 @@ committee_precheck(struct cmail *cm, const struct command *cmd,
 			why = "why-no-reporter-address";
 		else if (rest[0] == '\0')
 			why = "why-to-reporter-empty";
-		if (why == NULL && committee_names_member(cm->c, rest))
+		if (why == NULL && committee_names_member(cm->c, NULL, rest))
 			why = "why-to-reporter-member";
 		if (why == NULL && address_in_text(cm->c->conf, cm->c->key,
 		    cm->sc.code_name, rest))

@@ -370,6 +370,31 @@ for w in lime-harbor-plan saffron-context teal-warning plum-accepted \
 done
 tb_pass "the conflicted member received nothing about the case"
 
+# A report about a member: the text to them may name them (not the
+# members handling the case).
+tb_send reporter2@$D conduct@$D --header "Subject: Report: the quiz night" \
+    --body "Location: the quiz night.
+Reported person: Dave <dave@$D>
+Description: remarks about my accent."
+pass $LATE 1
+B=$(cd_codename reporter2)
+for u in alice bob carol; do
+	cd_msend "$u@$D" "$(cd_maddr $u "$B")" "Re: [CoC $B] Conflict check" "#noconflict"
+done
+pass $LATE 3
+say alice "$B" "#to-reported
+Dear Dave, the committee asks you to stop such remarks (dave-greeting).
+Alice"
+say alice "$B" "#to-reported
+Dear Dave, please stop (dave-greeting-2)."
+pass $LATE 2
+cd_wait_grep alice 1 "names a committee member or gives their address" >/dev/null
+cd_exactly dave 0 "dave-greeting."
+f=$(cd_wait_grep dave 1 "dave-greeting-2")
+cd_hdr "$f" From | grep -q -F "$COMMITTEE <conduct@$D>" ||
+    tb_fail "the mail to the reported member is from '$(cd_hdr "$f" From)'"
+tb_pass "a text to a reported member may name them, not a member on the case"
+
 for f in "$TB"/state/conductd.db*; do
 	for w in Quill m5@ m6@ m7@ "Robin Reyes" lime-harbor-plan; do
 		! strings "$f" | grep -q -F -- "$w" ||
