@@ -34,6 +34,7 @@
 #include "expunge.h"
 #include "lang.h"
 #include "log.h"
+#include "outbox.h"
 #include "outreach.h"
 #include "pattern.h"
 #include "mime.h"
@@ -623,24 +624,16 @@ member_of_key(struct ctl *ctl, const char *key)
 static const char *
 outbox_recipient(struct ctl *ctl, const struct store_outbox_row *r)
 {
-	static const struct {
-		const char	*kind;
-		const char	*who;
-	} outside[] = {
-		{ "ack", "reporter" },
-		{ "ack-summary", "reporter" },
-		{ "to-reporter", "reporter" },
-		{ "to-reported", "reported" },
-		{ "to-moderators", "moderators" },
+	static const char *const words[] = {
+		[OUTBOX_PARTY_NONE] = "-",
+		[OUTBOX_PARTY_REPORTER] = "reporter",
+		[OUTBOX_PARTY_REPORTED] = "reported",
+		[OUTBOX_PARTY_MODERATORS] = "moderators",
 	};
-	size_t	i;
 
 	if (r->member[0] != '\0')
 		return member_of_key(ctl, r->member);
-	for (i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
-		if (strcmp(r->kind, outside[i].kind) == 0)
-			return outside[i].who;
-	return "-";
+	return words[outbox_party(r->kind)];
 }
 
 static int

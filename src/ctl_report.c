@@ -28,6 +28,7 @@
 #include "ctl_report.h"
 #include "memberstate.h"
 #include "mime.h"
+#include "outbox.h"
 #include "outreach.h"
 #include "pattern.h"
 #include "reply.h"
@@ -356,20 +357,19 @@ report_messages(struct report_ctx *r)
 static const char *
 report_rcpt(struct report_ctx *r, const struct store_outbox_row *o)
 {
+	static const char *const words[] = {
+		[OUTBOX_PARTY_NONE] = "-",
+		[OUTBOX_PARTY_REPORTER] = "the reporter",
+		[OUTBOX_PARTY_REPORTED] = "the reported person",
+		[OUTBOX_PARTY_MODERATORS] = "a moderator",
+	};
 	const struct member	*m;
 
 	if (o->member[0] != '\0') {
 		m = committee_member_by_key(r->committee, o->member);
 		return m != NULL ? m->name : "a former member";
 	}
-	if (strcmp(o->kind, "ack") == 0 || strcmp(o->kind, "to-reporter") ==
-	    0 || strcmp(o->kind, "case-purged") == 0)
-		return "the reporter";
-	if (strcmp(o->kind, "to-reported") == 0)
-		return "the reported person";
-	if (strcmp(o->kind, "to-moderators") == 0)
-		return "a moderator";
-	return "-";
+	return words[outbox_party(o->kind)];
 }
 
 /* Mail that left the committee goes in its section; all in the log. */

@@ -613,3 +613,24 @@ outbox_wait(struct store *s, const struct outbox_result *last)
 		return 0;
 	return 1;
 }
+
+enum outbox_party
+outbox_party(const char *kind)
+{
+	static const struct {
+		const char		*kind;
+		enum outbox_party	 party;
+	} parties[] = {
+		{ "ack", OUTBOX_PARTY_REPORTER },
+		{ "to-reporter", OUTBOX_PARTY_REPORTER },
+		{ "case-purged", OUTBOX_PARTY_REPORTER },
+		{ "to-reported", OUTBOX_PARTY_REPORTED },
+		{ "to-moderators", OUTBOX_PARTY_MODERATORS },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(parties) / sizeof(parties[0]); i++)
+		if (strcmp(kind, parties[i].kind) == 0)
+			return parties[i].party;
+	return OUTBOX_PARTY_NONE;
+}

@@ -99,4 +99,18 @@ long	outbox_wait(struct store *, const struct outbox_result *last);
  */
 void	outbox_set_stop(int (*stop)(void));
 
+/*
+ * Who a row of kind went to when it went to no member: the reporter
+ * (the acknowledgment, #to-reporter, the purged case's reply), the
+ * reported person (#to-reported), the moderators (#to-moderators), or
+ * OUTBOX_PARTY_NONE.  The lists of a case's mail read it.
+ */
+enum outbox_party {
+	OUTBOX_PARTY_NONE = 0,
+	OUTBOX_PARTY_REPORTER,
+	OUTBOX_PARTY_REPORTED,
+	OUTBOX_PARTY_MODERATORS
+};
+enum outbox_party outbox_party(const char *kind);
+
 #endif
