@@ -193,6 +193,37 @@ committee_content_kind(const char *kind)
 	    strcmp(kind, "pattern") == 0;
 }
 
+/*
+ * Mail a member gets in the clear whether or not they have a key: the
+ * conflict checks (no content: a member answers them from anywhere) and
+ * the notice that they need a key.  All else to a member with a key is
+ * encrypted to it (pgp.h); with require_encryption, a member without
+ * one gets none of it.
+ */
+static int
+committee_clear_kind(const char *kind)
+{
+	return strcmp(kind, "conflict-check") == 0 ||
+	    strcmp(kind, "conflict-reminder") == 0 ||
+	    strcmp(kind, "key-needed") == 0;
+}
+
+/* 1 when the member gets this kind only encrypted and has no key. */
+static int
+committee_needs_key(const struct committee *c, const struct member *to,
+    const char *kind)
+{
+	return to->pgp_key == NULL && c->conf->require_encryption &&
+	    !committee_clear_kind(kind);
+}
+
+/* The fingerprint mail of this kind to the member is encrypted to. */
+static const char *
+committee_pgp_key(const struct member *to, const char *kind)
+{
+	return committee_clear_kind(kind) ? NULL : to->pgp_key;
+}
+
 /* "[CoC code] subject": the tag first, once; one "Re:" at most. */
 static char *
 committee_subject(struct committee *c, const char *code, const char *subject)
@@ -266,6 +297,44 @@ committee_thread(struct committee *c, const struct store_case *sc,
 	    ans != NULL ? ans->references : NULL, t);
 }
 
+static char	*committee_render_in(struct committee *, const char *,
+		    const struct store_case *, const char *,
+		    const struct template_var *, size_t, char **);
+static int	 committee_queue(struct committee *, const struct store_case *,
+		    const struct member *, const struct committee_out *);
+
+/*
+ * In place of case mail to a member without a key under
+ * require_encryption: once per case, a notice (key-needed.txt) that
+ * nothing of the case reaches them until they add one.
+ */
+static int
+committee_key_needed(struct committee *c, const struct store_case *sc,
+    const struct member *to, const char *kind)
+{
+	struct committee_out	 out;
+	char			*subject, *text;
+	int			 rv;
+
+	log_info("committee: case %s: %s mail not sent to a member without "
+	    "an OpenPGP key (require_encryption)", sc->code_name, kind);
+	if ((rv = store_outbox_case_sent_since(c->store, "key-needed", sc->id,
+	    to->emails[0], 0)) != 0)
+		return rv == -1 ? -1 : 0;
+	if ((text = committee_render_in(c, committee_lang(c, to), sc,
+	    "key-needed", NULL, 0, &subject)) == NULL)
+		return -1;
+	memset(&out, 0, sizeof(out));
+	out.kind = "key-needed";
+	out.from_name = c->conf->committee_name;
+	out.subject = subject;
+	out.text = text;
+	rv = committee_queue(c, sc, to, &out);
+	free(subject);
+	free(text);
+	return rv;
+}
+
 static int
 committee_queue(struct committee *c, const struct store_case *sc,
     const struct member *to, const struct committee_out *out)
@@ -273,7 +342,7 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	struct compose_mail	 m;
 	struct thread_ids	 t;
 	char			 addr[ADDRESS_MAX];
-	char			 key[COMMITTEE_KEYLEN + 1], *subject;
+	char			 key[COMMITTEE_KEYLEN + 1], *subject, *outer;
 	char			*errstr = NULL;
 	int			 rv;
 
@@ -283,12 +352,17 @@ committee_queue(struct committee *c, const struct store_case *sc,
 		    "refused", sc->code_name, out->kind);
 		return 0;
 	}
+	if (committee_needs_key(c, to, out->kind))
+		return committee_key_needed(c, sc, to, out->kind);
 	committee_member_key(c, to, key, sizeof(key));
 	if (committee_thread(c, sc, to, key, &t) == -1)
 		return -1;
 	address_member(c->conf, c->key, sc->code_name, to, addr, sizeof(addr));
 	subject = committee_subject(c, sc->code_name, out->subject);
+	xasprintf(&outer, "[%s %s]", c->conf->tag, sc->code_name);
 	memset(&m, 0, sizeof(m));
+	m.pgp_key = committee_pgp_key(to, out->kind);
+	m.outer_subject = outer;
 	m.from_name = out->from_name;
 	m.from_addr = addr;
 	m.to_name = to->name;
@@ -308,6 +382,7 @@ committee_queue(struct committee *c, const struct store_case *sc,
 	    key, NULL, &errstr);
 	free((void *)m.attachments);
 	free(subject);
+	free(outer);
 	thread_ids_free(&t);
 	if (rv == 1) {
 		log_warnx("committee: case %s: %s mail not composed: %s",
@@ -326,13 +401,21 @@ committee_mail_alias(struct committee *c, const struct member *to,
 {
 	struct compose_mail	 m;
 	char			 msgid[256], key[COMMITTEE_KEYLEN + 1];
-	char			*subj, *refs, *errstr = NULL;
+	char			*subj, *outer, *refs, *errstr = NULL;
 	int			 rv;
 
+	if (committee_needs_key(c, to, kind)) {
+		log_info("committee: %s mail not sent to a member without an "
+		    "OpenPGP key (require_encryption)", kind);
+		return 0;
+	}
 	xasprintf(&subj, "[%s] %s", c->conf->tag, subject);
+	xasprintf(&outer, "[%s]", c->conf->tag);
 	compose_message_id(strrchr(c->conf->alias, '@') + 1, msgid,
 	    sizeof(msgid));
 	memset(&m, 0, sizeof(m));
+	m.pgp_key = committee_pgp_key(to, kind);
+	m.outer_subject = outer;
 	m.from_name = c->conf->committee_name;
 	m.from_addr = c->conf->alias;
 	m.to_name = to->name;
@@ -353,6 +436,7 @@ committee_mail_alias(struct committee *c, const struct member *to,
 	    &errstr);
 	free(refs);
 	free(subj);
+	free(outer);
 	if (rv == 1) {
 		log_warnx("committee: %s mail not composed: %s", kind, errstr);
 		free(errstr);

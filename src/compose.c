@@ -29,6 +29,7 @@
 #include "store.h"
 #include "crypto.h"
 #include "log.h"
+#include "pgp.h"
 #include "xmalloc.h"
 
 #define COMPOSE_MAX_ADDR	254
@@ -602,6 +603,19 @@ compose_attachment_part(const struct compose_attachment *a)
 	return part;
 }
 
+/* A random boundary: "=_cd_" and 32 hex digits. */
+static void
+compose_boundary(char *b, size_t size)
+{
+	unsigned char	r[16];
+	size_t		i;
+
+	crypto_random(r, sizeof(r));
+	snprintf(b, size, "=_cd_");
+	for (i = 0; i < sizeof(r) && 5 + i * 2 + 3 <= size; i++)
+		snprintf(b + 5 + i * 2, 3, "%02x", r[i]);
+}
+
 /*
  * multipart/mixed with a boundary of our own in place of the one
  * mailmime_new_empty() made from rand() and the time, which a sender
@@ -615,14 +629,9 @@ compose_multipart(void)
 	struct mailmime_content		*ct;
 	struct mailmime_parameter	*p;
 	clistiter			*cur;
-	unsigned char			 r[16];
 	char				 b[64];
-	size_t				 i;
 
-	crypto_random(r, sizeof(r));
-	snprintf(b, sizeof(b), "=_cd_");
-	for (i = 0; i < sizeof(r); i++)
-		snprintf(b + 5 + i * 2, 3, "%02x", r[i]);
+	compose_boundary(b, sizeof(b));
 	mp = compose_nn(mailmime_multiple_new("multipart/mixed"));
 	ct = mp->mm_content_type;
 	if (ct->ct_parameters != NULL)
@@ -681,6 +690,47 @@ compose_lines_ok(const char *s, size_t len)
 	return len >= 2 && s[len - 1] == '\n';
 }
 
+/* Writes msg into a new string: the caller wipes and frees it. */
+static MMAPString *
+compose_write(struct mailmime *msg)
+{
+	MMAPString	*s;
+	int		 col = 0;
+
+	s = compose_nn(mmap_string_new(""));
+	compose_must(mailmime_write_mem(s, &col, msg));
+	return s;
+}
+
+/*
+ * The protected form (compose.h): the outer header, written from the
+ * same fields with the neutral subject, a blank line, then the whole
+ * message with protected-headers="v1" on its top part.
+ */
+static MMAPString *
+compose_protected(const struct compose_mail *m, struct mailmime *msg)
+{
+	struct compose_mail	 outer = *m;
+	struct mailimf_fields	*f;
+	struct mailmime		*top;
+	MMAPString		*s, *in;
+	int			 col = 0;
+
+	top = msg->mm_data.mm_message.mm_msg_mime;
+	compose_param(top->mm_content_type, "protected-headers", "v1");
+	outer.subject = m->outer_subject != NULL ? m->outer_subject : "...";
+	f = compose_fields(&outer);
+	s = compose_nn(mmap_string_new(""));
+	compose_must(mailimf_fields_write_mem(s, &col, f));
+	mailimf_fields_free(f);
+	compose_nn(mmap_string_append(s, "\r\n"));
+	in = compose_write(msg);
+	compose_nn(mmap_string_append_len(s, in->str, in->len));
+	crypto_wipe(in->str, in->len);
+	mmap_string_free(in);
+	return s;
+}
+
 char *
 compose_message(const struct compose_mail *m, size_t *len, char **errstr)
 {
@@ -688,15 +738,14 @@ compose_message(const struct compose_mail *m, size_t *len, char **errstr)
 	MMAPString	*s;
 	struct buf	 body;
 	char		*out;
-	int		 col = 0;
 
 	*errstr = NULL;
 	if (compose_check(m, errstr) == -1)
 		return NULL;
 	buf_init(&body);
 	msg = compose_mime(m, &body);
-	s = compose_nn(mmap_string_new(""));
-	compose_must(mailmime_write_mem(s, &col, msg));
+	s = m->pgp_key != NULL ? compose_protected(m, msg) :
+	    compose_write(msg);
 	mailmime_free(msg);
 	buf_free(&body);
 	if (!compose_lines_ok(s->str, s->len)) {
@@ -711,6 +760,64 @@ compose_message(const struct compose_mail *m, size_t *len, char **errstr)
 	crypto_wipe(s->str, s->len);
 	mmap_string_free(s);
 	return out;
+}
+
+/* Appends the armor with CRLF line ends. */
+static void
+compose_add_crlf(struct buf *b, const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\r')
+			continue;
+		if (s[i] == '\n')
+			buf_addch(b, '\r');
+		buf_addch(b, s[i]);
+	}
+	if (len > 0 && s[len - 1] != '\n')
+		buf_addstr(b, "\r\n");
+}
+
+char *
+compose_pgp_mime(struct pgp *pgp, const char *to, const char *signer,
+    const char *form, size_t len, size_t *outlen, char **errstr)
+{
+	const char	*inner;
+	char		*armor, bnd[48];
+	size_t		 hlen, alen;
+	struct buf	 b;
+
+	if ((inner = memmem(form, len, "\r\n\r\n", 4)) == NULL) {
+		xasprintf(errstr, "compose: not a protected form");
+		return NULL;
+	}
+	hlen = (size_t)(inner - form) + 2;
+	inner += 4;
+	if ((armor = pgp_encrypt(pgp, to, signer, inner,
+	    len - (size_t)(inner - form), &alen, errstr)) == NULL)
+		return NULL;
+	compose_boundary(bnd, sizeof(bnd));
+	buf_init(&b);
+	buf_add(&b, form, hlen);
+	buf_printf(&b, "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/encrypted;\r\n"
+	    " protocol=\"application/pgp-encrypted\";\r\n"
+	    " boundary=\"%s\"\r\n\r\n"
+	    "This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)"
+	    "\r\n--%s\r\n"
+	    "Content-Type: application/pgp-encrypted\r\n"
+	    "Content-Description: PGP/MIME version identification\r\n\r\n"
+	    "Version: 1\r\n\r\n--%s\r\n"
+	    "Content-Type: application/octet-stream;"
+	    " name=\"encrypted.asc\"\r\n"
+	    "Content-Description: OpenPGP encrypted message\r\n"
+	    "Content-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n",
+	    bnd, bnd, bnd);
+	compose_add_crlf(&b, armor, alen);
+	buf_printf(&b, "\r\n--%s--\r\n", bnd);
+	free(armor);	/* ciphertext: nothing to wipe */
+	return buf_release(&b, outlen);
 }
 
 int
@@ -735,6 +842,7 @@ compose_queue(struct store *store, const struct compose_mail *m,
 	o.len = len;
 	o.message_id = m->message_id;
 	o.member = member;
+	o.pgp = m->pgp_key;
 	o.now = clock_now();
 	rv = store_outbox_add(store, &o, id != NULL ? id : &rowid);
 	crypto_wipe(data, len);

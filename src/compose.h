@@ -36,6 +36,16 @@ struct compose_mail {
 	const char	*text;		/* UTF-8 body */
 	const struct compose_attachment *attachments;
 	size_t		 nattachments;
+	/*
+	 * OpenPGP (pgp.h): with pgp_key set (a fingerprint) the message is
+	 * written in its protected form, to be encrypted to that key when
+	 * it is sent (compose_pgp_mime): the outer header with Subject
+	 * outer_subject ("[tag code-name]": no content), a blank line, and
+	 * the whole message as the inner part, its headers protected
+	 * (protected-headers="v1": the real Subject is there).
+	 */
+	const char	*pgp_key;
+	const char	*outer_subject;
 };
 
 /*
@@ -58,6 +68,18 @@ struct store;
 int	compose_queue(struct store *, const struct compose_mail *,
 	    const char *from, const char *kind, int64_t case_id,
 	    const char *member, int64_t *id, char **errstr);
+
+/*
+ * The mail to send for a protected form: its outer header, then the
+ * inner part encrypted to the key to and signed with signer (NULL: not
+ * signed), as PGP/MIME (RFC 3156: multipart/encrypted, the version part,
+ * the armor).  Returns it allocated (*outlen set), or NULL with *errstr
+ * allocated (naming no content) when it cannot be encrypted: the form
+ * is then never sent as it is.
+ */
+struct pgp;
+char	*compose_pgp_mime(struct pgp *, const char *to, const char *signer,
+	    const char *form, size_t len, size_t *outlen, char **errstr);
 
 /* A new unique Message-ID (without <>) in domain, into buf. */
 void	compose_message_id(const char *domain, char *buf, size_t size);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <err.h>
+#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -37,6 +38,7 @@
 #include "outbox.h"
 #include "outreach.h"
 #include "pattern.h"
+#include "pgp.h"
 #include "mime.h"
 #include "report.h"
 #include "schedule.h"
@@ -76,6 +78,7 @@ static int	verb_check_config(struct ctl *, int, char **);
 static int	verb_export(struct ctl *, int, char **);
 static int	verb_held(struct ctl *, int, char **);
 static int	verb_init(struct ctl *, int, char **);
+static int	verb_key(struct ctl *, int, char **);
 static int	verb_members(struct ctl *, int, char **);
 static int	verb_messages(struct ctl *, int, char **);
 static int	verb_onboard(struct ctl *, int, char **);
@@ -93,7 +96,8 @@ static const struct verb verbs[] = {
 	{ "check-config", verb_check_config, VERB_STORE, "check-config" },
 	{ "export", verb_export, VERB_STORE, "export CODE-NAME FILE" },
 	{ "held", verb_held, VERB_STORE, "held" },
-	{ "init", verb_init, 0, "init" },
+	{ "init", verb_init, 0, "init [--pgp]" },
+	{ "key", verb_key, 0, "key" },
 	{ "members", verb_members, 0, "members" },
 	{ "messages", verb_messages, VERB_STORE, "messages" },
 	{ "onboard", verb_onboard, VERB_STORE, "onboard NAME" },
@@ -228,15 +232,92 @@ init_give_database(const struct svcuser *u, const char *db)
 	}
 }
 
+static const struct svcuser *init_tree_user;
+static char *init_tree_err;
+
+static int
+init_give_cb(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return svcuser_give(init_tree_user, path, &init_tree_err) == -1;
+}
+
+/* Everything under dir (the keyring, gpg's own files too) is u's. */
+static void
+init_give_tree(const struct svcuser *u, const char *dir)
+{
+	init_tree_user = u;
+	if (nftw(dir, init_give_cb, 16, FTW_PHYS) != 0)
+		init_fail(u, init_tree_err != NULL ? init_tree_err :
+		    xstrdup(dir));
+}
+
+/*
+ * The committee's OpenPGP key pair (pgp.h), in the keyring of the
+ * state folder: made once, kept after.
+ */
+static void
+init_pgp(struct ctl *ctl, const struct svcuser *u)
+{
+	struct pgp	*pgp;
+	char		*errstr = NULL, fpr[PGP_FPR_MAX];
+
+	if (svcuser_mkdir(u, ctl->conf->pgp_home, &errstr) == -1 ||
+	    (pgp = pgp_open(ctl->conf->pgp_home, &errstr)) == NULL)
+		init_fail(u, errstr);
+	if (pgp_own_key(pgp, ctl->conf->alias, fpr) == 1)
+		printf("pgp: the committee's key %s exists, kept\n", fpr);
+	else if (pgp_create_own_key(pgp, ctl->conf->committee_name,
+	    ctl->conf->alias, fpr, &errstr) == -1) {
+		pgp_close(pgp);
+		init_fail(u, errstr);
+	} else
+		printf("pgp: the committee's key %s created in %s; "
+		    "conductctl key prints it for your website\n", fpr,
+		    ctl->conf->pgp_home);
+	pgp_stop_agent(pgp);
+	pgp_close(pgp);
+	init_give_tree(u, ctl->conf->pgp_home);
+}
+
+static int
+verb_key(struct ctl *ctl, int argc, char **argv)
+{
+	struct pgp	*pgp;
+	char		*errstr = NULL, *armor, fpr[PGP_FPR_MAX];
+	size_t		 len;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	if ((pgp = pgp_open(ctl->conf->pgp_home, &errstr)) == NULL)
+		errx(EX_UNAVAILABLE, "%s", errstr);
+	if (pgp_own_key(pgp, ctl->conf->alias, fpr) != 1 ||
+	    (armor = pgp_export(pgp, fpr, &len)) == NULL) {
+		pgp_close(pgp);
+		errx(EX_CONFIG, "the committee has no OpenPGP key in %s (run "
+		    "conductctl init --pgp)", ctl->conf->pgp_home);
+	}
+	fwrite(armor, 1, len, stdout);
+	free(armor);
+	pgp_close(pgp);
+	return EX_OK;
+}
+
 static int
 verb_init(struct ctl *ctl, int argc, char **argv)
 {
 	struct svcuser	 u;
 	struct stat	 st;
 	char		*errstr = NULL;
+	int		 want_pgp = 0;
 
-	(void)argv;
-	if (argc != 1)
+	if (argc == 2 && strcmp(argv[1], "--pgp") == 0)
+		want_pgp = 1;
+	else if (argc != 1)
 		usage();
 	init_user(&u);
 	init_state_dir(&u, ctl->conf->state_dir);
@@ -253,6 +334,8 @@ verb_init(struct ctl *ctl, int argc, char **argv)
 	ctl_open_store(ctl);
 	printf("database: %s (schema version %d)\n", ctl->conf->database,
 	    store_schema_version(ctl->store));
+	if (want_pgp)
+		init_pgp(ctl, &u);
 	return EX_OK;
 }
 

@@ -16,6 +16,7 @@
  */
 #include <sys/types.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -40,6 +41,7 @@
 #include "log.h"
 #include "notify.h"
 #include "outbox.h"
+#include "pgp.h"
 #include "schedule.h"
 #include "smtp.h"
 #include "store.h"
@@ -188,6 +190,7 @@ struct daemon {
 	struct schedule	*schedule;
 	struct dbstate	 db;	/* failing: passes back off */
 	struct held	*held;
+	struct pgp	*pgp;	/* the keyring, or NULL: no OpenPGP */
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 	uint64_t	 cases_read;	/* case rows read before this pass */
 	/*
@@ -342,6 +345,29 @@ status_reload_refused(const char *errs)
 }
 
 /*
+ * The keyring the outbox encrypts with, and the committee's key that
+ * signs: opened when the config uses OpenPGP or a keyring is there
+ * (rows queued for a key stay encrypted after the key left the config);
+ * confcheck imported the keys.  Without one, such rows are held.
+ */
+static void
+pgp_setup(struct daemon *d)
+{
+	struct stat	 st;
+	char		*errstr = NULL, fpr[PGP_FPR_MAX] = "";
+
+	if (d->pgp == NULL && (config_uses_pgp(d->conf) ||
+	    stat(d->conf->pgp_home, &st) == 0) &&
+	    (d->pgp = pgp_open(d->conf->pgp_home, &errstr)) == NULL) {
+		log_warnx("conductd: %s: mail to be encrypted is held", errstr);
+		free(errstr);
+	}
+	if (d->pgp != NULL && pgp_own_key(d->pgp, d->conf->alias, fpr) != 1)
+		fpr[0] = '\0';
+	outbox_set_pgp(d->pgp, fpr);
+}
+
+/*
  * Re-reads the configuration, with the same checks as a start; a bad new
  * one keeps the running one, and STATUS= says so until the next reload.
  */
@@ -378,6 +404,7 @@ do_reload(struct daemon *d)
 	held_set_config(d->held, fresh);
 	config_free(d->conf);
 	d->conf = fresh;
+	pgp_setup(d);
 	log_info("conductd: configuration reloaded");
 	notify_status("running (configuration reloaded)");
 	if (d->ready)
@@ -708,6 +735,7 @@ main(int argc, char *argv[])
 	d.cases = cases_new(conf, store, key);
 	d.schedule = schedule_new(conf, store, key);
 	d.held = held_new(conf, store, key);
+	pgp_setup(&d);
 	d.ready = 0;
 	d.smtp = NULL;
 	d.nsmtp = 0;
@@ -718,6 +746,8 @@ main(int argc, char *argv[])
 	status = run(&d, o.once);
 	end_session(&d);
 	held_free(d.held);
+	outbox_set_pgp(NULL, NULL);
+	pgp_close(d.pgp);
 	schedule_free(d.schedule);
 	cases_free(d.cases);
 	intake_free(d.intake);

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "confcheck.h"
 #include "log.h"
+#include "pgp.h"
 #include "template.h"
 #include "template_kinds.h"
 #include "xmalloc.h"
@@ -248,12 +249,81 @@ confcheck_member_languages(struct confcheck *cc)
 		confcheck_report(cc, 1, "member languages", NULL);
 }
 
+/* Each member's pgp_key names a usable key for their address. */
+static int
+confcheck_member_keys(struct confcheck *cc, struct pgp *pgp)
+{
+	const struct member	*m;
+	const char		*why;
+	char			*section;
+	size_t			 i;
+	int			 bad = 0;
+
+	for (i = 0; i < cc->conf->nmembers; i++) {
+		m = &cc->conf->members[i];
+		if (m->pgp_key == NULL)
+			continue;
+		if ((why = pgp_key_problem(pgp, m->pgp_key, m->emails,
+		    m->nemails)) == NULL)
+			continue;
+		xasprintf(&section, "member %s", m->name);
+		confcheck_fail_at(cc, "member keys", section, "pgp_key",
+		    m->seen_pgp_key, "%s", why);
+		free(section);
+		bad = 1;
+	}
+	return bad;
+}
+
+/*
+ * OpenPGP: the key files of [committee] keys are imported into the
+ * keyring (at every start and reload, so a key file's update, such as a
+ * new expiry date or a revocation, counts), each member's key is there
+ * and usable, and the committee has its own key to sign with.
+ */
+static void
+confcheck_pgp(struct confcheck *cc)
+{
+	const struct config	*conf = cc->conf;
+	struct pgp		*pgp;
+	char			*errstr = NULL, fpr[PGP_FPR_MAX];
+	int			 nfiles, bad;
+
+	if (!config_uses_pgp(conf))
+		return;
+	if ((pgp = pgp_open(conf->pgp_home, &errstr)) == NULL) {
+		confcheck_fail_key(cc, "openpgp keyring", "daemon",
+		    "state_dir", "%s", errstr);
+		free(errstr);
+		return;
+	}
+	bad = 0;
+	if (conf->keys_dir != NULL &&
+	    pgp_import_dir(pgp, conf->keys_dir, &nfiles, &errstr) == -1) {
+		confcheck_fail_key(cc, "member keys", "committee", "keys",
+		    "%s", errstr);
+		free(errstr);
+		bad = 1;
+	} else
+		bad = confcheck_member_keys(cc, pgp);
+	if (pgp_own_key(pgp, conf->alias, fpr) != 1) {
+		confcheck_fail_key(cc, "committee key", "committee", "keys",
+		    "the committee has no OpenPGP key of its own in %s (run "
+		    "conductctl init --pgp)", conf->pgp_home);
+		bad = 1;
+	}
+	pgp_close(pgp);
+	if (!bad)
+		confcheck_report(cc, 1, "openpgp keys", NULL);
+}
+
 static void (*const checks[])(struct confcheck *) = {
 	confcheck_lead,
 	confcheck_key,
 	confcheck_ca_files,
 	confcheck_language,
 	confcheck_member_languages,
+	confcheck_pgp,
 	confcheck_templates,
 };
 

@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -50,7 +51,8 @@ enum opt_type {
 	OPT_URL,	/* http:// or https:// */
 	OPT_DETAILS,	/* urgent alert details: none, location */
 	OPT_KEEP,	/* days within min..max, or "keep" -> -1 */
-	OPT_LANG	/* a language code: two or three letters a-z */
+	OPT_LANG,	/* a language code: two or three letters a-z */
+	OPT_BOOL	/* yes or no */
 };
 
 #define OPT_REQUIRED	0x01
@@ -156,6 +158,9 @@ static const struct option options[] = {
 	    OFF(moderators_window), "7d", 3600, 365 * 86400L, 0 },
 	{ "committee", "reported_contact", OPT_CONTACT,
 	    OFF(reported_contact), "leads", 0, 0, 0 },
+	{ "committee", "keys", OPT_PATH, OFF(keys_dir), NULL, 0, 0, 0 },
+	{ "committee", "require_encryption", OPT_BOOL,
+	    OFF(require_encryption), "no", 0, 0, 0 },
 	{ "committee", "webhook_url", OPT_URL, OFF(webhook_url), NULL, 0, 0,
 	    0 },
 };
@@ -522,6 +527,14 @@ config_set(struct config *conf, const struct option *o, const char *value)
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return NULL;
+	case OPT_BOOL:
+		if (strcmp(value, "yes") == 0)
+			*(int *)field = 1;
+		else if (strcmp(value, "no") == 0)
+			*(int *)field = 0;
+		else
+			return "must be yes or no";
+		return NULL;
 	case OPT_CHAR:
 		if (strlen(value) != 1 || strchr("+-_=.", value[0]) == NULL)
 			return "must be one of + - _ = .";
@@ -586,6 +599,32 @@ config_member_emails(struct member *m, const char *value)
 	return m->nemails == 0 ? "must name at least one address" : NULL;
 }
 
+/*
+ * An OpenPGP fingerprint: 40 hex digits (v4) or 64 (v5), spaces between
+ * groups allowed as gpg prints them; kept in upper case without spaces.
+ */
+static const char *
+config_member_pgp_key(struct member *m, const char *value)
+{
+	char	fpr[65];
+	size_t	n = 0;
+
+	for (; *value != '\0'; value++) {
+		if (*value == ' ')
+			continue;
+		if (!isxdigit((unsigned char)*value) || n == sizeof(fpr) - 1)
+			return "must be a key's whole fingerprint: 40 hex "
+			    "digits, as gpg --fingerprint prints it";
+		fpr[n++] = (char)toupper((unsigned char)*value);
+	}
+	fpr[n] = '\0';
+	if (n != 40 && n != 64)
+		return "must be a key's whole fingerprint: 40 hex digits, "
+		    "as gpg --fingerprint prints it";
+	m->pgp_key = xstrdup(fpr);
+	return NULL;
+}
+
 static void
 config_member_key(struct config_parse *p, const char *section,
     const char *key, const char *value)
@@ -609,6 +648,8 @@ config_member_key(struct config_parse *p, const char *section,
 		seen = &m->seen_role;
 	else if (strcmp(key, "language") == 0)
 		seen = &m->seen_language;
+	else if (strcmp(key, "pgp_key") == 0)
+		seen = &m->seen_pgp_key;
 	else {
 		config_error(p, p->lineno, NULL, section, key, "unknown key");
 		return;
@@ -621,6 +662,8 @@ config_member_key(struct config_parse *p, const char *section,
 	*seen = p->lineno;
 	if (seen == &m->seen_email)
 		reason = config_member_emails(m, value);
+	else if (seen == &m->seen_pgp_key)
+		reason = config_member_pgp_key(m, value);
 	else if (seen == &m->seen_language) {
 		if (config_lang_code(value))
 			m->language = xstrdup(value);
@@ -793,6 +836,19 @@ config_errors_for_log(char *errs)
 	*w = '\0';
 }
 
+int
+config_uses_pgp(const struct config *conf)
+{
+	size_t	i;
+
+	if (conf->keys_dir != NULL || conf->require_encryption)
+		return 1;
+	for (i = 0; i < conf->nmembers; i++)
+		if (conf->members[i].pgp_key != NULL)
+			return 1;
+	return 0;
+}
+
 size_t
 config_count_role(const struct config *conf, enum member_role role)
 {
@@ -873,6 +929,7 @@ config_check(struct config_parse *p)
 		    config_option("daemon", "key_file"), conf->key_file, 0);
 	config_check_members(p);
 	xasprintf(&conf->database, "%s/conductd.db", conf->state_dir);
+	xasprintf(&conf->pgp_home, "%s/gnupg", conf->state_dir);
 }
 
 struct config *
@@ -949,6 +1006,7 @@ config_free(struct config *conf)
 		for (j = 0; j < conf->members[i].nemails; j++)
 			free(conf->members[i].emails[j]);
 		free(conf->members[i].emails);
+		free(conf->members[i].pgp_key);
 		free(conf->members[i].name);
 		free(conf->members[i].language);
 	}
@@ -957,6 +1015,7 @@ config_free(struct config *conf)
 	crypto_freestr(conf->imap_password);
 	crypto_freestr(conf->smtp_password);
 	free(conf->database);
+	free(conf->pgp_home);
 	free(conf->path);
 	free(conf);
 }

@@ -50,6 +50,8 @@ struct member {
 	int		  seen_role;
 	char		 *language;	/* their mail's; NULL: the committee's */
 	int		  seen_language;
+	char		 *pgp_key;	/* fingerprint, upper case; or NULL */
+	int		  seen_pgp_key;
 };
 
 struct config {
@@ -59,6 +61,7 @@ struct config {
 	char		*state_dir;
 	char		*key_file;
 	char		*database;	/* derived: state_dir/conductd.db */
+	char		*pgp_home;	/* derived: state_dir/gnupg (pgp.h) */
 	int		 poll_interval;	/* seconds */
 	int		 log_level;	/* enum log_level */
 
@@ -119,6 +122,8 @@ struct config {
 	char		*moderators;	/* "a@b, c@d", or NULL */
 	long		 moderators_window;	/* for their answer */
 	int		 reported_contact;	/* enum reported_contact */
+	char		*keys_dir;	/* members' OpenPGP key files */
+	int		 require_encryption;
 
 	struct member	*members;
 	size_t		 nmembers;
@@ -127,6 +132,8 @@ struct config {
 };
 
 const char *config_strrole(enum member_role);
+/* 1 when members' keys, a keys folder or require_encryption are set. */
+int	config_uses_pgp(const struct config *);
 /* The member with this address (any of theirs), or NULL. */
 const struct member *config_member_by_address(const struct config *,
 	    const char *addr);

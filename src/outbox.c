@@ -43,12 +43,14 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "compose.h"
 #include "crash.h"
 #include "crypto.h"
 #include "held.h"
 #include "log.h"
 #include "notify.h"
 #include "outbox.h"
+#include "pgp.h"
 #include "scrub.h"
 #include "sendpool.h"
 #include "store.h"
@@ -198,6 +200,16 @@ outbox_begin(struct store *s, void *arg)
 }
 
 static int	(*outbox_stop)(void);
+static struct pgp *outbox_pgp;			/* borrowed */
+static char	   outbox_signer[PGP_FPR_MAX];	/* "": none */
+
+void
+outbox_set_pgp(struct pgp *pgp, const char *signer)
+{
+	outbox_pgp = pgp;
+	snprintf(outbox_signer, sizeof(outbox_signer), "%s",
+	    signer != NULL ? signer : "");
+}
 
 void
 outbox_set_stop(int (*stop)(void))
@@ -340,6 +352,38 @@ outbox_job_clear(struct outbox_job *j)
 }
 
 /*
+ * A row in its protected form becomes the PGP/MIME mail that goes out,
+ * encrypted to its member's key and signed with the committee's; 0, or
+ * -1 with the reason in j->send.errstr: the row is then held, never sent
+ * in the clear, and the leads get the held alarm (held.c).
+ */
+static int
+outbox_encrypt(struct outbox_job *j)
+{
+	char	*mail, *errstr = NULL;
+	size_t	 len;
+
+	if (outbox_pgp == NULL) {
+		j->send.errstr = xstrdup("not encrypted: OpenPGP is not set "
+		    "up (no keyring)");
+		return -1;
+	}
+	if ((mail = compose_pgp_mime(outbox_pgp, j->r.pgp,
+	    outbox_signer[0] != '\0' ? outbox_signer : NULL, j->data, j->len,
+	    &len, &errstr)) == NULL) {
+		j->send.errstr = errstr;
+		log_warnx("outbox: row %" PRId64 " (%s, case %s): %s", j->r.id,
+		    j->r.kind, j->name, errstr);
+		return -1;
+	}
+	crypto_wipe(j->data, j->len);
+	free(j->data);
+	j->data = mail;
+	j->len = len;
+	return 0;
+}
+
+/*
  * Reads a due row (its sends begun and not confirmed: unconfirmed) and
  * records its send as begun: 1 when it is ready to
  * go, 0 when it does not go (gone, held, damaged), -1 on a database
@@ -360,6 +404,9 @@ outbox_prepare(struct store *s, int64_t id, int unconfirmed,
 	outbox_case_name(s, j->r.case_id, j->name, sizeof(j->name));
 	if (unconfirmed >= OUTBOX_UNCONFIRMED_MAX)
 		return outbox_hold(s, &j->r, j->name, res) == -1 ? -1 : 0;
+	if (j->r.pgp[0] != '\0' && outbox_encrypt(j) == -1)
+		return held_fail(s, STORE_HELD_OUTBOX, id, j->send.errstr, 1)
+		    == -1 ? -1 : 0;
 	if (outbox_write_retry(s, outbox_begin, &j->r, j->r.id,
 	    "send begun") == -1)
 		return -1;

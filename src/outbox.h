@@ -100,6 +100,14 @@ long	outbox_wait(struct store *, const struct outbox_result *last);
 void	outbox_set_stop(int (*stop)(void));
 
 /*
+ * The keyring rows in their protected form (compose.h) are encrypted
+ * with when they go, and the committee's key that signs them (NULL or
+ * "": unsigned).  Without a keyring such a row is held, never sent.
+ */
+struct pgp;
+void	outbox_set_pgp(struct pgp *, const char *signer);
+
+/*
  * Who a row of kind went to when it went to no member: the reporter
  * (the acknowledgment, #to-reporter, the purged case's reply), the
  * reported person (#to-reported), the moderators (#to-moderators), or

@@ -489,6 +489,13 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER pattern_purged AFTER UPDATE OF purged ON cases "
 	"    WHEN NEW.purged IS NOT NULL BEGIN "
 	"    DELETE FROM pattern WHERE case_id = NEW.id; END;",
+
+	/*
+	 * 19: OpenPGP (issue 16, pgp.h): the fingerprint an outbox row is
+	 * encrypted to when it is sent, NULL when it goes as it is.  Its
+	 * data is then the protected form, never sent without encryption.
+	 */
+	"ALTER TABLE outbox ADD COLUMN pgp TEXT;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

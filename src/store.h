@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	18
+#define STORE_SCHEMA_VERSION	19
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -433,6 +433,11 @@ struct store_outbox_new {
 	size_t		 len;
 	const char	*message_id;	/* ours, without <> */
 	const char	*member;	/* keyed member id, or NULL */
+	/*
+	 * The OpenPGP fingerprint the outbox encrypts data to, or NULL:
+	 * then data is compose_message()'s protected form (compose.h).
+	 */
+	const char	*pgp;
 	time_t		 now;
 };
 
@@ -448,6 +453,7 @@ struct store_outbox_row {
 	int			 last_code;
 	char			 last_error[160];
 	char			 member[40];	/* keyed member id, or "" */
+	char			 pgp[72];	/* fingerprint, or "" */
 };
 
 int	store_outbox_add(struct store *, const struct store_outbox_new *,

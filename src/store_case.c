@@ -89,8 +89,8 @@ enum store_case_stmt {
 	"reported_contacted, reported_replied"
 #define SC_OUT_COLUMNS							\
 	"id, case_id, kind, state, attempts, created, next_attempt, "	\
-	"sent_at, last_code, last_error, member"
-#define SC_OUT_NCOLUMNS	11
+	"sent_at, last_code, last_error, member, pgp"
+#define SC_OUT_NCOLUMNS	12
 
 static const char *const sc_sql[SC_MAX] = {
 	[SC_MSG_UNHANDLED] =
@@ -158,8 +158,8 @@ static const char *const sc_sql[SC_MAX] = {
 	    "o.received > g.first - ?2) + ?2 <= ?1) ORDER BY reporter_hash, id",
 	[SC_OUT_ADD] =
 	    "INSERT INTO outbox (case_id, kind, rcpt_hash, envelope, data, "
-	    "msgid_hash, created, next_attempt, member) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+	    "msgid_hash, created, next_attempt, member, pgp) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
 	[SC_OUT_SINCE] =
 	    "SELECT id FROM outbox WHERE kind = ?1 AND rcpt_hash = ?2 AND "
 	    "created >= ?3 LIMIT 1",
@@ -721,6 +721,8 @@ store_outbox_add(struct store *s, const struct store_outbox_new *o,
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)o->now);
 	if (o->member != NULL)
 		sc_bind_text(st, 8, o->member);
+	if (o->pgp != NULL)
+		sc_bind_text(st, 9, o->pgp);
 	rv = store_step_done(s, st, "outbox insert");
 	free(envblob);
 	free(datablob);
@@ -809,6 +811,7 @@ sc_outbox_fill(sqlite3_stmt *st, struct store_outbox_row *r)
 	r->last_code = sqlite3_column_int(st, 8);
 	sc_copy_text(st, 9, r->last_error, sizeof(r->last_error));
 	sc_copy_text(st, 10, r->member, sizeof(r->member));
+	sc_copy_text(st, 11, r->pgp, sizeof(r->pgp));
 	return 0;
 }
 

@@ -163,6 +163,7 @@ static const struct template_kind template_kinds[] = {
 	{ "not-relayed", S, { "committee", "code_name", "count", NULL } },
 	{ "nothing-passed", S, { "committee", "code_name", NULL } },
 	{ "forged", S, { "committee", "code_name", NULL } },
+	{ "key-needed", S, { "committee", "code_name", NULL } },
 	{ "not-passed-on", S, { "committee", "alias", NULL } },
 	{ "not-passed-on-conflict", S, { "committee", "alias", NULL } },
 	{ "not-passed-on-recused", S, { "committee", "alias", NULL } },

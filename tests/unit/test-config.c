@@ -174,6 +174,10 @@ static const struct {
 	{ "", "[committee]\nlanguage = k\n", ":10: [committee] language: must be a language code" },
 	{ "", "[member Ann]\nemail = ann@example.org\nlanguage = Korean\n", ":11: [member Ann] language: must be a language code" },
 	{ "", "[member Ann]\nemail = ann@example.org\nlanguage = ko\nlanguage = de\n", ":12: [member Ann] language: set twice (first on line 11)" },
+	{ "", "[member Ann]\nemail = ann@example.org\npgp_key = 0x1234ABCD\n", ":11: [member Ann] pgp_key: must be a key's whole fingerprint" },
+	{ "", "[member Ann]\nemail = ann@example.org\npgp_key = 1234 ABCD 1234 ABCD 1234  ABCD 1234 ABCD 1234 ABC\n", ":11: [member Ann] pgp_key: must be a key's whole fingerprint" },
+	{ "", "[committee]\nrequire_encryption = true\n", ":10: [committee] require_encryption: must be yes or no" },
+	{ "", "[committee]\nkeys = keys\n", ":10: [committee] keys: must be an absolute path" },
 };
 
 static void
@@ -408,6 +412,41 @@ test_outreach_keys(void)
 	config_free(c);
 }
 
+/* keys, require_encryption and a member's pgp_key (issue 16). */
+static void
+test_pgp_keys(void)
+{
+	struct config	*c;
+	char		*err = NULL;
+
+	c = load_committee("", &err);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK(c->keys_dir == NULL);
+		CHECK_INTEQ(c->require_encryption, 0);
+		CHECK(!config_uses_pgp(c));
+		CHECK(c->pgp_home != NULL && strstr(c->pgp_home, "/gnupg"));
+	}
+	config_free(c);
+	free(err);
+	err = NULL;
+	c = load_committee("keys = /etc/conductd/keys\n"
+	    "require_encryption = yes\n"
+	    "[member Ann]\nemail = ann@example.org\nrole = lead\n"
+	    "pgp_key = 6a07 4aae 24cb 7a56 55ba  0422 16b3 a48a 8499 a838\n",
+	    &err);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_STREQ(c->keys_dir, "/etc/conductd/keys");
+		CHECK_INTEQ(c->require_encryption, 1);
+		CHECK(config_uses_pgp(c));
+		CHECK_STREQ(c->members[0].pgp_key,
+		    "6A074AAE24CB7A5655BA042216B3A48A8499A838");
+	}
+	config_free(c);
+	free(err);
+}
+
 /* processed_keep: 30 days by default, a number of days, keep, else error. */
 static void
 test_processed_keep(void)
@@ -530,6 +569,7 @@ main(void)
 	test_bad_alias();
 	test_urgent_details();
 	test_outreach_keys();
+	test_pgp_keys();
 	test_processed_keep();
 	test_foreach();
 	test_documented();

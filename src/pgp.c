@@ -1,0 +1,369 @@
+/*
+ * pgp: GPGME over conductd's own GnuPG home folder (pgp.h).  One context
+ * per handle, used from one thread: the daemon's outbox encrypts on the
+ * caller's thread, row by row.  The armor GPGME hands back is wiped
+ * before it is freed; plaintext is only ever read from our buffers.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <gpgme.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "pgp.h"
+#include "xmalloc.h"
+
+extern char **environ;
+
+struct pgp {
+	gpgme_ctx_t	 ctx;
+	char		*home;
+};
+
+/* Makes home, mode 0700; one that exists must be only ours. */
+static int
+pgp_home(const char *home, char **errstr)
+{
+	struct stat	st;
+
+	if (mkdir(home, 0700) == -1 && errno != EEXIST) {
+		xasprintf(errstr, "pgp: %s: %s", home, strerror(errno));
+		return -1;
+	}
+	if (stat(home, &st) == -1) {
+		xasprintf(errstr, "pgp: %s: %s", home, strerror(errno));
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0 && chmod(home, 0700) == -1) {
+		xasprintf(errstr, "pgp: %s: %s", home, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct pgp *
+pgp_open(const char *home, char **errstr)
+{
+	struct pgp	*p;
+	gpgme_error_t	 err;
+
+	if (gpgme_check_version(NULL) == NULL ||
+	    (err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP)) != 0) {
+		xasprintf(errstr, "pgp: GnuPG cannot be used (is gnupg "
+		    "installed?)");
+		return NULL;
+	}
+	if (pgp_home(home, errstr) == -1)
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->home = xstrdup(home);
+	if ((err = gpgme_new(&p->ctx)) != 0 ||
+	    (err = gpgme_set_protocol(p->ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (err = gpgme_ctx_set_engine_info(p->ctx, GPGME_PROTOCOL_OpenPGP,
+	    NULL, home)) != 0 ||
+	    (err = gpgme_set_pinentry_mode(p->ctx,
+	    GPGME_PINENTRY_MODE_LOOPBACK)) != 0) {
+		xasprintf(errstr, "pgp: %s: %s", home, gpgme_strerror(err));
+		pgp_close(p);
+		return NULL;
+	}
+	gpgme_set_armor(p->ctx, 1);
+	gpgme_set_offline(p->ctx, 1);
+	return p;
+}
+
+void
+pgp_close(struct pgp *p)
+{
+	if (p == NULL)
+		return;
+	if (p->ctx != NULL)
+		gpgme_release(p->ctx);
+	free(p->home);
+	free(p);
+}
+
+/* Imports one file: 1 when it held keys, 0 when not, -1 on error. */
+static int
+pgp_import_file(struct pgp *p, const char *path)
+{
+	gpgme_data_t		d;
+	gpgme_import_result_t	r;
+	gpgme_error_t		err;
+	int			rv = 0;
+
+	if (gpgme_data_new_from_file(&d, path, 1) != 0)
+		return -1;
+	if ((err = gpgme_op_import(p->ctx, d)) == 0 &&
+	    (r = gpgme_op_import_result(p->ctx)) != NULL)
+		rv = r->considered > 0;
+	gpgme_data_release(d);
+	return rv;
+}
+
+int
+pgp_import_dir(struct pgp *p, const char *dir, int *nfiles, char **errstr)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	char		*path;
+
+	*nfiles = 0;
+	if ((d = opendir(dir)) == NULL) {
+		xasprintf(errstr, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		xasprintf(&path, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    pgp_import_file(p, path) == 1)
+			(*nfiles)++;
+		free(path);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* 1 if key has a valid user ID for one of the addresses. */
+static int
+pgp_key_for(gpgme_key_t key, char *const *emails, size_t n)
+{
+	gpgme_user_id_t	uid;
+	size_t		i;
+
+	for (uid = key->uids; uid != NULL; uid = uid->next) {
+		if (uid->revoked || uid->invalid || uid->email == NULL)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strcasecmp(uid->email, emails[i]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* 1 if key has a subkey that can encrypt now. */
+static int
+pgp_can_encrypt(gpgme_key_t key)
+{
+	gpgme_subkey_t	sk;
+
+	for (sk = key->subkeys; sk != NULL; sk = sk->next)
+		if (sk->can_encrypt && !sk->revoked && !sk->expired &&
+		    !sk->disabled && !sk->invalid)
+			return 1;
+	return 0;
+}
+
+const char *
+pgp_key_problem(struct pgp *p, const char *fpr, char *const *emails,
+    size_t n)
+{
+	gpgme_key_t	 key;
+	const char	*why = NULL;
+
+	if (gpgme_get_key(p->ctx, fpr, &key, 0) != 0)
+		return "no key with this fingerprint in the keys folder";
+	if (key->subkeys == NULL || strcasecmp(key->subkeys->fpr, fpr) != 0)
+		why = "is not the fingerprint of a primary key";
+	else if (key->revoked)
+		why = "the key is revoked";
+	else if (key->expired)
+		why = "the key has expired";
+	else if (key->disabled || key->invalid)
+		why = "the key is disabled or invalid";
+	else if (!pgp_can_encrypt(key))
+		why = "the key has no subkey that can encrypt (expired or "
+		    "revoked?)";
+	else if (!pgp_key_for(key, emails, n))
+		why = "the key has no user ID for the member's address";
+	gpgme_key_unref(key);
+	return why;
+}
+
+int
+pgp_own_key(struct pgp *p, const char *addr, char fpr[PGP_FPR_MAX])
+{
+	gpgme_key_t	key;
+	char		*pattern;
+	long		best = -1;
+	char *const	emails[1] = { (char *)addr };
+
+	xasprintf(&pattern, "<%s>", addr);
+	if (gpgme_op_keylist_start(p->ctx, pattern, 1) != 0) {
+		free(pattern);
+		return -1;
+	}
+	free(pattern);
+	while (gpgme_op_keylist_next(p->ctx, &key) == 0) {
+		if (!key->revoked && !key->expired && !key->disabled &&
+		    !key->invalid && key->can_sign && key->secret &&
+		    pgp_can_encrypt(key) && pgp_key_for(key, emails, 1) &&
+		    key->subkeys->timestamp > best) {
+			best = key->subkeys->timestamp;
+			snprintf(fpr, PGP_FPR_MAX, "%s", key->subkeys->fpr);
+		}
+		gpgme_key_unref(key);
+	}
+	gpgme_op_keylist_end(p->ctx);
+	return best >= 0;
+}
+
+int
+pgp_create_own_key(struct pgp *p, const char *name, const char *addr,
+    char fpr[PGP_FPR_MAX], char **errstr)
+{
+	gpgme_genkey_result_t	 r;
+	gpgme_error_t		 err;
+	char			*uid;
+
+	xasprintf(&uid, "%s <%s>", name, addr);
+	err = gpgme_op_createkey(p->ctx, uid, "future-default", 0, 0, NULL,
+	    GPGME_CREATE_NOPASSWD | GPGME_CREATE_NOEXPIRE);
+	free(uid);
+	if (err != 0 || (r = gpgme_op_genkey_result(p->ctx)) == NULL ||
+	    r->fpr == NULL) {
+		xasprintf(errstr, "pgp: making the key in %s: %s", p->home,
+		    gpgme_strerror(err));
+		return -1;
+	}
+	snprintf(fpr, PGP_FPR_MAX, "%s", r->fpr);
+	return 0;
+}
+
+/* Takes d's bytes into our own allocation, wiping GPGME's copy. */
+static char *
+pgp_take(gpgme_data_t d, size_t *len)
+{
+	char	*mem, *out;
+	size_t	 n = 0;
+
+	if ((mem = gpgme_data_release_and_get_mem(d, &n)) == NULL)
+		return NULL;
+	out = xmalloc(n + 1);
+	memcpy(out, mem, n);
+	out[n] = '\0';
+	crypto_wipe(mem, n);
+	gpgme_free(mem);
+	*len = n;
+	return out;
+}
+
+char *
+pgp_export(struct pgp *p, const char *fpr, size_t *len)
+{
+	gpgme_data_t	d;
+	char		*out;
+
+	if (gpgme_data_new(&d) != 0)
+		return NULL;
+	if (gpgme_op_export(p->ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, d) != 0) {
+		gpgme_data_release(d);
+		return NULL;
+	}
+	if ((out = pgp_take(d, len)) != NULL && *len == 0) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+/* Sets the one signer (or none); 0 or a GPGME error. */
+static gpgme_error_t
+pgp_signer(struct pgp *p, const char *signer)
+{
+	gpgme_key_t	key;
+	gpgme_error_t	err;
+
+	gpgme_signers_clear(p->ctx);
+	if (signer == NULL)
+		return 0;
+	if ((err = gpgme_get_key(p->ctx, signer, &key, 1)) != 0)
+		return err;
+	err = gpgme_signers_add(p->ctx, key);
+	gpgme_key_unref(key);
+	return err;
+}
+
+/* Runs the encryption into out; 0 or a reason (static, no content). */
+static const char *
+pgp_encrypt_op(struct pgp *p, gpgme_key_t to, int sign, gpgme_data_t in,
+    gpgme_data_t out)
+{
+	gpgme_key_t		 rcpt[2] = { to, NULL };
+	gpgme_encrypt_result_t	 er;
+	gpgme_error_t		 err;
+
+	if (sign)
+		err = gpgme_op_encrypt_sign(p->ctx, rcpt,
+		    GPGME_ENCRYPT_ALWAYS_TRUST, in, out);
+	else
+		err = gpgme_op_encrypt(p->ctx, rcpt,
+		    GPGME_ENCRYPT_ALWAYS_TRUST, in, out);
+	er = gpgme_op_encrypt_result(p->ctx);
+	if (er != NULL && er->invalid_recipients != NULL)
+		return "the member's key cannot be used (expired, revoked?)";
+	if (err != 0)
+		return gpgme_strerror(err);
+	return NULL;
+}
+
+char *
+pgp_encrypt(struct pgp *p, const char *to, const char *signer,
+    const char *data, size_t len, size_t *outlen, char **errstr)
+{
+	gpgme_data_t	 in = NULL, out = NULL;
+	gpgme_key_t	 key = NULL;
+	gpgme_error_t	 err;
+	const char	*why = NULL;
+	char		*armor = NULL;
+
+	if ((err = gpgme_get_key(p->ctx, to, &key, 0)) != 0)
+		why = "the member's key is not in the keyring";
+	else if ((err = pgp_signer(p, signer)) != 0)
+		why = "the committee's key cannot sign";
+	else if (gpgme_data_new_from_mem(&in, data, len, 0) != 0 ||
+	    gpgme_data_new(&out) != 0)
+		why = "out of memory";
+	else if ((why = pgp_encrypt_op(p, key, signer != NULL, in, out)) ==
+	    NULL) {
+		armor = pgp_take(out, outlen);
+		out = NULL;
+		if (armor == NULL)
+			why = "out of memory";
+	}
+	gpgme_signers_clear(p->ctx);
+	if (key != NULL)
+		gpgme_key_unref(key);
+	gpgme_data_release(in);
+	gpgme_data_release(out);
+	if (why != NULL)
+		xasprintf(errstr, "pgp: not encrypted: %s", why);
+	return armor;
+}
+
+void
+pgp_stop_agent(struct pgp *p)
+{
+	char	*argv[] = { "gpgconf", "--homedir", p->home, "--kill",
+	    "gpg-agent", NULL };
+	pid_t	 pid;
+	int	 status;
+
+	if (posix_spawnp(&pid, "gpgconf", NULL, NULL, argv, environ) != 0)
+		return;
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+}
