@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "outbox.h"
+#include "pgp.h"
 #include "scrub.h"
 #include "store.h"
 
@@ -334,6 +335,59 @@ test_damaged(struct store *s)
 	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
 	CHECK(strstr(sent_order, "damaged") == NULL);
 	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_HELD);
+}
+
+/*
+ * A row to be encrypted (issue 16) that cannot be, without a keyring
+ * or with one that lacks the member's key: held with the reason, never
+ * sent in the clear; the row behind it goes.
+ */
+static void
+test_not_encrypted(struct store *s)
+{
+	struct store_outbox_new	 o;
+	struct outbox_result	 res;
+	struct pgp		*pgp;
+	const time_t		 t = 1800300000;
+	char			 home[512], *err = NULL;
+	int64_t			 a, b, c;
+
+	set_clock(t);
+	memset(&o, 0, sizeof(o));
+	o.kind = "relay";
+	o.mail_from = "conduct@example.test";
+	o.rcpt = "ok-m1@example.test";
+	o.data = "Subject: [CoC x]\r\n\r\nSubject: secret-form\r\n\r\nx";
+	o.len = strlen(o.data);
+	o.pgp = "0123456789ABCDEF0123456789ABCDEF01234567";
+	o.now = t;
+	CHECK(store_outbox_add(s, &o, &a) == 0);
+	b = queue_kind(s, "relay", "ok-b@example.test", "clear-behind", t);
+	sent_order[0] = '\0';
+	outbox_set_pgp(NULL, NULL);
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK(strstr(sent_order, "secret-form") == NULL);
+	CHECK(strstr(sent_order, "clear-behind") != NULL);
+	CHECK_INTEQ(row(s, a).state, STORE_OUTBOX_HELD);
+	CHECK_STRSTR(row(s, a).last_error, "not encrypted");
+	CHECK_STREQ(row(s, a).pgp, o.pgp);
+	CHECK_INTEQ(row(s, b).state, STORE_OUTBOX_SENT);
+
+	snprintf(home, sizeof(home), "%s/gnupg", dir);
+	if ((pgp = pgp_open(home, &err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		CHECK(0);
+		return;
+	}
+	CHECK(store_outbox_add(s, &o, &c) == 0);
+	outbox_set_pgp(pgp, NULL);
+	sent_order[0] = '\0';
+	CHECK(outbox_run(s, fake_send, NULL, &res) == 0);
+	CHECK(strstr(sent_order, "secret-form") == NULL);
+	CHECK_INTEQ(row(s, c).state, STORE_OUTBOX_HELD);
+	CHECK_STRSTR(row(s, c).last_error, "not in the keyring");
+	outbox_set_pgp(NULL, NULL);
+	pgp_close(pgp);
 }
 
 static void
@@ -694,6 +748,7 @@ main(void)
 	test_unreachable(s);
 	test_order(s);
 	test_damaged(s);
+	test_not_encrypted(s);
 	test_scrub();
 	test_refusal_scrubbed(s);
 	test_fail_unalarmed(s);

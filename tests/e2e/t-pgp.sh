@@ -1,0 +1,185 @@
+#!/bin/bash
+# OpenPGP end to end (issue 16, builds 1 and 2), with real GnuPG: each
+# member makes a key pair in a gpg home of their own, as they would.
+#   check-config refuses a member's key that is not in the keys folder,
+#   one that has expired, and keys without the committee's own key
+#   (conductctl init --pgp makes it; conductctl key prints it);
+#   leads Alice and Carol have keys, Bob none: a report reaches Alice as
+#   PGP/MIME whose outer header holds neither the report's subject nor
+#   its text, which her gpg decrypts to the real subject (a protected
+#   header) and the text, with a good signature from the committee's
+#   key; conflict checks stay readable; Bob gets the report in the clear;
+#   with require_encryption = yes, Bob gets one key-needed notice per
+#   case and nothing of the next report, Alice and Carol get it
+#   encrypted; the database and the log hold no report text in the clear.
+set -eu
+. "$top_srcdir/tests/e2e/cdlib.sh"
+D=example.test
+export TZ=UTC
+
+cd_setup starttls
+G=$TB/gpg
+K=$TB/keys
+mkdir -p -m 700 "$G"
+mkdir -p "$K"
+stop_agents() {
+	local h
+	for h in "$G"/* "$TB/state/gnupg"; do
+		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent \
+		    >/dev/null 2>&1 || true
+	done
+}
+trap 'rc=$?; stop_agents; (exit $rc); cd_cleanup' EXIT
+gg() {
+	local u=$1
+	shift
+	gpg --batch --quiet --homedir "$G/$u" "$@"
+}
+# mkkey USER [GPG-OPTIONS]: USER's key pair, its public key in $K;
+# prints the fingerprint in gpg's groups of four.
+mkkey() {
+	local u=$1
+	shift
+	mkdir -p -m 700 "$G/$u"
+	gg "$u" "$@" --passphrase '' --quick-gen-key "$u <$u@$D>" \
+	    future-default default "${EXPIRE:-never}" 2>/dev/null
+	gg "$u" --armor --export >"$K/$u.asc"
+	gg "$u" --with-colons --list-keys | awk -F: '$1 == "fpr" {
+	    print $10; exit }' | sed 's/..../& /g; s/ $//'
+}
+# find_opened USER N STRING: waits for N encrypted mails of USER, opens
+# each; prints the path of the one whose decrypted text holds STRING.
+find_opened() {
+	local f
+	cd_wait_grep "$1" "$2" "multipart/encrypted" >/dev/null
+	for f in $(cd_grep "$1" "multipart/encrypted"); do
+		[ -s "$f.inner" ] || opened "$1" "$f"
+		if cd_decode <"$f.inner" | grep -q -F -- "$3"; then
+			echo "$f"
+			return 0
+		fi
+	done
+	tb_fail "no encrypted mail of $1 holds '$3'"
+}
+# opened USER FILE: decrypts a fetched PGP/MIME mail with USER's key into
+# FILE.inner, the status lines into FILE.status.
+opened() {
+	awk '/^-----BEGIN PGP MESSAGE-----/,/^-----END PGP MESSAGE-----/' \
+	    "$2" | tr -d '\r' | gpg --batch --homedir "$G/$1" --status-fd 3 \
+	    --decrypt >"$2.inner" 2>/dev/null 3>"$2.status" ||
+	    tb_fail "$1's gpg does not decrypt $(basename "$2")"
+}
+
+FA=$(mkkey alice)
+FC=$(mkkey carol)
+FD=$(EXPIRE=1d mkkey dave --faked-system-time 20200101T000000)
+cd_members Alice:lead Bob:lead Carol:lead
+tb_ini_set "$CONF" committee keys "$K"
+cat >>"$CONF" <<EOF
+[member Dave]
+email = dave@$D
+pgp_key = $FD
+EOF
+sed -i "/^\[member Alice\]/a pgp_key = $FA" "$CONF"
+sed -i "/^\[member Carol\]/a pgp_key = 0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567" "$CONF"
+
+# ------------------------------------------------ the checks of keys
+! cd_ctl check-config >"$TB/check1.out" 2>&1 ||
+    tb_fail "check-config passed a missing and an expired key"
+grep -q "conductd.conf:[0-9]*: \[member Carol\] pgp_key: no key with this fingerprint" "$TB/check1.out" ||
+    tb_fail "no error names Carol's missing key: $(cat "$TB/check1.out")"
+grep -q "\[member Dave\] pgp_key: the key has expired" "$TB/check1.out" ||
+    tb_fail "no error names Dave's expired key: $(cat "$TB/check1.out")"
+grep -q "conductctl init --pgp" "$TB/check1.out" ||
+    tb_fail "no error asks for the committee's key: $(cat "$TB/check1.out")"
+! "$CONDUCTD" -f "$CONF" -n >"$TB/n.out" 2>&1 ||
+    tb_fail "conductd -n passed an expired key"
+sed -i "s/^pgp_key = 0123 4567.*/pgp_key = $FC/" "$CONF"
+sed -i "/^\[member Dave\]/,\$d" "$CONF"
+cd_ctl init --pgp >"$TB/initpgp.out" 2>&1 ||
+    tb_fail "conductctl init --pgp: $(cat "$TB/initpgp.out")"
+grep -q "the committee's key [0-9A-F]\{40\} created" "$TB/initpgp.out" ||
+    tb_fail "init --pgp: $(cat "$TB/initpgp.out")"
+cd_ctl init --pgp | grep -q "key [0-9A-F]\{40\} exists, kept" ||
+    tb_fail "a second init --pgp did not keep the key"
+[ "$(stat -c %a "$TB/state/gnupg")" = 700 ] ||
+    tb_fail "the keyring folder is not 0700"
+cd_ctl key >"$TB/committee.asc"
+grep -q "BEGIN PGP PUBLIC KEY BLOCK" "$TB/committee.asc" ||
+    tb_fail "conductctl key printed no key"
+FCOM=$(sed -n 's/.*key \([0-9A-F]\{40\}\) created.*/\1/p' "$TB/initpgp.out")
+cd_ctl check-config >"$TB/check2.out" 2>&1 ||
+    tb_fail "check-config: $(cat "$TB/check2.out")"
+grep -q "openpgp keys" "$TB/check2.out" ||
+    tb_fail "check-config does not list the key check"
+for u in alice carol; do
+	gg $u --import "$TB/committee.asc" 2>/dev/null
+done
+
+# ------------------------------------------------ an encrypted delivery
+S=$(cd_off_digest)
+cd_msend reporter1@$D conduct@$D "Harassment at the social by Quentin" \
+    "Quentin followed me to the hotel lobby (vermilion-otter-7)."
+cd_pass_at $S 1
+A=$(cd_codename reporter1)
+for u in alice bob carol; do
+	f=$(cd_wait_grep $u 1 "Subject: [CoC $A] ")
+	cd_has "$f" "multipart/encrypted" &&
+	    tb_fail "$u's conflict check is encrypted"
+	cd_msend "$u@$D" "$(cd_maddr $u "$A")" "Re: [CoC $A] Conflict check" \
+	    "#noconflict"
+done
+cd_pass_at $S 3
+f=$(find_opened alice 1 "vermilion-otter-7")
+cd_has "$f" "application/pgp-encrypted" ||
+    tb_fail "Alice's report is not PGP/MIME"
+tr -d '\r' <"$f" | sed -n '1,/^$/p' >"$TB/outer"
+grep -q "^Subject: \[CoC $A\]$" "$TB/outer" ||
+    tb_fail "the outer Subject is not [CoC $A]: $(grep ^Subject "$TB/outer")"
+for w in Quentin Harassment hotel vermilion; do
+	! grep -a -q -i "$w" "$f" || tb_fail "Alice's mail shows '$w' outside"
+done
+grep -q "^Subject: \[CoC $A\] .*Harassment at the social by Quentin" "$f.inner" ||
+    tb_fail "the inner part lacks the real subject"
+grep -q 'protected-headers="v1"' "$f.inner" ||
+    tb_fail "the inner part is not marked protected-headers"
+cd_decode <"$f.inner" | grep -q "vermilion-otter-7" ||
+    tb_fail "the decrypted report lacks its text"
+grep -q "GOODSIG" "$f.status" && grep -q "VALIDSIG $FCOM" "$f.status" ||
+    tb_fail "no good signature by the committee's key: $(cat "$f.status")"
+! gpg --batch --homedir "$G/carol" --decrypt <"$f" >/dev/null 2>&1 ||
+    tb_fail "Carol's key opens Alice's mail"
+find_opened carol 1 "vermilion-otter-7" >/dev/null
+cd_wait_grep bob 1 "vermilion-otter-7" >/dev/null
+
+# ------------------------------------------------ require_encryption
+tb_ini_set "$CONF" committee require_encryption yes
+cd_msend reporter2@$D conduct@$D "Slides with insults" \
+    "The talk in room B had insulting slides (saffron-heron-3)."
+cd_pass_at $S 1
+B=$(cd_codename reporter2)
+for u in alice bob carol; do
+	cd_msend "$u@$D" "$(cd_maddr $u "$B")" "Re: [CoC $B] Conflict check" \
+	    "#noconflict"
+done
+cd_pass_at $S 3
+cd_msend alice@$D "$(cd_maddr alice "$B")" "Re: [CoC $B] Report" \
+    "We should talk to the speaker (ochre-finch-5)."
+cd_pass_at $S 1
+find_opened carol 2 "saffron-heron-3" >/dev/null
+find_opened carol 3 "ochre-finch-5" >/dev/null
+find_opened alice 2 "saffron-heron-3" >/dev/null
+cd_wait_grep bob 1 "Case $B: add an OpenPGP key" >/dev/null
+cd_exactly bob 1 "Case $B: add an OpenPGP key"
+cd_exactly bob 0 "saffron-heron-3"
+cd_exactly bob 0 "ochre-finch-5"
+cd_exactly bob 0 "multipart/encrypted"
+
+# ------------------------------------------------ nothing in the clear
+for w in vermilion-otter saffron-heron ochre-finch Quentin; do
+	! grep -a -q "$w" "$TB/state/conductd.db" "$TB/state/conductd.db-wal" \
+	    2>/dev/null || tb_fail "the database holds '$w' in the clear"
+	! grep -a -q "$w" "$TB/conductd.log" ||
+	    tb_fail "the log holds '$w'"
+done
+tb_pass "pgp"
