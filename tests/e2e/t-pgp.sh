@@ -139,8 +139,9 @@ grep -q "^Subject: \[CoC $A\]$" "$TB/outer" ||
 for w in Quentin Harassment hotel vermilion; do
 	! grep -a -q -i "$w" "$f" || tb_fail "Alice's mail shows '$w' outside"
 done
-grep -q "^Subject: \[CoC $A\] .*Harassment at the social by Quentin" "$f.inner" ||
-    tb_fail "the inner part lacks the real subject"
+cd_header "$f.inner" Subject |
+    grep -q "^\[CoC $A\] .*Harassment at the social by Quentin" ||
+    tb_fail "the inner part lacks the real subject: $(cd_header "$f.inner" Subject)"
 grep -q 'protected-headers="v1"' "$f.inner" ||
     tb_fail "the inner part is not marked protected-headers"
 cd_decode <"$f.inner" | grep -q "vermilion-otter-7" ||

@@ -38,14 +38,14 @@ static char *minsu_emails[] = { "minsu@example.test" };
 static char *maryann_emails[] = { "maryann@example.test" };
 
 static const struct member committee[NMEMBERS] = {
-	{ "Alice", alice_emails, 2, ROLE_LEAD, 1, 2, 3, NULL, 0 },
-	{ "Bob", bob_emails, 1, ROLE_LEAD, 5, 6, 7, NULL, 0 },
-	{ "Carol", carol_emails, 1, ROLE_MEMBER, 9, 10, 11, NULL, 0 },
-	{ "Dave", dave_emails, 1, ROLE_MEMBER, 13, 14, 15, NULL, 0 },
-	{ "Erin", erin_emails, 1, ROLE_BACKUP, 17, 18, 19, NULL, 0 },
+	{ "Alice", alice_emails, 2, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "Bob", bob_emails, 1, ROLE_LEAD, 5, 6, 7, NULL, 0, NULL, 0 },
+	{ "Carol", carol_emails, 1, ROLE_MEMBER, 9, 10, 11, NULL, 0, NULL, 0 },
+	{ "Dave", dave_emails, 1, ROLE_MEMBER, 13, 14, 15, NULL, 0, NULL, 0 },
+	{ "Erin", erin_emails, 1, ROLE_BACKUP, 17, 18, 19, NULL, 0, NULL, 0 },
 	{ "\xea\xb9\x80\xeb\xaf\xbc\xec\x88\x98",		/* 김민수 */
-	    minsu_emails, 1, ROLE_MEMBER, 21, 22, 23, NULL, 0 },
-	{ "Mary Ann", maryann_emails, 1, ROLE_MEMBER, 25, 26, 27, NULL, 0 }
+	    minsu_emails, 1, ROLE_MEMBER, 21, 22, 23, NULL, 0, NULL, 0 },
+	{ "Mary Ann", maryann_emails, 1, ROLE_MEMBER, 25, 26, 27, NULL, 0, NULL, 0 }
 };
 
 struct check_case {
@@ -307,7 +307,7 @@ test_mentions(void)
 	static const char ann_name[] = "Ann Lee";
 	static char *ann_emails[] = { "ann@example.test" };
 	static const struct member ann = { (char *)ann_name, ann_emails, 1,
-	    ROLE_LEAD, 1, 2, 3, NULL, 0 };
+	    ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 };
 
 	CHECK_INTEQ(recusal_mentions("It was loud. Bob was there too.", NULL,
 	    &committee[BOB]), 1);
@@ -352,9 +352,9 @@ test_prose(void)
 	    "\xd1\x8f";					/* Юлия */
 	static char *e_emails[] = { "elo@example.test" };
 	static const struct member elodie = { (char *)elodie_name, e_emails,
-	    1, ROLE_LEAD, 1, 2, 3, NULL, 0 };
+	    1, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 };
 	static const struct member yulia = { (char *)yulia_name, e_emails,
-	    1, ROLE_LEAD, 1, 2, 3, NULL, 0 };
+	    1, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 };
 	char	got[NMEMBERS + 1];
 
 	verdict(NULL, NULL, "Hello, I need to report Alice from your "

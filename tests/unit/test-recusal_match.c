@@ -38,22 +38,22 @@ static char *e_sofia[] = { "sofia@example.test" };
 static char *e_tanaka[] = { "tanaka@example.jp" };
 
 static const struct member members[] = {
-	{ "Alice", e_alice, 2, ROLE_LEAD, 1, 2, 3, NULL, 0 },
-	{ "Bob", e_bob, 1, ROLE_LEAD, 1, 2, 3, NULL, 0 },
-	{ "Carol", e_carol, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0 },
-	{ "Dave", e_dave, 2, ROLE_MEMBER, 1, 2, 3, NULL, 0 },
+	{ "Alice", e_alice, 2, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "Bob", e_bob, 1, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "Carol", e_carol, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "Dave", e_dave, 2, ROLE_MEMBER, 1, 2, 3, NULL, 0, NULL, 0 },
 	{ "\xea\xb9\x80\xeb\xaf\xbc\xec\x88\x98",		/* 김민수 */
-	    e_minsu, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0 },
-	{ "Ann Lee", e_ann, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0 },
-	{ "\xc3\x89lodie", e_elodie, 1, ROLE_LEAD, 1, 2, 3, NULL, 0 },	/* Élodie */
+	    e_minsu, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "Ann Lee", e_ann, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "\xc3\x89lodie", e_elodie, 1, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 },	/* Élodie */
 	{ "\xd0\xae\xd0\xbb\xd0\xb8\xd1\x8f",			/* Юлия */
-	    e_yulia, 1, ROLE_LEAD, 1, 2, 3, NULL, 0 },
-	{ "Sean O'Brien", e_obrien, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0 },
-	{ "'Tash", e_tash, 1, ROLE_BACKUP, 1, 2, 3, NULL, 0 },	/* no anchor */
-	{ "Jean-Luc Picard", e_jl, 1, ROLE_BACKUP, 1, 2, 3, NULL, 0 },
+	    e_yulia, 1, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "Sean O'Brien", e_obrien, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "'Tash", e_tash, 1, ROLE_BACKUP, 1, 2, 3, NULL, 0, NULL, 0 },	/* no anchor */
+	{ "Jean-Luc Picard", e_jl, 1, ROLE_BACKUP, 1, 2, 3, NULL, 0, NULL, 0 },
 	{ "\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1",		/* Σοφία */
-	    e_sofia, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0 },
-	{ "\xe7\x94\xb0\xe4\xb8\xad", e_tanaka, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0 }
+	    e_sofia, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0, NULL, 0 },
+	{ "\xe7\x94\xb0\xe4\xb8\xad", e_tanaka, 1, ROLE_MEMBER, 1, 2, 3, NULL, 0, NULL, 0 }
 };
 #define NM	nitems(members)
 
@@ -333,8 +333,8 @@ test_set_cache(void)
 {
 	static char	*emails[] = { "bob@example.test" };
 	struct member	 m[2] = {
-		{ "Bob", emails, 1, ROLE_LEAD, 1, 2, 3, NULL, 0 },
-		{ "Carol", e_carol, 1, ROLE_LEAD, 1, 2, 3, NULL, 0 }
+		{ "Bob", emails, 1, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 },
+		{ "Carol", e_carol, 1, ROLE_LEAD, 1, 2, 3, NULL, 0, NULL, 0 }
 	};
 	enum recusal_reason	r[2];
 
