@@ -9,14 +9,15 @@
 # a booted systemd (tests/systemd/run.sh); isync (mbsync) and time for
 # the benchmarks (tests/bench, `make bench`; python3 makes their mail);
 # libexttextcat and its data for the report's language (src/lang.c);
-# GPGME, GnuPG and its agent for OpenPGP (src/pgp.c).
+# GPGME, GnuPG and its agent for OpenPGP (src/pgp.c), and mutt (with
+# script from bsdutils) to read encrypted mail as a member does.
 # Run as root.  Safe to run again.
 set -eu
 
 PACKAGES="build-essential autoconf automake pkg-config dpkg-dev
 libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libsodium-dev libinih-dev
 libgnutls28-dev libxml2-dev libexttextcat-dev libexttextcat-data
-libgpgme-dev gnupg gpg-agent
+libgpgme-dev gnupg gpg-agent mutt bsdutils
 dovecot-core dovecot-imapd dovecot-lmtpd postfix
 swaks libnet-ssleay-perl libio-socket-ssl-perl curl openssl
 mandoc sqlite3 binutils iproute2 procps

@@ -261,6 +261,18 @@ pgp_take(gpgme_data_t d, size_t *len)
 	return out;
 }
 
+/* pgp_take() for what is only to be wiped. */
+static char *
+pgp_wipe_take(gpgme_data_t d)
+{
+	char	*s;
+	size_t	 n;
+
+	if ((s = pgp_take(d, &n)) != NULL)
+		crypto_wipe(s, n);
+	return s;
+}
+
 char *
 pgp_export(struct pgp *p, const char *fpr, size_t *len)
 {
@@ -352,6 +364,103 @@ pgp_encrypt(struct pgp *p, const char *to, const char *signer,
 	if (why != NULL)
 		xasprintf(errstr, "pgp: not encrypted: %s", why);
 	return armor;
+}
+
+/* The first signature's verdict, by the primary key's fingerprint. */
+static void
+pgp_sig_result(struct pgp *p, struct pgp_result *res)
+{
+	gpgme_verify_result_t	 vr;
+	gpgme_signature_t	 sig;
+	gpgme_key_t		 key;
+	const unsigned		 bad = GPGME_SIGSUM_RED |
+	    GPGME_SIGSUM_KEY_REVOKED | GPGME_SIGSUM_KEY_EXPIRED |
+	    GPGME_SIGSUM_SIG_EXPIRED | GPGME_SIGSUM_KEY_MISSING;
+
+	memset(res, 0, sizeof(*res));
+	if ((vr = gpgme_op_verify_result(p->ctx)) == NULL ||
+	    (sig = vr->signatures) == NULL)
+		return;
+	res->sig = PGP_SIG_BAD;
+	if (gpgme_err_code(sig->status) != GPG_ERR_NO_ERROR ||
+	    (sig->summary & bad) != 0 || sig->fpr == NULL)
+		return;
+	if (gpgme_get_key(p->ctx, sig->fpr, &key, 0) != 0)
+		return;
+	if (!key->revoked && !key->expired && !key->disabled &&
+	    key->subkeys != NULL) {
+		res->sig = PGP_SIG_GOOD;
+		snprintf(res->signer, sizeof(res->signer), "%s",
+		    key->subkeys->fpr);
+	}
+	gpgme_key_unref(key);
+}
+
+char *
+pgp_decrypt(struct pgp *p, const char *data, size_t len, size_t *outlen,
+    struct pgp_result *res)
+{
+	gpgme_data_t	 in = NULL, out = NULL;
+	gpgme_error_t	 err;
+	char		*plain = NULL;
+
+	memset(res, 0, sizeof(*res));
+	if (gpgme_data_new_from_mem(&in, data, len, 0) != 0 ||
+	    gpgme_data_new(&out) != 0) {
+		gpgme_data_release(in);
+		return NULL;
+	}
+	err = gpgme_op_decrypt_verify(p->ctx, in, out);
+	if (err == 0) {
+		pgp_sig_result(p, res);
+		plain = pgp_take(out, outlen);
+		out = NULL;
+	} else
+		log_info("pgp: a message does not decrypt: %s",
+		    gpgme_strerror(err));
+	gpgme_data_release(in);
+	if (out != NULL) {
+		/* Whatever came out before the failure is wiped too. */
+		free(pgp_wipe_take(out));
+	}
+	return plain;
+}
+
+int
+pgp_verify(struct pgp *p, const char *signed_, size_t len, const char *sig,
+    size_t siglen, char **text, size_t *textlen, struct pgp_result *res)
+{
+	gpgme_data_t	 sd = NULL, td = NULL, out = NULL;
+	gpgme_error_t	 err;
+	int		 rv = -1;
+
+	memset(res, 0, sizeof(*res));
+	*text = NULL;
+	if (gpgme_data_new_from_mem(&td, signed_, len, 0) != 0 ||
+	    (sig != NULL && gpgme_data_new_from_mem(&sd, sig, siglen, 0) !=
+	    0) || (sig == NULL && gpgme_data_new(&out) != 0))
+		goto done;
+	if (sig != NULL)
+		err = gpgme_op_verify(p->ctx, sd, td, NULL);
+	else
+		err = gpgme_op_verify(p->ctx, td, NULL, out);
+	if (err != 0) {
+		log_info("pgp: a signature cannot be checked: %s",
+		    gpgme_strerror(err));
+		goto done;
+	}
+	pgp_sig_result(p, res);
+	if (out != NULL) {
+		*text = pgp_take(out, textlen);
+		out = NULL;
+	}
+	rv = 0;
+done:
+	gpgme_data_release(sd);
+	gpgme_data_release(td);
+	if (out != NULL)
+		free(pgp_wipe_take(out));
+	return rv;
 }
 
 void

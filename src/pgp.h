@@ -67,6 +67,37 @@ char	*pgp_export(struct pgp *, const char *fpr, size_t *len);
 char	*pgp_encrypt(struct pgp *, const char *to, const char *signer,
 	    const char *data, size_t len, size_t *outlen, char **errstr);
 
+/* What a signature check found (pgp_decrypt, pgp_verify). */
+enum pgp_sig {
+	PGP_SIG_NONE = 0,	/* no signature */
+	PGP_SIG_GOOD,		/* good, by a usable key in the keyring */
+	PGP_SIG_BAD		/* bad, unknown key, expired or revoked */
+};
+
+struct pgp_result {
+	enum pgp_sig	 sig;
+	char		 signer[PGP_FPR_MAX];	/* primary key's, when GOOD */
+};
+
+/*
+ * Decrypts armored (or binary) OpenPGP data with the committee's secret
+ * key and checks any signature inside.  Returns the plaintext allocated
+ * (*outlen set; the caller wipes and frees it), or NULL when it cannot
+ * be decrypted.
+ */
+char	*pgp_decrypt(struct pgp *, const char *data, size_t len,
+	    size_t *outlen, struct pgp_result *);
+
+/*
+ * Checks a signature: a detached one (sig) over signed, or with sig
+ * NULL a clear-signed text in signed, whose text then comes back
+ * allocated in *text (else *text is NULL).  Fills *res; returns 0, or
+ * -1 when nothing could be checked.
+ */
+int	pgp_verify(struct pgp *, const char *signed_, size_t len,
+	    const char *sig, size_t siglen, char **text, size_t *textlen,
+	    struct pgp_result *res);
+
 /*
  * Asks the keyring's gpg-agent to end (conductctl, after it made the
  * key; the daemon's own agent ends with its service).

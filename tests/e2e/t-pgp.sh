@@ -8,7 +8,7 @@
 #   PGP/MIME whose outer header holds neither the report's subject nor
 #   its text, which her gpg decrypts to the real subject (a protected
 #   header) and the text, with a good signature from the committee's
-#   key; conflict checks stay readable; Bob gets the report in the clear;
+#   key, and which her mutt (gpgme, batch) shows so; conflict checks stay readable; Bob gets the report in the clear;
 #   with require_encryption = yes, Bob gets one key-needed notice per
 #   case and nothing of the next report, Alice and Carol get it
 #   encrypted; the database and the log hold no report text in the clear.
@@ -148,6 +148,31 @@ cd_decode <"$f.inner" | grep -q "vermilion-otter-7" ||
     tb_fail "the decrypted report lacks its text"
 grep -q "GOODSIG" "$f.status" && grep -q "VALIDSIG $FCOM" "$f.status" ||
     tb_fail "no good signature by the committee's key: $(cat "$f.status")"
+# Alice's mutt (batch, gpgme) shows it decrypted, the signature good.
+W=$TB/mutt
+mkdir -p "$W"
+{ echo "From conduct@$D Mon Dec  7 00:00:00 2026"; tr -d '\r' <"$f"; echo; } \
+    >"$W/mbox"
+cat >"$W/muttrc" <<EOF
+set crypt_use_gpgme=yes
+set crypt_verify_sig=yes
+set crypt_protected_headers_read=yes
+set wait_key=no
+set prompt_after=no
+set folder="$W"
+set tmpdir="$W"
+set pager="cat > '$W/display.txt'"
+EOF
+GNUPGHOME=$G/alice TERM=dumb timeout 30 script -qec "mutt -n -R \
+    -F '$W/muttrc' -f '$W/mbox' -e 'push \"<display-message><quit>\"'" \
+    /dev/null </dev/null >"$W/tty.log" 2>&1 ||
+    tb_fail "mutt did not run: $(tail -3 "$W/tty.log")"
+grep -q "^Good signature from: .*<conduct@$D>" "$W/display.txt" ||
+    tb_fail "mutt shows no good signature: $(head -20 "$W/display.txt")"
+grep -q "vermilion-otter-7" "$W/display.txt" ||
+    tb_fail "mutt does not show the decrypted report"
+grep -q "^Subject: \[CoC $A\] .*Harassment" "$W/display.txt" ||
+    tb_fail "mutt does not show the protected subject"
 ! gpg --batch --homedir "$G/carol" --decrypt <"$f" >/dev/null 2>&1 ||
     tb_fail "Carol's key opens Alice's mail"
 find_opened carol 1 "vermilion-otter-7" >/dev/null
