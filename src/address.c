@@ -40,6 +40,17 @@ address_build(const struct config *conf, const char *code,
 	    prefix, token, domain);
 }
 
+void
+address_key(const struct config *conf, char *buf, size_t size)
+{
+	char		 local[ADDRESS_MAX];
+	const char	*domain;
+
+	address_alias_parts(conf, local, sizeof(local), &domain);
+	snprintf(buf, size, "%s%c%s@%s", local, conf->delimiter,
+	    ADDRESS_KEY_DETAIL, domain);
+}
+
 static void
 address_member_token(const struct crypto_key *key, const char *code,
     const struct member *m, char *token)
@@ -156,6 +167,8 @@ address_parse(const struct config *conf, const struct crypto_key *key,
 	*member = NULL;
 	if (!address_detail(conf, addr, detail, sizeof(detail)))
 		return ADDRESS_OTHER;
+	if (strcmp(detail, ADDRESS_KEY_DETAIL) == 0)
+		return ADDRESS_KEY;
 	if (codename_valid(detail))
 		return ADDRESS_FORGED;		/* a case, without its token */
 	if ((dash = strrchr(detail, '-')) == NULL)

@@ -28,9 +28,17 @@ void	address_reported(const struct config *, const struct crypto_key *,
 void	address_moderators(const struct config *, const struct crypto_key *,
 	    const char *code, char *buf, size_t size);
 
+/*
+ * conduct+key@domain: mail to it gets the committee's OpenPGP public key
+ * back (cases.c), and opens no case.
+ */
+#define ADDRESS_KEY_DETAIL	"key"
+void	address_key(const struct config *, char *buf, size_t size);
+
 enum address_kind {
 	ADDRESS_OTHER = 0,	/* not a sub-address of ours */
 	ADDRESS_FORGED,		/* looks like a case address, bad token */
+	ADDRESS_KEY,		/* conduct+key@: the committee's key */
 	ADDRESS_REPORTED,	/* the reported person's: CODE-rTOKEN */
 	ADDRESS_MODERATORS,	/* the moderators': CODE-oTOKEN */
 	ADDRESS_REPORTER,

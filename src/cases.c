@@ -33,6 +33,7 @@
 #include "log.h"
 #include "mime.h"
 #include "noreply.h"
+#include "pgpmail.h"
 #include "purged.h"
 #include "relay.h"
 #include "reply.h"
@@ -57,6 +58,8 @@ struct cases {
 	int			 resync;	/* members to recuse again */
 	const char		*step;		/* of the message being handled */
 	int			 hopeless;	/* its sealed bytes do not open */
+	const struct pgpmail_own *own;	/* the committee's key, or NULL */
+	struct pgp		*pgp;	/* the keyring, or NULL */
 };
 
 static const char	*cases_reporter_of(const struct mime_msg *);
@@ -89,6 +92,47 @@ cases_free(struct cases *c)
 		return;
 	committee_free(c->committee);
 	free(c);
+}
+
+void
+cases_set_pgp(struct cases *c, struct pgp *pgp, const struct pgpmail_own *own)
+{
+	c->pgp = pgp;
+	c->own = own != NULL && own->fpr[0] != '\0' ? own : NULL;
+}
+
+/*
+ * A reporter who sent their own key (Autocrypt, or attached): kept for
+ * the case, so that its follow-ups to them go encrypted (committee.c).
+ */
+static int
+cases_reporter_key(struct cases *c, int64_t case_id, const char *code,
+    const char *rcpt, const struct mime_msg *msg)
+{
+	char	fpr[PGP_FPR_MAX];
+
+	if (c->pgp == NULL || rcpt == NULL ||
+	    pgpmail_sender_key(c->pgp, msg, rcpt, fpr) != 1)
+		return 0;
+	log_info("cases: case %s: the reporter sent an OpenPGP key; their "
+	    "follow-ups go encrypted to it", code);
+	return store_case_set_reporter_key(c->store, case_id, fpr);
+}
+
+/* The fingerprint as gpg prints it: groups of four, two halves. */
+static void
+cases_fpr_words(const char *fpr, char *buf, size_t size)
+{
+	size_t	i, n = 0, len = strlen(fpr);
+
+	for (i = 0; i < len && n + 3 < size; i++) {
+		if (i > 0 && i % 4 == 0)
+			buf[n++] = ' ';
+		if (i > 0 && i == len / 2)
+			buf[n++] = ' ';
+		buf[n++] = fpr[i];
+	}
+	buf[n] = '\0';
 }
 
 void
@@ -261,6 +305,35 @@ cases_missing_paragraph(struct cases *c, const char *lang,
 	return text;
 }
 
+/*
+ * The acknowledgment's paragraph on writing encrypted (ack-pgp.txt),
+ * after text, when the committee has a key; text is taken.
+ */
+static char *
+cases_ack_pgp(struct cases *c, const char *lang, char *text, char **errstr)
+{
+	struct template_var	 vars[2];
+	char			 keyaddr[CASES_ADDR_MAX], fpr[PGP_FPR_MAX * 2];
+	char			*para, *all;
+
+	address_key(c->conf, keyaddr, sizeof(keyaddr));
+	cases_fpr_words(c->own->fpr, fpr, sizeof(fpr));
+	vars[0].name = "key_address";
+	vars[0].value = keyaddr;
+	vars[1].name = "fingerprint";
+	vars[1].value = fpr;
+	if ((para = template_render(c->conf->templates, lang, "ack-pgp", vars,
+	    2, errstr)) == NULL) {
+		free(text);
+		return NULL;
+	}
+	xasprintf(&all, "%s%s\n%s", text, text[0] != '\0' &&
+	    text[strlen(text) - 1] != '\n' ? "\n" : "", para);
+	free(text);
+	free(para);
+	return all;
+}
+
 static char *
 cases_ack_body(struct cases *c, const char *lang, const char *code,
     const struct report *r, const struct mime_msg *msg, char **errstr)
@@ -286,6 +359,8 @@ cases_ack_body(struct cases *c, const char *lang, const char *code,
 	text = template_render(c->conf->templates, lang, "ack", vars, 5,
 	    errstr);
 	free(missing);
+	if (text != NULL && c->own != NULL)
+		text = cases_ack_pgp(c, lang, text, errstr);
 	return text;
 }
 
@@ -374,6 +449,7 @@ cases_queue_mail(struct cases *c, int64_t case_id, const char *code,
 	m.auto_submitted = "auto-replied";
 	m.loop_guard = c->conf->alias;
 	m.text = body;
+	m.autocrypt = c->own != NULL ? c->own->autocrypt : NULL;
 	rv = compose_queue(c->store, &m, c->conf->alias, "ack", case_id, NULL,
 	    outbox_id, &errstr);
 	thread_ids_free(&t);
@@ -560,6 +636,7 @@ cases_open(struct cases *c, int64_t msg_id, time_t received,
 	    "ack", rcpt, clock_now() - CASES_ACK_WINDOW) == 1;
 	if (store_case_add(c->store, &n, &case_id) == 0 &&
 	    store_message_set_kind(c->store, msg_id, "report", case_id) == 0 &&
+	    cases_reporter_key(c, case_id, code, rcpt, msg) == 0 &&
 	    cases_acknowledge(c, case_id, code, rcpt, r, msg) == 0 &&
 	    store_case_get(c->store, case_id, &sc) == 1 &&
 	    committee_case_opened(c->committee, &sc, rcpt,
@@ -664,6 +741,83 @@ cases_by_reference(struct cases *c, int64_t id, const struct mime_msg *msg,
 	return store_message_set_kind(c->store, id, kind, sc->id);
 }
 
+/*
+ * Mail to conduct+key@: the committee's public key goes back attached,
+ * with its fingerprint (key.txt), once a day per sender; no case opens.
+ */
+static int
+cases_key_request(struct cases *c, int64_t id, const struct mime_msg *msg)
+{
+	struct compose_mail		 m;
+	struct compose_attachment	 a;
+	struct template_var		 vars[3];
+	const char			*rcpt, *lang;
+	char				 msgid[256], fpr[PGP_FPR_MAX * 2];
+	char				*subject = NULL, *text, *errstr = NULL;
+	int				 rv;
+
+	if (c->own == NULL)
+		return cases_record(c, id, "key", 0,
+		    "asks for the committee's key, and there is none");
+	if ((rcpt = cases_reporter_of(msg)) == NULL)
+		return cases_record(c, id, "key", 0, "asks for the key "
+		    "from an address that is not answered");
+	if ((rv = store_outbox_sent_to_since(c->store, "key", rcpt,
+	    clock_now() - 86400)) != 0)
+		return rv == -1 ? -1 : cases_record(c, id, "key", 0,
+		    "asks for the key again within a day");
+	lang = c->conf->language;
+	cases_fpr_words(c->own->fpr, fpr, sizeof(fpr));
+	vars[0].name = "committee";
+	vars[0].value = c->conf->committee_name;
+	vars[1].name = "fingerprint";
+	vars[1].value = fpr;
+	vars[2].name = "alias";
+	vars[2].value = c->conf->alias;
+	if ((text = template_mail(c->conf->templates, lang, "key", vars, 3,
+	    &subject, &errstr)) == NULL) {
+		log_warnx("cases: message %lld: key mail not composed: %s",
+		    (long long)id, errstr);
+		free(errstr);
+		return -1;
+	}
+	compose_message_id(strrchr(c->conf->alias, '@') + 1, msgid,
+	    sizeof(msgid));
+	memset(&a, 0, sizeof(a));
+	a.name = "committee-key.asc";
+	a.type = "application/pgp-keys";
+	a.data = c->own->armor;
+	a.len = c->own->armorlen;
+	memset(&m, 0, sizeof(m));
+	m.from_name = c->conf->committee_name;
+	m.from_addr = c->conf->alias;
+	m.to_addr = rcpt;
+	m.subject = subject;
+	m.message_id = msgid;
+	m.in_reply_to = msg->message_id[0] != '\0' ? msg->message_id : NULL;
+	m.date = clock_now();
+	m.auto_submitted = "auto-replied";
+	m.loop_guard = c->conf->alias;
+	m.text = text;
+	m.attachments = &a;
+	m.nattachments = 1;
+	m.autocrypt = c->own->autocrypt;
+	rv = compose_queue(c->store, &m, c->conf->alias, "key", 0, NULL, NULL,
+	    &errstr);
+	free(subject);
+	free(text);
+	if (rv == 1) {
+		log_warnx("cases: message %lld: key mail not composed: %s",
+		    (long long)id, errstr);
+		free(errstr);
+		rv = -1;
+	}
+	if (rv == 0)
+		log_info("cases: message %lld asks for the committee's key: "
+		    "sent", (long long)id);
+	return rv == 0 ? store_message_set_kind(c->store, id, "key", 0) : -1;
+}
+
 static int
 cases_dispatch(struct cases *c, int64_t id, time_t received,
     const struct mime_msg *msg)
@@ -684,6 +838,8 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 	if (kind != CLASSIFY_PERSON)
 		return cases_record(c, id, classify_strkind(kind),
 		    rc == 1 ? sc.id : 0, classify_strkind(kind));
+	if (rc == 0 && t.kind == ADDRESS_KEY)
+		return cases_key_request(c, id, msg);
 	if (t.kind == ADDRESS_FORGED || (rc == 0 && t.kind != ADDRESS_OTHER))
 		return cases_record(c, id, "refused", 0,
 		    "is addressed to a case address with a bad token");

@@ -30,6 +30,16 @@ void	cases_free(struct cases *);
  * after cases_new.
  */
 void	cases_set_config(struct cases *, const struct config *);
+/*
+ * The keyring and the committee's OpenPGP key (pgpmail.h), borrowed, or
+ * NULL: with a key, the acknowledgment carries an Autocrypt header and
+ * a paragraph on writing encrypted, and mail to conduct+key@ gets the
+ * key back; a reporter's own key in their report is kept for the case.
+ */
+struct pgp;
+struct pgpmail_own;
+void	cases_set_pgp(struct cases *, struct pgp *,
+	    const struct pgpmail_own *);
 
 /*
  * Handles every stored message not handled yet (and not held or waiting

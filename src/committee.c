@@ -31,6 +31,7 @@
 #include "memberstate.h"
 #include "mime.h"
 #include "outreach.h"
+#include "pgpmail.h"
 #include "pattern.h"
 #include "recusal.h"
 #include "reply.h"
@@ -1770,6 +1771,7 @@ committee_send_outside(struct cmail *cm, struct committee_outside *o)
 	struct compose_mail	 m;
 	struct template_var	 v;
 	char			*text, *subject, *words, *errstr = NULL;
+	char			*outer = NULL, fpr[PGP_FPR_MAX];
 	int			 rv;
 
 	v.name = "text";
@@ -1794,8 +1796,18 @@ committee_send_outside(struct cmail *cm, struct committee_outside *o)
 	m.date = clock_now();
 	m.loop_guard = cm->c->conf->alias;
 	m.text = text;
+	/* A reporter who sent their own key gets it encrypted to that. */
+	if (strcmp(o->kind, "to-reporter") == 0 &&
+	    store_case_reporter_key(cm->c->store, cm->sc.id, fpr,
+	    sizeof(fpr)) == 1) {
+		m.pgp_key = fpr;
+		xasprintf(&outer, "[%s %s]", cm->c->conf->tag,
+		    cm->sc.code_name);
+		m.outer_subject = outer;
+	}
 	rv = compose_queue(cm->c->store, &m, cm->c->conf->alias, o->kind,
 	    cm->sc.id, NULL, NULL, &errstr);
+	free(outer);
 	free(subject);
 	crypto_freestr(text);
 	if (rv == 1) {
@@ -2689,26 +2701,66 @@ committee_trusted(struct committee *c, const struct mime_msg *msg,
 }
 
 /*
- * Mail on member m's case address with an Authentication-Results header
- * in the server's name that the server did not write: nothing runs or is
- * relayed, and m, at their configured address, is told why.
+ * Mail on member m's case address that is refused whole: nothing runs
+ * or is relayed, and m, at their configured address, is told why by the
+ * template named (forged.txt, unsigned.txt).
  */
 static int
-committee_refuse_forged(struct committee *c, int64_t msg_id,
-    const struct store_case *sc, const struct member *m)
+committee_refuse_mail(struct committee *c, const struct store_case *sc,
+    const struct member *m, const char *template)
 {
 	char	*subject, *text;
 	int	 rv;
 
-	log_warnx("committee: message %" PRId64 " on case %s: forged "
-	    "Authentication-Results: refused", msg_id, sc->code_name);
-	if ((text = committee_render_in(c, committee_lang(c, m), sc, "forged",
+	if ((text = committee_render_in(c, committee_lang(c, m), sc, template,
 	    NULL, 0, &subject)) == NULL)
 		return -1;
 	rv = committee_mail_member(c, m, "notice", subject, text);
 	free(subject);
 	free(text);
 	return rv == -1 ? -1 : 0;
+}
+
+/* An Authentication-Results header in the server's name it did not write. */
+static int
+committee_refuse_forged(struct committee *c, int64_t msg_id,
+    const struct store_case *sc, const struct member *m)
+{
+	log_warnx("committee: message %" PRId64 " on case %s: forged "
+	    "Authentication-Results: refused", msg_id, sc->code_name);
+	return committee_refuse_mail(c, sc, m, "forged");
+}
+
+/*
+ * Whether member m's mail msg_id bears a good signature by m's own key
+ * (pgpmail.h: checked at intake), recorded on the message for
+ * conductctl show: 1, 0, -1 on a database error.
+ */
+static int
+committee_signed(struct committee *c, int64_t msg_id, const struct member *m)
+{
+	int	rc;
+
+	if (m->pgp_key == NULL)
+		return 0;
+	if ((rc = store_message_signed_by(c->store, msg_id, m->pgp_key)) == 1 &&
+	    store_message_pgp_mark(c->store, msg_id, PGPMAIL_MEMBER) == -1)
+		return -1;
+	return rc;
+}
+
+/*
+ * require_signed_commands: mail without a good signature by m's key
+ * (unsigned.txt).
+ */
+static int
+committee_refuse_unsigned(struct committee *c, int64_t msg_id,
+    const struct store_case *sc, const struct member *m)
+{
+	log_warnx("committee: message %" PRId64 " on case %s is not signed "
+	    "with the member's key: refused (require_signed_commands)",
+	    msg_id, sc->code_name);
+	return committee_refuse_mail(c, sc, m, "unsigned");
 }
 
 int
@@ -2733,6 +2785,10 @@ committee_member_mail(struct committee *c, int64_t msg_id,
 		    sc->code_name);
 		return 0;
 	}
+	if ((rv = committee_signed(c, msg_id, m)) == -1)
+		return -1;
+	if (rv == 0 && c->conf->require_signed_commands)
+		return committee_refuse_unsigned(c, msg_id, sc, m);
 	memset(&cm, 0, sizeof(cm));
 	cm.c = c;
 	cm.sc = *sc;

@@ -427,6 +427,16 @@ compose_date(time_t t)
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, 0));
 }
 
+/* 1 if s is printable ASCII and spaces, no run of two spaces. */
+static int
+compose_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s > '~' || (s[0] == ' ' && s[1] == ' '))
+			return 0;
+	return 1;
+}
+
 static int
 compose_check(const struct compose_mail *m, char **errstr)
 {
@@ -446,6 +456,8 @@ compose_check(const struct compose_mail *m, char **errstr)
 		bad = "Auto-Submitted value is malformed";
 	else if (m->loop_guard != NULL && !compose_valid_token(m->loop_guard))
 		bad = "X-Conductd-Loop value is malformed";
+	else if (m->autocrypt != NULL && !compose_printable(m->autocrypt))
+		bad = "Autocrypt value is malformed";
 	if (bad == NULL)
 		return 0;
 	xasprintf(errstr, "compose: %s", bad);
@@ -477,6 +489,8 @@ compose_fields(const struct compose_mail *m)
 		compose_custom(f, "Auto-Submitted", xstrdup(m->auto_submitted));
 	if (m->loop_guard != NULL)
 		compose_custom(f, "X-Conductd-Loop", xstrdup(m->loop_guard));
+	if (m->autocrypt != NULL)
+		compose_custom(f, "Autocrypt", xstrdup(m->autocrypt));
 	return f;
 }
 

@@ -46,6 +46,11 @@ struct compose_mail {
 	 */
 	const char	*pgp_key;
 	const char	*outer_subject;
+	/*
+	 * An Autocrypt header's value (pgpmail.h), or NULL: printable
+	 * ASCII; its spaces are where it may fold.
+	 */
+	const char	*autocrypt;
 };
 
 /*

@@ -39,6 +39,7 @@
 #include "outreach.h"
 #include "pattern.h"
 #include "pgp.h"
+#include "pgpmail.h"
 #include "mime.h"
 #include "report.h"
 #include "schedule.h"
@@ -296,7 +297,7 @@ verb_key(struct ctl *ctl, int argc, char **argv)
 	if ((pgp = pgp_open(ctl->conf->pgp_home, &errstr)) == NULL)
 		errx(EX_UNAVAILABLE, "%s", errstr);
 	if (pgp_own_key(pgp, ctl->conf->alias, fpr) != 1 ||
-	    (armor = pgp_export(pgp, fpr, &len)) == NULL) {
+	    (armor = pgp_export(pgp, fpr, 1, &len)) == NULL) {
 		pgp_close(pgp);
 		errx(EX_CONFIG, "the committee has no OpenPGP key in %s (run "
 		    "conductctl init --pgp)", ctl->conf->pgp_home);
@@ -673,12 +674,18 @@ show_message_cb(const struct store_msg_info *m, void *arg)
 {
 	struct show_ctx	*sc = arg;
 	char		 when[32];
+	int		 pgp;
 
 	if (m->case_id != sc->case_id)
 		return 0;
 	clock_format(m->received, when, sizeof(when));
 	printf("  message %-6lld %-20s %-10s %zu bytes%s\n", (long long)m->id,
 	    when, m->kind, m->size, show_kind_note(m->kind));
+	/* OpenPGP: whether a member's commands were signed by their key. */
+	if (store_message_pgp_flags(sc->ctl->store, m->id, &pgp) == 0 &&
+	    (pgp != 0 || strcmp(m->kind, "member") == 0 ||
+	    strcmp(m->kind, "refused") == 0))
+		printf("                 OpenPGP: %s\n", pgpmail_strflags(pgp));
 	return 0;
 }
 

@@ -42,6 +42,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "pgp.h"
+#include "pgpmail.h"
 #include "schedule.h"
 #include "smtp.h"
 #include "store.h"
@@ -191,6 +192,7 @@ struct daemon {
 	struct dbstate	 db;	/* failing: passes back off */
 	struct held	*held;
 	struct pgp	*pgp;	/* the keyring, or NULL: no OpenPGP */
+	struct pgpmail_own own;	/* the committee's key, if any */
 	int		 ready;	/* READY=1 sent (first IMAP login) */
 	uint64_t	 cases_read;	/* case rows read before this pass */
 	/*
@@ -354,7 +356,7 @@ static void
 pgp_setup(struct daemon *d)
 {
 	struct stat	 st;
-	char		*errstr = NULL, fpr[PGP_FPR_MAX] = "";
+	char		*errstr = NULL;
 
 	if (d->pgp == NULL && (config_uses_pgp(d->conf) ||
 	    stat(d->conf->pgp_home, &st) == 0) &&
@@ -362,9 +364,12 @@ pgp_setup(struct daemon *d)
 		log_warnx("conductd: %s: mail to be encrypted is held", errstr);
 		free(errstr);
 	}
-	if (d->pgp != NULL && pgp_own_key(d->pgp, d->conf->alias, fpr) != 1)
-		fpr[0] = '\0';
-	outbox_set_pgp(d->pgp, fpr);
+	pgpmail_own_free(&d->own);
+	if (d->pgp != NULL)
+		(void)pgpmail_own(d->pgp, d->conf->alias, &d->own);
+	outbox_set_pgp(d->pgp, d->own.fpr);
+	intake_set_pgp(d->intake, d->pgp);
+	cases_set_pgp(d->cases, d->pgp, &d->own);
 }
 
 /*
@@ -747,6 +752,7 @@ main(int argc, char *argv[])
 	end_session(&d);
 	held_free(d.held);
 	outbox_set_pgp(NULL, NULL);
+	pgpmail_own_free(&d.own);
 	pgp_close(d.pgp);
 	schedule_free(d.schedule);
 	cases_free(d.cases);

@@ -261,6 +261,14 @@ confcheck_member_keys(struct confcheck *cc, struct pgp *pgp)
 
 	for (i = 0; i < cc->conf->nmembers; i++) {
 		m = &cc->conf->members[i];
+		if (m->pgp_key == NULL && cc->conf->require_signed_commands) {
+			xasprintf(&section, "member %s", m->name);
+			confcheck_fail_at(cc, "member keys", section,
+			    "pgp_key", m->line, "missing: "
+			    "require_signed_commands needs every member's key");
+			free(section);
+			bad = 1;
+		}
 		if (m->pgp_key == NULL)
 			continue;
 		if ((why = pgp_key_problem(pgp, m->pgp_key, m->emails,

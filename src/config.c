@@ -161,6 +161,8 @@ static const struct option options[] = {
 	{ "committee", "keys", OPT_PATH, OFF(keys_dir), NULL, 0, 0, 0 },
 	{ "committee", "require_encryption", OPT_BOOL,
 	    OFF(require_encryption), "no", 0, 0, 0 },
+	{ "committee", "require_signed_commands", OPT_BOOL,
+	    OFF(require_signed_commands), "no", 0, 0, 0 },
 	{ "committee", "webhook_url", OPT_URL, OFF(webhook_url), NULL, 0, 0,
 	    0 },
 };
@@ -841,7 +843,8 @@ config_uses_pgp(const struct config *conf)
 {
 	size_t	i;
 
-	if (conf->keys_dir != NULL || conf->require_encryption)
+	if (conf->keys_dir != NULL || conf->require_encryption ||
+	    conf->require_signed_commands)
 		return 1;
 	for (i = 0; i < conf->nmembers; i++)
 		if (conf->members[i].pgp_key != NULL)

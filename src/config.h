@@ -124,6 +124,7 @@ struct config {
 	int		 reported_contact;	/* enum reported_contact */
 	char		*keys_dir;	/* members' OpenPGP key files */
 	int		 require_encryption;
+	int		 require_signed_commands;
 
 	struct member	*members;
 	size_t		 nmembers;

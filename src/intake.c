@@ -20,6 +20,7 @@
 #include "intake.h"
 #include "log.h"
 #include "mime.h"
+#include "pgpmail.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -48,6 +49,7 @@ struct intake {
 	struct intake_times	 times;	/* the last pass's */
 	uint32_t		*moving;	/* stored this pass, not moved */
 	size_t			 nmoving;
+	struct pgp		*pgp;	/* borrowed; NULL: no OpenPGP */
 };
 
 /* One fetched message of the current batch. */
@@ -105,6 +107,12 @@ intake_set_config(struct intake *in, const struct config *conf)
 	in->conf = conf;
 	in->imap = intake_session(conf);
 	imap_set_stop(in->imap, in->stopfd, in->stop);
+}
+
+void
+intake_set_pgp(struct intake *in, struct pgp *pgp)
+{
+	in->pgp = pgp;
 }
 
 void
@@ -255,6 +263,34 @@ intake_batch_free(struct intake_batch *b)
 	b->n = 0;
 }
 
+/*
+ * OpenPGP in a fetched message (pgpmail.h): what opened is what is
+ * stored and read by every later step; the bytes as they came go
+ * beside it.  Logged by UID and by what was found, never by content.
+ */
+static void
+intake_pgp_open(struct intake *in, const struct intake_item *it,
+    struct pgpmail *pm)
+{
+	memset(pm, 0, sizeof(*pm));
+	if (in->pgp == NULL || it->truncated)
+		return;
+	if (pgpmail_open(in->pgp, it->data, it->len, pm) != 0)
+		log_info("intake: uid %u: OpenPGP: %s", it->uid,
+		    pgpmail_strflags(pm->flags));
+}
+
+static int
+intake_pgp_store(struct intake *in, int64_t id, const struct intake_item *it,
+    const struct pgpmail *pm)
+{
+	if (pm->flags == 0)
+		return 0;
+	return store_message_pgp_set(in->store, id, pm->flags,
+	    pm->flags & PGPMAIL_SIGNED ? pm->signer : NULL,
+	    pm->raw != NULL ? it->data : NULL, it->len);
+}
+
 /* Records one fetched message; returns 1 if new content was stored. */
 static int
 intake_record(struct intake *in, uint32_t uidvalidity,
@@ -262,6 +298,7 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 {
 	struct store_msg_new	 m;
 	struct mime_msg		*msg;
+	struct pgpmail		 pm;
 	char			*msgid;
 	int64_t			 id, dup_of;
 	int			 rc;
@@ -275,13 +312,17 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 	m.uidvalidity = uidvalidity;
 	m.uid = it->uid;
 	m.message_id = msgid;
-	m.raw = it->data;
-	m.rawlen = it->len;
+	intake_pgp_open(in, it, &pm);
+	m.raw = pm.raw != NULL ? pm.raw : it->data;
+	m.rawlen = pm.raw != NULL ? pm.len : it->len;
 	m.size = it->size > it->len ? it->size : it->len;
 	m.truncated = it->truncated;
 	m.received = clock_now();
 	rc = store_message_add(in->store, &m, &id, &dup_of);
 	free(msgid);
+	if (rc == 0 && dup_of == 0 && intake_pgp_store(in, id, it, &pm) == -1)
+		rc = -1;
+	pgpmail_free(&pm);
 	if (rc == -1)
 		return -1;
 	if (dup_of == id) {

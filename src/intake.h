@@ -62,5 +62,11 @@ void	intake_set_stop(struct intake *, int stopfd, int (*stop)(void));
 
 /* Swaps in a new configuration (after a reload); reconnects lazily. */
 void	intake_set_config(struct intake *, const struct config *);
+/*
+ * The keyring that opens mail encrypted to the committee's key and
+ * checks signatures (pgpmail.h), borrowed; NULL: stored as it came.
+ */
+struct pgp;
+void	intake_set_pgp(struct intake *, struct pgp *);
 
 #endif

@@ -318,8 +318,7 @@ mime_parts_add(struct mime_range **parts, size_t *n, size_t *cap,
 	(*parts)[(*n)++].len = (size_t)(end - start);
 }
 
-/* Splits a multipart body at boundary b; returns the number of parts. */
-static size_t
+size_t
 mime_parts_split(struct mime_range body, const char *b,
     struct mime_range **parts, int *closed)
 {

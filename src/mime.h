@@ -99,4 +99,41 @@ char	*mime_reply_references(const struct mime_msg *);
 /* Writes the warning names ("bad-boundary,nul") into buf (always ends). */
 void	mime_strwarnings(int warnings, char *buf, size_t size);
 
+/*
+ * OpenPGP in a message (mime_pgp.c), as mime_pgp_find() finds it: the
+ * armor of a PGP/MIME encrypted message (RFC 3156) or of an inline one
+ * in a text body; the signed part (CRLF line ends) and the signature of
+ * multipart/signed; the whole clear-signed block of a text body.  The
+ * buffers are copies: mime_pgp_free() frees them.
+ */
+enum mime_pgp_kind {
+	MIME_PGP_NONE = 0,
+	MIME_PGP_ENCRYPTED,
+	MIME_PGP_INLINE,
+	MIME_PGP_SIGNED,
+	MIME_PGP_CLEARSIGNED
+};
+
+struct mime_pgp {
+	enum mime_pgp_kind	 kind;
+	char			*data;
+	size_t			 len;
+	char			*sig;		/* MIME_PGP_SIGNED */
+	size_t			 siglen;
+};
+
+/* Fills *p for raw (a whole message); returns p->kind. */
+int	mime_pgp_find(const char *raw, size_t len, struct mime_pgp *p);
+void	mime_pgp_free(struct mime_pgp *);
+
+/*
+ * raw rebuilt around what its OpenPGP part opened to: with mime, entity
+ * is a MIME entity (PGP/MIME's inner part: its own Content-Type, and
+ * any protected headers, which replace raw's fields of the same names);
+ * without, it is the text of raw's single text body (kept with raw's
+ * Content-Type, sent 8bit).  Returns it allocated (caller wipes).
+ */
+char	*mime_pgp_rebuild(const char *raw, size_t len, const char *entity,
+	    size_t elen, int mime, size_t *outlen);
+
 #endif

@@ -2,7 +2,7 @@
  * mime_priv: what the mime*.c files share and nobody else needs: the
  * parse context, header fields and Content-Type values as mime.c walks
  * them, and the functions of mime_charset.c, mime_cte.c, mime_header.c
- * and mime_html.c that mime.c calls.
+ * and mime_html.c that mime.c (and mime_pgp.c) calls.
  */
 #ifndef MIME_PRIV_H
 #define MIME_PRIV_H
@@ -55,6 +55,12 @@ struct mime_ctx {
 	char		 cvcode[MIME_MAX_LABEL + 1];	/* cached converter */
 	iconv_t		 cv;
 };
+
+/* mime.c */
+
+/* Splits a multipart body at boundary b; returns the number of parts. */
+size_t		 mime_parts_split(struct mime_range body, const char *b,
+		    struct mime_range **parts, int *closed);
 
 /* mime_charset.c */
 

@@ -137,6 +137,29 @@ pgp_import_dir(struct pgp *p, const char *dir, int *nfiles, char **errstr)
 	return 0;
 }
 
+int
+pgp_import(struct pgp *p, const char *data, size_t len,
+    char fpr[PGP_FPR_MAX])
+{
+	gpgme_data_t		d;
+	gpgme_import_result_t	r;
+	gpgme_import_status_t	st;
+	int			rv = 0;
+
+	if (gpgme_data_new_from_mem(&d, data, len, 0) != 0)
+		return -1;
+	if (gpgme_op_import(p->ctx, d) != 0)
+		rv = -1;
+	else if ((r = gpgme_op_import_result(p->ctx)) != NULL)
+		for (st = r->imports; st != NULL && rv == 0; st = st->next)
+			if (st->result == 0 && st->fpr != NULL) {
+				snprintf(fpr, PGP_FPR_MAX, "%s", st->fpr);
+				rv = 1;
+			}
+	gpgme_data_release(d);
+	return rv;
+}
+
 /* 1 if key has a valid user ID for one of the addresses. */
 static int
 pgp_key_for(gpgme_key_t key, char *const *emails, size_t n)
@@ -274,14 +297,18 @@ pgp_wipe_take(gpgme_data_t d)
 }
 
 char *
-pgp_export(struct pgp *p, const char *fpr, size_t *len)
+pgp_export(struct pgp *p, const char *fpr, int armor, size_t *len)
 {
-	gpgme_data_t	d;
+	gpgme_data_t	 d;
+	gpgme_error_t	 err;
 	char		*out;
 
 	if (gpgme_data_new(&d) != 0)
 		return NULL;
-	if (gpgme_op_export(p->ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, d) != 0) {
+	gpgme_set_armor(p->ctx, armor);
+	err = gpgme_op_export(p->ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, d);
+	gpgme_set_armor(p->ctx, 1);
+	if (err != 0) {
 		gpgme_data_release(d);
 		return NULL;
 	}

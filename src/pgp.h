@@ -34,6 +34,13 @@ int	pgp_import_dir(struct pgp *, const char *dir, int *nfiles,
 	    char **errstr);
 
 /*
+ * Imports the keys in data (armored or binary); the first one's primary
+ * fingerprint into fpr.  1 when a key was there, 0 when none, -1 error.
+ */
+int	pgp_import(struct pgp *, const char *data, size_t len,
+	    char fpr[PGP_FPR_MAX]);
+
+/*
  * Whether the keyring holds a usable key with fingerprint fpr for one
  * of the n addresses: NULL when it does, else why not ("not in the keys
  * folder", "expired", "revoked", "has no user ID for the member's
@@ -56,8 +63,11 @@ int	pgp_own_key(struct pgp *, const char *addr, char fpr[PGP_FPR_MAX]);
 int	pgp_create_own_key(struct pgp *, const char *name, const char *addr,
 	    char fpr[PGP_FPR_MAX], char **errstr);
 
-/* The public key fpr, ASCII-armored (caller frees), or NULL. */
-char	*pgp_export(struct pgp *, const char *fpr, size_t *len);
+/*
+ * The public key fpr, minimal (no third-party signatures), ASCII-armored
+ * or binary (Autocrypt's keydata); caller frees; NULL when there is none.
+ */
+char	*pgp_export(struct pgp *, const char *fpr, int armor, size_t *len);
 
 /*
  * Encrypts len bytes to the key to and signs them with the key signer

@@ -496,6 +496,31 @@ static const char *const store_migrations[] = {
 	 * data is then the protected form, never sent without encryption.
 	 */
 	"ALTER TABLE outbox ADD COLUMN pgp TEXT;",
+
+	/*
+	 * 20: OpenPGP in incoming mail (store_pgp.c, pgpmail.h): per
+	 * message, what was found (PGPMAIL_* bits), the keyed hash of the
+	 * key of a good signature, and the message as it came when it
+	 * was decrypted (sealed; message_raw holds the opened form).  A
+	 * purge drops the bytes with the message's own.  And the
+	 * fingerprint of the key a reporter sent, sealed.
+	 */
+	"CREATE TABLE message_pgp ("
+	"	id		INTEGER PRIMARY KEY,"	/* message.id */
+	"	flags		INTEGER NOT NULL,"
+	"	signer		BLOB,"			/* keyed hash */
+	"	raw		BLOB"			/* sealed */
+	");"
+	"CREATE TRIGGER message_pgp_dropped AFTER UPDATE OF raw ON message "
+	"    WHEN NEW.raw IS NULL BEGIN "
+	"    UPDATE message_pgp SET raw = NULL WHERE id = NEW.id; END;"
+	"CREATE TRIGGER message_pgp_deleted AFTER DELETE ON message BEGIN "
+	"    DELETE FROM message_pgp WHERE id = OLD.id; END;"
+	/* The reporter's own key, for their follow-ups (sealed). */
+	"ALTER TABLE cases ADD COLUMN reporter_key BLOB;"
+	"CREATE TRIGGER cases_reporter_key_purged AFTER UPDATE OF purged ON "
+	"    cases WHEN NEW.purged IS NOT NULL BEGIN "
+	"    UPDATE cases SET reporter_key = NULL WHERE id = NEW.id; END;",
 };
 
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,

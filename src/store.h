@@ -17,7 +17,7 @@
 struct store;
 struct crypto_key;
 
-#define STORE_SCHEMA_VERSION	19
+#define STORE_SCHEMA_VERSION	20
 
 /*
  * Opens (creating if needed) the database at path and migrates it to
@@ -178,6 +178,27 @@ struct store_msg_info {
 	char			 kind[16];	/* "" until handled */
 	int64_t			 case_id;	/* 0: none */
 };
+
+/*
+ * (store_pgp.c) OpenPGP in message id (pgpmail.h): records its flags,
+ * the key of a good signature (fingerprint, or NULL; kept as a keyed
+ * hash) and, when it was decrypted, the bytes as they came (orig, or
+ * NULL; sealed).  In the caller's transaction.  0 or -1.
+ */
+int	store_message_pgp_set(struct store *, int64_t id, int flags,
+	    const char *signer, const void *orig, size_t origlen);
+/* Its flags into *flags (0 when none): 0, or -1 on error. */
+int	store_message_pgp_flags(struct store *, int64_t id, int *flags);
+/* Adds bits to its flags (a row is made if there is none): 0 or -1. */
+int	store_message_pgp_mark(struct store *, int64_t id, int flags);
+/* 1 if it has a good signature by the key fpr, 0 if not, -1 on error. */
+int	store_message_signed_by(struct store *, int64_t id, const char *fpr);
+/* The fingerprint of the key case_id's reporter sent (sealed): 0, -1. */
+int	store_case_set_reporter_key(struct store *, int64_t case_id,
+	    const char *fpr);
+/* It into fpr (size bytes): 1, 0 when there is none, -1 on error. */
+int	store_case_reporter_key(struct store *, int64_t case_id, char *fpr,
+	    size_t size);
 
 /*
  * Calls cb for every message row in id order; cb returning -1 stops.

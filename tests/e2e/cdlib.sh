@@ -516,3 +516,80 @@ cd_members() {
 		    "$name" "$(echo "$name" | tr 'A-Z' 'a-z')" "${m#*:}" >>"$CONF"
 	done
 }
+
+# ------------------------------------------------ OpenPGP (t-pgp*.sh)
+
+# cd_pgp_setup: folders for members' own gpg homes ($G) and the
+# committee's keys folder ($K); every gpg-agent they or conductd start
+# is stopped through its home folder when the test ends.
+cd_pgp_setup() {
+	G=$TB/gpg
+	K=$TB/keys
+	mkdir -p -m 700 "$G"
+	mkdir -p "$K"
+	trap 'rc=$?; cd_pgp_stop_agents; (exit $rc); cd_cleanup' EXIT
+}
+
+cd_pgp_stop_agents() {
+	local h
+	for h in "$G"/* "$TB/state/gnupg"; do
+		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent \
+		    >/dev/null 2>&1 || true
+	done
+}
+
+# cd_pgp_gpg USER ARGS...: USER's own gpg.
+cd_pgp_gpg() {
+	local u=$1
+	shift
+	gpg --batch --quiet --homedir "$G/$u" "$@"
+}
+
+# cd_pgp_key USER [GPG-OPTIONS]: USER's key pair (EXPIRE: its expiry,
+# default never), its public key in $K; prints the fingerprint in gpg's
+# groups of four.
+cd_pgp_key() {
+	local u=$1
+	shift
+	mkdir -p -m 700 "$G/$u"
+	cd_pgp_gpg "$u" "$@" --passphrase '' --quick-gen-key \
+	    "$u <$u@$TB_DOMAIN>" future-default default "${EXPIRE:-never}" \
+	    2>/dev/null
+	cd_pgp_gpg "$u" --armor --export >"$K/$u.asc"
+	cd_pgp_gpg "$u" --with-colons --list-keys | awk -F: '$1 == "fpr" {
+	    print $10; exit }' | sed 's/..../& /g; s/ $//'
+}
+
+# cd_pgp_open USER FILE: decrypts a fetched PGP/MIME mail with USER's key
+# into FILE.inner, the status lines into FILE.status.
+cd_pgp_open() {
+	awk '/^-----BEGIN PGP MESSAGE-----/,/^-----END PGP MESSAGE-----/' \
+	    "$2" | tr -d '\r' | gpg --batch --homedir "$G/$1" --status-fd 3 \
+	    --decrypt >"$2.inner" 2>/dev/null 3>"$2.status" ||
+	    tb_fail "$1's gpg does not decrypt $(basename "$2")"
+}
+
+# cd_pgp_find USER N STRING: waits for N encrypted mails of USER, opens
+# each; prints the path of the one whose decrypted text holds STRING.
+cd_pgp_find() {
+	local f
+	cd_wait_grep "$1" "$2" "multipart/encrypted" >/dev/null
+	for f in $(cd_grep "$1" "multipart/encrypted"); do
+		[ -s "$f.inner" ] || cd_pgp_open "$1" "$f"
+		if cd_decode <"$f.inner" | grep -q -F -- "$3"; then
+			echo "$f"
+			return 0
+		fi
+	done
+	tb_fail "no encrypted mail of $1 holds '$3'"
+}
+
+# cd_pgp_none USER STRING: no encrypted mail of USER holds STRING.
+cd_pgp_none() {
+	local f
+	for f in $(cd_grep "$1" "multipart/encrypted"); do
+		[ -s "$f.inner" ] || cd_pgp_open "$1" "$f"
+		! cd_decode <"$f.inner" | grep -q -F -- "$2" ||
+		    tb_fail "an encrypted mail of $1 holds '$2'"
+	done
+}

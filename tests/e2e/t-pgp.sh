@@ -18,61 +18,10 @@ D=example.test
 export TZ=UTC
 
 cd_setup starttls
-G=$TB/gpg
-K=$TB/keys
-mkdir -p -m 700 "$G"
-mkdir -p "$K"
-stop_agents() {
-	local h
-	for h in "$G"/* "$TB/state/gnupg"; do
-		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent \
-		    >/dev/null 2>&1 || true
-	done
-}
-trap 'rc=$?; stop_agents; (exit $rc); cd_cleanup' EXIT
-gg() {
-	local u=$1
-	shift
-	gpg --batch --quiet --homedir "$G/$u" "$@"
-}
-# mkkey USER [GPG-OPTIONS]: USER's key pair, its public key in $K;
-# prints the fingerprint in gpg's groups of four.
-mkkey() {
-	local u=$1
-	shift
-	mkdir -p -m 700 "$G/$u"
-	gg "$u" "$@" --passphrase '' --quick-gen-key "$u <$u@$D>" \
-	    future-default default "${EXPIRE:-never}" 2>/dev/null
-	gg "$u" --armor --export >"$K/$u.asc"
-	gg "$u" --with-colons --list-keys | awk -F: '$1 == "fpr" {
-	    print $10; exit }' | sed 's/..../& /g; s/ $//'
-}
-# find_opened USER N STRING: waits for N encrypted mails of USER, opens
-# each; prints the path of the one whose decrypted text holds STRING.
-find_opened() {
-	local f
-	cd_wait_grep "$1" "$2" "multipart/encrypted" >/dev/null
-	for f in $(cd_grep "$1" "multipart/encrypted"); do
-		[ -s "$f.inner" ] || opened "$1" "$f"
-		if cd_decode <"$f.inner" | grep -q -F -- "$3"; then
-			echo "$f"
-			return 0
-		fi
-	done
-	tb_fail "no encrypted mail of $1 holds '$3'"
-}
-# opened USER FILE: decrypts a fetched PGP/MIME mail with USER's key into
-# FILE.inner, the status lines into FILE.status.
-opened() {
-	awk '/^-----BEGIN PGP MESSAGE-----/,/^-----END PGP MESSAGE-----/' \
-	    "$2" | tr -d '\r' | gpg --batch --homedir "$G/$1" --status-fd 3 \
-	    --decrypt >"$2.inner" 2>/dev/null 3>"$2.status" ||
-	    tb_fail "$1's gpg does not decrypt $(basename "$2")"
-}
-
-FA=$(mkkey alice)
-FC=$(mkkey carol)
-FD=$(EXPIRE=1d mkkey dave --faked-system-time 20200101T000000)
+cd_pgp_setup
+FA=$(cd_pgp_key alice)
+FC=$(cd_pgp_key carol)
+FD=$(EXPIRE=1d cd_pgp_key dave --faked-system-time 20200101T000000)
 cd_members Alice:lead Bob:lead Carol:lead
 tb_ini_set "$CONF" committee keys "$K"
 cat >>"$CONF" <<EOF
@@ -113,7 +62,7 @@ cd_ctl check-config >"$TB/check2.out" 2>&1 ||
 grep -q "openpgp keys" "$TB/check2.out" ||
     tb_fail "check-config does not list the key check"
 for u in alice carol; do
-	gg $u --import "$TB/committee.asc" 2>/dev/null
+	cd_pgp_gpg $u --import "$TB/committee.asc" 2>/dev/null
 done
 
 # ------------------------------------------------ an encrypted delivery
@@ -130,7 +79,7 @@ for u in alice bob carol; do
 	    "#noconflict"
 done
 cd_pass_at $S 3
-f=$(find_opened alice 1 "vermilion-otter-7")
+f=$(cd_pgp_find alice 1 "vermilion-otter-7")
 cd_has "$f" "application/pgp-encrypted" ||
     tb_fail "Alice's report is not PGP/MIME"
 tr -d '\r' <"$f" | sed -n '1,/^$/p' >"$TB/outer"
@@ -175,7 +124,7 @@ grep -q "^Subject: \[CoC $A\] .*Harassment" "$W/display.txt" ||
     tb_fail "mutt does not show the protected subject"
 ! gpg --batch --homedir "$G/carol" --decrypt <"$f" >/dev/null 2>&1 ||
     tb_fail "Carol's key opens Alice's mail"
-find_opened carol 1 "vermilion-otter-7" >/dev/null
+cd_pgp_find carol 1 "vermilion-otter-7" >/dev/null
 cd_wait_grep bob 1 "vermilion-otter-7" >/dev/null
 
 # ------------------------------------------------ require_encryption
@@ -192,9 +141,9 @@ cd_pass_at $S 3
 cd_msend alice@$D "$(cd_maddr alice "$B")" "Re: [CoC $B] Report" \
     "We should talk to the speaker (ochre-finch-5)."
 cd_pass_at $S 1
-find_opened carol 2 "saffron-heron-3" >/dev/null
-find_opened carol 3 "ochre-finch-5" >/dev/null
-find_opened alice 2 "saffron-heron-3" >/dev/null
+cd_pgp_find carol 2 "saffron-heron-3" >/dev/null
+cd_pgp_find carol 3 "ochre-finch-5" >/dev/null
+cd_pgp_find alice 2 "saffron-heron-3" >/dev/null
 cd_wait_grep bob 1 "Case $B: add an OpenPGP key" >/dev/null
 cd_exactly bob 1 "Case $B: add an OpenPGP key"
 cd_exactly bob 0 "saffron-heron-3"

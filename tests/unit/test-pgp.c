@@ -6,7 +6,8 @@
  * form goes out as PGP/MIME whose outer header holds neither the subject
  * nor the text, and which the member's own gpg decrypts to the real
  * subject (a protected header) and the text, with a good signature from
- * the committee's key; a key the keyring lacks fails and says so.
+ * the committee's key; a key the keyring lacks fails and says so; mail
+ * coming in encrypted or signed opens (pgpmail.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "pgp.h"
+#include "pgpmail.h"
 #include "xmalloc.h"
 #include "harness.h"
 
@@ -173,6 +175,84 @@ test_mail(struct pgp *pgp, const char *m1, const char *own)
 	free(form);
 }
 
+/* A file's bytes (allocated, *len set), or NULL. */
+static char *
+slurp(const char *name, size_t *len)
+{
+	char	 path[512], *data = NULL;
+	FILE	*f;
+	long	 n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0) {
+		data = xmalloc((size_t)n + 1);
+		*len = fread(data, 1, (size_t)n, f);
+		data[*len] = '\0';
+	}
+	fclose(f);
+	return data;
+}
+
+/*
+ * Incoming mail (pgpmail.h): PGP/MIME encrypted to the committee opens
+ * to its protected subject and text, signed; a clear-signed text by a
+ * member's key is good and names that key, tampered it is not; mail
+ * without OpenPGP is left alone.
+ */
+static void
+test_incoming(struct pgp *pgp, const char *m1, const char *own)
+{
+	struct pgpmail	 pm;
+	char		*form, *mail, *raw, *err = NULL;
+	size_t		 len, mlen, rlen;
+
+	form = protected_form(own, &len);
+	mail = compose_pgp_mime(pgp, own, own, form, len, &mlen, &err);
+	CHECK(mail != NULL);
+	CHECK_INTEQ(pgpmail_open(pgp, mail, mlen, &pm),
+	    PGPMAIL_ENCRYPTED | PGPMAIL_SIGNED);
+	CHECK_STREQ(pm.signer, own);
+	CHECK(pm.raw != NULL);
+	if (pm.raw != NULL) {
+		CHECK_STRSTR(pm.raw, "Subject: [CoC amber-fox] Harassment");
+		CHECK_STRSTR(pm.raw, "followed me to the hotel");
+		CHECK(strstr(pm.raw, "multipart/encrypted") == NULL);
+		CHECK(strstr(pm.raw, "Subject: [CoC amber-fox]\r\n") == NULL);
+		CHECK_STRSTR(pm.raw, "Message-ID: <case-1@example.test>");
+	}
+	pgpmail_free(&pm);
+	free(mail);
+	crypto_wipe(form, len);
+	free(form);
+
+	CHECK_INTEQ(sh("printf '#noconflict\\nthanks\\n' | gpg --batch "
+	    "--quiet --homedir $D/m1 --clearsign > $D/cs.txt && "
+	    "{ printf 'From: m1@example.test\\r\\nSubject: Re\\r\\n\\r\\n'; "
+	    "cat $D/cs.txt; } > $D/cs.eml && "
+	    "sed 's/thanks/thank you/' $D/cs.eml > $D/cs-bad.eml"), 0);
+	raw = slurp("cs.eml", &rlen);
+	CHECK_INTEQ(pgpmail_open(pgp, raw, rlen, &pm), PGPMAIL_SIGNED);
+	CHECK_STREQ(pm.signer, m1);
+	CHECK(pm.raw != NULL && strstr(pm.raw, "BEGIN PGP") == NULL);
+	CHECK(pm.raw != NULL && strstr(pm.raw, "\r\n\r\n#noconflict"));
+	pgpmail_free(&pm);
+	free(raw);
+	raw = slurp("cs-bad.eml", &rlen);
+	CHECK_INTEQ(pgpmail_open(pgp, raw, rlen, &pm), PGPMAIL_BAD_SIG);
+	CHECK_STREQ(pm.signer, "");
+	pgpmail_free(&pm);
+	free(raw);
+
+	raw = xstrdup("From: a@example.test\r\nSubject: hi\r\n\r\nhello\r\n");
+	CHECK_INTEQ(pgpmail_open(pgp, raw, strlen(raw), &pm), 0);
+	CHECK(pm.raw == NULL);
+	pgpmail_free(&pm);
+	free(raw);
+}
+
 int
 main(void)
 {
@@ -201,7 +281,7 @@ main(void)
 	CHECK_INTEQ(pgp_own_key(pgp, "conduct@example.test", again), 1);
 	CHECK_STREQ(again, own);
 	CHECK_INTEQ(pgp_own_key(pgp, "other@example.test", again), 0);
-	armor = pgp_export(pgp, own, &len);
+	armor = pgp_export(pgp, own, 1, &len);
 	CHECK_STRSTR(armor, "-----BEGIN PGP PUBLIC KEY BLOCK-----");
 	snprintf(home, sizeof(home), "%s/committee.asc", dir);
 	harness_write_file(home, armor != NULL ? armor : "", 0644);
@@ -212,10 +292,13 @@ main(void)
 	CHECK_INTEQ(sh("gpg --batch --quiet --homedir $D/m1 --import "
 	    "$D/committee.asc 2>/dev/null"), 0);
 	test_mail(pgp, m1, own);
+	test_incoming(pgp, m1, own);
 
 	pgp_stop_agent(pgp);
 	pgp_close(pgp);
-	if (getenv("KEEP") == NULL) sh("for h in m1 old rev; do gpgconf --homedir $D/$h --kill gpg-agent "
-	    "2>/dev/null; done; rm -rf $D");
+	sh("for h in m1 old rev; do gpgconf --homedir $D/$h --kill gpg-agent "
+	    "2>/dev/null; done");
+	if (getenv("KEEP") == NULL)
+		sh("rm -rf $D");
 	return harness_done();
 }
