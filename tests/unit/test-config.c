@@ -424,6 +424,7 @@ test_pgp_keys(void)
 	if (c != NULL) {
 		CHECK(c->keys_dir == NULL);
 		CHECK_INTEQ(c->require_encryption, 0);
+		CHECK_INTEQ(c->require_signed_commands, 0);
 		CHECK(!config_uses_pgp(c));
 		CHECK(c->pgp_home != NULL && strstr(c->pgp_home, "/gnupg"));
 	}
@@ -431,7 +432,7 @@ test_pgp_keys(void)
 	free(err);
 	err = NULL;
 	c = load_committee("keys = /etc/conductd/keys\n"
-	    "require_encryption = yes\n"
+	    "require_encryption = yes\nrequire_signed_commands = yes\n"
 	    "[member Ann]\nemail = ann@example.org\nrole = lead\n"
 	    "pgp_key = 6a07 4aae 24cb 7a56 55ba  0422 16b3 a48a 8499 a838\n",
 	    &err);
@@ -439,6 +440,7 @@ test_pgp_keys(void)
 	if (c != NULL) {
 		CHECK_STREQ(c->keys_dir, "/etc/conductd/keys");
 		CHECK_INTEQ(c->require_encryption, 1);
+		CHECK_INTEQ(c->require_signed_commands, 1);
 		CHECK(config_uses_pgp(c));
 		CHECK_STREQ(c->members[0].pgp_key,
 		    "6A074AAE24CB7A5655BA042216B3A48A8499A838");
