@@ -11,7 +11,9 @@
 #   key, and which her mutt (gpgme, batch) shows so; conflict checks stay readable; Bob gets the report in the clear;
 #   with require_encryption = yes, Bob gets one key-needed notice per
 #   case and nothing of the next report, Alice and Carol get it
-#   encrypted; the database and the log hold no report text in the clear.
+#   encrypted; a key gone from the running daemon's keyring holds that
+#   member's mail (never in the clear) and alarms the leads; the
+#   database and the log hold no report text in the clear.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 D=example.test
@@ -149,6 +151,26 @@ cd_exactly bob 1 "Case $B: add an OpenPGP key"
 cd_exactly bob 0 "saffron-heron-3"
 cd_exactly bob 0 "ochre-finch-5"
 cd_exactly bob 0 "multipart/encrypted"
+
+# ------------------------------------------------ a key gone while it runs
+# Alice's key leaves the running daemon's keyring (as a key that expires
+# between reloads would stop working): her mail is held, never sent in
+# the clear, and the leads get the held alarm.
+CONDUCTD_CLOCK_OFFSET=$S cd_start_daemon
+cd_wait_log "imap: state .* -> idle"
+gpg --batch --yes --quiet --homedir "$TB/state/gnupg" --delete-keys \
+    "$(echo "$FA" | tr -d ' ')" 2>/dev/null ||
+    tb_fail "Alice's key could not be taken out of the keyring"
+cd_msend carol@$D "$(cd_maddr carol "$B")" "Re: [CoC $B] Report" \
+    "One more witness came forward (teal-badger-8)."
+cd_wait_log "held after 1 try: pgp: not encrypted"
+f=$(cd_pgp_find carol 4 "is held")
+cd_ctl held >"$TB/held.out"
+grep -q "not encrypted" "$TB/held.out" ||
+    tb_fail "conductctl held does not list the mail: $(cat "$TB/held.out")"
+cd_stop_daemon || true
+cd_wait_queue
+cd_exactly alice 0 "teal-badger-8"
 
 # ------------------------------------------------ nothing in the clear
 for w in vermilion-otter saffron-heron ochre-finch Quentin; do
