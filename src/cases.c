@@ -741,6 +741,21 @@ cases_by_reference(struct cases *c, int64_t id, const struct mime_msg *msg,
 	return store_message_set_kind(c->store, id, kind, sc->id);
 }
 
+static int
+cases_is_alias_cb(const char *addr, void *arg)
+{
+	return strcasecmp(addr, (const char *)arg) == 0;
+}
+
+/* 1 if To or Cc names the alias itself: then it is a report. */
+static int
+cases_to_alias(struct cases *c, const struct mime_msg *msg)
+{
+	return address_each(msg->to, cases_is_alias_cb,
+	    (void *)c->conf->alias) || address_each(msg->cc,
+	    cases_is_alias_cb, (void *)c->conf->alias);
+}
+
 /*
  * Mail to conduct+key@: the committee's public key goes back attached,
  * with its fingerprint (key.txt), once a day per sender; no case opens.
@@ -838,8 +853,11 @@ cases_dispatch(struct cases *c, int64_t id, time_t received,
 	if (kind != CLASSIFY_PERSON)
 		return cases_record(c, id, classify_strkind(kind),
 		    rc == 1 ? sc.id : 0, classify_strkind(kind));
-	if (rc == 0 && t.kind == ADDRESS_KEY)
+	/* Written to the alias as well, it is a report (with the key). */
+	if (rc == 0 && t.kind == ADDRESS_KEY && !cases_to_alias(c, msg))
 		return cases_key_request(c, id, msg);
+	if (rc == 0 && t.kind == ADDRESS_KEY)
+		t.kind = ADDRESS_OTHER;
 	if (t.kind == ADDRESS_FORGED || (rc == 0 && t.kind != ADDRESS_OTHER))
 		return cases_record(c, id, "refused", 0,
 		    "is addressed to a case address with a bad token");

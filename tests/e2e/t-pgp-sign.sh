@@ -131,6 +131,12 @@ cd_pass_at $S 1
 cd_exactly outsider 1 "The OpenPGP key of"
 [ "$(cd_ctl cases --csv | wc -l)" = "$n0" ] ||
     tb_fail "mail to conduct+key@ opened a case"
+# Written to the alias too, it is a report like any other.
+tb_send reporter2@$D conduct@$D --header "Subject: Another one" \
+    --header "Cc: conduct+key@$D" --body "The badge desk too (jade-otter-6)."
+cd_pass_at $S 1
+[ "$(cd_ctl cases --csv | wc -l)" = "$((n0 + 1))" ] ||
+    tb_fail "a report with conduct+key@ in Cc opened no case"
 
 # ------------------------------------------------ signed commands
 M=$TB/mail
