@@ -209,13 +209,27 @@ committee_clear_kind(const char *kind)
 	    strcmp(kind, "key-needed") == 0;
 }
 
-/* 1 when the member gets this kind only encrypted and has no key. */
+/*
+ * Mail without case content, which reaches a member without a key under
+ * require_encryption too: the clear kinds, and the alarms that keep
+ * the procedure's deadlines (code names and deadlines only; an URGENT
+ * alert only while it names no location).
+ */
+static int
+committee_bare_kind(const struct committee *c, const char *kind)
+{
+	return committee_clear_kind(kind) || strcmp(kind, "alarm") == 0 ||
+	    strcmp(kind, "overdue") == 0 || (strcmp(kind, "urgent") == 0 &&
+	    c->conf->urgent_alert_details == URGENT_DETAILS_NONE);
+}
+
+/* 1 when the member may get this kind only encrypted and has no key. */
 static int
 committee_needs_key(const struct committee *c, const struct member *to,
     const char *kind)
 {
 	return to->pgp_key == NULL && c->conf->require_encryption &&
-	    !committee_clear_kind(kind);
+	    !committee_bare_kind(c, kind);
 }
 
 /* The fingerprint mail of this kind to the member is encrypted to. */

@@ -165,6 +165,9 @@ cd_msend carol@$D "$(cd_maddr carol "$B")" "Re: [CoC $B] Report" \
     "One more witness came forward (teal-badger-8)."
 cd_wait_log "held after 1 try: pgp: not encrypted"
 f=$(cd_pgp_find carol 4 "is held")
+# Bob has no key, yet an alarm holds no content: it reaches him.
+cd_wait_grep bob 1 "is held" >/dev/null
+cd_exactly bob 0 "teal-badger-8"
 cd_ctl held >"$TB/held.out"
 grep -q "not encrypted" "$TB/held.out" ||
     tb_fail "conductctl held does not list the mail: $(cat "$TB/held.out")"
