@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gpgme.h>
 
@@ -28,6 +30,9 @@ extern char **environ;
 struct pgp {
 	gpgme_ctx_t	 ctx;
 	char		*home;
+	int		 borrowed;	/* root in another user's keyring */
+	uid_t		 uid;		/* then: its owner */
+	gid_t		 gid;
 };
 
 /* Makes home, mode 0700; one that exists must be only ours. */
@@ -51,6 +56,49 @@ pgp_home(const char *home, char **errstr)
 	return 0;
 }
 
+/*
+ * Root working in the service user's keyring (conductd -n and conductctl
+ * check-config as root, which import the keys folder): what gpg wrote
+ * there goes back to the folder's owner when it is closed, and root's
+ * gpg-agent is stopped, so the daemon can still write its keyring.
+ */
+static void
+pgp_owner(struct pgp *p)
+{
+	struct stat	st;
+
+	if (geteuid() == 0 && stat(p->home, &st) == 0 && st.st_uid != 0) {
+		p->borrowed = 1;
+		p->uid = st.st_uid;
+		p->gid = st.st_gid;
+	}
+}
+
+static uid_t	pgp_tree_uid;
+static gid_t	pgp_tree_gid;
+
+static int
+pgp_give_cb(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)flag;
+	(void)ftw;
+	if (st->st_uid != pgp_tree_uid &&
+	    lchown(path, pgp_tree_uid, pgp_tree_gid) == -1)
+		log_warn("pgp: the keyring's files cannot be given back to "
+		    "its owner");
+	return 0;
+}
+
+static void
+pgp_give_back(struct pgp *p)
+{
+	pgp_stop_agent(p);
+	pgp_tree_uid = p->uid;
+	pgp_tree_gid = p->gid;
+	(void)nftw(p->home, pgp_give_cb, 16, FTW_PHYS);
+}
+
 struct pgp *
 pgp_open(const char *home, char **errstr)
 {
@@ -67,6 +115,7 @@ pgp_open(const char *home, char **errstr)
 		return NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->home = xstrdup(home);
+	pgp_owner(p);
 	if ((err = gpgme_new(&p->ctx)) != 0 ||
 	    (err = gpgme_set_protocol(p->ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
 	    (err = gpgme_ctx_set_engine_info(p->ctx, GPGME_PROTOCOL_OpenPGP,
@@ -89,6 +138,8 @@ pgp_close(struct pgp *p)
 		return;
 	if (p->ctx != NULL)
 		gpgme_release(p->ctx);
+	if (p->borrowed)
+		pgp_give_back(p);
 	free(p->home);
 	free(p);
 }
@@ -105,8 +156,16 @@ pgp_import_file(struct pgp *p, const char *path)
 	if (gpgme_data_new_from_file(&d, path, 1) != 0)
 		return -1;
 	if ((err = gpgme_op_import(p->ctx, d)) == 0 &&
-	    (r = gpgme_op_import_result(p->ctx)) != NULL)
+	    (r = gpgme_op_import_result(p->ctx)) != NULL) {
 		rv = r->considered > 0;
+		/* The file's name may be a member's: not logged. */
+		if (r->not_imported > 0)
+			log_warnx("pgp: %d key(s) of the keys folder not "
+			    "imported into %s (is the keyring writable?)",
+			    r->not_imported, p->home);
+	} else if (err != 0)
+		log_warnx("pgp: a key file of the keys folder does not "
+		    "import into %s: %s", p->home, gpgme_strerror(err));
 	gpgme_data_release(d);
 	return rv;
 }

@@ -175,6 +175,16 @@ cd_stop_daemon || true
 cd_wait_queue
 cd_exactly alice 0 "teal-badger-8"
 
+# ------------------------------------------------ root's checks
+# check-config run as root in the service user's keyring leaves every
+# file there the user's (else the daemon cannot import keys later).
+chown -R nobody:nogroup "$TB/state/gnupg"
+cd_ctl check-config >"$TB/check3.out" 2>&1 ||
+    tb_fail "check-config: $(cat "$TB/check3.out")"
+left=$(find "$TB/state/gnupg" ! -user nobody | head -3)
+[ -z "$left" ] || tb_fail "root's check-config left files of its own: $left"
+chown -R root:root "$TB/state/gnupg"
+
 # ------------------------------------------------ nothing in the clear
 for w in vermilion-otter saffron-heron ochre-finch Quentin; do
 	! grep -a -q "$w" "$TB/state/conductd.db" "$TB/state/conductd.db-wal" \
