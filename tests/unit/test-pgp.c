@@ -18,6 +18,7 @@
 #include "compose.h"
 #include "crypto.h"
 #include "log.h"
+#include "mime.h"
 #include "pgp.h"
 #include "pgpmail.h"
 #include "xmalloc.h"
@@ -253,6 +254,49 @@ test_incoming(struct pgp *pgp, const char *m1, const char *own)
 	free(raw);
 }
 
+/*
+ * A sender's own key attached to their mail is taken for their address
+ * only; an Autocrypt header's for its addr only.
+ */
+static void
+test_sender_key(struct pgp *pgp, const char *m1)
+{
+	struct compose_mail		 m;
+	struct compose_attachment	 a;
+	struct mime_msg			*msg;
+	char				*key, *raw, *err = NULL, fpr[PGP_FPR_MAX];
+	size_t				 klen, len;
+
+	CHECK_INTEQ(sh("gpg --batch --homedir $D/m1 --armor --export "
+	    "> $D/m1.pub"), 0);
+	key = slurp("m1.pub", &klen);
+	memset(&a, 0, sizeof(a));
+	a.name = "my-key.asc";
+	a.type = "application/pgp-keys";
+	a.data = key;
+	a.len = klen;
+	memset(&m, 0, sizeof(m));
+	m.from_addr = "m1@example.test";
+	m.to_addr = "conduct@example.test";
+	m.subject = "Report";
+	m.message_id = "r-1@example.test";
+	m.date = 1700000000;
+	m.text = "Here is my key.\n";
+	m.attachments = &a;
+	m.nattachments = 1;
+	raw = compose_message(&m, &len, &err);
+	CHECK(raw != NULL);
+	msg = mime_parse(raw, len, 0);
+	CHECK_INTEQ(pgpmail_sender_key(pgp, msg, "m1@example.test", fpr), 1);
+	CHECK_STREQ(fpr, m1);
+	CHECK_INTEQ(pgpmail_sender_key(pgp, msg, "other@example.test", fpr),
+	    0);
+	mime_msg_free(msg);
+	free(raw);
+	free(key);
+	free(err);
+}
+
 int
 main(void)
 {
@@ -293,6 +337,7 @@ main(void)
 	    "$D/committee.asc 2>/dev/null"), 0);
 	test_mail(pgp, m1, own);
 	test_incoming(pgp, m1, own);
+	test_sender_key(pgp, m1);
 
 	pgp_stop_agent(pgp);
 	pgp_close(pgp);
