@@ -593,3 +593,58 @@ cd_pgp_none() {
 		    tb_fail "an encrypted mail of $1 holds '$2'"
 	done
 }
+
+# cd_pgp_mutt_send USER TO SUBJECT BODY COMMITTEE-FPR [encrypt]: USER's
+# real mutt (gpgme) writes the mail PGP/MIME signed with USER's key (and
+# encrypted to the committee's key, which a crypt-hook names for the
+# case addresses, as a member would set it up), and it is sent as mutt
+# wrote it.  Batch send mode never signs, so mutt runs under script(1)
+# with a send-hook pushing <send-message>.
+cd_pgp_mutt_send() {
+	local u=$1 to=$2 subj=$3 body=$4 cfpr=$5 enc=${6:-} w ufpr
+	w=$TB/mutt-$u-$(date +%s%N)
+	mkdir -p "$w/mail"
+	ufpr=$(cd_pgp_gpg "$u" --with-colons --list-secret-keys |
+	    awk -F: '$1 == "fpr" { print $10; exit }')
+	printf '#!/bin/sh\ncat > "%s/out.eml"\n' "$w" >"$w/send.sh"
+	chmod +x "$w/send.sh"
+	cat >"$w/rc" <<RC
+set folder="$w/mail"
+set spoolfile="$w/mail/inbox"
+set postponed="$w/mail/postponed"
+set record=""
+set tmpdir="$w"
+set sendmail="$w/send.sh"
+set from="$u@$TB_DOMAIN"
+set use_from=yes
+set wait_key=no
+set sleep_time=0
+set charset=utf-8
+set send_charset=utf-8
+set editor=/bin/true
+set edit_headers=yes
+set autoedit=yes
+set crypt_use_gpgme=yes
+set pgp_default_key=$ufpr
+set pgp_sign_as=$ufpr
+set crypt_autosign=yes
+set crypt_autoencrypt=$([ "$enc" = encrypt ] && echo yes || echo no)
+set pgp_self_encrypt=no
+set crypt_confirmhook=no
+crypt-hook '^conduct\+.*@' $cfpr
+RC
+	printf 'To: %s\nSubject: %s\n\n%s\n' "$to" "$subj" "$body" >"$w/draft"
+	GNUPGHOME=$G/$u TERM=xterm timeout 30 script -qec "mutt -n -F \
+	    '$w/rc' -H '$w/draft' -e 'send-hook . \"push <send-message>\"'" \
+	    /dev/null </dev/null >"$w/tty.log" 2>&1 ||
+	    tb_fail "$u's mutt did not send: $(tail -3 "$w/tty.log")"
+	[ -s "$w/out.eml" ] || tb_fail "$u's mutt wrote no mail"
+	if [ "$enc" = encrypt ]; then
+		grep -q "multipart/encrypted" "$w/out.eml" ||
+		    tb_fail "$u's mutt did not encrypt"
+	else
+		grep -q "multipart/signed" "$w/out.eml" ||
+		    tb_fail "$u's mutt did not sign"
+	fi
+	tb_send_file "$u@$TB_DOMAIN" "$to" "$w/out.eml"
+}

@@ -11,7 +11,8 @@
 #   with require_signed_commands = yes, Alice's clear-signed #noconflict
 #   and Carol's PGP/MIME signed #noconflict count, while an unsigned
 #   #noconflict with Bob's From is refused: Bob is told why and gets no
-#   report; conductctl show says which mail was signed with the member's
+#   report, until his real mutt sends it PGP/MIME signed; Carol's real mutt (gpgme) signs and encrypts a reply that
+#   reaches Alice; conductctl show says which mail was signed with the member's
 #   key; check-config names a member without a key; the reporter's
 #   Autocrypt key makes #to-reporter reach them encrypted to it.
 set -eu
@@ -172,6 +173,11 @@ cd_msend bob@$D "$(cd_maddr bob "$A")" "Re: [CoC $A] Conflict check" \
     "#noconflict"
 cd_pass_at $S 3
 cd_pgp_find alice 1 "amber-kestrel-4" >/dev/null
+# Dave-less committee: Carol's real mutt signs and encrypts her reply.
+cd_pgp_mutt_send carol "$(cd_maddr carol "$A")" "Re: [CoC $A] Report" \
+    "I can meet Robin on Thursday (umber-stoat-1)." "$FCOM" encrypt
+cd_pass_at $S 1
+cd_pgp_find alice 3 "umber-stoat-1" >/dev/null
 f=$(cd_pgp_find carol 1 "amber-kestrel-4")
 cd_header "$f.inner" Subject | grep -q "Groping at the afterparty" ||
     tb_fail "the report's protected subject did not carry over"
@@ -180,10 +186,17 @@ cd_pgp_none bob "amber-kestrel-4"
 cd_ctl show "$A" >"$TB/show-a2.out"
 [ "$(grep -c "OpenPGP: signed with the member's key" "$TB/show-a2.out")" = 2 ] ||
     tb_fail "show does not list two signed member mails: $(cat "$TB/show-a2.out")"
+grep -q "OpenPGP: encrypted, signed with the member's key" "$TB/show-a2.out" ||
+    tb_fail "show does not list Carol's encrypted, signed mail"
 grep -q "OpenPGP: not signed" "$TB/show-a2.out" ||
     tb_fail "show does not list Bob's unsigned mail"
 grep -q "not signed with the member's key: refused" "$TB/conductd.log" ||
     tb_fail "the refusal is not logged"
+# Bob answers again from his real mutt, PGP/MIME signed: now he is in.
+cd_pgp_mutt_send bob "$(cd_maddr bob "$A")" "Re: [CoC $A] Conflict check" \
+    "#noconflict" "$FCOM"
+cd_pass_at $S 1
+cd_pgp_find bob 2 "amber-kestrel-4" >/dev/null
 # ------------------------------------------------ the reporter's key
 # Robin's Autocrypt header gave their key: #to-reporter goes encrypted.
 printf '#to-reporter\nWe will speak with him this week (indigo-lynx-2).\n' |
