@@ -11,10 +11,11 @@
 #   with require_signed_commands = yes, Alice's clear-signed #noconflict
 #   and Carol's PGP/MIME signed #noconflict count, while an unsigned
 #   #noconflict with Bob's From is refused: Bob is told why and gets no
-#   report, until his real mutt sends it PGP/MIME signed; Carol's real mutt (gpgme) signs and encrypts a reply that
-#   reaches Alice; conductctl show says which mail was signed with the member's
-#   key; check-config names a member without a key; the reporter's
-#   Autocrypt key makes #to-reporter reach them encrypted to it.
+#   report, until his real mutt sends it PGP/MIME signed; Carol's
+#   real mutt (gpgme) signs and encrypts a reply that reaches Alice;
+#   conductctl show says which mail was signed with the member's key;
+#   check-config names a member without a key; the reporter's Autocrypt
+#   key makes #to-reporter reach them encrypted to it.
 set -eu
 . "$top_srcdir/tests/e2e/cdlib.sh"
 D=example.test
