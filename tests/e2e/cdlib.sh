@@ -11,6 +11,8 @@ CD_PID=""
 cd_cleanup() {
 	rc=$?
 	cd_stop_daemon TERM >/dev/null 2>&1 || true
+	# A test's own cleanup first (cd_pgp_setup's agents), never failing.
+	[ -z "${CD_CLEANUP_HOOK:-}" ] || "$CD_CLEANUP_HOOK" || true
 	if [ "$rc" -ne 0 ] && [ -n "${TB:-}" ] && [ -f "$TB/conductd.log" ]; then
 		echo "---- conductd.log (last 40 lines)" >&2
 		tail -40 "$TB/conductd.log" >&2
@@ -521,13 +523,14 @@ cd_members() {
 
 # cd_pgp_setup: folders for members' own gpg homes ($G) and the
 # committee's keys folder ($K); every gpg-agent they or conductd start
-# is stopped through its home folder when the test ends.
+# is stopped through its home folder when the test ends (cd_cleanup
+# runs the hook, so the test bed's servers stop however the test ends).
 cd_pgp_setup() {
 	G=$TB/gpg
 	K=$TB/keys
 	mkdir -p -m 700 "$G"
 	mkdir -p "$K"
-	trap 'rc=$?; cd_pgp_stop_agents; (exit $rc); cd_cleanup' EXIT
+	CD_CLEANUP_HOOK=cd_pgp_stop_agents
 }
 
 cd_pgp_stop_agents() {
