@@ -572,19 +572,25 @@ cd_pgp_open() {
 	    tb_fail "$1's gpg does not decrypt $(basename "$2")"
 }
 
-# cd_pgp_find USER N STRING: waits for N encrypted mails of USER, opens
-# each; prints the path of the one whose decrypted text holds STRING.
+# cd_pgp_find USER N STRING: waits for N encrypted mails of USER, then
+# (bounded by TB_TIMEOUT, as mail may still be on its way) for one whose
+# decrypted text holds STRING; prints its path.
 cd_pgp_find() {
-	local f
+	local f end
 	cd_wait_grep "$1" "$2" "multipart/encrypted" >/dev/null
-	for f in $(cd_grep "$1" "multipart/encrypted"); do
-		[ -s "$f.inner" ] || cd_pgp_open "$1" "$f"
-		if cd_decode <"$f.inner" | grep -q -F -- "$3"; then
-			echo "$f"
-			return 0
-		fi
+	end=$(( $(date +%s) + ${TB_TIMEOUT:-20} ))
+	while :; do
+		for f in $(cd_grep "$1" "multipart/encrypted"); do
+			[ -s "$f.inner" ] || cd_pgp_open "$1" "$f"
+			if cd_decode <"$f.inner" | grep -q -F -- "$3"; then
+				echo "$f"
+				return 0
+			fi
+		done
+		[ "$(date +%s)" -lt "$end" ] ||
+		    tb_fail "no encrypted mail of $1 holds '$3'"
+		sleep 0.2
 	done
-	tb_fail "no encrypted mail of $1 holds '$3'"
 }
 
 # cd_pgp_none USER STRING: no encrypted mail of USER holds STRING.
