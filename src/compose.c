@@ -562,13 +562,21 @@ compose_text_part(const char *text, struct buf *body)
 	return part;
 }
 
-/* 1 if type is a bare "type/subtype" of token characters. */
+/*
+ * 1 if type is a bare "type/subtype" of token characters, and a leaf:
+ * libetpan writes a message/ or multipart/ part as a container whose
+ * header or parts it must have (a message/rfc822 attachment without
+ * them crashed its writer), so those go as application/octet-stream.
+ */
 static int
 compose_valid_type(const char *type)
 {
 	const char	*slash;
 	size_t		 n;
 
+	if (strncasecmp(type, "message/", 8) == 0 ||
+	    strncasecmp(type, "multipart/", 10) == 0)
+		return 0;
 	n = strlen(type);
 	if (n == 0 || n > 127 || (slash = strchr(type, '/')) == NULL ||
 	    slash == type || slash[1] == '\0' || strchr(slash + 1, '/'))

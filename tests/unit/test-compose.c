@@ -493,6 +493,44 @@ test_message_id(void)
 	CHECK(strchr(a, ' ') == NULL && strchr(a, '\n') == NULL);
 }
 
+/*
+ * An attachment typed as a container (a forwarded message/rfc822, a
+ * multipart/ type from incoming mail) goes as octet-stream: libetpan's
+ * writer crashed on a message/rfc822 part without a header (a fuzzer
+ * finding).
+ */
+static void
+test_container_types(void)
+{
+	static const char *const types[] = { "message/rfc822",
+	    "Message/Delivery-Status", "multipart/mixed" };
+	struct compose_mail		 m;
+	struct compose_attachment	 a;
+	char				*raw;
+	size_t				 i, len;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.from_addr = "conduct@example.test";
+		m.to_addr = "a@b.org";
+		m.subject = "s";
+		m.message_id = "cd.1@example.test";
+		m.date = 1700000000;
+		m.text = "t\n";
+		memset(&a, 0, sizeof(a));
+		a.name = "fwd.eml";
+		a.type = types[i];
+		a.data = "--=_cd_00\n";
+		a.len = strlen(a.data);
+		m.attachments = &a;
+		m.nattachments = 1;
+		if ((raw = compose_ok(&m, &len)) == NULL)
+			continue;
+		CHECK_STRSTR(raw, "application/octet-stream");
+		free(raw);
+	}
+}
+
 int
 main(void)
 {
@@ -504,5 +542,6 @@ main(void)
 	test_addresses();
 	test_attachments();
 	test_message_id();
+	test_container_types();
 	return harness_done();
 }
