@@ -315,8 +315,9 @@ committee_thread(struct committee *c, const struct store_case *sc,
 static char	*committee_render_in(struct committee *, const char *,
 		    const struct store_case *, const char *,
 		    const struct template_var *, size_t, char **);
-static int	 committee_queue(struct committee *, const struct store_case *,
-		    const struct member *, const struct committee_out *);
+static int	 committee_mail_kind(struct committee *,
+		    const struct store_case *, const struct member *,
+		    const char *, const char *, const char *);
 
 /*
  * In place of case mail to a member without a key under
@@ -327,7 +328,6 @@ static int
 committee_key_needed(struct committee *c, const struct store_case *sc,
     const struct member *to, const char *kind)
 {
-	struct committee_out	 out;
 	char			*subject, *text;
 	int			 rv;
 
@@ -339,12 +339,7 @@ committee_key_needed(struct committee *c, const struct store_case *sc,
 	if ((text = committee_render_in(c, committee_lang(c, to), sc,
 	    "key-needed", NULL, 0, &subject)) == NULL)
 		return -1;
-	memset(&out, 0, sizeof(out));
-	out.kind = "key-needed";
-	out.from_name = c->conf->committee_name;
-	out.subject = subject;
-	out.text = text;
-	rv = committee_queue(c, sc, to, &out);
+	rv = committee_mail_kind(c, sc, to, "key-needed", subject, text);
 	free(subject);
 	free(text);
 	return rv;

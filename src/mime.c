@@ -597,6 +597,15 @@ mime_finish(struct mime_ctx *ctx)
 		iconv_close(ctx->cv);
 }
 
+void
+mime_ctx_init(struct mime_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->msg = xcalloc(1, sizeof(*ctx->msg));
+	ctx->cv = (iconv_t)-1;
+	buf_init(&ctx->text);
+}
+
 struct mime_msg *
 mime_parse(const char *raw, size_t len, int truncated)
 {
@@ -608,10 +617,7 @@ mime_parse(const char *raw, size_t len, int truncated)
 	char				*norm;
 	size_t				 nlen;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.msg = xcalloc(1, sizeof(*ctx.msg));
-	ctx.cv = (iconv_t)-1;
-	buf_init(&ctx.text);
+	mime_ctx_init(&ctx);
 	if (truncated)
 		ctx.msg->warnings |= MIME_W_TRUNCATED;
 	if (raw == NULL || len == 0) {

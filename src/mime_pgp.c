@@ -38,15 +38,6 @@ mime_pgp_armor(const char *s, size_t n, const char *begin, const char *end,
 }
 
 static void
-mime_pgp_ctx(struct mime_ctx *ctx)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->msg = xcalloc(1, sizeof(*ctx->msg));
-	ctx->cv = (iconv_t)-1;
-	buf_init(&ctx->text);
-}
-
-static void
 mime_pgp_ctx_free(struct mime_ctx *ctx)
 {
 	if (ctx->cv != (iconv_t)-1)
@@ -126,7 +117,7 @@ mime_pgp_find(const char *raw, size_t len, struct mime_pgp *out)
 
 	memset(out, 0, sizeof(*out));
 	memset(&fs, 0, sizeof(fs));
-	mime_pgp_ctx(&ctx);
+	mime_ctx_init(&ctx);
 	body.p = mime_fields_split(raw, raw + len, &fs, &w);
 	body.len = (size_t)(raw + len - body.p);
 	mime_ctype_get(&ctx, &fs, "content-type", &ct, 1);

@@ -58,6 +58,9 @@ struct mime_ctx {
 
 /* mime.c */
 
+/* A fresh parse context, its message allocated (the caller frees it). */
+void		 mime_ctx_init(struct mime_ctx *ctx);
+
 /* Splits a multipart body at boundary b; returns the number of parts. */
 size_t		 mime_parts_split(struct mime_range body, const char *b,
 		    struct mime_range **parts, int *closed);
