@@ -23,6 +23,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +69,11 @@
  * during a login used to drop it.  The loop looks at the flags between
  * steps; its waits poll the signalfd along with the IMAP socket, and so
  * does every IMAP command that waits on the server (imap_stream.c).
+ * The intake's fetch runs on a thread of its own (intake.c) and reads
+ * the signalfd there too, hence atomic flags.
  */
-static int	quit;
-static int	reload;
+static atomic_int	quit;
+static atomic_int	reload;
 static int	sigfd = -1;
 
 static void

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgjob.h"
 #include "clock.h"
 #include "config.h"
 #include "crash.h"
@@ -26,6 +27,13 @@
 
 /* Upper bound of bytes fetched in one UID FETCH (besides the count). */
 #define INTAKE_BATCH_BYTES	(1024 * 1024)
+/*
+ * The next batch is fetched while the current one is stored and its
+ * cases made, when the two together stay within this: a 10,200-message
+ * intake then waited 0.1 s for its fetches instead of 2 s.  Big messages
+ * go one after the other, as the peak memory is theirs (issue 13).
+ */
+#define INTAKE_AHEAD_BYTES	(2 * 1024 * 1024)
 /* Failed fetches of one message alone before it is set aside (held). */
 #define INTAKE_FETCH_TRIES	3
 /* The imap_held row that marks a failed batch fetch (no message has it). */
@@ -481,50 +489,219 @@ intake_prime_failures(struct intake *in, uint32_t uidvalidity,
 	return 0;
 }
 
-/* Fetches and stores one batch, and gathers its UIDs for the move. */
-static int
-intake_batch(struct intake *in, uint32_t uidvalidity,
-    const struct imap_msgref *refs, size_t n, uint32_t *last_uid)
-{
-	struct intake_batch	 b;
-	uint32_t		*done;
-	size_t			 i, ndone;
-	char			*errstr = NULL;
-	int			 stored;
-	double			 t0, t1, t2;
+/*
+ * One batch's fetch.  The fetch of the next batch runs on a job of its
+ * own (bgjob.h) while the caller stores the current one and makes its
+ * cases: the session and the batch belong to the job until it has been
+ * waited for.  Fetching changes nothing on the server or in the
+ * database, so a fetch the pass drops (a stop, a failed store) only
+ * means those messages are fetched again by the next pass.
+ */
+struct intake_fetch {
+	struct intake			*in;
+	const struct imap_msgref	*refs;
+	size_t				 n;
+	struct intake_batch		 b;
+	char				*errstr;
+	int				 rc;
+	int				 started;
+	struct bgjob			 job;
+};
 
-	b.items = xcalloc(n, sizeof(*b.items));
-	b.n = n;
-	for (i = 0; i < n; i++) {
-		b.items[i].uid = refs[i].uid;
-		b.items[i].size = refs[i].size;
-	}
-	if (intake_prime_failures(in, uidvalidity, refs, n) == -1) {
-		intake_batch_free(&b);
+static void
+intake_fetch_run(void *arg)
+{
+	struct intake_fetch	*f = arg;
+
+	f->rc = imap_fetch(f->in->imap, f->refs, f->n,
+	    f->in->conf->imap_max_size, intake_fetch_cb, &f->b, &f->errstr);
+}
+
+/* Starts fetching refs[0..n); -1 on a database error (nothing started). */
+static int
+intake_fetch_start(struct intake *in, uint32_t uidvalidity,
+    struct intake_fetch *f, const struct imap_msgref *refs, size_t n)
+{
+	size_t	i;
+
+	memset(f, 0, sizeof(*f));
+	if (intake_prime_failures(in, uidvalidity, refs, n) == -1)
 		return -1;
+	f->in = in;
+	f->refs = refs;
+	f->n = n;
+	f->b.items = xcalloc(n, sizeof(*f->b.items));
+	f->b.n = n;
+	for (i = 0; i < n; i++) {
+		f->b.items[i].uid = refs[i].uid;
+		f->b.items[i].size = refs[i].size;
 	}
+	f->started = 1;
+	bgjob_start(&f->job, intake_fetch_run, f);
+	return 0;
+}
+
+/* Waits for a fetch under way; the time the pass waited is its fetch's. */
+static void
+intake_fetch_wait(struct intake *in, struct intake_fetch *f)
+{
+	double	t0;
+
+	if (!f->started || !f->job.running)
+		return;
 	t0 = clock_mono();
-	if (imap_fetch(in->imap, refs, n, in->conf->imap_max_size,
-	    intake_fetch_cb, &b, &errstr) == -1) {
-		intake_batch_free(&b);
-		return intake_fetch_failed(in, uidvalidity, n, errstr);
+	bgjob_wait(&f->job);
+	in->times.fetch += clock_mono() - t0;
+}
+
+/* A fetch the pass does not store: waited for and dropped. */
+static void
+intake_fetch_drop(struct intake *in, struct intake_fetch *f)
+{
+	if (!f->started)
+		return;
+	intake_fetch_wait(in, f);
+	intake_batch_free(&f->b);
+	f->started = 0;
+	if (f->rc == -1)
+		(void)intake_fail(in, f->errstr);
+	else
+		free(f->errstr);
+	f->errstr = NULL;
+}
+
+/* The bytes a message's fetch brings (a cut one: up to the limit). */
+static size_t
+intake_ref_bytes(const struct intake *in, const struct imap_msgref *ref)
+{
+	size_t	limit = in->conf->imap_max_size;
+
+	return limit == 0 || ref->size < limit ? ref->size : limit;
+}
+
+/* The end of the batch that starts at refs[i]: by count and by bytes. */
+static size_t
+intake_batch_end(const struct intake *in, const struct imap_msgref *refs,
+    size_t i, size_t n)
+{
+	size_t	j, bytes = 0, batch;
+
+	batch = in->single ? 1 : (size_t)in->conf->imap_batch;
+	for (j = i; j < n && j - i < batch; j++) {
+		bytes += intake_ref_bytes(in, &refs[j]);
+		if (bytes > INTAKE_BATCH_BYTES && j > i)
+			break;
 	}
-	t1 = clock_mono();
-	done = xcalloc(n, sizeof(*done));
-	stored = intake_store_batch(in, uidvalidity, &b, last_uid, done,
+	return j;
+}
+
+/*
+ * Whether refs[j..k) may be fetched while refs[i..j) is stored: only
+ * when both together stay within INTAKE_AHEAD_BYTES, so that memory
+ * stays bounded by one big message, not two.
+ */
+static int
+intake_may_fetch_ahead(const struct intake *in,
+    const struct imap_msgref *refs, size_t i, size_t j, size_t k)
+{
+	size_t	bytes = 0;
+
+	for (; i < k; i++)
+		bytes += intake_ref_bytes(in, &refs[i]);
+	return k > j && bytes <= INTAKE_AHEAD_BYTES;
+}
+
+/*
+ * Stores a fetched batch and gathers its UIDs for the move.  The next
+ * batch's fetch (next) may be under way: a move waits for it, since the
+ * move needs the session.
+ */
+static int
+intake_batch(struct intake *in, uint32_t uidvalidity, struct intake_fetch *f,
+    struct intake_fetch *next, uint32_t *last_uid)
+{
+	uint32_t	*done;
+	size_t		 ndone;
+	int		 stored;
+	double		 t0;
+
+	done = xcalloc(f->n, sizeof(*done));
+	t0 = clock_mono();
+	stored = intake_store_batch(in, uidvalidity, &f->b, last_uid, done,
 	    &ndone);
-	intake_batch_free(&b);
-	t2 = clock_mono();
-	in->times.fetch += t1 - t0;
-	in->times.store += t2 - t1;
-	if (stored == -1)
-		goto out;
-	crash_point("after-store");
-	if (intake_gather(in, uidvalidity, done, ndone) == -1)
-		stored = -1;
- out:
+	intake_batch_free(&f->b);
+	f->started = 0;
+	in->times.store += clock_mono() - t0;
+	if (stored != -1) {
+		crash_point("after-store");
+		if (in->nmoving + ndone >= INTAKE_MOVE_MAX)
+			intake_fetch_wait(in, next);
+		if (intake_gather(in, uidvalidity, done, ndone) == -1)
+			stored = -1;
+	}
 	free(done);
 	return stored;
+}
+
+/*
+ * Fetches and stores refs[0..n) batch after batch, each batch's fetch
+ * overlapping the store of the one before and its cases (stop(), between
+ * two batches); *stored_upto is where the stored part ends.
+ */
+static int
+intake_batches(struct intake *in, uint32_t uidvalidity,
+    const struct imap_msgref *refs, size_t n, int (*stop)(void),
+    uint32_t *last_uid, size_t *stored_upto)
+{
+	struct intake_fetch	 f[2], *cur = &f[0], *next = &f[1], *t;
+	size_t			 i, j, k;
+	char			*errstr;
+	int			 rc, ahead, total = 0;
+
+	memset(f, 0, sizeof(f));
+	*stored_upto = 0;
+	if (n == 0 || stop())
+		return 0;
+	j = intake_batch_end(in, refs, 0, n);
+	if (intake_fetch_start(in, uidvalidity, cur, refs, j) == -1)
+		return -1;
+	for (i = 0; cur->started; i = j, j = k) {
+		intake_fetch_wait(in, cur);
+		if (cur->rc == -1) {
+			errstr = cur->errstr;
+			intake_batch_free(&cur->b);
+			return intake_fetch_failed(in, uidvalidity, cur->n,
+			    errstr);
+		}
+		k = j < n ? intake_batch_end(in, refs, j, n) : j;
+		ahead = intake_may_fetch_ahead(in, refs, i, j, k);
+		if (ahead && intake_fetch_start(in, uidvalidity, next,
+		    refs + j, k - j) == -1) {
+			intake_batch_free(&cur->b);
+			return -1;
+		}
+		if (ahead)
+			log_debug("intake: fetching %zu message(s) ahead while "
+			    "%zu are stored", k - j, j - i);
+		if ((rc = intake_batch(in, uidvalidity, cur, next,
+		    last_uid)) == -1) {
+			intake_fetch_drop(in, next);
+			return -1;
+		}
+		total += rc;
+		*stored_upto = j;
+		if (k > j && stop()) {
+			intake_fetch_drop(in, next);
+			break;
+		}
+		if (k > j && !ahead && intake_fetch_start(in, uidvalidity,
+		    next, refs + j, k - j) == -1)
+			return -1;
+		t = cur;
+		cur = next;
+		next = t;
+	}
+	return total;
 }
 
 /* Where to start listing: after the last UID, or 1 after a change. */
@@ -614,10 +791,10 @@ int
 intake_pass(struct intake *in, int (*stop)(void))
 {
 	struct imap_msgref	*refs = NULL;
-	size_t			 n = 0, i, j, bytes, limit, batch;
+	size_t			 n = 0, i;
 	uint32_t		 uidvalidity, from, last_uid;
 	char			*errstr = NULL;
-	int			 rc, total = 0;
+	int			 total;
 
 	memset(&in->times, 0, sizeof(in->times));
 	in->nmoving = 0;	/* left by a failed pass: moved as pending */
@@ -637,21 +814,10 @@ intake_pass(struct intake *in, int (*stop)(void))
 	}
 	if (n > 0)
 		log_debug("intake: %zu new message(s)", n);
-	limit = in->conf->imap_max_size;
-	for (i = 0; i < n && !stop(); i = j) {
-		bytes = 0;
-		batch = in->single ? 1 : (size_t)in->conf->imap_batch;
-		for (j = i; j < n && j - i < batch; j++) {
-			bytes += refs[j].size < limit ? refs[j].size : limit;
-			if (bytes > INTAKE_BATCH_BYTES && j > i)
-				break;
-		}
-		if ((rc = intake_batch(in, uidvalidity, refs + i, j - i,
-		    &last_uid)) == -1) {
-			free(refs);
-			return -1;
-		}
-		total += rc;
+	total = intake_batches(in, uidvalidity, refs, n, stop, &last_uid, &i);
+	if (total == -1) {
+		free(refs);
+		return -1;
 	}
 	free(refs);
 	if (intake_move_gathered(in, uidvalidity) == -1)

@@ -114,6 +114,50 @@ if grep -q '<td>' "$TB/html.out"; then
 fi
 tb_pass "an HTML-only report is rendered as text"
 
+# Batch after batch, each batch's fetch overlaps the store of the one
+# before (intake.c): every report is stored once, in UID order, and
+# moved, and a SIGTERM that drops a batch fetched ahead loses nothing.
+tb_ini_set "$CONF" imap fetch_batch 2
+tb_ini_set "$CONF" daemon log_level debug
+for i in 1 2 3 4 5 6 7; do
+	tb_send reporter1@example.test conduct@example.test \
+	    --header "Subject: batch report $i" --header \
+	    "Message-ID: <batch-$i@example.test>" --body "Report $i, in a batch."
+done
+tb_imap_wait_count conduct INBOX 7 20
+l0=$(wc -l <"$TB/conductd.log")
+cd_once || tb_fail "pass over four batches failed"
+cd_expect_eq "stored over four batches" "$(cd_count)" 14
+cd_expect_eq "left in INBOX after four batches" \
+    "$(tb_imap_count conduct INBOX)" 0
+ahead=$(tail -n +"$((l0 + 1))" "$TB/conductd.log" |
+    grep -c "fetching [12] message(s) ahead while 2 are stored" || true)
+cd_expect_eq "batches fetched ahead" "$ahead" 3
+order=$(sqlite3 -batch -noheader "$TB/state/conductd.db" "SELECT uid FROM message
+    ORDER BY id DESC LIMIT 7" | tr '\n' ' ')
+sorted=$(echo "$order" | tr ' ' '\n' | sed '/^$/d' | sort -rn | tr '\n' ' ')
+cd_expect_eq "stored in UID order" "$order" "$sorted"
+tb_pass "a fetch overlaps the store of the batch before it"
+
+# A crash while a batch is fetched ahead (after the second batch's
+# store): the restart stores the rest, each report once.
+for i in 8 9 10 11 12 13; do
+	tb_send reporter1@example.test conduct@example.test \
+	    --header "Subject: batch report $i" --header \
+	    "Message-ID: <batch-$i@example.test>" --body "Report $i, in a batch."
+done
+tb_imap_wait_count conduct INBOX 6 20
+if CONDUCTD_CRASH_AT=after-store:2 cd_once; then
+	tb_fail "the pass did not crash at the second batch"
+fi
+cd_expect_eq "stored before the crash" "$(cd_count)" 18
+cd_once || tb_fail "pass after the crash failed"
+cd_expect_eq "stored after the crash" "$(cd_count)" 20
+cd_expect_eq "rows after the crash" "$(cd_rows)" 22
+cd_expect_eq "left in INBOX after the crash" \
+    "$(tb_imap_count conduct INBOX)" 0
+tb_pass "a crash with a batch fetched ahead loses and doubles nothing"
+
 # Logs carry ids, never addresses or words of a report.
 for needle in reporter1@example.test reporter2@example.test "periwinkle lantern" \
     '보라색' 'Report: harassment'; do

@@ -1,0 +1,48 @@
+/*
+ * bgjob: a thread per job, made with every signal blocked and joined by
+ * bgjob_wait(); the join is the hand-over of everything the job wrote.
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "bgjob.h"
+#include "log.h"
+
+static void *
+bgjob_main(void *arg)
+{
+	struct bgjob	*j = arg;
+
+	j->fn(j->arg);
+	return NULL;
+}
+
+void
+bgjob_start(struct bgjob *j, void (*fn)(void *), void *arg)
+{
+	sigset_t	all, old;
+	int		rc;
+
+	j->fn = fn;
+	j->arg = arg;
+	j->running = 0;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&j->thread, NULL, bgjob_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0) {
+		j->running = 1;
+		return;
+	}
+	log_debug("bgjob: no thread (error %d): the job runs in turn", rc);
+	fn(arg);
+}
+
+void
+bgjob_wait(struct bgjob *j)
+{
+	if (!j->running)
+		return;
+	pthread_join(j->thread, NULL);
+	j->running = 0;
+}
