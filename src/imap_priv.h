@@ -100,7 +100,7 @@ int	imap_cut_fetch(struct imap_session *, uint32_t uid, size_t size,
  * to cb.  Returns 1 when it was handed, 0 when the message was gone, -1
  * on error.
  */
-#define IMAP_CHUNK	(1024 * 1024)
+#define IMAP_CHUNK	(512 * 1024)
 int	imap_chunk_fetch(struct imap_session *, uint32_t uid, size_t size,
 	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
 
