@@ -2,8 +2,10 @@
  * bgjob: a thread per job, made with every signal blocked and joined by
  * bgjob_wait(); the join is the hand-over of everything the job wrote.
  */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "bgjob.h"
 #include "log.h"
@@ -45,4 +47,24 @@ bgjob_wait(struct bgjob *j)
 		return;
 	pthread_join(j->thread, NULL);
 	j->running = 0;
+}
+
+int
+bgjob_wait_for(struct bgjob *j, int ms)
+{
+	struct timespec	ts;
+
+	if (!j->running)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	if (pthread_timedjoin_np(j->thread, NULL, &ts) == ETIMEDOUT)
+		return 1;
+	j->running = 0;
+	return 0;
 }

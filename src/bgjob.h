@@ -22,5 +22,7 @@ struct bgjob {
 void	bgjob_start(struct bgjob *, void (*)(void *), void *);
 /* Waits until the job has finished; at once if none runs. */
 void	bgjob_wait(struct bgjob *);
+/* Waits up to ms milliseconds: 0 when it has finished, 1 if it still runs. */
+int	bgjob_wait_for(struct bgjob *, int ms);
 
 #endif

@@ -275,14 +275,14 @@ end_session(struct daemon *d)
 
 /*
  * Between two intake batches: a stop asked for ends the intake; else the
- * batch's messages become cases and their acknowledgments go out before
- * the next batch is fetched, so that a report in a flood is answered in
- * seconds, not after the whole flood.  Deadlines (urgent alerts, digests,
- * reminders) and the rest of the pass's mail wait for its end, when
- * every fetched answer has been read.  Not before the first batch (a pass
- * of one batch goes as before), nor while the server is unreachable.  A
- * database error ends the intake; the pass's own steps then meet it and
- * say so.
+ * batch's messages become cases and their acknowledgments go out while
+ * the next batch is fetched (intake.c), so that a report in a flood is
+ * answered in seconds, not after the whole flood.  Deadlines (urgent
+ * alerts, digests, reminders) and the rest of the pass's mail wait for
+ * its end, when every fetched answer has been read.  Not before the
+ * first batch (a pass of one batch goes as before), nor while the server
+ * is unreachable.  A database error ends the intake; the pass's own steps
+ * then meet it and say so.
  */
 static struct daemon	*batch_daemon;
 

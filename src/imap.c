@@ -972,6 +972,26 @@ imap_failed_uid(const struct imap_session *s)
 	return s->last_failed;
 }
 
+int
+imap_stopped(const struct imap_session *s)
+{
+	return s->stream != NULL &&
+	    imap_stream_state(s->stream) == IMAP_STREAM_STOPPED;
+}
+
+void
+imap_interrupt(struct imap_session *s)
+{
+	mailstream_low	*low;
+	int		 fd;
+
+	if (s->imap == NULL || s->imap->imap_stream == NULL)
+		return;
+	low = mailstream_get_low(s->imap->imap_stream);
+	if (low != NULL && (fd = mailstream_low_get_fd(low)) != -1)
+		shutdown(fd, SHUT_RDWR);
+}
+
 void
 imap_set_failures(struct imap_session *s, uint32_t uid, int count)
 {

@@ -118,6 +118,13 @@ int	imap_fetch(struct imap_session *, const struct imap_msgref *, size_t n,
  */
 uint32_t imap_failed_uid(const struct imap_session *);
 void	imap_set_failures(struct imap_session *, uint32_t uid, int count);
+/* Whether the last command ended because a stop was asked for. */
+int	imap_stopped(const struct imap_session *);
+/*
+ * Cuts the connection under a command another thread runs (shutdown(2):
+ * its waits end at once); the session is closed once that thread ended.
+ */
+void	imap_interrupt(struct imap_session *);
 
 /*
  * Moves the messages to the processed folder: UID MOVE where the server

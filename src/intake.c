@@ -226,13 +226,13 @@ intake_move_gathered(struct intake *in, uint32_t uidvalidity)
 /* Gathers a stored batch's UIDs; moves them once there are enough. */
 static int
 intake_gather(struct intake *in, uint32_t uidvalidity, const uint32_t *uids,
-    size_t n)
+    size_t n, int may_move)
 {
 	in->moving = xreallocarray(in->moving, in->nmoving + n,
 	    sizeof(*in->moving));
 	memcpy(in->moving + in->nmoving, uids, n * sizeof(*uids));
 	in->nmoving += n;
-	if (in->nmoving < INTAKE_MOVE_MAX)
+	if (in->nmoving < INTAKE_MOVE_MAX || !may_move)
 		return 0;
 	return intake_move_gathered(in, uidvalidity);
 }
@@ -557,19 +557,38 @@ intake_fetch_wait(struct intake *in, struct intake_fetch *f)
 	in->times.fetch += clock_mono() - t0;
 }
 
-/* A fetch the pass does not store: waited for and dropped. */
+/*
+ * The wait for a fetch ahead that a stop drops: a small batch ends in
+ * milliseconds; past this the connection is cut under it, so that a
+ * stalled server cannot hold the stop up for its [imap] timeout.
+ */
+#define INTAKE_STOP_WAIT_MS	1000
+
+/*
+ * A fetch the pass does not store (stopping: for a stop), waited for and
+ * dropped; its mail is fetched again by the next pass.  When it failed
+ * the session is closed, quietly when the failure is the stop's.
+ */
 static void
-intake_fetch_drop(struct intake *in, struct intake_fetch *f)
+intake_fetch_drop(struct intake *in, struct intake_fetch *f, int stopping)
 {
 	if (!f->started)
 		return;
+	if (stopping && f->job.running &&
+	    bgjob_wait_for(&f->job, INTAKE_STOP_WAIT_MS) == 1) {
+		log_info("intake: stopping: the fetch under way is cut");
+		imap_interrupt(in->imap);
+	}
 	intake_fetch_wait(in, f);
 	intake_batch_free(&f->b);
 	f->started = 0;
-	if (f->rc == -1)
+	if (f->rc == -1 && !stopping)
 		(void)intake_fail(in, f->errstr);
-	else
+	else {
 		free(f->errstr);
+		if (f->rc == -1)
+			imap_close(in->imap);
+	}
 	f->errstr = NULL;
 }
 
@@ -639,7 +658,9 @@ intake_batch(struct intake *in, uint32_t uidvalidity, struct intake_fetch *f,
 		crash_point("after-store");
 		if (in->nmoving + ndone >= INTAKE_MOVE_MAX)
 			intake_fetch_wait(in, next);
-		if (intake_gather(in, uidvalidity, done, ndone) == -1)
+		/* A failed fetch ahead broke the session: no move on it. */
+		if (intake_gather(in, uidvalidity, done, ndone,
+		    !next->started || next->rc == 0) == -1)
 			stored = -1;
 	}
 	free(done);
@@ -670,6 +691,15 @@ intake_batches(struct intake *in, uint32_t uidvalidity,
 		return -1;
 	for (i = 0; cur->started; i = j, j = k) {
 		intake_fetch_wait(in, cur);
+		if (cur->rc == -1 && imap_stopped(in->imap)) {
+			/* Asked to stop: no fault of the batch's. */
+			log_info("intake: stopped during a fetch; the rest is "
+			    "fetched by the next pass");
+			free(cur->errstr);
+			intake_batch_free(&cur->b);
+			imap_close(in->imap);
+			return total;
+		}
 		if (cur->rc == -1) {
 			errstr = cur->errstr;
 			intake_batch_free(&cur->b);
@@ -678,23 +708,22 @@ intake_batches(struct intake *in, uint32_t uidvalidity,
 		}
 		k = j < n ? intake_batch_end(in, refs, j, n) : j;
 		ahead = intake_may_fetch_ahead(in, refs, i, j, k);
+		/* A database error: this batch is stored first. */
 		if (ahead && intake_fetch_start(in, uidvalidity, next,
-		    refs + j, k - j) == -1) {
-			intake_batch_free(&cur->b);
-			return -1;
-		}
+		    refs + j, k - j) == -1)
+			ahead = 0;
 		if (ahead)
 			log_debug("intake: fetching %zu message(s) ahead while "
 			    "%zu are stored", k - j, j - i);
 		if ((rc = intake_batch(in, uidvalidity, cur, next,
 		    last_uid)) == -1) {
-			intake_fetch_drop(in, next);
+			intake_fetch_drop(in, next, 0);
 			return -1;
 		}
 		total += rc;
 		*stored_upto = j;
 		if (k > j && stop()) {
-			intake_fetch_drop(in, next);
+			intake_fetch_drop(in, next, 1);
 			break;
 		}
 		if (k > j && !ahead && intake_fetch_start(in, uidvalidity,
@@ -823,7 +852,9 @@ intake_pass(struct intake *in, int (*stop)(void))
 		return -1;
 	}
 	free(refs);
-	if (intake_move_gathered(in, uidvalidity) == -1)
+	/* A stop that cut a fetch closed the session: moved next pass. */
+	if (imap_state(in->imap) != IMAP_STATE_DISCONNECTED &&
+	    intake_move_gathered(in, uidvalidity) == -1)
 		return -1;
 	if (i >= n && in->single &&
 	    intake_set_single(in, uidvalidity, 0) == 0) {

@@ -160,6 +160,30 @@ cd_expect_eq "exit status after SIGTERM during a stall" "$st" 0
 [ "$took" -le 2000 ] || tb_fail "SIGTERM took $took ms during a stall"
 tb_pass "SIGTERM during a stalled fetch ends the daemon at once"
 
+# 4b. The same when the stalled fetch is one fetched ahead (UIDs 3 and 4
+# while 1 and 2 are stored): the daemon ends at once, what was stored
+# stays, and the stop is no failure of that batch's (no switch to one
+# message per command).
+tb_ini_set "$CONF" imap fetch_batch 2
+fake_start stall 4 3 5003
+cd_start_daemon
+fake_wait "bad 3 stall"
+sleep 0.3
+s0=$(now_ms)
+st=0
+cd_stop_daemon TERM || st=$?
+took=$(( $(now_ms) - s0 ))
+tb_log "SIGTERM during a stalled fetch ahead: exit $st after $took ms"
+cd_expect_eq "exit status after SIGTERM during a stall ahead" "$st" 0
+[ "$took" -le 2000 ] || tb_fail "SIGTERM took $took ms during a stall ahead"
+cd_expect_eq "batch failures after the stop" "$(sqlite3 "$DB" \
+    "SELECT count(*) FROM imap_held WHERE uidvalidity = 5003 AND uid = 0
+    AND tries > 0")" 0
+cd_expect_eq "stored before the stalled batch" "$(sqlite3 "$DB" \
+    "SELECT count(*) FROM message WHERE uidvalidity = 5003")" 2
+tb_pass "SIGTERM during a stalled fetch ahead ends the daemon at once"
+tb_ini_set "$CONF" imap fetch_batch 100
+
 # 5. SMTP: a server that stalls or hangs up where the reply to the end of
 # DATA should come ends the send within [smtp] timeout (3 s), as a
 # temporary failure.

@@ -116,7 +116,7 @@ tb_pass "an HTML-only report is rendered as text"
 
 # Batch after batch, each batch's fetch overlaps the store of the one
 # before (intake.c): every report is stored once, in UID order, and
-# moved, and a SIGTERM that drops a batch fetched ahead loses nothing.
+# moved.
 tb_ini_set "$CONF" imap fetch_batch 2
 tb_ini_set "$CONF" daemon log_level debug
 for i in 1 2 3 4 5 6 7; do
@@ -157,6 +157,28 @@ cd_expect_eq "rows after the crash" "$(cd_rows)" 22
 cd_expect_eq "left in INBOX after the crash" \
     "$(tb_imap_count conduct INBOX)" 0
 tb_pass "a crash with a batch fetched ahead loses and doubles nothing"
+
+# A SIGTERM during such an intake: a batch fetched ahead is dropped (and
+# fetched by the next start), and a fetch the stop cut is no failure of
+# the batch's (no switch to one message per command).
+for i in $(seq 14 43); do
+	tb_send reporter1@example.test conduct@example.test \
+	    --header "Subject: batch report $i" --header \
+	    "Message-ID: <batch-$i@example.test>" --body "Report $i, in a batch."
+done
+tb_imap_wait_count conduct INBOX 30 30
+n0=$(grep -c "fetching 2 message(s) ahead" "$TB/conductd.log" || true)
+cd_start_daemon
+cd_wait_log_count "fetching 2 message(s) ahead" $((n0 + 2))
+cd_stop_daemon TERM || tb_fail "the daemon did not stop cleanly"
+cd_expect_eq "batch failures after the stop" "$(sqlite3 -batch -noheader \
+    "$TB/state/conductd.db" "SELECT count(*) FROM imap_held WHERE uid = 0
+    AND tries > 0")" 0
+cd_once || tb_fail "pass after the stop failed"
+cd_expect_eq "stored after the stop" "$(cd_count)" 50
+cd_expect_eq "left in INBOX after the stop" \
+    "$(tb_imap_count conduct INBOX)" 0
+tb_pass "a stop during a fetch ahead loses nothing and blames no batch"
 
 # Logs carry ids, never addresses or words of a report.
 for needle in reporter1@example.test reporter2@example.test "periwinkle lantern" \
