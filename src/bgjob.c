@@ -19,20 +19,28 @@ bgjob_main(void *arg)
 	return NULL;
 }
 
-void
-bgjob_start(struct bgjob *j, void (*fn)(void *), void *arg)
+int
+bgjob_thread(pthread_t *t, void *(*fn)(void *), void *arg)
 {
 	sigset_t	all, old;
 	int		rc;
 
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+void
+bgjob_start(struct bgjob *j, void (*fn)(void *), void *arg)
+{
+	int	rc;
+
 	j->fn = fn;
 	j->arg = arg;
 	j->running = 0;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&j->thread, NULL, bgjob_main, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc == 0) {
+	if ((rc = bgjob_thread(&j->thread, bgjob_main, j)) == 0) {
 		j->running = 1;
 		return;
 	}

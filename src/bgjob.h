@@ -18,6 +18,11 @@ struct bgjob {
 	int		  running;	/* a thread runs fn */
 };
 
+/*
+ * Makes a thread running fn(arg) with every signal blocked in it: 0, or
+ * pthread_create()'s error.  The daemon's other threads are made so too.
+ */
+int	bgjob_thread(pthread_t *, void *(*)(void *), void *);
 /* Runs fn(arg) on a thread (or at once, without one). */
 void	bgjob_start(struct bgjob *, void (*)(void *), void *);
 /* Waits until the job has finished; at once if none runs. */

@@ -9,11 +9,11 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bgjob.h"
 #include "log.h"
 #include "sendpool.h"
 #include "xmalloc.h"
@@ -119,14 +119,9 @@ sendpool_main(void *arg)
 static int
 sendpool_thread(struct sendpool_slot *sl)
 {
-	sigset_t	all, old;
-	int		rc;
+	int	rc;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&sl->thread, NULL, sendpool_main, sl);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if ((rc = bgjob_thread(&sl->thread, sendpool_main, sl)) != 0) {
 		log_warnx("sendpool: no thread for a connection (error %d); "
 		    "it sends in turn", rc);
 		return -1;
