@@ -510,13 +510,7 @@ test_container_types(void)
 	size_t				 i, len;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		memset(&m, 0, sizeof(m));
-		m.from_addr = "conduct@example.test";
-		m.to_addr = "a@b.org";
-		m.subject = "s";
-		m.message_id = "cd.1@example.test";
-		m.date = 1700000000;
-		m.text = "t\n";
+		m = base_mail();
 		memset(&a, 0, sizeof(a));
 		a.name = "fwd.eml";
 		a.type = types[i];
