@@ -31,6 +31,8 @@
 #define CRYPTO_NONCEBYTES	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define CRYPTO_TAGBYTES		crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define CRYPTO_HEADERBYTES	(1 + CRYPTO_NONCEBYTES)
+_Static_assert(CRYPTO_SEAL_OVERHEAD == CRYPTO_HEADERBYTES + CRYPTO_TAGBYTES,
+    "crypto.h says what a blob adds");
 
 struct crypto_key {
 	unsigned char	aead[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
@@ -248,6 +250,29 @@ crypto_seal(const struct crypto_key *key, const void *plain, size_t len,
 	return blob;
 }
 
+void
+crypto_seal_inplace(const struct crypto_key *key, void *buf, size_t len,
+    size_t cap, const char *ad, size_t *bloblen)
+{
+	unsigned char		*b = buf, *adbuf;
+	unsigned long long	 clen;
+	size_t			 adlen;
+
+	if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX ||
+	    cap < CRYPTO_SEAL_OVERHEAD || len > cap - CRYPTO_SEAL_OVERHEAD)
+		fatalx("crypto: seal in place: %zu bytes in %zu", len, cap);
+	memmove(b + CRYPTO_HEADERBYTES, b, len);
+	b[0] = CRYPTO_BLOB_V1;
+	randombytes_buf(b + 1, CRYPTO_NONCEBYTES);
+	adbuf = crypto_ad(ad, &adlen);
+	/* libsodium encrypts over its input: the stream is XORed in place. */
+	crypto_aead_xchacha20poly1305_ietf_encrypt(b + CRYPTO_HEADERBYTES,
+	    &clen, b + CRYPTO_HEADERBYTES, len, adbuf, adlen, NULL, b + 1,
+	    key->aead);
+	free(adbuf);
+	*bloblen = CRYPTO_HEADERBYTES + (size_t)clen;
+}
+
 int
 crypto_open(const struct crypto_key *key, const void *blob, size_t bloblen,
     const char *ad, void **plain, size_t *plainlen)
@@ -307,21 +332,64 @@ crypto_open_inplace(const struct crypto_key *key, void *blob,
 	return 0;
 }
 
+/* context || NUL || data: the NUL keeps contexts from overlapping. */
+static void
+crypto_keyed_init(crypto_generichash_state *st, const struct crypto_key *key,
+    const char *context)
+{
+	crypto_generichash_init(st, key->hash, sizeof(key->hash),
+	    CRYPTO_HASHBYTES);
+	crypto_generichash_update(st, (const unsigned char *)context,
+	    strlen(context) + 1);
+}
+
+static void
+crypto_keyed_final(crypto_generichash_state *st, unsigned char *out)
+{
+	crypto_generichash_final(st, out, CRYPTO_HASHBYTES);
+	sodium_memzero(st, sizeof(*st));
+}
+
 void
 crypto_keyed_hash(const struct crypto_key *key, const char *context,
     const void *data, size_t len, unsigned char *out)
 {
 	crypto_generichash_state	st;
 
-	/* context || NUL || data: the NUL keeps contexts from overlapping. */
-	crypto_generichash_init(&st, key->hash, sizeof(key->hash),
-	    CRYPTO_HASHBYTES);
-	crypto_generichash_update(&st, (const unsigned char *)context,
-	    strlen(context) + 1);
+	crypto_keyed_init(&st, key, context);
 	if (len > 0)
 		crypto_generichash_update(&st, data, len);
-	crypto_generichash_final(&st, out, CRYPTO_HASHBYTES);
-	sodium_memzero(&st, sizeof(st));
+	crypto_keyed_final(&st, out);
+}
+
+/* libsodium's state wants its alignment: not what malloc promises. */
+struct crypto_hasher {
+	crypto_generichash_state	st;
+};
+
+struct crypto_hasher *
+crypto_keyed_hash_begin(const struct crypto_key *key, const char *context)
+{
+	void	*p;
+
+	if (posix_memalign(&p, 64, sizeof(struct crypto_hasher)) != 0)
+		fatalx("crypto: out of memory");
+	crypto_keyed_init(&((struct crypto_hasher *)p)->st, key, context);
+	return p;
+}
+
+void
+crypto_keyed_hash_add(struct crypto_hasher *h, const void *data, size_t len)
+{
+	if (len > 0)
+		crypto_generichash_update(&h->st, data, len);
+}
+
+void
+crypto_keyed_hash_end(struct crypto_hasher *h, unsigned char *out)
+{
+	crypto_keyed_final(&h->st, out);
+	free(h);
 }
 
 void

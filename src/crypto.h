@@ -14,6 +14,8 @@
 
 #define CRYPTO_BLOB_V1		1
 #define CRYPTO_HASHBYTES	32
+/* What a sealed blob adds to its plain text: version, nonce and tag. */
+#define CRYPTO_SEAL_OVERHEAD	(1 + 24 + 16)
 
 struct crypto_key;
 
@@ -40,6 +42,13 @@ void	crypto_key_free(struct crypto_key *);
  */
 void	*crypto_seal(const struct crypto_key *, const void *, size_t,
 	    const char *ad, size_t *bloblen);
+/*
+ * crypto_seal over the plain text's own buffer, of cap bytes, at least
+ * len + CRYPTO_SEAL_OVERHEAD: the blob takes the buffer's first
+ * *bloblen bytes and the plain text is gone, so a big one is held once.
+ */
+void	crypto_seal_inplace(const struct crypto_key *, void *, size_t len,
+	    size_t cap, const char *ad, size_t *bloblen);
 
 /*
  * Decrypts a blob made by crypto_seal with the same ad.  Returns 0 with
@@ -65,6 +74,16 @@ int	crypto_open_inplace(const struct crypto_key *, void *, size_t,
  */
 void	crypto_keyed_hash(const struct crypto_key *, const char *context,
 	    const void *, size_t, unsigned char *out);
+/*
+ * The same hash of data given a piece at a time (what _add is given, in
+ * order, is the data): a form built as it is hashed is never held whole.
+ * _end writes the hash and frees the state.
+ */
+struct crypto_hasher;
+struct crypto_hasher *crypto_keyed_hash_begin(const struct crypto_key *,
+	    const char *context);
+void	crypto_keyed_hash_add(struct crypto_hasher *, const void *, size_t);
+void	crypto_keyed_hash_end(struct crypto_hasher *, unsigned char *out);
 
 /*
  * A short token for an address (a MAC): the first hexlen hex digits of

@@ -35,7 +35,14 @@ static const char *const dedupe_trace[] = {
 	"X-Sieve*",
 };
 
+/* Where the form goes: a function given it a piece at a time. */
 struct dedupe_out {
+	dedupe_put_fn	 put;
+	void		*arg;
+};
+
+/* The sink that makes the form one buffer. */
+struct dedupe_buf {
 	char	*buf;
 	size_t	 len;
 };
@@ -77,8 +84,8 @@ dedupe_line(const char *p, const char *end, const char **next)
 static void
 dedupe_put(struct dedupe_out *o, const char *p, size_t n)
 {
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
+	if (n > 0)
+		o->put(o->arg, p, n);
 }
 
 /* Whether the field starting with this line is a trace field. */
@@ -124,15 +131,13 @@ dedupe_header(struct dedupe_out *o, const char *p, const char *end)
 	return p < end ? next : end;
 }
 
-char *
-dedupe_form(const char *raw, size_t len, size_t *outlen)
+void
+dedupe_form_feed(const char *raw, size_t len, dedupe_put_fn put, void *arg)
 {
-	struct dedupe_out	 o;
+	struct dedupe_out	 o = { put, arg };
 	const char		*p, *end = raw + len, *next;
 	size_t			 n;
 
-	o.buf = xmalloc(len + 3);	/* a last field gains LF, LF */
-	o.len = 0;
 	p = dedupe_header(&o, raw, end);
 	while (p < end) {
 		n = dedupe_line(p, end, &next);
@@ -141,7 +146,26 @@ dedupe_form(const char *raw, size_t len, size_t *outlen)
 			dedupe_put(&o, "\n", 1);
 		p = next;
 	}
-	o.buf[o.len] = '\0';
-	*outlen = o.len;
-	return o.buf;
+}
+
+static void
+dedupe_buf_put(void *arg, const char *p, size_t n)
+{
+	struct dedupe_buf	*b = arg;
+
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+}
+
+char *
+dedupe_form(const char *raw, size_t len, size_t *outlen)
+{
+	struct dedupe_buf	b;
+
+	b.buf = xmalloc(len + 3);	/* a last field gains LF, LF */
+	b.len = 0;
+	dedupe_form_feed(raw, len, dedupe_buf_put, &b);
+	b.buf[b.len] = '\0';
+	*outlen = b.len;
+	return b.buf;
 }

@@ -13,5 +13,12 @@
 int	 dedupe_trace_field(const char *name, size_t len);
 /* The form of raw (len bytes), allocated, NUL-terminated; *outlen set. */
 char	*dedupe_form(const char *raw, size_t len, size_t *outlen);
+/*
+ * The same form handed to put a piece at a time, in order, so that it
+ * can be hashed as it is made: a big message's form is never held.
+ */
+typedef void	(*dedupe_put_fn)(void *arg, const char *, size_t);
+void	 dedupe_form_feed(const char *raw, size_t len, dedupe_put_fn put,
+	    void *arg);
 
 #endif

@@ -894,6 +894,7 @@ imap_fetch_deliver(struct imap_fetch_ctx *fc, clist *result)
 	clistiter	*it;
 	struct imap_att	 a;
 	const uint32_t	*hit;
+	char		*data;
 	size_t		 i;
 
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
@@ -909,7 +910,10 @@ imap_fetch_deliver(struct imap_fetch_ctx *fc, clist *result)
 		if (fc->done[i])
 			continue;
 		fc->done[i] = 1;
-		fc->cb(a.uid, xmemdup(a.body, a.len), a.len,
+		data = xmalloc(a.len + 1 + IMAP_DATA_ROOM);
+		memcpy(data, a.body, a.len);
+		data[a.len] = '\0';
+		fc->cb(a.uid, data, a.len, a.len + 1 + IMAP_DATA_ROOM,
 		    fc->partial && a.len >= fc->limit, fc->arg);
 	}
 }
@@ -1000,7 +1004,7 @@ imap_set_failures(struct imap_session *s, uint32_t uid, int count)
 }
 
 /*
- * Messages over IMAP_CHUNK one by one, a piece at a time (imap_chunk.c);
+ * Messages over IMAP_WHOLE_MAX one by one, a piece at a time (imap_chunk.c);
  * those over the limit as their text parts; one whose cut
  * fetch failed IMAP_CUT_TRIES times in a row (a BODYSTRUCTURE libetpan
  * cannot parse breaks the session) as its first limit bytes instead, so
@@ -1066,7 +1070,7 @@ imap_fetch(struct imap_session *s, const struct imap_msgref *refs, size_t n,
 	uids = xreallocarray(NULL, n, sizeof(*uids));
 	done = xcalloc(n, 1);
 	for (i = 0; i < n; i++) {
-		if (refs[i].size <= IMAP_CHUNK && (limit == 0 ||
+		if (refs[i].size <= IMAP_WHOLE_MAX && (limit == 0 ||
 		    refs[i].size <= limit))
 			uids[nw++] = refs[i].uid;
 		else

@@ -99,12 +99,14 @@ int	imap_list(struct imap_session *, uint32_t from,
  * (mime_cut.h); one whose parts cannot be fetched is kept as its first
  * limit bytes (BODY.PEEK[]<0.limit>).  cb is called once per message
  * fetched, in any order, with the bytes (NUL-terminated, allocated: the
- * callback owns them, and wipes and frees them) and whether the message
+ * callback owns them, and wipes and frees them), the size of their
+ * buffer (at least len + 1; most have room past the NUL, so that the
+ * store can seal a message in its own buffer) and whether the message
  * was cut.  A message over 1 MB is fetched alone, a piece at a time, so
  * that a big one is held once.  \Seen is never set.
  */
 typedef void (*imap_fetch_cb)(uint32_t uid, char *data, size_t len,
-	    int truncated, void *arg);
+	    size_t cap, int truncated, void *arg);
 int	imap_fetch(struct imap_session *, const struct imap_msgref *, size_t n,
 	    size_t limit, imap_fetch_cb, void *arg, char **errstr);
 

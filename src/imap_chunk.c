@@ -40,10 +40,10 @@ chunk_add(struct chunk_buf *b, const char *p, size_t n)
 	char	*d;
 	size_t	 cap, len;
 
-	if (b->len + n + 1 > b->cap) {
+	if (b->len + n + 1 + IMAP_DATA_ROOM > b->cap) {
 		/* Grown by hand: realloc would leave the old bytes unwiped. */
-		cap = b->len + n + 1 > b->cap * 2 ? b->len + n + 1 :
-		    b->cap * 2;
+		cap = b->len + n + 1 + IMAP_DATA_ROOM > b->cap * 2 ?
+		    b->len + n + 1 + IMAP_DATA_ROOM : b->cap * 2;
 		d = xmalloc(cap);
 		if ((len = b->len) > 0)
 			memcpy(d, b->data, len);
@@ -111,7 +111,7 @@ imap_chunk_fetch(struct imap_session *s, uint32_t uid, size_t size,
 	size_t			n, got;
 	int			r;
 
-	b.cap = size + 1;
+	b.cap = size + 1 + IMAP_DATA_ROOM;
 	b.data = xmalloc(b.cap);
 	b.len = 0;
 	for (;;) {
@@ -130,6 +130,6 @@ imap_chunk_fetch(struct imap_session *s, uint32_t uid, size_t size,
 	}
 	b.data[b.len] = '\0';
 	log_debug("imap: uid %u fetched in pieces, %zu bytes", uid, b.len);
-	cb(uid, b.data, b.len, 0, arg);
+	cb(uid, b.data, b.len, b.cap, 0, arg);
 	return 1;
 }

@@ -611,7 +611,7 @@ imap_cut_fetch(struct imap_session *s, uint32_t uid, size_t size,
 		    "(%zu): kept %zu text part(s), %zu bytes fetched; %zu "
 		    "part(s) left out or cut", uid, size, limit, w.ntext,
 		    w.fetched, w.nomit);
-		cb(uid, raw, len, 1, arg);
+		cb(uid, raw, len, len + 1, 1, arg);
 		rv = 1;
 	} else if (w.gone)
 		rv = 0;

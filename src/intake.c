@@ -19,6 +19,7 @@
 #include "expunge.h"
 #include "imap.h"
 #include "intake.h"
+#include "lang.h"
 #include "log.h"
 #include "mime.h"
 #include "pgpmail.h"
@@ -31,12 +32,22 @@
  * The next batch is fetched while the current one is stored and its
  * cases made, when the two together stay within this: batches of small
  * mail overlap (a flood of 1,000 reports had the acknowledgment of one
- * in its middle out in 2.3 s instead of 3.4 s), while a message of a
- * megabyte goes alone, as the peak memory is that of the big messages
- * (issue 13: at 2 MB the peak of the bench intake rose from 18.7 to
- * 19.4 MB, past its target of 3 x 1 MB + 16 MB).
+ * in its middle out in 2.3 s instead of 3.4 s), and so do mails with a
+ * photo or two (the 200 of 1 MB in the bench of issue 13 took 2.2-2.9 s
+ * instead of 4.1 s); a bigger one goes alone, so that the memory is
+ * bounded by one big message, not two.
  */
-#define INTAKE_AHEAD_BYTES	(1024 * 1024)
+#define INTAKE_AHEAD_BYTES	(4 * 1024 * 1024)
+/*
+ * A batch of this many bytes or more holds a big message.  Before one is
+ * fetched while another is stored, the language guesser's tables go (1.5
+ * MB, read again in about 12 ms when a report next needs them), and once
+ * the one before is stored the heap's free pages go back to the system,
+ * so that two big messages in flight stay within the memory bound (issue
+ * 13: the bench intake's peak was 19.6 MB with neither, 19.3 MB with the
+ * trim alone, 18.4 MB with both; its target is 19.1 MB).
+ */
+#define INTAKE_BIG_BYTES	(512 * 1024)
 /* Failed fetches of one message alone before it is set aside (held). */
 #define INTAKE_FETCH_TRIES	3
 /* The imap_held row that marks a failed batch fetch (no message has it). */
@@ -68,6 +79,7 @@ struct intake_item {
 	uint32_t	 uid;
 	char		*data;
 	size_t		 len;
+	size_t		 cap;		/* data's buffer: room to seal in */
 	size_t		 size;
 	int		 truncated;
 	int		 fetched;
@@ -238,8 +250,8 @@ intake_gather(struct intake *in, uint32_t uidvalidity, const uint32_t *uids,
 }
 
 static void
-intake_fetch_cb(uint32_t uid, char *data, size_t len, int truncated,
-    void *arg)
+intake_fetch_cb(uint32_t uid, char *data, size_t len, size_t cap,
+    int truncated, void *arg)
 {
 	struct intake_batch	*b = arg;
 	size_t			 i;
@@ -249,6 +261,7 @@ intake_fetch_cb(uint32_t uid, char *data, size_t len, int truncated,
 			continue;
 		b->items[i].data = data;
 		b->items[i].len = len;
+		b->items[i].cap = cap;
 		b->items[i].truncated = truncated;
 		b->items[i].fetched = 1;
 		return;
@@ -326,6 +339,11 @@ intake_record(struct intake *in, uint32_t uidvalidity,
 	intake_pgp_open(in, it, &pm);
 	m.raw = pm.raw != NULL ? pm.raw : it->data;
 	m.rawlen = pm.raw != NULL ? pm.len : it->len;
+	/* Not stored again: the fetched bytes may become the sealed blob. */
+	if (pm.raw == NULL) {
+		m.raw_buf = it->data;
+		m.raw_cap = it->cap;
+	}
 	m.size = it->size > it->len ? it->size : it->len;
 	m.truncated = it->truncated;
 	m.received = clock_now();
@@ -601,6 +619,18 @@ intake_ref_bytes(const struct intake *in, const struct imap_msgref *ref)
 	return limit == 0 || ref->size < limit ? ref->size : limit;
 }
 
+/* The bytes the batch refs[i..j) brings. */
+static size_t
+intake_bytes(const struct intake *in, const struct imap_msgref *refs,
+    size_t i, size_t j)
+{
+	size_t	bytes = 0;
+
+	for (; i < j; i++)
+		bytes += intake_ref_bytes(in, &refs[i]);
+	return bytes;
+}
+
 /* The end of the batch that starts at refs[i]: by count and by bytes. */
 static size_t
 intake_batch_end(const struct intake *in, const struct imap_msgref *refs,
@@ -619,18 +649,14 @@ intake_batch_end(const struct intake *in, const struct imap_msgref *refs,
 
 /*
  * Whether refs[j..k) may be fetched while refs[i..j) is stored: only
- * when both together stay within INTAKE_AHEAD_BYTES, so that memory
- * stays bounded by one big message, not two.
+ * when both together stay within INTAKE_AHEAD_BYTES, so that what is in
+ * flight is a few megabytes of mail or one big message, never two.
  */
 static int
 intake_may_fetch_ahead(const struct intake *in,
     const struct imap_msgref *refs, size_t i, size_t j, size_t k)
 {
-	size_t	bytes = 0;
-
-	for (; i < k; i++)
-		bytes += intake_ref_bytes(in, &refs[i]);
-	return k > j && bytes <= INTAKE_AHEAD_BYTES;
+	return k > j && intake_bytes(in, refs, i, k) <= INTAKE_AHEAD_BYTES;
 }
 
 /*
@@ -680,7 +706,7 @@ intake_batches(struct intake *in, uint32_t uidvalidity,
 	struct intake_fetch	 f[2], *cur = &f[0], *next = &f[1], *t;
 	size_t			 i, j, k;
 	char			*errstr;
-	int			 rc, ahead, total = 0;
+	int			 rc, ahead, big, total = 0;
 
 	memset(f, 0, sizeof(f));
 	*stored_upto = 0;
@@ -708,6 +734,9 @@ intake_batches(struct intake *in, uint32_t uidvalidity,
 		}
 		k = j < n ? intake_batch_end(in, refs, j, n) : j;
 		ahead = intake_may_fetch_ahead(in, refs, i, j, k);
+		big = ahead && intake_bytes(in, refs, j, k) >= INTAKE_BIG_BYTES;
+		if (big)
+			lang_done();	/* INTAKE_BIG_BYTES */
 		/* A database error: this batch is stored first. */
 		if (ahead && intake_fetch_start(in, uidvalidity, next,
 		    refs + j, k - j) == -1)
@@ -722,6 +751,8 @@ intake_batches(struct intake *in, uint32_t uidvalidity,
 		}
 		total += rc;
 		*stored_upto = j;
+		if (big)
+			xmalloc_trim();
 		if (k > j && stop()) {
 			intake_fetch_drop(in, next, 1);
 			break;

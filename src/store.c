@@ -1428,17 +1428,46 @@ store_msg_insert(struct store *s, const struct store_msg_new *m,
 	return r->blob != NULL ? store_msg_raw_add(s, *id, r) : 0;
 }
 
-/* The keyed hash of the message's dedupe form (dedupe.c). */
+/* The form's pieces (mostly a line each), hashed a few KB at a time. */
+struct store_form {
+	struct crypto_hasher	*h;
+	size_t			 n;
+	char			 buf[4096];
+};
+
+static void
+store_form_put(void *arg, const char *p, size_t n)
+{
+	struct store_form	*f = arg;
+
+	if (f->n + n > sizeof(f->buf)) {
+		crypto_keyed_hash_add(f->h, f->buf, f->n);
+		f->n = 0;
+	}
+	if (n > sizeof(f->buf))
+		crypto_keyed_hash_add(f->h, p, n);
+	else {
+		memcpy(f->buf + f->n, p, n);
+		f->n += n;
+	}
+}
+
+/*
+ * The keyed hash of the message's dedupe form (dedupe.c), hashed as it
+ * is made: a big message's form is never held.
+ */
 static void
 store_form_hash(struct store *s, const struct store_msg_new *m,
     unsigned char *fh)
 {
-	char	*form;
-	size_t	 len;
+	struct store_form	f;
 
-	form = dedupe_form(m->raw, m->rawlen, &len);
-	crypto_keyed_hash(s->key, "dedupe-form", form, len, fh);
-	free(form);
+	f.h = crypto_keyed_hash_begin(s->key, "dedupe-form");
+	f.n = 0;
+	dedupe_form_feed(m->raw, m->rawlen, store_form_put, &f);
+	crypto_keyed_hash_add(f.h, f.buf, f.n);
+	crypto_keyed_hash_end(f.h, fh);
+	crypto_wipe(f.buf, sizeof(f.buf));
 }
 
 static int
@@ -1476,8 +1505,17 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 		return -1;
 	if (r.dup_of == 0) {
 		store_message_ad(ad, sizeof(ad), m->uidvalidity, m->uid);
-		blob = crypto_seal(s->key, m->raw, m->rawlen, ad, &r.bloblen);
-		r.blob = blob;
+		if (m->raw_buf == m->raw && m->raw_buf != NULL &&
+		    m->raw_cap >= CRYPTO_SEAL_OVERHEAD &&
+		    m->rawlen <= m->raw_cap - CRYPTO_SEAL_OVERHEAD) {
+			crypto_seal_inplace(s->key, m->raw_buf, m->rawlen,
+			    m->raw_cap, ad, &r.bloblen);
+			r.blob = m->raw_buf;
+		} else {
+			blob = crypto_seal(s->key, m->raw, m->rawlen, ad,
+			    &r.bloblen);
+			r.blob = blob;
+		}
 	}
 	rv = store_msg_insert(s, m, &r, id);
 	free(blob);

@@ -113,6 +113,13 @@ struct store_msg_new {
 	const char	*message_id;	/* may be NULL */
 	const void	*raw;		/* bytes as fetched (maybe truncated) */
 	size_t		 rawlen;
+	/*
+	 * raw's own buffer, of raw_cap bytes, or NULL: when it has room
+	 * for what sealing adds, the raw is sealed over itself there, and
+	 * the buffer no longer holds it once stored.
+	 */
+	void		*raw_buf;
+	size_t		 raw_cap;
 	size_t		 size;		/* full size on the server */
 	int		 truncated;	/* raw holds only the first bytes */
 	time_t		 received;

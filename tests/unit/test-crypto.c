@@ -308,6 +308,45 @@ test_open_inplace(const struct crypto_key *key)
 	free(plain);
 }
 
+/*
+ * Sealed in its own buffer, a message opens as one sealed by copy would,
+ * and the buffer holds none of the plain text any more (issue 13: a big
+ * message is held once while it is stored).
+ */
+static void
+test_seal_inplace(const struct crypto_key *key)
+{
+	unsigned char	*plain, *buf;
+	void		*out;
+	size_t		 n = 300000, cap, bloblen, len, i;
+
+	plain = xmalloc(n);
+	for (i = 0; i < n; i++)
+		plain[i] = (unsigned char)(i * 7 + i / 251);
+	cap = n + CRYPTO_SEAL_OVERHEAD;
+	buf = xmalloc(cap);
+	memcpy(buf, plain, n);
+	crypto_seal_inplace(key, buf, n, cap, "message", &bloblen);
+	CHECK_INTEQ((long long)bloblen, (long long)cap);
+	CHECK(memmem(buf, bloblen, plain, 64) == NULL);
+	CHECK(memmem(buf, bloblen, plain + n / 2, 64) == NULL);
+	CHECK_INTEQ(crypto_open(key, buf, bloblen, "message", &out, &len), 0);
+	CHECK_INTEQ((long long)len, (long long)n);
+	CHECK(memcmp(out, plain, n) == 0);
+	free(out);
+	CHECK_INTEQ(crypto_open(key, buf, bloblen, "other", &out, &len), -1);
+	free(buf);
+	/* Nothing: a blob of its own overhead. */
+	buf = xmalloc(CRYPTO_SEAL_OVERHEAD);
+	crypto_seal_inplace(key, buf, 0, CRYPTO_SEAL_OVERHEAD, "m", &bloblen);
+	CHECK_INTEQ((long long)bloblen, CRYPTO_SEAL_OVERHEAD);
+	CHECK_INTEQ(crypto_open(key, buf, bloblen, "m", &out, &len), 0);
+	CHECK_INTEQ((long long)len, 0);
+	free(out);
+	free(buf);
+	free(plain);
+}
+
 static void
 test_other_key(const struct crypto_key *k1, const struct crypto_key *k2)
 {
@@ -323,8 +362,9 @@ test_other_key(const struct crypto_key *k1, const struct crypto_key *k2)
 static void
 test_hash(const struct crypto_key *k1, const struct crypto_key *k2)
 {
-	unsigned char	a[CRYPTO_HASHBYTES], b[CRYPTO_HASHBYTES];
-	unsigned char	zero[CRYPTO_HASHBYTES];
+	unsigned char		 a[CRYPTO_HASHBYTES], b[CRYPTO_HASHBYTES];
+	unsigned char		 zero[CRYPTO_HASHBYTES];
+	struct crypto_hasher	*h;
 
 	memset(zero, 0, sizeof(zero));
 	crypto_keyed_hash(k1, "message-id", "<x@y>", 5, a);
@@ -347,6 +387,20 @@ test_hash(const struct crypto_key *k1, const struct crypto_key *k2)
 	/* Empty data is fine and still keyed. */
 	crypto_keyed_hash(k1, "content", NULL, 0, a);
 	crypto_keyed_hash(k2, "content", NULL, 0, b);
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
+
+	/* Given in pieces, the data hashes as it does whole. */
+	crypto_keyed_hash(k1, "dedupe-form", "Subject: s\n\nbody\n", 17, a);
+	h = crypto_keyed_hash_begin(k1, "dedupe-form");
+	crypto_keyed_hash_add(h, "Subject: s\n", 11);
+	crypto_keyed_hash_add(h, "", 0);
+	crypto_keyed_hash_add(h, "\nbody", 5);
+	crypto_keyed_hash_add(h, "\n", 1);
+	crypto_keyed_hash_end(h, b);
+	CHECK(memcmp(a, b, sizeof(a)) == 0);
+	h = crypto_keyed_hash_begin(k1, "dedupe-form");
+	crypto_keyed_hash_add(h, "Subject: s\n\nbody", 16);
+	crypto_keyed_hash_end(h, b);
 	CHECK(memcmp(a, b, sizeof(a)) != 0);
 }
 
@@ -404,6 +458,7 @@ main(void)
 		return harness_done();
 	test_seal_roundtrip(k1);
 	test_open_inplace(k1);
+	test_seal_inplace(k1);
 	test_tamper(k1);
 	test_other_key(k1, k2);
 	test_hash(k1, k2);

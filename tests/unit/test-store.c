@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "buf.h"
 #include "crypto.h"
 #include "dedupe.h"
 #include "store.h"
@@ -343,12 +344,76 @@ test_messages(struct store *s)
 	return a;
 }
 
+static void
+dedupe_to_buf(void *arg, const char *p, size_t n)
+{
+	buf_add(arg, p, n);
+}
+
+/* add() with the raw in a buffer of cap bytes it may be sealed in. */
+static int
+add_buf(struct store *s, uint32_t uid, char *buf, size_t cap, int64_t *id,
+    int64_t *dup_of)
+{
+	struct store_msg_new	m;
+
+	memset(&m, 0, sizeof(m));
+	m.mailbox = "INBOX";
+	m.uidvalidity = 4242;
+	m.uid = uid;
+	m.raw = buf;
+	m.rawlen = strlen(buf);
+	m.raw_buf = buf;
+	m.raw_cap = cap;
+	m.size = strlen(buf) + 1000;
+	m.truncated = 1;
+	m.warnings = "no-date,bad-charset";
+	return store_message_add(s, &m, id, dup_of);
+}
+
+/*
+ * A raw whose buffer has room is sealed over itself (issue 13): the
+ * buffer then holds none of it, and the stored message reads back
+ * whole.  Without room, or as a copy, the buffer is left as it was.
+ */
+static void
+test_seal_in_place(struct store *s)
+{
+	static const char	 text[] = "From: e@example.org\r\n"
+	    "Subject: in place\r\n\r\nSealed where it was fetched.\r\n";
+	char			*buf;
+	size_t			 cap;
+	int64_t			 id, dup;
+
+	cap = sizeof(text) + CRYPTO_SEAL_OVERHEAD;
+	buf = xmalloc(cap);
+	memcpy(buf, text, sizeof(text));
+	CHECK_INTEQ(add_buf(s, 1, buf, cap, &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK(memmem(buf, cap, "Sealed where", 12) == NULL);
+	check_raw(s, id, text);
+	/* The same bytes again: a copy, not sealed, the buffer untouched. */
+	memcpy(buf, text, sizeof(text));
+	CHECK_INTEQ(add_buf(s, 2, buf, cap, &id, &dup), 0);
+	CHECK(dup != 0);
+	CHECK_STREQ(buf, text);
+	free(buf);
+	/* No room: sealed by copy. */
+	buf = xstrdup("From: f@example.org\r\n\r\nNo room here.\r\n");
+	CHECK_INTEQ(add_buf(s, 3, buf, strlen(buf) + 1, &id, &dup), 0);
+	CHECK_INTEQ(dup, 0);
+	CHECK_STREQ(buf, "From: f@example.org\r\n\r\nNo room here.\r\n");
+	check_raw(s, id, buf);
+	free(buf);
+}
+
 /* The dedupe form: trace fields out, unfolded, LF line ends. */
 static void
 test_dedupe_form(void)
 {
-	char	*f;
-	size_t	 len;
+	struct buf	 fed;
+	char		*f;
+	size_t		 len;
 
 	f = dedupe_form(copy_orig, strlen(copy_orig), &len);
 	CHECK_STREQ(f, "From: Dana <dana@example.org>\n"
@@ -362,6 +427,14 @@ test_dedupe_form(void)
 	f = dedupe_form("X-Sieve: x\r\nSubject: s", 22, &len);
 	CHECK_STREQ(f, "Subject: s\n\n");
 	free(f);
+	/* Fed a piece at a time, the form is the same bytes. */
+	buf_init(&fed);
+	dedupe_form_feed(copy_orig, strlen(copy_orig), dedupe_to_buf, &fed);
+	f = dedupe_form(copy_orig, strlen(copy_orig), &len);
+	CHECK_INTEQ((long long)fed.len, (long long)len);
+	CHECK(fed.len == len && memcmp(fed.data, f, len) == 0);
+	free(f);
+	buf_free(&fed);
 	CHECK(dedupe_trace_field("received", 8));
 	CHECK(dedupe_trace_field("ARC-Message-Signature", 21));
 	CHECK(dedupe_trace_field("X-Virus-Scanned", 15));
@@ -1221,6 +1294,7 @@ main(void)
 	s = test_old_rows(s, db, key);
 	test_wal(s, db);
 	test_mailboxes(s);
+	test_seal_in_place(s);
 	store_close(s);
 	test_migrate_v7(key);
 	test_migrate_v7_shared(key);
