@@ -102,8 +102,8 @@ int	imap_list(struct imap_session *, uint32_t from,
  * callback owns them, and wipes and frees them), the size of their
  * buffer (at least len + 1; most have room past the NUL, so that the
  * store can seal a message in its own buffer) and whether the message
- * was cut.  A message over 1 MB is fetched alone, a piece at a time, so
- * that a big one is held once.  \Seen is never set.
+ * was cut.  A message over 512 KB is fetched on its own, a piece at a
+ * time, so that a big one is held once.  \Seen is never set.
  */
 typedef void (*imap_fetch_cb)(uint32_t uid, char *data, size_t len,
 	    size_t cap, int truncated, void *arg);

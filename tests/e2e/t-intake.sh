@@ -227,6 +227,50 @@ for id in $(cd_ctl messages | tail -n 3 | awk '{ print $1 }'); do
 done
 tb_pass "mail with a photo is fetched ahead, and stored whole, once"
 
+# A move during the pass goes with the next fetch (issue 13): 2,250
+# reports, of which the first 2,000 stored are moved by the job that
+# fetches a later batch, while the pass goes on; the rest at its
+# end.  A crash just after the server's move and before it is recorded
+# loses and doubles nothing: the restart records the pending rows.
+many_reports() {
+	local md=$TB/many-$1 i
+	mkdir -p "$md/cur" "$md/new" "$md/tmp"
+	for i in $(seq 1 "$2"); do
+		printf 'From: reporter1@example.test\r\nTo: conduct@example.test\r\nSubject: many %s %s\r\nMessage-ID: <many-%s-%s@example.test>\r\n\r\nReport %s of many.\r\n' \
+		    "$1" "$i" "$1" "$i" "$i" >"$md/cur/$i.m:2,"
+	done
+	chown -R dovecot:dovecot "$md"
+	doveadm -c "$TB/dovecot.conf" import -u conduct "maildir:$md" "" all ||
+	    tb_fail "doveadm import"
+}
+unprocessed() {
+	sqlite3 -batch -noheader "$TB/state/conductd.db" \
+	    "SELECT count(*) FROM message WHERE state <> 'processed'"
+}
+tb_ini_set "$CONF" imap fetch_batch 100
+u0=$(unprocessed)
+many_reports a 2250
+l0=$(wc -l <"$TB/conductd.log")
+cd_once || tb_fail "pass over 2,250 reports failed"
+cd_expect_eq "stored with the many" "$(cd_count)" 2303
+cd_expect_eq "left in INBOX after the many" "$(tb_imap_count conduct INBOX)" 0
+moves=$(tail -n +"$((l0 + 1))" "$TB/conductd.log" |
+    grep -c "moving 2000 stored message(s) before the next fetch" || true)
+cd_expect_eq "moves with a fetch" "$moves" 1
+cd_expect_eq "rows not processed after the many" "$(unprocessed)" "$u0"
+tb_pass "a move during the pass goes with the next fetch"
+many_reports b 2250
+if CONDUCTD_CRASH_AT=after-move:1 cd_once; then
+	tb_fail "the pass did not crash after its first move"
+fi
+cd_once || tb_fail "pass after the crash at the move failed"
+cd_expect_eq "stored after the crash at the move" "$(cd_count)" 4553
+cd_expect_eq "left in INBOX after the crash at the move" \
+    "$(tb_imap_count conduct INBOX)" 0
+cd_expect_eq "rows not processed after the crash at the move" \
+    "$(unprocessed)" "$u0"
+tb_pass "a crash between a move and its record loses and doubles nothing"
+
 # Logs carry ids, never addresses or words of a report.
 for needle in reporter1@example.test reporter2@example.test "periwinkle lantern" \
     '보라색' 'Report: harassment'; do
