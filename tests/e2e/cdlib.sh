@@ -125,6 +125,19 @@ cd_wait_log() {
 	cd_wait_log_count "$1" 1
 }
 
+# cd_import MAILDIR: the maildir's mail delivered to the alias's INBOX at
+# once (doveadm import), as a flood or a backlog arrives.
+cd_import() {
+	chown -R dovecot:dovecot "$1"
+	doveadm -c "$TB/dovecot.conf" import -u conduct "maildir:$1" "" all ||
+	    tb_fail "doveadm import"
+}
+
+# cd_log_since L0 PATTERN: the lines of the log after line L0 that match.
+cd_log_since() {
+	tail -n +"$(($1 + 1))" "$TB/conductd.log" | grep -c -- "$2" || true
+}
+
 # cd_cases: the number of cases.
 cd_cases() {
 	cd_ctl cases | tail -n +2 | wc -l

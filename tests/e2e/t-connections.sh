@@ -40,9 +40,7 @@ for i in $(seq 1 "$n"); do
 	printf 'From: Reporter %s <r%03d@elsewhere.test>\r\nTo: conduct@example.test\r\nSubject: report %s\r\nMessage-ID: <cn-%s@elsewhere.test>\r\n\r\nLocation: room %s\r\nSomething happened.\r\n' \
 	    "$i" "$i" "$i" "$i" "$i" >"$md/cur/$i.cn:2,"
 done
-chown -R dovecot:dovecot "$md"
-doveadm -c "$TB/dovecot.conf" import -u conduct "maildir:$md" "" all ||
-    tb_fail "doveadm import"
+cd_import "$md"
 
 cd_once || tb_fail "pass failed"
 cd_expect_eq "cases" "$(cd_cases)" "$n"

@@ -130,8 +130,8 @@ cd_once || tb_fail "pass over four batches failed"
 cd_expect_eq "stored over four batches" "$(cd_count)" 14
 cd_expect_eq "left in INBOX after four batches" \
     "$(tb_imap_count conduct INBOX)" 0
-ahead=$(tail -n +"$((l0 + 1))" "$TB/conductd.log" |
-    grep -c "fetching [12] message(s) ahead while 2 are stored" || true)
+ahead=$(cd_log_since "$l0" \
+    "fetching [12] message(s) ahead while 2 are stored")
 cd_expect_eq "batches fetched ahead" "$ahead" 3
 order=$(sqlite3 -batch -noheader "$TB/state/conductd.db" "SELECT uid FROM message
     ORDER BY id DESC LIMIT 7" | tr '\n' ' ')
@@ -213,8 +213,8 @@ cd_once || tb_fail "pass over three photo reports failed"
 cd_expect_eq "stored with the photos" "$(cd_count)" 53
 cd_expect_eq "left in INBOX after the photos" \
     "$(tb_imap_count conduct INBOX)" 0
-ahead=$(tail -n +"$((l0 + 1))" "$TB/conductd.log" |
-    grep -c "fetching 1 message(s) ahead while 1 are stored" || true)
+ahead=$(cd_log_since "$l0" \
+    "fetching 1 message(s) ahead while 1 are stored")
 cd_expect_eq "photo reports fetched ahead" "$ahead" 2
 for id in $(cd_ctl messages | tail -n 3 | awk '{ print $1 }'); do
 	cd_ctl show-message "$id" >"$TB/photo.out"
@@ -239,9 +239,7 @@ many_reports() {
 		printf 'From: reporter1@example.test\r\nTo: conduct@example.test\r\nSubject: many %s %s\r\nMessage-ID: <many-%s-%s@example.test>\r\n\r\nReport %s of many.\r\n' \
 		    "$1" "$i" "$1" "$i" "$i" >"$md/cur/$i.m:2,"
 	done
-	chown -R dovecot:dovecot "$md"
-	doveadm -c "$TB/dovecot.conf" import -u conduct "maildir:$md" "" all ||
-	    tb_fail "doveadm import"
+	cd_import "$md"
 }
 unprocessed() {
 	sqlite3 -batch -noheader "$TB/state/conductd.db" \
@@ -254,8 +252,8 @@ l0=$(wc -l <"$TB/conductd.log")
 cd_once || tb_fail "pass over 2,250 reports failed"
 cd_expect_eq "stored with the many" "$(cd_count)" 2303
 cd_expect_eq "left in INBOX after the many" "$(tb_imap_count conduct INBOX)" 0
-moves=$(tail -n +"$((l0 + 1))" "$TB/conductd.log" |
-    grep -c "moving 2000 stored message(s) before the next fetch" || true)
+moves=$(cd_log_since "$l0" \
+    "moving 2000 stored message(s) before the next fetch")
 cd_expect_eq "moves with a fetch" "$moves" 1
 cd_expect_eq "rows not processed after the many" "$(unprocessed)" "$u0"
 tb_pass "a move during the pass goes with the next fetch"

@@ -18,9 +18,7 @@ seed() {
 		printf 'From: reporter1+l%s@example.test\r\nTo: conduct@example.test\r\nSubject: listed %s\r\nMessage-ID: <list-%s@example.test>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nWhat happened: remark number %s at the stand.\r\n' \
 		    "$i" "$i" "$i" "$i" >"$md/cur/$i.list:2,"
 	done
-	chown -R dovecot:dovecot "$md"
-	doveadm -c "$TB/dovecot.conf" import -u conduct "maildir:$md" "" all ||
-	    tb_fail "doveadm import"
+	cd_import "$md"
 }
 
 # 1,100 messages (UIDs 1 to 1100), then UIDs 100 to 299 expunged: three

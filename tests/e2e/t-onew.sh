@@ -21,9 +21,7 @@ for i in $(seq 1 "$ncases"); do
 	printf 'From: reporter1+s%s@example.test\r\nTo: conduct@example.test\r\nSubject: seeded %s\r\nMessage-ID: <seed-%s@example.test>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nReported person: %s\r\nWhat happened: a remark at the stand.\r\n' \
 	    "$i" "$i" "$i" "$who" >"$md/cur/$i.seed:2,"
 done
-chown -R dovecot:dovecot "$md"
-doveadm -c "$TB/dovecot.conf" import -u conduct "maildir:$md" "" all ||
-    tb_fail "doveadm import"
+cd_import "$md"
 
 # The log lines of the last run (or of the daemon since the mark).
 mark=0
