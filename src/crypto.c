@@ -228,25 +228,40 @@ crypto_ad(const char *ad, size_t *adlen)
 	return p;
 }
 
-void *
-crypto_seal(const struct crypto_key *key, const void *plain, size_t len,
-    const char *ad, size_t *bloblen)
+/*
+ * Writes the blob of plain (len bytes) to blob, which has room for it:
+ * version, a fresh nonce, then ciphertext and tag.  plain may be where
+ * the ciphertext goes (blob + CRYPTO_HEADERBYTES): libsodium encrypts
+ * over its input, the stream XORed in place.
+ */
+static size_t
+crypto_seal_into(const struct crypto_key *key, unsigned char *blob,
+    const void *plain, size_t len, const char *ad)
 {
-	unsigned char	*blob, *adbuf;
-	unsigned long long clen;
-	size_t		 adlen;
+	unsigned char		*adbuf;
+	unsigned long long	 clen;
+	size_t			 adlen;
 
-	if (len > SIZE_MAX - CRYPTO_HEADERBYTES - CRYPTO_TAGBYTES ||
-	    len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX)
-		fatalx("crypto: seal: %zu bytes is too large", len);
-	blob = xmalloc(CRYPTO_HEADERBYTES + len + CRYPTO_TAGBYTES);
 	blob[0] = CRYPTO_BLOB_V1;
 	randombytes_buf(blob + 1, CRYPTO_NONCEBYTES);
 	adbuf = crypto_ad(ad, &adlen);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(blob + CRYPTO_HEADERBYTES,
 	    &clen, plain, len, adbuf, adlen, NULL, blob + 1, key->aead);
 	free(adbuf);
-	*bloblen = CRYPTO_HEADERBYTES + (size_t)clen;
+	return CRYPTO_HEADERBYTES + (size_t)clen;
+}
+
+void *
+crypto_seal(const struct crypto_key *key, const void *plain, size_t len,
+    const char *ad, size_t *bloblen)
+{
+	unsigned char	*blob;
+
+	if (len > SIZE_MAX - CRYPTO_HEADERBYTES - CRYPTO_TAGBYTES ||
+	    len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX)
+		fatalx("crypto: seal: %zu bytes is too large", len);
+	blob = xmalloc(CRYPTO_HEADERBYTES + len + CRYPTO_TAGBYTES);
+	*bloblen = crypto_seal_into(key, blob, plain, len, ad);
 	return blob;
 }
 
@@ -254,23 +269,13 @@ void
 crypto_seal_inplace(const struct crypto_key *key, void *buf, size_t len,
     size_t cap, const char *ad, size_t *bloblen)
 {
-	unsigned char		*b = buf, *adbuf;
-	unsigned long long	 clen;
-	size_t			 adlen;
+	unsigned char	*b = buf;
 
 	if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX ||
 	    cap < CRYPTO_SEAL_OVERHEAD || len > cap - CRYPTO_SEAL_OVERHEAD)
 		fatalx("crypto: seal in place: %zu bytes in %zu", len, cap);
 	memmove(b + CRYPTO_HEADERBYTES, b, len);
-	b[0] = CRYPTO_BLOB_V1;
-	randombytes_buf(b + 1, CRYPTO_NONCEBYTES);
-	adbuf = crypto_ad(ad, &adlen);
-	/* libsodium encrypts over its input: the stream is XORed in place. */
-	crypto_aead_xchacha20poly1305_ietf_encrypt(b + CRYPTO_HEADERBYTES,
-	    &clen, b + CRYPTO_HEADERBYTES, len, adbuf, adlen, NULL, b + 1,
-	    key->aead);
-	free(adbuf);
-	*bloblen = CRYPTO_HEADERBYTES + (size_t)clen;
+	*bloblen = crypto_seal_into(key, b, b + CRYPTO_HEADERBYTES, len, ad);
 }
 
 int
