@@ -265,17 +265,20 @@ crypto_seal(const struct crypto_key *key, const void *plain, size_t len,
 	return blob;
 }
 
-void
+int
 crypto_seal_inplace(const struct crypto_key *key, void *buf, size_t len,
     size_t cap, const char *ad, size_t *bloblen)
 {
 	unsigned char	*b = buf;
 
-	if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX ||
-	    cap < CRYPTO_SEAL_OVERHEAD || len > cap - CRYPTO_SEAL_OVERHEAD)
-		fatalx("crypto: seal in place: %zu bytes in %zu", len, cap);
+	if (b == NULL || cap < CRYPTO_SEAL_OVERHEAD ||
+	    len > cap - CRYPTO_SEAL_OVERHEAD)
+		return -1;
+	if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX)
+		fatalx("crypto: seal: %zu bytes is too large", len);
 	memmove(b + CRYPTO_HEADERBYTES, b, len);
 	*bloblen = crypto_seal_into(key, b, b + CRYPTO_HEADERBYTES, len, ad);
+	return 0;
 }
 
 int

@@ -43,11 +43,12 @@ void	crypto_key_free(struct crypto_key *);
 void	*crypto_seal(const struct crypto_key *, const void *, size_t,
 	    const char *ad, size_t *bloblen);
 /*
- * crypto_seal over the plain text's own buffer, of cap bytes, at least
- * len + CRYPTO_SEAL_OVERHEAD: the blob takes the buffer's first
- * *bloblen bytes and the plain text is gone, so a big one is held once.
+ * crypto_seal over the plain text's own buffer, of cap bytes: 0 when it
+ * has room (len + CRYPTO_SEAL_OVERHEAD), the blob in the buffer's first
+ * *bloblen bytes and the plain text gone, so a big one is held once; -1
+ * when it has not (buf NULL, or too small), the buffer untouched.
  */
-void	crypto_seal_inplace(const struct crypto_key *, void *, size_t len,
+int	crypto_seal_inplace(const struct crypto_key *, void *, size_t len,
 	    size_t cap, const char *ad, size_t *bloblen);
 
 /*

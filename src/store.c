@@ -1505,13 +1505,10 @@ store_message_add1(struct store *s, const struct store_msg_new *m,
 		return -1;
 	if (r.dup_of == 0) {
 		store_message_ad(ad, sizeof(ad), m->uidvalidity, m->uid);
-		if (m->raw_buf == m->raw && m->raw_buf != NULL &&
-		    m->raw_cap >= CRYPTO_SEAL_OVERHEAD &&
-		    m->rawlen <= m->raw_cap - CRYPTO_SEAL_OVERHEAD) {
-			crypto_seal_inplace(s->key, m->raw_buf, m->rawlen,
-			    m->raw_cap, ad, &r.bloblen);
+		if (m->raw_buf == m->raw && crypto_seal_inplace(s->key,
+		    m->raw_buf, m->rawlen, m->raw_cap, ad, &r.bloblen) == 0)
 			r.blob = m->raw_buf;
-		} else {
+		else {
 			blob = crypto_seal(s->key, m->raw, m->rawlen, ad,
 			    &r.bloblen);
 			r.blob = blob;

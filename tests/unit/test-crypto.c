@@ -326,7 +326,14 @@ test_seal_inplace(const struct crypto_key *key)
 	cap = n + CRYPTO_SEAL_OVERHEAD;
 	buf = xmalloc(cap);
 	memcpy(buf, plain, n);
-	crypto_seal_inplace(key, buf, n, cap, "message", &bloblen);
+	/* A byte short of room: refused, the buffer as it was. */
+	CHECK_INTEQ(crypto_seal_inplace(key, buf, n, cap - 1, "message",
+	    &bloblen), -1);
+	CHECK(memcmp(buf, plain, n) == 0);
+	CHECK_INTEQ(crypto_seal_inplace(key, NULL, 0, 0, "message", &bloblen),
+	    -1);
+	CHECK_INTEQ(crypto_seal_inplace(key, buf, n, cap, "message", &bloblen),
+	    0);
 	CHECK_INTEQ((long long)bloblen, (long long)cap);
 	CHECK(memmem(buf, bloblen, plain, 64) == NULL);
 	CHECK(memmem(buf, bloblen, plain + n / 2, 64) == NULL);
@@ -338,7 +345,8 @@ test_seal_inplace(const struct crypto_key *key)
 	free(buf);
 	/* Nothing: a blob of its own overhead. */
 	buf = xmalloc(CRYPTO_SEAL_OVERHEAD);
-	crypto_seal_inplace(key, buf, 0, CRYPTO_SEAL_OVERHEAD, "m", &bloblen);
+	CHECK_INTEQ(crypto_seal_inplace(key, buf, 0, CRYPTO_SEAL_OVERHEAD, "m",
+	    &bloblen), 0);
 	CHECK_INTEQ((long long)bloblen, CRYPTO_SEAL_OVERHEAD);
 	CHECK_INTEQ(crypto_open(key, buf, bloblen, "m", &out, &len), 0);
 	CHECK_INTEQ((long long)len, 0);
