@@ -114,6 +114,19 @@ if grep -q '<td>' "$TB/html.out"; then
 fi
 tb_pass "an HTML-only report is rendered as text"
 
+# pass_logging WHAT STORED PATTERN COUNT: one pass over mail WHAT, after
+# which STORED messages are stored, none is left in INBOX, and the pass
+# logged COUNT lines matching PATTERN.
+pass_logging() {
+	local l0
+	l0=$(wc -l <"$TB/conductd.log")
+	cd_once || tb_fail "pass over $1 failed"
+	cd_expect_eq "stored with $1" "$(cd_count)" "$2"
+	cd_expect_eq "left in INBOX after $1" "$(tb_imap_count conduct INBOX)" 0
+	cd_expect_eq "lines '$3' in the pass over $1" \
+	    "$(cd_log_since "$l0" "$3")" "$4"
+}
+
 # Batch after batch, each batch's fetch overlaps the store of the one
 # before (intake.c): every report is stored once, in UID order, and
 # moved.
@@ -125,14 +138,8 @@ for i in 1 2 3 4 5 6 7; do
 	    "Message-ID: <batch-$i@example.test>" --body "Report $i, in a batch."
 done
 tb_imap_wait_count conduct INBOX 7 20
-l0=$(wc -l <"$TB/conductd.log")
-cd_once || tb_fail "pass over four batches failed"
-cd_expect_eq "stored over four batches" "$(cd_count)" 14
-cd_expect_eq "left in INBOX after four batches" \
-    "$(tb_imap_count conduct INBOX)" 0
-ahead=$(cd_log_since "$l0" \
-    "fetching [12] message(s) ahead while 2 are stored")
-cd_expect_eq "batches fetched ahead" "$ahead" 3
+pass_logging "four batches" 14 \
+    "fetching [12] message(s) ahead while 2 are stored" 3
 order=$(sqlite3 -batch -noheader "$TB/state/conductd.db" "SELECT uid FROM message
     ORDER BY id DESC LIMIT 7" | tr '\n' ' ')
 sorted=$(echo "$order" | tr ' ' '\n' | sed '/^$/d' | sort -rn | tr '\n' ' ')
@@ -208,14 +215,8 @@ for n in 1 2 3; do
 	photo_report "$n"
 done
 tb_imap_wait_count conduct INBOX 3 20
-l0=$(wc -l <"$TB/conductd.log")
-cd_once || tb_fail "pass over three photo reports failed"
-cd_expect_eq "stored with the photos" "$(cd_count)" 53
-cd_expect_eq "left in INBOX after the photos" \
-    "$(tb_imap_count conduct INBOX)" 0
-ahead=$(cd_log_since "$l0" \
-    "fetching 1 message(s) ahead while 1 are stored")
-cd_expect_eq "photo reports fetched ahead" "$ahead" 2
+pass_logging "three photo reports" 53 \
+    "fetching 1 message(s) ahead while 1 are stored" 2
 for id in $(cd_ctl messages | tail -n 3 | awk '{ print $1 }'); do
 	cd_ctl show-message "$id" >"$TB/photo.out"
 	grep -q "amber-kestrel-[123]" "$TB/photo.out" ||
@@ -248,13 +249,8 @@ unprocessed() {
 tb_ini_set "$CONF" imap fetch_batch 100
 u0=$(unprocessed)
 many_reports a 2250
-l0=$(wc -l <"$TB/conductd.log")
-cd_once || tb_fail "pass over 2,250 reports failed"
-cd_expect_eq "stored with the many" "$(cd_count)" 2303
-cd_expect_eq "left in INBOX after the many" "$(tb_imap_count conduct INBOX)" 0
-moves=$(cd_log_since "$l0" \
-    "moving 2000 stored message(s) before the next fetch")
-cd_expect_eq "moves with a fetch" "$moves" 1
+pass_logging "2,250 reports" 2303 \
+    "moving 2000 stored message(s) before the next fetch" 1
 cd_expect_eq "rows not processed after the many" "$(unprocessed)" "$u0"
 tb_pass "a move during the pass goes with the next fetch"
 many_reports b 2250
